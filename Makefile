@@ -1,0 +1,92 @@
+# chancery: a plain GNU Makefile with pkg-config (as Redis and git build).
+#   make            build ./chancery
+#   make check      unit, rule and command tests; ends "N passed, N failed"
+#   make asan       the same tests under ASan+UBSan, no recovery
+#   make valgrind   the same tests under valgrind
+#   make lint       layer check, clang-format, clang-tidy, cppcheck
+#   make demo       load the demo registry and print the tour
+#   make bench      the benchmarks of bench/
+# DEVELOPER=1 (set by .ci/run) adds -Werror.
+
+PREFIX ?= /usr/local
+CC ?= cc
+PKGS = sqlite3 jansson libsodium gsl libmicrohttpd
+OPT ?= -O2 -g
+# Error messages are cut at ERR_MSG_MAX on purpose, so truncation is no bug.
+WARN = -Wno-format-truncation -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wformat=2 -Wvla
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) \
+	$(WARN) -Isrc $(shell pkg-config --cflags $(PKGS)) $(SANITIZE) $(CFLAGS)
+LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lm -lpthread
+LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
+
+BUILD ?= build
+LIB_SRC = $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRC = $(sort $(wildcard bench/*.c))
+BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+all: chancery
+
+chancery: $(BUILD)/chancery
+	cp $< $@
+
+$(BUILD)/chancery: $(BUILD)/src/main.o $(BUILD)/libchancery.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+
+$(BUILD)/libchancery.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libchancery.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libchancery.a $(LIBS) -lcmocka
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libchancery.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -O3 -o $@ $< $(BUILD)/libchancery.a $(LIBS)
+
+check: chancery $(UNIT_BIN)
+	@BUILD=$(BUILD) CHANCERY=$(CURDIR)/chancery scripts/run-tests.sh
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g" \
+	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check
+
+valgrind: chancery $(UNIT_BIN)
+	@BUILD=$(BUILD) CHANCERY=$(CURDIR)/chancery \
+	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	  scripts/run-tests.sh
+
+lint:
+	scripts/check-layers.sh
+	clang-format --style=file:style/clang-format --dry-run -Werror src/*.c src/*/*.[ch] tests/unit/*.c bench/*.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	  --suppress=missingIncludeSystem --inline-suppr -Isrc src
+	clang-tidy --quiet $(LIB_SRC) src/main.c -- $(CFLAGS_ALL)
+
+demo: chancery
+	./chancery demo
+
+bench: chancery $(BENCH_BIN)
+	scripts/bench.sh
+
+install: chancery
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/chancery
+	install -m 755 chancery $(DESTDIR)$(PREFIX)/bin/chancery
+	cp -r data/. $(DESTDIR)$(PREFIX)/share/chancery/
+
+clean:
+	rm -rf build build-asan chancery
+
+.PHONY: all check asan valgrind lint demo bench install clean
+-include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d

@@ -1,0 +1,34 @@
+/*
+ * Timestamps in UTC through gmtime_r (gmtime and localtime are banned: the
+ * registry never depends on the machine's time zone).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "base/clock.h"
+#include "base/date.h"
+
+enum status clock_timestamp(char out[TIMESTAMP_BUF], struct err *e)
+{
+    const char *pinned = getenv("CHANCERY_TODAY");
+    char day[DATE_BUF];
+    struct tm tm;
+    time_t now;
+    int32_t d;
+
+    if (pinned && *pinned) {
+        if (date_today(&d, e))
+            return e->status;
+        date_format(d, day);
+        snprintf(out, TIMESTAMP_BUF, "%sT00:00:00Z", day);
+        return ST_OK;
+    }
+    now = time(NULL);
+    if (!gmtime_r(&now, &tm))
+        return err_set(e, ST_ERROR, "cannot read the clock");
+    snprintf(out, TIMESTAMP_BUF, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec);
+    return ST_OK;
+}

@@ -1,0 +1,78 @@
+/*
+ * What every command shares: the global options, the command table entry,
+ * and helpers to open the registry, parse option values and print results
+ * and errors. Only cli/ prints: stdout for results, stderr for
+ * "chancery: error: ..." messages, and the exit codes of DESIGN.md.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdint.h>
+
+#include "base/problems.h"
+#include "base/status.h"
+#include "core/snapshot.h"
+#include "report/grid.h"
+#include "store/store.h"
+
+struct cli {
+    const char *db_path;  /* --db, $CHANCERY_DB, ./chancery.db */
+    enum out_format format;
+    int32_t as_known_on;  /* --as-known-on, DATE_NONE for now */
+    int32_t today;        /* CHANCERY_TODAY or the real date */
+};
+
+struct command {
+    const char *name;
+    int (*run)(struct cli *cli, int argc, char **argv);
+    const char *usage; /* arguments, e.g. "MISSION [--as-of D]" */
+    const char *help;  /* one line */
+};
+
+/* Runs the subcommand argv[1] of a family from its table ("mission list"),
+ * or prints the family's help. */
+int cli_dispatch(struct cli *cli, const char *family,
+                 const struct command *table, int argc, char **argv);
+/* Prints usage lines for a table of commands (prefix is "chancery" or the
+ * family name). */
+void cli_print_usage(FILE *out, const char *prefix,
+                     const struct command *table);
+
+/* Prints "chancery: error: MESSAGE" and returns the exit code for status. */
+int cli_error(enum status status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Prints e's message and returns its exit code. */
+int cli_fail(const struct err *e);
+/* Prints every problem (and how many were left out); returns 3. */
+int cli_fail_problems(const struct problems *p);
+/* Prints a usage error for a command and returns 2. */
+int cli_usage(const char *command, const char *usage);
+
+/* Opens the registry and loads it (as known on cli->as_known_on). */
+enum status cli_open(struct cli *cli, struct store **st, struct snapshot *s,
+                     struct err *e);
+/* Opens the registry and loads the present state, for writes; refuses
+ * --as-known-on, which is for reads only. */
+enum status cli_open_for_write(struct cli *cli, struct store **st,
+                               struct snapshot *s, struct err *e);
+
+/* Parses a date option value; errors name the option. */
+enum status cli_date(const char *option, const char *text, int32_t *out,
+                     struct err *e);
+/* Parses a state code option value (must be known in s). */
+enum status cli_state(const struct snapshot *s, const char *option,
+                      const char *text, struct err *e);
+
+/* Renders g as a list (or one record) in cli's format to stdout. */
+void cli_print_grid(const struct cli *cli, const struct grid *g);
+void cli_print_record(const struct cli *cli, const struct grid *g);
+
+/* The path of a bundled data file: $CHANCERY_DATA/NAME, else data/NAME
+ * beside the executable, else the installed share/chancery/NAME. The
+ * caller frees it. */
+char *cli_data_path(const char *name);
+
+/* Resets getopt for a new parse of argv (each command parses its own). */
+void cli_reset_getopt(void);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * The entry point of each command family, one per file of cli/, for the
+ * command table in main.c.
+ */
+#ifndef CLI_COMMANDS_H
+#define CLI_COMMANDS_H
+
+#include "cli/cli.h"
+
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_mission(struct cli *cli, int argc, char **argv);
+int cmd_person(struct cli *cli, int argc, char **argv);
+int cmd_posting(struct cli *cli, int argc, char **argv);
+int cmd_dependent(struct cli *cli, int argc, char **argv);
+int cmd_roster(struct cli *cli, int argc, char **argv);
+int cmd_headcount(struct cli *cli, int argc, char **argv);
+int cmd_history(struct cli *cli, int argc, char **argv);
+int cmd_audit(struct cli *cli, int argc, char **argv);
+
+/* Creates the registry at cli's path with its reference data unless it
+ * exists already (init and demo share it). OUT: *created. */
+enum status registry_init(struct cli *cli, int *created, struct err *e);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * Shared command helpers. Errors are printed here and only here, in one
+ * format; commands return the exit code these helpers give them.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+#include "base/date.h"
+#include "base/xalloc.h"
+#include "cli/cli.h"
+
+int cli_error(enum status status, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("chancery: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return status_exit_code(status);
+}
+
+int cli_fail(const struct err *e)
+{
+    return cli_error(e->status, "%s", e->msg);
+}
+
+int cli_fail_problems(const struct problems *p)
+{
+    for (size_t i = 0; i < p->n_kept; i++)
+        fprintf(stderr, "%s\n", p->msgs[i]);
+    if (p->n_total > p->n_kept)
+        fprintf(stderr, "... and %zu more\n", p->n_total - p->n_kept);
+    return cli_error(ST_INVALID, "%zu error%s: nothing was written",
+                     p->n_total, p->n_total == 1 ? "" : "s");
+}
+
+int cli_usage(const char *command, const char *usage)
+{
+    fprintf(stderr, "usage: chancery %s %s\n", command, usage);
+    return ST_USAGE;
+}
+
+void cli_print_usage(FILE *out, const char *prefix,
+                     const struct command *table)
+{
+    for (const struct command *c = table; c->name; c++)
+        fprintf(out, "  %s %s %s\n      %s\n", prefix, c->name, c->usage,
+                c->help);
+}
+
+static int wants_help(const char *arg)
+{
+    return !strcmp(arg, "--help") || !strcmp(arg, "-h") ||
+           !strcmp(arg, "help");
+}
+
+int cli_dispatch(struct cli *cli, const char *family,
+                 const struct command *table, int argc, char **argv)
+{
+    if (argc < 2 || wants_help(argv[1])) {
+        fprintf(argc < 2 ? stderr : stdout, "usage:\n");
+        cli_print_usage(argc < 2 ? stderr : stdout, family, table);
+        return argc < 2 ? ST_USAGE : ST_OK;
+    }
+    for (const struct command *c = table; c->name; c++) {
+        if (!strcmp(c->name, argv[1]))
+            return c->run(cli, argc - 1, argv + 1);
+    }
+    return cli_error(ST_USAGE, "unknown command '%s %s' (try 'chancery %s "
+                               "--help')",
+                     family, argv[1], family);
+}
+
+enum status cli_open(struct cli *cli, struct store **st, struct snapshot *s,
+                     struct err *e)
+{
+    if (store_open(cli->db_path, STORE_OPEN_EXISTING, st, e))
+        return e->status;
+    if (store_load(*st, cli->as_known_on, s, e)) {
+        store_close(*st);
+        *st = NULL;
+        return e->status;
+    }
+    return ST_OK;
+}
+
+enum status cli_open_for_write(struct cli *cli, struct store **st,
+                               struct snapshot *s, struct err *e)
+{
+    if (cli->as_known_on != DATE_NONE)
+        return err_set(e, ST_USAGE, "--as-known-on is for reads only");
+    return cli_open(cli, st, s, e);
+}
+
+enum status cli_date(const char *option, const char *text, int32_t *out,
+                     struct err *e)
+{
+    if (date_parse(text, out, e)) {
+        err_prefix(e, "%s", option);
+        e->status = ST_USAGE;
+        return ST_USAGE;
+    }
+    return ST_OK;
+}
+
+enum status cli_state(const struct snapshot *s, const char *option,
+                      const char *text, struct err *e)
+{
+    if (snapshot_find(s, ENT_STATE, text) == IDMAP_NONE &&
+        snapshot_find(s, ENT_ORGANIZATION, text) == IDMAP_NONE)
+        return err_set(e, ST_USAGE, "%s: unknown state '%s'", option, text);
+    return ST_OK;
+}
+
+static void print_buf(const struct buf *b)
+{
+    fwrite(b->data, 1, b->len, stdout);
+}
+
+void cli_print_grid(const struct cli *cli, const struct grid *g)
+{
+    struct buf b;
+
+    buf_init(&b, BUF_MAX_DEFAULT);
+    grid_render(g, cli->format, &b);
+    print_buf(&b);
+    buf_release(&b);
+}
+
+void cli_print_record(const struct cli *cli, const struct grid *g)
+{
+    struct buf b;
+
+    buf_init(&b, BUF_MAX_DEFAULT);
+    grid_render_record(g, 0, cli->format, &b);
+    print_buf(&b);
+    buf_release(&b);
+}
+
+static char *existing(char *path)
+{
+    if (!access(path, R_OK))
+        return path;
+    free(path);
+    return NULL;
+}
+
+char *cli_data_path(const char *name)
+{
+    const char *env = getenv("CHANCERY_DATA");
+    char exe[PATH_MAX];
+    ssize_t n;
+    char *slash, *p;
+
+    if (env && *env)
+        return xasprintf("%s/%s", env, name);
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        if ((p = existing(xasprintf("%s/data/%s", exe, name))) ||
+            (p = existing(xasprintf("%s/../share/chancery/%s", exe, name))))
+            return p;
+    }
+    return xasprintf("data/%s", name);
+}
+
+void cli_reset_getopt(void)
+{
+    optind = 0; /* glibc: 0 reinitialises getopt fully */
+    opterr = 1;
+}

@@ -1,0 +1,202 @@
+/*
+ * `chancery import PATH...` and `chancery export DIR`. Import is
+ * all-or-nothing: every file is read and validated against the registry
+ * and the rows before it, every problem is reported, and only a clean
+ * import is written, in one transaction with its change log.
+ */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/date.h"
+#include "base/xalloc.h"
+#include "cli/commands.h"
+#include "core/interchange.h"
+
+struct import_file {
+    char *path;
+    const struct entity *ent;
+};
+
+struct import_plan {
+    struct import_file *files;
+    size_t n, alloc;
+};
+
+static void plan_add(struct import_plan *plan, char *path,
+                     struct problems *p)
+{
+    const struct entity *ent = interchange_entity_of(path);
+
+    if (!ent) {
+        problems_add(p, "%s: not a registry file (expected missions.csv, "
+                        "persons.csv, postings.csv or dependents.csv)",
+                     path);
+        free(path);
+        return;
+    }
+    XGROW(plan->files, plan->n + 1, plan->alloc);
+    plan->files[plan->n++] = (struct import_file){ path, ent };
+}
+
+static void plan_dir(struct import_plan *plan, const char *dir,
+                     struct problems *p)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+
+    if (!d) {
+        problems_add(p, "%s: cannot read the directory", dir);
+        return;
+    }
+    while ((de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+
+        if (n > 4 && !strcmp(de->d_name + n - 4, ".csv"))
+            plan_add(plan, xasprintf("%s/%s", dir, de->d_name), p);
+    }
+    closedir(d);
+}
+
+/* Files load in entity order, so references point to rows read before. */
+static int by_entity(const void *a, const void *b)
+{
+    const struct import_file *x = a, *y = b;
+
+    if (x->ent->kind != y->ent->kind)
+        return (int)x->ent->kind - (int)y->ent->kind;
+    return strcmp(x->path, y->path);
+}
+
+static void plan_paths(struct import_plan *plan, int n, char **paths,
+                       struct problems *p)
+{
+    struct stat sb;
+
+    for (int i = 0; i < n; i++) {
+        if (stat(paths[i], &sb))
+            problems_add(p, "%s: no such file or directory", paths[i]);
+        else if (S_ISDIR(sb.st_mode))
+            plan_dir(plan, paths[i], p);
+        else
+            plan_add(plan, xstrdup(paths[i]), p);
+    }
+    qsort(plan->files, plan->n, sizeof(*plan->files), by_entity);
+}
+
+static void show_progress(void *ctx, const char *path, unsigned long records)
+{
+    (void)ctx;
+    if (records % 100000 == 0)
+        fprintf(stderr, "\rreading %s: %lu records", path, records);
+}
+
+/* Records every row added since the counts in before as an insert. */
+static enum status write_new(struct store *st, struct snapshot *s,
+                             const size_t before[ENT__COUNT], struct err *e)
+{
+    size_t n = 0, total = 0;
+    struct change *changes;
+    enum status rc;
+
+    for (int k = 0; k < ENT__COUNT; k++)
+        total += snapshot_count(s, k) - before[k];
+    changes = xmalloc((total + 1) * sizeof(*changes));
+    for (int k = 0; k < ENT__COUNT; k++)
+        for (size_t i = before[k]; i < snapshot_count(s, k); i++)
+            changes[n++] = (struct change){ OP_INSERT, k, (uint32_t)i, NULL };
+    rc = store_apply(st, s, changes, n,
+                     &(struct change_meta){ NULL, "import" }, e);
+    free(changes);
+    return rc;
+}
+
+static void print_counts(const struct snapshot *s,
+                         const size_t before[ENT__COUNT])
+{
+    printf("imported");
+    for (int i = 0; i < INTERCHANGE_N_ENTITIES; i++) {
+        enum entity_kind k = INTERCHANGE_ENTITIES[i];
+
+        printf("%s %zu %s", i ? "," : "", snapshot_count(s, k) - before[k],
+               ENTITIES[k]->table);
+    }
+    printf("\n");
+}
+
+static int import_files(struct cli *cli, struct import_plan *plan,
+                        struct problems *p)
+{
+    struct read_progress progress = { show_progress, NULL };
+    size_t before[ENT__COUNT];
+    struct store *st = NULL;
+    struct snapshot s;
+    struct err e;
+    int rc = 0;
+
+    snapshot_init(&s);
+    if (cli_open_for_write(cli, &st, &s, &e)) {
+        snapshot_release(&s);
+        return cli_fail(&e);
+    }
+    for (int k = 0; k < ENT__COUNT; k++)
+        before[k] = snapshot_count(&s, k);
+    for (size_t i = 0; i < plan->n && !rc; i++)
+        if (interchange_read_file(&s, plan->files[i].ent, plan->files[i].path,
+                                  p, isatty(2) ? &progress : NULL, &e))
+            rc = cli_fail(&e);
+    if (isatty(2))
+        fprintf(stderr, "\r\033[K");
+    if (!rc && p->n_total)
+        rc = cli_fail_problems(p);
+    else if (!rc && write_new(st, &s, before, &e))
+        rc = cli_fail(&e);
+    else if (!rc)
+        print_counts(&s, before);
+    snapshot_release(&s);
+    store_close(st);
+    return rc;
+}
+
+int cmd_import(struct cli *cli, int argc, char **argv)
+{
+    struct import_plan plan = { NULL, 0, 0 };
+    struct problems p;
+    int rc;
+
+    if (argc < 2 || argv[1][0] == '-')
+        return argc > 1 && !strcmp(argv[1], "--help")
+                   ? (printf("usage: chancery import PATH...\n"), 0)
+                   : cli_usage("import", "PATH...");
+    problems_init(&p);
+    plan_paths(&plan, argc - 1, argv + 1, &p);
+    rc = p.n_total ? cli_fail_problems(&p) : import_files(cli, &plan, &p);
+    for (size_t i = 0; i < plan.n; i++)
+        free(plan.files[i].path);
+    free(plan.files);
+    problems_release(&p);
+    return rc;
+}
+
+int cmd_export(struct cli *cli, int argc, char **argv)
+{
+    struct store *st;
+    struct snapshot s;
+    struct err e;
+    int rc = 0;
+
+    if (argc != 2 || argv[1][0] == '-')
+        return argc == 2 && !strcmp(argv[1], "--help")
+                   ? (printf("usage: chancery export DIR\n"), 0)
+                   : cli_usage("export", "DIR");
+    snapshot_init(&s);
+    if (cli_open(cli, &st, &s, &e)) {
+        snapshot_release(&s);
+        return cli_fail(&e);
+    }
+    if (interchange_write_dir(&s, argv[1], &e))
+        rc = cli_fail(&e);
+    snapshot_release(&s);
+    store_close(st);
+    return rc;
+}

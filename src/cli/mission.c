@@ -1,0 +1,104 @@
+/*
+ * `chancery mission list|show`: the missions of the registry. A mission's
+ * row is its record as the interchange files have it, so list, show and
+ * export agree on names and values.
+ */
+#include <getopt.h>
+
+#include "base/date.h"
+#include "cli/commands.h"
+#include "cli/records.h"
+#include "core/presence.h"
+
+struct mission_filter {
+    const char *sending, *host, *country;
+    int32_t open_on; /* DATE_NONE: every mission */
+};
+
+static int matches(const struct mission *m, const struct mission_filter *f)
+{
+    if (f->sending && strcmp(m->sending, f->sending))
+        return 0;
+    if (f->host && strcmp(m->host, f->host))
+        return 0;
+    if (f->country && strcmp(m->country, f->country))
+        return 0;
+    if (f->open_on == DATE_NONE)
+        return 1;
+    return (m->opened == DATE_NONE || m->opened <= f->open_on) &&
+           (m->closed == DATE_NONE || f->open_on < m->closed);
+}
+
+static int list(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "sending", required_argument, NULL, 's' },
+        { "host", required_argument, NULL, 'h' },
+        { "country", required_argument, NULL, 'c' },
+        { "open-on", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
+    };
+    static const char usage[] =
+        "list [--sending S] [--host H] [--country C] [--open-on D]";
+    struct mission_filter f = { NULL, NULL, NULL, DATE_NONE };
+    struct records out;
+    struct err e;
+    int c;
+
+    cli_reset_getopt();
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 's')
+            f.sending = optarg;
+        else if (c == 'h')
+            f.host = optarg;
+        else if (c == 'c')
+            f.country = optarg;
+        else if (c == 'o' && cli_date("--open-on", optarg, &f.open_on, &e))
+            return cli_fail(&e);
+        else if (c != 'o')
+            return cli_usage("mission", usage);
+    }
+    if (optind != argc)
+        return cli_usage("mission", usage);
+    if (records_open(&out, cli, ENT_MISSION, &e))
+        return cli_fail(&e);
+    for (uint32_t i = 0; i < snapshot_count(&out.s, ENT_MISSION); i++)
+        if (matches(snap_mission(&out.s, i), &f))
+            records_add(&out, i);
+    records_print(&out, cli);
+    records_close(&out);
+    return 0;
+}
+
+static int show(struct cli *cli, int argc, char **argv)
+{
+    struct records out;
+    struct err e;
+    uint32_t i;
+
+    if (argc != 2)
+        return cli_usage("mission", "show ID");
+    if (records_open(&out, cli, ENT_MISSION, &e))
+        return cli_fail(&e);
+    i = snapshot_find(&out.s, ENT_MISSION, argv[1]);
+    if (i == IDMAP_NONE) {
+        records_close(&out);
+        return cli_error(ST_NOT_FOUND, "unknown mission '%s'", argv[1]);
+    }
+    records_add(&out, i);
+    records_print_one(&out, cli);
+    records_close(&out);
+    return 0;
+}
+
+static const struct command MISSION_COMMANDS[] = {
+    { "list", list, "[--sending S] [--host H] [--country C] [--open-on D]",
+      "missions, filtered" },
+    { "show", show, "ID", "one mission" },
+    { NULL, NULL, NULL, NULL },
+};
+
+int cmd_mission(struct cli *cli, int argc, char **argv)
+{
+    return cli_dispatch(cli, "mission", MISSION_COMMANDS, argc, argv);
+}

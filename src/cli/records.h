@@ -1,0 +1,28 @@
+/*
+ * Listing records of one entity as a grid whose columns are the entity's
+ * fields: the common shape of `mission list`, `person show` and the like.
+ * A records value owns the opened registry and snapshot for the command.
+ */
+#ifndef CLI_RECORDS_H
+#define CLI_RECORDS_H
+
+#include "cli/cli.h"
+
+struct records {
+    struct store *st;
+    struct snapshot s;
+    const struct entity *ent;
+    struct grid g;
+};
+
+/* Opens the registry (as known on cli's date) for listing records of kind. */
+enum status records_open(struct records *r, struct cli *cli,
+                         enum entity_kind kind, struct err *e);
+/* Adds record i of the entity as a row. */
+void records_add(struct records *r, uint32_t i);
+/* Prints the rows as a list, or the first row as one record. */
+void records_print(const struct records *r, const struct cli *cli);
+void records_print_one(const struct records *r, const struct cli *cli);
+void records_close(struct records *r);
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * The entity descriptors and the generic field codec. Text is the common
+ * form of every value (CSV, SQL, JSON images), so each field type has one
+ * parse and one format here; references and state codes are resolved against
+ * the snapshot as they are parsed, which is how an import finds an unknown
+ * mission or state without a second pass.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "core/entity.h"
+#include "core/model.h"
+#include "core/snapshot.h"
+
+#define F(st, fld, ty, fl) \
+    { #fld, ty, offsetof(struct st, fld), fl, NULL, ENT__COUNT }
+#define FE(st, fld, en, fl) \
+    { #fld, FT_ENUM, offsetof(struct st, fld), fl, &en, ENT__COUNT }
+#define FC(st, fld, fl) \
+    { #fld, FT_CODE, offsetof(struct st, fld), fl, NULL, ENT_STATE }
+#define FR(st, fld, target, fl) \
+    { #fld, FT_REF, offsetof(struct st, fld), fl, NULL, target }
+#define REQ FIELD_REQUIRED
+#define KEY (FIELD_KEY | FIELD_REQUIRED)
+#define N_FIELDS(a) ((int)(sizeof(a) / sizeof(a[0])))
+
+static const struct field state_fields[] = {
+    F(state, code, FT_CODE, KEY),
+    F(state, name, FT_TEXT, REQ),
+};
+
+static const struct field org_fields[] = {
+    F(organization, code, FT_TEXT, KEY),
+    F(organization, name, FT_TEXT, REQ),
+    FC(organization, seat, REQ),
+};
+
+static const struct field mission_fields[] = {
+    F(mission, id, FT_TEXT, KEY),
+    F(mission, name, FT_TEXT, REQ),
+    FC(mission, sending, REQ),
+    F(mission, host, FT_HOST, REQ),
+    FC(mission, country, REQ),
+    F(mission, city, FT_TEXT, 0),
+    FE(mission, kind, ENUM_MISSION_KIND, REQ),
+    F(mission, opened, FT_DATE, 0),
+    F(mission, closed, FT_DATE, 0),
+};
+
+static const struct field person_fields[] = {
+    F(person, id, FT_TEXT, KEY),
+    F(person, family_name, FT_TEXT, REQ),
+    F(person, given_names, FT_TEXT, 0),
+    FE(person, sex, ENUM_SEX, 0),
+    F(person, birth_date, FT_DATE, 0),
+    FC(person, nationality, 0),
+    F(person, passport, FT_TEXT, 0),
+};
+
+static const struct field posting_fields[] = {
+    F(posting, id, FT_TEXT, KEY),
+    FR(posting, person, ENT_PERSON, REQ),
+    FR(posting, mission, ENT_MISSION, REQ),
+    F(posting, title, FT_TEXT, 0),
+    FE(posting, rank, ENUM_RANK, 0),
+    FE(posting, category, ENUM_STAFF_CATEGORY, REQ),
+    F(posting, head_of_mission, FT_BOOL, 0),
+    F(posting, notified, FT_DATE, 0),
+    F(posting, arrived, FT_DATE, 0),
+    F(posting, accredited, FT_DATE, 0),
+    F(posting, refused, FT_DATE, 0),
+    F(posting, ended, FT_DATE, 0),
+    FE(posting, end_reason, ENUM_END_REASON, 0),
+};
+
+static const struct field dependent_fields[] = {
+    FR(dependent, person, ENT_PERSON, KEY),
+    FR(dependent, posting, ENT_POSTING, KEY),
+    FE(dependent, relation, ENUM_RELATION, REQ),
+    F(dependent, joined, FT_DATE, 0),
+    F(dependent, left, FT_DATE, 0),
+    F(dependent, accredited, FT_DATE, 0),
+    F(dependent, revoked, FT_DATE, 0),
+};
+
+static void problem(struct problems *p, const char *where, const char *column,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void problem(struct problems *p, const char *where, const char *column,
+                    const char *fmt, ...)
+{
+    char msg[ERR_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    problems_add(p, "%s: column '%s': %s", where, column, msg);
+}
+
+/* Reports when date `later` (column later_name) is before `earlier`. */
+static void check_order(int32_t earlier, const char *earlier_name,
+                        int32_t later, const char *later_name,
+                        const char *where, struct problems *p)
+{
+    char a[DATE_BUF], b[DATE_BUF];
+
+    if (earlier == DATE_NONE || later == DATE_NONE || earlier <= later)
+        return;
+    date_format(earlier, a);
+    date_format(later, b);
+    problem(p, where, later_name, "%s %s is before %s %s", later_name, b,
+            earlier_name, a);
+}
+
+static void check_mission(const struct snapshot *s, const void *rec,
+                          const char *where, struct problems *p)
+{
+    const struct mission *m = rec;
+
+    (void)s;
+    check_order(m->opened, "opened", m->closed, "closed", where, p);
+}
+
+/* A posting must begin while its mission is open and end by its closure. */
+static void check_posting_mission(const struct snapshot *s,
+                                  const struct posting *t, const char *where,
+                                  struct problems *p)
+{
+    const struct mission *m = snap_mission(s, t->mission);
+    int32_t start = t->arrived != DATE_NONE ? t->arrived : t->notified;
+    const char *column = t->arrived != DATE_NONE ? "arrived" : "notified";
+    char d[DATE_BUF], c[DATE_BUF];
+
+    date_format(start, d);
+    if (start != DATE_NONE && m->opened != DATE_NONE && start < m->opened) {
+        date_format(m->opened, c);
+        problem(p, where, column, "mission '%s' was not open on %s (opened %s)",
+                m->id, d, c);
+    }
+    if (m->closed == DATE_NONE)
+        return;
+    date_format(m->closed, c);
+    if (t->arrived != DATE_NONE && t->arrived >= m->closed)
+        problem(p, where, "arrived",
+                "mission '%s' was not open on %s (closed %s)", m->id, d, c);
+    else if (t->arrived != DATE_NONE &&
+             (t->ended == DATE_NONE || t->ended > m->closed))
+        problem(p, where, "ended",
+                "mission '%s' closed on %s: the posting must end by then",
+                m->id, c);
+}
+
+static void check_posting(const struct snapshot *s, const void *rec,
+                          const char *where, struct problems *p)
+{
+    const struct posting *t = rec;
+
+    if (t->notified == DATE_NONE && t->arrived == DATE_NONE)
+        problem(p, where, "arrived", "a posting needs notified or arrived");
+    check_order(t->notified, "notified", t->arrived, "arrived", where, p);
+    check_order(t->arrived, "arrived", t->ended, "ended", where, p);
+    check_order(t->notified, "notified", t->accredited, "accredited", where,
+                p);
+    check_order(t->notified, "notified", t->refused, "refused", where, p);
+    if (t->accredited != DATE_NONE && t->refused != DATE_NONE)
+        problem(p, where, "refused",
+                "a posting is either accredited or refused, not both");
+    if ((t->ended == DATE_NONE) != (t->end_reason == ENUM_NONE))
+        problem(p, where, t->ended == DATE_NONE ? "ended" : "end_reason",
+                "ended and end_reason go together");
+    if (t->mission != IDMAP_NONE)
+        check_posting_mission(s, t, where, p);
+}
+
+static void check_dependent(const struct snapshot *s, const void *rec,
+                            const char *where, struct problems *p)
+{
+    const struct dependent *d = rec;
+    const struct posting *t;
+
+    check_order(d->joined, "joined", d->left, "left", where, p);
+    check_order(d->accredited, "accredited", d->revoked, "revoked", where, p);
+    if (d->posting == IDMAP_NONE)
+        return;
+    t = snap_posting(s, d->posting);
+    if (t->person == d->person)
+        problem(p, where, "person",
+                "person '%s' holds posting '%s' and cannot be its dependent",
+                snap_person(s, d->person)->id, t->id);
+    check_order(t->arrived, "the posting's arrival", d->joined, "joined",
+                where, p);
+    check_order(d->left, "left", t->ended, "the posting's end", where, p);
+}
+
+static const struct entity state_entity = {
+    ENT_STATE, "state", "states", sizeof(struct state), state_fields,
+    N_FIELDS(state_fields), NULL, NULL,
+};
+static const struct entity org_entity = {
+    ENT_ORGANIZATION, "organization", "organizations",
+    sizeof(struct organization), org_fields, N_FIELDS(org_fields), NULL, NULL,
+};
+static const struct entity mission_entity = {
+    ENT_MISSION, "mission", "missions", sizeof(struct mission),
+    mission_fields, N_FIELDS(mission_fields), check_mission,
+    "CHECK (closed IS NULL OR opened IS NULL OR opened <= closed)",
+};
+static const struct entity person_entity = {
+    ENT_PERSON, "person", "persons", sizeof(struct person), person_fields,
+    N_FIELDS(person_fields), NULL, NULL,
+};
+static const struct entity posting_entity = {
+    ENT_POSTING, "posting", "postings", sizeof(struct posting),
+    posting_fields, N_FIELDS(posting_fields), check_posting,
+    "CHECK (notified IS NOT NULL OR arrived IS NOT NULL), "
+    "CHECK (ended IS NULL OR arrived IS NULL OR arrived <= ended), "
+    "CHECK (arrived IS NULL OR notified IS NULL OR notified <= arrived), "
+    "CHECK ((ended IS NULL) = (end_reason IS NULL)), "
+    "CHECK (accredited IS NULL OR refused IS NULL)",
+};
+static const struct entity dependent_entity = {
+    ENT_DEPENDENT, "dependent", "dependents", sizeof(struct dependent),
+    dependent_fields, N_FIELDS(dependent_fields), check_dependent,
+    "CHECK (joined IS NULL OR \"left\" IS NULL OR joined <= \"left\")",
+};
+
+const struct entity *const ENTITIES[ENT__COUNT] = {
+    &state_entity,   &org_entity,     &mission_entity,
+    &person_entity,  &posting_entity, &dependent_entity,
+};
+
+const struct entity *entity_by_table(const char *table)
+{
+    for (int k = 0; k < ENT__COUNT; k++) {
+        if (!strcmp(ENTITIES[k]->table, table))
+            return ENTITIES[k];
+    }
+    return NULL;
+}
+
+const struct entity *entity_by_name(const char *name)
+{
+    for (int k = 0; k < ENT__COUNT; k++) {
+        if (!strcmp(ENTITIES[k]->name, name))
+            return ENTITIES[k];
+    }
+    return NULL;
+}
+
+const struct field *entity_field(const struct entity *ent, const char *name)
+{
+    for (int i = 0; i < ent->n_fields; i++) {
+        if (!strcmp(ent->fields[i].name, name))
+            return &ent->fields[i];
+    }
+    return NULL;
+}

@@ -1,0 +1,84 @@
+/*
+ * Name tables for the enumerations. The arrays are indexed by the enum
+ * values, and a static assertion keeps each table as long as its enum.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/enums.h"
+#include "base/status.h"
+
+#define TABLE(var, what, arr, n)                                            \
+    _Static_assert(sizeof(arr) / sizeof(arr[0]) == (n), what " names");     \
+    const struct enum_names var = { what, arr, (n) }
+
+static const char *const mission_kind[] = {
+    "embassy",        "consulate_general",  "consulate",
+    "vice_consulate", "consular_agency",    "permanent_mission",
+    "delegation",     "trade_mission",      "interests_section",
+    "other",
+};
+TABLE(ENUM_MISSION_KIND, "mission kind", mission_kind, MK__COUNT);
+
+static const char *const staff_category[] = {
+    "diplomatic_agent",  "admin_technical",   "service_staff",
+    "private_servant",   "consular_officer",  "consular_employee",
+    "honorary_consul",   "local_staff",
+};
+TABLE(ENUM_STAFF_CATEGORY, "staff category", staff_category, CAT__COUNT);
+
+static const char *const rank[] = {
+    "ambassador",       "minister",        "minister_counselor",
+    "counselor",        "first_secretary", "second_secretary",
+    "third_secretary",  "attache",         "consul_general",
+    "consul",           "vice_consul",     "none",
+};
+TABLE(ENUM_RANK, "rank", rank, RANK__COUNT);
+
+static const char *const end_reason[] = {
+    "tour_completed",   "recalled",
+    "persona_non_grata", "ordered_departure",
+    "accreditation_withdrawn", "transferred",
+    "deceased",         "other",
+};
+TABLE(ENUM_END_REASON, "end reason", end_reason, END__COUNT);
+
+static const char *const relation[] = {
+    "spouse", "child", "parent", "household_member",
+};
+TABLE(ENUM_RELATION, "relation", relation, REL__COUNT);
+
+static const char *const sex[] = { "F", "M", "X" };
+TABLE(ENUM_SEX, "sex", sex, SEX__COUNT);
+
+int enum_from_name(const struct enum_names *t, const char *name)
+{
+    for (int i = 0; i < t->count; i++) {
+        if (!strcmp(t->names[i], name))
+            return i;
+    }
+    return ENUM_NONE;
+}
+
+const char *enum_name(const struct enum_names *t, int v)
+{
+    if (v == ENUM_NONE)
+        return "";
+    if (v < 0 || v >= t->count)
+        BUG("%s value %d out of range", t->what, v);
+    return t->names[v];
+}
+
+void enum_list(const struct enum_names *t, char *out, unsigned long size)
+{
+    size_t len = 0;
+
+    out[0] = '\0';
+    for (int i = 0; i < t->count && len < size; i++) {
+        int n = snprintf(out + len, size - len, "%s%s", i ? ", " : "",
+                         t->names[i]);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+}

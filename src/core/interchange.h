@@ -1,0 +1,45 @@
+/*
+ * The registry's interchange files (DESIGN.md, "Interchange files"): one
+ * CSV file per entity, named after its table (missions.csv, persons.csv,
+ * postings.csv, dependents.csv), with a header row naming the columns.
+ *
+ * Reading validates as it goes and reports every problem as
+ * "FILE:LINE: column 'X': message" into a problem list; the records are
+ * appended to the snapshot even when invalid (so one bad mission does not
+ * cascade into an error on each of its postings), and the caller writes
+ * nothing unless the list is empty.
+ */
+#ifndef CORE_INTERCHANGE_H
+#define CORE_INTERCHANGE_H
+
+#include "base/problems.h"
+#include "base/status.h"
+#include "core/snapshot.h"
+
+/* The entities a registry directory holds, in the order they must load. */
+extern const enum entity_kind INTERCHANGE_ENTITIES[];
+extern const int INTERCHANGE_N_ENTITIES;
+
+/* Called after each record read, so a long import can show progress. */
+struct read_progress {
+    void (*fn)(void *ctx, const char *path, unsigned long records);
+    void *ctx;
+};
+
+/* Reads one CSV file of entity ent into s. ST_ERROR when the file cannot be
+ * read at all; validation problems go to p and leave the status ST_OK. */
+enum status interchange_read_file(struct snapshot *s, const struct entity *ent,
+                                  const char *path, struct problems *p,
+                                  const struct read_progress *progress,
+                                  struct err *e);
+
+/* The entity a file holds, from its name ("dir/postings.csv" -> posting),
+ * or NULL. */
+const struct entity *interchange_entity_of(const char *path);
+
+/* Writes one CSV file per interchange entity into dir (created if absent),
+ * rows in snapshot order. */
+enum status interchange_write_dir(const struct snapshot *s, const char *dir,
+                                  struct err *e);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * The records of the registry (DESIGN.md, "Data model"). A record refers to
+ * another by its index in the snapshot's table of that entity (uint32_t), so
+ * that joins in the pure modules are array lookups; ids are text and live in
+ * the snapshot's arena. Dates are days since 1970 (base/date.h), DATE_NONE
+ * when absent; enumerations are ints, ENUM_NONE when absent. Status (present,
+ * ended, ...) is never stored: it is derived from the dates (core/presence.h).
+ */
+#ifndef CORE_MODEL_H
+#define CORE_MODEL_H
+
+#include <stdint.h>
+
+#include "core/enums.h"
+
+/* An ISO 3166-1 alpha-3 code with its NUL. */
+typedef char state_code[4];
+
+struct state {
+    state_code code;
+    const char *name;
+};
+
+struct organization {
+    const char *code;
+    const char *name;
+    state_code seat;
+};
+
+struct mission {
+    const char *id;
+    const char *name;
+    state_code sending;
+    const char *host; /* a state code or an organization code */
+    state_code country;
+    const char *city;
+    int kind; /* enum mission_kind */
+    int32_t opened;
+    int32_t closed;
+};
+
+struct person {
+    const char *id;
+    const char *family_name;
+    const char *given_names;
+    int sex; /* enum sex */
+    int32_t birth_date;
+    state_code nationality;
+    const char *passport;
+};
+
+struct posting {
+    const char *id;
+    uint32_t person;
+    uint32_t mission;
+    const char *title;
+    int rank;     /* enum rank */
+    int category; /* enum staff_category */
+    int head_of_mission;
+    int32_t notified;
+    int32_t arrived;
+    int32_t accredited;
+    int32_t refused;
+    int32_t ended;
+    int end_reason; /* enum end_reason */
+};
+
+struct dependent {
+    uint32_t person;
+    uint32_t posting;
+    int relation; /* enum relation */
+    int32_t joined;
+    int32_t left;
+    int32_t accredited;
+    int32_t revoked;
+};
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * Presence: who is at post on a date (DESIGN.md, "Counting"). A posting is
+ * present on D when it arrived on or before D, was not refused on or before
+ * D, and has not ended (ended is empty or later than D).
+ *
+ * The presence index answers "how many are present at mission M on D" in
+ * two binary searches: per mission, the arrival dates sorted, and the dates
+ * presence stops (the earlier of refused and ended) sorted. A posting
+ * counted as stopped on or before D has necessarily arrived by then, so the
+ * count is arrivals(<= D) - stops(<= D).
+ */
+#ifndef CORE_PRESENCE_H
+#define CORE_PRESENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+
+struct snapshot;
+
+/* The first date t is no longer present (INT32_MAX when it never stops),
+ * or its arrival when it never is present. */
+int32_t posting_stop(const struct posting *t);
+/* 1 when t is present on date. */
+int posting_present(const struct posting *t, int32_t date);
+
+struct presence_index;
+
+/* Builds the index over every posting of s (s's adjacency lists must be
+ * built); the caller frees it with presence_free. */
+struct presence_index *presence_build(const struct snapshot *s);
+void presence_free(struct presence_index *p);
+/* Postings present at mission m on date, every category counted. */
+uint32_t presence_count(const struct presence_index *p, uint32_t mission,
+                        int32_t date);
+
+#endif

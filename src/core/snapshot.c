@@ -1,0 +1,152 @@
+/*
+ * Snapshot storage and the derived indexes. Records live in one growable
+ * array per entity; the adjacency lists are built by counting sort in two
+ * passes over the postings, so building every index is linear in the size
+ * of the registry.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "core/presence.h"
+#include "core/snapshot.h"
+
+void snapshot_init(struct snapshot *s)
+{
+    memset(s, 0, sizeof(*s));
+    arena_init(&s->strings);
+    for (int k = 0; k < ENT__COUNT; k++)
+        idmap_init(&s->tables[k].by_key);
+}
+
+static void adjacency_release(struct adjacency *a)
+{
+    free(a->start);
+    free(a->items);
+    a->start = a->items = NULL;
+}
+
+static void release_indexes(struct snapshot *s)
+{
+    adjacency_release(&s->postings_by_mission);
+    adjacency_release(&s->postings_by_person);
+    adjacency_release(&s->dependents_by_posting);
+    presence_free(s->presence);
+    s->presence = NULL;
+    s->indexed = 0;
+}
+
+void snapshot_release(struct snapshot *s)
+{
+    release_indexes(s);
+    for (int k = 0; k < ENT__COUNT; k++) {
+        free(s->tables[k].rows);
+        idmap_release(&s->tables[k].by_key);
+    }
+    arena_release(&s->strings);
+}
+
+void *snapshot_row(const struct snapshot *s, enum entity_kind kind,
+                   uint32_t i)
+{
+    return (char *)s->tables[kind].rows + (size_t)i * ENTITIES[kind]->size;
+}
+
+enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
+                         const void *rec, uint32_t *index, struct err *e)
+{
+    const struct entity *ent = ENTITIES[kind];
+    struct record_table *t = &s->tables[kind];
+    char buf[256];
+    const char *key;
+    void *row;
+
+    if (t->n >= IDMAP_NONE - 1)
+        return err_set(e, ST_INVALID, "too many %s records", ent->name);
+    t->rows = xgrow(t->rows, ent->size, t->n + 1, &t->alloc);
+    row = (char *)t->rows + t->n * ent->size;
+    memcpy(row, rec, ent->size);
+    key = record_key(s, ent, row, buf, sizeof(buf));
+    if (key == buf || ent->fields[0].type == FT_CODE)
+        key = arena_strdup(&s->strings, key); /* not inside the moving rows */
+    if (idmap_put(&t->by_key, key, (uint32_t)t->n) != t->n)
+        return err_set(e, ST_INVALID, "duplicate %s '%s'", ent->name, key);
+    if (index)
+        *index = (uint32_t)t->n;
+    t->n++;
+    s->indexed = 0;
+    return ST_OK;
+}
+
+uint32_t snapshot_find(const struct snapshot *s, enum entity_kind kind,
+                       const char *key)
+{
+    return idmap_get(&s->tables[kind].by_key, key);
+}
+
+/* Builds the adjacency list grouping n_items items into n_groups by
+ * group_of(item); items whose group is IDMAP_NONE are left out. */
+static void build_adjacency(struct adjacency *a, size_t n_groups,
+                            size_t n_items, const struct snapshot *s,
+                            uint32_t (*group_of)(const struct snapshot *,
+                                                 uint32_t))
+{
+    uint32_t *fill;
+
+    a->start = xcalloc(n_groups + 1, sizeof(*a->start));
+    for (uint32_t i = 0; i < n_items; i++) {
+        uint32_t g = group_of(s, i);
+
+        if (g != IDMAP_NONE)
+            a->start[g + 1]++;
+    }
+    for (size_t g = 0; g < n_groups; g++)
+        a->start[g + 1] += a->start[g];
+    a->items = xmalloc((a->start[n_groups] + 1) * sizeof(*a->items));
+    fill = xmalloc((n_groups + 1) * sizeof(*fill));
+    memcpy(fill, a->start, (n_groups + 1) * sizeof(*fill));
+    for (uint32_t i = 0; i < n_items; i++) {
+        uint32_t g = group_of(s, i);
+
+        if (g != IDMAP_NONE)
+            a->items[fill[g]++] = i;
+    }
+    free(fill);
+}
+
+static uint32_t posting_mission(const struct snapshot *s, uint32_t i)
+{
+    return snap_posting(s, i)->mission;
+}
+
+static uint32_t posting_person(const struct snapshot *s, uint32_t i)
+{
+    return snap_posting(s, i)->person;
+}
+
+static uint32_t dependent_posting(const struct snapshot *s, uint32_t i)
+{
+    return snap_dependent(s, i)->posting;
+}
+
+void snapshot_index(struct snapshot *s)
+{
+    size_t n_postings = snapshot_count(s, ENT_POSTING);
+
+    if (s->indexed)
+        return;
+    release_indexes(s);
+    build_adjacency(&s->postings_by_mission, snapshot_count(s, ENT_MISSION),
+                    n_postings, s, posting_mission);
+    build_adjacency(&s->postings_by_person, snapshot_count(s, ENT_PERSON),
+                    n_postings, s, posting_person);
+    build_adjacency(&s->dependents_by_posting, n_postings,
+                    snapshot_count(s, ENT_DEPENDENT), s, dependent_posting);
+    s->presence = presence_build(s);
+    s->indexed = 1;
+}
+
+void snapshot_touch(struct snapshot *s)
+{
+    s->indexed = 0;
+}

@@ -1,0 +1,113 @@
+/*
+ * The snapshot: the whole registry in memory, as arrays of records (one per
+ * entity) with a hash index by key, plus derived indexes built in one pass by
+ * snapshot_index(): postings by mission and by person, dependents by
+ * posting, and the presence index (core/presence.h). Every read command
+ * loads one and computes on it; nothing here runs SQL, so a registry of a
+ * million postings answers in milliseconds.
+ *
+ * Records are appended and may be updated in place but are never removed:
+ * an older state of the registry is rebuilt by the store, not edited here.
+ */
+#ifndef CORE_SNAPSHOT_H
+#define CORE_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/idmap.h"
+#include "core/entity.h"
+#include "core/model.h"
+
+struct record_table {
+    void *rows; /* n records of the entity's size */
+    size_t n;
+    size_t alloc;
+    struct idmap by_key;
+};
+
+/* A compressed adjacency list: the members of group g are
+ * items[start[g]] .. items[start[g + 1] - 1]. */
+struct adjacency {
+    uint32_t *start;
+    uint32_t *items;
+};
+
+struct snapshot {
+    struct arena strings;
+    struct record_table tables[ENT__COUNT];
+    int indexed; /* the derived indexes below match the records */
+    struct adjacency postings_by_mission;
+    struct adjacency postings_by_person;
+    struct adjacency dependents_by_posting;
+    struct presence_index *presence;
+};
+
+void snapshot_init(struct snapshot *s);
+void snapshot_release(struct snapshot *s);
+
+/* Appends a copy of rec (its strings must already be in s's arena or be
+ * static) and indexes its key; ST_INVALID "duplicate ..." if the key is
+ * taken. OUT: *index, the new record's index (may be NULL). */
+enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
+                         const void *rec, uint32_t *index, struct err *e);
+/* The index of the record with key, or IDMAP_NONE. */
+uint32_t snapshot_find(const struct snapshot *s, enum entity_kind kind,
+                       const char *key);
+/* Builds the derived indexes; call after adding or changing records. */
+void snapshot_index(struct snapshot *s);
+/* Marks the derived indexes stale after records changed. */
+void snapshot_touch(struct snapshot *s);
+
+static inline size_t snapshot_count(const struct snapshot *s,
+                                    enum entity_kind k)
+{
+    return s->tables[k].n;
+}
+
+/* The record of entity kind at index i (typed accessors below). */
+void *snapshot_row(const struct snapshot *s, enum entity_kind kind,
+                   uint32_t i);
+
+static inline struct mission *snap_mission(const struct snapshot *s,
+                                           uint32_t i)
+{
+    return (struct mission *)s->tables[ENT_MISSION].rows + i;
+}
+
+static inline struct person *snap_person(const struct snapshot *s, uint32_t i)
+{
+    return (struct person *)s->tables[ENT_PERSON].rows + i;
+}
+
+static inline struct posting *snap_posting(const struct snapshot *s,
+                                           uint32_t i)
+{
+    return (struct posting *)s->tables[ENT_POSTING].rows + i;
+}
+
+static inline struct dependent *snap_dependent(const struct snapshot *s,
+                                               uint32_t i)
+{
+    return (struct dependent *)s->tables[ENT_DEPENDENT].rows + i;
+}
+
+static inline struct state *snap_state(const struct snapshot *s, uint32_t i)
+{
+    return (struct state *)s->tables[ENT_STATE].rows + i;
+}
+
+static inline struct organization *snap_org(const struct snapshot *s,
+                                            uint32_t i)
+{
+    return (struct organization *)s->tables[ENT_ORGANIZATION].rows + i;
+}
+
+/* Iterates the members of group g of an adjacency list. */
+#define ADJ_FOR_EACH(adj, g, var)                                         \
+    for (uint32_t adj_i_ = (adj).start[g], var;                           \
+         adj_i_ < (adj).start[(g) + 1] && ((var = (adj).items[adj_i_]), 1); \
+         adj_i_++)
+
+#endif

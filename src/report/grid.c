@@ -1,0 +1,217 @@
+/*
+ * Rendering grids. Tables are aligned on the display width of UTF-8 text
+ * (code points, not bytes), so names such as "Лавров" line up. JSON goes
+ * through jansson, so every string is escaped correctly.
+ */
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/csv.h"
+#include "base/xalloc.h"
+#include "report/grid.h"
+
+void grid_init(struct grid *g, const char *const *columns, size_t n_cols)
+{
+    g->names = xcalloc(n_cols, sizeof(*g->names));
+    g->types = xcalloc(n_cols, sizeof(*g->types));
+    g->n_cols = n_cols;
+    for (size_t i = 0; i < n_cols; i++) {
+        const char *c = columns[i];
+        size_t n = strlen(c);
+
+        g->types[i] = COL_TEXT;
+        if (n > 2 && c[n - 2] == ':') {
+            g->types[i] = c[n - 1] == 'n' ? COL_NUMBER : COL_BOOL;
+            n -= 2;
+        }
+        g->names[i] = xstrndup(c, n);
+    }
+    g->cells = NULL;
+    g->n_rows = g->alloc = 0;
+}
+
+void grid_release(struct grid *g)
+{
+    for (size_t i = 0; i < g->n_rows * g->n_cols; i++)
+        free(g->cells[i]);
+    for (size_t i = 0; i < g->n_cols; i++)
+        free(g->names[i]);
+    free(g->cells);
+    free(g->names);
+    free(g->types);
+}
+
+void grid_add_row(struct grid *g, const char *const *cells)
+{
+    XGROW(g->cells, (g->n_rows + 1) * g->n_cols, g->alloc);
+    for (size_t i = 0; i < g->n_cols; i++)
+        g->cells[g->n_rows * g->n_cols + i] =
+            xstrdup(cells[i] ? cells[i] : "");
+    g->n_rows++;
+}
+
+static const char *cell(const struct grid *g, size_t row, size_t col)
+{
+    return g->cells[row * g->n_cols + col];
+}
+
+/* Display width: the number of UTF-8 code points. */
+static size_t width(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void add(struct buf *b, const char *s)
+{
+    if (buf_addstr(b, s))
+        BUG("output too large");
+}
+
+static void pad(struct buf *b, const char *s, size_t w, int right)
+{
+    size_t n = width(s);
+
+    if (!right)
+        add(b, s);
+    for (; n < w; n++)
+        add(b, " ");
+    if (right)
+        add(b, s);
+}
+
+static void render_table(const struct grid *g, struct buf *b)
+{
+    size_t *w = xcalloc(g->n_cols, sizeof(*w));
+
+    for (size_t c = 0; c < g->n_cols; c++) {
+        w[c] = width(g->names[c]);
+        for (size_t r = 0; r < g->n_rows; r++)
+            if (width(cell(g, r, c)) > w[c])
+                w[c] = width(cell(g, r, c));
+    }
+    for (size_t r = 0; r <= g->n_rows; r++) {
+        for (size_t c = 0; c < g->n_cols; c++) {
+            const char *s = r ? cell(g, r - 1, c) : g->names[c];
+            int last = c + 1 == g->n_cols;
+
+            pad(b, s, last && g->types[c] != COL_NUMBER ? 0 : w[c],
+                g->types[c] == COL_NUMBER);
+            add(b, last ? "\n" : "  ");
+        }
+    }
+    free(w);
+}
+
+static void render_csv_row(const struct grid *g, size_t row, struct buf *b)
+{
+    for (size_t c = 0; c < g->n_cols; c++) {
+        add(b, c ? "," : "");
+        if (csv_add_field(b, row == SIZE_MAX ? g->names[c] : cell(g, row, c)))
+            BUG("output too large");
+    }
+    add(b, "\n");
+}
+
+static json_t *json_cell(const struct grid *g, size_t row, size_t col)
+{
+    const char *s = cell(g, row, col);
+    char *end;
+    double v;
+
+    if (!*s)
+        return json_null();
+    if (g->types[col] == COL_BOOL)
+        return json_boolean(!strcmp(s, "true"));
+    if (g->types[col] == COL_NUMBER) {
+        v = strtod(s, &end);
+        if (!*end && strchr(s, '.') == NULL && strchr(s, 'e') == NULL)
+            return json_integer(strtoll(s, NULL, 10));
+        if (!*end)
+            return json_real(v);
+    }
+    return json_string(s);
+}
+
+static json_t *json_row(const struct grid *g, size_t row)
+{
+    json_t *obj = json_object();
+
+    for (size_t c = 0; c < g->n_cols; c++)
+        json_object_set_new(obj, g->names[c], json_cell(g, row, c));
+    return obj;
+}
+
+static void add_json(struct buf *b, json_t *v)
+{
+    char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+    if (!text)
+        BUG("cannot encode JSON output");
+    add(b, text);
+    add(b, "\n");
+    free(text);
+    json_decref(v);
+}
+
+void grid_render(const struct grid *g, enum out_format format, struct buf *b)
+{
+    json_t *arr;
+
+    switch (format) {
+    case OUT_TABLE:
+        render_table(g, b);
+        break;
+    case OUT_CSV:
+        render_csv_row(g, SIZE_MAX, b);
+        for (size_t r = 0; r < g->n_rows; r++)
+            render_csv_row(g, r, b);
+        break;
+    case OUT_JSON:
+        arr = json_array();
+        for (size_t r = 0; r < g->n_rows; r++)
+            json_array_append_new(arr, json_row(g, r));
+        add_json(b, arr);
+        break;
+    }
+}
+
+void grid_render_record(const struct grid *g, size_t row,
+                        enum out_format format, struct buf *b)
+{
+    size_t w = 0;
+
+    switch (format) {
+    case OUT_TABLE:
+        for (size_t c = 0; c < g->n_cols; c++)
+            if (width(g->names[c]) > w)
+                w = width(g->names[c]);
+        for (size_t c = 0; c < g->n_cols; c++) {
+            pad(b, g->names[c], w, 0);
+            add(b, "  ");
+            add(b, cell(g, row, c));
+            add(b, "\n");
+        }
+        break;
+    case OUT_CSV:
+        render_csv_row(g, SIZE_MAX, b);
+        render_csv_row(g, row, b);
+        break;
+    case OUT_JSON:
+        add_json(b, json_row(g, row));
+        break;
+    }
+}
+
+int out_format_from_name(const char *name)
+{
+    static const char *const names[] = { "table", "csv", "json" };
+
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(names[i], name))
+            return i;
+    return -1;
+}

@@ -1,0 +1,139 @@
+/*
+ * Opening the registry: the SQLite connection with foreign keys on and WAL
+ * journaling, the schema brought up to date, and one prepared statement per
+ * entity and operation, made once and reused for every row.
+ */
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "store/internal.h"
+
+enum status db_exec(struct store *st, const char *sql, struct err *e)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        return ST_ERROR;
+    }
+    return ST_OK;
+}
+
+enum status db_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
+                       struct err *e)
+{
+    if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       sqlite3_errmsg(st->db));
+    return ST_OK;
+}
+
+enum status db_step_done(struct store *st, sqlite3_stmt *stmt, struct err *e)
+{
+    int rc = sqlite3_step(stmt);
+
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (rc != SQLITE_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       sqlite3_errmsg(st->db));
+    return ST_OK;
+}
+
+void db_bind_text(sqlite3_stmt *stmt, int i, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(stmt, i, text, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(stmt, i);
+}
+
+typedef void (*sqlgen_fn)(const struct entity *, struct buf *);
+
+static enum status prepare_generated(struct store *st, const struct entity *ent,
+                                     sqlgen_fn gen, sqlite3_stmt **out,
+                                     struct err *e)
+{
+    struct buf sql;
+    enum status rc;
+
+    buf_init(&sql, 1 << 16);
+    gen(ent, &sql);
+    rc = db_prepare(st, sql.data, out, e);
+    buf_release(&sql);
+    return rc;
+}
+
+static enum status prepare_all(struct store *st, struct err *e)
+{
+    for (int k = 0; k < ENT__COUNT; k++) {
+        struct entity_statements *s = &st->stmts[k];
+
+        if (prepare_generated(st, ENTITIES[k], sqlgen_insert, &s->insert, e) ||
+            prepare_generated(st, ENTITIES[k], sqlgen_update, &s->update, e) ||
+            prepare_generated(st, ENTITIES[k], sqlgen_delete, &s->delete, e) ||
+            prepare_generated(st, ENTITIES[k], sqlgen_select, &s->select, e))
+            return ST_ERROR;
+    }
+    if (db_prepare(st,
+                   "INSERT INTO changes (seq, recorded, actor, op, entity, "
+                   "key, before, after, reason, hash) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   &st->log_insert, e) ||
+        db_prepare(st, "SELECT seq, hash FROM changes ORDER BY seq DESC "
+                       "LIMIT 1",
+                   &st->log_head, e))
+        return ST_ERROR;
+    return ST_OK;
+}
+
+enum status store_open(const char *path, int mode, struct store **out,
+                       struct err *e)
+{
+    struct store *st;
+    int flags = SQLITE_OPEN_READWRITE;
+
+    if (mode == STORE_OPEN_CREATE)
+        flags |= SQLITE_OPEN_CREATE;
+    else if (access(path, F_OK))
+        return err_set(e, ST_ERROR,
+                       "no registry at '%s' (run 'chancery init' first)",
+                       path);
+    st = xcalloc(1, sizeof(*st));
+    st->path = xstrdup(path);
+    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+        err_set(e, ST_ERROR, "cannot open database '%s': %s", path,
+                sqlite3_errmsg(st->db));
+        store_close(st);
+        return ST_ERROR;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    if (db_exec(st, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+                    "PRAGMA synchronous = NORMAL",
+                e) ||
+        schema_migrate(st, e) || prepare_all(st, e)) {
+        store_close(st);
+        return ST_ERROR;
+    }
+    *out = st;
+    return ST_OK;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    for (int k = 0; k < ENT__COUNT; k++) {
+        sqlite3_finalize(st->stmts[k].insert);
+        sqlite3_finalize(st->stmts[k].update);
+        sqlite3_finalize(st->stmts[k].delete);
+        sqlite3_finalize(st->stmts[k].select);
+    }
+    sqlite3_finalize(st->log_insert);
+    sqlite3_finalize(st->log_head);
+    sqlite3_close(st->db);
+    free(st->path);
+    free(st);
+}

@@ -1,0 +1,72 @@
+/*
+ * What the store's files share and nothing outside store/ sees: the
+ * connection, the statements prepared once per entity, and small SQL
+ * helpers that turn SQLite's result codes into enum status.
+ */
+#ifndef STORE_INTERNAL_H
+#define STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "base/buf.h"
+#include "store/store.h"
+
+struct entity_statements {
+    sqlite3_stmt *insert; /* every field, in descriptor order */
+    sqlite3_stmt *update; /* every field, then the key fields */
+    sqlite3_stmt *delete; /* the key fields */
+    sqlite3_stmt *select; /* every field, in insertion order */
+};
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    struct entity_statements stmts[ENT__COUNT];
+    sqlite3_stmt *log_insert;
+    sqlite3_stmt *log_head;
+};
+
+/* Runs sql (no results); ST_ERROR with SQLite's message on failure. */
+enum status db_exec(struct store *st, const char *sql, struct err *e);
+/* Prepares sql; ST_ERROR with SQLite's message on failure. */
+enum status db_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
+                       struct err *e);
+/* Steps a statement that returns no row and resets it. */
+enum status db_step_done(struct store *st, sqlite3_stmt *stmt, struct err *e);
+/* Binds text (NULL when absent) to parameter i, copied by SQLite. */
+void db_bind_text(sqlite3_stmt *stmt, int i, const char *text);
+
+/* SQL generated from an entity descriptor, appended to b. */
+void sqlgen_create_table(const struct entity *ent, struct buf *b);
+void sqlgen_insert(const struct entity *ent, struct buf *b);
+void sqlgen_update(const struct entity *ent, struct buf *b);
+void sqlgen_delete(const struct entity *ent, struct buf *b);
+void sqlgen_select(const struct entity *ent, struct buf *b);
+
+/* Brings the schema to the newest version. */
+enum status schema_migrate(struct store *st, struct err *e);
+
+/* Binds the fields of rec (a record of s) to stmt's first parameters. */
+void bind_record(sqlite3_stmt *stmt, const struct snapshot *s,
+                 const struct entity *ent, const void *rec);
+/* Binds the key fields of rec to stmt from parameter `first` on. */
+void bind_key(sqlite3_stmt *stmt, int first, const struct snapshot *s,
+              const struct entity *ent, const void *rec);
+
+/* The change log's JSON image of a record; the caller frees it. */
+char *record_image(const struct snapshot *s, const struct entity *ent,
+                   const void *rec);
+
+/* The fields of one change-log entry. */
+struct log_fields {
+    int64_t seq;
+    const char *recorded, *actor, *op, *entity, *key, *before, *after,
+        *reason;
+};
+
+/* The hash of an entry: BLAKE2b-256 over the previous entry's hash, then
+ * the seq and each field, each preceded by 0x1F; an absent field is a lone
+ * 0x1E. OUT: hex, 64 hex digits and a NUL. */
+void change_hash(const char *prev, const struct log_fields *f, char hex[65]);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * SQL generated from the entity descriptors. Every column is TEXT holding
+ * the interchange text of its value (dates as YYYY-MM-DD, which sort as
+ * dates), so the database reads like the CSV files; types, enumerations,
+ * references and date order are CHECK and FOREIGN KEY constraints. Only
+ * syntax that SQLite and PostgreSQL share is used (but for the rowid order
+ * of sqlgen_select), identifiers quoted.
+ */
+#include "store/internal.h"
+
+static void add(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void add(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (buf_vaddf(b, fmt, ap))
+        BUG("generated SQL too long");
+    va_end(ap);
+}
+
+static void column_checks(const struct field *f, struct buf *b)
+{
+    switch (f->type) {
+    case FT_ENUM:
+        add(b, " CHECK (\"%s\" IS NULL", f->name);
+        for (int i = 0; i < f->names->count; i++)
+            add(b, " OR \"%s\" = '%s'", f->name, f->names->names[i]);
+        add(b, ")");
+        break;
+    case FT_DATE:
+        add(b, " CHECK (\"%s\" LIKE '____-__-__')", f->name);
+        break;
+    case FT_CODE:
+        add(b, " CHECK (length(\"%s\") = 3)", f->name);
+        break;
+    case FT_BOOL:
+        add(b, " CHECK (\"%s\" = 'true' OR \"%s\" = 'false')", f->name,
+            f->name);
+        break;
+    default:
+        break;
+    }
+}
+
+static void column(const struct field *f, struct buf *b)
+{
+    const struct entity *target;
+
+    add(b, "\"%s\" TEXT%s", f->name,
+        (f->flags & FIELD_REQUIRED) || f->type == FT_BOOL ? " NOT NULL" : "");
+    column_checks(f, b);
+    if (f->type == FT_REF || (f->type == FT_CODE && f->ref == ENT_STATE)) {
+        target = ENTITIES[f->ref];
+        add(b, " REFERENCES \"%s\"(\"%s\")", target->table,
+            target->fields[0].name);
+    }
+}
+
+static void key_list(const struct entity *ent, struct buf *b,
+                     const char *sep, const char *suffix)
+{
+    for (int i = 0; i < ent->n_fields && (ent->fields[i].flags & FIELD_KEY);
+         i++)
+        add(b, "%s\"%s\"%s", i ? sep : "", ent->fields[i].name, suffix);
+}
+
+void sqlgen_create_table(const struct entity *ent, struct buf *b)
+{
+    add(b, "CREATE TABLE \"%s\" (\n", ent->table);
+    for (int i = 0; i < ent->n_fields; i++) {
+        add(b, "    ");
+        column(&ent->fields[i], b);
+        add(b, ",\n");
+    }
+    if (ent->sql_checks)
+        add(b, "    %s,\n", ent->sql_checks);
+    add(b, "    PRIMARY KEY (");
+    key_list(ent, b, ", ", "");
+    add(b, ")\n);\n");
+    for (int i = 0; i < ent->n_fields; i++) {
+        const struct field *f = &ent->fields[i];
+
+        if (f->type == FT_REF && !(f->flags & FIELD_KEY && i == 0))
+            add(b, "CREATE INDEX \"%s_%s\" ON \"%s\"(\"%s\");\n", ent->table,
+                f->name, ent->table, f->name);
+    }
+}
+
+void sqlgen_insert(const struct entity *ent, struct buf *b)
+{
+    add(b, "INSERT INTO \"%s\" (", ent->table);
+    for (int i = 0; i < ent->n_fields; i++)
+        add(b, "%s\"%s\"", i ? ", " : "", ent->fields[i].name);
+    add(b, ") VALUES (");
+    for (int i = 0; i < ent->n_fields; i++)
+        add(b, "%s?", i ? ", " : "");
+    add(b, ")");
+}
+
+void sqlgen_update(const struct entity *ent, struct buf *b)
+{
+    add(b, "UPDATE \"%s\" SET ", ent->table);
+    for (int i = 0; i < ent->n_fields; i++)
+        add(b, "%s\"%s\" = ?", i ? ", " : "", ent->fields[i].name);
+    add(b, " WHERE ");
+    key_list(ent, b, " AND ", " = ?");
+}
+
+void sqlgen_delete(const struct entity *ent, struct buf *b)
+{
+    add(b, "DELETE FROM \"%s\" WHERE ", ent->table);
+    key_list(ent, b, " AND ", " = ?");
+}
+
+void sqlgen_select(const struct entity *ent, struct buf *b)
+{
+    add(b, "SELECT ");
+    for (int i = 0; i < ent->n_fields; i++)
+        add(b, "%s\"%s\"", i ? ", " : "", ent->fields[i].name);
+    /* Insertion order, so an export reproduces the files imported. This is
+     * SQLite's one dialect word here; PostgreSQL would order by an identity
+     * column. */
+    add(b, " FROM \"%s\" ORDER BY rowid", ent->table);
+}

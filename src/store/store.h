@@ -1,0 +1,87 @@
+/*
+ * The store: the only module that speaks SQL (DESIGN.md, "Architecture").
+ * It keeps the registry in an SQLite file, loads it into a snapshot (as it
+ * is, or as it was known on a past date), and applies changes: each write is
+ * one transaction that updates the tables and appends the change log in the
+ * same transaction, hash-chained so that `audit verify` can prove nothing
+ * was rewritten.
+ *
+ * Its SQL stays within what SQLite and PostgreSQL share, and it is generated
+ * from the entity descriptors (core/entity.h), so the schema, the
+ * statements and the codecs cannot drift apart.
+ */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "core/snapshot.h"
+
+struct store;
+
+#define STORE_OPEN_EXISTING 0
+#define STORE_OPEN_CREATE 1
+
+/* Opens the registry at path, creating it when mode is STORE_OPEN_CREATE,
+ * and brings its schema up to date. A missing registry under
+ * STORE_OPEN_EXISTING is ST_ERROR telling the user to run `chancery init`.
+ * OUT: *out, freed with store_close. */
+enum status store_open(const char *path, int mode, struct store **out,
+                       struct err *e);
+void store_close(struct store *st);
+
+/* Loads the registry into the empty snapshot out and indexes it. With
+ * as_known_on a date (not DATE_NONE), the registry as it was recorded by the
+ * end of that day (UTC): later changes are undone inside a transaction that
+ * is rolled back, so nothing is written. */
+enum status store_load(struct store *st, int32_t as_known_on,
+                       struct snapshot *out, struct err *e);
+
+enum change_op { OP_INSERT, OP_UPDATE, OP_DELETE };
+
+/* One write: a record of s inserted, updated (before is a copy of the record
+ * as it was) or deleted (index names the record as it was). */
+struct change {
+    enum change_op op;
+    enum entity_kind entity;
+    uint32_t index;
+    const void *before;
+};
+
+struct change_meta {
+    const char *actor;  /* who; NULL: $CHANCERY_ACTOR, else $USER */
+    const char *reason; /* why, recorded with each change; may be NULL */
+};
+
+/* Applies the changes, whose records are in s, in one transaction with
+ * their change-log entries; on any failure nothing is written. */
+enum status store_apply(struct store *st, const struct snapshot *s,
+                        const struct change *changes, size_t n,
+                        const struct change_meta *meta, struct err *e);
+
+/* One entry of the change log. Strings are owned by the entry list. */
+struct change_entry {
+    int64_t seq;
+    char *recorded, *actor, *op, *entity, *key, *before, *after, *reason;
+    char *hash;
+};
+
+struct change_list {
+    struct change_entry *items;
+    size_t n, alloc;
+};
+
+/* The change-log entries of one record, oldest first. OUT: list, released
+ * with change_list_release. */
+enum status store_history(struct store *st, const char *entity,
+                          const char *key, struct change_list *list,
+                          struct err *e);
+void change_list_release(struct change_list *list);
+
+/* Recomputes the hash chain of the whole change log. OUT: *n_checked; on a
+ * broken link ST_INVALID naming the first entry that does not match. */
+enum status store_verify(struct store *st, int64_t *n_checked, struct err *e);
+
+#endif
