@@ -121,10 +121,6 @@ static int feed(struct reader *r, struct csv_parser *p, const char *block,
             n -= 3;
         }
     }
-    if (memchr(block, '\0', n)) {
-        fail(r, ST_INVALID, "a NUL byte: not a text file");
-        return 1;
-    }
     if (csv_parse(p, block, n, on_field, on_record_end, r) != n)
         fail(r, ST_INVALID, "malformed CSV (a stray or unclosed quote)");
     return r->status != ST_OK;

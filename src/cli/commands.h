@@ -24,4 +24,8 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
  * exists already (init and demo share it). OUT: *created. */
 enum status registry_init(struct cli *cli, int *created, struct err *e);
 
+/* Imports the files and directories of paths all-or-nothing; returns the
+ * exit code (import and demo share it). */
+int cli_import(struct cli *cli, int n, char **paths);
+
 #endif

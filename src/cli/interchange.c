@@ -158,24 +158,29 @@ static int import_files(struct cli *cli, struct import_plan *plan,
     return rc;
 }
 
-int cmd_import(struct cli *cli, int argc, char **argv)
+int cli_import(struct cli *cli, int n, char **paths)
 {
     struct import_plan plan = { NULL, 0, 0 };
     struct problems p;
     int rc;
 
-    if (argc < 2 || argv[1][0] == '-')
-        return argc > 1 && !strcmp(argv[1], "--help")
-                   ? (printf("usage: chancery import PATH...\n"), 0)
-                   : cli_usage("import", "PATH...");
     problems_init(&p);
-    plan_paths(&plan, argc - 1, argv + 1, &p);
+    plan_paths(&plan, n, paths, &p);
     rc = p.n_total ? cli_fail_problems(&p) : import_files(cli, &plan, &p);
     for (size_t i = 0; i < plan.n; i++)
         free(plan.files[i].path);
     free(plan.files);
     problems_release(&p);
     return rc;
+}
+
+int cmd_import(struct cli *cli, int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], "--help"))
+        return printf("usage: chancery import PATH...\n"), 0;
+    if (argc < 2 || argv[1][0] == '-')
+        return cli_usage("import", "PATH...");
+    return cli_import(cli, argc - 1, argv + 1);
 }
 
 int cmd_export(struct cli *cli, int argc, char **argv)
@@ -185,10 +190,10 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     struct err e;
     int rc = 0;
 
+    if (argc == 2 && !strcmp(argv[1], "--help"))
+        return printf("usage: chancery export DIR\n"), 0;
     if (argc != 2 || argv[1][0] == '-')
-        return argc == 2 && !strcmp(argv[1], "--help")
-                   ? (printf("usage: chancery export DIR\n"), 0)
-                   : cli_usage("export", "DIR");
+        return cli_usage("export", "DIR");
     snapshot_init(&s);
     if (cli_open(cli, &st, &s, &e)) {
         snapshot_release(&s);
