@@ -55,15 +55,15 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libchancery.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -O3 -o $@ $< $(BUILD)/libchancery.a $(LIBS)
 
-check: chancery $(UNIT_BIN)
-	@BUILD=$(BUILD) CHANCERY=$(CURDIR)/chancery scripts/run-tests.sh
+check: $(BUILD)/chancery $(UNIT_BIN)
+	@BUILD=$(BUILD) CHANCERY=$(CURDIR)/$(BUILD)/chancery scripts/run-tests.sh
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g" \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check
 
-valgrind: chancery $(UNIT_BIN)
-	@BUILD=$(BUILD) CHANCERY=$(CURDIR)/chancery \
+valgrind: $(BUILD)/chancery $(UNIT_BIN)
+	@BUILD=$(BUILD) CHANCERY=$(CURDIR)/$(BUILD)/chancery \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 	  scripts/run-tests.sh
 

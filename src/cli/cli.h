@@ -68,8 +68,8 @@ void cli_print_grid(const struct cli *cli, const struct grid *g);
 void cli_print_record(const struct cli *cli, const struct grid *g);
 
 /* The path of a bundled data file: $CHANCERY_DATA/NAME, else data/NAME
- * beside the executable, else the installed share/chancery/NAME. The
- * caller frees it. */
+ * beside the executable or its folder (a build folder), else the installed
+ * share/chancery/NAME. The caller frees it. */
 char *cli_data_path(const char *name);
 
 /* Resets getopt for a new parse of argv (each command parses its own). */

@@ -165,6 +165,7 @@ char *cli_data_path(const char *name)
         if (slash)
             *slash = '\0';
         if ((p = existing(xasprintf("%s/data/%s", exe, name))) ||
+            (p = existing(xasprintf("%s/../data/%s", exe, name))) ||
             (p = existing(xasprintf("%s/../share/chancery/%s", exe, name))))
             return p;
     }
