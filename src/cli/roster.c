@@ -1,35 +1,14 @@
 /*
  * `chancery roster MISSION [--as-of D]`: the staff of a mission present on
- * a date in Diplomatic-List order: the head of mission first, then by rank
- * precedence, then by date of arrival (seniority), ties by posting id.
- * Each row names the spouse present in the household, as the List does.
+ * a date in Diplomatic-List order (core/roster.h). Each row names the
+ * spouse present in the household, as the List does.
  */
 #include <getopt.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
-#include "core/presence.h"
-
-struct roster_entry {
-    const struct posting *t;
-};
-
-static int precedence(const void *a, const void *b)
-{
-    const struct posting *x = ((const struct roster_entry *)a)->t;
-    const struct posting *y = ((const struct roster_entry *)b)->t;
-    int rx = x->rank == ENUM_NONE ? RANK__COUNT : x->rank;
-    int ry = y->rank == ENUM_NONE ? RANK__COUNT : y->rank;
-
-    if (x->head_of_mission != y->head_of_mission)
-        return y->head_of_mission - x->head_of_mission;
-    if (rx != ry)
-        return rx - ry;
-    if (x->arrived != y->arrived)
-        return x->arrived < y->arrived ? -1 : 1;
-    return strcmp(x->id, y->id);
-}
+#include "core/roster.h"
 
 /* The spouse present in posting ti's household on date, or "". */
 static const char *spouse(const struct snapshot *s, uint32_t ti, int32_t date)
@@ -71,22 +50,13 @@ static void print_roster(const struct cli *cli, const struct snapshot *s,
     static const char *const cols[] = { "posting", "family_name",
                                         "given_names", "rank", "title",
                                         "category", "arrived", "spouse" };
-    struct roster_entry *list;
-    size_t n = 0;
+    uint32_t *list = xmalloc((roster_capacity(s, m) + 1) * sizeof(*list));
+    size_t n = roster_build(s, m, date, list);
     struct grid g;
 
-    list = xmalloc((s->postings_by_mission.start[m + 1] -
-                    s->postings_by_mission.start[m] + 1) *
-                   sizeof(*list));
-    ADJ_FOR_EACH(s->postings_by_mission, m, i)
-    {
-        if (posting_present(snap_posting(s, i), date))
-            list[n++].t = snap_posting(s, i);
-    }
-    qsort(list, n, sizeof(*list), precedence);
     grid_init(&g, cols, 8);
     for (size_t i = 0; i < n; i++)
-        add_row(&g, s, list[i].t, date);
+        add_row(&g, s, snap_posting(s, list[i]), date);
     cli_print_grid(cli, &g);
     grid_release(&g);
     free(list);

@@ -1,0 +1,50 @@
+/*
+ * Roster order. The comparison reads the postings through a file-level
+ * pointer to the snapshot because qsort passes no context; roster_build is
+ * therefore not reentrant across threads, which no caller needs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/presence.h"
+#include "core/roster.h"
+
+static const struct snapshot *sorting;
+
+static int precedence(const void *a, const void *b)
+{
+    const struct posting *x = snap_posting(sorting, *(const uint32_t *)a);
+    const struct posting *y = snap_posting(sorting, *(const uint32_t *)b);
+    int rx = x->rank == ENUM_NONE ? RANK__COUNT : x->rank;
+    int ry = y->rank == ENUM_NONE ? RANK__COUNT : y->rank;
+
+    if (x->head_of_mission != y->head_of_mission)
+        return y->head_of_mission - x->head_of_mission;
+    if (rx != ry)
+        return rx - ry;
+    if (x->arrived != y->arrived)
+        return x->arrived < y->arrived ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+size_t roster_capacity(const struct snapshot *s, uint32_t m)
+{
+    return s->postings_by_mission.start[m + 1] -
+           s->postings_by_mission.start[m];
+}
+
+size_t roster_build(const struct snapshot *s, uint32_t m, int32_t date,
+                    uint32_t *out)
+{
+    size_t n = 0;
+
+    ADJ_FOR_EACH(s->postings_by_mission, m, i)
+    {
+        if (posting_present(snap_posting(s, i), date))
+            out[n++] = i;
+    }
+    sorting = s;
+    qsort(out, n, sizeof(*out), precedence);
+    sorting = NULL;
+    return n;
+}
