@@ -14,7 +14,7 @@ static const struct command COMMANDS[] = {
     { "mission", cmd_mission, "list|show ...", "foreign missions" },
     { "person", cmd_person, "list|show|add ...", "persons" },
     { "posting", cmd_posting,
-      "list|show|notify|accredit|refuse|end ...", "tours of duty" },
+      "list|show|notify|arrive|accredit|refuse|end ...", "tours of duty" },
     { "dependent", cmd_dependent, "add|revoke|end ...",
       "members of a posting's household" },
     { "roster", cmd_roster, "MISSION [--as-of D]",

@@ -40,8 +40,12 @@ static int valid_utf8(const unsigned char *s, size_t n)
             if ((s[i + k] & 0xC0) != 0x80)
                 return 0;
         }
+        /* Overlong forms, UTF-16 surrogates and code points past U+10FFFF
+         * are not UTF-8 (RFC 3629); jansson refuses them too. */
         if ((len == 2 && c < 0xC2) || (len == 3 && c == 0xE0 && s[i + 1] < 0xA0) ||
-            (len == 4 && (c > 0xF4 || (c == 0xF0 && s[i + 1] < 0x90))))
+            (len == 3 && c == 0xED && s[i + 1] > 0x9F) ||
+            (len == 4 && (c > 0xF4 || (c == 0xF0 && s[i + 1] < 0x90) ||
+                          (c == 0xF4 && s[i + 1] > 0x8F))))
             return 0;
         i += len;
     }
@@ -160,8 +164,9 @@ enum status csv_read_file(const char *path,
 enum status csv_add_field(struct buf *b, const char *field)
 {
     size_t n = strlen(field);
+    /* libcsv trims spaces and tabs at the ends of unquoted fields. */
     int quote = strpbrk(field, ",\"\r\n") != NULL ||
-                (n && (field[0] == ' ' || field[n - 1] == ' '));
+                (n && (strchr(" \t", field[0]) || strchr(" \t", field[n - 1])));
     enum status st = ST_OK;
 
     if (!quote)

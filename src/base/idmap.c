@@ -82,7 +82,8 @@ uint32_t idmap_put(struct idmap *m, const char *key, uint32_t value)
     uint32_t h = hash_key(key);
     size_t j;
 
-    idmap_reserve(m, m->count + 1);
+    if (!m->slots || 2 * (m->count + 1) > m->mask + 1)
+        idmap_reserve(m, m->count + 1);
     for (j = h & m->mask; m->slots[j].key; j = (j + 1) & m->mask) {
         if (m->slots[j].hash == h && !strcmp(m->slots[j].key, key))
             return m->slots[j].value;

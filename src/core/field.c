@@ -34,7 +34,9 @@ static enum status parse_host(struct snapshot *s, const struct field *f,
     uint32_t i = snapshot_find(s, ENT_STATE, text);
 
     if (i != IDMAP_NONE) {
-        *AT(rec, f, const char *) = snap_state(s, i)->code;
+        /* A copy: the state rows move when more states are added. */
+        *AT(rec, f, const char *) =
+            arena_strdup(&s->strings, snap_state(s, i)->code);
         return ST_OK;
     }
     i = snapshot_find(s, ENT_ORGANIZATION, text);

@@ -111,7 +111,8 @@ enum status store_open(const char *path, int mode, struct store **out,
     }
     sqlite3_busy_timeout(st->db, 5000);
     if (db_exec(st, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
-                    "PRAGMA synchronous = NORMAL",
+                    "PRAGMA synchronous = NORMAL; "
+                    "PRAGMA cache_size = -262144",
                 e) ||
         schema_migrate(st, e) || prepare_all(st, e)) {
         store_close(st);

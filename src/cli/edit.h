@@ -1,0 +1,70 @@
+/*
+ * What the write commands of person, posting and dependent share. Each
+ * subcommand is a static table of its options, saying which record field
+ * each option sets; from it one parser reads the command line (and answers
+ * --help), and one path writes the record: every value goes through the
+ * field codec (core/entity.h) and the entity's record rules, exactly as an
+ * import does, so a command can never write what an import would reject.
+ * The read subcommands of the same families reuse the option parser.
+ */
+#ifndef CLI_EDIT_H
+#define CLI_EDIT_H
+
+#include "cli/cli.h"
+
+/* At most this many options per subcommand. */
+#define EDIT_MAX_OPTIONS 16
+
+/* edit_args's answer when the command should go on. */
+#define EDIT_GO (-1)
+
+#define EDIT_FLAG     1u /* takes no value: sets a boolean field to true */
+#define EDIT_REQUIRED 2u /* must be given (else a usage error) */
+#define EDIT_TODAY    4u /* absent means today (cli->today) */
+
+struct edit_option {
+    const char *name;  /* without the leading "--" */
+    const char *field; /* the record field it sets; NULL: not a field */
+    unsigned flags;
+};
+
+struct edit_command {
+    const char *family; /* "posting" */
+    const char *usage;  /* "end ID [--on D] --reason R [--note TEXT]" */
+    enum entity_kind kind;
+    int n_args; /* positional arguments: an id, or a dependent's two parts */
+    const struct edit_option *opts; /* ends with a NULL name */
+    /* Updates: fields that must still be empty ("already ended"), NULL
+     * terminated; NULL for none. */
+    const char *const *guards;
+};
+
+/* Parses argv (argv[0] is the subcommand) against c's options: values[i]
+ * is the text of option i, "true" for a flag given, NULL when absent
+ * (values has room for EDIT_MAX_OPTIONS). OUT: *args, the c->n_args
+ * positional arguments. Returns EDIT_GO to go on, 0 after printing the
+ * usage for --help, or 2 after reporting a usage error. */
+int edit_args(const struct edit_command *c, int argc, char **argv,
+              const char **values, char ***args);
+
+/* The value of the option called name (NULL when absent or unknown). */
+const char *edit_value(const struct edit_command *c, const char **values,
+                       const char *name);
+
+/* Runs an insert subcommand: adds the record its options describe (fields
+ * not given are absent), with --note as the change's reason, and prints
+ * "person 'P9' added". Returns the exit code: 2 for a usage error; 3 when
+ * a value does not parse, a rule is broken or the key is taken, and then
+ * nothing is written. */
+int edit_insert(struct cli *cli, const struct edit_command *c, int argc,
+                char **argv);
+
+/* Runs an update subcommand: sets the fields its options give on the
+ * record whose key parts are its arguments (refusing when a guard field is
+ * already set), re-checks the record and records the update with --note as
+ * its reason; prints "posting 'T9' ended on 2022-01-30", naming the field
+ * of the first option. Returns the exit code as edit_insert does. */
+int edit_update(struct cli *cli, const struct edit_command *c, int argc,
+                char **argv);
+
+#endif

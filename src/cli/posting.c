@@ -1,0 +1,243 @@
+/*
+ * `chancery posting list|show|notify|arrive|accredit|refuse|end`: tours of
+ * duty. The read commands list records as the interchange files have them
+ * (cli/records.h). The writes follow a posting's milestones, one command
+ * each; every one is a table of options bound to the posting's fields and
+ * runs through the shared write path (cli/edit.h), so a milestone is
+ * validated by the same record rules as an import (date order, a mission
+ * open on arrival) and a milestone already recorded is never overwritten:
+ * a correction is a later change with its reason, not a silent edit.
+ */
+#include "base/date.h"
+#include "cli/commands.h"
+#include "cli/edit.h"
+#include "cli/records.h"
+#include "core/presence.h"
+
+struct posting_filter {
+    uint32_t mission, person; /* IDMAP_NONE: any */
+    int32_t present_on;       /* DATE_NONE: any date */
+};
+
+static const struct edit_option LIST_OPTS[] = {
+    { "mission", NULL, 0 },
+    { "person", NULL, 0 },
+    { "present-on", NULL, 0 },
+    { NULL, NULL, 0 },
+};
+
+#define LIST_USAGE "[--mission M] [--person P] [--present-on D]"
+
+static const struct edit_command LIST = {
+    "posting", "list " LIST_USAGE, ENT_POSTING, 0, LIST_OPTS, NULL,
+};
+
+/* Resolves the filter options (values in LIST_OPTS order) against s. */
+static enum status filter_init(struct posting_filter *f,
+                               const struct snapshot *s, const char **v,
+                               struct err *e)
+{
+    f->mission = f->person = IDMAP_NONE;
+    f->present_on = DATE_NONE;
+    if (v[0] &&
+        (f->mission = snapshot_find(s, ENT_MISSION, v[0])) == IDMAP_NONE)
+        return err_set(e, ST_USAGE, "--mission: unknown mission '%s'", v[0]);
+    if (v[1] && (f->person = snapshot_find(s, ENT_PERSON, v[1])) == IDMAP_NONE)
+        return err_set(e, ST_USAGE, "--person: unknown person '%s'", v[1]);
+    if (v[2])
+        return cli_date("--present-on", v[2], &f->present_on, e);
+    return ST_OK;
+}
+
+static int matches(const struct posting *t, const struct posting_filter *f)
+{
+    return (f->mission == IDMAP_NONE || t->mission == f->mission) &&
+           (f->person == IDMAP_NONE || t->person == f->person) &&
+           (f->present_on == DATE_NONE || posting_present(t, f->present_on));
+}
+
+/* Adds the matching postings, walking a mission's or a person's postings
+ * through the snapshot's index when the filter names one. */
+static void add_matching(struct records *out, const struct posting_filter *f)
+{
+    const struct snapshot *s = &out->s;
+    const struct adjacency *by = f->mission != IDMAP_NONE
+                                     ? &s->postings_by_mission
+                                     : &s->postings_by_person;
+    uint32_t g = f->mission != IDMAP_NONE ? f->mission : f->person;
+
+    if (g == IDMAP_NONE) {
+        for (uint32_t i = 0; i < snapshot_count(s, ENT_POSTING); i++)
+            if (matches(snap_posting(s, i), f))
+                records_add(out, i);
+        return;
+    }
+    ADJ_FOR_EACH(*by, g, t)
+    {
+        if (matches(snap_posting(s, t), f))
+            records_add(out, t);
+    }
+}
+
+static int list(struct cli *cli, int argc, char **argv)
+{
+    const char *v[EDIT_MAX_OPTIONS];
+    struct posting_filter f;
+    struct records out;
+    struct err e;
+    char **args;
+    int rc = edit_args(&LIST, argc, argv, v, &args);
+
+    if (rc != EDIT_GO)
+        return rc;
+    if (records_open(&out, cli, ENT_POSTING, &e))
+        return cli_fail(&e);
+    if (filter_init(&f, &out.s, v, &e)) {
+        records_close(&out);
+        return cli_fail(&e);
+    }
+    add_matching(&out, &f);
+    records_print(&out, cli);
+    records_close(&out);
+    return 0;
+}
+
+static const struct edit_option NO_OPTS[] = { { NULL, NULL, 0 } };
+
+static const struct edit_command SHOW = {
+    "posting", "show ID", ENT_POSTING, 1, NO_OPTS, NULL,
+};
+
+static int show(struct cli *cli, int argc, char **argv)
+{
+    const char *v[EDIT_MAX_OPTIONS];
+    struct records out;
+    struct err e;
+    char **args;
+    uint32_t i;
+    int rc = edit_args(&SHOW, argc, argv, v, &args);
+
+    if (rc != EDIT_GO)
+        return rc;
+    if (records_open(&out, cli, ENT_POSTING, &e))
+        return cli_fail(&e);
+    i = snapshot_find(&out.s, ENT_POSTING, args[0]);
+    if (i == IDMAP_NONE) {
+        records_close(&out);
+        return cli_error(ST_NOT_FOUND, "unknown posting '%s'", args[0]);
+    }
+    records_add(&out, i);
+    records_print_one(&out, cli);
+    records_close(&out);
+    return 0;
+}
+
+static const struct edit_option NOTIFY_OPTS[] = {
+    { "id", "id", EDIT_REQUIRED },
+    { "person", "person", EDIT_REQUIRED },
+    { "mission", "mission", EDIT_REQUIRED },
+    { "category", "category", EDIT_REQUIRED },
+    { "rank", "rank", 0 },
+    { "title", "title", 0 },
+    { "head", "head_of_mission", EDIT_FLAG },
+    { "notified", "notified", EDIT_TODAY },
+    { "arrived", "arrived", 0 },
+    { "note", NULL, 0 },
+    { NULL, NULL, 0 },
+};
+
+#define NOTIFY_USAGE                                                      \
+    "--id ID --person P --mission M --category C [--rank R] [--title T] " \
+    "[--head] [--notified D] [--arrived D] [--note TEXT]"
+
+static const struct edit_command NOTIFY = {
+    "posting", "notify " NOTIFY_USAGE, ENT_POSTING, 0, NOTIFY_OPTS, NULL,
+};
+
+static int notify(struct cli *cli, int argc, char **argv)
+{
+    return edit_insert(cli, &NOTIFY, argc, argv);
+}
+
+/* A milestone is recorded once; accredited and refused exclude each other. */
+static const char *const DECIDED[] = { "accredited", "refused", NULL };
+static const char *const ARRIVED[] = { "arrived", NULL };
+static const char *const ENDED[] = { "ended", NULL };
+
+static const struct edit_option ARRIVE_OPTS[] = {
+    { "on", "arrived", EDIT_TODAY },
+    { "note", NULL, 0 },
+    { NULL, NULL, 0 },
+};
+static const struct edit_option ACCREDIT_OPTS[] = {
+    { "on", "accredited", EDIT_TODAY },
+    { "note", NULL, 0 },
+    { NULL, NULL, 0 },
+};
+static const struct edit_option REFUSE_OPTS[] = {
+    { "on", "refused", EDIT_TODAY },
+    { "note", NULL, 0 },
+    { NULL, NULL, 0 },
+};
+static const struct edit_option END_OPTS[] = {
+    { "on", "ended", EDIT_TODAY },
+    { "reason", "end_reason", EDIT_REQUIRED },
+    { "note", NULL, 0 },
+    { NULL, NULL, 0 },
+};
+
+#define ON_USAGE  "ID [--on D] [--note TEXT]"
+#define END_USAGE "ID [--on D] --reason R [--note TEXT]"
+
+static const struct edit_command ARRIVE = {
+    "posting", "arrive " ON_USAGE, ENT_POSTING, 1, ARRIVE_OPTS, ARRIVED,
+};
+static const struct edit_command ACCREDIT = {
+    "posting", "accredit " ON_USAGE, ENT_POSTING, 1, ACCREDIT_OPTS, DECIDED,
+};
+static const struct edit_command REFUSE = {
+    "posting", "refuse " ON_USAGE, ENT_POSTING, 1, REFUSE_OPTS, DECIDED,
+};
+static const struct edit_command END = {
+    "posting", "end " END_USAGE, ENT_POSTING, 1, END_OPTS, ENDED,
+};
+
+static int arrive(struct cli *cli, int argc, char **argv)
+{
+    return edit_update(cli, &ARRIVE, argc, argv);
+}
+
+static int accredit(struct cli *cli, int argc, char **argv)
+{
+    return edit_update(cli, &ACCREDIT, argc, argv);
+}
+
+static int refuse(struct cli *cli, int argc, char **argv)
+{
+    return edit_update(cli, &REFUSE, argc, argv);
+}
+
+static int end(struct cli *cli, int argc, char **argv)
+{
+    return edit_update(cli, &END, argc, argv);
+}
+
+static const struct command POSTING_COMMANDS[] = {
+    { "list", list, LIST_USAGE, "postings, filtered" },
+    { "show", show, "ID", "one posting" },
+    { "notify", notify, NOTIFY_USAGE,
+      "record a notification of appointment (--notified: today)" },
+    { "arrive", arrive, ON_USAGE, "record the arrival (--on: today)" },
+    { "accredit", accredit, ON_USAGE,
+      "record the accreditation (--on: today)" },
+    { "refuse", refuse, ON_USAGE,
+      "record the refusal of accreditation (--on: today)" },
+    { "end", end, END_USAGE,
+      "record the end of the tour and its reason (--on: today)" },
+    { NULL, NULL, NULL, NULL },
+};
+
+int cmd_posting(struct cli *cli, int argc, char **argv)
+{
+    return cli_dispatch(cli, "posting", POSTING_COMMANDS, argc, argv);
+}
