@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 
 struct reader {
@@ -26,32 +27,6 @@ struct reader {
     size_t n_fields;
 };
 
-/* 1 when the n bytes of s are valid UTF-8 without NUL. */
-static int valid_utf8(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                   : (c >> 3) == 30 ? 4 : 0;
-
-        if (!c || !len || i + len > n)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-        }
-        /* Overlong forms, UTF-16 surrogates and code points past U+10FFFF
-         * are not UTF-8 (RFC 3629); jansson refuses them too. */
-        if ((len == 2 && c < 0xC2) || (len == 3 && c == 0xE0 && s[i + 1] < 0xA0) ||
-            (len == 3 && c == 0xED && s[i + 1] > 0x9F) ||
-            (len == 4 && (c > 0xF4 || (c == 0xF0 && s[i + 1] < 0x90) ||
-                          (c == 0xF4 && s[i + 1] > 0x8F))))
-            return 0;
-        i += len;
-    }
-    return 1;
-}
-
 static void fail(struct reader *r, enum status st, const char *msg)
 {
     if (r->status)
@@ -64,7 +39,7 @@ static const char *field_problem(const char *text, size_t n, size_t n_fields)
 {
     if (memchr(text, '\0', n))
         return "a NUL byte: not a text file";
-    if (!valid_utf8((const unsigned char *)text, n))
+    if (!utf8_valid(text, n))
         return "invalid UTF-8";
     if (n_fields == CSV_MAX_FIELDS)
         return "too many fields";

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/utf8.h"
 #include "core/entity.h"
 #include "core/snapshot.h"
 
@@ -115,6 +116,8 @@ static void set_absent(const struct field *f, void *rec)
 enum status field_parse(struct snapshot *s, const struct field *f, void *rec,
                         const char *text, struct err *e)
 {
+    if (!utf8_valid(text, strlen(text)))
+        return err_set(e, ST_INVALID, "invalid UTF-8");
     if (!*text) {
         set_absent(f, rec);
         if (f->flags & FIELD_REQUIRED)

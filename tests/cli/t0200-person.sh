@@ -113,4 +113,10 @@ expect_exit 0 "a minimal person" person add --id P10 --family-name Solo
 expect_exit 0 "minimal person shown" --format json person show P10
 expect_out "minimal: absent sex is null" '"sex": null'
 expect_exit 0 "the log still verifies" audit verify
+# Text from the command line is checked as UTF-8 like text from files.
+bad_name=$(printf 'Iv\377nova')
+expect_exit 3 "person add refuses invalid UTF-8" person add --id P77 --family-name "$bad_name"
+expect_err "the field is named" "--family-name: invalid UTF-8"
+expect_exit 3 "nothing was written" person show P77
+
 done_testing

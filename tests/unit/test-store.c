@@ -1,0 +1,632 @@
+/*
+ * Unit tests for store/, the registry's SQLite file and its change log.
+ *
+ * The store's promises are what make the registry trustworthy: what is
+ * written loads back field for field; each write is one transaction, so a
+ * failing change leaves neither rows nor log entries; every change is in
+ * the log with its before and after images, hash-chained so that `audit
+ * verify` can check it; and the registry "as known on" a past date is
+ * rebuilt from that log without writing anything. Each test works on a
+ * fresh database in a temporary folder, with "today" pinned through
+ * CHANCERY_TODAY so that changes are recorded on chosen days. To show that
+ * verification can fail, one test edits the log behind the store's back
+ * through SQLite directly.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* cmocka needs the headers above; project headers come last because they
+ * pull in base/banned.h. */
+#include <cmocka.h>
+
+#include "base/date.h"
+#include "base/xalloc.h"
+#include "core/entity.h"
+#include "core/snapshot.h"
+#include "store/store.h"
+
+union any_record {
+    struct state state;
+    struct organization org;
+    struct mission mission;
+    struct person person;
+    struct posting posting;
+    struct dependent dependent;
+};
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct store *st;
+    struct snapshot s; /* what the test wrote */
+    struct err e;
+};
+
+static const struct change_meta META = { "tester", "fixture" };
+
+static int32_t day_of(const char *text)
+{
+    struct err e = { 0 };
+    int32_t d = 0;
+
+    if (date_parse(text, &d, &e) != ST_OK)
+        fail_msg("date_parse(\"%s\"): %s", text, e.msg);
+    return d;
+}
+
+static void set_today(const char *day)
+{
+    assert_int_equal(setenv("CHANCERY_TODAY", day, 1), 0);
+}
+
+static uint32_t add_state(struct snapshot *s, const char *code,
+                          const char *name)
+{
+    struct state st;
+    struct err e = { 0 };
+    uint32_t index = IDMAP_NONE;
+
+    memcpy(st.code, code, 4);
+    st.name = name;
+    if (snapshot_add(s, ENT_STATE, &st, &index, &e))
+        fail_msg("adding state %s: %s", code, e.msg);
+    return index;
+}
+
+/* Parses line (fields in descriptor order, comma-separated, empty for
+ * absent) into rec; fails the test on any error. */
+static void parse_row(struct snapshot *s, enum entity_kind kind,
+                      const char *line, union any_record *rec)
+{
+    const struct entity *ent = ENTITIES[kind];
+    char *copy = xstrdup(line), *rest = copy, *text;
+    struct err e = { 0 };
+    int i = 0;
+
+    record_clear(ent, rec);
+    while ((text = strsep(&rest, ","))) {
+        assert_true(i < ent->n_fields);
+        if (field_parse(s, &ent->fields[i], rec, text, &e))
+            fail_msg("%s column '%s' = '%s': %s", ent->name,
+                     ent->fields[i].name, text, e.msg);
+        i++;
+    }
+    assert_int_equal(i, ent->n_fields);
+    free(copy);
+}
+
+static uint32_t add_row(struct snapshot *s, enum entity_kind kind,
+                        const char *line)
+{
+    union any_record rec;
+    struct err e = { 0 };
+    uint32_t index = IDMAP_NONE;
+
+    parse_row(s, kind, line, &rec);
+    if (snapshot_add(s, kind, &rec, &index, &e))
+        fail_msg("adding '%s': %s", line, e.msg);
+    return index;
+}
+
+/* Writes records [from, to) of kind in s as insertions, in one apply. */
+static void insert_range(struct fixture *fx, enum entity_kind kind,
+                         uint32_t from, uint32_t to)
+{
+    struct change *changes = xcalloc(to - from + 1, sizeof(*changes));
+
+    for (uint32_t i = from; i < to; i++)
+        changes[i - from] = (struct change){ OP_INSERT, kind, i, NULL };
+    if (store_apply(fx->st, &fx->s, changes, to - from, &META, &fx->e))
+        fail_msg("inserting %s records: %s", ENTITIES[kind]->name, fx->e.msg);
+    free(changes);
+}
+
+static void insert_all(struct fixture *fx, enum entity_kind kind)
+{
+    insert_range(fx, kind, 0, (uint32_t)snapshot_count(&fx->s, kind));
+}
+
+static const char *const MISSIONS[] = {
+    "M1,Embassy of Russia,RUS,USA,USA,Washington,embassy,1992-01-01,",
+    "M2,Permanent Mission of Russia to the UN,RUS,UN,USA,New York,"
+    "permanent_mission,1992-01-01,",
+    "M3,Consulate General of Russia,RUS,USA,USA,San Francisco,"
+    "consulate_general,1992-01-01,2017-09-02",
+};
+
+static const char *const PERSONS[] = {
+    "P1,Antonov,Anatoly,M,1955-05-15,RUS,",
+    "P2,Иванова,Мария,F,1980-02-29,RUS,7100001",
+    "P3,O'Brien \"Junior\",Ivan Jr.,X,,,",
+};
+
+static const char *const POSTINGS[] = {
+    "T1,P1,M1,Ambassador,ambassador,diplomatic_agent,true,2017-07-01,"
+    "2017-08-21,2017-08-22,,,",
+    "T2,P2,M1,Attache,attache,admin_technical,false,,2019-01-10,,,,",
+    "T3,P3,M3,,,consular_employee,,,2010-01-01,,,2017-08-01,transferred",
+};
+
+static const char *const DEPENDENTS[] = {
+    "P2,T1,spouse,2017-08-21,,2017-08-22,",
+    "P3,T2,child,2019-01-10,,,",
+};
+
+#define N_OF(a) (sizeof(a) / sizeof(a[0]))
+/* Changes the fixture writes: 3 states, 1 organization, and the rows. */
+#define N_FIXTURE_CHANGES \
+    (4 + N_OF(MISSIONS) + N_OF(PERSONS) + N_OF(POSTINGS) + N_OF(DEPENDENTS))
+
+/* Builds the registry in fx->s and writes it on 2021-01-01. */
+static void write_fixture(struct fixture *fx)
+{
+    struct snapshot *s = &fx->s;
+
+    set_today("2021-01-01");
+    add_state(s, "USA", "United States");
+    add_state(s, "RUS", "Russian Federation");
+    add_state(s, "CHE", "Switzerland");
+    insert_all(fx, ENT_STATE);
+    add_row(s, ENT_ORGANIZATION, "UN,United Nations,USA");
+    insert_all(fx, ENT_ORGANIZATION);
+    for (size_t i = 0; i < N_OF(MISSIONS); i++)
+        add_row(s, ENT_MISSION, MISSIONS[i]);
+    for (size_t i = 0; i < N_OF(PERSONS); i++)
+        add_row(s, ENT_PERSON, PERSONS[i]);
+    for (size_t i = 0; i < N_OF(POSTINGS); i++)
+        add_row(s, ENT_POSTING, POSTINGS[i]);
+    for (size_t i = 0; i < N_OF(DEPENDENTS); i++)
+        add_row(s, ENT_DEPENDENT, DEPENDENTS[i]);
+    insert_all(fx, ENT_MISSION);
+    insert_all(fx, ENT_PERSON);
+    insert_all(fx, ENT_POSTING);
+    insert_all(fx, ENT_DEPENDENT);
+}
+
+static int setup(void **state)
+{
+    struct fixture *fx = xcalloc(1, sizeof(*fx));
+
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/chancery-test-store-XXXXXX");
+    if (!mkdtemp(fx->dir))
+        return -1;
+    snprintf(fx->path, sizeof(fx->path), "%s/registry.db", fx->dir);
+    snapshot_init(&fx->s);
+    *state = fx;
+    return 0;
+}
+
+/* Removes the folder and what SQLite left in it (the -wal and -shm files
+ * beside the database). */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *ent;
+    char path[512];
+
+    if (!d)
+        return;
+    while ((ent = readdir(d))) {
+        if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+
+    store_close(fx->st);
+    snapshot_release(&fx->s);
+    remove_dir(fx->dir);
+    unsetenv("CHANCERY_TODAY");
+    free(fx);
+    return 0;
+}
+
+static void open_new(struct fixture *fx)
+{
+    if (store_open(fx->path, STORE_OPEN_CREATE, &fx->st, &fx->e))
+        fail_msg("store_open: %s", fx->e.msg);
+}
+
+/* Loads the registry as known on day (NULL: now) into out. */
+static void load(struct fixture *fx, const char *day, struct snapshot *out)
+{
+    snapshot_init(out);
+    if (store_load(fx->st, day ? day_of(day) : DATE_NONE, out, &fx->e))
+        fail_msg("store_load: %s", fx->e.msg);
+    assert_true(out->indexed);
+}
+
+/* Checks that b holds the records of a, in the same order, field for
+ * field. */
+static void expect_same_records(const struct snapshot *a,
+                                const struct snapshot *b)
+{
+    for (int k = 0; k < ENT__COUNT; k++) {
+        const struct entity *ent = ENTITIES[k];
+
+        assert_int_equal(snapshot_count(b, k), snapshot_count(a, k));
+        for (uint32_t i = 0; i < snapshot_count(a, k); i++) {
+            for (int j = 0; j < ent->n_fields; j++) {
+                const struct field *f = &ent->fields[j];
+                char x[FIELD_BUF], y[FIELD_BUF];
+                const char *want = field_text(a, f, snapshot_row(a, k, i), x);
+                const char *got = field_text(b, f, snapshot_row(b, k, i), y);
+
+                if (strcmp(want, got))
+                    fail_msg("%s %u column '%s': wrote '%s', loaded '%s'",
+                             ent->name, (unsigned)i, f->name, want, got);
+            }
+        }
+    }
+}
+
+static int64_t verify(struct fixture *fx)
+{
+    int64_t n = -1;
+
+    if (store_verify(fx->st, &n, &fx->e))
+        fail_msg("store_verify: %s", fx->e.msg);
+    return n;
+}
+
+static void test_open_missing(void **state)
+{
+    struct fixture *fx = *state;
+    struct store *st = NULL;
+    char want[ERR_MSG_MAX];
+
+    assert_int_equal(store_open(fx->path, STORE_OPEN_EXISTING, &st, &fx->e),
+                     ST_ERROR);
+    assert_null(st);
+    assert_int_equal(fx->e.status, ST_ERROR);
+    assert_non_null(strstr(fx->e.msg, "chancery init"));
+    snprintf(want, sizeof(want),
+             "no registry at '%s' (run 'chancery init' first)", fx->path);
+    assert_string_equal(fx->e.msg, want);
+    /* Nothing was created on the way. */
+    assert_int_not_equal(access(fx->path, F_OK), 0);
+}
+
+static void test_create_then_reopen(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot s;
+
+    open_new(fx);
+    assert_int_equal(access(fx->path, F_OK), 0);
+    assert_int_equal(verify(fx), 0);
+    load(fx, NULL, &s);
+    for (int k = 0; k < ENT__COUNT; k++)
+        assert_int_equal(snapshot_count(&s, k), 0);
+    snapshot_release(&s);
+    store_close(fx->st);
+    fx->st = NULL;
+
+    /* Created once, it opens as an existing registry, schema and all. */
+    if (store_open(fx->path, STORE_OPEN_EXISTING, &fx->st, &fx->e))
+        fail_msg("reopening: %s", fx->e.msg);
+    assert_int_equal(verify(fx), 0);
+}
+
+static void test_write_and_load(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot got;
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &got);
+    expect_same_records(&fx->s, &got);
+    /* The loaded snapshot resolved its references and indexed them. */
+    assert_int_equal(snapshot_find(&got, ENT_DEPENDENT, "P3/T2"), 1);
+    assert_int_equal(snap_posting(&got, 2)->mission, 2);
+    assert_int_equal(got.postings_by_mission.start[1], 2);
+    assert_string_equal(snap_person(&got, 2)->family_name,
+                        "O'Brien \"Junior\"");
+    snapshot_release(&got);
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES);
+
+    /* A second connection sees the same registry. */
+    store_close(fx->st);
+    fx->st = NULL;
+    if (store_open(fx->path, STORE_OPEN_EXISTING, &fx->st, &fx->e))
+        fail_msg("reopening: %s", fx->e.msg);
+    load(fx, NULL, &got);
+    expect_same_records(&fx->s, &got);
+    snapshot_release(&got);
+}
+
+/* Ends posting T2 on 2021-06-30, recorded on 2021-06-01. */
+static void end_t2(struct fixture *fx)
+{
+    uint32_t i = snapshot_find(&fx->s, ENT_POSTING, "T2");
+    const struct entity *ent = ENTITIES[ENT_POSTING];
+    struct posting before = *snap_posting(&fx->s, i);
+    struct change_meta meta = { "protocol", "tour ended" };
+    struct change c = { OP_UPDATE, ENT_POSTING, i, &before };
+
+    set_today("2021-06-01");
+    if (field_parse(&fx->s, entity_field(ent, "ended"), snap_posting(&fx->s, i),
+                    "2021-06-30", &fx->e) ||
+        field_parse(&fx->s, entity_field(ent, "end_reason"),
+                    snap_posting(&fx->s, i), "tour_completed", &fx->e))
+        fail_msg("%s", fx->e.msg);
+    if (store_apply(fx->st, &fx->s, &c, 1, &meta, &fx->e))
+        fail_msg("updating T2: %s", fx->e.msg);
+}
+
+static const char T2_BEFORE[] =
+    "{\"id\":\"T2\",\"person\":\"P2\",\"mission\":\"M1\",\"title\":\"Attache\","
+    "\"rank\":\"attache\",\"category\":\"admin_technical\","
+    "\"head_of_mission\":false,\"notified\":null,\"arrived\":\"2019-01-10\","
+    "\"accredited\":null,\"refused\":null,\"ended\":null,\"end_reason\":null}";
+static const char T2_AFTER[] =
+    "{\"id\":\"T2\",\"person\":\"P2\",\"mission\":\"M1\",\"title\":\"Attache\","
+    "\"rank\":\"attache\",\"category\":\"admin_technical\","
+    "\"head_of_mission\":false,\"notified\":null,\"arrived\":\"2019-01-10\","
+    "\"accredited\":null,\"refused\":null,\"ended\":\"2021-06-30\","
+    "\"end_reason\":\"tour_completed\"}";
+
+static void test_update_and_history(void **state)
+{
+    struct fixture *fx = *state;
+    struct change_list list = { 0 };
+    struct snapshot got;
+
+    open_new(fx);
+    write_fixture(fx);
+    end_t2(fx);
+    load(fx, NULL, &got);
+    expect_same_records(&fx->s, &got);
+    assert_int_equal(snap_posting(&got, 1)->ended, day_of("2021-06-30"));
+    assert_int_equal(snap_posting(&got, 1)->end_reason, END_TOUR_COMPLETED);
+    snapshot_release(&got);
+
+    assert_int_equal(store_history(fx->st, "posting", "T2", &list, &fx->e),
+                     ST_OK);
+    assert_int_equal(list.n, 2);
+    assert_string_equal(list.items[0].op, "insert");
+    assert_string_equal(list.items[0].entity, "posting");
+    assert_string_equal(list.items[0].key, "T2");
+    assert_string_equal(list.items[0].recorded, "2021-01-01T00:00:00Z");
+    assert_string_equal(list.items[0].actor, "tester");
+    assert_string_equal(list.items[0].reason, "fixture");
+    assert_null(list.items[0].before);
+    assert_string_equal(list.items[0].after, T2_BEFORE);
+    assert_string_equal(list.items[1].op, "update");
+    assert_string_equal(list.items[1].recorded, "2021-06-01T00:00:00Z");
+    assert_string_equal(list.items[1].actor, "protocol");
+    assert_string_equal(list.items[1].reason, "tour ended");
+    assert_string_equal(list.items[1].before, T2_BEFORE);
+    assert_string_equal(list.items[1].after, T2_AFTER);
+    assert_true(list.items[1].seq > list.items[0].seq);
+    assert_int_equal(list.items[1].seq, N_FIXTURE_CHANGES + 1);
+    assert_int_equal(strlen(list.items[1].hash), 64);
+    assert_string_not_equal(list.items[0].hash, list.items[1].hash);
+    change_list_release(&list);
+
+    /* A dependent's history is under its compound key. */
+    assert_int_equal(store_history(fx->st, "dependent", "P3/T2", &list, &fx->e),
+                     ST_OK);
+    assert_int_equal(list.n, 1);
+    assert_string_equal(list.items[0].after,
+                        "{\"person\":\"P3\",\"posting\":\"T2\",\"relation\":"
+                        "\"child\",\"joined\":\"2019-01-10\",\"left\":null,"
+                        "\"accredited\":null,\"revoked\":null}");
+    change_list_release(&list);
+    /* A record never written has no history. */
+    assert_int_equal(store_history(fx->st, "posting", "T9", &list, &fx->e),
+                     ST_OK);
+    assert_int_equal(list.n, 0);
+    change_list_release(&list);
+
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+}
+
+static void test_failed_apply_writes_nothing(void **state)
+{
+    struct fixture *fx = *state;
+    struct change_list list = { 0 };
+    struct snapshot other, got;
+    struct change changes[2];
+    int64_t before;
+
+    open_new(fx);
+    write_fixture(fx);
+    before = verify(fx);
+
+    /* A new mission, then one whose key the registry already holds. */
+    snapshot_init(&other);
+    add_state(&other, "USA", "United States");
+    add_state(&other, "RUS", "Russian Federation");
+    changes[0] = (struct change){ OP_INSERT, ENT_MISSION,
+                                  add_row(&other, ENT_MISSION,
+                                          "M9,Consulate,RUS,USA,USA,Seattle,"
+                                          "consulate,,"),
+                                  NULL };
+    changes[1] = (struct change){ OP_INSERT, ENT_MISSION,
+                                  add_row(&other, ENT_MISSION,
+                                          "M1,Embassy again,RUS,USA,USA,,"
+                                          "embassy,,"),
+                                  NULL };
+    set_today("2021-02-01");
+    assert_int_equal(store_apply(fx->st, &other, changes, 2, &META, &fx->e),
+                     ST_INVALID);
+    assert_int_equal(fx->e.status, ST_INVALID);
+    assert_non_null(strstr(fx->e.msg, "mission 'M1'"));
+    assert_non_null(strstr(fx->e.msg, "UNIQUE"));
+    snapshot_release(&other);
+
+    /* Neither the first row nor any log entry was kept. */
+    assert_int_equal(verify(fx), before);
+    assert_int_equal(store_history(fx->st, "mission", "M9", &list, &fx->e),
+                     ST_OK);
+    assert_int_equal(list.n, 0);
+    change_list_release(&list);
+    assert_int_equal(store_history(fx->st, "mission", "M1", &list, &fx->e),
+                     ST_OK);
+    assert_int_equal(list.n, 1);
+    change_list_release(&list);
+    load(fx, NULL, &got);
+    expect_same_records(&fx->s, &got);
+    assert_int_equal(snapshot_find(&got, ENT_MISSION, "M9"), IDMAP_NONE);
+    snapshot_release(&got);
+
+    /* The store is still usable: the next write goes on the chain. */
+    end_t2(fx);
+    assert_int_equal(verify(fx), before + 1);
+}
+
+static void test_as_known_on(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot got;
+
+    open_new(fx);
+    write_fixture(fx);
+    end_t2(fx);
+
+    load(fx, "2021-03-01", &got);
+    assert_int_equal(snapshot_count(&got, ENT_POSTING), N_OF(POSTINGS));
+    assert_int_equal(
+        snap_posting(&got, snapshot_find(&got, ENT_POSTING, "T2"))->ended,
+        DATE_NONE);
+    assert_int_equal(snapshot_count(&got, ENT_DEPENDENT), N_OF(DEPENDENTS));
+    snapshot_release(&got);
+
+    /* Known "on" a day means by the end of it. */
+    load(fx, "2021-06-01", &got);
+    expect_same_records(&fx->s, &got);
+    snapshot_release(&got);
+    load(fx, "2021-05-31", &got);
+    assert_int_equal(
+        snap_posting(&got, snapshot_find(&got, ENT_POSTING, "T2"))->ended,
+        DATE_NONE);
+    snapshot_release(&got);
+
+    /* Before the first write the registry was empty. */
+    load(fx, "2020-12-31", &got);
+    for (int k = 0; k < ENT__COUNT; k++)
+        assert_int_equal(snapshot_count(&got, k), 0);
+    snapshot_release(&got);
+
+    /* Looking back wrote nothing: today's registry is intact. */
+    load(fx, NULL, &got);
+    expect_same_records(&fx->s, &got);
+    assert_int_equal(snap_posting(&got, 1)->ended, day_of("2021-06-30"));
+    snapshot_release(&got);
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+}
+
+static void test_delete_and_look_back(void **state)
+{
+    struct fixture *fx = *state;
+    struct change_list list = { 0 };
+    struct change c = { OP_DELETE, ENT_DEPENDENT, 1, NULL };
+    struct snapshot got;
+
+    open_new(fx);
+    write_fixture(fx);
+    set_today("2021-09-01");
+    assert_int_equal(store_apply(fx->st, &fx->s, &c, 1, &META, &fx->e), ST_OK);
+    load(fx, NULL, &got);
+    assert_int_equal(snapshot_count(&got, ENT_DEPENDENT), 1);
+    assert_int_equal(snapshot_find(&got, ENT_DEPENDENT, "P3/T2"), IDMAP_NONE);
+    snapshot_release(&got);
+
+    assert_int_equal(store_history(fx->st, "dependent", "P3/T2", &list, &fx->e),
+                     ST_OK);
+    assert_int_equal(list.n, 2);
+    assert_string_equal(list.items[1].op, "delete");
+    assert_string_equal(list.items[1].before, list.items[0].after);
+    assert_null(list.items[1].after);
+    change_list_release(&list);
+
+    /* Before the deletion, the dependent is there as it was. */
+    load(fx, "2021-08-31", &got);
+    expect_same_records(&fx->s, &got);
+    snapshot_release(&got);
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+}
+
+/* Runs sql on the registry through a connection of its own, as someone
+ * editing the file behind chancery's back would. */
+static void tamper(const struct fixture *fx, const char *sql)
+{
+    sqlite3 *db = NULL;
+    char *msg = NULL;
+
+    assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
+static void test_verify_detects_tampering(void **state)
+{
+    struct fixture *fx = *state;
+    int64_t n = -1;
+
+    open_new(fx);
+    write_fixture(fx);
+    end_t2(fx);
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+
+    /* Rewriting the reason of one past entry breaks its link. */
+    tamper(fx, "UPDATE changes SET reason = 'nothing happened' WHERE seq = 5");
+    assert_int_equal(store_verify(fx->st, &n, &fx->e), ST_INVALID);
+    assert_string_equal(fx->e.msg, "change 5 (mission 'M1'): hash does not "
+                                   "match its content and the chain before "
+                                   "it");
+    assert_int_equal(n, 4);
+    tamper(fx, "UPDATE changes SET reason = 'fixture' WHERE seq = 5");
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+
+    /* So does swapping in another entry's image. */
+    tamper(fx, "UPDATE changes SET after = (SELECT after FROM changes WHERE "
+               "seq = 14) WHERE seq = 9");
+    assert_int_equal(store_verify(fx->st, &n, &fx->e), ST_INVALID);
+    assert_int_equal(n, 8);
+
+    /* And removing an entry from the middle of the log. */
+    tamper(fx, "DELETE FROM changes WHERE seq = 9");
+    assert_int_equal(store_verify(fx->st, &n, &fx->e), ST_INVALID);
+    assert_string_equal(fx->e.msg, "change 10: expected seq 9");
+    assert_int_equal(n, 8);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_then_reopen, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_write_and_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_and_history, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_failed_apply_writes_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_as_known_on, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_and_look_back, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verify_detects_tampering, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
