@@ -2,13 +2,14 @@
  * Arena allocation in blocks of 1 MiB (larger requests get a block of their
  * own). Blocks form a list; nothing is freed until arena_release.
  */
+#include "base/arena.h"
+
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/arena.h"
-#include "base/xalloc.h"
 #include "base/status.h"
+#include "base/xalloc.h"
 
 #define BLOCK_SIZE ((size_t)1 << 20)
 

@@ -2,11 +2,12 @@
  * Bounded buffers. Growth doubles; the maximum is checked before any write,
  * so a refused append leaves the buffer exactly as it was.
  */
+#include "base/buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
 #include "base/xalloc.h"
 
 void buf_init(struct buf *b, size_t max)

@@ -2,11 +2,12 @@
  * Timestamps in UTC through gmtime_r (gmtime and localtime are banned: the
  * registry never depends on the machine's time zone).
  */
+#include "base/clock.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-#include "base/clock.h"
 #include "base/date.h"
 
 enum status clock_timestamp(char out[TIMESTAMP_BUF], struct err *e)

@@ -5,12 +5,13 @@
  * from the field text. Fields are checked as they complete, so a bad byte is
  * reported on the line it sits on.
  */
+#include "base/csv.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/csv.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
 

@@ -16,7 +16,7 @@
 #define CSV_MAX_FIELDS 256
 
 struct csv_record {
-    char **fields;      /* NUL-terminated, borrowed for the callback */
+    char **fields; /* NUL-terminated, borrowed for the callback */
     size_t n_fields;
     unsigned long line; /* the line the record starts on, from 1 */
 };

@@ -15,7 +15,7 @@
 
 #include "base/status.h"
 
-#define DATE_NONE INT32_MIN
+#define DATE_NONE     INT32_MIN
 #define DATE_MIN_YEAR 1
 #define DATE_MAX_YEAR 9999
 /* Bytes a formatted date needs, with its NUL. */

@@ -3,12 +3,13 @@
  * the registry owner chooses, and the table stays at most half full. Removal
  * uses backward-shift deletion, so no tombstones accumulate.
  */
+#include "base/idmap.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/idmap.h"
-#include "base/xalloc.h"
 #include "base/status.h"
+#include "base/xalloc.h"
 
 static uint32_t hash_key(const char *s)
 {

@@ -2,13 +2,14 @@
  * Problem lists. Messages past PROBLEMS_KEEP are counted and dropped; the
  * caller says how many more there were.
  */
+#include "base/problems.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "base/problems.h"
-#include "base/xalloc.h"
 #include "base/status.h"
+#include "base/xalloc.h"
 
 void problems_init(struct problems *p)
 {

@@ -2,12 +2,12 @@
  * Error values. Messages are formatted once into the caller's fixed buffer,
  * so reporting an error never allocates and never fails.
  */
+#include "base/status.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "base/status.h"
 
 enum status err_set(struct err *e, enum status status, const char *fmt, ...)
 {

@@ -2,13 +2,14 @@
  * Allocation wrappers. Every allocation in chancery goes through these, so
  * out-of-memory has one behaviour: a message and abort().
  */
+#include "base/xalloc.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/xalloc.h"
 #include "base/status.h"
 
 static void *checked(void *p, size_t size)

@@ -16,10 +16,10 @@
 #include "store/store.h"
 
 struct cli {
-    const char *db_path;  /* --db, $CHANCERY_DB, ./chancery.db */
+    const char *db_path; /* --db, $CHANCERY_DB, ./chancery.db */
     enum out_format format;
-    int32_t as_known_on;  /* --as-known-on, DATE_NONE for now */
-    int32_t today;        /* CHANCERY_TODAY or the real date */
+    int32_t as_known_on; /* --as-known-on, DATE_NONE for now */
+    int32_t today;       /* CHANCERY_TODAY or the real date */
 };
 
 struct command {
@@ -71,6 +71,11 @@ void cli_print_record(const struct cli *cli, const struct grid *g);
  * beside the executable or its folder (a build folder), else the installed
  * share/chancery/NAME. The caller frees it. */
 char *cli_data_path(const char *name);
+
+/* Reads the file at path whole into out (initialised here; on success the
+ * caller releases it); ST_ERROR naming the file when it cannot be read,
+ * ST_INVALID when it is larger than 64 MiB. */
+enum status cli_read_file(const char *path, struct buf *out, struct err *e);
 
 /* Resets getopt for a new parse of argv (each command parses its own). */
 void cli_reset_getopt(void);

@@ -2,6 +2,7 @@
  * Shared command helpers. Errors are printed here and only here, in one
  * format; commands return the exit code these helpers give them.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -34,8 +35,8 @@ int cli_fail_problems(const struct problems *p)
         fprintf(stderr, "%s\n", p->msgs[i]);
     if (p->n_total > p->n_kept)
         fprintf(stderr, "... and %zu more\n", p->n_total - p->n_kept);
-    return cli_error(ST_INVALID, "%zu error%s: nothing was written",
-                     p->n_total, p->n_total == 1 ? "" : "s");
+    return cli_error(ST_INVALID, "%zu error%s: nothing was written", p->n_total,
+                     p->n_total == 1 ? "" : "s");
 }
 
 int cli_usage(const char *command, const char *usage)
@@ -44,8 +45,7 @@ int cli_usage(const char *command, const char *usage)
     return ST_USAGE;
 }
 
-void cli_print_usage(FILE *out, const char *prefix,
-                     const struct command *table)
+void cli_print_usage(FILE *out, const char *prefix, const struct command *table)
 {
     for (const struct command *c = table; c->name; c++)
         fprintf(out, "  %s %s %s\n      %s\n", prefix, c->name, c->usage,
@@ -54,8 +54,7 @@ void cli_print_usage(FILE *out, const char *prefix,
 
 static int wants_help(const char *arg)
 {
-    return !strcmp(arg, "--help") || !strcmp(arg, "-h") ||
-           !strcmp(arg, "help");
+    return !strcmp(arg, "--help") || !strcmp(arg, "-h") || !strcmp(arg, "help");
 }
 
 int cli_dispatch(struct cli *cli, const char *family,
@@ -70,8 +69,9 @@ int cli_dispatch(struct cli *cli, const char *family,
         if (!strcmp(c->name, argv[1]))
             return c->run(cli, argc - 1, argv + 1);
     }
-    return cli_error(ST_USAGE, "unknown command '%s %s' (try 'chancery %s "
-                               "--help')",
+    return cli_error(ST_USAGE,
+                     "unknown command '%s %s' (try 'chancery %s "
+                     "--help')",
                      family, argv[1], family);
 }
 
@@ -176,4 +176,27 @@ void cli_reset_getopt(void)
 {
     optind = 0; /* glibc: 0 reinitialises getopt fully */
     opterr = 1;
+}
+
+enum status cli_read_file(const char *path, struct buf *out, struct err *e)
+{
+    FILE *f = fopen(path, "rb");
+    char chunk[8192];
+    size_t n;
+    enum status rc = ST_OK;
+
+    buf_init(out, (size_t)64 << 20);
+    if (!f)
+        return err_set(e, ST_ERROR, "cannot read '%s': %s", path,
+                       strerror(errno));
+    while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        if (buf_add(out, chunk, n))
+            rc = err_set(e, ST_INVALID, "'%s' is larger than 64 MiB", path);
+    if (!rc && ferror(f))
+        rc =
+            err_set(e, ST_ERROR, "cannot read '%s': %s", path, strerror(errno));
+    fclose(f);
+    if (rc)
+        buf_release(out);
+    return rc;
 }

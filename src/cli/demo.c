@@ -14,8 +14,7 @@
 
 static const char *const NEXT_STEPS[] = {
     "chancery roster RUS-USA-EMB --as-of " TOUR_DATE,
-    "chancery headcount --sending RUS --country USA --by category --as-of "
-    TOUR_DATE,
+    "chancery headcount --sending RUS --country USA --by category --as-of " TOUR_DATE,
     "chancery headcount --sending USA --host RUS --by mission --as-of "
     "2017-09-01",
     "chancery posting list --mission USA-RUS-CG-SPB",

@@ -36,11 +36,10 @@ static const char USAGE[] =
     "[--sending S] [--host H | --country C] [--as-of D] "
     "[--by category|mission] [--category C]...";
 
-static void tally_add(struct tallies *t, const char *const cells[3],
-                      uint32_t n)
+static void tally_add(struct tallies *t, const char *const cells[3], uint32_t n)
 {
-    char *key = xasprintf("%s %s %s", cells[0], cells[1],
-                          cells[2] ? cells[2] : "");
+    char *key =
+        xasprintf("%s %s %s", cells[0], cells[1], cells[2] ? cells[2] : "");
     uint32_t i = idmap_get(&t->by_key, key);
 
     if (i == IDMAP_NONE) {
@@ -71,8 +70,8 @@ static int by_key(const void *a, const void *b)
 }
 
 static void count_categories(const struct snapshot *s, uint32_t m,
-                             const struct headcount_args *a,
-                             struct tallies *t, const char *place)
+                             const struct headcount_args *a, struct tallies *t,
+                             const char *place)
 {
     uint32_t per[CAT__COUNT] = { 0 };
 
@@ -139,8 +138,7 @@ static void print_tallies(const struct cli *cli, const struct headcount_args *a,
     grid_release(&g);
 }
 
-static enum status parse_option(int c, struct headcount_args *a,
-                                struct err *e)
+static enum status parse_option(int c, struct headcount_args *a, struct err *e)
 {
     int v;
 

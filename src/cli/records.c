@@ -2,8 +2,9 @@
  * Record grids: the columns come from the entity descriptor, the cells from
  * the field codec, so a listing shows exactly what export would write.
  */
-#include "base/xalloc.h"
 #include "cli/records.h"
+
+#include "base/xalloc.h"
 
 enum status records_open(struct records *r, struct cli *cli,
                          enum entity_kind kind, struct err *e)

@@ -3,12 +3,13 @@
  * a date in Diplomatic-List order (core/roster.h). Each row names the
  * spouse present in the household, as the List does.
  */
+#include "core/roster.h"
+
 #include <getopt.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
-#include "core/roster.h"
 
 /* The spouse present in posting ti's household on date, or "". */
 static const char *spouse(const struct snapshot *s, uint32_t ti, int32_t date)
@@ -47,9 +48,9 @@ static void add_row(struct grid *g, const struct snapshot *s,
 static void print_roster(const struct cli *cli, const struct snapshot *s,
                          uint32_t m, int32_t date)
 {
-    static const char *const cols[] = { "posting", "family_name",
-                                        "given_names", "rank", "title",
-                                        "category", "arrived", "spouse" };
+    static const char *const cols[] = { "posting", "family_name", "given_names",
+                                        "rank",    "title",       "category",
+                                        "arrived", "spouse" };
     uint32_t *list = xmalloc((roster_capacity(s, m) + 1) * sizeof(*list));
     size_t n = roster_build(s, m, date, list);
     struct grid g;

@@ -3,9 +3,10 @@
  * searches in the presence index; a category filter walks the mission's
  * postings instead, which is still proportional to that mission's size.
  */
+#include "core/count.h"
+
 #include <string.h>
 
-#include "core/count.h"
 #include "core/presence.h"
 
 int scope_has_mission(const struct count_scope *c, const struct mission *m)

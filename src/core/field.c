@@ -11,7 +11,7 @@
 #include "core/entity.h"
 #include "core/snapshot.h"
 
-#define AT(rec, f, type) ((type *)((char *)(rec) + (f)->offset))
+#define AT(rec, f, type)  ((type *)((char *)(rec) + (f)->offset))
 #define CAT(rec, f, type) ((const type *)((const char *)(rec) + (f)->offset))
 
 static enum status parse_code(struct snapshot *s, const struct field *f,

@@ -3,11 +3,12 @@
  * end in one allocation each, so a whole-registry headcount touches memory
  * in order and does no allocation.
  */
+#include "core/presence.h"
+
 #include <stdlib.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
-#include "core/presence.h"
 #include "core/snapshot.h"
 
 struct presence_index {
@@ -66,7 +67,8 @@ struct presence_index *presence_build(const struct snapshot *s)
     uint32_t n = 0;
 
     p->start = xmalloc((n_missions + 1) * sizeof(*p->start));
-    p->arrivals = xmalloc((snapshot_count(s, ENT_POSTING) + 1) * sizeof(int32_t));
+    p->arrivals =
+        xmalloc((snapshot_count(s, ENT_POSTING) + 1) * sizeof(int32_t));
     p->stops = xmalloc((snapshot_count(s, ENT_POSTING) + 1) * sizeof(int32_t));
     for (uint32_t m = 0; m < n_missions; m++) {
         p->start[m] = n;

@@ -3,9 +3,9 @@
  * is the entry's "name"; the list is Debian's, so chancery's states follow
  * the distribution's updates without a copy in this repository.
  */
-#include <jansson.h>
-
 #include "core/refdata.h"
+
+#include <jansson.h>
 
 static enum status add_state(struct snapshot *s, json_t *entry, size_t i,
                              const char *path, struct err *e)

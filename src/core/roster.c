@@ -3,11 +3,12 @@
  * pointer to the snapshot because qsort passes no context; roster_build is
  * therefore not reentrant across threads, which no caller needs.
  */
+#include "core/roster.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/presence.h"
-#include "core/roster.h"
 
 static const struct snapshot *sorting;
 

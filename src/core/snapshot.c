@@ -4,12 +4,13 @@
  * passes over the postings, so building every index is linear in the size
  * of the registry.
  */
+#include "core/snapshot.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/xalloc.h"
 #include "core/presence.h"
-#include "core/snapshot.h"
 
 void snapshot_init(struct snapshot *s)
 {
@@ -46,8 +47,7 @@ void snapshot_release(struct snapshot *s)
     arena_release(&s->strings);
 }
 
-void *snapshot_row(const struct snapshot *s, enum entity_kind kind,
-                   uint32_t i)
+void *snapshot_row(const struct snapshot *s, enum entity_kind kind, uint32_t i)
 {
     return (char *)s->tables[kind].rows + (size_t)i * ENTITIES[kind]->size;
 }

@@ -67,11 +67,9 @@ static inline size_t snapshot_count(const struct snapshot *s,
 }
 
 /* The record of entity kind at index i (typed accessors below). */
-void *snapshot_row(const struct snapshot *s, enum entity_kind kind,
-                   uint32_t i);
+void *snapshot_row(const struct snapshot *s, enum entity_kind kind, uint32_t i);
 
-static inline struct mission *snap_mission(const struct snapshot *s,
-                                           uint32_t i)
+static inline struct mission *snap_mission(const struct snapshot *s, uint32_t i)
 {
     return (struct mission *)s->tables[ENT_MISSION].rows + i;
 }
@@ -81,8 +79,7 @@ static inline struct person *snap_person(const struct snapshot *s, uint32_t i)
     return (struct person *)s->tables[ENT_PERSON].rows + i;
 }
 
-static inline struct posting *snap_posting(const struct snapshot *s,
-                                           uint32_t i)
+static inline struct posting *snap_posting(const struct snapshot *s, uint32_t i)
 {
     return (struct posting *)s->tables[ENT_POSTING].rows + i;
 }
@@ -105,8 +102,8 @@ static inline struct organization *snap_org(const struct snapshot *s,
 }
 
 /* Iterates the members of group g of an adjacency list. */
-#define ADJ_FOR_EACH(adj, g, var)                                         \
-    for (uint32_t adj_i_ = (adj).start[g], var;                           \
+#define ADJ_FOR_EACH(adj, g, var)                                           \
+    for (uint32_t adj_i_ = (adj).start[g], var;                             \
          adj_i_ < (adj).start[(g) + 1] && ((var = (adj).items[adj_i_]), 1); \
          adj_i_++)
 

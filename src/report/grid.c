@@ -3,12 +3,13 @@
  * (code points, not bytes), so names such as "Лавров" line up. JSON goes
  * through jansson, so every string is escaped correctly.
  */
+#include "report/grid.h"
+
 #include <jansson.h>
 #include <stdint.h>
 
 #include "base/csv.h"
 #include "base/xalloc.h"
-#include "report/grid.h"
 
 void grid_init(struct grid *g, const char *const *columns, size_t n_cols)
 {
@@ -45,8 +46,7 @@ void grid_add_row(struct grid *g, const char *const *cells)
 {
     XGROW(g->cells, (g->n_rows + 1) * g->n_cols, g->alloc);
     for (size_t i = 0; i < g->n_cols; i++)
-        g->cells[g->n_rows * g->n_cols + i] =
-            xstrdup(cells[i] ? cells[i] : "");
+        g->cells[g->n_rows * g->n_cols + i] = xstrdup(cells[i] ? cells[i] : "");
     g->n_rows++;
 }
 

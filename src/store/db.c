@@ -82,8 +82,9 @@ static enum status prepare_all(struct store *st, struct err *e)
                    "key, before, after, reason, hash) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    &st->log_insert, e) ||
-        db_prepare(st, "SELECT seq, hash FROM changes ORDER BY seq DESC "
-                       "LIMIT 1",
+        db_prepare(st,
+                   "SELECT seq, hash FROM changes ORDER BY seq DESC "
+                   "LIMIT 1",
                    &st->log_head, e))
         return ST_ERROR;
     return ST_OK;
@@ -99,8 +100,7 @@ enum status store_open(const char *path, int mode, struct store **out,
         flags |= SQLITE_OPEN_CREATE;
     else if (access(path, F_OK))
         return err_set(e, ST_ERROR,
-                       "no registry at '%s' (run 'chancery init' first)",
-                       path);
+                       "no registry at '%s' (run 'chancery init' first)", path);
     st = xcalloc(1, sizeof(*st));
     st->path = xstrdup(path);
     if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
@@ -110,9 +110,10 @@ enum status store_open(const char *path, int mode, struct store **out,
         return ST_ERROR;
     }
     sqlite3_busy_timeout(st->db, 5000);
-    if (db_exec(st, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
-                    "PRAGMA synchronous = NORMAL; "
-                    "PRAGMA cache_size = -262144",
+    if (db_exec(st,
+                "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+                "PRAGMA synchronous = NORMAL; "
+                "PRAGMA cache_size = -262144",
                 e) ||
         schema_migrate(st, e) || prepare_all(st, e)) {
         store_close(st);

@@ -60,8 +60,7 @@ char *record_image(const struct snapshot *s, const struct entity *ent,
 /* The fields of one change-log entry. */
 struct log_fields {
     int64_t seq;
-    const char *recorded, *actor, *op, *entity, *key, *before, *after,
-        *reason;
+    const char *recorded, *actor, *op, *entity, *key, *before, *after, *reason;
 };
 
 /* The hash of an entry: BLAKE2b-256 over the previous entry's hash, then

@@ -1,8 +1,8 @@
 /*
  * Loading a snapshot. Each table is read in insertion order and every
  * column goes through the same field codec as an import, so a record loaded
- * is a record validated. "As known on" a past date is the present registry with the
- * later changes undone, newest first, inside a transaction that is then
+ * is a record validated. "As known on" a past date is the present registry with
+ * the later changes undone, newest first, inside a transaction that is then
  * rolled back: the database is the scratch space and nothing is written.
  */
 #include <jansson.h>
@@ -20,8 +20,8 @@ static enum status load_row(struct store *st, sqlite3_stmt *q,
         const char *text = (const char *)sqlite3_column_text(q, i);
 
         if (field_parse(s, &ent->fields[i], rec, text ? text : "", e)) {
-            err_prefix(e, "database '%s': %s column '%s'", st->path,
-                       ent->table, ent->fields[i].name);
+            err_prefix(e, "database '%s': %s column '%s'", st->path, ent->table,
+                       ent->fields[i].name);
             return ST_ERROR;
         }
     }
@@ -57,8 +57,8 @@ static enum status bind_image(sqlite3_stmt *q, const struct entity *ent,
 
     if (!json_is_object(obj)) {
         json_decref(obj);
-        return err_set(e, ST_ERROR, "change log: bad %s image: %s",
-                       ent->name, jerr.text);
+        return err_set(e, ST_ERROR, "change log: bad %s image: %s", ent->name,
+                       jerr.text);
     }
     for (int i = 0; i < ent->n_fields; i++) {
         json_t *v = json_object_get(obj, ent->fields[i].name);
@@ -73,8 +73,7 @@ static enum status bind_image(sqlite3_stmt *q, const struct entity *ent,
 }
 
 /* Undoes one change: removes what it wrote, restores what it replaced. */
-static enum status undo_one(struct store *st, sqlite3_stmt *q,
-                            struct err *e)
+static enum status undo_one(struct store *st, sqlite3_stmt *q, struct err *e)
 {
     const struct entity *ent =
         entity_by_name((const char *)sqlite3_column_text(q, 0));
@@ -123,8 +122,7 @@ static enum status undo_after(struct store *st, int32_t day, struct err *e)
     return rc;
 }
 
-static enum status load_all(struct store *st, struct snapshot *s,
-                            struct err *e)
+static enum status load_all(struct store *st, struct snapshot *s, struct err *e)
 {
     for (int k = 0; k < ENT__COUNT; k++) {
         if (load_table(st, s, ENTITIES[k], e))

@@ -51,9 +51,8 @@ void change_list_release(struct change_list *list)
 #define ENTRY_COLUMNS \
     "seq, recorded, actor, op, entity, key, before, after, reason, hash"
 
-enum status store_history(struct store *st, const char *entity,
-                          const char *key, struct change_list *list,
-                          struct err *e)
+enum status store_history(struct store *st, const char *entity, const char *key,
+                          struct change_list *list, struct err *e)
 {
     sqlite3_stmt *q;
     int step;
@@ -86,8 +85,8 @@ static enum status verify_entry(sqlite3_stmt *q, int64_t expect_seq,
     enum status rc = ST_OK;
 
     read_entry(q, &c);
-    f = (struct log_fields){ c.seq,    c.recorded, c.actor, c.op,    c.entity,
-                             c.key,    c.before,   c.after, c.reason };
+    f = (struct log_fields){ c.seq, c.recorded, c.actor, c.op,    c.entity,
+                             c.key, c.before,   c.after, c.reason };
     change_hash(prev, &f, hash);
     if (c.seq != expect_seq)
         rc = err_set(e, ST_INVALID, "change %lld: expected seq %lld",
@@ -111,8 +110,8 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
     int step;
 
     *n_checked = 0;
-    if (db_prepare(st, "SELECT " ENTRY_COLUMNS " FROM changes ORDER BY seq",
-                   &q, e))
+    if (db_prepare(st, "SELECT " ENTRY_COLUMNS " FROM changes ORDER BY seq", &q,
+                   e))
         return ST_ERROR;
     while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
         rc = verify_entry(q, *n_checked + 1, prev, e);

@@ -30,8 +30,7 @@ void bind_key(sqlite3_stmt *stmt, int first, const struct snapshot *s,
          i++) {
         char tmp[FIELD_BUF];
 
-        db_bind_text(stmt, first + i,
-                     field_text(s, &ent->fields[i], rec, tmp));
+        db_bind_text(stmt, first + i, field_text(s, &ent->fields[i], rec, tmp));
     }
 }
 

@@ -59,8 +59,8 @@ static void column(const struct field *f, struct buf *b)
     }
 }
 
-static void key_list(const struct entity *ent, struct buf *b,
-                     const char *sep, const char *suffix)
+static void key_list(const struct entity *ent, struct buf *b, const char *sep,
+                     const char *suffix)
 {
     for (int i = 0; i < ent->n_fields && (ent->fields[i].flags & FIELD_KEY);
          i++)

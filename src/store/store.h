@@ -22,7 +22,7 @@
 struct store;
 
 #define STORE_OPEN_EXISTING 0
-#define STORE_OPEN_CREATE 1
+#define STORE_OPEN_CREATE   1
 
 /* Opens the registry at path, creating it when mode is STORE_OPEN_CREATE,
  * and brings its schema up to date. A missing registry under
@@ -75,9 +75,8 @@ struct change_list {
 
 /* The change-log entries of one record, oldest first. OUT: list, released
  * with change_list_release. */
-enum status store_history(struct store *st, const char *entity,
-                          const char *key, struct change_list *list,
-                          struct err *e);
+enum status store_history(struct store *st, const char *entity, const char *key,
+                          struct change_list *list, struct err *e);
 void change_list_release(struct change_list *list);
 
 /* Recomputes the hash chain of the whole change log. OUT: *n_checked; on a

@@ -13,7 +13,7 @@ static const char *const OP_NAMES[] = { "insert", "update", "delete" };
 
 void change_hash(const char *prev, const struct log_fields *f, char hex[65])
 {
-    const char *parts[] = { f->recorded, f->actor, f->op,    f->entity,
+    const char *parts[] = { f->recorded, f->actor,  f->op,    f->entity,
                             f->key,      f->before, f->after, f->reason };
     unsigned char digest[32];
     crypto_generichash_state h;
