@@ -46,8 +46,8 @@ int status_exit_code(enum status status);
 
 /* Reports an impossible state and aborts; for bugs, never for bad input. */
 #define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
-_Noreturn void bug_at(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void bug_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
 
 /* banned.h must come after every system header that declares what it bans
  * (a later declaration would hit its macros), so those headers are included

@@ -4,6 +4,7 @@
  * in), per mission or per category. Counting is core/count.c's; this file
  * only groups and prints.
  */
+#include <assert.h>
 #include <getopt.h>
 
 #include "base/date.h"
@@ -22,7 +23,7 @@ struct headcount_args {
 
 struct tally {
     char *key; /* "SENDING PLACE [CATEGORY]": the index key, the sort order */
-    const char *cells[5];
+    const char *cells[3]; /* sending, place, mission or category */
     uint32_t n;
 };
 
@@ -36,7 +37,7 @@ static const char USAGE[] =
     "[--sending S] [--host H | --country C] [--as-of D] "
     "[--by category|mission] [--category C]...";
 
-static void tally_add(struct tallies *t, const char *const cells[3], uint32_t n)
+static void tally_add(struct tallies *t, const char *const *cells, uint32_t n)
 {
     char *key =
         xasprintf("%s %s %s", cells[0], cells[1], cells[2] ? cells[2] : "");
@@ -51,6 +52,7 @@ static void tally_add(struct tallies *t, const char *const cells[3], uint32_t n)
         idmap_put(&t->by_key, key, i);
     } else {
         free(key);
+        assert(i < t->n); /* the map only holds rows already added */
     }
     t->items[i].n += n;
 }
@@ -122,7 +124,8 @@ static void print_tallies(const struct cli *cli, const struct headcount_args *a,
 
     if (!with_third)
         cols[2] = cols[3];
-    qsort(t->items, t->n, sizeof(*t->items), by_key); /* the map is done */
+    if (t->n) /* the map goes stale: it is not used again */
+        qsort(t->items, t->n, sizeof(*t->items), by_key);
     grid_init(&g, cols, with_third ? 4 : 3);
     for (size_t i = 0; i < t->n; i++) {
         char n[16];
