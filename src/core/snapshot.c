@@ -78,6 +78,14 @@ enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
     return ST_OK;
 }
 
+void snapshot_reserve(struct snapshot *s, enum entity_kind kind, size_t n)
+{
+    struct record_table *t = &s->tables[kind];
+
+    t->rows = xgrow(t->rows, ENTITIES[kind]->size, t->n + n, &t->alloc);
+    idmap_reserve(&t->by_key, t->n + n);
+}
+
 uint32_t snapshot_find(const struct snapshot *s, enum entity_kind kind,
                        const char *key)
 {

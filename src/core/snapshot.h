@@ -52,6 +52,9 @@ void snapshot_release(struct snapshot *s);
  * taken. OUT: *index, the new record's index (may be NULL). */
 enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
                          const void *rec, uint32_t *index, struct err *e);
+/* Makes room for n more records of kind, so that loading them never grows
+ * the arrays or rehashes the index. */
+void snapshot_reserve(struct snapshot *s, enum entity_kind kind, size_t n);
 /* The index of the record with key, or IDMAP_NONE. */
 uint32_t snapshot_find(const struct snapshot *s, enum entity_kind kind,
                        const char *key);

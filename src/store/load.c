@@ -30,6 +30,22 @@ static enum status load_row(struct store *st, sqlite3_stmt *q,
     return ST_OK;
 }
 
+/* Reserves room in s for the rows of ent's table. */
+static enum status reserve_rows(struct store *st, struct snapshot *s,
+                                const struct entity *ent, struct err *e)
+{
+    char sql[128];
+    sqlite3_stmt *q;
+
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", ent->table);
+    if (db_prepare(st, sql, &q, e))
+        return ST_ERROR;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        snapshot_reserve(s, ent->kind, (size_t)sqlite3_column_int64(q, 0));
+    sqlite3_finalize(q);
+    return ST_OK;
+}
+
 static enum status load_table(struct store *st, struct snapshot *s,
                               const struct entity *ent, struct err *e)
 {
@@ -125,7 +141,8 @@ static enum status undo_after(struct store *st, int32_t day, struct err *e)
 static enum status load_all(struct store *st, struct snapshot *s, struct err *e)
 {
     for (int k = 0; k < ENT__COUNT; k++) {
-        if (load_table(st, s, ENTITIES[k], e))
+        if (reserve_rows(st, s, ENTITIES[k], e) ||
+            load_table(st, s, ENTITIES[k], e))
             return ST_ERROR;
     }
     snapshot_index(s);
