@@ -50,6 +50,14 @@ void db_bind_text(sqlite3_stmt *stmt, int i, const char *text)
         sqlite3_bind_null(stmt, i);
 }
 
+void db_bind_static(sqlite3_stmt *stmt, int i, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(stmt, i);
+}
+
 typedef void (*sqlgen_fn)(const struct entity *, struct buf *);
 
 static enum status prepare_generated(struct store *st, const struct entity *ent,
@@ -113,7 +121,7 @@ enum status store_open(const char *path, int mode, struct store **out,
     if (db_exec(st,
                 "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
                 "PRAGMA synchronous = NORMAL; "
-                "PRAGMA cache_size = -262144",
+                "PRAGMA cache_size = -2097152",
                 e) ||
         schema_migrate(st, e) || prepare_all(st, e)) {
         store_close(st);

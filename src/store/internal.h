@@ -35,6 +35,17 @@ enum status db_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
 enum status db_step_done(struct store *st, sqlite3_stmt *stmt, struct err *e);
 /* Binds text (NULL when absent) to parameter i, copied by SQLite. */
 void db_bind_text(sqlite3_stmt *stmt, int i, const char *text);
+/* The same without the copy: text must stay valid until the statement has
+ * been stepped and reset (the write path's hot loop saves a malloc per
+ * value this way). */
+void db_bind_static(sqlite3_stmt *stmt, int i, const char *text);
+
+#define BIND_MAX_FIELDS 32
+
+/* Room for the formatted values of one record while its statement runs. */
+struct bind_scratch {
+    char text[BIND_MAX_FIELDS][FIELD_BUF];
+};
 
 /* SQL generated from an entity descriptor, appended to b. */
 void sqlgen_create_table(const struct entity *ent, struct buf *b);
@@ -48,10 +59,12 @@ enum status schema_migrate(struct store *st, struct err *e);
 
 /* Binds the fields of rec (a record of s) to stmt's first parameters. */
 void bind_record(sqlite3_stmt *stmt, const struct snapshot *s,
-                 const struct entity *ent, const void *rec);
+                 const struct entity *ent, const void *rec,
+                 struct bind_scratch *scratch);
 /* Binds the key fields of rec to stmt from parameter `first` on. */
 void bind_key(sqlite3_stmt *stmt, int first, const struct snapshot *s,
-              const struct entity *ent, const void *rec);
+              const struct entity *ent, const void *rec,
+              struct bind_scratch *scratch);
 
 /* The change log's JSON image of a record; the caller frees it. */
 char *record_image(const struct snapshot *s, const struct entity *ent,

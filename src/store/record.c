@@ -11,27 +11,29 @@
 #include "store/internal.h"
 
 void bind_record(sqlite3_stmt *stmt, const struct snapshot *s,
-                 const struct entity *ent, const void *rec)
+                 const struct entity *ent, const void *rec,
+                 struct bind_scratch *scratch)
 {
+    if (ent->n_fields > BIND_MAX_FIELDS)
+        BUG("entity '%s' has too many fields", ent->name);
     for (int i = 0; i < ent->n_fields; i++) {
         const struct field *f = &ent->fields[i];
-        char tmp[FIELD_BUF];
 
-        db_bind_text(stmt, i + 1,
-                     field_is_absent(f, rec) ? NULL
-                                             : field_text(s, f, rec, tmp));
+        db_bind_static(stmt, i + 1,
+                       field_is_absent(f, rec)
+                           ? NULL
+                           : field_text(s, f, rec, scratch->text[i]));
     }
 }
 
 void bind_key(sqlite3_stmt *stmt, int first, const struct snapshot *s,
-              const struct entity *ent, const void *rec)
+              const struct entity *ent, const void *rec,
+              struct bind_scratch *scratch)
 {
     for (int i = 0; i < ent->n_fields && (ent->fields[i].flags & FIELD_KEY);
-         i++) {
-        char tmp[FIELD_BUF];
-
-        db_bind_text(stmt, first + i, field_text(s, &ent->fields[i], rec, tmp));
-    }
+         i++)
+        db_bind_static(stmt, first + i,
+                       field_text(s, &ent->fields[i], rec, scratch->text[i]));
 }
 
 /* Appends text as a JSON string. The text is valid UTF-8 (every input path
@@ -59,6 +61,7 @@ char *record_image(const struct snapshot *s, const struct entity *ent,
                    const void *rec)
 {
     struct buf b;
+    char *text;
 
     buf_init(&b, BUF_MAX_DEFAULT);
     for (int i = 0; i < ent->n_fields; i++) {
@@ -76,5 +79,7 @@ char *record_image(const struct snapshot *s, const struct entity *ent,
             add_json_string(&b, field_text(s, f, rec, tmp));
     }
     buf_addch(&b, '}');
-    return buf_detach(&b);
+    text = buf_detach(&b);
+    buf_release(&b); /* buf_detach leaves b initialised */
+    return text;
 }

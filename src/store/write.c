@@ -62,15 +62,15 @@ static enum status log_append(struct store *st, struct log_fields *f,
 
     change_hash(prev, f, hash);
     sqlite3_bind_int64(q, 1, f->seq);
-    db_bind_text(q, 2, f->recorded);
-    db_bind_text(q, 3, f->actor);
-    db_bind_text(q, 4, f->op);
-    db_bind_text(q, 5, f->entity);
-    db_bind_text(q, 6, f->key);
-    db_bind_text(q, 7, f->before);
-    db_bind_text(q, 8, f->after);
-    db_bind_text(q, 9, f->reason);
-    db_bind_text(q, 10, hash);
+    db_bind_static(q, 2, f->recorded);
+    db_bind_static(q, 3, f->actor);
+    db_bind_static(q, 4, f->op);
+    db_bind_static(q, 5, f->entity);
+    db_bind_static(q, 6, f->key);
+    db_bind_static(q, 7, f->before);
+    db_bind_static(q, 8, f->after);
+    db_bind_static(q, 9, f->reason);
+    db_bind_static(q, 10, hash);
     memcpy(prev, hash, 65);
     return db_step_done(st, q, e);
 }
@@ -82,20 +82,21 @@ static enum status write_row(struct store *st, const struct snapshot *s,
     const struct entity *ent = ENTITIES[c->entity];
     const struct entity_statements *q = &st->stmts[c->entity];
     const void *rec = snapshot_row(s, c->entity, c->index);
+    struct bind_scratch values, key;
     enum status rc;
 
     switch (c->op) {
     case OP_INSERT:
-        bind_record(q->insert, s, ent, rec);
+        bind_record(q->insert, s, ent, rec, &values);
         rc = db_step_done(st, q->insert, e);
         break;
     case OP_UPDATE:
-        bind_record(q->update, s, ent, rec);
-        bind_key(q->update, ent->n_fields + 1, s, ent, c->before);
+        bind_record(q->update, s, ent, rec, &values);
+        bind_key(q->update, ent->n_fields + 1, s, ent, c->before, &key);
         rc = db_step_done(st, q->update, e);
         break;
     default:
-        bind_key(q->delete, 1, s, ent, rec);
+        bind_key(q->delete, 1, s, ent, rec, &key);
         rc = db_step_done(st, q->delete, e);
         break;
     }
