@@ -23,6 +23,13 @@ static const struct command COMMANDS[] = {
       "[--sending S] [--host H | --country C] [--as-of D] "
       "[--by category|mission]",
       "staff present on a date" },
+    { "policy", cmd_policy, "list|show|add|retire ...",
+      "the rules one state applies to another's missions" },
+    { "check", cmd_check,
+      "[--as-of D] [--issuer S] [--target S] [--assume COND]... [--strict]",
+      "what the policies in effect require on a date" },
+    { "explain", cmd_explain, "FINDING [--as-of D] [--assume COND]...",
+      "the steps from a policy to one finding" },
     { "history", cmd_history, "ENTITY ID", "the recorded changes of a record" },
     { "audit", cmd_audit, "verify", "verify the change log's hash chain" },
     { NULL, NULL, NULL, NULL },
@@ -70,7 +77,7 @@ static enum status global_options(struct cli *cli, int *argc, char **argv,
 {
     for (int i = 1; i < *argc;) {
         const char *arg = argv[i], *v;
-        int fmt;
+        int fmt = 0;
 
         if (!strcmp(arg, "--"))
             break;

@@ -19,6 +19,9 @@ int cmd_roster(struct cli *cli, int argc, char **argv);
 int cmd_headcount(struct cli *cli, int argc, char **argv);
 int cmd_history(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
+int cmd_policy(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_explain(struct cli *cli, int argc, char **argv);
 
 /* Creates the registry at cli's path with its reference data unless it
  * exists already (init and demo share it). OUT: *created. */

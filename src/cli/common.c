@@ -185,10 +185,10 @@ enum status cli_read_file(const char *path, struct buf *out, struct err *e)
     size_t n;
     enum status rc = ST_OK;
 
-    buf_init(out, (size_t)64 << 20);
     if (!f)
         return err_set(e, ST_ERROR, "cannot read '%s': %s", path,
                        strerror(errno));
+    buf_init(out, (size_t)64 << 20);
     while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         if (buf_add(out, chunk, n))
             rc = err_set(e, ST_INVALID, "'%s' is larger than 64 MiB", path);

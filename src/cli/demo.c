@@ -17,6 +17,9 @@ static const char *const NEXT_STEPS[] = {
     "chancery headcount --sending RUS --country USA --by category --as-of " TOUR_DATE,
     "chancery headcount --sending USA --host RUS --by mission --as-of "
     "2017-09-01",
+    "chancery check --as-of " TOUR_DATE " --issuer USA",
+    "chancery check --as-of 2022-02-01 --issuer RUS --assume us-compromise",
+    "chancery policy list",
     "chancery posting list --mission USA-RUS-CG-SPB",
     "chancery mission list --sending RUS",
     "chancery export /tmp/registry",

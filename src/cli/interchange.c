@@ -2,9 +2,12 @@
  * `chancery import PATH...` and `chancery export DIR`. Import is
  * all-or-nothing: every file is read and validated against the registry
  * and the rows before it, every problem is reported, and only a clean
- * import is written, in one transaction with its change log.
+ * import is written, in one transaction with its change log. Policy files
+ * (the .json files of a policies folder, or named directly) load after
+ * every CSV file, since a policy names states, missions and persons.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +15,7 @@
 #include "base/xalloc.h"
 #include "cli/commands.h"
 #include "core/interchange.h"
+#include "rules/policy.h"
 
 struct import_file {
     char *path;
@@ -23,14 +27,30 @@ struct import_plan {
     size_t n, alloc;
 };
 
+static int has_suffix(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+
+    return n > k && !strcmp(name + n - k, suffix);
+}
+
+/* The entity a file holds: a policy for any .json file. */
+static const struct entity *file_entity(const char *path)
+{
+    if (has_suffix(path, ".json"))
+        return ENTITIES[ENT_POLICY];
+    return interchange_entity_of(path);
+}
+
 static void plan_add(struct import_plan *plan, char *path,
                      struct problems *p)
 {
-    const struct entity *ent = interchange_entity_of(path);
+    const struct entity *ent = file_entity(path);
 
     if (!ent) {
         problems_add(p, "%s: not a registry file (expected missions.csv, "
-                        "persons.csv, postings.csv or dependents.csv)",
+                        "persons.csv, postings.csv, dependents.csv or "
+                        "policies/*.json)",
                      path);
         free(path);
         return;
@@ -39,8 +59,9 @@ static void plan_add(struct import_plan *plan, char *path,
     plan->files[plan->n++] = (struct import_file){ path, ent };
 }
 
+/* Adds the files of dir whose names end in suffix. */
 static void plan_dir(struct import_plan *plan, const char *dir,
-                     struct problems *p)
+                     const char *suffix, struct problems *p)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
@@ -50,12 +71,23 @@ static void plan_dir(struct import_plan *plan, const char *dir,
         return;
     }
     while ((de = readdir(d))) {
-        size_t n = strlen(de->d_name);
-
-        if (n > 4 && !strcmp(de->d_name + n - 4, ".csv"))
+        if (has_suffix(de->d_name, suffix))
             plan_add(plan, xasprintf("%s/%s", dir, de->d_name), p);
     }
     closedir(d);
+}
+
+/* A registry directory: its CSV files and its policies folder. */
+static void plan_registry(struct import_plan *plan, const char *dir,
+                          struct problems *p)
+{
+    char *policies = xasprintf("%s/policies", dir);
+    struct stat sb;
+
+    plan_dir(plan, dir, ".csv", p);
+    if (!stat(policies, &sb) && S_ISDIR(sb.st_mode))
+        plan_dir(plan, policies, ".json", p);
+    free(policies);
 }
 
 /* Files load in entity order, so references point to rows read before. */
@@ -77,11 +109,12 @@ static void plan_paths(struct import_plan *plan, int n, char **paths,
         if (stat(paths[i], &sb))
             problems_add(p, "%s: no such file or directory", paths[i]);
         else if (S_ISDIR(sb.st_mode))
-            plan_dir(plan, paths[i], p);
+            plan_registry(plan, paths[i], p);
         else
             plan_add(plan, xstrdup(paths[i]), p);
     }
-    qsort(plan->files, plan->n, sizeof(*plan->files), by_entity);
+    if (plan->n)
+        qsort(plan->files, plan->n, sizeof(*plan->files), by_entity);
 }
 
 static void show_progress(void *ctx, const char *path, unsigned long records)
@@ -121,13 +154,38 @@ static void print_counts(const struct snapshot *s,
         printf("%s %zu %s", i ? "," : "", snapshot_count(s, k) - before[k],
                ENTITIES[k]->table);
     }
-    printf("\n");
+    printf(", %zu policies\n",
+           snapshot_count(s, ENT_POLICY) - before[ENT_POLICY]);
+}
+
+static enum status read_policies(struct snapshot *s, const char *path,
+                                 struct problems *p, struct err *e)
+{
+    struct buf b;
+    size_t n;
+
+    if (cli_read_file(path, &b, e))
+        return e->status;
+    policy_read_text(s, path, b.data, b.len, p, &n);
+    buf_release(&b);
+    return ST_OK;
+}
+
+/* Reads one planned file into s; ST_OK unless it cannot be read. */
+static enum status read_planned(struct snapshot *s, const struct import_file *f,
+                                struct problems *p, struct err *e)
+{
+    struct read_progress progress = { show_progress, NULL };
+
+    if (f->ent->kind == ENT_POLICY)
+        return read_policies(s, f->path, p, e);
+    return interchange_read_file(s, f->ent, f->path, p,
+                                 isatty(2) ? &progress : NULL, e);
 }
 
 static int import_files(struct cli *cli, struct import_plan *plan,
                         struct problems *p)
 {
-    struct read_progress progress = { show_progress, NULL };
     size_t before[ENT__COUNT];
     struct store *st = NULL;
     struct snapshot s;
@@ -142,8 +200,7 @@ static int import_files(struct cli *cli, struct import_plan *plan,
     for (int k = 0; k < ENT__COUNT; k++)
         before[k] = snapshot_count(&s, k);
     for (size_t i = 0; i < plan->n && !rc; i++)
-        if (interchange_read_file(&s, plan->files[i].ent, plan->files[i].path,
-                                  p, isatty(2) ? &progress : NULL, &e))
+        if (read_planned(&s, &plan->files[i], p, &e))
             rc = cli_fail(&e);
     if (isatty(2))
         fprintf(stderr, "\r\033[K");
@@ -183,6 +240,36 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     return cli_import(cli, argc - 1, argv + 1);
 }
 
+/* Writes each policy to DIR/policies/ID.json, as the registry holds it. */
+static enum status export_policies(const struct snapshot *s, const char *dir,
+                                   struct err *e)
+{
+    char *folder = xasprintf("%s/policies", dir);
+    enum status rc = ST_OK;
+    struct buf b;
+
+    if (snapshot_count(s, ENT_POLICY) && mkdir(folder, 0777) && errno != EEXIST)
+        rc = err_set(e, ST_ERROR, "cannot create '%s': %s", folder,
+                     strerror(errno));
+    buf_init(&b, BUF_MAX_DEFAULT);
+    for (uint32_t i = 0; !rc && i < snapshot_count(s, ENT_POLICY); i++) {
+        const struct policy *y = snapshot_row(s, ENT_POLICY, i);
+        char *text = policy_pretty(y);
+        char *path = xasprintf("%s/%s.json", folder, y->id);
+
+        buf_reset(&b);
+        if (buf_addstr(&b, text))
+            rc = err_set(e, ST_ERROR, "'%s' is too large to write", path);
+        else
+            rc = interchange_write_file(path, &b, e);
+        free(path);
+        free(text);
+    }
+    buf_release(&b);
+    free(folder);
+    return rc;
+}
+
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
     struct store *st;
@@ -199,7 +286,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         snapshot_release(&s);
         return cli_fail(&e);
     }
-    if (interchange_write_dir(&s, argv[1], &e))
+    if (interchange_write_dir(&s, argv[1], &e) ||
+        export_policies(&s, argv[1], &e))
         rc = cli_fail(&e);
     snapshot_release(&s);
     store_close(st);

@@ -85,6 +85,18 @@ static const struct field dependent_fields[] = {
     F(dependent, revoked, FT_DATE, 0),
 };
 
+static const struct field policy_fields[] = {
+    F(policy, id, FT_TEXT, KEY),
+    FE(policy, kind, ENUM_POLICY_KIND, REQ),
+    FC(policy, issuer, REQ),
+    F(policy, target, FT_TEXT, REQ),
+    F(policy, from, FT_DATE, REQ),
+    F(policy, to, FT_DATE, 0),
+    F(policy, unless, FT_TEXT, 0),
+    F(policy, title, FT_TEXT, 0),
+    F(policy, body, FT_TEXT, REQ),
+};
+
 static void problem(struct problems *p, const char *where, const char *column,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -140,12 +152,12 @@ static void check_posting_mission(const struct snapshot *s,
         problem(p, where, column, "mission '%s' was not open on %s (opened %s)",
                 m->id, d, c);
     }
-    if (m->closed == DATE_NONE)
+    if (m->closed == DATE_NONE || start == DATE_NONE)
         return;
     date_format(m->closed, c);
-    if (t->arrived != DATE_NONE && t->arrived >= m->closed)
-        problem(p, where, "arrived",
-                "mission '%s' was not open on %s (closed %s)", m->id, d, c);
+    if (start >= m->closed)
+        problem(p, where, column, "mission '%s' was not open on %s (closed %s)",
+                m->id, d, c);
     else if (t->arrived != DATE_NONE &&
              (t->ended == DATE_NONE || t->ended > m->closed))
         problem(p, where, "ended",
@@ -192,7 +204,24 @@ static void check_dependent(const struct snapshot *s, const void *rec,
                 snap_person(s, d->person)->id, t->id);
     check_order(t->arrived, "the posting's arrival", d->joined, "joined",
                 where, p);
-    check_order(d->left, "left", t->ended, "the posting's end", where, p);
+    if (d->left != DATE_NONE && t->ended != DATE_NONE && d->left > t->ended) {
+        char a[DATE_BUF], b[DATE_BUF];
+
+        /* The column at fault is the dependent's own, 'left'. */
+        date_format(d->left, a);
+        date_format(t->ended, b);
+        problem(p, where, "left", "the posting's end %s is before left %s", b,
+                a);
+    }
+}
+
+static void check_policy(const struct snapshot *s, const void *rec,
+                         const char *where, struct problems *p)
+{
+    const struct policy *y = rec;
+
+    (void)s;
+    check_order(y->from, "from", y->to, "to", where, p);
 }
 
 static const struct entity state_entity = {
@@ -227,9 +256,15 @@ static const struct entity dependent_entity = {
     "CHECK (joined IS NULL OR \"left\" IS NULL OR joined <= \"left\")",
 };
 
+static const struct entity policy_entity = {
+    ENT_POLICY, "policy", "policies", sizeof(struct policy), policy_fields,
+    N_FIELDS(policy_fields), check_policy,
+    "CHECK (\"to\" IS NULL OR \"from\" <= \"to\")",
+};
+
 const struct entity *const ENTITIES[ENT__COUNT] = {
-    &state_entity,   &org_entity,     &mission_entity,
-    &person_entity,  &posting_entity, &dependent_entity,
+    &state_entity,   &org_entity,       &mission_entity, &person_entity,
+    &posting_entity, &dependent_entity, &policy_entity,
 };
 
 const struct entity *entity_by_table(const char *table)

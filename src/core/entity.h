@@ -22,6 +22,7 @@ enum entity_kind {
     ENT_PERSON,
     ENT_POSTING,
     ENT_DEPENDENT,
+    ENT_POLICY,
     ENT__COUNT
 };
 

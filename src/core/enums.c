@@ -51,6 +51,12 @@ TABLE(ENUM_RELATION, "relation", relation, REL__COUNT);
 static const char *const sex[] = { "F", "M", "X" };
 TABLE(ENUM_SEX, "sex", sex, SEX__COUNT);
 
+static const char *const policy_kind[] = {
+    "tenure_cap",     "headcount_cap",   "departure_order",
+    "dependent_rule", "local_staff_ban", "visa_sla",
+};
+TABLE(ENUM_POLICY_KIND, "policy kind", policy_kind, PK__COUNT);
+
 int enum_from_name(const struct enum_names *t, const char *name)
 {
     for (int i = 0; i < t->count; i++) {

@@ -76,6 +76,17 @@ enum relation {
 
 enum sex { SEX_F, SEX_M, SEX_X, SEX__COUNT };
 
+/* The kinds of policy (DESIGN.md, "Policies"). */
+enum policy_kind {
+    PK_TENURE_CAP,
+    PK_HEADCOUNT_CAP,
+    PK_DEPARTURE_ORDER,
+    PK_DEPENDENT_RULE,
+    PK_LOCAL_STAFF_BAN,
+    PK_VISA_SLA,
+    PK__COUNT
+};
+
 /* A name table: names[i] is the text of value i. */
 struct enum_names {
     const char *what; /* "mission kind", for messages */
@@ -89,6 +100,7 @@ extern const struct enum_names ENUM_RANK;
 extern const struct enum_names ENUM_END_REASON;
 extern const struct enum_names ENUM_RELATION;
 extern const struct enum_names ENUM_SEX;
+extern const struct enum_names ENUM_POLICY_KIND;
 
 /* The value named name, or ENUM_NONE when no value has that name. */
 int enum_from_name(const struct enum_names *t, const char *name);

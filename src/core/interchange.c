@@ -204,6 +204,12 @@ static enum status write_file(const char *path, const struct buf *b,
     return st;
 }
 
+enum status interchange_write_file(const char *path, const struct buf *b,
+                                   struct err *e)
+{
+    return write_file(path, b, e);
+}
+
 enum status interchange_write_dir(const struct snapshot *s, const char *dir,
                                   struct err *e)
 {

@@ -12,6 +12,7 @@
 #ifndef CORE_INTERCHANGE_H
 #define CORE_INTERCHANGE_H
 
+#include "base/buf.h"
 #include "base/problems.h"
 #include "base/status.h"
 #include "core/snapshot.h"
@@ -36,6 +37,11 @@ enum status interchange_read_file(struct snapshot *s, const struct entity *ent,
 /* The entity a file holds, from its name ("dir/postings.csv" -> posting),
  * or NULL. */
 const struct entity *interchange_entity_of(const char *path);
+
+/* Writes b to path through a temporary file renamed into place, so a
+ * failed write never leaves half a file. */
+enum status interchange_write_file(const char *path, const struct buf *b,
+                                   struct err *e);
 
 /* Writes one CSV file per interchange entity into dir (created if absent),
  * rows in snapshot order. */

@@ -75,4 +75,20 @@ struct dependent {
     int32_t revoked;
 };
 
+/* A policy as recorded: the columns that select it (kind, parties, period
+ * of effect, condition) beside its full JSON text, from which the rules
+ * parse the kind's parameters (rules/policy.h). The columns repeat what the
+ * body says, so that the registry can be queried without parsing JSON. */
+struct policy {
+    const char *id;
+    int kind; /* enum policy_kind */
+    state_code issuer;
+    const char *target; /* a state code, or "*" for every state */
+    int32_t from;
+    int32_t to; /* the last day in effect; DATE_NONE: open-ended */
+    const char *unless;
+    const char *title;
+    const char *body; /* the policy's JSON object, compact */
+};
+
 #endif

@@ -2,11 +2,13 @@
  * Schema migrations keyed on PRAGMA user_version: migration N takes the
  * schema from version N - 1 to N, in one transaction with the version bump,
  * so a registry is never left half-migrated. Migration 1 creates the tables
- * of the entities from their descriptors and the change log.
+ * of the first six entities from their descriptors and the change log;
+ * migration 2 adds the policies. A migration names the entities it creates,
+ * so that a later entity never changes what an earlier migration did.
  */
 #include "store/internal.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -31,7 +33,7 @@ static enum status migrate_1(struct store *st, struct err *e)
     enum status rc;
 
     buf_init(&sql, 1 << 20);
-    for (int k = 0; k < ENT__COUNT; k++)
+    for (int k = ENT_STATE; k <= ENT_DEPENDENT; k++)
         sqlgen_create_table(ENTITIES[k], &sql);
     if (buf_addstr(&sql, CHANGE_LOG_SQL))
         BUG("schema too long");
@@ -40,9 +42,22 @@ static enum status migrate_1(struct store *st, struct err *e)
     return rc;
 }
 
+static enum status migrate_2(struct store *st, struct err *e)
+{
+    struct buf sql;
+    enum status rc;
+
+    buf_init(&sql, 1 << 16);
+    sqlgen_create_table(ENTITIES[ENT_POLICY], &sql);
+    rc = db_exec(st, sql.data, e);
+    buf_release(&sql);
+    return rc;
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
     migrate_1,
+    migrate_2,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)

@@ -1,0 +1,43 @@
+/*
+ * Printing findings (rules/finding.h) for `check` and `explain`: a table
+ * or CSV of one row per finding, JSON with every field of each (the
+ * explain chain as an array of strings), and the chain as readable text.
+ * Both commands share the evaluation's options and their parsing here, so
+ * `explain` recomputes exactly what `check` printed.
+ */
+#ifndef CLI_FINDINGS_H
+#define CLI_FINDINGS_H
+
+#include "cli/cli.h"
+#include "rules/check.h"
+
+/* The options of check and explain: --as-of, --issuer, --target, --assume
+ * (repeated), --strict. */
+struct check_args {
+    struct check_options o;
+    const char **assumed; /* borrowed from argv */
+    size_t alloc;
+    int strict;
+    char **rest; /* positional arguments */
+    int n_rest;
+};
+
+/* Parses argv; usage names the command's arguments for messages. Returns
+ * -1 to go on, else the exit code (0 after --help). Release with
+ * check_args_release. */
+int check_args_parse(struct check_args *a, struct cli *cli, int argc,
+                     char **argv, const char *command, const char *usage);
+void check_args_release(struct check_args *a);
+
+/* Loads the registry and evaluates the policies into out (initialised
+ * here; the caller releases it). Returns 0 or the exit code after
+ * printing the error. */
+int check_run(struct cli *cli, struct check_args *a, struct findings *out);
+
+/* Prints the findings in cli's format. */
+void findings_print(const struct cli *cli, const struct findings *f);
+/* Prints one finding's explain chain in cli's format: numbered, wrapped
+ * text for a table, one row per step for CSV, the finding for JSON. */
+void finding_print_explain(const struct cli *cli, const struct finding *x);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * The evaluator's entry point: every policy of the snapshot in effect on a
+ * date, and not void under the conditions assumed, yields its findings
+ * (DESIGN.md, "Counting" and "Policies"). Pure: it reads the snapshot and
+ * fills a findings list; the caller prints.
+ */
+#ifndef RULES_CHECK_H
+#define RULES_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/snapshot.h"
+#include "rules/finding.h"
+
+struct check_options {
+    int32_t as_of;
+    const char *issuer;         /* NULL: every issuing state */
+    const char *target;         /* NULL: every target state */
+    const char *const *assumed; /* conditions assumed to hold */
+    size_t n_assumed;
+};
+
+/* Appends the findings of every policy of s (which must be indexed) in
+ * effect on o->as_of, issued by o->issuer on o->target, and sorts them
+ * (findings_sort). A policy whose `unless` condition is assumed is void.
+ * ST_INVALID naming the policy when a stored policy no longer validates;
+ * the findings already made stay in out. */
+enum status rules_check(const struct snapshot *s, const struct check_options *o,
+                        struct findings *out, struct err *e);
+
+#endif
