@@ -46,7 +46,7 @@ void *arena_alloc(struct arena *a, size_t size)
         a->used = start + size;
         return a->head->data + start;
     }
-    b = xmalloc(sizeof(*b) + (size > BLOCK_SIZE ? size : BLOCK_SIZE));
+    b = xmalloc_huge(sizeof(*b) + (size > BLOCK_SIZE ? size : BLOCK_SIZE));
     b->size = size > BLOCK_SIZE ? size : BLOCK_SIZE;
     if (size > BLOCK_SIZE && a->head) {
         /* Keep filling the current block; the big one goes behind it. */

@@ -40,7 +40,7 @@ static void rehash(struct idmap *m, size_t n_slots)
     struct idmap_slot *old = m->slots;
     size_t old_n = old ? m->mask + 1 : 0;
 
-    m->slots = xcalloc(n_slots, sizeof(*m->slots));
+    m->slots = xcalloc_huge(n_slots, sizeof(*m->slots));
     m->mask = n_slots - 1;
     for (size_t i = 0; i < old_n; i++) {
         size_t j;

@@ -4,6 +4,8 @@
  */
 #include "base/xalloc.h"
 
+#include <sys/mman.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +34,34 @@ void *xcalloc(size_t n, size_t size)
 void *xrealloc(void *ptr, size_t size)
 {
     return checked(realloc(ptr, size ? size : 1), size);
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *xmalloc_huge(size_t size)
+{
+    size_t rounded;
+    void *p;
+
+    if (size < HUGE_PAGE)
+        return xmalloc(size);
+    if (size > SIZE_MAX - HUGE_PAGE)
+        BUG("out of memory allocating %zu bytes", size);
+    rounded = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    p = checked(aligned_alloc(HUGE_PAGE, rounded), rounded);
+    madvise(p, rounded, MADV_HUGEPAGE); /* advice only: failure is harmless */
+    return p;
+}
+
+void *xcalloc_huge(size_t n, size_t size)
+{
+    void *p;
+
+    if (size && n > SIZE_MAX / size)
+        BUG("array of %zu elements overflows", n);
+    p = xmalloc_huge(n * size);
+    memset(p, 0, n * size);
+    return p;
 }
 
 char *xstrdup(const char *s)

@@ -10,6 +10,11 @@
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *ptr, size_t size);
+/* For arrays of many megabytes: memory aligned to 2 MiB and advised to use
+ * transparent huge pages, which cuts the page faults of filling it about
+ * 500-fold. Freed with free(). */
+void *xmalloc_huge(size_t size);
+void *xcalloc_huge(size_t n, size_t size);
 /* Returns a new copy of s; the caller frees it. */
 char *xstrdup(const char *s);
 /* Returns a new copy of the first n bytes of s, NUL-terminated. */

@@ -66,10 +66,11 @@ struct presence_index *presence_build(const struct snapshot *s)
     struct presence_index *p = xmalloc(sizeof(*p));
     uint32_t n = 0;
 
-    p->start = xmalloc((n_missions + 1) * sizeof(*p->start));
+    p->start = xmalloc_huge((n_missions + 1) * sizeof(*p->start));
     p->arrivals =
-        xmalloc((snapshot_count(s, ENT_POSTING) + 1) * sizeof(int32_t));
-    p->stops = xmalloc((snapshot_count(s, ENT_POSTING) + 1) * sizeof(int32_t));
+        xmalloc_huge((snapshot_count(s, ENT_POSTING) + 1) * sizeof(int32_t));
+    p->stops =
+        xmalloc_huge((snapshot_count(s, ENT_POSTING) + 1) * sizeof(int32_t));
     for (uint32_t m = 0; m < n_missions; m++) {
         p->start[m] = n;
         ADJ_FOR_EACH(*by_mission, m, i)

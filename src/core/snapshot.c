@@ -32,6 +32,7 @@ static void release_indexes(struct snapshot *s)
     adjacency_release(&s->postings_by_mission);
     adjacency_release(&s->postings_by_person);
     adjacency_release(&s->dependents_by_posting);
+    adjacency_release(&s->missions_by_sending);
     presence_free(s->presence);
     s->presence = NULL;
     s->indexed = 0;
@@ -101,7 +102,7 @@ static void build_adjacency(struct adjacency *a, size_t n_groups,
 {
     uint32_t *fill;
 
-    a->start = xcalloc(n_groups + 1, sizeof(*a->start));
+    a->start = xcalloc_huge(n_groups + 1, sizeof(*a->start));
     for (uint32_t i = 0; i < n_items; i++) {
         uint32_t g = group_of(s, i);
 
@@ -110,8 +111,8 @@ static void build_adjacency(struct adjacency *a, size_t n_groups,
     }
     for (size_t g = 0; g < n_groups; g++)
         a->start[g + 1] += a->start[g];
-    a->items = xmalloc((a->start[n_groups] + 1) * sizeof(*a->items));
-    fill = xmalloc((n_groups + 1) * sizeof(*fill));
+    a->items = xmalloc_huge((a->start[n_groups] + 1) * sizeof(*a->items));
+    fill = xmalloc_huge((n_groups + 1) * sizeof(*fill));
     memcpy(fill, a->start, (n_groups + 1) * sizeof(*fill));
     for (uint32_t i = 0; i < n_items; i++) {
         uint32_t g = group_of(s, i);
@@ -137,6 +138,29 @@ static uint32_t dependent_posting(const struct snapshot *s, uint32_t i)
     return snap_dependent(s, i)->posting;
 }
 
+static uint32_t mission_sending(const struct snapshot *s, uint32_t i)
+{
+    return snapshot_find(s, ENT_STATE, snap_mission(s, i)->sending);
+}
+
+struct mission_list snapshot_missions_sent(const struct snapshot *s,
+                                           const char *state)
+{
+    struct mission_list l = { NULL, snapshot_count(s, ENT_MISSION) };
+    uint32_t g;
+
+    if (!state)
+        return l;
+    g = snapshot_find(s, ENT_STATE, state);
+    if (g == IDMAP_NONE) {
+        l.n = 0;
+        return l;
+    }
+    l.items = s->missions_by_sending.items + s->missions_by_sending.start[g];
+    l.n = s->missions_by_sending.start[g + 1] - s->missions_by_sending.start[g];
+    return l;
+}
+
 void snapshot_index(struct snapshot *s)
 {
     size_t n_postings = snapshot_count(s, ENT_POSTING);
@@ -150,6 +174,8 @@ void snapshot_index(struct snapshot *s)
                     n_postings, s, posting_person);
     build_adjacency(&s->dependents_by_posting, n_postings,
                     snapshot_count(s, ENT_DEPENDENT), s, dependent_posting);
+    build_adjacency(&s->missions_by_sending, snapshot_count(s, ENT_STATE),
+                    snapshot_count(s, ENT_MISSION), s, mission_sending);
     s->presence = presence_build(s);
     s->indexed = 1;
 }

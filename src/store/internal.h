@@ -81,4 +81,18 @@ struct log_fields {
  * 0x1E. OUT: hex, 64 hex digits and a NUL. */
 void change_hash(const char *prev, const struct log_fields *f, char hex[65]);
 
+/* The change log's head: the last seq and hash (0 and "" when empty). */
+enum status log_head(struct store *st, int64_t *seq, char hash[65],
+                     struct err *e);
+
+/* The snapshot cache (store/cache.c): a binary image of the last snapshot
+ * loaded from the tables, tagged with the change log's head. cache_load
+ * fills the empty snapshot s and sets *hit when the file matches tag and
+ * passes every check; otherwise s is left empty. cache_save writes it. */
+void cache_load(struct store *st, const char *tag, struct snapshot *s,
+                int *hit);
+void cache_save(struct store *st, const char *tag, const struct snapshot *s);
+/* 1 when a registry of n records should keep a cache file. */
+int cache_wanted(size_t n_records);
+
 #endif

@@ -6,6 +6,7 @@
  * rolled back: the database is the scratch space and nothing is written.
  */
 #include <jansson.h>
+#include <stdint.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -149,13 +150,45 @@ static enum status load_all(struct store *st, struct snapshot *s, struct err *e)
     return ST_OK;
 }
 
+static size_t total_records(const struct snapshot *s)
+{
+    size_t n = 0;
+
+    for (int k = 0; k < ENT__COUNT; k++)
+        n += snapshot_count(s, k);
+    return n;
+}
+
+/* The present registry: from the snapshot cache when it matches the change
+ * log's head, else from the tables (then refreshing the cache). */
+static enum status load_present(struct store *st, struct snapshot *s,
+                                struct err *e)
+{
+    char hash[65], tag[96];
+    int64_t seq;
+    int hit = 0;
+
+    if (log_head(st, &seq, hash, e))
+        return ST_ERROR;
+    snprintf(tag, sizeof(tag), "%lld:%s", (long long)seq, hash);
+    if (cache_wanted(SIZE_MAX)) /* unless caching is off, any size may hit */
+        cache_load(st, tag, s, &hit);
+    if (hit)
+        return ST_OK;
+    if (load_all(st, s, e))
+        return ST_ERROR;
+    if (cache_wanted(total_records(s)))
+        cache_save(st, tag, s);
+    return ST_OK;
+}
+
 enum status store_load(struct store *st, int32_t as_known_on,
                        struct snapshot *out, struct err *e)
 {
     enum status rc;
 
     if (as_known_on == DATE_NONE)
-        return load_all(st, out, e);
+        return load_present(st, out, e);
     if (db_exec(st, "BEGIN; PRAGMA defer_foreign_keys = ON", e))
         return ST_ERROR;
     rc = undo_after(st, as_known_on, e);

@@ -34,9 +34,8 @@ void change_hash(const char *prev, const struct log_fields *f, char hex[65])
     sodium_bin2hex(hex, 65, digest, sizeof(digest));
 }
 
-/* The chain's head: the last seq and hash ("" and 0 for an empty log). */
-static enum status log_head(struct store *st, int64_t *seq, char hash[65],
-                            struct err *e)
+enum status log_head(struct store *st, int64_t *seq, char hash[65],
+                     struct err *e)
 {
     int rc = sqlite3_step(st->log_head);
 
