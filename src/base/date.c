@@ -392,15 +392,18 @@ enum status date_add_period(int32_t date, const struct period *p,
 
     if (!in_range(date))
         return err_set(e, ST_INVALID, "no date to add a period to");
-    describe_sum(date, p, what, sizeof(what));
     l = add_months(date, (int64_t)p->years * 12 + p->months, rounding);
-    if (l.rounded && rounding == ROUND_ABORT)
+    if (l.rounded && rounding == ROUND_ABORT) {
+        describe_sum(date, p, what, sizeof(what));
         return err_set(e, ST_AMBIGUOUS, "%s: %04lld-%02d-%02d does not exist",
                        what, (long long)l.year, l.month, l.day);
+    }
     r = l.date + p->days;
-    if (!in_range(r))
+    if (!in_range(r)) {
+        describe_sum(date, p, what, sizeof(what));
         return err_set(e, ST_INVALID,
                        "%s: the result is outside years 0001-9999", what);
+    }
     *out = (int32_t)r;
     return ST_OK;
 }

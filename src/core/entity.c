@@ -97,6 +97,32 @@ static const struct field policy_fields[] = {
     F(policy, body, FT_TEXT, REQ),
 };
 
+static const struct field visa_fields[] = {
+    F(visa, id, FT_TEXT, KEY),
+    FR(visa, person, ENT_PERSON, REQ),
+    FC(visa, issuing, REQ),
+    FR(visa, post, ENT_MISSION, REQ),
+    { "class", FT_TEXT, offsetof(struct visa, vclass), REQ, NULL, ENT__COUNT },
+    FE(visa, purpose, ENUM_VISA_PURPOSE, REQ),
+    F(visa, meeting, FT_DATE, 0),
+    F(visa, applied, FT_DATE, REQ),
+    F(visa, decided, FT_DATE, 0),
+    FE(visa, outcome, ENUM_VISA_OUTCOME, REQ),
+    F(visa, valid_until, FT_DATE, 0),
+    FR(visa, previous, ENT_VISA, 0),
+};
+
+static const struct field consular_fields[] = {
+    FR(consular, post, ENT_MISSION, KEY),
+    FC(consular, nationality, KEY),
+    FE(consular, service, ENUM_CONSULAR_SERVICE, KEY),
+    FE(consular, status, ENUM_CONSULAR_STATUS, REQ),
+    F(consular, from, FT_DATE, KEY),
+    F(consular, to, FT_DATE, 0),
+    F(consular, wait_days, FT_INT, 0),
+    F(consular, designated, FT_TEXT, 0),
+};
+
 static void problem(struct problems *p, const char *where, const char *column,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -224,6 +250,122 @@ static void check_policy(const struct snapshot *s, const void *rec,
     check_order(y->from, "from", y->to, "to", where, p);
 }
 
+/* The case a linked case follows must be issued, when the link is an
+ * annulment or revocation of it. */
+static void check_visa_previous(const struct snapshot *s, const struct visa *v,
+                                const char *where, struct problems *p)
+{
+    const struct visa *prev;
+
+    if (v->previous == IDMAP_NONE) {
+        if (v->outcome == VO_ANNULLED || v->outcome == VO_REVOKED)
+            problem(p, where, "previous",
+                    "an annulment or revocation names the visa it ends");
+        return;
+    }
+    prev = snap_visa(s, v->previous);
+    if (prev->person != v->person)
+        problem(p, where, "previous", "visa '%s' is another person's",
+                prev->id);
+    if (v->outcome != VO_ANNULLED && v->outcome != VO_REVOKED)
+        return;
+    if (prev->outcome != VO_ISSUED) {
+        problem(p, where, "previous", "visa '%s' was not issued", prev->id);
+    } else if (v->applied != DATE_NONE && v->applied < prev->decided) {
+        char a[DATE_BUF], b[DATE_BUF];
+
+        date_format(prev->decided, a);
+        date_format(v->applied, b);
+        problem(p, where, "applied", "visa '%s' was issued on %s, after %s",
+                prev->id, a, b);
+    }
+}
+
+static void check_visa(const struct snapshot *s, const void *rec,
+                       const char *where, struct problems *p)
+{
+    const struct visa *v = rec;
+    const struct mission *m;
+
+    check_order(v->applied, "applied", v->decided, "decided", where, p);
+    check_order(v->decided, "decided", v->valid_until, "valid_until", where, p);
+    if (v->outcome == VO_PENDING && v->decided != DATE_NONE)
+        problem(p, where, "decided", "a pending case has no decision date");
+    else if (v->outcome != VO_PENDING && v->outcome != ENUM_NONE &&
+             v->decided == DATE_NONE)
+        problem(p, where, "decided", "outcome '%s' needs a decision date",
+                enum_name(&ENUM_VISA_OUTCOME, v->outcome));
+    if (v->valid_until != DATE_NONE && v->outcome != VO_ISSUED)
+        problem(p, where, "valid_until", "only an issued visa has a validity");
+    if (v->post != IDMAP_NONE && v->issuing[0] &&
+        strcmp((m = snap_mission(s, v->post))->sending, v->issuing))
+        problem(p, where, "post", "post '%s' is a mission of %s, not of %s",
+                m->id, m->sending, v->issuing);
+    if (v->person != IDMAP_NONE)
+        check_visa_previous(s, v, where, p);
+}
+
+/* Each designated id must be a mission of the post's own state. */
+static void check_designated(const struct snapshot *s, const struct consular *c,
+                             const char *where, struct problems *p)
+{
+    const char *sending = snap_mission(s, c->post)->sending;
+    const char *at = c->designated;
+
+    while (at && *at) {
+        size_t n = strcspn(at, ";");
+        char id[256];
+        uint32_t m;
+
+        snprintf(id, sizeof(id), "%.*s", (int)n, at);
+        m = n < sizeof(id) ? snapshot_find(s, ENT_MISSION, id) : IDMAP_NONE;
+        if (m == IDMAP_NONE)
+            problem(p, where, "designated", "unknown mission '%s'", id);
+        else if (strcmp(snap_mission(s, m)->sending, sending))
+            problem(p, where, "designated",
+                    "designated post '%s' is not a mission of %s", id, sending);
+        at += n + (at[n] == ';');
+    }
+}
+
+/* The rows of one post, nationality and service must not overlap. */
+static void check_overlap(const struct snapshot *s, const struct consular *c,
+                          const char *where, struct problems *p)
+{
+    for (uint32_t i = 0; i < snapshot_count(s, ENT_CONSULAR); i++) {
+        const struct consular *o = snap_consular(s, i);
+        char a[DATE_BUF];
+
+        /* The same key is the record itself (or a duplicate, which the
+         * key index reports). */
+        if (o->from == c->from || o->post != c->post ||
+            o->service != c->service ||
+            strcmp(o->nationality, c->nationality) ||
+            (o->to != DATE_NONE && o->to < c->from) ||
+            (c->to != DATE_NONE && c->to < o->from))
+            continue;
+        date_format(o->from, a);
+        problem(p, where, "from",
+                "overlaps the row from %s of the same post, "
+                "nationality and service",
+                a);
+        return;
+    }
+}
+
+static void check_consular(const struct snapshot *s, const void *rec,
+                           const char *where, struct problems *p)
+{
+    const struct consular *c = rec;
+
+    check_order(c->from, "from", c->to, "to", where, p);
+    if (c->post == IDMAP_NONE)
+        return;
+    check_designated(s, c, where, p);
+    if (c->from != DATE_NONE && c->service != ENUM_NONE)
+        check_overlap(s, c, where, p);
+}
+
 static const struct entity state_entity = {
     ENT_STATE, "state", "states", sizeof(struct state), state_fields,
     N_FIELDS(state_fields), NULL, NULL,
@@ -262,9 +404,23 @@ static const struct entity policy_entity = {
     "CHECK (\"to\" IS NULL OR \"from\" <= \"to\")",
 };
 
+static const struct entity visa_entity = {
+    ENT_VISA, "visa", "visas", sizeof(struct visa), visa_fields,
+    N_FIELDS(visa_fields), check_visa,
+    "CHECK (decided IS NULL OR applied <= decided), "
+    "CHECK ((decided IS NULL) = (outcome = 'pending'))",
+};
+
+static const struct entity consular_entity = {
+    ENT_CONSULAR, "consular", "consular", sizeof(struct consular),
+    consular_fields, N_FIELDS(consular_fields), check_consular,
+    "CHECK (\"to\" IS NULL OR \"from\" <= \"to\")",
+};
+
 const struct entity *const ENTITIES[ENT__COUNT] = {
-    &state_entity,   &org_entity,       &mission_entity, &person_entity,
-    &posting_entity, &dependent_entity, &policy_entity,
+    &state_entity,  &org_entity,     &mission_entity,
+    &person_entity, &posting_entity, &dependent_entity,
+    &policy_entity, &visa_entity,    &consular_entity,
 };
 
 const struct entity *entity_by_table(const char *table)

@@ -23,6 +23,8 @@ enum entity_kind {
     ENT_POSTING,
     ENT_DEPENDENT,
     ENT_POLICY,
+    ENT_VISA,
+    ENT_CONSULAR,
     ENT__COUNT
 };
 
@@ -34,7 +36,10 @@ enum field_type {
     FT_ENUM,  /* int, ENUM_NONE when absent */
     FT_BOOL,  /* int 0/1, "true"/"false" in text */
     FT_REF,   /* uint32_t index of a record of another entity */
+    FT_INT,   /* int32_t, non-negative; FIELD_INT_NONE when absent */
 };
+
+#define FIELD_INT_NONE (-1)
 
 #define FIELD_REQUIRED 1u
 #define FIELD_KEY 2u /* part of the record's key */
@@ -91,9 +96,9 @@ int field_is_absent(const struct field *f, const void *rec);
 /* Sets every field of rec to absent (NULL, DATE_NONE, ENUM_NONE, 0). */
 void record_clear(const struct entity *ent, void *rec);
 
-/* The record's key: its text id (borrowed), or for a dependent the parts
- * joined by '/' ("P1/T2") written into buf of size bytes (at least
- * FIELD_BUF). */
+/* The record's key: its text id (borrowed), or for a compound key the
+ * key fields in descriptor order joined by '/' ("P1/T2" for a dependent)
+ * written into buf of size bytes (at least FIELD_BUF). */
 const char *record_key(const struct snapshot *s, const struct entity *ent,
                        const void *rec, char *buf, size_t size);
 

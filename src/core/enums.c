@@ -57,6 +57,28 @@ static const char *const policy_kind[] = {
 };
 TABLE(ENUM_POLICY_KIND, "policy kind", policy_kind, PK__COUNT);
 
+static const char *const visa_purpose[] = {
+    "posting", "dependent", "delegate", "tdy", "private",
+};
+TABLE(ENUM_VISA_PURPOSE, "visa purpose", visa_purpose, VP__COUNT);
+
+static const char *const visa_outcome[] = {
+    "pending",   "admin_processing", "issued",  "refused",
+    "withdrawn", "annulled",         "revoked",
+};
+TABLE(ENUM_VISA_OUTCOME, "visa outcome", visa_outcome, VO__COUNT);
+
+static const char *const consular_service[] = {
+    "nonimmigrant_visa", "immigrant_visa", "diplomatic_visa",
+    "citizen_services",
+};
+TABLE(ENUM_CONSULAR_SERVICE, "consular service", consular_service, CS__COUNT);
+
+static const char *const consular_status[] = {
+    "open", "limited", "emergency_only", "suspended", "closed",
+};
+TABLE(ENUM_CONSULAR_STATUS, "consular status", consular_status, CST__COUNT);
+
 int enum_from_name(const struct enum_names *t, const char *name)
 {
     for (int i = 0; i < t->count; i++) {

@@ -87,6 +87,48 @@ enum policy_kind {
     PK__COUNT
 };
 
+/* What a visa case is for (DESIGN.md, "visa purpose"). */
+enum visa_purpose {
+    VP_POSTING,
+    VP_DEPENDENT,
+    VP_DELEGATE,
+    VP_TDY,
+    VP_PRIVATE,
+    VP__COUNT
+};
+
+/* Where a visa case stands. admin_processing is not a decision: the case
+ * is still open (docs/visas.md); annulled and revoked are acts on an
+ * issued visa, recorded as a new case linked to it by previous. */
+enum visa_outcome {
+    VO_PENDING,
+    VO_ADMIN_PROCESSING,
+    VO_ISSUED,
+    VO_REFUSED,
+    VO_WITHDRAWN,
+    VO_ANNULLED,
+    VO_REVOKED,
+    VO__COUNT
+};
+
+enum consular_service {
+    CS_NONIMMIGRANT_VISA,
+    CS_IMMIGRANT_VISA,
+    CS_DIPLOMATIC_VISA,
+    CS_CITIZEN_SERVICES,
+    CS__COUNT
+};
+
+/* From most to least available. */
+enum consular_status {
+    CST_OPEN,
+    CST_LIMITED,
+    CST_EMERGENCY_ONLY,
+    CST_SUSPENDED,
+    CST_CLOSED,
+    CST__COUNT
+};
+
 /* A name table: names[i] is the text of value i. */
 struct enum_names {
     const char *what; /* "mission kind", for messages */
@@ -101,6 +143,10 @@ extern const struct enum_names ENUM_END_REASON;
 extern const struct enum_names ENUM_RELATION;
 extern const struct enum_names ENUM_SEX;
 extern const struct enum_names ENUM_POLICY_KIND;
+extern const struct enum_names ENUM_VISA_PURPOSE;
+extern const struct enum_names ENUM_VISA_OUTCOME;
+extern const struct enum_names ENUM_CONSULAR_SERVICE;
+extern const struct enum_names ENUM_CONSULAR_STATUS;
 
 /* The value named name, or ENUM_NONE when no value has that name. */
 int enum_from_name(const struct enum_names *t, const char *name);

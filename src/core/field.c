@@ -88,6 +88,24 @@ static enum status parse_bool(const struct field *f, void *rec,
     return ST_OK;
 }
 
+/* A count of days and the like: decimal digits only, at most nine. */
+static enum status parse_int(const struct field *f, void *rec, const char *text,
+                             struct err *e)
+{
+    size_t n = strspn(text, "0123456789");
+    int32_t v = 0;
+
+    if (text[n] || n > 9)
+        return err_set(e, ST_INVALID,
+                       "invalid number '%s': expected a whole number from 0 "
+                       "to 999999999",
+                       text);
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (text[i] - '0');
+    *AT(rec, f, int32_t) = v;
+    return ST_OK;
+}
+
 static void set_absent(const struct field *f, void *rec)
 {
     switch (f->type) {
@@ -109,6 +127,9 @@ static void set_absent(const struct field *f, void *rec)
         break;
     case FT_REF:
         *AT(rec, f, uint32_t) = IDMAP_NONE;
+        break;
+    case FT_INT:
+        *AT(rec, f, int32_t) = FIELD_INT_NONE;
         break;
     }
 }
@@ -143,6 +164,8 @@ enum status field_parse(struct snapshot *s, const struct field *f, void *rec,
         return parse_bool(f, rec, text, e);
     case FT_REF:
         return parse_ref(s, f, rec, text, e);
+    case FT_INT:
+        return parse_int(f, rec, text, e);
     }
     BUG("field type %d", (int)f->type);
 }
@@ -172,6 +195,11 @@ const char *field_text(const struct snapshot *s, const struct field *f,
         return record_key(s, ENTITIES[f->ref],
                           snapshot_row(s, f->ref, *CAT(rec, f, uint32_t)), buf,
                           FIELD_BUF);
+    case FT_INT:
+        if (*CAT(rec, f, int32_t) == FIELD_INT_NONE)
+            return "";
+        snprintf(buf, FIELD_BUF, "%ld", (long)*CAT(rec, f, int32_t));
+        return buf;
     }
     BUG("field type %d", (int)f->type);
 }
@@ -192,6 +220,8 @@ int field_is_absent(const struct field *f, const void *rec)
         return 0;
     case FT_REF:
         return *CAT(rec, f, uint32_t) == IDMAP_NONE;
+    case FT_INT:
+        return *CAT(rec, f, int32_t) == FIELD_INT_NONE;
     }
     BUG("field type %d", (int)f->type);
 }
@@ -207,16 +237,21 @@ const char *record_key(const struct snapshot *s, const struct entity *ent,
                        const void *rec, char *buf, size_t size)
 {
     size_t len = 0;
+    int parts = 0;
 
     if (!(ent->fields[1].flags & FIELD_KEY))
         return field_text(s, &ent->fields[0], rec, buf);
-    /* A compound key (a dependent's person and posting) joined by '/'. */
-    for (int i = 0; i < ent->n_fields && (ent->fields[i].flags & FIELD_KEY);
-         i++) {
+    /* A compound key (a dependent's person and posting; a consular row's
+     * post, nationality, service and start, which need not be adjacent)
+     * joined by '/'. */
+    for (int i = 0; i < ent->n_fields; i++) {
         char part[FIELD_BUF];
-        int n = snprintf(buf + len, size - len, "%s%s", i ? "/" : "",
-                         field_text(s, &ent->fields[i], rec, part));
+        int n;
 
+        if (!(ent->fields[i].flags & FIELD_KEY))
+            continue;
+        n = snprintf(buf + len, size - len, "%s%s", parts++ ? "/" : "",
+                     field_text(s, &ent->fields[i], rec, part));
         if (n < 0 || (size_t)n >= size - len)
             break;
         len += (size_t)n;

@@ -1,7 +1,8 @@
 /*
  * The registry's interchange files (DESIGN.md, "Interchange files"): one
  * CSV file per entity, named after its table (missions.csv, persons.csv,
- * postings.csv, dependents.csv), with a header row naming the columns.
+ * postings.csv, dependents.csv, visas.csv, consular.csv), with a header
+ * row naming the columns. A visa's previous case must come before it.
  *
  * Reading validates as it goes and reports every problem as
  * "FILE:LINE: column 'X': message" into a problem list; the records are

@@ -91,4 +91,36 @@ struct policy {
     const char *body; /* the policy's JSON object, compact */
 };
 
+/* A visa case: one application by a person to an issuing state at one of
+ * its posts, and what became of it. Renewals, extensions, annulments and
+ * revocations are new cases whose previous names the case they follow (as
+ * in the Schengen VIS), so a case's own dates never change meaning. */
+struct visa {
+    const char *id;
+    uint32_t person;
+    state_code issuing;
+    uint32_t post;      /* a mission of the issuing state */
+    const char *vclass; /* "A-1", "G-1", "B1/B2": the column 'class' */
+    int purpose;        /* enum visa_purpose */
+    int32_t meeting;    /* the meeting a delegate travels to */
+    int32_t applied;
+    int32_t decided; /* DATE_NONE while pending */
+    int outcome;     /* enum visa_outcome */
+    int32_t valid_until;
+    uint32_t previous; /* a visa index, IDMAP_NONE for none */
+};
+
+/* What a post offers one nationality for one service over a period: the
+ * rows of one post, nationality and service do not overlap. */
+struct consular {
+    uint32_t post; /* a mission */
+    state_code nationality;
+    int service; /* enum consular_service */
+    int status;  /* enum consular_status */
+    int32_t from;
+    int32_t to;             /* the last day; DATE_NONE: open-ended */
+    int32_t wait_days;      /* FIELD_INT_NONE when unknown */
+    const char *designated; /* mission ids joined by ';', or NULL */
+};
+
 #endif

@@ -110,3 +110,34 @@ uint32_t presence_count(const struct presence_index *p, uint32_t mission,
     return count_upto(p->arrivals + from, n, date) -
            count_upto(p->stops + from, n, date);
 }
+
+/* The first position in sorted[0..n) whose date is not below date. */
+static uint32_t lower_bound(const int32_t *sorted, uint32_t n, int32_t date)
+{
+    uint32_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+
+        if (sorted[mid] < date)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void presence_move_stop(struct presence_index *p, uint32_t mission,
+                        int32_t old_stop, int32_t new_stop)
+{
+    int32_t *stops = p->stops + p->start[mission];
+    uint32_t n = p->start[mission + 1] - p->start[mission];
+    uint32_t at = lower_bound(stops, n, old_stop), to;
+
+    if (at == n || stops[at] != old_stop)
+        BUG("no stop date %d at mission %u", old_stop, mission);
+    memmove(stops + at, stops + at + 1, (n - at - 1) * sizeof(*stops));
+    to = lower_bound(stops, n - 1, new_stop);
+    memmove(stops + to + 1, stops + to, (n - 1 - to) * sizeof(*stops));
+    stops[to] = new_stop;
+}

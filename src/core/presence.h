@@ -34,5 +34,12 @@ void presence_free(struct presence_index *p);
 /* Postings present at mission m on date, every category counted. */
 uint32_t presence_count(const struct presence_index *p, uint32_t mission,
                         int32_t date);
+/* Moves a stop date of mission m's postings from old_stop to new_stop, as
+ * posting_stop gives them before and after a posting's end was changed,
+ * keeping the index exact for a what-if run that changes a few postings
+ * and puts them back (rules/plan.c). The posting must be one the index
+ * holds: it arrived and was present for a day at least. */
+void presence_move_stop(struct presence_index *p, uint32_t mission,
+                        int32_t old_stop, int32_t new_stop);
 
 #endif

@@ -41,7 +41,15 @@ struct snapshot {
     struct adjacency postings_by_mission;
     struct adjacency postings_by_person;
     struct adjacency dependents_by_posting;
+    struct adjacency missions_by_sending; /* grouped by state index */
     struct presence_index *presence;
+};
+
+/* A list of mission indexes: items[0..n), or when items is NULL every
+ * mission 0..n-1. */
+struct mission_list {
+    const uint32_t *items;
+    size_t n;
 };
 
 void snapshot_init(struct snapshot *s);
@@ -102,6 +110,27 @@ static inline struct organization *snap_org(const struct snapshot *s,
                                             uint32_t i)
 {
     return (struct organization *)s->tables[ENT_ORGANIZATION].rows + i;
+}
+
+static inline struct visa *snap_visa(const struct snapshot *s, uint32_t i)
+{
+    return (struct visa *)s->tables[ENT_VISA].rows + i;
+}
+
+static inline struct consular *snap_consular(const struct snapshot *s,
+                                             uint32_t i)
+{
+    return (struct consular *)s->tables[ENT_CONSULAR].rows + i;
+}
+
+/* The missions sent by state (every mission when state is NULL, none when
+ * it sends none); s must be indexed. */
+struct mission_list snapshot_missions_sent(const struct snapshot *s,
+                                           const char *state);
+
+static inline uint32_t mission_list_at(const struct mission_list *l, size_t i)
+{
+    return l->items ? l->items[i] : (uint32_t)i;
 }
 
 /* Iterates the members of group g of an adjacency list. */

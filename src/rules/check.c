@@ -12,11 +12,10 @@
 
 typedef void (*evaluator)(const struct eval *);
 
-/* visa_sla has none yet: there are no visa cases to evaluate. */
 static const evaluator EVALUATORS[PK__COUNT] = {
     [PK_TENURE_CAP] = eval_tenure,           [PK_HEADCOUNT_CAP] = eval_cap,
     [PK_DEPARTURE_ORDER] = eval_departure,   [PK_DEPENDENT_RULE] = eval_family,
-    [PK_LOCAL_STAFF_BAN] = eval_local_staff,
+    [PK_LOCAL_STAFF_BAN] = eval_local_staff, [PK_VISA_SLA] = eval_visa_sla,
 };
 
 static int assumed(const struct check_options *o, const char *condition)
@@ -53,8 +52,10 @@ static enum status evaluate(const struct snapshot *s, uint32_t i,
     arena_init(&a);
     rc = policy_rule_load(s, i, &a, &r, e);
     if (!rc) {
-        struct eval ev = { s, &r, strcmp(r.target, "*") ? r.target : o->target,
-                           o->as_of, out };
+        struct eval ev = {
+            s,        &r,  strcmp(r.target, "*") ? r.target : o->target,
+            o->as_of, out, o->holidays
+        };
 
         EVALUATORS[r.kind](&ev);
     }

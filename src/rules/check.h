@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/holidays.h"
 #include "core/snapshot.h"
 #include "rules/finding.h"
 
@@ -19,6 +20,8 @@ struct check_options {
     const char *target;         /* NULL: every target state */
     const char *const *assumed; /* conditions assumed to hold */
     size_t n_assumed;
+    /* Public holidays for working-day deadlines (NULL: weekends only). */
+    const struct holidays *holidays;
 };
 
 /* Appends the findings of every policy of s (which must be indexed) in

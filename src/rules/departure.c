@@ -107,10 +107,13 @@ static int selects(const struct eval *ev, const struct posting *t)
 static void selected(const struct eval *ev)
 {
     const struct departure_params *d = &ev->r->u.departure;
+    struct mission_list ml = snapshot_missions_sent(ev->s, ev->sending);
     char why[256], declared[DATE_BUF], arrived[DATE_BUF];
 
     date_format(d->declared, declared);
-    for (uint32_t m = 0; m < snapshot_count(ev->s, ENT_MISSION); m++) {
+    for (size_t i = 0; i < ml.n; i++) {
+        uint32_t m = mission_list_at(&ml, i);
+
         if (!eval_has_mission(ev, &ev->r->scope, m) ||
             !eval_has_mission(ev, &d->select, m))
             continue;

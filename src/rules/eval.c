@@ -12,7 +12,8 @@ int eval_has_mission(const struct eval *ev, const struct policy_scope *scope,
 {
     const struct mission *ms = snap_mission(ev->s, m);
 
-    if (strcmp(ms->country, ev->r->issuer))
+    if (ms->country[0] != ev->r->issuer[0] ||
+        strcmp(ms->country, ev->r->issuer))
         return 0;
     if (ev->sending ? strcmp(ms->sending, ev->sending) != 0
                     : !strcmp(ms->sending, ev->r->issuer))

@@ -11,6 +11,7 @@
 #define RULES_EVAL_H
 
 #include "base/date.h"
+#include "core/holidays.h"
 #include "core/presence.h"
 #include "rules/finding.h"
 #include "rules/policy.h"
@@ -23,6 +24,8 @@ struct eval {
     const char *sending;
     int32_t as_of;
     struct findings *out;
+    /* Public holidays, for deadlines in working days (NULL: none known). */
+    const struct holidays *holidays;
 };
 
 /* 1 when mission m is in the policy's reach: sent by the target state,
@@ -54,5 +57,6 @@ void eval_departure(const struct eval *ev);
 void eval_cap(const struct eval *ev);
 void eval_family(const struct eval *ev);
 void eval_local_staff(const struct eval *ev);
+void eval_visa_sla(const struct eval *ev);
 
 #endif

@@ -61,7 +61,10 @@ static void report(const struct eval *ev, uint32_t ti)
 
 void eval_local_staff(const struct eval *ev)
 {
-    for (uint32_t m = 0; m < snapshot_count(ev->s, ENT_MISSION); m++) {
+    struct mission_list ml = snapshot_missions_sent(ev->s, ev->sending);
+
+    for (size_t i = 0; i < ml.n; i++) {
+        uint32_t m = mission_list_at(&ml, i);
         const char *sending = snap_mission(ev->s, m)->sending;
 
         if (!eval_has_mission(ev, &ev->r->scope, m))

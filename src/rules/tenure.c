@@ -257,7 +257,11 @@ static void tour(const struct eval *ev, uint32_t ti)
 
 void eval_tenure(const struct eval *ev)
 {
-    for (uint32_t m = 0; m < snapshot_count(ev->s, ENT_MISSION); m++) {
+    struct mission_list ml = snapshot_missions_sent(ev->s, ev->sending);
+
+    for (size_t i = 0; i < ml.n; i++) {
+        uint32_t m = mission_list_at(&ml, i);
+
         if (!eval_has_mission(ev, &ev->r->scope, m))
             continue;
         ADJ_FOR_EACH(ev->s->postings_by_mission, m, ti)

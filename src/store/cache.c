@@ -109,7 +109,8 @@ static char *encode_rows(const struct snapshot *s, int k, struct buf *blob)
     size_t n = snapshot_count(s, k);
     char *rows = xmalloc(n * ent->size + 1);
 
-    memcpy(rows, s->tables[k].rows, n * ent->size);
+    if (n)
+        memcpy(rows, s->tables[k].rows, n * ent->size);
     for (size_t i = 0; i < n; i++) {
         for (int j = 0; j < ent->n_fields; j++) {
             const struct field *f = &ent->fields[j];

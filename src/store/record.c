@@ -30,10 +30,14 @@ void bind_key(sqlite3_stmt *stmt, int first, const struct snapshot *s,
               const struct entity *ent, const void *rec,
               struct bind_scratch *scratch)
 {
-    for (int i = 0; i < ent->n_fields && (ent->fields[i].flags & FIELD_KEY);
-         i++)
-        db_bind_static(stmt, first + i,
-                       field_text(s, &ent->fields[i], rec, scratch->text[i]));
+    int n = 0;
+
+    /* Every key field, in descriptor order, as sqlgen's key_list. */
+    for (int i = 0; i < ent->n_fields; i++)
+        if (ent->fields[i].flags & FIELD_KEY)
+            db_bind_static(
+                stmt, first + n++,
+                field_text(s, &ent->fields[i], rec, scratch->text[i]));
 }
 
 /* Appends text as a JSON string. The text is valid UTF-8 (every input path

@@ -3,12 +3,13 @@
  * schema from version N - 1 to N, in one transaction with the version bump,
  * so a registry is never left half-migrated. Migration 1 creates the tables
  * of the first six entities from their descriptors and the change log;
- * migration 2 adds the policies. A migration names the entities it creates,
+ * migration 2 adds the policies; migration 3 the visa cases and consular
+ * services. A migration names the entities it creates,
  * so that a later entity never changes what an earlier migration did.
  */
 #include "store/internal.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -54,10 +55,24 @@ static enum status migrate_2(struct store *st, struct err *e)
     return rc;
 }
 
+static enum status migrate_3(struct store *st, struct err *e)
+{
+    struct buf sql;
+    enum status rc;
+
+    buf_init(&sql, 1 << 16);
+    sqlgen_create_table(ENTITIES[ENT_VISA], &sql);
+    sqlgen_create_table(ENTITIES[ENT_CONSULAR], &sql);
+    rc = db_exec(st, sql.data, e);
+    buf_release(&sql);
+    return rc;
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
     migrate_1,
     migrate_2,
+    migrate_3,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)

@@ -40,6 +40,9 @@ static void column_checks(const struct field *f, struct buf *b)
         add(b, " CHECK (\"%s\" = 'true' OR \"%s\" = 'false')", f->name,
             f->name);
         break;
+    case FT_INT:
+        add(b, " CHECK (CAST(\"%s\" AS INTEGER) >= 0)", f->name);
+        break;
     default:
         break;
     }
@@ -62,9 +65,12 @@ static void column(const struct field *f, struct buf *b)
 static void key_list(const struct entity *ent, struct buf *b, const char *sep,
                      const char *suffix)
 {
-    for (int i = 0; i < ent->n_fields && (ent->fields[i].flags & FIELD_KEY);
-         i++)
-        add(b, "%s\"%s\"%s", i ? sep : "", ent->fields[i].name, suffix);
+    int n = 0;
+
+    /* Every key field, in descriptor order: they need not be adjacent. */
+    for (int i = 0; i < ent->n_fields; i++)
+        if (ent->fields[i].flags & FIELD_KEY)
+            add(b, "%s\"%s\"%s", n++ ? sep : "", ent->fields[i].name, suffix);
 }
 
 void sqlgen_create_table(const struct entity *ent, struct buf *b)
