@@ -1376,6 +1376,356 @@ check_rows()
 check_policies()
 RESULT = check_constraints()
 
+# ---------------------------------------------------------------- visas
+
+# Visa cases and consular services (DESIGN.md "visa case", "consular
+# service"). They draw on their own seeded generator, so every file above is
+# byte-identical to what it was before visas were added; README.md lists
+# which figures they follow. Unlike the postings, the visa cases run to 2022
+# (the 2022 General Assembly) and the consular rows to 2025.
+RV = random.Random(SEED + 4)
+VISA_END = d("2022-12-31")
+
+# US posts abroad where Russians applied (FACTS s.3.1, s.3.3).
+MISSIONS_ABROAD = [
+    ("USA-POL-EMB", "Embassy of the United States of America in Warsaw",
+     "USA", "POL", "POL", "Warsaw", "embassy", None),
+    ("USA-KAZ-EMB", "Embassy of the United States of America in Astana",
+     "USA", "KAZ", "KAZ", "Astana", "embassy", None),
+    ("USA-KAZ-CG-ALA", "Consulate General of the United States in Almaty",
+     "USA", "KAZ", "KAZ", "Almaty", "consulate_general", None),
+    ("USA-ARE-EMB", "Embassy of the United States of America in Abu Dhabi",
+     "USA", "ARE", "ARE", "Abu Dhabi", "embassy", None),
+]
+for _m in MISSIONS_ABROAD:
+    MISSION[_m[0]] = dict(id=_m[0], name=_m[1], sending=_m[2], host=_m[3],
+                          country=_m[4], city=_m[5], kind=_m[6],
+                          opened=NOMINAL_OPENED, closed=_m[7])
+
+VISAS = []   # dicts: key, person, issuing, post, class, purpose, meeting,
+             # applied, decided, outcome, valid_until, previous
+
+
+def visa(person, issuing, post, klass, purpose, applied, decided=None,
+         outcome="pending", valid_until=None, meeting=None, previous=None):
+    row = dict(key=len(VISAS), id=None, person=person, issuing=issuing,
+               post=post, klass=klass, purpose=purpose, meeting=meeting,
+               applied=applied, decided=decided, outcome=outcome,
+               valid_until=valid_until, previous=previous)
+    VISAS.append(row)
+    return row
+
+
+def us_class(p):
+    """The US visa class of a Russian posting (FACTS s.2.6)."""
+    if p.mission == "RUS-UN-PM":
+        return "G-5" if p.pos.category == "private_servant" else "G-1"
+    if p.pos.category == "private_servant":
+        return "A-3"
+    if p.pos.category in ("diplomatic_agent", "consular_officer"):
+        return "A-1"
+    return "A-2"
+
+
+def processing_days(applied):
+    """Days to decision of a staff visa: weeks in 2017-2018, months once
+    replacements stalled (FACTS s.4.2)."""
+    if applied < d("2019-01-01"):
+        return RV.randint(7, 60)
+    return RV.randint(30, 240)
+
+
+def decided_before(applied, by):
+    """A decision after applied, taken by `by` (arrival or joining)."""
+    dec = applied + days(processing_days(applied))
+    if dec >= by:
+        dec = by - days(RV.randint(1, 10))
+    return max(dec, applied)
+
+
+def valid_3y(decided):
+    return add_years(decided, 3) - days(1)
+
+
+STAFF_VISA = {}   # posting key -> its visa row
+
+
+def russian_staff_visas():
+    """A case per Russian posting notified from 2017 (transfers keep their
+    visa); issued before arrival, refused with the appointment, or pending
+    while the posting waits (FACTS s.3.1 'Aug 2021', '~17 Nov 2021')."""
+    moved = {p.person.key for p in POSTINGS if p.end_reason == "transferred"}
+    refused = {p.key for p in GROUP["rus_refused"]}
+    for p in POSTINGS:
+        if MISSION[p.mission]["sending"] != "RUS" or p.notified < d("2017-01-01"):
+            continue
+        if p.person.key in moved and p.arrived and p.end_reason != "transferred":
+            continue
+        applied = p.notified - days(RV.randint(0, 20))
+        if p.arrived:
+            dec = decided_before(applied, p.arrived)
+            row = visa(p.person, "USA", "USA-RUS-EMB", us_class(p), "posting",
+                       applied, dec, "issued", valid_3y(dec))
+        elif p.key in refused:
+            row = visa(p.person, "USA", "USA-RUS-EMB", us_class(p), "posting",
+                       applied, p.refused, "refused")
+        else:
+            row = visa(p.person, "USA", "USA-RUS-EMB", us_class(p), "posting",
+                       applied)
+        STAFF_VISA[p.key] = row
+    # The 24 of September 2021 left as their visas expired.
+    for p in GROUP["usa_ord21"]:
+        if p.key in STAFF_VISA:
+            STAFF_VISA[p.key]["valid_until"] = ORD21_LEAVE
+
+
+def russian_family_visas():
+    """Spouses joining from 2019: a dependent case beside the principal's."""
+    for r in DEPENDENTS:
+        p = r["posting"]
+        if (r["relation"] != "spouse" or p.key not in STAFF_VISA or
+                r["joined"] < d("2019-01-01")):
+            continue
+        main = STAFF_VISA[p.key]
+        applied = main["applied"] + days(RV.randint(0, 10))
+        if applied >= r["joined"]:
+            applied = main["applied"]
+        dec = decided_before(applied, r["joined"])
+        visa(r["person"], "USA", "USA-RUS-EMB", main["klass"], "dependent",
+             applied, dec, "issued", valid_3y(dec))
+
+
+def extension_visas():
+    """About 60 staff waiting for extensions in November 2021 (Antonov,
+    FACTS s.3.1 '~17 Nov 2021'), with their spouses: pending cases that
+    follow the visa they extend."""
+    waiting = [p for p in POSTINGS if p.key in STAFF_VISA and
+               present(p, d("2021-11-17")) and
+               STAFF_VISA[p.key]["outcome"] == "issued" and
+               STAFF_VISA[p.key]["valid_until"] <= d("2022-09-30") and
+               p not in GROUP["usa_ord21"]]
+    waiting.sort(key=lambda p: p.key)
+    chosen = RV.sample(waiting, 60)
+    for p in sorted(chosen, key=lambda p: p.key):
+        old = STAFF_VISA[p.key]
+        applied = min(old["valid_until"] - days(RV.randint(60, 150)),
+                      d("2021-11-15"))
+        applied = max(applied, old["decided"] + days(1))
+        visa(p.person, "USA", "USA-RUS-EMB", old["klass"], "posting", applied,
+             previous=old)
+    return chosen
+
+
+def delegate(meeting_name):
+    """A synthetic member of a Russian delegation (no posting)."""
+    sex = "M" if RV.random() < 0.7 else "F"
+    first = RV.choice(RU_MALE if sex == "M" else RU_FEMALE)
+    stem = RV.choice(RU_FAMILY)
+    father = RU_PATRONYMIC[RV.choice(RU_MALE)]
+    patr = father + ("ich" if sex == "M" else "na") if not father.endswith(
+        "ich") else (father if sex == "M" else father[:-3] + "ichna")
+    p = Person()
+    p.key, p.id, p.sex, p.nat, p.role = len(PERSONS), None, sex, "RUS", "delegate"
+    p.ru_stem, p.family = stem, ru_family(stem, sex)
+    p.given = first + " " + patr
+    p.birth = d("1955-01-01") + days(RV.randint(0, 35 * 365))
+    while True:
+        p.passport = "RD%07d" % RV.randint(0, 9999999)
+        if p.passport not in PASSPORTS:
+            PASSPORTS.add(p.passport)
+            break
+    PERSONS.append(p)
+    return p
+
+
+def delegation(n, lo, hi, meeting, decide):
+    """n delegates applying between lo and hi for a meeting; decide(i,
+    applied) gives (decided, outcome) for the i-th."""
+    out = []
+    for i in range(n):
+        applied = rdate_v(lo, hi)
+        dec, outcome = decide(i, applied)
+        klass = "G-1" if i < n // 3 else "G-2"
+        valid = meeting + days(30) if outcome == "issued" else None
+        out.append(visa(delegate(meeting), "USA", "USA-RUS-EMB", klass,
+                        "delegate", applied, dec, outcome, valid, meeting))
+    return out
+
+
+def rdate_v(lo, hi):
+    return lo + days(RV.randint(0, (hi - lo).days))
+
+
+def delegate_visas():
+    """UN delegations (FACTS s.3.1, s.4.1)."""
+    ga74, c1 = d("2019-09-24"), d("2019-10-07")
+    # UNGA74: 18 delegates not issued visas, among them First Committee
+    # members; the others issued, some after the 15-day frame.
+    delegation(44, d("2019-08-01"), d("2019-09-06"), ga74,
+               lambda i, a: (min(a + days(RV.randint(5, 30)),
+                                 ga74 - days(1)), "issued"))
+    delegation(10, d("2019-08-10"), d("2019-09-06"), ga74,
+               lambda i, a: (None, "pending"))
+    delegation(8, d("2019-08-20"), d("2019-09-20"), c1,
+               lambda i, a: (None, "pending"))
+    # February 2020: the head of delegation to the Disarmament Commission
+    # had no visa and the session was postponed by 10 days (dates assumed).
+    delegation(1, d("2020-01-27"), d("2020-01-27"), d("2020-02-18"),
+               lambda i, a: (d("2020-02-26"), "issued"))
+    # UNGA76 (2021): issued, a few late.
+    ga76 = d("2021-09-21")
+    delegation(40, d("2021-08-02"), d("2021-09-03"), ga76,
+               lambda i, a: (min(a + days(RV.randint(8, 28)), ga76 + days(2)),
+                             "issued"))
+    # UNGA77 (2022): none of 56 had a visa on 1 September; some, the head
+    # of delegation among them, on 13 September; the split of the rest is
+    # the demo's.
+    ga77 = d("2022-09-20")
+
+    def ga77_decision(i, applied):
+        if i < 24:
+            return d("2022-09-13"), "issued"
+        if i < 44:
+            return d("2022-09-14") + days(RV.randint(0, 8)), "issued"
+        return None, "pending"
+    delegation(56, d("2022-07-25"), d("2022-08-25"), ga77, ga77_decision)
+
+
+def us_staff_visas():
+    """US staff posted to Russia from 2019 apply to Russia (post: the
+    Russian Embassy in Washington); all issued before arrival."""
+    for p in POSTINGS:
+        if (MISSION[p.mission]["sending"] != "USA" or
+                p.pos.category == "local_staff" or
+                p.notified < d("2019-01-01") or not p.arrived or
+                p.end_reason == "transferred" or
+                any(q.person is p.person and q.end_reason == "transferred"
+                    for q in POSTINGS if q is not p)):
+            continue
+        applied = p.notified - days(RV.randint(0, 20))
+        dec = decided_before(applied, p.arrived)
+        klass = ("diplomatic" if p.pos.category in
+                 ("diplomatic_agent", "consular_officer") else "service")
+        visa(p.person, "RUS", "RUS-USA-EMB", klass, "posting", applied, dec,
+             "issued", valid_3y(dec))
+
+
+russian_staff_visas()
+russian_family_visas()
+EXTENDING = extension_visas()
+delegate_visas()
+us_staff_visas()
+
+_n = len([x for x in PERSONS if x.id])
+for x in PERSONS:
+    if x.id is None:
+        _n += 1
+        x.id = "P%05d" % _n
+VISAS.sort(key=lambda v: (v["applied"], v["key"]))
+for i, v in enumerate(VISAS, 1):
+    v["id"] = "V%04d" % i
+# A case follows the one it extends: its applied date is later, so it sorts
+# after it.
+
+# Consular services for Russians at US posts (FACTS s.3.1, s.3.3, s.3.4).
+# Days of the month FACTS does not give are the 1st; waits are those FACTS
+# reports, on the dates given there.
+EMB, SPB, YEK, VVO = ("USA-RUS-EMB", "USA-RUS-CG-SPB", "USA-RUS-CG-YEK",
+                      "USA-RUS-CG-VVO")
+NIV, IV, DIP, ACS = ("nonimmigrant_visa", "immigrant_visa", "diplomatic_visa",
+                     "citizen_services")
+CONSULAR = [
+    # post, nationality, service, status, from, to, wait, designated
+    (EMB, "RUS", NIV, "open", "2016-01-01", "2017-08-22", None, None),
+    (EMB, "RUS", NIV, "suspended", "2017-08-23", "2017-08-31", None, None),
+    (EMB, "RUS", NIV, "limited", "2017-09-01", "2018-12-31", 85, None),
+    (EMB, "RUS", NIV, "limited", "2019-01-01", "2021-05-11", 300, None),
+    (EMB, "RUS", NIV, "suspended", "2021-05-12", "2025-09-05", None, None),
+    (EMB, "RUS", NIV, "suspended", "2025-09-06", None, None,
+     "USA-POL-EMB;USA-KAZ-EMB"),
+    (EMB, "RUS", IV, "open", "2016-01-01", "2021-05-11", None, None),
+    (EMB, "RUS", IV, "emergency_only", "2021-05-12", "2021-10-20", None, None),
+    (EMB, "RUS", IV, "suspended", "2021-10-21", None, None, "USA-POL-EMB"),
+    (EMB, "RUS", DIP, "open", "2016-01-01", None, None, None),
+    (EMB, "USA", ACS, "open", "2016-01-01", "2021-05-11", None, None),
+    (EMB, "USA", ACS, "emergency_only", "2021-05-12", None, None, None),
+    (SPB, "RUS", NIV, "open", "2016-01-01", "2017-08-22", None, None),
+    (SPB, "RUS", NIV, "suspended", "2017-08-23", "2017-12-10", None, None),
+    (SPB, "RUS", NIV, "limited", "2017-12-11", "2018-03-30", None, None),
+    (YEK, "RUS", NIV, "open", "2016-01-01", "2017-08-22", None, None),
+    (YEK, "RUS", NIV, "suspended", "2017-08-23", "2017-12-10", None, None),
+    (YEK, "RUS", NIV, "limited", "2017-12-11", "2020-02-29", 90, None),
+    (YEK, "RUS", NIV, "emergency_only", "2020-03-01", "2021-03-31", None,
+     None),
+    (YEK, "RUS", NIV, "suspended", "2021-04-01", None, None, None),
+    (YEK, "RUS", IV, "closed", "2016-01-01", None, None, None),
+    (YEK, "RUS", DIP, "open", "2016-01-01", "2021-03-31", None, None),
+    (YEK, "RUS", DIP, "suspended", "2021-04-01", None, None, None),
+    (VVO, "RUS", NIV, "open", "2016-01-01", "2017-08-22", None, None),
+    (VVO, "RUS", NIV, "suspended", "2017-08-23", "2017-12-10", None, None),
+    (VVO, "RUS", NIV, "limited", "2017-12-11", "2020-02-29", 10, None),
+    (VVO, "RUS", NIV, "suspended", "2020-03-01", None, None, None),
+    (VVO, "RUS", IV, "closed", "2016-01-01", None, None, None),
+    (VVO, "RUS", DIP, "open", "2016-01-01", "2020-02-29", None, None),
+    (VVO, "RUS", DIP, "suspended", "2020-03-01", None, None, None),
+    ("USA-POL-EMB", "RUS", NIV, "open", "2016-01-01", "2025-09-05", None,
+     None),
+    ("USA-POL-EMB", "RUS", NIV, "limited", "2025-09-06", None, None, None),
+    ("USA-POL-EMB", "RUS", IV, "open", "2021-10-21", None, None, None),
+    ("USA-KAZ-EMB", "RUS", NIV, "open", "2023-03-01", None, 30, None),
+    ("USA-KAZ-CG-ALA", "RUS", NIV, "open", "2023-03-01", None, 27, None),
+    ("USA-ARE-EMB", "RUS", NIV, "open", "2023-03-01", None, 450, None),
+]
+
+
+def check_visas():
+    ids = {v["id"] for v in VISAS}
+    assert len(ids) == len(VISAS)
+    by_key = {v["key"]: v for v in VISAS}
+    for v in VISAS:
+        m = MISSION[v["post"]]
+        assert m["sending"] == v["issuing"], v
+        assert v["outcome"] in ("pending", "admin_processing", "issued",
+                                "refused", "withdrawn", "annulled", "revoked")
+        assert (v["decided"] is None) == (v["outcome"] == "pending"), v
+        assert v["decided"] is None or v["applied"] <= v["decided"], v
+        assert v["valid_until"] is None or (v["outcome"] == "issued" and
+                                            v["decided"] <= v["valid_until"])
+        assert v["applied"] <= VISA_END and (v["decided"] or VISA_END) <= VISA_END
+        assert v["person"].id is not None
+        if v["previous"] is not None:
+            prev = by_key[v["previous"]["key"]]
+            assert prev["id"] < v["id"] and prev["person"] is v["person"]
+    # The figures README.md names.
+    ga74 = [v for v in VISAS if v["meeting"] in (d("2019-09-24"),
+                                                  d("2019-10-07"))]
+    assert sum(1 for v in ga74 if v["outcome"] == "pending") == 18
+    ga77 = [v for v in VISAS if v["meeting"] == d("2022-09-20")]
+    assert len(ga77) == 56 and not any(
+        v["decided"] and v["decided"] <= d("2022-09-01") for v in ga77)
+    assert sum(1 for v in VISAS if v["previous"] is not None) == 60
+    pend = [v for v in VISAS if v["purpose"] == "posting" and
+            v["issuing"] == "USA" and v["previous"] is None and
+            v["outcome"] == "pending"]
+    assert len(pend) == 40 and min(v["applied"] for v in pend) < d("2020-06-01")
+    repl = [v for v in VISAS if v["purpose"] == "posting" and
+            v["issuing"] == "USA" and v["previous"] is None and
+            v["klass"].startswith("A") and v["applied"] >= d("2021-07-01")]
+    assert (sum(1 for v in repl if v["outcome"] == "issued"),
+            sum(1 for v in repl if v["outcome"] == "pending")) == (13, 12)
+    for c in CONSULAR:
+        assert c[0] in MISSION and c[2] in (NIV, IV, DIP, ACS)
+        assert c[5] is None or c[4] <= c[5]
+        for dsg in (c[7] or "").split(";"):
+            assert not dsg or MISSION[dsg]["sending"] == "USA"
+    for a in CONSULAR:
+        for b in CONSULAR:
+            if a is not b and a[:3] == b[:3]:
+                assert (a[5] and a[5] < b[4]) or (b[5] and b[5] < a[4]), (a, b)
+
+
+check_visas()
+
 # ---------------------------------------------------------------- output
 
 
@@ -1422,6 +1772,17 @@ write_csv("dependents.csv",
           [[r["person"].id, r["posting"].id, r["relation"], r["joined"],
             r["left"], r["accredited"], r["revoked"]] for r in DEPENDENTS])
 
+write_csv("visas.csv",
+          ["id", "person", "issuing", "post", "class", "purpose", "meeting",
+           "applied", "decided", "outcome", "valid_until", "previous"],
+          [[v["id"], v["person"].id, v["issuing"], v["post"], v["klass"],
+            v["purpose"], v["meeting"], v["applied"], v["decided"],
+            v["outcome"], v["valid_until"],
+            v["previous"]["id"] if v["previous"] else None] for v in VISAS])
+write_csv("consular.csv",
+          ["post", "nationality", "service", "status", "from", "to",
+           "wait_days", "designated"], CONSULAR)
+
 POLDIR = os.path.join(HERE, "policies")
 os.makedirs(POLDIR, exist_ok=True)
 for name in sorted(os.listdir(POLDIR)):
@@ -1435,7 +1796,7 @@ for pol in POLICIES:
 
 total = sum(os.path.getsize(os.path.join(root, n))
             for root, _, names in os.walk(HERE) for n in names)
-assert total < 1_000_000, total
+assert total < 1_100_000, total
 
 # ---------------------------------------------------------------- report
 
@@ -1468,6 +1829,11 @@ out.write("US staff present on %s over three years by 2022-01-31: %d; "
           "by 2022-07-01 (next group): %d\n" % (AS_OF, len(us_a), len(us_b)))
 out.write("pending notifications (no arrival): %d, refused: %d\n"
           % (len(GROUP["rus_pending"]), len(GROUP["rus_refused"])))
+out.write("visa cases %d (%d pending, %d linked to an earlier case), "
+          "consular rows %d\n"
+          % (len(VISAS), sum(1 for v in VISAS if v["outcome"] == "pending"),
+             sum(1 for v in VISAS if v["previous"] is not None),
+             len(CONSULAR)))
 
 out.write("\nheadcount by mission (present postings: non-local + local)\n")
 out.write("%-16s" % "mission" + "".join("%14s" % c for c in CHECKPOINTS) + "\n")

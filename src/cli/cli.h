@@ -11,6 +11,7 @@
 
 #include "base/problems.h"
 #include "base/status.h"
+#include "core/holidays.h"
 #include "core/snapshot.h"
 #include "report/grid.h"
 #include "store/store.h"
@@ -76,6 +77,10 @@ char *cli_data_path(const char *name);
  * caller releases it); ST_ERROR naming the file when it cannot be read,
  * ST_INVALID when it is larger than 64 MiB. */
 enum status cli_read_file(const char *path, struct buf *out, struct err *e);
+
+/* Reads the public holidays of data/holidays.csv (cli_data_path) into h,
+ * initialised by the caller: the calendar of working-day deadlines. */
+enum status cli_holidays(struct holidays *h, struct err *e);
 
 /* Resets getopt for a new parse of argv (each command parses its own). */
 void cli_reset_getopt(void);

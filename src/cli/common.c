@@ -172,6 +172,15 @@ char *cli_data_path(const char *name)
     return xasprintf("data/%s", name);
 }
 
+enum status cli_holidays(struct holidays *h, struct err *e)
+{
+    char *path = cli_data_path("holidays.csv");
+    enum status rc = holidays_read_file(h, path, e);
+
+    free(path);
+    return rc;
+}
+
 void cli_reset_getopt(void)
 {
     optind = 0; /* glibc: 0 reinitialises getopt fully */

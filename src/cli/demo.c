@@ -20,6 +20,11 @@ static const char *const NEXT_STEPS[] = {
     "chancery check --as-of " TOUR_DATE " --issuer USA",
     "chancery check --as-of 2022-02-01 --issuer RUS --assume us-compromise",
     "chancery policy list",
+    "chancery visa stats --issuing USA --by year --as-of " TOUR_DATE,
+    "chancery visa report --un --issuing USA --from 2019-01-01 --to "
+    "2022-12-31 --as-of 2022-12-31",
+    "chancery consular where --nationality RUS --service nonimmigrant_visa "
+    "--as-of " TOUR_DATE,
     "chancery posting list --mission USA-RUS-CG-SPB",
     "chancery mission list --sending RUS",
     "chancery export /tmp/registry",

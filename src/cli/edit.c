@@ -249,12 +249,15 @@ static void print_updated(const struct edit *ed, const struct edit_command *c,
 }
 
 static int update(struct edit *ed, const struct edit_command *c, uint32_t i,
-                  const char *key, const char **values)
+                  const char *key, const char **values, edit_refuse_fn refuse)
 {
     void *row = snapshot_row(&ed->s, c->kind, i);
     void *before;
     struct err e;
     int rc = guarded(ed, c, row, key);
+
+    if (!rc && refuse)
+        rc = refuse(&ed->s, row, key);
 
     if (rc)
         return rc;
@@ -277,6 +280,12 @@ static int update(struct edit *ed, const struct edit_command *c, uint32_t i,
 int edit_update(struct cli *cli, const struct edit_command *c, int argc,
                 char **argv)
 {
+    return edit_update_if(cli, c, argc, argv, NULL);
+}
+
+int edit_update_if(struct cli *cli, const struct edit_command *c, int argc,
+                   char **argv, edit_refuse_fn refuse)
+{
     const char *values[EDIT_MAX_OPTIONS];
     struct edit ed;
     struct err e;
@@ -297,7 +306,50 @@ int edit_update(struct cli *cli, const struct edit_command *c, int argc,
     if (i == IDMAP_NONE)
         rc = cli_error(ST_NOT_FOUND, "unknown %s '%s'", ed.ent->name, key);
     else
-        rc = update(&ed, c, i, key, values);
+        rc = update(&ed, c, i, key, values, refuse);
+    edit_close(&ed);
+    return rc;
+}
+
+/* The new record of edit_insert_from, once its source is found. */
+static int insert_from(struct edit *ed, const struct edit_command *c,
+                       uint32_t src, const char **values, edit_derive_fn derive)
+{
+    void *rec = xmalloc(ed->ent->size);
+    int rc;
+
+    record_clear(ed->ent, rec);
+    rc = derive(&ed->s, src, rec, values);
+    if (!rc) {
+        parse_fields(ed, c, values, rec);
+        if (ed->p.n_total)
+            rc = cli_fail_problems(&ed->p);
+        else
+            rc = insert(ed, rec, edit_value(c, values, "note"));
+    }
+    free(rec);
+    return rc;
+}
+
+int edit_insert_from(struct cli *cli, const struct edit_command *c, int argc,
+                     char **argv, edit_derive_fn derive)
+{
+    const char *values[EDIT_MAX_OPTIONS];
+    struct edit ed;
+    struct err e;
+    char **args;
+    uint32_t src;
+    int rc = edit_args(c, argc, argv, values, &args);
+
+    if (rc != EDIT_GO)
+        return rc;
+    if (edit_open(&ed, cli, c->kind, &e))
+        return cli_fail(&e);
+    src = snapshot_find(&ed.s, c->kind, args[0]);
+    if (src == IDMAP_NONE)
+        rc = cli_error(ST_NOT_FOUND, "unknown %s '%s'", ed.ent->name, args[0]);
+    else
+        rc = insert_from(&ed, c, src, values, derive);
     edit_close(&ed);
     return rc;
 }

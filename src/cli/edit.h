@@ -67,4 +67,28 @@ int edit_insert(struct cli *cli, const struct edit_command *c, int argc,
 int edit_update(struct cli *cli, const struct edit_command *c, int argc,
                 char **argv);
 
+/* A refusal rule of an update beyond the guards: given the record as it
+ * is (row, whose key is key), prints an error and returns its exit code to
+ * refuse the update, or returns 0 to allow it. */
+typedef int (*edit_refuse_fn)(const struct snapshot *s, const void *row,
+                              const char *key);
+
+/* edit_update, refusing as refuse says (NULL: as edit_update). */
+int edit_update_if(struct cli *cli, const struct edit_command *c, int argc,
+                   char **argv, edit_refuse_fn refuse);
+
+/* Fills rec (cleared) for a new record that follows record src of the same
+ * entity, before the options are applied to it (they override what it
+ * sets); strings go to s's arena. Prints an error and returns its exit
+ * code to refuse, or returns 0. */
+typedef int (*edit_derive_fn)(struct snapshot *s, uint32_t src, void *rec,
+                              const char **values);
+
+/* Runs an insert subcommand whose one argument names an existing record
+ * the new one follows (a visa extension follows the visa it extends):
+ * derive fills the new record from it, the options then set their fields,
+ * and the record is validated and written as edit_insert does. */
+int edit_insert_from(struct cli *cli, const struct edit_command *c, int argc,
+                     char **argv, edit_derive_fn derive);
+
 #endif

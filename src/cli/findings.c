@@ -74,6 +74,7 @@ void check_args_release(struct check_args *a)
 
 int check_run(struct cli *cli, struct check_args *a, struct findings *out)
 {
+    struct holidays h;
     struct store *st;
     struct snapshot s;
     struct err e;
@@ -81,14 +82,19 @@ int check_run(struct cli *cli, struct check_args *a, struct findings *out)
 
     findings_init(out);
     snapshot_init(&s);
-    if (cli_open(cli, &st, &s, &e)) {
+    holidays_init(&h);
+    if (cli_holidays(&h, &e) || cli_open(cli, &st, &s, &e)) {
+        holidays_release(&h);
         snapshot_release(&s);
         return cli_fail(&e);
     }
+    a->o.holidays = &h;
     rc = (a->o.issuer && cli_state(&s, "--issuer", a->o.issuer, &e)) ||
          (a->o.target && cli_state(&s, "--target", a->o.target, &e));
     if (!rc)
         rc = rules_check(&s, &a->o, out, &e);
+    a->o.holidays = NULL;
+    holidays_release(&h);
     snapshot_release(&s);
     store_close(st);
     return rc ? cli_fail(&e) : 0;

@@ -48,9 +48,10 @@ static void plan_add(struct import_plan *plan, char *path,
     const struct entity *ent = file_entity(path);
 
     if (!ent) {
-        problems_add(p, "%s: not a registry file (expected missions.csv, "
-                        "persons.csv, postings.csv, dependents.csv or "
-                        "policies/*.json)",
+        problems_add(p,
+                     "%s: not a registry file (expected missions.csv, "
+                     "persons.csv, postings.csv, dependents.csv, "
+                     "visas.csv, consular.csv or policies/*.json)",
                      path);
         free(path);
         return;
@@ -90,13 +91,19 @@ static void plan_registry(struct import_plan *plan, const char *dir,
     free(policies);
 }
 
+/* Where a file's entity loads: policies after every CSV file. */
+static int load_rank(const struct entity *ent)
+{
+    return ent->kind == ENT_POLICY ? ENT__COUNT : (int)ent->kind;
+}
+
 /* Files load in entity order, so references point to rows read before. */
 static int by_entity(const void *a, const void *b)
 {
     const struct import_file *x = a, *y = b;
 
     if (x->ent->kind != y->ent->kind)
-        return (int)x->ent->kind - (int)y->ent->kind;
+        return load_rank(x->ent) - load_rank(y->ent);
     return strcmp(x->path, y->path);
 }
 

@@ -22,6 +22,8 @@ enum status records_open(struct records *r, struct cli *cli,
     for (int i = 0; i < ent->n_fields; i++)
         names[i] = ent->fields[i].type == FT_BOOL
                        ? xasprintf("%s:b", ent->fields[i].name)
+                   : ent->fields[i].type == FT_INT
+                       ? xasprintf("%s:n", ent->fields[i].name)
                        : xstrdup(ent->fields[i].name);
     grid_init(&r->g, names, (size_t)ent->n_fields);
     for (int i = 0; i < ent->n_fields; i++)

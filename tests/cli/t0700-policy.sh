@@ -196,7 +196,7 @@ expect_out "import counts the policies" "1 policies"
 # A policy file named directly, beside CSV files or alone.
 sed 's/"usa-rus-tenure"/"usa-rus-tenure-2"/' "$TMP/reg2/policies/usa-rus-tenure.json" >"$TMP/direct.json"
 CHANCERY_DB="$TMP/imp.db" expect_exit 0 "import a .json file named directly" import "$TMP/direct.json"
-expect_out "one policy imported" "0 dependents, 1 policies"
+expect_out "one policy imported" "0 consular, 1 policies"
 CHANCERY_DB="$TMP/imp.db" expect_exit 0 "it is recorded" policy show usa-rus-tenure-2
 
 # add, list, show
@@ -244,11 +244,11 @@ CHANCERY_DB="$TMP/copy.db" expect_exit 0 "export again" export "$TMP/exp2"
 expect_same "the policy is byte-identical" "$TMP/exp1/policies/usa-rus-tenure.json" "$TMP/exp2/policies/usa-rus-tenure.json"
 expect_same "the postings are byte-identical" "$TMP/exp1/postings.csv" "$TMP/exp2/postings.csv"
 
-# A registry of schema 1 (before policies) gains the policies table when
+# A registry of schema 1 (before policies and visas) gains their tables when
 # opened, keeping its records.
 if command -v sqlite3 >/dev/null; then
     cp "$TMP/copy.db" "$TMP/old.db"
-    sqlite3 "$TMP/old.db" "DROP TABLE policies; PRAGMA user_version = 1"
+    sqlite3 "$TMP/old.db" "DROP TABLE policies; DROP TABLE visas; DROP TABLE consular; PRAGMA user_version = 1"
     CHANCERY_DB="$TMP/old.db" expect_exit 0 "a schema-1 registry opens" policy list --format csv
     if [ "$(wc -l <"$TMP/out")" -eq 1 ]; then ok "with no policy"; else not_ok "with no policy"; fi
     CHANCERY_DB="$TMP/old.db" expect_exit 0 "and takes one" policy add "$TMP/good.json"
