@@ -10,10 +10,11 @@ rank() {
     base) echo 0 ;;
     core) echo 1 ;;
     report) echo 2 ;;
-    rules | visa | forecast | plan) echo 3 ;;
-    store) echo 4 ;;
-    http) echo 5 ;;
-    cli) echo 6 ;;
+    rules | visa) echo 3 ;;
+    forecast | plan) echo 4 ;; # built on the rules and visa cases
+    store) echo 5 ;;
+    http) echo 6 ;;
+    cli) echo 7 ;;
     *) echo 99 ;;
     esac
 }

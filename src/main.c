@@ -30,6 +30,23 @@ static const struct command COMMANDS[] = {
       "what the policies in effect require on a date" },
     { "explain", cmd_explain, "FINDING [--as-of D] [--assume COND]...",
       "the steps from a policy to one finding" },
+    { "parity", cmd_parity,
+      "S1 S2 [--as-of D | --from D --to D [--step month|quarter|year]] "
+      "[--count bilateral|country] [--svg FILE]",
+      "each side's staff in the other, the gap and the caps" },
+    { "plan", cmd_plan,
+      "S1 S2 --by D [--protect head_of_mission|CATEGORY,...]... "
+      "[--assume COND]...",
+      "departures that bring both sides' rules into compliance, proved" },
+    { "visa", cmd_visa,
+      "list|show|add|decide|annul|revoke|extend|stats|report ...",
+      "visa cases, their statistics and the UN report" },
+    { "consular", cmd_consular, "status|history|where ...",
+      "consular availability: post x service, and where to apply" },
+    { "forecast", cmd_forecast,
+      "SCENARIO.json [--runs N] [--seed N] [--threads N] [--svg FILE] "
+      "[--html FILE] | compare A.json B.json ...",
+      "staffing forecasts under a scenario's measures (Monte Carlo)" },
     { "history", cmd_history, "ENTITY ID", "the recorded changes of a record" },
     { "audit", cmd_audit, "verify", "verify the change log's hash chain" },
     { NULL, NULL, NULL, NULL },

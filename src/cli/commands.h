@@ -22,6 +22,11 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_policy(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_explain(struct cli *cli, int argc, char **argv);
+int cmd_visa(struct cli *cli, int argc, char **argv);
+int cmd_consular(struct cli *cli, int argc, char **argv);
+int cmd_parity(struct cli *cli, int argc, char **argv);
+int cmd_plan(struct cli *cli, int argc, char **argv);
+int cmd_forecast(struct cli *cli, int argc, char **argv);
 
 /* Creates the registry at cli's path with its reference data unless it
  * exists already (init and demo share it). OUT: *created. */
