@@ -13,8 +13,8 @@ static const struct command COMMANDS[] = {
     { "demo", cmd_demo, "", "load the 2016-2022 US-Russia demo and tour it" },
     { "mission", cmd_mission, "list|show ...", "foreign missions" },
     { "person", cmd_person, "list|show|add ...", "persons" },
-    { "posting", cmd_posting,
-      "list|show|notify|arrive|accredit|refuse|end ...", "tours of duty" },
+    { "posting", cmd_posting, "list|show|notify|arrive|accredit|refuse|end ...",
+      "tours of duty" },
     { "dependent", cmd_dependent, "add|revoke|end ...",
       "members of a posting's household" },
     { "roster", cmd_roster, "MISSION [--as-of D]",
@@ -54,9 +54,8 @@ static const struct command COMMANDS[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: chancery [--db PATH] [--format table|csv|json] "
-            "[--as-known-on D] COMMAND ...\n\ncommands:\n");
+    fprintf(out, "usage: chancery [--db PATH] [--format table|csv|json] "
+                 "[--as-known-on D] COMMAND ...\n\ncommands:\n");
     cli_print_usage(out, "chancery", COMMANDS);
 }
 
@@ -76,8 +75,8 @@ static const char *take_value(int *argc, char **argv, int i)
         value = argv[i + 1];
         n = 2;
     }
-    memmove(argv + i, argv + i + n, (size_t)(*argc - i - n + 1) *
-                                        sizeof(*argv));
+    memmove(argv + i, argv + i + n,
+            (size_t)(*argc - i - n + 1) * sizeof(*argv));
     *argc -= n;
     return value;
 }
@@ -107,8 +106,8 @@ static enum status global_options(struct cli *cli, int *argc, char **argv,
             return err_set(e, ST_USAGE, "%s needs a value", arg);
         if (arg[2] == 'd')
             cli->db_path = v;
-        else if (arg[2] == 'a' && cli_date("--as-known-on", v,
-                                           &cli->as_known_on, e))
+        else if (arg[2] == 'a' &&
+                 cli_date("--as-known-on", v, &cli->as_known_on, e))
             return ST_USAGE;
         else if (arg[2] == 'f' && (fmt = out_format_from_name(v)) < 0)
             return err_set(e, ST_USAGE,

@@ -20,6 +20,12 @@ static const char *const NEXT_STEPS[] = {
     "chancery check --as-of " TOUR_DATE " --issuer USA",
     "chancery check --as-of 2022-02-01 --issuer RUS --assume us-compromise",
     "chancery policy list",
+    "chancery parity RUS USA --from 2016-01-01 --to 2022-12-31 --step month "
+    "--svg parity.svg",
+    "chancery plan USA RUS --by 2022-06-30",
+    "chancery forecast compare data/demo/scenarios/measures-as-announced.json "
+    "data/demo/scenarios/us-compromise.json "
+    "data/demo/scenarios/visa-agreement.json",
     "chancery visa stats --issuing USA --by year --as-of " TOUR_DATE,
     "chancery visa report --un --issuing USA --from 2019-01-01 --to "
     "2022-12-31 --as-of 2022-12-31",

@@ -6,15 +6,17 @@
  * (the .json files of a policies folder, or named directly) load after
  * every CSV file, since a policy names states, missions and persons.
  */
+#include "core/interchange.h"
+
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
-#include "core/interchange.h"
 #include "rules/policy.h"
 
 struct import_file {
@@ -42,8 +44,7 @@ static const struct entity *file_entity(const char *path)
     return interchange_entity_of(path);
 }
 
-static void plan_add(struct import_plan *plan, char *path,
-                     struct problems *p)
+static void plan_add(struct import_plan *plan, char *path, struct problems *p)
 {
     const struct entity *ent = file_entity(path);
 
@@ -145,8 +146,8 @@ static enum status write_new(struct store *st, struct snapshot *s,
     for (int k = 0; k < ENT__COUNT; k++)
         for (size_t i = before[k]; i < snapshot_count(s, k); i++)
             changes[n++] = (struct change){ OP_INSERT, k, (uint32_t)i, NULL };
-    rc = store_apply(st, s, changes, n,
-                     &(struct change_meta){ NULL, "import" }, e);
+    rc = store_apply(st, s, changes, n, &(struct change_meta){ NULL, "import" },
+                     e);
     free(changes);
     return rc;
 }

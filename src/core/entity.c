@@ -5,25 +5,34 @@
  * the snapshot as they are parsed, which is how an import finds an unknown
  * mission or state without a second pass.
  */
+#include "core/entity.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/date.h"
-#include "core/entity.h"
 #include "core/model.h"
 #include "core/snapshot.h"
 
-#define F(st, fld, ty, fl) \
-    { #fld, ty, offsetof(struct st, fld), fl, NULL, ENT__COUNT }
-#define FE(st, fld, en, fl) \
-    { #fld, FT_ENUM, offsetof(struct st, fld), fl, &en, ENT__COUNT }
-#define FC(st, fld, fl) \
-    { #fld, FT_CODE, offsetof(struct st, fld), fl, NULL, ENT_STATE }
-#define FR(st, fld, target, fl) \
-    { #fld, FT_REF, offsetof(struct st, fld), fl, NULL, target }
-#define REQ FIELD_REQUIRED
-#define KEY (FIELD_KEY | FIELD_REQUIRED)
+#define F(st, fld, ty, fl)                                       \
+    {                                                            \
+#fld, ty, offsetof(struct st, fld), fl, NULL, ENT__COUNT \
+    }
+#define FE(st, fld, en, fl)                                          \
+    {                                                                \
+#fld, FT_ENUM, offsetof(struct st, fld), fl, &en, ENT__COUNT \
+    }
+#define FC(st, fld, fl)                                              \
+    {                                                                \
+#fld, FT_CODE, offsetof(struct st, fld), fl, NULL, ENT_STATE \
+    }
+#define FR(st, fld, target, fl)                                  \
+    {                                                            \
+#fld, FT_REF, offsetof(struct st, fld), fl, NULL, target \
+    }
+#define REQ         FIELD_REQUIRED
+#define KEY         (FIELD_KEY | FIELD_REQUIRED)
 #define N_FIELDS(a) ((int)(sizeof(a) / sizeof(a[0])))
 
 static const struct field state_fields[] = {
@@ -50,12 +59,9 @@ static const struct field mission_fields[] = {
 };
 
 static const struct field person_fields[] = {
-    F(person, id, FT_TEXT, KEY),
-    F(person, family_name, FT_TEXT, REQ),
-    F(person, given_names, FT_TEXT, 0),
-    FE(person, sex, ENUM_SEX, 0),
-    F(person, birth_date, FT_DATE, 0),
-    FC(person, nationality, 0),
+    F(person, id, FT_TEXT, KEY),        F(person, family_name, FT_TEXT, REQ),
+    F(person, given_names, FT_TEXT, 0), FE(person, sex, ENUM_SEX, 0),
+    F(person, birth_date, FT_DATE, 0),  FC(person, nationality, 0),
     F(person, passport, FT_TEXT, 0),
 };
 
@@ -86,14 +92,10 @@ static const struct field dependent_fields[] = {
 };
 
 static const struct field policy_fields[] = {
-    F(policy, id, FT_TEXT, KEY),
-    FE(policy, kind, ENUM_POLICY_KIND, REQ),
-    FC(policy, issuer, REQ),
-    F(policy, target, FT_TEXT, REQ),
-    F(policy, from, FT_DATE, REQ),
-    F(policy, to, FT_DATE, 0),
-    F(policy, unless, FT_TEXT, 0),
-    F(policy, title, FT_TEXT, 0),
+    F(policy, id, FT_TEXT, KEY),   FE(policy, kind, ENUM_POLICY_KIND, REQ),
+    FC(policy, issuer, REQ),       F(policy, target, FT_TEXT, REQ),
+    F(policy, from, FT_DATE, REQ), F(policy, to, FT_DATE, 0),
+    F(policy, unless, FT_TEXT, 0), F(policy, title, FT_TEXT, 0),
     F(policy, body, FT_TEXT, REQ),
 };
 
@@ -200,8 +202,7 @@ static void check_posting(const struct snapshot *s, const void *rec,
         problem(p, where, "arrived", "a posting needs notified or arrived");
     check_order(t->notified, "notified", t->arrived, "arrived", where, p);
     check_order(t->arrived, "arrived", t->ended, "ended", where, p);
-    check_order(t->notified, "notified", t->accredited, "accredited", where,
-                p);
+    check_order(t->notified, "notified", t->accredited, "accredited", where, p);
     check_order(t->notified, "notified", t->refused, "refused", where, p);
     if (t->accredited != DATE_NONE && t->refused != DATE_NONE)
         problem(p, where, "refused",
@@ -228,8 +229,8 @@ static void check_dependent(const struct snapshot *s, const void *rec,
         problem(p, where, "person",
                 "person '%s' holds posting '%s' and cannot be its dependent",
                 snap_person(s, d->person)->id, t->id);
-    check_order(t->arrived, "the posting's arrival", d->joined, "joined",
-                where, p);
+    check_order(t->arrived, "the posting's arrival", d->joined, "joined", where,
+                p);
     if (d->left != DATE_NONE && t->ended != DATE_NONE && d->left > t->ended) {
         char a[DATE_BUF], b[DATE_BUF];
 
@@ -367,25 +368,45 @@ static void check_consular(const struct snapshot *s, const void *rec,
 }
 
 static const struct entity state_entity = {
-    ENT_STATE, "state", "states", sizeof(struct state), state_fields,
-    N_FIELDS(state_fields), NULL, NULL,
+    ENT_STATE,    "state",
+    "states",     sizeof(struct state),
+    state_fields, N_FIELDS(state_fields),
+    NULL,         NULL,
 };
 static const struct entity org_entity = {
-    ENT_ORGANIZATION, "organization", "organizations",
-    sizeof(struct organization), org_fields, N_FIELDS(org_fields), NULL, NULL,
+    ENT_ORGANIZATION,
+    "organization",
+    "organizations",
+    sizeof(struct organization),
+    org_fields,
+    N_FIELDS(org_fields),
+    NULL,
+    NULL,
 };
 static const struct entity mission_entity = {
-    ENT_MISSION, "mission", "missions", sizeof(struct mission),
-    mission_fields, N_FIELDS(mission_fields), check_mission,
+    ENT_MISSION,
+    "mission",
+    "missions",
+    sizeof(struct mission),
+    mission_fields,
+    N_FIELDS(mission_fields),
+    check_mission,
     "CHECK (closed IS NULL OR opened IS NULL OR opened <= closed)",
 };
 static const struct entity person_entity = {
-    ENT_PERSON, "person", "persons", sizeof(struct person), person_fields,
-    N_FIELDS(person_fields), NULL, NULL,
+    ENT_PERSON,    "person",
+    "persons",     sizeof(struct person),
+    person_fields, N_FIELDS(person_fields),
+    NULL,          NULL,
 };
 static const struct entity posting_entity = {
-    ENT_POSTING, "posting", "postings", sizeof(struct posting),
-    posting_fields, N_FIELDS(posting_fields), check_posting,
+    ENT_POSTING,
+    "posting",
+    "postings",
+    sizeof(struct posting),
+    posting_fields,
+    N_FIELDS(posting_fields),
+    check_posting,
     "CHECK (notified IS NOT NULL OR arrived IS NOT NULL), "
     "CHECK (ended IS NULL OR arrived IS NULL OR arrived <= ended), "
     "CHECK (arrived IS NULL OR notified IS NULL OR notified <= arrived), "
@@ -393,28 +414,40 @@ static const struct entity posting_entity = {
     "CHECK (accredited IS NULL OR refused IS NULL)",
 };
 static const struct entity dependent_entity = {
-    ENT_DEPENDENT, "dependent", "dependents", sizeof(struct dependent),
-    dependent_fields, N_FIELDS(dependent_fields), check_dependent,
+    ENT_DEPENDENT,
+    "dependent",
+    "dependents",
+    sizeof(struct dependent),
+    dependent_fields,
+    N_FIELDS(dependent_fields),
+    check_dependent,
     "CHECK (joined IS NULL OR \"left\" IS NULL OR joined <= \"left\")",
 };
 
 static const struct entity policy_entity = {
-    ENT_POLICY, "policy", "policies", sizeof(struct policy), policy_fields,
-    N_FIELDS(policy_fields), check_policy,
-    "CHECK (\"to\" IS NULL OR \"from\" <= \"to\")",
+    ENT_POLICY,    "policy",
+    "policies",    sizeof(struct policy),
+    policy_fields, N_FIELDS(policy_fields),
+    check_policy,  "CHECK (\"to\" IS NULL OR \"from\" <= \"to\")",
 };
 
 static const struct entity visa_entity = {
-    ENT_VISA, "visa", "visas", sizeof(struct visa), visa_fields,
-    N_FIELDS(visa_fields), check_visa,
+    ENT_VISA,
+    "visa",
+    "visas",
+    sizeof(struct visa),
+    visa_fields,
+    N_FIELDS(visa_fields),
+    check_visa,
     "CHECK (decided IS NULL OR applied <= decided), "
     "CHECK ((decided IS NULL) = (outcome = 'pending'))",
 };
 
 static const struct entity consular_entity = {
-    ENT_CONSULAR, "consular", "consular", sizeof(struct consular),
-    consular_fields, N_FIELDS(consular_fields), check_consular,
-    "CHECK (\"to\" IS NULL OR \"from\" <= \"to\")",
+    ENT_CONSULAR,    "consular",
+    "consular",      sizeof(struct consular),
+    consular_fields, N_FIELDS(consular_fields),
+    check_consular,  "CHECK (\"to\" IS NULL OR \"from\" <= \"to\")",
 };
 
 const struct entity *const ENTITIES[ENT__COUNT] = {

@@ -29,20 +29,20 @@ enum entity_kind {
 };
 
 enum field_type {
-    FT_TEXT,  /* const char * in the arena; NULL when absent */
-    FT_CODE,  /* state_code inline; a known state when ref is ENT_STATE */
-    FT_HOST,  /* const char *: a state code or an organization code */
-    FT_DATE,  /* int32_t days, DATE_NONE when absent */
-    FT_ENUM,  /* int, ENUM_NONE when absent */
-    FT_BOOL,  /* int 0/1, "true"/"false" in text */
-    FT_REF,   /* uint32_t index of a record of another entity */
-    FT_INT,   /* int32_t, non-negative; FIELD_INT_NONE when absent */
+    FT_TEXT, /* const char * in the arena; NULL when absent */
+    FT_CODE, /* state_code inline; a known state when ref is ENT_STATE */
+    FT_HOST, /* const char *: a state code or an organization code */
+    FT_DATE, /* int32_t days, DATE_NONE when absent */
+    FT_ENUM, /* int, ENUM_NONE when absent */
+    FT_BOOL, /* int 0/1, "true"/"false" in text */
+    FT_REF,  /* uint32_t index of a record of another entity */
+    FT_INT,  /* int32_t, non-negative; FIELD_INT_NONE when absent */
 };
 
 #define FIELD_INT_NONE (-1)
 
 #define FIELD_REQUIRED 1u
-#define FIELD_KEY 2u /* part of the record's key */
+#define FIELD_KEY      2u /* part of the record's key */
 
 struct field {
     const char *name;
@@ -50,7 +50,7 @@ struct field {
     size_t offset;
     unsigned flags;
     const struct enum_names *names; /* FT_ENUM */
-    enum entity_kind ref;           /* FT_REF, FT_CODE: the entity referred to */
+    enum entity_kind ref; /* FT_REF, FT_CODE: the entity referred to */
 };
 
 struct snapshot;

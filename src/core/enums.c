@@ -2,49 +2,56 @@
  * Name tables for the enumerations. The arrays are indexed by the enum
  * values, and a static assertion keeps each table as long as its enum.
  */
+#include "core/enums.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "core/enums.h"
 #include "base/status.h"
 
-#define TABLE(var, what, arr, n)                                            \
-    _Static_assert(sizeof(arr) / sizeof(arr[0]) == (n), what " names");     \
+#define TABLE(var, what, arr, n)                                        \
+    _Static_assert(sizeof(arr) / sizeof(arr[0]) == (n), what " names"); \
     const struct enum_names var = { what, arr, (n) }
 
 static const char *const mission_kind[] = {
-    "embassy",        "consulate_general",  "consulate",
-    "vice_consulate", "consular_agency",    "permanent_mission",
-    "delegation",     "trade_mission",      "interests_section",
+    "embassy",        "consulate_general", "consulate",
+    "vice_consulate", "consular_agency",   "permanent_mission",
+    "delegation",     "trade_mission",     "interests_section",
     "other",
 };
 TABLE(ENUM_MISSION_KIND, "mission kind", mission_kind, MK__COUNT);
 
 static const char *const staff_category[] = {
-    "diplomatic_agent",  "admin_technical",   "service_staff",
-    "private_servant",   "consular_officer",  "consular_employee",
-    "honorary_consul",   "local_staff",
+    "diplomatic_agent", "admin_technical",  "service_staff",
+    "private_servant",  "consular_officer", "consular_employee",
+    "honorary_consul",  "local_staff",
 };
 TABLE(ENUM_STAFF_CATEGORY, "staff category", staff_category, CAT__COUNT);
 
 static const char *const rank[] = {
-    "ambassador",       "minister",        "minister_counselor",
-    "counselor",        "first_secretary", "second_secretary",
-    "third_secretary",  "attache",         "consul_general",
-    "consul",           "vice_consul",     "none",
+    "ambassador",      "minister",         "minister_counselor", "counselor",
+    "first_secretary", "second_secretary", "third_secretary",    "attache",
+    "consul_general",  "consul",           "vice_consul",        "none",
 };
 TABLE(ENUM_RANK, "rank", rank, RANK__COUNT);
 
 static const char *const end_reason[] = {
-    "tour_completed",   "recalled",
-    "persona_non_grata", "ordered_departure",
-    "accreditation_withdrawn", "transferred",
-    "deceased",         "other",
+    "tour_completed",
+    "recalled",
+    "persona_non_grata",
+    "ordered_departure",
+    "accreditation_withdrawn",
+    "transferred",
+    "deceased",
+    "other",
 };
 TABLE(ENUM_END_REASON, "end reason", end_reason, END__COUNT);
 
 static const char *const relation[] = {
-    "spouse", "child", "parent", "household_member",
+    "spouse",
+    "child",
+    "parent",
+    "household_member",
 };
 TABLE(ENUM_RELATION, "relation", relation, REL__COUNT);
 
@@ -69,7 +76,9 @@ static const char *const visa_outcome[] = {
 TABLE(ENUM_VISA_OUTCOME, "visa outcome", visa_outcome, VO__COUNT);
 
 static const char *const consular_service[] = {
-    "nonimmigrant_visa", "immigrant_visa", "diplomatic_visa",
+    "nonimmigrant_visa",
+    "immigrant_visa",
+    "diplomatic_visa",
     "citizen_services",
 };
 TABLE(ENUM_CONSULAR_SERVICE, "consular service", consular_service, CS__COUNT);
@@ -103,8 +112,8 @@ void enum_list(const struct enum_names *t, char *out, unsigned long size)
 
     out[0] = '\0';
     for (int i = 0; i < t->count && len < size; i++) {
-        int n = snprintf(out + len, size - len, "%s%s", i ? ", " : "",
-                         t->names[i]);
+        int n =
+            snprintf(out + len, size - len, "%s%s", i ? ", " : "", t->names[i]);
         if (n < 0)
             break;
         len += (size_t)n;

@@ -5,15 +5,17 @@
  * appended to the snapshot. Export walks the same descriptors, so an export
  * read back yields the same records and, exported again, the same bytes.
  */
+#include "core/interchange.h"
+
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/csv.h"
 #include "base/xalloc.h"
-#include "core/interchange.h"
 
 const enum entity_kind INTERCHANGE_ENTITIES[] = {
     ENT_MISSION, ENT_PERSON, ENT_POSTING, ENT_DEPENDENT, ENT_VISA, ENT_CONSULAR,
@@ -44,8 +46,8 @@ static void read_header(struct file_reader *r, const struct csv_record *rec)
 
         r->columns[i] = f;
         if (!f)
-            problems_add(r->p, "%s:%lu: column '%s': unknown column",
-                         r->path, rec->line, rec->fields[i]);
+            problems_add(r->p, "%s:%lu: column '%s': unknown column", r->path,
+                         rec->line, rec->fields[i]);
         for (size_t j = 0; f && j < i; j++) {
             if (r->columns[j] == f)
                 problems_add(r->p, "%s:%lu: column '%s': repeated column",
@@ -192,8 +194,8 @@ static enum status write_file(const char *path, const struct buf *b,
     enum status st = ST_OK;
 
     if (!f || fwrite(b->data, 1, b->len, f) != b->len || fclose(f)) {
-        st = err_set(e, ST_ERROR, "cannot write '%s': %s", tmp,
-                     strerror(errno));
+        st =
+            err_set(e, ST_ERROR, "cannot write '%s': %s", tmp, strerror(errno));
         if (f)
             remove(tmp);
     } else if (rename(tmp, path)) {

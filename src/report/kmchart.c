@@ -67,11 +67,11 @@ static void axes(struct buf *b, double x_max)
          LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM);
     addf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n",
          LEFT, TOP, LEFT, H - BOTTOM);
-    for (double d = 0; d <= x_max + 1e-9; d += step)
+    for (int k = 0; k * step <= x_max + 1e-9; k++)
         addf(b,
              "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" "
              "text-anchor=\"middle\">%.0f</text>\n",
-             x_of(d, x_max), H - BOTTOM + 16, d);
+             x_of(k * step, x_max), H - BOTTOM + 16, k * step);
     for (int pct = 0; pct <= 100; pct += 25)
         addf(b,
              "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" "
