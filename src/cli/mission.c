@@ -73,20 +73,13 @@ static int list(struct cli *cli, int argc, char **argv)
 static int show(struct cli *cli, int argc, char **argv)
 {
     struct records out;
-    struct err e;
     uint32_t i;
+    int rc;
 
     if (argc != 2)
         return cli_usage("mission", "show ID");
-    if (records_open(&out, cli, ENT_MISSION, &e))
-        return cli_fail(&e);
-    i = snapshot_find(&out.s, ENT_MISSION, argv[1]);
-    if (i == IDMAP_NONE) {
-        records_close(&out);
-        return cli_error(ST_NOT_FOUND, "unknown mission '%s'", argv[1]);
-    }
-    records_add(&out, i);
-    records_print_one(&out, cli);
+    if ((rc = records_show(&out, cli, ENT_MISSION, argv[1], &i)))
+        return rc;
     records_close(&out);
     return 0;
 }

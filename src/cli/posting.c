@@ -112,22 +112,14 @@ static int show(struct cli *cli, int argc, char **argv)
 {
     const char *v[EDIT_MAX_OPTIONS];
     struct records out;
-    struct err e;
     char **args;
     uint32_t i;
     int rc = edit_args(&SHOW, argc, argv, v, &args);
 
     if (rc != EDIT_GO)
         return rc;
-    if (records_open(&out, cli, ENT_POSTING, &e))
-        return cli_fail(&e);
-    i = snapshot_find(&out.s, ENT_POSTING, args[0]);
-    if (i == IDMAP_NONE) {
-        records_close(&out);
-        return cli_error(ST_NOT_FOUND, "unknown posting '%s'", args[0]);
-    }
-    records_add(&out, i);
-    records_print_one(&out, cli);
+    if ((rc = records_show(&out, cli, ENT_POSTING, args[0], &i)))
+        return rc;
     records_close(&out);
     return 0;
 }

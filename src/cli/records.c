@@ -61,3 +61,21 @@ void records_close(struct records *r)
     snapshot_release(&r->s);
     store_close(r->st);
 }
+
+int records_show(struct records *r, struct cli *cli, enum entity_kind kind,
+                 const char *key, uint32_t *index)
+{
+    struct err e;
+
+    if (records_open(r, cli, kind, &e))
+        return cli_fail(&e);
+    *index = snapshot_find(&r->s, kind, key);
+    if (*index == IDMAP_NONE) {
+        records_close(r);
+        return cli_error(ST_NOT_FOUND, "unknown %s '%s'", ENTITIES[kind]->name,
+                         key);
+    }
+    records_add(r, *index);
+    records_print_one(r, cli);
+    return 0;
+}

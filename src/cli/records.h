@@ -25,4 +25,10 @@ void records_print(const struct records *r, const struct cli *cli);
 void records_print_one(const struct records *r, const struct cli *cli);
 void records_close(struct records *r);
 
+/* `show KEY` for kind: opens the registry, finds the record and prints it as
+ * one record. Returns an exit code; on 0, r stays open (OUT: *index, the
+ * record) so the caller may print more before records_close. */
+int records_show(struct records *r, struct cli *cli, enum entity_kind kind,
+                 const char *key, uint32_t *index);
+
 #endif

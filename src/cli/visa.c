@@ -152,22 +152,14 @@ static int show(struct cli *cli, int argc, char **argv)
 {
     const char *v[EDIT_MAX_OPTIONS];
     struct records out;
-    struct err e;
     char **args;
     uint32_t i;
     int rc = edit_args(&SHOW, argc, argv, v, &args);
 
     if (rc != EDIT_GO)
         return rc;
-    if (records_open(&out, cli, ENT_VISA, &e))
-        return cli_fail(&e);
-    i = snapshot_find(&out.s, ENT_VISA, args[0]);
-    if (i == IDMAP_NONE) {
-        records_close(&out);
-        return cli_error(ST_NOT_FOUND, "unknown visa '%s'", args[0]);
-    }
-    records_add(&out, i);
-    records_print_one(&out, cli);
+    if ((rc = records_show(&out, cli, ENT_VISA, args[0], &i)))
+        return rc;
     if (cli->format == OUT_TABLE)
         print_linked(cli, &out, i);
     records_close(&out);
