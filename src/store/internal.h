@@ -81,6 +81,21 @@ struct log_fields {
  * 0x1E. OUT: hex, 64 hex digits and a NUL. */
 void change_hash(const char *prev, const struct log_fields *f, char hex[65]);
 
+/* The secondary indexes a large change set drops inside its transaction
+ * and recreates before COMMIT (store/bulk.c): pairs of DROP and CREATE. */
+struct bulk {
+    char **sql;
+    size_t n, alloc;
+};
+
+void bulk_init(struct bulk *b);
+void bulk_release(struct bulk *b);
+/* Drops the secondary indexes when n_changes is large; else nothing. */
+enum status bulk_begin(struct store *st, struct bulk *b, size_t n_changes,
+                       struct err *e);
+/* Recreates what bulk_begin dropped. */
+enum status bulk_end(struct store *st, struct bulk *b, struct err *e);
+
 /* The change log's head: the last seq and hash (0 and "" when empty). */
 enum status log_head(struct store *st, int64_t *seq, char hash[65],
                      struct err *e);

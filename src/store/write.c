@@ -152,18 +152,25 @@ enum status store_apply(struct store *st, const struct snapshot *s,
     char recorded[TIMESTAMP_BUF], prev[65];
     struct log_fields f = { 0 };
     enum status rc = ST_OK;
+    struct bulk bulk;
 
     if (clock_timestamp(recorded, e) || db_exec(st, "BEGIN IMMEDIATE", e))
         return e->status;
     f.recorded = recorded;
     f.actor = meta && meta->actor ? meta->actor : default_actor();
     f.reason = meta ? meta->reason : NULL;
+    bulk_init(&bulk);
     rc = log_head(st, &f.seq, prev, e);
+    if (!rc)
+        rc = bulk_begin(st, &bulk, n, e);
     for (size_t i = 0; i < n && !rc; i++)
         rc = apply_one(st, s, &changes[i], &f, prev, e);
+    if (!rc)
+        rc = bulk_end(st, &bulk, e);
     if (!rc)
         rc = db_exec(st, "COMMIT", e);
     if (rc)
         db_exec(st, "ROLLBACK", NULL);
+    bulk_release(&bulk);
     return rc;
 }
