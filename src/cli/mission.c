@@ -29,37 +29,50 @@ static int matches(const struct mission *m, const struct mission_filter *f)
            (m->closed == DATE_NONE || f->open_on < m->closed);
 }
 
-static int list(struct cli *cli, int argc, char **argv)
+static const char LIST_USAGE[] =
+    "list [--sending S] [--host H] [--country C] [--open-on D]";
+
+/* Parses list's options into f; returns -1 to go on, else the exit code. */
+static int parse_list(int argc, char **argv, struct mission_filter *f)
 {
     static const struct option opts[] = {
         { "sending", required_argument, NULL, 's' },
-        { "host", required_argument, NULL, 'h' },
+        { "host", required_argument, NULL, 'o' },
         { "country", required_argument, NULL, 'c' },
-        { "open-on", required_argument, NULL, 'o' },
+        { "open-on", required_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    static const char usage[] =
-        "list [--sending S] [--host H] [--country C] [--open-on D]";
-    struct mission_filter f = { NULL, NULL, NULL, DATE_NONE };
-    struct records out;
     struct err e;
     int c;
 
     cli_reset_getopt();
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'h')
+            return printf("usage: chancery mission %s\n", LIST_USAGE), 0;
         if (c == 's')
-            f.sending = optarg;
-        else if (c == 'h')
-            f.host = optarg;
+            f->sending = optarg;
+        else if (c == 'o')
+            f->host = optarg;
         else if (c == 'c')
-            f.country = optarg;
-        else if (c == 'o' && cli_date("--open-on", optarg, &f.open_on, &e))
+            f->country = optarg;
+        else if (c != 'd')
+            return cli_usage("mission", LIST_USAGE);
+        else if (cli_date("--open-on", optarg, &f->open_on, &e))
             return cli_fail(&e);
-        else if (c != 'o')
-            return cli_usage("mission", usage);
     }
-    if (optind != argc)
-        return cli_usage("mission", usage);
+    return optind == argc ? -1 : cli_usage("mission", LIST_USAGE);
+}
+
+static int list(struct cli *cli, int argc, char **argv)
+{
+    struct mission_filter f = { NULL, NULL, NULL, DATE_NONE };
+    struct records out;
+    struct err e;
+    int rc = parse_list(argc, argv, &f);
+
+    if (rc >= 0)
+        return rc;
     if (records_open(&out, cli, ENT_MISSION, &e))
         return cli_fail(&e);
     for (uint32_t i = 0; i < snapshot_count(&out.s, ENT_MISSION); i++)
@@ -76,6 +89,8 @@ static int show(struct cli *cli, int argc, char **argv)
     uint32_t i;
     int rc;
 
+    if (argc == 2 && !strcmp(argv[1], "--help"))
+        return printf("usage: chancery mission show ID\n"), 0;
     if (argc != 2)
         return cli_usage("mission", "show ID");
     if ((rc = records_show(&out, cli, ENT_MISSION, argv[1], &i)))
