@@ -18,29 +18,9 @@
 #include "core/presence.h"
 #include "core/roster.h"
 #include "store/store.h"
+#include "timing.h"
 
 #define REPEAT 21
-
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return v[n / 2];
-}
 
 /* Maps each mission to its (sending, host) pair; returns the pair count. */
 static uint32_t pair_index(const struct snapshot *s, uint32_t *pair_of)

@@ -22,30 +22,10 @@
 #include "rules/plan.h"
 #include "rules/policy.h"
 #include "store/store.h"
+#include "timing.h"
 
 #define N_PAIRS 1000
 #define STEPS   84
-
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return v[n / 2];
-}
 
 /* An unordered pair of states and their staff in each other. */
 struct pair {

@@ -21,6 +21,7 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "core/snapshot.h"
+#include "timing.h"
 #include "visa/stats.h"
 
 #define SEED    20211204u
@@ -48,27 +49,6 @@ static uint64_t rng(void)
 static uint32_t below(uint32_t n)
 {
     return (uint32_t)((rng() >> 32) % n);
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return v[n / 2];
 }
 
 /* Days to decision: most within a month, a tail of months, a few over a
