@@ -23,7 +23,13 @@ struct store {
     char *path;
     struct entity_statements stmts[ENT__COUNT];
     sqlite3_stmt *log_insert;
+    sqlite3_stmt *set_insert;
     sqlite3_stmt *log_head;
+    /* The change log's last seq when the present registry was last loaded
+     * or written through this connection; -1 before either. A write whose
+     * log head has moved on since was validated against a stale snapshot
+     * and is refused. */
+    int64_t known_head;
 };
 
 /* Runs sql (no results); ST_ERROR with SQLite's message on failure. */
@@ -49,6 +55,7 @@ struct bind_scratch {
 
 /* SQL generated from an entity descriptor, appended to b. */
 void sqlgen_create_table(const struct entity *ent, struct buf *b);
+void sqlgen_select_key(const struct entity *ent, struct buf *b);
 void sqlgen_insert(const struct entity *ent, struct buf *b);
 void sqlgen_update(const struct entity *ent, struct buf *b);
 void sqlgen_delete(const struct entity *ent, struct buf *b);
@@ -69,6 +76,12 @@ void bind_key(sqlite3_stmt *stmt, int first, const struct snapshot *s,
 /* The change log's JSON image of a record; the caller frees it. */
 char *record_image(const struct snapshot *s, const struct entity *ent,
                    const void *rec);
+/* The same into b, which is emptied first. */
+void record_image_to(struct buf *b, const struct snapshot *s,
+                     const struct entity *ent, const void *rec);
+/* The image of a table row of ent, q's columns in descriptor order (as
+ * sqlgen_select and sqlgen_select_key return them), into b. */
+void row_image_to(struct buf *b, const struct entity *ent, sqlite3_stmt *q);
 
 /* The fields of one change-log entry. */
 struct log_fields {
@@ -76,28 +89,74 @@ struct log_fields {
     const char *recorded, *actor, *op, *entity, *key, *before, *after, *reason;
 };
 
-/* The hash of an entry: BLAKE2b-256 over the previous entry's hash, then
- * the seq and each field, each preceded by 0x1F; an absent field is a lone
- * 0x1E. OUT: hex, 64 hex digits and a NUL. */
-void change_hash(const char *prev, const struct log_fields *f, char hex[65]);
+#define HASH_BYTES 32
+#define HASH_HEX   (2 * HASH_BYTES + 1)
 
-/* The secondary indexes a large change set drops inside its transaction
- * and recreates before COMMIT (store/bulk.c): pairs of DROP and CREATE. */
+/* The hash of an entry: BLAKE2b-256 over the previous entry's hash (in
+ * hex; "" for the first entry), then the seq and each field, each preceded
+ * by 0x1F; an absent field is a lone 0x1E. */
+void change_hash(const char *prev_hex, const struct log_fields *f,
+                 unsigned char digest[HASH_BYTES]);
+void hash_to_hex(const unsigned char digest[HASH_BYTES], char hex[HASH_HEX]);
+/* 0, or -1 when hex is not 64 hex digits. */
+int hash_from_hex(const char *hex, unsigned char digest[HASH_BYTES]);
+
+/* How a large change set is written (store/bulk.c): foreign keys checked
+ * once per table at the end rather than row by row, and the secondary
+ * indexes dropped and rebuilt. sql holds the pairs of DROP and CREATE. */
 struct bulk {
+    int on;              /* the change set is large */
+    int all_tables;      /* it updates or deletes: check every table */
+    int touched[ENT__COUNT];
     char **sql;
     size_t n, alloc;
 };
 
-void bulk_init(struct bulk *b);
-void bulk_release(struct bulk *b);
-/* Drops the secondary indexes when n_changes is large; else nothing. */
-enum status bulk_begin(struct store *st, struct bulk *b, size_t n_changes,
-                       struct err *e);
-/* Recreates what bulk_begin dropped. */
+/* Before BEGIN: decides whether the n changes are a bulk write, and if so
+ * turns per-row foreign key checks off (SQLite allows that only outside a
+ * transaction). */
+enum status bulk_open(struct store *st, struct bulk *b,
+                      const struct change *changes, size_t n, struct err *e);
+/* Inside the transaction: drops the secondary indexes. */
+enum status bulk_begin(struct store *st, struct bulk *b, struct err *e);
+/* Inside the transaction, before COMMIT: rebuilds the indexes and checks
+ * every reference of the tables written; a dangling one is ST_INVALID. */
 enum status bulk_end(struct store *st, struct bulk *b, struct err *e);
+/* After COMMIT or ROLLBACK: foreign keys back on, memory freed. */
+void bulk_close(struct store *st, struct bulk *b);
+
+/* Reading the change log (store/log.c). LOG_SELECT's columns are those
+ * log_read_entry reads; a query appends its WHERE and ORDER BY. */
+#define LOG_SELECT                                                      \
+    "SELECT c.seq, s.recorded, s.actor, c.op, c.entity, c.key, c.before, " \
+    "c.after, s.reason, c.hash FROM changes c "                         \
+    "JOIN change_sets s ON s.id = c.change_set "
+void log_read_entry(sqlite3_stmt *q, struct change_entry *c);
+void log_entry_release(struct change_entry *c);
+
+/* Binds a record key as record_key writes it (the fields of a compound key
+ * joined by '/') to q's parameters from `first` on. */
+void bind_key_text(sqlite3_stmt *q, int first, const struct entity *ent,
+                   const char *key);
+
+/* The present rows of the tables, read by key, for the images the log
+ * leaves to them. Statements are prepared on first use. */
+struct row_reader {
+    struct store *st;
+    sqlite3_stmt *by_key[ENT__COUNT];
+    struct buf image;
+};
+
+void row_reader_init(struct row_reader *r, struct store *st);
+void row_reader_release(struct row_reader *r);
+/* OUT: *image, the image of ent's row under key (borrowed until the next
+ * call), or NULL when the table has no such row. */
+enum status row_reader_image(struct row_reader *r, const struct entity *ent,
+                             const char *key, const char **image,
+                             struct err *e);
 
 /* The change log's head: the last seq and hash (0 and "" when empty). */
-enum status log_head(struct store *st, int64_t *seq, char hash[65],
+enum status log_head(struct store *st, int64_t *seq, char hash[HASH_HEX],
                      struct err *e);
 
 /* The snapshot cache (store/cache.c): a binary image of the last snapshot

@@ -97,16 +97,11 @@ static enum status undo_one(struct store *st, sqlite3_stmt *q, struct err *e)
     const char *key = (const char *)sqlite3_column_text(q, 1);
     const char *before = (const char *)sqlite3_column_text(q, 2);
     const struct entity_statements *s;
-    char *part, *parts;
-    int i = 1;
 
     if (!ent)
         return err_set(e, ST_ERROR, "change log: unknown entity");
     s = &st->stmts[ent->kind];
-    parts = xstrdup(key);
-    for (char *rest = parts; (part = strsep(&rest, "/")); i++)
-        db_bind_text(s->delete, i, part);
-    free(parts);
+    bind_key_text(s->delete, 1, ent, key);
     if (db_step_done(st, s->delete, e))
         return ST_ERROR;
     if (!before)
@@ -124,9 +119,12 @@ static enum status undo_after(struct store *st, int32_t day, struct err *e)
     int step;
 
     date_format(day + 1, next);
+    /* The log's suffix from the first change set recorded after that day:
+     * undoing anything but a suffix could leave a registry that never was. */
     if (db_prepare(st,
-                   "SELECT entity, key, before FROM changes "
-                   "WHERE recorded >= ? ORDER BY seq DESC",
+                   "SELECT entity, key, before FROM changes WHERE seq >= "
+                   "(SELECT min(id) FROM change_sets WHERE recorded >= ?) "
+                   "ORDER BY seq DESC",
                    &q, e))
         return ST_ERROR;
     sqlite3_bind_text(q, 1, next, -1, SQLITE_TRANSIENT);
@@ -164,13 +162,14 @@ static size_t total_records(const struct snapshot *s)
 static enum status load_present(struct store *st, struct snapshot *s,
                                 struct err *e)
 {
-    char hash[65], tag[96];
+    char hash[HASH_HEX], tag[96];
     int64_t seq;
     int hit = 0;
 
     if (log_head(st, &seq, hash, e))
         return ST_ERROR;
     snprintf(tag, sizeof(tag), "%lld:%s", (long long)seq, hash);
+    st->known_head = seq;
     if (cache_wanted(SIZE_MAX)) /* unless caching is off, any size may hit */
         cache_load(st, tag, s, &hit);
     if (hit)

@@ -1,6 +1,15 @@
 /*
- * Reading the change log: one record's history, and the verification of the
- * whole hash chain. Both read the log in seq order.
+ * Reading the change log: entries, one record's history, and the present
+ * rows the log refers to.
+ *
+ * An entry stores its before image but not its after image (store/write.c):
+ * the after image of a record's entry is the before image of that record's
+ * next entry, or, for its last entry, the record's present row in its
+ * table. Storing it again would double what an import writes; deriving it
+ * costs a lookup by key. The hash still covers the after image, so
+ * `audit verify` (store/verify.c) checks the tables against the log as it
+ * checks the chain. Entries written before schema 4 keep the after images
+ * they stored, and a stored image is used as it is.
  */
 #include "base/xalloc.h"
 #include "store/internal.h"
@@ -12,7 +21,7 @@ static char *column_dup(sqlite3_stmt *q, int i)
     return text ? xstrdup(text) : NULL;
 }
 
-static void read_entry(sqlite3_stmt *q, struct change_entry *c)
+void log_read_entry(sqlite3_stmt *q, struct change_entry *c)
 {
     c->seq = sqlite3_column_int64(q, 0);
     c->recorded = column_dup(q, 1);
@@ -23,10 +32,14 @@ static void read_entry(sqlite3_stmt *q, struct change_entry *c)
     c->before = column_dup(q, 6);
     c->after = column_dup(q, 7);
     c->reason = column_dup(q, 8);
-    c->hash = column_dup(q, 9);
+    c->hash = NULL;
+    if (sqlite3_column_bytes(q, 9) == HASH_BYTES) {
+        c->hash = xmalloc(HASH_HEX);
+        hash_to_hex(sqlite3_column_blob(q, 9), c->hash);
+    }
 }
 
-static void entry_release(struct change_entry *c)
+void log_entry_release(struct change_entry *c)
 {
     free(c->recorded);
     free(c->actor);
@@ -42,85 +55,133 @@ static void entry_release(struct change_entry *c)
 void change_list_release(struct change_list *list)
 {
     for (size_t i = 0; i < list->n; i++)
-        entry_release(&list->items[i]);
+        log_entry_release(&list->items[i]);
     free(list->items);
     list->items = NULL;
     list->n = list->alloc = 0;
 }
 
-#define ENTRY_COLUMNS \
-    "seq, recorded, actor, op, entity, key, before, after, reason, hash"
+void bind_key_text(sqlite3_stmt *q, int first, const struct entity *ent,
+                   const char *key)
+{
+    int n_keys = 0, i = 0;
+    const char *part = key;
 
-enum status store_history(struct store *st, const char *entity, const char *key,
-                          struct change_list *list, struct err *e)
+    for (int k = 0; k < ent->n_fields; k++)
+        n_keys += !!(ent->fields[k].flags & FIELD_KEY);
+    /* Every part but the last ends at a '/'; the last takes the rest. */
+    for (; i < n_keys - 1; i++) {
+        const char *slash = strchr(part, '/');
+
+        if (!slash)
+            break;
+        sqlite3_bind_text(q, first + i, part, (int)(slash - part),
+                          SQLITE_TRANSIENT);
+        part = slash + 1;
+    }
+    sqlite3_bind_text(q, first + i, part, -1, SQLITE_TRANSIENT);
+}
+
+void row_reader_init(struct row_reader *r, struct store *st)
+{
+    memset(r, 0, sizeof(*r));
+    r->st = st;
+    buf_init(&r->image, BUF_MAX_DEFAULT);
+}
+
+void row_reader_release(struct row_reader *r)
+{
+    for (int k = 0; k < ENT__COUNT; k++)
+        sqlite3_finalize(r->by_key[k]);
+    buf_release(&r->image);
+}
+
+static enum status prepare_by_key(struct row_reader *r,
+                                  const struct entity *ent, struct err *e)
+{
+    struct buf sql;
+    enum status rc;
+
+    if (r->by_key[ent->kind])
+        return ST_OK;
+    buf_init(&sql, 1 << 16);
+    sqlgen_select_key(ent, &sql);
+    rc = db_prepare(r->st, sql.data, &r->by_key[ent->kind], e);
+    buf_release(&sql);
+    return rc;
+}
+
+enum status row_reader_image(struct row_reader *r, const struct entity *ent,
+                             const char *key, const char **image,
+                             struct err *e)
 {
     sqlite3_stmt *q;
     int step;
 
+    *image = NULL;
+    if (prepare_by_key(r, ent, e))
+        return ST_ERROR;
+    q = r->by_key[ent->kind];
+    bind_key_text(q, 1, ent, key);
+    step = sqlite3_step(q);
+    if (step == SQLITE_ROW) {
+        row_image_to(&r->image, ent, q);
+        *image = r->image.data;
+    }
+    sqlite3_reset(q);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", r->st->path,
+                       sqlite3_errmsg(r->st->db));
+    return ST_OK;
+}
+
+/* Fills in the after images the log left to the next entry or the table. */
+static enum status derive_afters(struct store *st, const struct entity *ent,
+                                 struct change_list *list, struct err *e)
+{
+    struct row_reader r;
+    enum status rc = ST_OK;
+
+    row_reader_init(&r, st);
+    for (size_t i = 0; i < list->n && !rc; i++) {
+        struct change_entry *c = &list->items[i];
+        const char *image = NULL;
+
+        if (c->after || !strcmp(c->op, "delete"))
+            continue;
+        if (i + 1 < list->n)
+            image = list->items[i + 1].before;
+        else
+            rc = row_reader_image(&r, ent, c->key, &image, e);
+        if (image)
+            c->after = xstrdup(image);
+    }
+    row_reader_release(&r);
+    return rc;
+}
+
+enum status store_history(struct store *st, const char *entity, const char *key,
+                          struct change_list *list, struct err *e)
+{
+    const struct entity *ent = entity_by_name(entity);
+    sqlite3_stmt *q;
+    int step;
+
+    if (!ent)
+        return err_set(e, ST_USAGE, "unknown entity '%s'", entity);
     if (db_prepare(st,
-                   "SELECT " ENTRY_COLUMNS " FROM changes "
-                   "WHERE entity = ? AND key = ? ORDER BY seq",
+                   LOG_SELECT "WHERE c.entity = ? AND c.key = ? ORDER BY c.seq",
                    &q, e))
         return ST_ERROR;
     db_bind_text(q, 1, entity);
     db_bind_text(q, 2, key);
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         XGROW(list->items, list->n + 1, list->alloc);
-        read_entry(q, &list->items[list->n++]);
+        log_read_entry(q, &list->items[list->n++]);
     }
     sqlite3_finalize(q);
     if (step != SQLITE_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
                        sqlite3_errmsg(st->db));
-    return ST_OK;
-}
-
-/* Checks one entry against the chain; ST_INVALID when it breaks. */
-static enum status verify_entry(sqlite3_stmt *q, int64_t expect_seq,
-                                char prev[65], struct err *e)
-{
-    struct change_entry c;
-    struct log_fields f;
-    char hash[65];
-    enum status rc = ST_OK;
-
-    read_entry(q, &c);
-    f = (struct log_fields){ c.seq, c.recorded, c.actor, c.op,    c.entity,
-                             c.key, c.before,   c.after, c.reason };
-    change_hash(prev, &f, hash);
-    if (c.seq != expect_seq)
-        rc = err_set(e, ST_INVALID, "change %lld: expected seq %lld",
-                     (long long)c.seq, (long long)expect_seq);
-    else if (!c.hash || strcmp(hash, c.hash))
-        rc = err_set(e, ST_INVALID,
-                     "change %lld (%s '%s'): hash does not match its content "
-                     "and the chain before it",
-                     (long long)c.seq, c.entity ? c.entity : "",
-                     c.key ? c.key : "");
-    memcpy(prev, hash, 65);
-    entry_release(&c);
-    return rc;
-}
-
-enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
-{
-    sqlite3_stmt *q;
-    char prev[65] = "";
-    enum status rc = ST_OK;
-    int step;
-
-    *n_checked = 0;
-    if (db_prepare(st, "SELECT " ENTRY_COLUMNS " FROM changes ORDER BY seq", &q,
-                   e))
-        return ST_ERROR;
-    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        rc = verify_entry(q, *n_checked + 1, prev, e);
-        if (!rc)
-            (*n_checked)++;
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                     sqlite3_errmsg(st->db));
-    sqlite3_finalize(q);
-    return rc;
+    return derive_afters(st, ent, list, e);
 }

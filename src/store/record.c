@@ -6,6 +6,11 @@
  * written here rather than through jansson: an import writes one per row,
  * and building a jansson object per row was a third of the import's time.
  * They are read back with jansson (store/load.c), which checks them.
+ *
+ * A table row holds each field as field_text wrote it (NULL when absent),
+ * so the image of a row read back (row_image_to) is byte for byte the image
+ * of the record written: the change log relies on that to leave out images
+ * the tables already hold (store/log.c).
  */
 #include "base/xalloc.h"
 #include "store/internal.h"
@@ -42,22 +47,61 @@ void bind_key(sqlite3_stmt *stmt, int first, const struct snapshot *s,
 
 /* Appends text as a JSON string. The text is valid UTF-8 (every input path
  * checks it), so only quotes, backslashes and control characters need
- * escaping. */
-static void add_json_string(struct buf *b, const char *text)
+ * escaping; the runs between them go in whole. */
+static enum status add_json_string(struct buf *b, const char *text)
 {
     enum status st = buf_addch(b, '"');
 
-    for (const char *c = text; *c && !st; c++) {
-        unsigned char u = (unsigned char)*c;
+    while (*text && !st) {
+        size_t run = strcspn(text, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n"
+                                   "\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14"
+                                   "\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e"
+                                   "\x1f");
+        unsigned char u = (unsigned char)text[run];
 
+        st = buf_add(b, text, run);
+        text += run;
+        if (!u || st)
+            break;
         if (u == '"' || u == '\\')
-            st = buf_addch(b, '\\') | buf_addch(b, *c);
-        else if (u < 0x20)
-            st = buf_addf(b, "\\u%04x", u);
+            st = buf_addch(b, '\\') | buf_addch(b, (char)u);
         else
-            st = buf_addch(b, *c);
+            st = buf_addf(b, "\\u%04x", u);
+        text++;
     }
-    if (st || buf_addch(b, '"'))
+    return st | buf_addch(b, '"');
+}
+
+/* Appends one member of an image: absent is null, a boolean is bare. */
+static void add_member(struct buf *b, int first, const struct field *f,
+                       const char *text)
+{
+    enum status st = buf_addstr(b, first ? "{\"" : ",\"") |
+                     buf_addstr(b, f->name) | buf_addstr(b, "\":");
+
+    if (!text)
+        st |= buf_addstr(b, "null");
+    else if (f->type == FT_BOOL)
+        st |= buf_addstr(b, text);
+    else
+        st |= add_json_string(b, text);
+    if (st)
+        BUG("change-log image too large");
+}
+
+void record_image_to(struct buf *b, const struct snapshot *s,
+                     const struct entity *ent, const void *rec)
+{
+    buf_reset(b);
+    for (int i = 0; i < ent->n_fields; i++) {
+        const struct field *f = &ent->fields[i];
+        char tmp[FIELD_BUF];
+
+        add_member(b, !i, f,
+                   field_is_absent(f, rec) ? NULL
+                                           : field_text(s, f, rec, tmp));
+    }
+    if (buf_addch(b, '}'))
         BUG("change-log image too large");
 }
 
@@ -68,22 +112,18 @@ char *record_image(const struct snapshot *s, const struct entity *ent,
     char *text;
 
     buf_init(&b, BUF_MAX_DEFAULT);
-    for (int i = 0; i < ent->n_fields; i++) {
-        const struct field *f = &ent->fields[i];
-        char tmp[FIELD_BUF];
-
-        if (buf_addstr(&b, i ? ",\"" : "{\"") || buf_addstr(&b, f->name) ||
-            buf_addstr(&b, "\":"))
-            BUG("change-log image too large");
-        if (field_is_absent(f, rec))
-            buf_addstr(&b, "null");
-        else if (f->type == FT_BOOL)
-            buf_addstr(&b, field_text(s, f, rec, tmp));
-        else
-            add_json_string(&b, field_text(s, f, rec, tmp));
-    }
-    buf_addch(&b, '}');
+    record_image_to(&b, s, ent, rec);
     text = buf_detach(&b);
     buf_release(&b); /* buf_detach leaves b initialised */
     return text;
+}
+
+void row_image_to(struct buf *b, const struct entity *ent, sqlite3_stmt *q)
+{
+    buf_reset(b);
+    for (int i = 0; i < ent->n_fields; i++)
+        add_member(b, !i, &ent->fields[i],
+                   (const char *)sqlite3_column_text(q, i));
+    if (buf_addch(b, '}'))
+        BUG("change-log image too large");
 }

@@ -4,12 +4,17 @@
  * so a registry is never left half-migrated. Migration 1 creates the tables
  * of the first six entities from their descriptors and the change log;
  * migration 2 adds the policies; migration 3 the visa cases and consular
- * services. A migration names the entities it creates,
- * so that a later entity never changes what an earlier migration did.
+ * services; migration 4 splits the change log into change sets (when, who
+ * and why, once per transaction) and their entries (what), with binary
+ * hashes and no stored image where the next entry or the table already
+ * holds it (store/log.c explains the derivation). A migration names the
+ * entities it creates, so that a later entity never changes what an
+ * earlier migration did.
  */
+#include "base/xalloc.h"
 #include "store/internal.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -68,11 +73,140 @@ static enum status migrate_3(struct store *st, struct err *e)
     return rc;
 }
 
+static const char CHANGE_SETS_SQL[] =
+    "ALTER TABLE changes RENAME TO changes_v3;\n"
+    "DROP INDEX changes_record;\n"
+    "DROP INDEX changes_recorded;\n"
+    "CREATE TABLE change_sets (\n"
+    "    id INTEGER NOT NULL PRIMARY KEY,\n"
+    "    recorded TEXT NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    reason TEXT\n"
+    ");\n"
+    "CREATE INDEX change_sets_recorded ON change_sets(recorded);\n"
+    "CREATE TABLE changes (\n"
+    "    seq INTEGER NOT NULL PRIMARY KEY,\n"
+    "    change_set INTEGER NOT NULL REFERENCES change_sets(id),\n"
+    "    op TEXT NOT NULL CHECK (op = 'insert' OR op = 'update' OR "
+    "op = 'delete'),\n"
+    "    entity TEXT NOT NULL,\n"
+    "    key TEXT NOT NULL,\n"
+    "    before TEXT,\n"
+    "    after TEXT,\n"
+    "    hash BLOB NOT NULL CHECK (length(hash) = 32)\n"
+    ");\n"
+    "CREATE INDEX changes_record ON changes(entity, key);\n";
+
+/* 1 when column i of q holds what *last holds (both may be NULL); then
+ * *last takes the column's text. */
+static int same_text(sqlite3_stmt *q, int i, char **last)
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+    int same = t ? *last && !strcmp(t, *last) : !*last;
+
+    free(*last);
+    *last = t ? xstrdup(t) : NULL;
+    return same;
+}
+
+/* 1 when the row of q starts a new change set: its time, actor or reason
+ * differs from the row before. */
+static int starts_set(sqlite3_stmt *q, char *last[3])
+{
+    int same = 1;
+
+    for (int i = 0; i < 3; i++)
+        same &= same_text(q, 1 + i, &last[i]);
+    return !same;
+}
+
+static enum status copy_entry(struct store *st, sqlite3_stmt *old,
+                              sqlite3_stmt *entry, sqlite3_int64 set_id,
+                              struct err *e)
+{
+    sqlite3_int64 seq = sqlite3_column_int64(old, 0);
+    unsigned char digest[HASH_BYTES];
+
+    if (hash_from_hex((const char *)sqlite3_column_text(old, 9), digest))
+        return err_set(e, ST_ERROR, "database '%s': change %lld: bad hash",
+                       st->path, (long long)seq);
+    sqlite3_bind_int64(entry, 1, seq);
+    sqlite3_bind_int64(entry, 2, set_id);
+    for (int i = 0; i < 5; i++)
+        sqlite3_bind_value(entry, 3 + i, sqlite3_column_value(old, 4 + i));
+    sqlite3_bind_blob(entry, 8, digest, sizeof(digest), SQLITE_STATIC);
+    return db_step_done(st, entry, e);
+}
+
+/* Copies the version-3 entries: a run of entries with the same time, actor
+ * and reason becomes one change set, named by its first seq. */
+static enum status copy_v3_entries(struct store *st, sqlite3_stmt *old,
+                                   sqlite3_stmt *set, sqlite3_stmt *entry,
+                                   struct err *e)
+{
+    sqlite3_int64 set_id = 0;
+    char *last[3] = { NULL, NULL, NULL };
+    enum status rc = ST_OK;
+    int step;
+
+    while (!rc && (step = sqlite3_step(old)) == SQLITE_ROW) {
+        if (starts_set(old, last) || !set_id) {
+            set_id = sqlite3_column_int64(old, 0);
+            sqlite3_bind_int64(set, 1, set_id);
+            for (int i = 0; i < 3; i++)
+                sqlite3_bind_value(set, 2 + i,
+                                   sqlite3_column_value(old, 1 + i));
+            rc = db_step_done(st, set, e);
+        }
+        if (!rc)
+            rc = copy_entry(st, old, entry, set_id, e);
+    }
+    for (int i = 0; i < 3; i++)
+        free(last[i]);
+    if (!rc && step != SQLITE_DONE)
+        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                     sqlite3_errmsg(st->db));
+    return rc;
+}
+
+static enum status migrate_4(struct store *st, struct err *e)
+{
+    sqlite3_stmt *old = NULL, *set = NULL, *entry = NULL;
+    enum status rc;
+
+    rc = db_exec(st, CHANGE_SETS_SQL, e);
+    if (!rc)
+        rc = db_prepare(st,
+                        "SELECT seq, recorded, actor, reason, op, entity, key, "
+                        "before, after, hash FROM changes_v3 ORDER BY seq",
+                        &old, e);
+    if (!rc)
+        rc = db_prepare(st,
+                        "INSERT INTO change_sets (id, recorded, actor, reason) "
+                        "VALUES (?, ?, ?, ?)",
+                        &set, e);
+    if (!rc)
+        rc = db_prepare(st,
+                        "INSERT INTO changes (seq, change_set, op, entity, "
+                        "key, before, after, hash) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        &entry, e);
+    if (!rc)
+        rc = copy_v3_entries(st, old, set, entry, e);
+    sqlite3_finalize(old);
+    sqlite3_finalize(set);
+    sqlite3_finalize(entry);
+    if (!rc)
+        rc = db_exec(st, "DROP TABLE changes_v3", e);
+    return rc;
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
     migrate_1,
     migrate_2,
     migrate_3,
+    migrate_4,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)

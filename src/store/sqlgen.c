@@ -131,3 +131,12 @@ void sqlgen_select(const struct entity *ent, struct buf *b)
      * column. */
     add(b, " FROM \"%s\" ORDER BY rowid", ent->table);
 }
+
+void sqlgen_select_key(const struct entity *ent, struct buf *b)
+{
+    add(b, "SELECT ");
+    for (int i = 0; i < ent->n_fields; i++)
+        add(b, "%s\"%s\"", i ? ", " : "", ent->fields[i].name);
+    add(b, " FROM \"%s\" WHERE ", ent->table);
+    key_list(ent, b, " AND ", " = ?");
+}
