@@ -105,7 +105,10 @@ enum status store_open(const char *path, int mode, struct store **out,
                        struct err *e)
 {
     struct store *st;
-    int flags = SQLITE_OPEN_READWRITE;
+    /* A connection is only ever used by one thread at a time, so it needs
+     * no mutex of its own: SQLite's serialized default would lock one
+     * around every bind and step. */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
     if (mode == STORE_OPEN_CREATE)
         flags |= SQLITE_OPEN_CREATE;

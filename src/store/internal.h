@@ -48,9 +48,12 @@ void db_bind_static(sqlite3_stmt *stmt, int i, const char *text);
 
 #define BIND_MAX_FIELDS 32
 
-/* Room for the formatted values of one record while its statement runs. */
-struct bind_scratch {
-    char text[BIND_MAX_FIELDS][FIELD_BUF];
+/* The texts of one record's fields, in descriptor order: what its row
+ * holds, NULL when absent. values point into the record, the snapshot or
+ * scratch. */
+struct record_text {
+    const char *values[BIND_MAX_FIELDS];
+    char scratch[BIND_MAX_FIELDS][FIELD_BUF];
 };
 
 /* SQL generated from an entity descriptor, appended to b. */
@@ -64,19 +67,19 @@ void sqlgen_select(const struct entity *ent, struct buf *b);
 /* Brings the schema to the newest version. */
 enum status schema_migrate(struct store *st, struct err *e);
 
-/* Binds the fields of rec (a record of s) to stmt's first parameters. */
-void bind_record(sqlite3_stmt *stmt, const struct snapshot *s,
-                 const struct entity *ent, const void *rec,
-                 struct bind_scratch *scratch);
-/* Binds the key fields of rec to stmt from parameter `first` on. */
-void bind_key(sqlite3_stmt *stmt, int first, const struct snapshot *s,
-              const struct entity *ent, const void *rec,
-              struct bind_scratch *scratch);
+/* The field texts of rec, a record of s. */
+void record_values(const struct snapshot *s, const struct entity *ent,
+                   const void *rec, struct record_text *out);
 
 /* The change log's JSON image of a record; the caller frees it. */
 char *record_image(const struct snapshot *s, const struct entity *ent,
                    const void *rec);
-/* The same into b, which is emptied first. */
+/* The image of a record whose field texts are values, into b (emptied
+ * first); the two below go through it, so that every image of the same
+ * record has the same bytes. */
+void values_image_to(struct buf *b, const struct entity *ent,
+                     const char *const *values);
+/* The image of rec into b. */
 void record_image_to(struct buf *b, const struct snapshot *s,
                      const struct entity *ent, const void *rec);
 /* The image of a table row of ent, q's columns in descriptor order (as

@@ -1,6 +1,6 @@
 /*
- * Records to SQL parameters and to the change log's JSON images, both
- * through the entity descriptors. An image is an object of column names to
+ * Records to their field texts (the SQL parameters) and to the change
+ * log's JSON images, both through the entity descriptors. An image is an object of column names to
  * text (null when absent, true/false for booleans), in column order, so the
  * same record always yields the same bytes and the same hash. Images are
  * written here rather than through jansson: an import writes one per row,
@@ -14,36 +14,6 @@
  */
 #include "base/xalloc.h"
 #include "store/internal.h"
-
-void bind_record(sqlite3_stmt *stmt, const struct snapshot *s,
-                 const struct entity *ent, const void *rec,
-                 struct bind_scratch *scratch)
-{
-    if (ent->n_fields > BIND_MAX_FIELDS)
-        BUG("entity '%s' has too many fields", ent->name);
-    for (int i = 0; i < ent->n_fields; i++) {
-        const struct field *f = &ent->fields[i];
-
-        db_bind_static(stmt, i + 1,
-                       field_is_absent(f, rec)
-                           ? NULL
-                           : field_text(s, f, rec, scratch->text[i]));
-    }
-}
-
-void bind_key(sqlite3_stmt *stmt, int first, const struct snapshot *s,
-              const struct entity *ent, const void *rec,
-              struct bind_scratch *scratch)
-{
-    int n = 0;
-
-    /* Every key field, in descriptor order, as sqlgen's key_list. */
-    for (int i = 0; i < ent->n_fields; i++)
-        if (ent->fields[i].flags & FIELD_KEY)
-            db_bind_static(
-                stmt, first + n++,
-                field_text(s, &ent->fields[i], rec, scratch->text[i]));
-}
 
 /* Appends text as a JSON string. The text is valid UTF-8 (every input path
  * checks it), so only quotes, backslashes and control characters need
@@ -89,20 +59,37 @@ static void add_member(struct buf *b, int first, const struct field *f,
         BUG("change-log image too large");
 }
 
+void values_image_to(struct buf *b, const struct entity *ent,
+                     const char *const *values)
+{
+    buf_reset(b);
+    for (int i = 0; i < ent->n_fields; i++)
+        add_member(b, !i, &ent->fields[i], values[i]);
+    if (buf_addch(b, '}'))
+        BUG("change-log image too large");
+}
+
+void record_values(const struct snapshot *s, const struct entity *ent,
+                   const void *rec, struct record_text *out)
+{
+    if (ent->n_fields > BIND_MAX_FIELDS)
+        BUG("entity '%s' has too many fields", ent->name);
+    for (int i = 0; i < ent->n_fields; i++) {
+        const struct field *f = &ent->fields[i];
+
+        out->values[i] = field_is_absent(f, rec)
+                             ? NULL
+                             : field_text(s, f, rec, out->scratch[i]);
+    }
+}
+
 void record_image_to(struct buf *b, const struct snapshot *s,
                      const struct entity *ent, const void *rec)
 {
-    buf_reset(b);
-    for (int i = 0; i < ent->n_fields; i++) {
-        const struct field *f = &ent->fields[i];
-        char tmp[FIELD_BUF];
+    struct record_text t;
 
-        add_member(b, !i, f,
-                   field_is_absent(f, rec) ? NULL
-                                           : field_text(s, f, rec, tmp));
-    }
-    if (buf_addch(b, '}'))
-        BUG("change-log image too large");
+    record_values(s, ent, rec, &t);
+    values_image_to(b, ent, t.values);
 }
 
 char *record_image(const struct snapshot *s, const struct entity *ent,
@@ -120,10 +107,9 @@ char *record_image(const struct snapshot *s, const struct entity *ent,
 
 void row_image_to(struct buf *b, const struct entity *ent, sqlite3_stmt *q)
 {
-    buf_reset(b);
-    for (int i = 0; i < ent->n_fields; i++)
-        add_member(b, !i, &ent->fields[i],
-                   (const char *)sqlite3_column_text(q, i));
-    if (buf_addch(b, '}'))
-        BUG("change-log image too large");
+    const char *values[BIND_MAX_FIELDS];
+
+    for (int i = 0; i < ent->n_fields && i < BIND_MAX_FIELDS; i++)
+        values[i] = (const char *)sqlite3_column_text(q, i);
+    values_image_to(b, ent, values);
 }

@@ -142,10 +142,12 @@ static enum status check_entry(struct verifier *v, const struct change_entry *c,
     hash_to_hex(digest, v->prev);
     if (!c->hash || strcmp(v->prev, c->hash))
         return err_set(e, ST_INVALID,
-                       "change %lld (%s '%s'): hash does not match %s and "
-                       "the chain before it",
+                       "change %lld (%s '%s'): hash does not match %s",
                        (long long)c->seq, c->entity, c->key,
-                       from_row ? "the record's present row" : "its content");
+                       from_row ? "its content, the chain before it and the "
+                                  "record's present row: one of them was "
+                                  "rewritten"
+                                : "its content and the chain before it");
     v->live[ent->kind] += is_delete ? -1 : !strcmp(c->op, "insert");
     return ST_OK;
 }

@@ -1,15 +1,15 @@
 /*
- * Applying changes. One transaction holds the rows written and their
- * change-log entries; an error anywhere rolls all of it back. Each entry's
- * hash is BLAKE2b (libsodium) over the previous entry's hash and this
- * entry's fields, so rewriting any past entry breaks every later link.
+ * Applying changes. One transaction holds the rows written, the change set
+ * (when, who, why) and its entries; an error anywhere rolls all of it back.
+ * Each entry's hash is BLAKE2b (libsodium) over the previous entry's hash
+ * and this entry's fields, so rewriting any past entry breaks every later
+ * link. The entries are prepared, hash chain included, by store/prepare.c,
+ * on a thread of its own for a large change set; this file binds and steps.
  */
 #include <sodium.h>
 
 #include "base/clock.h"
-#include "store/internal.h"
-
-static const char *const OP_NAMES[] = { "insert", "update", "delete" };
+#include "store/prepare.h"
 
 void change_hash(const char *prev_hex, const struct log_fields *f,
                  unsigned char digest[HASH_BYTES])
@@ -71,13 +71,12 @@ enum status log_head(struct store *st, int64_t *seq, char hash[HASH_HEX],
     return ST_OK;
 }
 
-/* What stays the same across one store_apply: the change set, the chain's
- * last hash, and room for the images of the entry being written. */
+/* The change set being written: its fields (seq is the log's head before
+ * it) and the chain's last hash. */
 struct log_writer {
     struct log_fields f;
     int64_t set_id;
     char prev[HASH_HEX];
-    struct buf before, after;
 };
 
 static enum status add_change_set(struct store *st, struct log_writer *w,
@@ -93,84 +92,80 @@ static enum status add_change_set(struct store *st, struct log_writer *w,
     return db_step_done(st, q, e);
 }
 
-/* Appends the entry in w->f. Its after image is hashed but not stored: the
- * next entry of the same record holds it as its before image, or the table
+static void bind_values(sqlite3_stmt *q, const struct entity *ent,
+                        const struct record_text *row)
+{
+    for (int i = 0; i < ent->n_fields; i++)
+        db_bind_static(q, i + 1, row->values[i]);
+}
+
+/* Runs the entity statement of one entry. */
+static enum status write_row(struct store *st, const struct prepared_entry *x,
+                             struct err *e)
+{
+    const struct entity_statements *q = &st->stmts[x->ent->kind];
+    sqlite3_stmt *stmt;
+
+    switch (x->change->op) {
+    case OP_INSERT:
+        stmt = q->insert;
+        bind_values(stmt, x->ent, &x->row);
+        break;
+    case OP_UPDATE:
+        stmt = q->update;
+        bind_values(stmt, x->ent, &x->row);
+        bind_key_text(stmt, x->ent->n_fields + 1, x->ent, x->old_key);
+        break;
+    default:
+        stmt = q->delete;
+        bind_key_text(stmt, 1, x->ent, x->key);
+        break;
+    }
+    if (!db_step_done(st, stmt, e))
+        return ST_OK;
+    if (sqlite3_errcode(st->db) == SQLITE_CONSTRAINT)
+        e->status = ST_INVALID;
+    return e->status;
+}
+
+/* Appends the entry. Its after image is hashed but not stored: the next
+ * entry of the same record holds it as its before image, or the table
  * holds it as the record's row (store/log.c derives it back). */
-static enum status log_append(struct store *st, struct log_writer *w,
+static enum status log_append(struct store *st, const struct log_writer *w,
+                              int64_t seq, const struct prepared_entry *x,
                               struct err *e)
 {
+    static const char *const OP_NAMES[] = { "insert", "update", "delete" };
     sqlite3_stmt *q = st->log_insert;
-    unsigned char digest[HASH_BYTES];
 
-    change_hash(w->prev, &w->f, digest);
-    hash_to_hex(digest, w->prev);
-    sqlite3_bind_int64(q, 1, w->f.seq);
+    sqlite3_bind_int64(q, 1, seq);
     sqlite3_bind_int64(q, 2, w->set_id);
-    db_bind_static(q, 3, w->f.op);
-    db_bind_static(q, 4, w->f.entity);
-    db_bind_static(q, 5, w->f.key);
-    db_bind_static(q, 6, w->f.before);
-    sqlite3_bind_blob(q, 7, digest, HASH_BYTES, SQLITE_STATIC);
+    db_bind_static(q, 3, OP_NAMES[x->change->op]);
+    db_bind_static(q, 4, x->ent->name);
+    db_bind_static(q, 5, x->key);
+    db_bind_static(q, 6, x->change->op == OP_INSERT ? NULL : x->before.data);
+    sqlite3_bind_blob(q, 7, x->hash, HASH_BYTES, SQLITE_STATIC);
     return db_step_done(st, q, e);
 }
 
-/* Runs the entity statement of one change. */
-static enum status write_row(struct store *st, const struct snapshot *s,
-                             const struct change *c, struct err *e)
+static enum status write_entries(struct store *st, const struct snapshot *s,
+                                 const struct change *changes, size_t n,
+                                 const struct log_writer *w, struct err *e)
 {
-    const struct entity *ent = ENTITIES[c->entity];
-    const struct entity_statements *q = &st->stmts[c->entity];
-    const void *rec = snapshot_row(s, c->entity, c->index);
-    struct bind_scratch values, key;
-    enum status rc;
+    struct preparer p;
+    enum status rc = ST_OK;
 
-    switch (c->op) {
-    case OP_INSERT:
-        bind_record(q->insert, s, ent, rec, &values);
-        rc = db_step_done(st, q->insert, e);
-        break;
-    case OP_UPDATE:
-        bind_record(q->update, s, ent, rec, &values);
-        bind_key(q->update, ent->n_fields + 1, s, ent, c->before, &key);
-        rc = db_step_done(st, q->update, e);
-        break;
-    default:
-        bind_key(q->delete, 1, s, ent, rec, &key);
-        rc = db_step_done(st, q->delete, e);
-        break;
-    }
-    if (rc && sqlite3_errcode(st->db) == SQLITE_CONSTRAINT)
-        rc = e->status = ST_INVALID;
-    return rc;
-}
+    preparer_start(&p, s, changes, n, &w->f, w->prev);
+    for (size_t i = 0; i < n && !rc; i++) {
+        const struct prepared_entry *x = preparer_next(&p);
 
-static enum status apply_one(struct store *st, const struct snapshot *s,
-                             const struct change *c, struct log_writer *w,
-                             struct err *e)
-{
-    const struct entity *ent = ENTITIES[c->entity];
-    const void *rec = snapshot_row(s, c->entity, c->index);
-    char key[256];
-    enum status rc;
-
-    w->f.seq++;
-    w->f.op = OP_NAMES[c->op];
-    w->f.entity = ent->name;
-    w->f.key = record_key(s, ent, rec, key, sizeof(key));
-    w->f.before = w->f.after = NULL;
-    if (c->op != OP_INSERT) {
-        record_image_to(&w->before, s, ent, c->op == OP_UPDATE ? c->before : rec);
-        w->f.before = w->before.data;
+        rc = write_row(st, x, e);
+        if (rc)
+            err_prefix(e, "%s '%s'", x->ent->name, x->key);
+        else
+            rc = log_append(st, w, w->f.seq + 1 + (int64_t)i, x, e);
     }
-    if (c->op != OP_DELETE) {
-        record_image_to(&w->after, s, ent, rec);
-        w->f.after = w->after.data;
-    }
-    rc = write_row(st, s, c, e);
-    if (rc)
-        err_prefix(e, "%s '%s'", ent->name, w->f.key);
-    else
-        rc = log_append(st, w, e);
+    preparer_stop(&p);
     return rc;
 }
 
@@ -211,8 +206,8 @@ static enum status apply_all(struct store *st, const struct snapshot *s,
         rc = add_change_set(st, w, e);
     if (!rc)
         rc = bulk_begin(st, bulk, e);
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = apply_one(st, s, &changes[i], w, e);
+    if (!rc)
+        rc = write_entries(st, s, changes, n, w, e);
     if (!rc)
         rc = bulk_end(st, bulk, e);
     return rc;
@@ -232,8 +227,6 @@ enum status store_apply(struct store *st, const struct snapshot *s,
     w.f.recorded = recorded;
     w.f.actor = meta && meta->actor ? meta->actor : default_actor();
     w.f.reason = meta ? meta->reason : NULL;
-    buf_init(&w.before, BUF_MAX_DEFAULT);
-    buf_init(&w.after, BUF_MAX_DEFAULT);
     rc = bulk_open(st, &bulk, changes, n, e);
     if (!rc && !(rc = db_exec(st, "BEGIN IMMEDIATE", e))) {
         rc = apply_all(st, s, changes, n, &w, &bulk, e);
@@ -242,10 +235,8 @@ enum status store_apply(struct store *st, const struct snapshot *s,
         if (rc)
             db_exec(st, "ROLLBACK", NULL);
         else
-            st->known_head = w.f.seq;
+            st->known_head = w.f.seq + (int64_t)n;
     }
     bulk_close(st, &bulk);
-    buf_release(&w.before);
-    buf_release(&w.after);
     return rc;
 }

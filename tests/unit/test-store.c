@@ -577,37 +577,165 @@ static void tamper(const struct fixture *fx, const char *sql)
     sqlite3_close(db);
 }
 
+/* What verify says of an entry whose after image is its record's row. */
+#define ROW_CHANGED(seq, what)                                              \
+    "change " #seq " (" what "): hash does not match its content, the "     \
+    "chain before it and the record's present row: one of them was "        \
+    "rewritten"
+
+static void expect_broken(struct fixture *fx, const char *msg, int64_t n_ok)
+{
+    int64_t n = -1;
+
+    assert_int_equal(store_verify(fx->st, &n, &fx->e), ST_INVALID);
+    assert_string_equal(fx->e.msg, msg);
+    assert_int_equal(n, n_ok);
+}
+
 static void test_verify_detects_tampering(void **state)
 {
     struct fixture *fx = *state;
-    int64_t n = -1;
 
     open_new(fx);
     write_fixture(fx);
     end_t2(fx);
     assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
 
-    /* Rewriting the reason of one past entry breaks its link. */
-    tamper(fx, "UPDATE changes SET reason = 'nothing happened' WHERE seq = 5");
-    assert_int_equal(store_verify(fx->st, &n, &fx->e), ST_INVALID);
-    assert_string_equal(fx->e.msg, "change 5 (mission 'M1'): hash does not "
-                                   "match its content and the chain before "
-                                   "it");
-    assert_int_equal(n, 4);
-    tamper(fx, "UPDATE changes SET reason = 'fixture' WHERE seq = 5");
+    /* Rewriting one past entry breaks its link. */
+    tamper(fx, "UPDATE changes SET before = '{}' WHERE seq = 5");
+    expect_broken(fx, ROW_CHANGED(5, "mission 'M1'"), 4);
+    tamper(fx, "UPDATE changes SET before = NULL WHERE seq = 5");
     assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
 
-    /* So does swapping in another entry's image. */
-    tamper(fx, "UPDATE changes SET after = (SELECT after FROM changes WHERE "
-               "seq = 14) WHERE seq = 9");
-    assert_int_equal(store_verify(fx->st, &n, &fx->e), ST_INVALID);
-    assert_int_equal(n, 8);
+    /* So does rewriting when, by whom or why a change set was recorded. */
+    tamper(fx, "UPDATE change_sets SET actor = 'nobody' WHERE id = 1");
+    expect_broken(fx, ROW_CHANGED(1, "state 'USA'"), 0);
+    tamper(fx, "UPDATE change_sets SET actor = 'tester' WHERE id = 1");
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+
+    /* A row edited behind the log no longer matches the entry that wrote
+     * it last, whose after image it is. */
+    tamper(fx, "UPDATE missions SET city = 'Boston' WHERE id = 'M1'");
+    expect_broken(fx, ROW_CHANGED(5, "mission 'M1'"), 4);
+    tamper(fx, "UPDATE missions SET city = 'Washington' WHERE id = 'M1'");
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+
+    /* A row removed or added behind the log is found missing, or extra. */
+    tamper(fx, "PRAGMA foreign_keys = OFF; DELETE FROM dependents");
+    expect_broken(fx,
+                  "change 14 (dependent 'P2/T1'): the record is missing from "
+                  "table dependents",
+                  13);
+    tamper(fx, "INSERT INTO persons (id, family_name) VALUES ('P9', 'Nobody')");
+    expect_broken(fx,
+                  "change 14 (dependent 'P2/T1'): the record is missing from "
+                  "table dependents",
+                  13);
 
     /* And removing an entry from the middle of the log. */
     tamper(fx, "DELETE FROM changes WHERE seq = 9");
-    assert_int_equal(store_verify(fx->st, &n, &fx->e), ST_INVALID);
-    assert_string_equal(fx->e.msg, "change 10: expected seq 9");
-    assert_int_equal(n, 8);
+    expect_broken(fx, "change 10: expected seq 9", 8);
+}
+
+static void test_verify_counts_rows(void **state)
+{
+    struct fixture *fx = *state;
+
+    open_new(fx);
+    write_fixture(fx);
+    tamper(fx, "INSERT INTO persons (id, family_name) VALUES ('P9', 'Nobody')");
+    expect_broken(fx,
+                  "table persons holds 4 rows, but the change log accounts "
+                  "for 3",
+                  N_FIXTURE_CHANGES);
+}
+
+/* The bulk path (50,000 changes or more) checks references once at the
+ * end instead of row by row: a dangling one still rejects everything. */
+static void test_bulk_checks_references(void **state)
+{
+    struct fixture *fx = *state;
+    enum { N_PERSONS = 50000 };
+    struct change *changes = xcalloc(N_PERSONS + 1, sizeof(*changes));
+    struct snapshot got;
+    char line[96];
+
+    open_new(fx);
+    write_fixture(fx);
+    /* M9 is in the snapshot but never written, so T9 refers to nothing. */
+    add_row(&fx->s, ENT_MISSION, "M9,Ghost mission,RUS,USA,USA,,embassy,,");
+    for (int i = 0; i < N_PERSONS; i++) {
+        snprintf(line, sizeof(line), "Q%d,Person %d,,F,,RUS,", i, i);
+        changes[i] = (struct change){ OP_INSERT, ENT_PERSON,
+                                      add_row(&fx->s, ENT_PERSON, line),
+                                      NULL };
+    }
+    changes[N_PERSONS] = (struct change){
+        OP_INSERT, ENT_POSTING,
+        add_row(&fx->s, ENT_POSTING,
+                "T9,Q1,M9,,,diplomatic_agent,false,,2020-01-01,,,,"),
+        NULL
+    };
+    set_today("2021-03-01");
+    assert_int_equal(store_apply(fx->st, &fx->s, changes, N_PERSONS + 1,
+                                 &META, &fx->e),
+                     ST_INVALID);
+    assert_string_equal(fx->e.msg,
+                        "postings row 4 refers to a missing row of missions");
+    free(changes);
+
+    /* Nothing was written, and row-by-row checks are back on. */
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES);
+    load(fx, NULL, &got);
+    assert_int_equal(snapshot_count(&got, ENT_PERSON), N_OF(PERSONS));
+    snapshot_release(&got);
+    changes = xcalloc(1, sizeof(*changes));
+    changes[0] = (struct change){ OP_INSERT, ENT_POSTING,
+                                  (uint32_t)snapshot_find(&fx->s, ENT_POSTING,
+                                                          "T9"),
+                                  NULL };
+    assert_int_equal(store_apply(fx->st, &fx->s, changes, 1, &META, &fx->e),
+                     ST_INVALID);
+    assert_non_null(strstr(fx->e.msg, "FOREIGN KEY"));
+    free(changes);
+}
+
+/* A write checked against a snapshot that another writer has since moved
+ * past is refused, rather than overwriting what it never saw. */
+static void test_stale_snapshot_refused(void **state)
+{
+    struct fixture *fx = *state;
+    struct store *other = NULL;
+    struct snapshot theirs, mine;
+    struct change c = { OP_UPDATE, ENT_POSTING, 0, NULL };
+    struct posting before;
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &mine);
+    if (store_open(fx->path, STORE_OPEN_EXISTING, &other, &fx->e))
+        fail_msg("store_open: %s", fx->e.msg);
+    snapshot_init(&theirs);
+    assert_int_equal(store_load(other, DATE_NONE, &theirs, &fx->e), ST_OK);
+
+    /* They end T1; then I, still holding the registry from before, try to. */
+    before = *snap_posting(&theirs, 0);
+    c.before = &before;
+    snap_posting(&theirs, 0)->ended = day_of("2021-05-01");
+    snap_posting(&theirs, 0)->end_reason = END_RECALLED;
+    assert_int_equal(store_apply(other, &theirs, &c, 1, &META, &fx->e), ST_OK);
+    before = *snap_posting(&mine, 0);
+    snap_posting(&mine, 0)->ended = day_of("2021-06-01");
+    snap_posting(&mine, 0)->end_reason = END_TOUR_COMPLETED;
+    assert_int_equal(store_apply(fx->st, &mine, &c, 1, &META, &fx->e),
+                     ST_ERROR);
+    assert_non_null(strstr(fx->e.msg, "the registry changed while this "
+                                      "command ran (change 16 was recorded"));
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+
+    snapshot_release(&theirs);
+    snapshot_release(&mine);
+    store_close(other);
 }
 
 int main(void)
@@ -625,6 +753,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delete_and_look_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_verify_detects_tampering, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_verify_counts_rows, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_checks_references, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_stale_snapshot_refused, setup,
                                         teardown),
     };
 
