@@ -19,6 +19,15 @@ static uint32_t hash_key(const char *s)
         h ^= (unsigned char)*s++;
         h *= 16777619u;
     }
+    /* FNV-1a's low bits depend only on the low bits of each byte, and ids
+     * like PER0001234 differ in little else; the table is indexed by the
+     * low bits, so a finalizer (MurmurHash3's fmix32) spreads every bit
+     * down into them. */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
     return h;
 }
 
