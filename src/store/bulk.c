@@ -9,8 +9,10 @@
  *    also updates or deletes): one dangling reference and the whole
  *    transaction rolls back, as a row-by-row check would have;
  *  - drops the secondary indexes (not the primary keys, which enforce
- *    uniqueness as rows go in) inside its transaction and recreates them
- *    before COMMIT: if anything fails, ROLLBACK restores them;
+ *    uniqueness as rows go in) of each table it at least doubles, inside
+ *    its transaction, and recreates them before COMMIT: if anything fails,
+ *    ROLLBACK restores them. A table it grows less keeps its indexes:
+ *    rebuilding them would cost more than it saves;
  *  - commits through a rollback journal with full syncs when no other
  *    connection holds the database (a new page needs no journal entry, so
  *    it is written once), then returns to WAL. With another connection
@@ -32,8 +34,10 @@ enum status bulk_open(struct store *st, struct bulk *b,
     if (n < BULK_MIN_CHANGES)
         return ST_OK;
     b->on = 1;
+    b->n_changes = n;
     for (size_t i = 0; i < n; i++) {
         b->touched[changes[i].entity] = 1;
+        b->added[changes[i].entity] += changes[i].op == OP_INSERT;
         b->all_tables |= changes[i].op != OP_INSERT;
     }
     return db_exec(st,
@@ -61,20 +65,56 @@ static void add_sql(struct bulk *b, char *sql)
     b->sql[b->n++] = sql;
 }
 
+/* The rows table holds now (its largest rowid: exact for the append-only
+ * tables here, and a lookup rather than a scan). */
+static int64_t table_rows(struct store *st, const char *table)
+{
+    char sql[128];
+    sqlite3_stmt *q;
+    int64_t n = 0;
+
+    snprintf(sql, sizeof(sql), "SELECT max(rowid) FROM \"%s\"", table);
+    if (db_prepare(st, sql, &q, NULL))
+        return 0;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+/* 1 when the change set adds at least as many rows to table as it holds:
+ * then rebuilding its indexes beats keeping them up to date. */
+static int worth_rebuilding(struct store *st, const struct bulk *b,
+                            const char *table)
+{
+    size_t added = 0;
+
+    if (!strcmp(table, "changes")) {
+        added = b->n_changes;
+    } else {
+        for (int k = 0; k < ENT__COUNT; k++)
+            if (!strcmp(table, ENTITIES[k]->table))
+                added = b->added[k];
+    }
+    return added && (int64_t)added >= table_rows(st, table);
+}
+
 static enum status save_indexes(struct store *st, struct bulk *b, struct err *e)
 {
     sqlite3_stmt *q;
     int step;
 
     if (db_prepare(st,
-                   "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                   "AND sql IS NOT NULL",
+                   "SELECT name, tbl_name, sql FROM sqlite_master "
+                   "WHERE type = 'index' AND sql IS NOT NULL",
                    &q, e))
         return ST_ERROR;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        if (!worth_rebuilding(st, b, (const char *)sqlite3_column_text(q, 1)))
+            continue;
         add_sql(b, xasprintf("DROP INDEX \"%s\"",
                              (const char *)sqlite3_column_text(q, 0)));
-        add_sql(b, xstrdup((const char *)sqlite3_column_text(q, 1)));
+        add_sql(b, xstrdup((const char *)sqlite3_column_text(q, 2)));
     }
     sqlite3_finalize(q);
     if (step != SQLITE_DONE)
@@ -111,8 +151,7 @@ static enum status check_references(struct store *st, const char *table,
         return ST_ERROR;
     step = sqlite3_step(q);
     if (step == SQLITE_ROW)
-        rc = err_set(e, ST_INVALID,
-                     "%s row %lld refers to a missing row of %s",
+        rc = err_set(e, ST_INVALID, "%s row %lld refers to a missing row of %s",
                      (const char *)sqlite3_column_text(q, 0),
                      (long long)sqlite3_column_int64(q, 1),
                      (const char *)sqlite3_column_text(q, 2));

@@ -108,9 +108,11 @@ int hash_from_hex(const char *hex, unsigned char digest[HASH_BYTES]);
  * once per table at the end rather than row by row, and the secondary
  * indexes dropped and rebuilt. sql holds the pairs of DROP and CREATE. */
 struct bulk {
-    int on;              /* the change set is large */
-    int all_tables;      /* it updates or deletes: check every table */
+    int on;         /* the change set is large */
+    int all_tables; /* it updates or deletes: check every table */
     int touched[ENT__COUNT];
+    size_t added[ENT__COUNT]; /* rows inserted, per table */
+    size_t n_changes;
     char **sql;
     size_t n, alloc;
 };
@@ -130,9 +132,9 @@ void bulk_close(struct store *st, struct bulk *b);
 
 /* Reading the change log (store/log.c). LOG_SELECT's columns are those
  * log_read_entry reads; a query appends its WHERE and ORDER BY. */
-#define LOG_SELECT                                                      \
+#define LOG_SELECT                                                         \
     "SELECT c.seq, s.recorded, s.actor, c.op, c.entity, c.key, c.before, " \
-    "c.after, s.reason, c.hash FROM changes c "                         \
+    "c.after, s.reason, c.hash FROM changes c "                            \
     "JOIN change_sets s ON s.id = c.change_set "
 void log_read_entry(sqlite3_stmt *q, struct change_entry *c);
 void log_entry_release(struct change_entry *c);

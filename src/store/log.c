@@ -112,8 +112,7 @@ static enum status prepare_by_key(struct row_reader *r,
 }
 
 enum status row_reader_image(struct row_reader *r, const struct entity *ent,
-                             const char *key, const char **image,
-                             struct err *e)
+                             const char *key, const char **image, struct err *e)
 {
     sqlite3_stmt *q;
     int step;

@@ -32,9 +32,9 @@ struct preparer {
     const struct snapshot *s;
     const struct change *changes;
     size_t n;
-    struct log_fields f;  /* the change set's fields; seq of the last entry */
-    char prev[HASH_HEX];  /* the hash of the last entry prepared */
-    struct buf after;     /* the after image being hashed */
+    struct log_fields f; /* the change set's fields; seq of the last entry */
+    char prev[HASH_HEX]; /* the hash of the last entry prepared */
+    struct buf after;    /* the after image being hashed */
     struct prepared_entry *slots;
     size_t n_slots;
     size_t next;          /* the writer's next entry */

@@ -1,11 +1,12 @@
 /*
  * Records to their field texts (the SQL parameters) and to the change
- * log's JSON images, both through the entity descriptors. An image is an object of column names to
- * text (null when absent, true/false for booleans), in column order, so the
- * same record always yields the same bytes and the same hash. Images are
- * written here rather than through jansson: an import writes one per row,
- * and building a jansson object per row was a third of the import's time.
- * They are read back with jansson (store/load.c), which checks them.
+ * log's JSON images, both through the entity descriptors. An image is an object
+ * of column names to text (null when absent, true/false for booleans), in
+ * column order, so the same record always yields the same bytes and the same
+ * hash. Images are written here rather than through jansson: an import writes
+ * one per row, and building a jansson object per row was a third of the
+ * import's time. They are read back with jansson (store/load.c), which checks
+ * them.
  *
  * A table row holds each field as field_text wrote it (NULL when absent),
  * so the image of a row read back (row_image_to) is byte for byte the image

@@ -123,16 +123,16 @@ static enum status check_entry(struct verifier *v, const struct change_entry *c,
                                int64_t expect_seq, struct err *e)
 {
     const struct entity *ent = entity_by_name(c->entity ? c->entity : "");
-    struct log_fields f = { c->seq,   c->recorded, c->actor,
-                            c->op,    c->entity,   c->key,
-                            c->before, c->after,   c->reason };
+    struct log_fields f = { c->seq, c->recorded, c->actor, c->op,    c->entity,
+                            c->key, c->before,   c->after, c->reason };
     unsigned char digest[HASH_BYTES];
-    int is_delete = c->op && !strcmp(c->op, "delete"), from_row = 0;
+    int is_delete = c->op && !strcmp(c->op, "delete");
+    int from_row = 0;
 
     if (c->seq != expect_seq)
         return err_set(e, ST_INVALID, "change %lld: expected seq %lld",
                        (long long)c->seq, (long long)expect_seq);
-    if (!ent || !c->key)
+    if (!ent || !c->key || !c->op)
         return err_set(e, ST_INVALID, "change %lld: unknown entity '%s'",
                        (long long)c->seq, c->entity ? c->entity : "");
     if (!c->after && !is_delete &&

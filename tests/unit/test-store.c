@@ -578,9 +578,9 @@ static void tamper(const struct fixture *fx, const char *sql)
 }
 
 /* What verify says of an entry whose after image is its record's row. */
-#define ROW_CHANGED(seq, what)                                              \
-    "change " #seq " (" what "): hash does not match its content, the "     \
-    "chain before it and the record's present row: one of them was "        \
+#define ROW_CHANGED(seq, what)                                          \
+    "change " #seq " (" what "): hash does not match its content, the " \
+    "chain before it and the record's present row: one of them was "    \
     "rewritten"
 
 static void expect_broken(struct fixture *fx, const char *msg, int64_t n_ok)
@@ -667,8 +667,7 @@ static void test_bulk_checks_references(void **state)
     for (int i = 0; i < N_PERSONS; i++) {
         snprintf(line, sizeof(line), "Q%d,Person %d,,F,,RUS,", i, i);
         changes[i] = (struct change){ OP_INSERT, ENT_PERSON,
-                                      add_row(&fx->s, ENT_PERSON, line),
-                                      NULL };
+                                      add_row(&fx->s, ENT_PERSON, line), NULL };
     }
     changes[N_PERSONS] = (struct change){
         OP_INSERT, ENT_POSTING,
@@ -677,9 +676,9 @@ static void test_bulk_checks_references(void **state)
         NULL
     };
     set_today("2021-03-01");
-    assert_int_equal(store_apply(fx->st, &fx->s, changes, N_PERSONS + 1,
-                                 &META, &fx->e),
-                     ST_INVALID);
+    assert_int_equal(
+        store_apply(fx->st, &fx->s, changes, N_PERSONS + 1, &META, &fx->e),
+        ST_INVALID);
     assert_string_equal(fx->e.msg,
                         "postings row 4 refers to a missing row of missions");
     free(changes);
@@ -690,10 +689,10 @@ static void test_bulk_checks_references(void **state)
     assert_int_equal(snapshot_count(&got, ENT_PERSON), N_OF(PERSONS));
     snapshot_release(&got);
     changes = xcalloc(1, sizeof(*changes));
-    changes[0] = (struct change){ OP_INSERT, ENT_POSTING,
-                                  (uint32_t)snapshot_find(&fx->s, ENT_POSTING,
-                                                          "T9"),
-                                  NULL };
+    changes[0] =
+        (struct change){ OP_INSERT, ENT_POSTING,
+                         (uint32_t)snapshot_find(&fx->s, ENT_POSTING, "T9"),
+                         NULL };
     assert_int_equal(store_apply(fx->st, &fx->s, changes, 1, &META, &fx->e),
                      ST_INVALID);
     assert_non_null(strstr(fx->e.msg, "FOREIGN KEY"));
