@@ -174,8 +174,10 @@ static void check_posting_mission(const struct snapshot *s,
     const char *column = t->arrived != DATE_NONE ? "arrived" : "notified";
     char d[DATE_BUF], c[DATE_BUF];
 
-    date_format(start, d);
+    /* Dates are formatted only for a message: this runs once per row of an
+     * import. */
     if (start != DATE_NONE && m->opened != DATE_NONE && start < m->opened) {
+        date_format(start, d);
         date_format(m->opened, c);
         problem(p, where, column, "mission '%s' was not open on %s (opened %s)",
                 m->id, d, c);
@@ -183,14 +185,16 @@ static void check_posting_mission(const struct snapshot *s,
     if (m->closed == DATE_NONE || start == DATE_NONE)
         return;
     date_format(m->closed, c);
-    if (start >= m->closed)
+    if (start >= m->closed) {
+        date_format(start, d);
         problem(p, where, column, "mission '%s' was not open on %s (closed %s)",
                 m->id, d, c);
-    else if (t->arrived != DATE_NONE &&
-             (t->ended == DATE_NONE || t->ended > m->closed))
+    } else if (t->arrived != DATE_NONE &&
+               (t->ended == DATE_NONE || t->ended > m->closed)) {
         problem(p, where, "ended",
                 "mission '%s' closed on %s: the posting must end by then",
                 m->id, c);
+    }
 }
 
 static void check_posting(const struct snapshot *s, const void *rec,
