@@ -2,11 +2,12 @@
  * `chancery history ENTITY ID` and `chancery audit verify`: reading the
  * change log. The registry never forgets (DESIGN.md, "Data model"): every
  * write is an entry with its before and after images, so a record's
- * history is its entries, oldest first, shown as they are stored (the JSON
- * images stay strings, so nothing is lost or reformatted). The log is
- * hash-chained by the store; `audit verify` recomputes the chain and fails
- * on the first entry that was rewritten. Neither command needs a snapshot:
- * both ask the store directly.
+ * history is its entries, oldest first, with the images as the store gives
+ * them (JSON strings, so nothing is lost or reformatted; the store fills in
+ * the after images it derives, store/log.c). The log is hash-chained by the
+ * store; `audit verify` recomputes the chain, checks the tables against it
+ * and fails on the first entry or row that was rewritten. Neither command
+ * needs a snapshot: both ask the store directly.
  */
 #include "base/date.h"
 #include "cli/commands.h"
@@ -133,7 +134,8 @@ static int verify(struct cli *cli, int argc, char **argv)
 
 static const struct command AUDIT_COMMANDS[] = {
     { "verify", verify, "",
-      "recompute the change log's hash chain; fails on a rewritten entry" },
+      "recompute the change log's hash chain and check the tables against "
+      "it; fails on a rewritten entry or row" },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -40,19 +40,20 @@ enum status bulk_open(struct store *st, struct bulk *b,
         b->added[changes[i].entity] += changes[i].op == OP_INSERT;
         b->all_tables |= changes[i].op != OP_INSERT;
     }
-    return db_exec(st,
-                   "PRAGMA foreign_keys = OFF; PRAGMA journal_mode = DELETE; "
-                   "PRAGMA synchronous = FULL",
+    /* The journal is a matter of speed: when another connection keeps the
+     * database in WAL, the change set goes through WAL too. */
+    db_exec(st, "PRAGMA journal_mode = DELETE", NULL);
+    return db_exec(st, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = FULL",
                    e);
 }
 
 void bulk_close(struct store *st, struct bulk *b)
 {
-    if (b->on)
-        db_exec(st,
-                "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
-                "PRAGMA synchronous = NORMAL",
+    if (b->on) {
+        db_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
                 NULL);
+        db_exec(st, "PRAGMA journal_mode = WAL", NULL);
+    }
     for (size_t i = 0; i < b->n; i++)
         free(b->sql[i]);
     free(b->sql);
