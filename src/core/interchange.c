@@ -131,8 +131,8 @@ static size_t estimate_records(const char *path)
     if (fstat(fileno(f), &sb))
         sb.st_size = 0;
     fclose(f);
-    for (const char *c = head; n && (c = memchr(c, '\n', n - (size_t)(c - head)));
-         c++)
+    for (const char *c = head;
+         n && (c = memchr(c, '\n', n - (size_t)(c - head))); c++)
         lines++;
     if (!n || !lines)
         return 0;
