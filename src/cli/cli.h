@@ -85,4 +85,17 @@ enum status cli_holidays(struct holidays *h, struct err *e);
 /* Resets getopt for a new parse of argv (each command parses its own). */
 void cli_reset_getopt(void);
 
+struct option;
+/* Takes one option c (its argument in optarg) into ctx. */
+typedef enum status (*cli_option_fn)(void *ctx, int c, struct err *e);
+
+/* Parses the options of argv with getopt_long over opts, whose --help is
+ * 'h': --help prints "usage: chancery COMMAND USAGE" (exit 0), an unknown
+ * option prints the usage (exit 2), and every other option goes to
+ * on_option, whose error is printed. Returns the exit code, or -1 to go
+ * on with the operands from argv[optind]. */
+int cli_options(const char *command, const char *usage,
+                const struct option *opts, int argc, char **argv,
+                cli_option_fn on_option, void *ctx);
+
 #endif

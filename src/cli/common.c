@@ -187,6 +187,25 @@ void cli_reset_getopt(void)
     opterr = 1;
 }
 
+int cli_options(const char *command, const char *usage,
+                const struct option *opts, int argc, char **argv,
+                cli_option_fn on_option, void *ctx)
+{
+    struct err e;
+    int c;
+
+    cli_reset_getopt();
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'h')
+            return printf("usage: chancery %s %s\n", command, usage), 0;
+        if (c == '?')
+            return cli_usage(command, usage);
+        if (on_option(ctx, c, &e))
+            return cli_fail(&e);
+    }
+    return -1;
+}
+
 enum status cli_read_file(const char *path, struct buf *out, struct err *e)
 {
     FILE *f = fopen(path, "rb");

@@ -13,8 +13,9 @@
 
 #define WRAP 78
 
-static enum status parse_option(struct check_args *a, int c, struct err *e)
+static enum status parse_option(void *ctx, int c, struct err *e)
 {
+    struct check_args *a = ctx;
     switch (c) {
     case 'a':
         return cli_date("--as-of", optarg, &a->o.as_of, e);
@@ -47,20 +48,13 @@ int check_args_parse(struct check_args *a, struct cli *cli, int argc,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    struct err e;
-    int c;
+    int rc;
 
     memset(a, 0, sizeof(*a));
     a->o.as_of = cli->today;
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'h')
-            return printf("usage: chancery %s %s\n", command, usage), 0;
-        if (c == '?')
-            return cli_usage(command, usage);
-        if (parse_option(a, c, &e))
-            return cli_fail(&e);
-    }
+    rc = cli_options(command, usage, opts, argc, argv, parse_option, a);
+    if (rc != -1)
+        return rc;
     a->rest = argv + optind;
     a->n_rest = argc - optind;
     return -1;

@@ -56,8 +56,9 @@ static enum status by_option(struct fc_args *a, const char *text, struct err *e)
     return ST_OK;
 }
 
-static enum status option(struct fc_args *a, int c, struct err *e)
+static enum status option(void *ctx, int c, struct err *e)
 {
+    struct fc_args *a = ctx;
     long v = 0;
     enum status st = ST_OK;
 
@@ -99,19 +100,12 @@ static int parse(struct fc_args *a, int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    struct err e;
-    int c;
+    int rc;
 
     memset(a, 0, sizeof(*a));
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'h')
-            return printf("usage: chancery forecast %s\n", USAGE), 0;
-        if (c == '?')
-            return cli_usage("forecast", USAGE);
-        if (option(a, c, &e))
-            return cli_fail(&e);
-    }
+    rc = cli_options("forecast", USAGE, opts, argc, argv, option, a);
+    if (rc != -1)
+        return rc;
     a->files = argv + optind;
     a->n_files = argc - optind;
     return -1;

@@ -48,8 +48,9 @@ static enum status parse_choice(const char *option, const char *text,
     return err_set(e, ST_USAGE, "%s: unknown value '%s'", option, text);
 }
 
-static enum status parse_option(struct parity_args *a, int c, struct err *e)
+static enum status parse_option(void *ctx, int c, struct err *e)
 {
+    struct parity_args *a = ctx;
     static const char *const steps[] = { "month", "quarter", "year", NULL };
     static const char *const views[] = { "bilateral", "country", NULL };
     int v = 0;
@@ -119,20 +120,14 @@ static int parse_args(struct parity_args *a, struct cli *cli, int argc,
         { NULL, 0, NULL, 0 },
     };
     struct err e;
-    int c;
+    int rc;
 
     memset(a, 0, sizeof(*a));
     a->as_of = cli->today;
     a->from = a->to = DATE_NONE;
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'h')
-            return printf("usage: chancery parity %s\n", USAGE), 0;
-        if (c == '?')
-            return cli_usage("parity", USAGE);
-        if (parse_option(a, c, &e))
-            return cli_fail(&e);
-    }
+    rc = cli_options("parity", USAGE, opts, argc, argv, parse_option, a);
+    if (rc != -1)
+        return rc;
     if (check_args(a, argc - optind, &e))
         return cli_fail(&e);
     a->o.states[0] = argv[optind];

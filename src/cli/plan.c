@@ -54,8 +54,9 @@ static enum status parse_protect(struct plan_args *a, const char *text,
     return rc;
 }
 
-static enum status parse_option(struct plan_args *a, int c, struct err *e)
+static enum status parse_option(void *ctx, int c, struct err *e)
 {
+    struct plan_args *a = ctx;
     switch (c) {
     case 'b':
         a->has_by = 1;
@@ -80,19 +81,12 @@ static int parse_args(struct plan_args *a, int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    struct err e;
-    int c;
+    int rc;
 
     memset(a, 0, sizeof(*a));
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'h')
-            return printf("usage: chancery plan %s\n", USAGE), 0;
-        if (c == '?')
-            return cli_usage("plan", USAGE);
-        if (parse_option(a, c, &e))
-            return cli_fail(&e);
-    }
+    rc = cli_options("plan", USAGE, opts, argc, argv, parse_option, a);
+    if (rc != -1)
+        return rc;
     if (argc - optind != 2 || !a->has_by)
         return cli_usage("plan", USAGE);
     a->o.states[0] = argv[optind];
