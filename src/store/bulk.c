@@ -10,9 +10,10 @@
  *    transaction rolls back, as a row-by-row check would have;
  *  - drops the secondary indexes (not the primary keys, which enforce
  *    uniqueness as rows go in) of each table it at least doubles, inside
- *    its transaction, and recreates them before COMMIT: if anything fails,
- *    ROLLBACK restores them. A table it grows less keeps its indexes:
- *    rebuilding them would cost more than it saves;
+ *    its transaction, when its first rows for that table arrive, and
+ *    recreates them before COMMIT: if anything fails, ROLLBACK restores
+ *    them. A table it grows less keeps its indexes: rebuilding them would
+ *    cost more than it saves;
  *  - commits through a rollback journal with full syncs when no other
  *    connection holds the database (a new page needs no journal entry, so
  *    it is written once), then returns to WAL. With another connection
@@ -27,19 +28,14 @@
 /* Change sets smaller than this are written row by row. */
 #define BULK_MIN_CHANGES 50000
 
-enum status bulk_open(struct store *st, struct bulk *b,
-                      const struct change *changes, size_t n, struct err *e)
+enum status bulk_open(struct store *st, struct bulk *b, size_t expected,
+                      struct err *e)
 {
     memset(b, 0, sizeof(*b));
-    if (n < BULK_MIN_CHANGES)
+    if (expected < BULK_MIN_CHANGES)
         return ST_OK;
     b->on = 1;
-    b->n_changes = n;
-    for (size_t i = 0; i < n; i++) {
-        b->touched[changes[i].entity] = 1;
-        b->added[changes[i].entity] += changes[i].op == OP_INSERT;
-        b->all_tables |= changes[i].op != OP_INSERT;
-    }
+    b->expected = expected;
     /* The journal is a matter of speed: when another connection keeps the
      * database in WAL, the change set goes through WAL too. */
     db_exec(st, "PRAGMA journal_mode = DELETE", NULL);
@@ -83,56 +79,70 @@ static int64_t table_rows(struct store *st, const char *table)
     return n;
 }
 
-/* 1 when the change set adds at least as many rows to table as it holds:
- * then rebuilding its indexes beats keeping them up to date. */
-static int worth_rebuilding(struct store *st, const struct bulk *b,
-                            const char *table)
-{
-    size_t added = 0;
-
-    if (!strcmp(table, "changes")) {
-        added = b->n_changes;
-    } else {
-        for (int k = 0; k < ENT__COUNT; k++)
-            if (!strcmp(table, ENTITIES[k]->table))
-                added = b->added[k];
-    }
-    return added && (int64_t)added >= table_rows(st, table);
-}
-
-static enum status save_indexes(struct store *st, struct bulk *b, struct err *e)
+/* Drops the secondary indexes of table, keeping their definitions to
+ * recreate them in bulk_end. */
+static enum status drop_indexes(struct store *st, struct bulk *b,
+                                const char *table, struct err *e)
 {
     sqlite3_stmt *q;
+    size_t first = b->n;
     int step;
 
     if (db_prepare(st,
-                   "SELECT name, tbl_name, sql FROM sqlite_master "
-                   "WHERE type = 'index' AND sql IS NOT NULL",
+                   "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                   "AND sql IS NOT NULL AND tbl_name = ?",
                    &q, e))
         return ST_ERROR;
+    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        if (!worth_rebuilding(st, b, (const char *)sqlite3_column_text(q, 1)))
-            continue;
         add_sql(b, xasprintf("DROP INDEX \"%s\"",
                              (const char *)sqlite3_column_text(q, 0)));
-        add_sql(b, xstrdup((const char *)sqlite3_column_text(q, 2)));
+        add_sql(b, xstrdup((const char *)sqlite3_column_text(q, 1)));
     }
     sqlite3_finalize(q);
     if (step != SQLITE_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
                        sqlite3_errmsg(st->db));
+    for (size_t i = first; i < b->n; i += 2)
+        if (db_exec(st, b->sql[i], e))
+            return ST_ERROR;
     return ST_OK;
 }
 
-enum status bulk_begin(struct store *st, struct bulk *b, struct err *e)
+/* Drops table's indexes when the rows to come are at least as many as it
+ * holds: then rebuilding them beats keeping them up to date. */
+static enum status maybe_drop(struct store *st, struct bulk *b,
+                              const char *table, size_t coming, struct err *e)
 {
+    if (!coming || (int64_t)coming < table_rows(st, table))
+        return ST_OK;
+    return drop_indexes(st, b, table, e);
+}
+
+enum status bulk_note(struct store *st, struct bulk *b,
+                      const struct change *changes, size_t n, struct err *e)
+{
+    size_t added[ENT__COUNT] = { 0 };
+
     if (!b->on)
         return ST_OK;
-    if (save_indexes(st, b, e))
-        return ST_ERROR;
-    for (size_t i = 0; i < b->n; i += 2)
-        if (db_exec(st, b->sql[i], e))
+    for (size_t i = 0; i < n; i++) {
+        b->touched[changes[i].entity] = 1;
+        added[changes[i].entity] += changes[i].op == OP_INSERT;
+        b->all_tables |= changes[i].op != OP_INSERT;
+    }
+    if (!b->log_decided) {
+        b->log_decided = 1;
+        if (maybe_drop(st, b, "changes", b->expected, e))
             return ST_ERROR;
+    }
+    for (int k = 0; k < ENT__COUNT; k++) {
+        if (!added[k] || b->decided[k])
+            continue;
+        b->decided[k] = 1;
+        if (maybe_drop(st, b, ENTITIES[k]->table, added[k], e))
+            return ST_ERROR;
+    }
     return ST_OK;
 }
 

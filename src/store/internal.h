@@ -106,24 +106,28 @@ int hash_from_hex(const char *hex, unsigned char digest[HASH_BYTES]);
 
 /* How a large change set is written (store/bulk.c): foreign keys checked
  * once per table at the end rather than row by row, and the secondary
- * indexes dropped and rebuilt. sql holds the pairs of DROP and CREATE. */
+ * indexes of the tables it at least doubles dropped and rebuilt. sql holds
+ * the pairs of DROP and CREATE. */
 struct bulk {
-    int on;         /* the change set is large */
-    int all_tables; /* it updates or deletes: check every table */
+    int on;          /* the change set is large */
+    size_t expected; /* changes announced by store_begin */
+    int all_tables;  /* it updates or deletes: check every table */
     int touched[ENT__COUNT];
-    size_t added[ENT__COUNT]; /* rows inserted, per table */
-    size_t n_changes;
+    int decided[ENT__COUNT]; /* whether to rebuild the table's indexes */
+    int log_decided;         /* the same for the change log's */
     char **sql;
     size_t n, alloc;
 };
 
-/* Before BEGIN: decides whether the n changes are a bulk write, and if so
- * turns per-row foreign key checks off (SQLite allows that only outside a
- * transaction). */
-enum status bulk_open(struct store *st, struct bulk *b,
+/* Before BEGIN: decides whether about `expected` changes are a bulk
+ * write, and if so turns per-row foreign key checks off (SQLite allows
+ * that only outside a transaction). */
+enum status bulk_open(struct store *st, struct bulk *b, size_t expected,
+                      struct err *e);
+/* Inside the transaction, before n changes are written: notes the tables
+ * they touch and drops the indexes worth rebuilding. */
+enum status bulk_note(struct store *st, struct bulk *b,
                       const struct change *changes, size_t n, struct err *e);
-/* Inside the transaction: drops the secondary indexes. */
-enum status bulk_begin(struct store *st, struct bulk *b, struct err *e);
 /* Inside the transaction, before COMMIT: rebuilds the indexes and checks
  * every reference of the tables written; a dangling one is ST_INVALID. */
 enum status bulk_end(struct store *st, struct bulk *b, struct err *e);

@@ -147,7 +147,7 @@ const struct prepared_entry *preparer_next(struct preparer *p)
     return &p->slots[i % p->n_slots];
 }
 
-void preparer_stop(struct preparer *p)
+void preparer_stop(struct preparer *p, int64_t *seq, char prev[HASH_HEX])
 {
     if (p->threaded) {
         pthread_mutex_lock(&p->lock);
@@ -158,6 +158,8 @@ void preparer_stop(struct preparer *p)
         pthread_mutex_destroy(&p->lock);
         pthread_cond_destroy(&p->moved);
     }
+    *seq = p->f.seq;
+    memcpy(prev, p->prev, HASH_HEX);
     for (size_t i = 0; i < p->n_slots; i++)
         buf_release(&p->slots[i].before);
     free(p->slots);

@@ -57,7 +57,8 @@ void preparer_start(struct preparer *p, const struct snapshot *s,
  * until the next call. */
 const struct prepared_entry *preparer_next(struct preparer *p);
 /* Stops the preparing thread (the writer may stop early, on an error)
- * and frees everything. */
-void preparer_stop(struct preparer *p);
+ * and frees everything. OUT: *seq and prev, the seq and hash of the last
+ * entry prepared, where the chain goes on from. */
+void preparer_stop(struct preparer *p, int64_t *seq, char prev[HASH_HEX]);
 
 #endif

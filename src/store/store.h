@@ -61,6 +61,24 @@ enum status store_apply(struct store *st, const struct snapshot *s,
                         const struct change *changes, size_t n,
                         const struct change_meta *meta, struct err *e);
 
+/* The same in steps, for a writer that produces its changes as it goes
+ * (an import writes each file's rows while it reads the next). One change
+ * set, one transaction: store_begin takes the write lock and refuses a
+ * stale snapshot; expected is about how many changes will come (50,000 or
+ * more makes a bulk write, store/bulk.c). store_write appends changes
+ * whose records are in s; after an error, only store_abort is left.
+ * store_commit and store_abort end the transaction and free t. */
+struct store_txn;
+
+enum status store_begin(struct store *st, const struct change_meta *meta,
+                        size_t expected, struct store_txn **out,
+                        struct err *e);
+enum status store_write(struct store_txn *t, const struct snapshot *s,
+                        const struct change *changes, size_t n,
+                        struct err *e);
+enum status store_commit(struct store_txn *t, struct err *e);
+void store_abort(struct store_txn *t);
+
 /* One entry of the change log. Strings are owned by the entry list. */
 struct change_entry {
     int64_t seq;

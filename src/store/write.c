@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "base/clock.h"
+#include "base/xalloc.h"
 #include "store/prepare.h"
 
 void change_hash(const char *prev_hex, const struct log_fields *f,
@@ -148,9 +149,11 @@ static enum status log_append(struct store *st, const struct log_writer *w,
     return db_step_done(st, q, e);
 }
 
+/* Writes the n changes as entries of w's change set, the chain going on
+ * from w's last entry. */
 static enum status write_entries(struct store *st, const struct snapshot *s,
                                  const struct change *changes, size_t n,
-                                 const struct log_writer *w, struct err *e)
+                                 struct log_writer *w, struct err *e)
 {
     struct preparer p;
     enum status rc = ST_OK;
@@ -165,7 +168,7 @@ static enum status write_entries(struct store *st, const struct snapshot *s,
         else
             rc = log_append(st, w, w->f.seq + 1 + (int64_t)i, x, e);
     }
-    preparer_stop(&p);
+    preparer_stop(&p, &w->f.seq, w->prev);
     return rc;
 }
 
@@ -192,51 +195,93 @@ static enum status check_not_stale(const struct store *st, int64_t head,
     return ST_OK;
 }
 
-/* The body of store_apply, inside its transaction. */
-static enum status apply_all(struct store *st, const struct snapshot *s,
-                             const struct change *changes, size_t n,
-                             struct log_writer *w, struct bulk *bulk,
-                             struct err *e)
+struct store_txn {
+    struct store *st;
+    char recorded[TIMESTAMP_BUF];
+    struct log_writer w;
+    struct bulk bulk;
+};
+
+static void txn_free(struct store_txn *t)
 {
-    enum status rc = log_head(st, &w->f.seq, w->prev, e);
+    bulk_close(t->st, &t->bulk);
+    free(t);
+}
+
+enum status store_begin(struct store *st, const struct change_meta *meta,
+                        size_t expected, struct store_txn **out,
+                        struct err *e)
+{
+    struct store_txn *t = xcalloc(1, sizeof(*t));
+    enum status rc;
+
+    t->st = st;
+    t->w.f.recorded = t->recorded;
+    t->w.f.actor = meta && meta->actor ? meta->actor : default_actor();
+    t->w.f.reason = meta ? meta->reason : NULL;
+    rc = clock_timestamp(t->recorded, e);
+    if (!rc)
+        rc = bulk_open(st, &t->bulk, expected, e);
+    if (!rc && !(rc = db_exec(st, "BEGIN IMMEDIATE", e))) {
+        rc = log_head(st, &t->w.f.seq, t->w.prev, e);
+        if (!rc)
+            rc = check_not_stale(st, t->w.f.seq, e);
+        if (rc)
+            db_exec(st, "ROLLBACK", NULL);
+    }
+    if (rc) {
+        txn_free(t);
+        return rc;
+    }
+    *out = t;
+    return ST_OK;
+}
+
+enum status store_write(struct store_txn *t, const struct snapshot *s,
+                        const struct change *changes, size_t n,
+                        struct err *e)
+{
+    if (!n)
+        return ST_OK;
+    if (!t->w.set_id && add_change_set(t->st, &t->w, e))
+        return ST_ERROR;
+    if (bulk_note(t->st, &t->bulk, changes, n, e))
+        return e->status;
+    return write_entries(t->st, s, changes, n, &t->w, e);
+}
+
+enum status store_commit(struct store_txn *t, struct err *e)
+{
+    struct store *st = t->st;
+    enum status rc = bulk_end(st, &t->bulk, e);
 
     if (!rc)
-        rc = check_not_stale(st, w->f.seq, e);
-    if (!rc && n)
-        rc = add_change_set(st, w, e);
-    if (!rc)
-        rc = bulk_begin(st, bulk, e);
-    if (!rc)
-        rc = write_entries(st, s, changes, n, w, e);
-    if (!rc)
-        rc = bulk_end(st, bulk, e);
+        rc = db_exec(st, "COMMIT", e);
+    if (rc)
+        db_exec(st, "ROLLBACK", NULL);
+    else
+        st->known_head = t->w.f.seq;
+    txn_free(t);
     return rc;
+}
+
+void store_abort(struct store_txn *t)
+{
+    db_exec(t->st, "ROLLBACK", NULL);
+    txn_free(t);
 }
 
 enum status store_apply(struct store *st, const struct snapshot *s,
                         const struct change *changes, size_t n,
                         const struct change_meta *meta, struct err *e)
 {
-    char recorded[TIMESTAMP_BUF];
-    struct log_writer w = { 0 };
-    struct bulk bulk;
-    enum status rc;
+    struct store_txn *t;
 
-    if (clock_timestamp(recorded, e))
+    if (store_begin(st, meta, n, &t, e))
         return e->status;
-    w.f.recorded = recorded;
-    w.f.actor = meta && meta->actor ? meta->actor : default_actor();
-    w.f.reason = meta ? meta->reason : NULL;
-    rc = bulk_open(st, &bulk, changes, n, e);
-    if (!rc && !(rc = db_exec(st, "BEGIN IMMEDIATE", e))) {
-        rc = apply_all(st, s, changes, n, &w, &bulk, e);
-        if (!rc)
-            rc = db_exec(st, "COMMIT", e);
-        if (rc)
-            db_exec(st, "ROLLBACK", NULL);
-        else
-            st->known_head = w.f.seq + (int64_t)n;
+    if (store_write(t, s, changes, n, e)) {
+        store_abort(t);
+        return e->status;
     }
-    bulk_close(st, &bulk);
-    return rc;
+    return store_commit(t, e);
 }
