@@ -71,11 +71,9 @@ enum status store_apply(struct store *st, const struct snapshot *s,
 struct store_txn;
 
 enum status store_begin(struct store *st, const struct change_meta *meta,
-                        size_t expected, struct store_txn **out,
-                        struct err *e);
+                        size_t expected, struct store_txn **out, struct err *e);
 enum status store_write(struct store_txn *t, const struct snapshot *s,
-                        const struct change *changes, size_t n,
-                        struct err *e);
+                        const struct change *changes, size_t n, struct err *e);
 enum status store_commit(struct store_txn *t, struct err *e);
 void store_abort(struct store_txn *t);
 

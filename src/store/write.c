@@ -209,8 +209,7 @@ static void txn_free(struct store_txn *t)
 }
 
 enum status store_begin(struct store *st, const struct change_meta *meta,
-                        size_t expected, struct store_txn **out,
-                        struct err *e)
+                        size_t expected, struct store_txn **out, struct err *e)
 {
     struct store_txn *t = xcalloc(1, sizeof(*t));
     enum status rc;
@@ -238,8 +237,7 @@ enum status store_begin(struct store *st, const struct change_meta *meta,
 }
 
 enum status store_write(struct store_txn *t, const struct snapshot *s,
-                        const struct change *changes, size_t n,
-                        struct err *e)
+                        const struct change *changes, size_t n, struct err *e)
 {
     if (!n)
         return ST_OK;
