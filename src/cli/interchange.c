@@ -2,9 +2,11 @@
  * `chancery import PATH...` and `chancery export DIR`. Import is
  * all-or-nothing: every file is read and validated against the registry
  * and the rows before it, every problem is reported, and only a clean
- * import is written, in one transaction with its change log. Policy files
- * (the .json files of a policies folder, or named directly) load after
- * every CSV file, since a policy names states, missions and persons.
+ * import is committed, in one transaction with its change log. The rows of
+ * each entity are written (store_feed) while the next entity's files are
+ * read, and rolled back if a later file has a problem. Policy files (the
+ * .json files of a policies folder, or named directly) load after every
+ * CSV file, since a policy names states, missions and persons.
  */
 #include "core/interchange.h"
 
@@ -132,26 +134,6 @@ static void show_progress(void *ctx, const char *path, unsigned long records)
         fprintf(stderr, "\rreading %s: %lu records", path, records);
 }
 
-/* Records every row added since the counts in before as an insert. */
-static enum status write_new(struct store *st, struct snapshot *s,
-                             const size_t before[ENT__COUNT], struct err *e)
-{
-    size_t n = 0, total = 0;
-    struct change *changes;
-    enum status rc;
-
-    for (int k = 0; k < ENT__COUNT; k++)
-        total += snapshot_count(s, k) - before[k];
-    changes = xmalloc((total + 1) * sizeof(*changes));
-    for (int k = 0; k < ENT__COUNT; k++)
-        for (size_t i = before[k]; i < snapshot_count(s, k); i++)
-            changes[n++] = (struct change){ OP_INSERT, k, (uint32_t)i, NULL };
-    rc = store_apply(st, s, changes, n, &(struct change_meta){ NULL, "import" },
-                     e);
-    free(changes);
-    return rc;
-}
-
 static void print_counts(const struct snapshot *s,
                          const size_t before[ENT__COUNT])
 {
@@ -191,32 +173,75 @@ static enum status read_planned(struct snapshot *s, const struct import_file *f,
                                  isatty(2) ? &progress : NULL, e);
 }
 
+/* About how many records the plan will add: a bulk write from 50,000. */
+static size_t expected_records(const struct import_plan *plan)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < plan->n; i++)
+        if (plan->files[i].ent->kind != ENT_POLICY)
+            n += interchange_estimate_records(plan->files[i].path);
+    return n;
+}
+
+/* Reads the planned files in order. Once the last file of an entity is
+ * read, and no problem was found so far, its records go to the feed, to be
+ * written while the next files are read. */
+static enum status read_all(struct snapshot *s, const struct import_plan *plan,
+                            struct store_feed *feed, struct problems *p,
+                            struct err *e)
+{
+    size_t from[ENT__COUNT];
+
+    for (int k = 0; k < ENT__COUNT; k++)
+        from[k] = snapshot_count(s, k);
+    for (size_t i = 0; i < plan->n; i++) {
+        enum entity_kind k = plan->files[i].ent->kind;
+
+        if (read_planned(s, &plan->files[i], p, e))
+            return e->status;
+        /* After a problem nothing more is written, but every file is
+         * still read, to report every problem. */
+        if (!p->n_total &&
+            (i + 1 == plan->n || plan->files[i + 1].ent->kind != k))
+            store_feed_insert(feed, k, (uint32_t)from[k],
+                              (uint32_t)snapshot_count(s, k));
+    }
+    return ST_OK;
+}
+
 static int import_files(struct cli *cli, struct import_plan *plan,
                         struct problems *p)
 {
     size_t before[ENT__COUNT];
+    struct store_feed *feed;
     struct store *st = NULL;
     struct snapshot s;
-    struct err e;
+    struct err e, fe;
+    enum status read_rc, write_rc;
     int rc = 0;
 
     snapshot_init(&s);
-    if (cli_open_for_write(cli, &st, &s, &e)) {
+    if (cli_open_for_write(cli, &st, &s, &e) ||
+        store_feed_start(st, &s, &(struct change_meta){ NULL, "import" },
+                         expected_records(plan), &feed, &e)) {
         snapshot_release(&s);
+        store_close(st);
         return cli_fail(&e);
     }
     for (int k = 0; k < ENT__COUNT; k++)
         before[k] = snapshot_count(&s, k);
-    for (size_t i = 0; i < plan->n && !rc; i++)
-        if (read_planned(&s, &plan->files[i], p, &e))
-            rc = cli_fail(&e);
+    read_rc = read_all(&s, plan, feed, p, &e);
     if (isatty(2))
         fprintf(stderr, "\r\033[K");
-    if (!rc && p->n_total)
-        rc = cli_fail_problems(p);
-    else if (!rc && write_new(st, &s, before, &e))
+    write_rc = store_feed_finish(feed, !read_rc && !p->n_total, &fe);
+    if (read_rc)
         rc = cli_fail(&e);
-    else if (!rc)
+    else if (p->n_total)
+        rc = cli_fail_problems(p);
+    else if (write_rc)
+        rc = cli_fail(&fe);
+    else
         print_counts(&s, before);
     snapshot_release(&s);
     store_close(st);

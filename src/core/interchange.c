@@ -115,10 +115,9 @@ static enum status read_record(const struct csv_record *rec, void *arg)
     return ST_OK;
 }
 
-/* About how many records the file at path holds: its size over the length
- * of its first lines. Reserving that much room up front spares a large
- * import the copies of growing its tables and indexes step by step. */
-static size_t estimate_records(const char *path)
+/* Reserving room up front spares a large import the copies of growing its
+ * tables and indexes step by step. */
+size_t interchange_estimate_records(const char *path)
 {
     static char head[1 << 16];
     struct stat sb;
@@ -154,7 +153,7 @@ enum status interchange_read_file(struct snapshot *s, const struct entity *ent,
     r.p = p;
     r.progress = progress;
     r.rec = xmalloc(ent->size);
-    snapshot_reserve(s, ent->kind, estimate_records(path));
+    snapshot_reserve(s, ent->kind, interchange_estimate_records(path));
     st = csv_read_file(path, read_record, &r, e);
     free(r.rec);
     if (st == ST_INVALID) {

@@ -28,6 +28,10 @@ struct read_progress {
     void *ctx;
 };
 
+/* About how many records the CSV file at path holds: its size over the
+ * length of its first lines (0 when it cannot be read). */
+size_t interchange_estimate_records(const char *path);
+
 /* Reads one CSV file of entity ent into s. ST_ERROR when the file cannot be
  * read at all; validation problems go to p and leave the status ST_OK. */
 enum status interchange_read_file(struct snapshot *s, const struct entity *ent,

@@ -77,6 +77,25 @@ enum status store_write(struct store_txn *t, const struct snapshot *s,
 enum status store_commit(struct store_txn *t, struct err *e);
 void store_abort(struct store_txn *t);
 
+/* A change set written on a thread of its own while its records are
+ * still being read (store/feed.c): the transaction begins here, on the
+ * caller's thread, and the connection belongs to the feed's thread until
+ * store_feed_finish. store_feed_insert hands over the records [from, to) of
+ * kind in s, to insert; from then on they must not move or change, so the
+ * reader may only add records of other kinds. store_feed_failed is 1 once
+ * writing has failed, so that the reader can stop early.
+ * store_feed_finish waits for the writing, then commits when commit is 1
+ * and nothing failed, else rolls back; it frees f. */
+struct store_feed;
+
+enum status store_feed_start(struct store *st, const struct snapshot *s,
+                             const struct change_meta *meta, size_t expected,
+                             struct store_feed **out, struct err *e);
+void store_feed_insert(struct store_feed *f, enum entity_kind kind,
+                       uint32_t from, uint32_t to);
+int store_feed_failed(struct store_feed *f);
+enum status store_feed_finish(struct store_feed *f, int commit, struct err *e);
+
 /* One entry of the change log. Strings are owned by the entry list. */
 struct change_entry {
     int64_t seq;

@@ -30,4 +30,22 @@ expect_exit 0 "history finds a record through the rebuilt index" history person 
 expect_out "its insert is there" "insert"
 expect_exit 0 "the change log verifies" audit verify
 expect_out "with every change" "verified 60"
+
+# The persons of a second import are written while its postings are read;
+# a bad posting rolls all of it back, and the registry is as it was.
+mkdir -p "$TMP/big2"
+awk 'BEGIN {
+    print "id,family_name,given_names,sex,birth_date,nationality,passport"
+    for (i = 1; i <= 60000; i++) printf "Q%d,Name%d,,M,1980-01-01,USA,\n", i, i
+}' >"$TMP/big2/persons.csv"
+printf 'id,person,mission,title,rank,category,head_of_mission,notified,arrived,accredited,refused,ended,end_reason\nT1,Q1,NOWHERE,,,diplomatic_agent,false,,2020-01-01,,,,\n' >"$TMP/big2/postings.csv"
+expect_exit 3 "a bulk import with a bad posting" import "$TMP/big2"
+expect_err "names the posting" "postings.csv:2: column 'mission'"
+expect_exit 0 "the log after it" audit verify
+expect_out "is as it was" "verified 60"
+indexes_after=$(sqlite3 "$CHANCERY_DB" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")
+if [ "$indexes_before" = "$indexes_after" ]; then ok "every index is still there"; else
+    not_ok "every index is still there"; fi
+mode=$(sqlite3 "$CHANCERY_DB" "PRAGMA journal_mode")
+if [ "$mode" = wal ]; then ok "still in WAL mode"; else not_ok "still in WAL mode"; fi
 done_testing
