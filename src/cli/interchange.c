@@ -127,11 +127,46 @@ static void plan_paths(struct import_plan *plan, int n, char **paths,
         qsort(plan->files, plan->n, sizeof(*plan->files), by_entity);
 }
 
-static void show_progress(void *ctx, const char *path, unsigned long records)
+/* What the reading hands the feed as it goes. */
+struct import_feed {
+    struct store_feed *feed;
+    struct snapshot *s;
+    struct problems *p;
+    enum entity_kind kind;    /* of the file being read */
+    size_t start[ENT__COUNT]; /* records before the import, per kind */
+    size_t fed[ENT__COUNT];   /* records handed over, per kind */
+    int tty;
+};
+
+/* Rows go to the writer in chunks of this many while a file is read. */
+#define FEED_CHUNK 65536
+
+/* Hands over the records of kind read since the last time. */
+static void feed_rest(struct import_feed *f, enum entity_kind kind)
 {
-    (void)ctx;
-    if (records % 100000 == 0)
+    size_t n = snapshot_count(f->s, kind);
+
+    if (!f->p->n_total && n > f->fed[kind])
+        store_feed_insert(f->feed, kind, (uint32_t)f->fed[kind], (uint32_t)n);
+    f->fed[kind] = n;
+}
+
+/* After each record: progress on a terminal, a chunk to the writer, and,
+ * when the next record would make the table grow and move its rows, a
+ * wait until the writer is done with them. */
+static void on_record(void *ctx, const char *path, unsigned long records)
+{
+    struct import_feed *f = ctx;
+    size_t n = snapshot_count(f->s, f->kind);
+
+    if (f->tty && records % 100000 == 0)
         fprintf(stderr, "\rreading %s: %lu records", path, records);
+    if (n - f->fed[f->kind] >= FEED_CHUNK)
+        feed_rest(f, f->kind);
+    if (n == snapshot_capacity(f->s, f->kind)) {
+        feed_rest(f, f->kind);
+        store_feed_drain(f->feed);
+    }
 }
 
 static void print_counts(const struct snapshot *s,
@@ -162,15 +197,20 @@ static enum status read_policies(struct snapshot *s, const char *path,
 }
 
 /* Reads one planned file into s; ST_OK unless it cannot be read. */
-static enum status read_planned(struct snapshot *s, const struct import_file *f,
-                                struct problems *p, struct err *e)
+static enum status read_planned(struct import_feed *f,
+                                const struct import_file *file, struct err *e)
 {
-    struct read_progress progress = { show_progress, NULL };
+    struct read_progress progress = { on_record, f };
 
-    if (f->ent->kind == ENT_POLICY)
-        return read_policies(s, f->path, p, e);
-    return interchange_read_file(s, f->ent, f->path, p,
-                                 isatty(2) ? &progress : NULL, e);
+    f->kind = file->ent->kind;
+    /* Another file of a kind already handed over: reading it may grow the
+     * table, moving the rows the writer may still be reading. */
+    if (f->fed[f->kind] > f->start[f->kind])
+        store_feed_drain(f->feed);
+    if (f->kind == ENT_POLICY)
+        return read_policies(f->s, file->path, f->p, e);
+    return interchange_read_file(f->s, file->ent, file->path, f->p, &progress,
+                                 e);
 }
 
 /* About how many records the plan will add: a bulk write from 50,000. */
@@ -184,28 +224,22 @@ static size_t expected_records(const struct import_plan *plan)
     return n;
 }
 
-/* Reads the planned files in order. Once the last file of an entity is
- * read, and no problem was found so far, its records go to the feed, to be
- * written while the next files are read. */
+/* Reads the planned files in order, handing their records to the feed as
+ * they are read (in chunks, and the rest at the end of each file), so that
+ * they are written meanwhile. After a problem nothing more is handed over,
+ * but every file is still read, to report every problem. */
 static enum status read_all(struct snapshot *s, const struct import_plan *plan,
                             struct store_feed *feed, struct problems *p,
                             struct err *e)
 {
-    size_t from[ENT__COUNT];
+    struct import_feed f = { feed, s, p, ENT_STATE, { 0 }, { 0 }, isatty(2) };
 
     for (int k = 0; k < ENT__COUNT; k++)
-        from[k] = snapshot_count(s, k);
+        f.start[k] = f.fed[k] = snapshot_count(s, k);
     for (size_t i = 0; i < plan->n; i++) {
-        enum entity_kind k = plan->files[i].ent->kind;
-
-        if (read_planned(s, &plan->files[i], p, e))
+        if (read_planned(&f, &plan->files[i], e))
             return e->status;
-        /* After a problem nothing more is written, but every file is
-         * still read, to report every problem. */
-        if (!p->n_total &&
-            (i + 1 == plan->n || plan->files[i + 1].ent->kind != k))
-            store_feed_insert(feed, k, (uint32_t)from[k],
-                              (uint32_t)snapshot_count(s, k));
+        feed_rest(&f, plan->files[i].ent->kind);
     }
     return ST_OK;
 }

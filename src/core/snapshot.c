@@ -64,7 +64,10 @@ enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
 
     if (t->n >= IDMAP_NONE - 1)
         return err_set(e, ST_INVALID, "too many %s records", ent->name);
-    t->rows = xgrow(t->rows, ent->size, t->n + 1, &t->alloc);
+    /* Rows move only when the table grows: an import writes the rows read
+     * so far while it appends more (store/feed.c). */
+    if (t->n + 1 > t->alloc)
+        t->rows = xgrow(t->rows, ent->size, t->n + 1, &t->alloc);
     row = (char *)t->rows + t->n * ent->size;
     memcpy(row, rec, ent->size);
     key = record_key(s, ent, row, buf, sizeof(buf));
@@ -77,6 +80,11 @@ enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
     t->n++;
     s->indexed = 0;
     return ST_OK;
+}
+
+size_t snapshot_capacity(const struct snapshot *s, enum entity_kind kind)
+{
+    return s->tables[kind].alloc;
 }
 
 void snapshot_reserve(struct snapshot *s, enum entity_kind kind, size_t n)

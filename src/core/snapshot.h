@@ -63,6 +63,8 @@ enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
 /* Makes room for n more records of kind, so that loading them never grows
  * the arrays or rehashes the index. */
 void snapshot_reserve(struct snapshot *s, enum entity_kind kind, size_t n);
+/* How many records of kind fit before the table grows, moving its rows. */
+size_t snapshot_capacity(const struct snapshot *s, enum entity_kind kind);
 /* The index of the record with key, or IDMAP_NONE. */
 uint32_t snapshot_find(const struct snapshot *s, enum entity_kind kind,
                        const char *key);

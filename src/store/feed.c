@@ -26,6 +26,7 @@ struct store_feed {
     pthread_cond_t moved;
     struct feed_range *queue; /* under lock, as the three below */
     size_t n_queued, alloc, n_taken;
+    int busy; /* a range taken is being written */
     int finishing;
     int failed;
     struct err e; /* the first failure, once failed */
@@ -50,17 +51,22 @@ static void write_range(struct store_feed *f, const struct feed_range *r)
     free(changes);
 }
 
-/* The next range to write; 0 when the feed is finishing and none is left. */
+/* The next range to write; 0 when the feed is finishing and none is left.
+ * Taking one says that the range taken before is written. */
 static int take(struct store_feed *f, struct feed_range *r)
 {
     int got;
 
     pthread_mutex_lock(&f->lock);
+    f->busy = 0;
+    pthread_cond_broadcast(&f->moved);
     while (f->n_taken == f->n_queued && !f->finishing)
         pthread_cond_wait(&f->moved, &f->lock);
     got = f->n_taken < f->n_queued;
-    if (got)
+    if (got) {
         *r = f->queue[f->n_taken++];
+        f->busy = 1;
+    }
     pthread_mutex_unlock(&f->lock);
     return got;
 }
@@ -100,6 +106,14 @@ enum status store_feed_start(struct store *st, const struct snapshot *s,
     }
     *out = f;
     return ST_OK;
+}
+
+void store_feed_drain(struct store_feed *f)
+{
+    pthread_mutex_lock(&f->lock);
+    while (f->n_taken < f->n_queued || f->busy)
+        pthread_cond_wait(&f->moved, &f->lock);
+    pthread_mutex_unlock(&f->lock);
 }
 
 void store_feed_insert(struct store_feed *f, enum entity_kind kind,

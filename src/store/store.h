@@ -94,6 +94,9 @@ enum status store_feed_start(struct store *st, const struct snapshot *s,
 void store_feed_insert(struct store_feed *f, enum entity_kind kind,
                        uint32_t from, uint32_t to);
 int store_feed_failed(struct store_feed *f);
+/* Waits until every range handed over is written: before the records of
+ * a kind handed over may move (its table grows). */
+void store_feed_drain(struct store_feed *f);
 enum status store_feed_finish(struct store_feed *f, int commit, struct err *e);
 
 /* One entry of the change log. Strings are owned by the entry list. */
