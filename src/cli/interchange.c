@@ -2,9 +2,9 @@
  * `chancery import PATH...` and `chancery export DIR`. Import is
  * all-or-nothing: every file is read and validated against the registry
  * and the rows before it, every problem is reported, and only a clean
- * import is committed, in one transaction with its change log. The rows of
- * each entity are written (store_feed) while the next entity's files are
- * read, and rolled back if a later file has a problem. Policy files (the
+ * import is committed, in one transaction with its change log. Rows are
+ * written in chunks (store_feed) while the rest is read, and rolled back
+ * if a later row has a problem. Policy files (the
  * .json files of a policies folder, or named directly) load after every
  * CSV file, since a policy names states, missions and persons.
  */
