@@ -4,9 +4,9 @@
  * and the rows before it, every problem is reported, and only a clean
  * import is committed, in one transaction with its change log. Rows are
  * written in chunks (store_feed) while the rest is read, and rolled back
- * if a later row has a problem. Policy files (the
- * .json files of a policies folder, or named directly) load after every
- * CSV file, since a policy names states, missions and persons.
+ * if a later row has a problem. Policy files (the .json files of a
+ * policies folder, or named directly) load after every CSV file, since a
+ * policy names states, missions and persons.
  */
 #include "core/interchange.h"
 
