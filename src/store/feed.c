@@ -3,9 +3,10 @@
  * import hands over its rows in chunks as it reads them; rows handed over
  * do not move (the reader waits, store_feed_drain, before a table grows),
  * so a thread of this file writes them while the reader goes on. Reading
- * and writing then share the two cores instead of taking turns. The transaction begins on the caller's thread, so a
- * locked or stale registry is reported before any reading; from then on
- * the connection belongs to the feed's thread until store_feed_finish.
+ * and writing then share the two cores instead of taking turns. The
+ * transaction begins on the caller's thread, so a locked or stale registry
+ * is reported before any reading; from then on the connection belongs to
+ * the feed's thread until store_feed_finish.
  */
 #include <pthread.h>
 
