@@ -14,7 +14,12 @@
 #define RING_SLOTS         4096
 #define BATCH              64
 
-static const char *const OP_NAMES[] = { "insert", "update", "delete" };
+const char *change_op_name(enum change_op op)
+{
+    static const char *const names[] = { "insert", "update", "delete" };
+
+    return names[op];
+}
 
 /* record_key into buf, which it may leave unused for a one-field key. */
 static void key_into(const struct snapshot *s, const struct entity *ent,
@@ -37,7 +42,7 @@ static void prepare_entry(struct preparer *p, struct prepared_entry *x,
     key_into(p->s, ent, rec, x->key);
     record_values(p->s, ent, rec, &x->row);
     p->f.seq++;
-    p->f.op = OP_NAMES[c->op];
+    p->f.op = change_op_name(c->op);
     p->f.entity = ent->name;
     p->f.key = x->key;
     p->f.before = p->f.after = NULL;

@@ -47,6 +47,9 @@ struct preparer {
     int stop;                  /* under lock */
 };
 
+/* The change log's name of op: "insert", "update" or "delete". */
+const char *change_op_name(enum change_op op);
+
 /* Starts preparing the n changes of s. f holds the change set's time,
  * actor and reason, and the seq of the log's last entry, whose hash is
  * prev. */

@@ -110,7 +110,9 @@ void row_image_to(struct buf *b, const struct entity *ent, sqlite3_stmt *q)
 {
     const char *values[BIND_MAX_FIELDS];
 
-    for (int i = 0; i < ent->n_fields && i < BIND_MAX_FIELDS; i++)
+    if (ent->n_fields > BIND_MAX_FIELDS)
+        BUG("entity '%s' has too many fields", ent->name);
+    for (int i = 0; i < ent->n_fields; i++)
         values[i] = (const char *)sqlite3_column_text(q, i);
     values_image_to(b, ent, values);
 }

@@ -17,10 +17,14 @@
 
 /* The images one record's entries carry, in seq order; pos is the first
  * not yet passed by the verification. */
+struct image {
+    int64_t seq;
+    char *before;
+};
+
 struct record_images {
     char *id; /* entity, 0x1F, key: the index's key */
-    int64_t *seq;
-    char **before;
+    struct image *items;
     size_t n, alloc, pos;
 };
 
@@ -62,13 +66,8 @@ static void add_image(struct verifier *v, int64_t seq, const char *entity,
         /* The map borrows r->id, which stays put when records grows. */
         idmap_put(&v->by_record, r->id, (uint32_t)v->n_records++);
     }
-    if (r->n == r->alloc) {
-        r->alloc = r->alloc ? 2 * r->alloc : 4;
-        r->seq = xrealloc(r->seq, r->alloc * sizeof(*r->seq));
-        r->before = xrealloc(r->before, r->alloc * sizeof(*r->before));
-    }
-    r->seq[r->n] = seq;
-    r->before[r->n++] = xstrdup(before);
+    XGROW(r->items, r->n + 1, r->alloc);
+    r->items[r->n++] = (struct image){ seq, xstrdup(before) };
 }
 
 static enum status read_images(struct verifier *v, struct err *e)
@@ -102,11 +101,11 @@ static enum status derived_after(struct verifier *v, const struct entity *ent,
 {
     struct record_images *r = find_record(v, c->entity, c->key);
 
-    while (r && r->pos < r->n && r->seq[r->pos] <= c->seq)
+    while (r && r->pos < r->n && r->items[r->pos].seq <= c->seq)
         r->pos++;
     *from_row = !r || r->pos == r->n;
     if (!*from_row) {
-        *image = r->before[r->pos];
+        *image = r->items[r->pos].before;
         return ST_OK;
     }
     if (row_reader_image(&v->rows, ent, c->key, image, e))
@@ -208,9 +207,8 @@ static void verifier_release(struct verifier *v)
         struct record_images *r = &v->records[i];
 
         for (size_t j = 0; j < r->n; j++)
-            free(r->before[j]);
-        free(r->before);
-        free(r->seq);
+            free(r->items[j].before);
+        free(r->items);
         free(r->id);
     }
     free(v->records);

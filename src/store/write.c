@@ -136,12 +136,11 @@ static enum status log_append(struct store *st, const struct log_writer *w,
                               int64_t seq, const struct prepared_entry *x,
                               struct err *e)
 {
-    static const char *const OP_NAMES[] = { "insert", "update", "delete" };
     sqlite3_stmt *q = st->log_insert;
 
     sqlite3_bind_int64(q, 1, seq);
     sqlite3_bind_int64(q, 2, w->set_id);
-    db_bind_static(q, 3, OP_NAMES[x->change->op]);
+    db_bind_static(q, 3, change_op_name(x->change->op));
     db_bind_static(q, 4, x->ent->name);
     db_bind_static(q, 5, x->key);
     db_bind_static(q, 6, x->change->op == OP_INSERT ? NULL : x->before.data);
