@@ -86,13 +86,6 @@ void sqlgen_create_table(const struct entity *ent, struct buf *b)
     add(b, "    PRIMARY KEY (");
     key_list(ent, b, ", ", "");
     add(b, ")\n);\n");
-    for (int i = 0; i < ent->n_fields; i++) {
-        const struct field *f = &ent->fields[i];
-
-        if (f->type == FT_REF && !(f->flags & FIELD_KEY && i == 0))
-            add(b, "CREATE INDEX \"%s_%s\" ON \"%s\"(\"%s\");\n", ent->table,
-                f->name, ent->table, f->name);
-    }
 }
 
 void sqlgen_insert(const struct entity *ent, struct buf *b)

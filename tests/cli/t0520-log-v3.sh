@@ -3,7 +3,8 @@
 # time, actor, reason, both images and a hex hash; tests/fixtures holds one
 # made by chancery 91b16f1) is migrated to change sets on first open. Its
 # history, its past states and its hash chain come through unchanged, and
-# new entries chain on from its last one.
+# new entries chain on from its last one. Schema 5 then drops the indexes
+# schema 1 to 3 made on reference columns.
 . tests/cli/lib.sh
 
 if ! command -v sqlite3 >/dev/null; then
@@ -16,8 +17,14 @@ sqlite3 "$CHANCERY_DB" <"$TOP/tests/fixtures/registry-v3.sql"
 expect_exit 0 "a schema-3 registry verifies after migrating" audit verify
 expect_out "with every entry" "verified 284 changes: the hash chain is intact"
 version=$(sqlite3 "$CHANCERY_DB" "PRAGMA user_version")
-if [ "$version" = 4 ]; then ok "it is at schema 4"; else
-    echo "# user_version $version"; not_ok "it is at schema 4"; fi
+if [ "$version" = 5 ]; then ok "it is at schema 5"; else
+    echo "# user_version $version"; not_ok "it is at schema 5"; fi
+indexes=$(sqlite3 "$CHANCERY_DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")
+if [ "$indexes" = "change_sets_recorded changes_key" ]; then
+    ok "schema 5 keeps no index on reference columns"
+else
+    echo "# indexes: $indexes"; not_ok "schema 5 keeps no index on reference columns"
+fi
 sets=$(sqlite3 "$CHANCERY_DB" "SELECT group_concat(id || ':' || coalesce(reason, '-'), ' ') FROM change_sets")
 if [ "$sets" = "1:init: reference data 270:import 281:tour ended 282:family rule 283:- 284:no reason given" ]; then
     ok "entries are grouped into their change sets"
