@@ -3,6 +3,7 @@
  * journaling, the schema brought up to date, and one prepared statement per
  * entity and operation, made once and reused for every row.
  */
+#include <pthread.h>
 #include <unistd.h>
 
 #include "base/xalloc.h"
@@ -101,15 +102,25 @@ static enum status prepare_all(struct store *st, struct err *e)
     return ST_OK;
 }
 
+/* Before SQLite's first use: no memory statistics, which chancery never
+ * reads and which cost a global mutex around every allocation SQLite makes
+ * (an import makes millions). */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum status store_open(const char *path, int mode, struct store **out,
                        struct err *e)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
     struct store *st;
     /* A connection is only ever used by one thread at a time, so it needs
      * no mutex of its own: SQLite's serialized default would lock one
      * around every bind and step. */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
+    pthread_once(&configured, configure_sqlite);
     if (mode == STORE_OPEN_CREATE)
         flags |= SQLITE_OPEN_CREATE;
     else if (access(path, F_OK))

@@ -16,6 +16,18 @@
 #include "base/xalloc.h"
 #include "store/internal.h"
 
+/* The length of text's leading run of bytes a JSON string holds as they
+ * are: anything but quotes, backslashes and control characters (and the
+ * terminating NUL). */
+static size_t plain_run(const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+
+    while (*p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+    return (size_t)(p - (const unsigned char *)text);
+}
+
 /* Appends text as a JSON string. The text is valid UTF-8 (every input path
  * checks it), so only quotes, backslashes and control characters need
  * escaping; the runs between them go in whole. */
@@ -24,10 +36,7 @@ static enum status add_json_string(struct buf *b, const char *text)
     enum status st = buf_addch(b, '"');
 
     while (*text && !st) {
-        size_t run = strcspn(text, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n"
-                                   "\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14"
-                                   "\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e"
-                                   "\x1f");
+        size_t run = plain_run(text);
         unsigned char u = (unsigned char)text[run];
 
         st = buf_add(b, text, run);
