@@ -53,6 +53,7 @@ void db_bind_static(sqlite3_stmt *stmt, int i, const char *text);
  * scratch. */
 struct record_text {
     const char *values[BIND_MAX_FIELDS];
+    int lengths[BIND_MAX_FIELDS]; /* of each value, for binding */
     char scratch[BIND_MAX_FIELDS][FIELD_BUF];
 };
 

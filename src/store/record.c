@@ -90,6 +90,7 @@ void record_values(const struct snapshot *s, const struct entity *ent,
         out->values[i] = field_is_absent(f, rec)
                              ? NULL
                              : field_text(s, f, rec, out->scratch[i]);
+        out->lengths[i] = out->values[i] ? (int)strlen(out->values[i]) : 0;
     }
 }
 

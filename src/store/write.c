@@ -96,8 +96,13 @@ static enum status add_change_set(struct store *st, struct log_writer *w,
 static void bind_values(sqlite3_stmt *q, const struct entity *ent,
                         const struct record_text *row)
 {
-    for (int i = 0; i < ent->n_fields; i++)
-        db_bind_static(q, i + 1, row->values[i]);
+    for (int i = 0; i < ent->n_fields; i++) {
+        if (row->values[i])
+            sqlite3_bind_text(q, i + 1, row->values[i], row->lengths[i],
+                              SQLITE_STATIC);
+        else
+            sqlite3_bind_null(q, i + 1);
+    }
 }
 
 /* Runs the entity statement of one entry. */
