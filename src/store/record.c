@@ -53,8 +53,8 @@ static enum status add_json_string(struct buf *b, const char *text)
 }
 
 /* Appends one member of an image: absent is null, a boolean is bare. */
-static void add_member(struct buf *b, int first, const struct field *f,
-                       const char *text)
+static void add_member_slowly(struct buf *b, int first, const struct field *f,
+                              const char *text)
 {
     enum status st = buf_addstr(b, first ? "{\"" : ",\"") |
                      buf_addstr(b, f->name) | buf_addstr(b, "\":");
@@ -66,6 +66,50 @@ static void add_member(struct buf *b, int first, const struct field *f,
     else
         st |= add_json_string(b, text);
     if (st)
+        BUG("change-log image too large");
+}
+
+/* The same member composed in piece, when it is short and its value needs
+ * no escaping (nearly every member): its length, else 0. An import builds
+ * an image per row, and one append per member instead of six is a tenth
+ * of its preparing. */
+static size_t compose_member(char piece[static 256], int first,
+                             const struct field *f, const char *text)
+{
+    size_t name_len = strlen(f->name), value_len = 4, n = 0;
+    int quoted = text && f->type != FT_BOOL;
+
+    if (text) {
+        value_len = plain_run(text);
+        if (text[value_len])
+            return 0;
+    }
+    if (name_len + value_len + 6 > 256)
+        return 0;
+    piece[n++] = first ? '{' : ',';
+    piece[n++] = '"';
+    memcpy(piece + n, f->name, name_len);
+    n += name_len;
+    piece[n++] = '"';
+    piece[n++] = ':';
+    if (quoted)
+        piece[n++] = '"';
+    memcpy(piece + n, text ? text : "null", value_len);
+    n += value_len;
+    if (quoted)
+        piece[n++] = '"';
+    return n;
+}
+
+static void add_member(struct buf *b, int first, const struct field *f,
+                       const char *text)
+{
+    char piece[256];
+    size_t n = compose_member(piece, first, f, text);
+
+    if (!n)
+        add_member_slowly(b, first, f, text);
+    else if (buf_add(b, piece, n))
         BUG("change-log image too large");
 }
 

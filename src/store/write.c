@@ -12,27 +12,51 @@
 #include "base/xalloc.h"
 #include "store/prepare.h"
 
+/* The bytes an entry's hash covers, gathered so that BLAKE2b takes them in
+ * one update rather than in the twenty small ones their parts make: on a
+ * million-row import the calls cost more than the hashing. */
+struct hash_input {
+    crypto_generichash_state h;
+    size_t n;
+    unsigned char buf[4096];
+};
+
+static void hash_add(struct hash_input *in, const char *text)
+{
+    size_t n = strlen(text);
+
+    if (in->n + n > sizeof(in->buf)) {
+        crypto_generichash_update(&in->h, in->buf, in->n);
+        in->n = 0;
+    }
+    if (n > sizeof(in->buf)) {
+        crypto_generichash_update(&in->h, (const unsigned char *)text, n);
+        return;
+    }
+    memcpy(in->buf + in->n, text, n);
+    in->n += n;
+}
+
 void change_hash(const char *prev_hex, const struct log_fields *f,
                  unsigned char digest[HASH_BYTES])
 {
     const char *parts[] = { f->recorded, f->actor,  f->op,    f->entity,
                             f->key,      f->before, f->after, f->reason };
-    crypto_generichash_state h;
+    struct hash_input in;
     char seq[24];
 
+    in.n = 0;
     snprintf(seq, sizeof(seq), "%lld", (long long)f->seq);
-    crypto_generichash_init(&h, NULL, 0, HASH_BYTES);
-    crypto_generichash_update(&h, (const unsigned char *)prev_hex,
-                              strlen(prev_hex));
-    crypto_generichash_update(&h, (const unsigned char *)"\x1f", 1);
-    crypto_generichash_update(&h, (const unsigned char *)seq, strlen(seq));
+    crypto_generichash_init(&in.h, NULL, 0, HASH_BYTES);
+    hash_add(&in, prev_hex);
+    hash_add(&in, "\x1f");
+    hash_add(&in, seq);
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        const char *p = parts[i] ? parts[i] : "\x1e";
-
-        crypto_generichash_update(&h, (const unsigned char *)"\x1f", 1);
-        crypto_generichash_update(&h, (const unsigned char *)p, strlen(p));
+        hash_add(&in, "\x1f");
+        hash_add(&in, parts[i] ? parts[i] : "\x1e");
     }
-    crypto_generichash_final(&h, digest, HASH_BYTES);
+    crypto_generichash_update(&in.h, in.buf, in.n);
+    crypto_generichash_final(&in.h, digest, HASH_BYTES);
 }
 
 void hash_to_hex(const unsigned char digest[HASH_BYTES], char hex[HASH_HEX])
