@@ -146,8 +146,7 @@ enum status store_open(const char *path, int mode, struct store **out,
     }
     if (db_exec(st,
                 "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
-                "PRAGMA synchronous = NORMAL; "
-                "PRAGMA cache_size = -2097152",
+                "PRAGMA synchronous = NORMAL; " PAGE_CACHE_PRAGMA,
                 e) ||
         schema_migrate(st, e) || prepare_all(st, e)) {
         store_close(st);

@@ -105,6 +105,12 @@ void hash_to_hex(const unsigned char digest[HASH_BYTES], char hex[HASH_HEX]);
 /* 0, or -1 when hex is not 64 hex digits. */
 int hash_from_hex(const char *hex, unsigned char digest[HASH_BYTES]);
 
+/* A connection's page cache: room for a whole large registry's pages, so
+ * that loading one reads each page once. A bulk write keeps a far smaller
+ * one while it lasts (store/bulk.c says why). */
+#define PAGE_CACHE_PRAGMA      "PRAGMA cache_size = -2097152"
+#define BULK_PAGE_CACHE_PRAGMA "PRAGMA cache_size = -65536"
+
 /* How a large change set is written (store/bulk.c): foreign keys checked
  * once per table at the end rather than row by row, and the secondary
  * indexes of the tables it at least doubles dropped and rebuilt. sql holds
