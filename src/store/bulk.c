@@ -24,8 +24,8 @@
  *    would only cost fresh memory, a page fault every 4 KiB, while a small
  *    one lets SQLite spill the pages it is done with to the file and reuse
  *    their buffers. Measured on the world import: system time from 7 s to
- *    3 s and the import from 23-25 s to 18-19 s; 32 and 256 MiB both did
- *    worse than 64.
+ *    3 s and, in most runs, the import from 23-25 s to 18-19 s; 32 and 256
+ *    MiB both did worse than 64.
  * Reading the index definitions back from sqlite_master, foreign_key_check
  * and journal modes are SQLite's dialect; a PostgreSQL backend would defer
  * its constraints and read pg_indexes.
@@ -55,10 +55,9 @@ enum status bulk_open(struct store *st, struct bulk *b, size_t expected,
 void bulk_close(struct store *st, struct bulk *b)
 {
     if (b->on) {
-        db_exec(st,
-                "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
-                PAGE_CACHE_PRAGMA,
+        db_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
                 NULL);
+        db_exec(st, PAGE_CACHE_PRAGMA, NULL);
         db_exec(st, "PRAGMA journal_mode = WAL", NULL);
     }
     for (size_t i = 0; i < b->n; i++)

@@ -52,7 +52,8 @@ static enum status add_json_string(struct buf *b, const char *text)
     return st | buf_addch(b, '"');
 }
 
-/* Appends one member of an image: absent is null, a boolean is bare. */
+/* Appends one member of an image, part by part: absent is null, a boolean
+ * is bare, and a string is escaped as JSON needs. */
 static void add_member_slowly(struct buf *b, int first, const struct field *f,
                               const char *text)
 {
@@ -71,8 +72,8 @@ static void add_member_slowly(struct buf *b, int first, const struct field *f,
 
 /* The same member composed in piece, when it is short and its value needs
  * no escaping (nearly every member): its length, else 0. An import builds
- * an image per row, and one append per member instead of six is a tenth
- * of its preparing. */
+ * an image per row, and one append per member instead of six halves what
+ * an image costs. */
 static size_t compose_member(char piece[static 256], int first,
                              const struct field *f, const char *text)
 {

@@ -12,9 +12,9 @@
  * visas.post...): no statement of chancery reads a table by a reference
  * (the snapshot answers every question) and no parent row is ever deleted
  * or rekeyed, so they served nothing, while an import paid for each of
- * them row by row or in a rebuild. A migration names the
- * entities it creates, so that a later entity never changes what an
- * earlier migration did.
+ * them row by row or in a rebuild. A migration names the entities it
+ * creates, so that a later entity never changes what an earlier migration
+ * did.
  */
 #include "base/xalloc.h"
 #include "store/internal.h"
@@ -232,11 +232,7 @@ static enum status migrate_5(struct store *st, struct err *e)
 
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
-    migrate_1,
-    migrate_2,
-    migrate_3,
-    migrate_4,
-    migrate_5,
+    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)

@@ -459,11 +459,12 @@ static void test_image_escapes(void **state)
     assert_int_equal(store_history(fx->st, "person", "Q1", &list, &fx->e),
                      ST_OK);
     assert_int_equal(list.n, 1);
-    snprintf(want, sizeof(want),
-             "{\"id\":\"Q1\",\"family_name\":\"A \\\"q\\\" \\\\b\\u0009c\\u0001é\","
-             "\"given_names\":\"%s\",\"sex\":\"F\",\"birth_date\":null,"
-             "\"nationality\":null,\"passport\":null}",
-             long_name);
+    snprintf(
+        want, sizeof(want),
+        "{\"id\":\"Q1\",\"family_name\":\"A \\\"q\\\" \\\\b\\u0009c\\u0001é\","
+        "\"given_names\":\"%s\",\"sex\":\"F\",\"birth_date\":null,"
+        "\"nationality\":null,\"passport\":null}",
+        long_name);
     assert_string_equal(list.items[0].after, want);
     change_list_release(&list);
     assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
