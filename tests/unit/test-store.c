@@ -624,6 +624,18 @@ static void expect_broken(struct fixture *fx, const char *msg, int64_t n_ok)
     assert_int_equal(n, n_ok);
 }
 
+/* Tampers with sql, expects verify to report msg after n_ok good entries,
+ * then undoes it and expects the chain whole again. */
+static void expect_caught_and_undo(struct fixture *fx, const char *sql,
+                                   const char *msg, int64_t n_ok,
+                                   const char *undo)
+{
+    tamper(fx, sql);
+    expect_broken(fx, msg, n_ok);
+    tamper(fx, undo);
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+}
+
 static void test_verify_detects_tampering(void **state)
 {
     struct fixture *fx = *state;
@@ -634,23 +646,22 @@ static void test_verify_detects_tampering(void **state)
     assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
 
     /* Rewriting one past entry breaks its link. */
-    tamper(fx, "UPDATE changes SET before = '{}' WHERE seq = 5");
-    expect_broken(fx, ROW_CHANGED(5, "mission 'M1'"), 4);
-    tamper(fx, "UPDATE changes SET before = NULL WHERE seq = 5");
-    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+    expect_caught_and_undo(fx, "UPDATE changes SET before = '{}' WHERE seq = 5",
+                           ROW_CHANGED(5, "mission 'M1'"), 4,
+                           "UPDATE changes SET before = NULL WHERE seq = 5");
 
     /* So does rewriting when, by whom or why a change set was recorded. */
-    tamper(fx, "UPDATE change_sets SET actor = 'nobody' WHERE id = 1");
-    expect_broken(fx, ROW_CHANGED(1, "state 'USA'"), 0);
-    tamper(fx, "UPDATE change_sets SET actor = 'tester' WHERE id = 1");
-    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+    expect_caught_and_undo(
+        fx, "UPDATE change_sets SET actor = 'nobody' WHERE id = 1",
+        ROW_CHANGED(1, "state 'USA'"), 0,
+        "UPDATE change_sets SET actor = 'tester' WHERE id = 1");
 
     /* A row edited behind the log no longer matches the entry that wrote
      * it last, whose after image it is. */
-    tamper(fx, "UPDATE missions SET city = 'Boston' WHERE id = 'M1'");
-    expect_broken(fx, ROW_CHANGED(5, "mission 'M1'"), 4);
-    tamper(fx, "UPDATE missions SET city = 'Washington' WHERE id = 'M1'");
-    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+    expect_caught_and_undo(
+        fx, "UPDATE missions SET city = 'Boston' WHERE id = 'M1'",
+        ROW_CHANGED(5, "mission 'M1'"), 4,
+        "UPDATE missions SET city = 'Washington' WHERE id = 'M1'");
 
     /* A row removed or added behind the log is found missing, or extra. */
     tamper(fx, "PRAGMA foreign_keys = OFF; DELETE FROM dependents");
