@@ -1,6 +1,8 @@
 /*
  * `chancery check`: the findings of every policy in effect on a date
- * (rules/check.h), most urgent first: overdue, then by deadline. With
+ * (rules/check.h), most urgent first: overdue, then by deadline, as a
+ * docket (report/docket.h): the date and the as-known-on date above, the
+ * totals by kind and by policy below, --kind and --policy to narrow. With
  * --strict the exit status is 4 when there is any finding, so a script or
  * CI job can tell compliance from its absence.
  */
@@ -8,7 +10,8 @@
 #include "cli/findings.h"
 
 static const char USAGE[] = "[--as-of D] [--issuer S] [--target S] "
-                            "[--assume COND]... [--strict]";
+                            "[--kind K] [--policy P] [--assume COND]... "
+                            "[--strict]";
 
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
@@ -24,7 +27,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     }
     rc = check_run(cli, &a, &f);
     if (!rc) {
-        findings_print(cli, &f);
+        docket_print(cli, &a, &f);
         if (a.strict && f.n)
             rc = ST_FINDINGS;
     }

@@ -10,6 +10,7 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "report/docket.h"
 
 #define WRAP 78
 
@@ -18,7 +19,14 @@ static enum status parse_option(void *ctx, int c, struct err *e)
     struct check_args *a = ctx;
     switch (c) {
     case 'a':
+        a->as_of_given = 1;
         return cli_date("--as-of", optarg, &a->o.as_of, e);
+    case 'k':
+        a->kind = optarg;
+        return ST_OK;
+    case 'p':
+        a->policy = optarg;
+        return ST_OK;
     case 'i':
         a->o.issuer = optarg;
         return ST_OK;
@@ -45,6 +53,8 @@ int check_args_parse(struct check_args *a, struct cli *cli, int argc,
         { "target", required_argument, NULL, 't' },
         { "assume", required_argument, NULL, 'u' },
         { "strict", no_argument, NULL, 's' },
+        { "kind", required_argument, NULL, 'k' },
+        { "policy", required_argument, NULL, 'p' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -66,8 +76,28 @@ void check_args_release(struct check_args *a)
     a->assumed = NULL;
 }
 
+/* Checks --kind and --policy; OUT: *kind, the kind's number or -1. */
+static enum status filters_check(const struct snapshot *s,
+                                 const struct check_args *a, int *kind,
+                                 struct err *e)
+{
+    *kind = -1;
+    if (a->kind &&
+        (*kind = enum_from_name(&ENUM_FINDING_KIND, a->kind)) == ENUM_NONE)
+        return err_set(e, ST_USAGE,
+                       "--kind: '%s' is not over_tenure, departure_due, "
+                       "over_cap, dependent_status, local_staff, "
+                       "visa_overdue or ambiguous",
+                       a->kind);
+    if (a->policy && snapshot_find(s, ENT_POLICY, a->policy) == IDMAP_NONE)
+        return err_set(e, ST_INVALID, "--policy: unknown policy '%s'",
+                       a->policy);
+    return ST_OK;
+}
+
 int check_run(struct cli *cli, struct check_args *a, struct findings *out)
 {
+    int kind;
     struct holidays h;
     struct store *st;
     struct snapshot s;
@@ -84,9 +114,12 @@ int check_run(struct cli *cli, struct check_args *a, struct findings *out)
     }
     a->o.holidays = &h;
     rc = (a->o.issuer && cli_state(&s, "--issuer", a->o.issuer, &e)) ||
-         (a->o.target && cli_state(&s, "--target", a->o.target, &e));
+         (a->o.target && cli_state(&s, "--target", a->o.target, &e)) ||
+         filters_check(&s, a, &kind, &e);
     if (!rc)
         rc = rules_check(&s, &a->o, out, &e);
+    if (!rc)
+        findings_keep(out, kind, a->policy);
     a->o.holidays = NULL;
     holidays_release(&h);
     snapshot_release(&s);
@@ -94,84 +127,46 @@ int check_run(struct cli *cli, struct check_args *a, struct findings *out)
     return rc ? cli_fail(&e) : 0;
 }
 
-static void subject_text(const struct finding *x, char *out, size_t size)
+static void print_buf(struct buf *b)
 {
-    snprintf(out, size, "%s %s", ENTITIES[x->subject_kind]->name, x->subject);
-}
-
-static json_t *finding_json(const struct finding *x)
-{
-    json_t *o = json_object(), *steps = json_array();
-    char d[DATE_BUF], as_of[DATE_BUF];
-
-    date_format(x->deadline, d);
-    date_format(x->as_of, as_of);
-    for (size_t i = 0; i < x->n_explain; i++)
-        json_array_append_new(steps, json_string(x->explain[i]));
-    json_object_set_new(o, "id", json_string(x->id));
-    json_object_set_new(o, "policy", json_string(x->policy));
-    json_object_set_new(o, "kind",
-                        json_string(enum_name(&ENUM_FINDING_KIND, x->kind)));
-    json_object_set_new(o, "subject",
-                        json_pack("{s:s, s:s}", "entity",
-                                  ENTITIES[x->subject_kind]->name, "id",
-                                  x->subject));
-    json_object_set_new(o, "as_of", json_string(as_of));
-    json_object_set_new(o, "deadline", *d ? json_string(d) : json_null());
-    json_object_set_new(o, "overdue", json_boolean(x->overdue));
-    json_object_set_new(o, "detail", json_string(x->detail));
-    json_object_set_new(o, "explain", steps);
-    return o;
-}
-
-static void print_json(json_t *v)
-{
-    char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-    if (!text)
-        BUG("cannot encode findings");
-    printf("%s\n", text);
-    free(text);
-}
-
-static void print_grid(const struct cli *cli, const struct findings *f)
-{
-    static const char *const cols[] = { "id",      "policy",   "kind",
-                                        "subject", "deadline", "overdue:b",
-                                        "detail" };
-    struct grid g;
-
-    grid_init(&g, cols, 7);
-    for (size_t i = 0; i < f->n; i++) {
-        const struct finding *x = &f->items[i];
-        char subject[300], d[DATE_BUF];
-        const char *cells[7] = {
-            x->id,     x->policy, enum_name(&ENUM_FINDING_KIND, x->kind),
-            subject,   d,         x->overdue ? "true" : "false",
-            x->detail,
-        };
-
-        subject_text(x, subject, sizeof(subject));
-        date_format(x->deadline, d);
-        grid_add_row(&g, cells);
-    }
-    cli_print_grid(cli, &g);
-    grid_release(&g);
+    fwrite(b->data, 1, b->len, stdout);
+    buf_release(b);
 }
 
 void findings_print(const struct cli *cli, const struct findings *f)
 {
+    struct buf b;
     json_t *all;
 
+    buf_init(&b, BUF_MAX_DEFAULT);
     if (cli->format != OUT_JSON) {
-        print_grid(cli, f);
-        return;
+        findings_render(&b, cli->format, f);
+    } else {
+        all = json_array();
+        for (size_t i = 0; i < f->n; i++)
+            json_array_append_new(all, finding_json(&f->items[i]));
+        json_render(&b, all);
+        json_decref(all);
     }
-    all = json_array();
-    for (size_t i = 0; i < f->n; i++)
-        json_array_append_new(all, finding_json(&f->items[i]));
-    print_json(all);
-    json_decref(all);
+    print_buf(&b);
+}
+
+void docket_print(const struct cli *cli, const struct check_args *a,
+                  const struct findings *f)
+{
+    const struct docket_head h = {
+        a->o.as_of,  a->as_of_given, cli->as_known_on,
+        a->o.issuer, a->o.target,    a->kind,
+        a->policy,   a->o.assumed,   a->o.n_assumed,
+    };
+    struct docket d;
+    struct buf b;
+
+    docket_summarize(f, &d);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    docket_render(&b, cli->format, &h, f, &d);
+    docket_release(&d);
+    print_buf(&b);
 }
 
 /* Prints text wrapped at WRAP columns, the first line after a prefix of
@@ -217,24 +212,27 @@ static void print_steps_grid(const struct cli *cli, const struct finding *x)
 
 void finding_print_explain(const struct cli *cli, const struct finding *x)
 {
-    char subject[300], d[DATE_BUF], as_of[DATE_BUF];
+    char d[DATE_BUF], as_of[DATE_BUF];
+    struct buf b;
     json_t *v;
 
     if (cli->format == OUT_JSON) {
-        print_json(v = finding_json(x));
+        buf_init(&b, BUF_MAX_DEFAULT);
+        json_render(&b, v = finding_json(x));
         json_decref(v);
+        print_buf(&b);
         return;
     }
     if (cli->format == OUT_CSV) {
         print_steps_grid(cli, x);
         return;
     }
-    subject_text(x, subject, sizeof(subject));
     date_format(x->deadline, d);
     date_format(x->as_of, as_of);
     printf("%s (%s) as of %s\n", x->id, enum_name(&ENUM_FINDING_KIND, x->kind),
            as_of);
-    printf("%s: %s\n", subject, x->detail);
+    printf("%s %s: %s\n", ENTITIES[x->subject_kind]->name, x->subject,
+           x->detail);
     printf("deadline: %s%s\n\n", *d ? d : "none",
            x->overdue ? " (overdue)" : "");
     for (size_t i = 0; i < x->n_explain; i++) {
