@@ -11,8 +11,9 @@
     "[--as-of D] [--issuing S] [--nationality N] [--purpose P] "           \
     "[--by post|class|purpose|nationality|month|quarter|year] [--from D] " \
     "[--to D]"
-#define VISA_REPORT_USAGE \
-    "--un --from D --to D [--as-of D] [--issuing S] [--html FILE]"
+#define VISA_REPORT_USAGE                                               \
+    "--un [--from D] [--to D] [--as-of D] [--issuing S] [--html FILE] " \
+    "[--include-bilateral]"
 
 int visa_cmd_stats(struct cli *cli, int argc, char **argv);
 int visa_cmd_report(struct cli *cli, int argc, char **argv);

@@ -1,6 +1,8 @@
 /*
  * `chancery visa stats` and `chancery visa report --un`: option parsing
- * and output for the pure analyses of visa/ (stats.h, unreport.h). The
+ * and output for the pure analyses of visa/ (stats.h, unreport.h); the UN
+ * report is rendered by report/unreport_html.h, this file only chooses
+ * stdout or the --html file. The
  * deadlines of the UN report come from the visa_sla policies through
  * rules/visa_sla.h, with the public holidays of data/holidays.csv for
  * deadlines in working days. Figures that do not exist print as an empty
@@ -14,8 +16,7 @@
 #include "base/xalloc.h"
 #include "cli/edit.h"
 #include "cli/visa.h"
-#include "report/html.h"
-#include "report/kmchart.h"
+#include "report/unreport_html.h"
 #include "rules/visa_sla.h"
 #include "visa/unreport.h"
 
@@ -164,11 +165,12 @@ int visa_cmd_stats(struct cli *cli, int argc, char **argv)
 
 static const struct edit_option REPORT_OPTS[] = {
     { "un", NULL, EDIT_FLAG | EDIT_REQUIRED },
-    { "from", NULL, EDIT_REQUIRED },
-    { "to", NULL, EDIT_REQUIRED },
+    { "from", NULL, 0 },
+    { "to", NULL, 0 },
     { "as-of", NULL, 0 },
     { "issuing", NULL, 0 },
     { "html", NULL, 0 },
+    { "include-bilateral", NULL, EDIT_FLAG },
     { NULL, NULL, 0 },
 };
 
@@ -176,199 +178,24 @@ static const struct edit_command REPORT = {
     "visa", "report " VISA_REPORT_USAGE, ENT_VISA, 0, REPORT_OPTS, NULL,
 };
 
-static const char *const STATE_COLUMNS[] = {
-    "sending",     "staff:n",
-    "delegates:n", "requested:n",
-    "in_time:n",   "late:n",
-    "refused:n",   "withdrawn:n",
-    "pending:n",   "pending_over_deadline:n",
-};
-#define N_STATE_COLUMNS (sizeof(STATE_COLUMNS) / sizeof(STATE_COLUMNS[0]))
-
-static const char *const CASE_COLUMNS[] = {
-    "sending",
-    "visa",
-    "person",
-    "purpose",
-    "class",
-    "post",
-    "applied",
-    "deadline",
-    "decided",
-    "outcome",
-    "days_outstanding:n",
-    "days_over:n",
-    "meeting",
-    "meeting_missed:b",
-};
-#define N_CASE_COLUMNS (sizeof(CASE_COLUMNS) / sizeof(CASE_COLUMNS[0]))
-
-static void add_state_row(struct grid *g, const struct un_state *st)
-{
-    const uint64_t n[] = {
-        st->staff,     st->delegates, st->staff + st->delegates,
-        st->in_time,   st->late,      st->refused,
-        st->withdrawn, st->pending,   st->pending_overdue
-    };
-    char cells[N_STATE_COLUMNS][24];
-    const char *row[N_STATE_COLUMNS];
-
-    snprintf(cells[0], 24, "%s", st->sending);
-    for (size_t i = 0; i < N_STATE_COLUMNS - 1; i++)
-        snprintf(cells[i + 1], 24, "%llu", (unsigned long long)n[i]);
-    for (size_t i = 0; i < N_STATE_COLUMNS; i++)
-        row[i] = cells[i];
-    grid_add_row(g, row);
-}
-
-static void add_case_row(struct grid *g, const struct snapshot *s,
-                         const struct un_case *c)
-{
-    const struct visa *v = snap_visa(s, c->visa);
-    char applied[DATE_BUF], deadline[DATE_BUF], decided[DATE_BUF],
-        meeting[DATE_BUF], days[16], over[16];
-    const char *row[N_CASE_COLUMNS] = {
-        snap_person(s, v->person)->nationality,
-        v->id,
-        snap_person(s, v->person)->id,
-        enum_name(&ENUM_VISA_PURPOSE, v->purpose),
-        v->vclass,
-        snap_mission(s, v->post)->id,
-        applied,
-        deadline,
-        decided,
-        c->undecided ? "pending" : enum_name(&ENUM_VISA_OUTCOME, v->outcome),
-        days,
-        over,
-        meeting,
-        c->meeting_missed ? "true" : "false",
-    };
-
-    date_format(v->applied, applied);
-    date_format(c->deadline, deadline);
-    date_format(c->undecided ? DATE_NONE : v->decided, decided);
-    date_format(v->meeting, meeting);
-    snprintf(days, sizeof(days), "%ld", (long)c->outstanding);
-    snprintf(over, sizeof(over), "%ld", (long)c->over);
-    grid_add_row(g, row);
-}
-
-/* The report's two tables. */
-static void report_grids(const struct snapshot *s, const struct un_report *r,
-                         struct grid *states, struct grid *cases)
-{
-    grid_init(states, STATE_COLUMNS, N_STATE_COLUMNS);
-    for (size_t i = 0; i < r->n_states; i++)
-        add_state_row(states, &r->states[i]);
-    add_state_row(states, &r->total);
-    grid_init(cases, CASE_COLUMNS, N_CASE_COLUMNS);
-    for (size_t i = 0; i < r->n_cases; i++)
-        add_case_row(cases, s, &r->cases[i]);
-}
-
-static void print_report(const struct cli *cli, const struct grid *states,
-                         const struct grid *cases)
-{
-    struct buf b;
-
-    buf_init(&b, BUF_MAX_DEFAULT);
-    if (cli->format == OUT_JSON) {
-        buf_addstr(&b, "{\"summary\": ");
-        grid_render(states, OUT_JSON, &b);
-        buf_addstr(&b, ", \"over_deadline\": ");
-        grid_render(cases, OUT_JSON, &b);
-        buf_addstr(&b, "}\n");
-    } else {
-        if (cli->format == OUT_TABLE)
-            buf_addstr(&b, "Visas requested for mission staff and "
-                           "delegates, by sending state:\n");
-        grid_render(states, cli->format, &b);
-        buf_addstr(&b, cli->format == OUT_TABLE ? "\nCases over the deadline:\n"
-                                                : "\n");
-        grid_render(cases, cli->format, &b);
-    }
-    fwrite(b.data, 1, b.len, stdout);
-    buf_release(&b);
-}
-
-/* One chart series per sending state. Returns the series (their names
- * and arrays are freed by free_series). */
-static struct km_series *chart_series(const struct visa_stats *curves)
-{
-    struct km_series *ks = xcalloc(curves->n + 1, sizeof(*ks));
-
-    for (size_t i = 0; i < curves->n; i++) {
-        const struct visa_group *g = &curves->groups[i];
-        int32_t *t = xcalloc(g->curve.n_steps + 1, sizeof(*t));
-        double *sv = xcalloc(g->curve.n_steps + 1, sizeof(*sv));
-
-        for (size_t k = 0; k < g->curve.n_steps; k++) {
-            t[k] = g->curve.steps[k].t;
-            sv[k] = g->curve.steps[k].s;
-        }
-        ks[i] = (struct km_series){
-            xasprintf("%s (%llu cases)", g->key,
-                      (unsigned long long)g->applied),
-            t,
-            sv,
-            g->curve.n_steps,
-            g->curve.last_day,
-        };
-    }
-    return ks;
-}
-
-static void free_series(struct km_series *ks, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free((char *)ks[i].name);
-        free((int32_t *)ks[i].t);
-        free((double *)ks[i].s);
-    }
-    free(ks);
-}
-
 struct report_args {
     struct un_query q;
     const char *html;
 };
 
-static void html_body(struct buf *b, const struct report_args *a,
-                      const struct un_report *r, const struct grid *states,
-                      const struct grid *cases)
+static void print_report(const struct cli *cli, const struct snapshot *s,
+                         const struct report_args *a, const struct un_report *r)
 {
-    struct km_series *ks = chart_series(&r->curves);
-    char from[DATE_BUF], to[DATE_BUF], on[DATE_BUF], text[512];
+    struct buf b;
 
-    date_format(a->q.from, from);
-    date_format(a->q.to, to);
-    date_format(a->q.as_of, on);
-    snprintf(text, sizeof(text),
-             "Visa applications of mission staff and delegates made from %s "
-             "to %s, as known on %s",
-             from, to, on);
-    html_begin(b, text);
-    html_heading(b, 1, text);
-    html_paragraph(b, "Each case is due within the deadline of the visa_sla "
-                      "policy of its issuing state that reaches it, else 15 "
-                      "calendar days. Pending means undecided on the date "
-                      "of the report: administrative processing is no "
-                      "decision.");
-    html_heading(b, 2, "By sending state");
-    html_table(b, states);
-    html_heading(b, 2, "Time to decision (Kaplan-Meier)");
-    html_paragraph(b, "The share of applications still undecided after a "
-                      "number of days. Cases pending on the date of the "
-                      "report, and withdrawn cases, count as censored.");
-    kmchart_svg(b, ks, r->curves.n, "Share of applications undecided");
-    html_heading(b, 2, "Cases over the deadline");
-    html_table(b, cases);
-    html_end(b);
-    free_series(ks, r->curves.n);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    un_report_render(&b, cli->format, s, &a->q, r);
+    fwrite(b.data, 1, b.len, stdout);
+    buf_release(&b);
 }
 
-static int write_html(const struct report_args *a, const struct un_report *r,
-                      const struct grid *states, const struct grid *cases)
+static int write_html(const struct snapshot *s, const struct report_args *a,
+                      const struct un_report *r)
 {
     FILE *f = fopen(a->html, "wb");
     struct buf b;
@@ -378,7 +205,7 @@ static int write_html(const struct report_args *a, const struct un_report *r,
         return cli_error(ST_ERROR, "cannot write '%s': %s", a->html,
                          strerror(errno));
     buf_init(&b, BUF_MAX_DEFAULT);
-    html_body(&b, a, r, states, cases);
+    un_report_html(&b, s, &a->q, r);
     if (fwrite(b.data, 1, b.len, f) != b.len)
         rc = cli_error(ST_ERROR, "cannot write '%s'", a->html);
     if (fclose(f) && !rc)
@@ -389,18 +216,21 @@ static int write_html(const struct report_args *a, const struct un_report *r,
     return rc;
 }
 
+/* The query from the options (values in REPORT_OPTS order). */
 static enum status report_args_parse(struct report_args *a,
                                      const struct cli *cli,
                                      const struct snapshot *s, const char **v,
                                      struct err *e)
 {
-    a->q = (struct un_query){ DATE_NONE, DATE_NONE, cli->today, v[4] };
+    a->q = (struct un_query){ DATE_NONE, DATE_NONE, cli->today, v[4],
+                              v[6] != NULL };
     a->html = v[5];
-    if (cli_date("--from", v[1], &a->q.from, e) ||
-        cli_date("--to", v[2], &a->q.to, e) ||
+    if ((v[1] && cli_date("--from", v[1], &a->q.from, e)) ||
+        (v[2] && cli_date("--to", v[2], &a->q.to, e)) ||
         (v[3] && cli_date("--as-of", v[3], &a->q.as_of, e)) ||
         (v[4] && cli_state(s, "--issuing", v[4], e)))
         return ST_USAGE;
+    un_query_complete(s, &a->q);
     if (a->q.to < a->q.from)
         return err_set(e, ST_USAGE, "--to is before --from");
     return ST_OK;
@@ -412,11 +242,10 @@ static int run_report(const struct cli *cli, const struct snapshot *s,
 {
     int32_t *deadlines =
         xcalloc(snapshot_count(s, ENT_VISA) + 1, sizeof(*deadlines));
-    struct grid states, cases;
     struct holidays h;
     struct un_report r;
     struct err e;
-    int rc;
+    int rc = 0;
 
     holidays_init(&h);
     memset(&r, 0, sizeof(r));
@@ -424,12 +253,10 @@ static int run_report(const struct cli *cli, const struct snapshot *s,
         rc = cli_fail(&e);
     } else {
         un_report_build(s, deadlines, &a->q, &r);
-        report_grids(s, &r, &states, &cases);
-        rc = a->html ? write_html(a, &r, &states, &cases) : 0;
-        if (!a->html)
-            print_report(cli, &states, &cases);
-        grid_release(&states);
-        grid_release(&cases);
+        if (a->html)
+            rc = write_html(s, a, &r);
+        else
+            print_report(cli, s, a, &r);
         un_report_release(&r);
     }
     holidays_release(&h);

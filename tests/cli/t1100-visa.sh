@@ -259,12 +259,20 @@ expect_exit 2 "stats: a stray argument" visa stats 2021
 # pending within its deadline, V10 late (19 days), V1-E and V1-E2 pending
 # since October (over). Staff: V2, V4, V7, V10; delegates: V1, V3, V1-E,
 # V1-E2.
+# By default only what the Headquarters Agreement covers: the G visas of
+# the delegates (V1, V3, V1-E, V1-E2); the A-1 cases of the embassy staff
+# come in with --include-bilateral.
+expect_exit 0 "report: the Agreement's cases" visa report --un --from 2021-01-01 \
+    --to 2021-12-31 --as-of 2021-12-04 --issuing USA --format csv
+expect_out "report: RUS delegates only" "RUS,0,4,4,1,0,0,0,3,3"
+expect_out "report: V3 covered as a G visa" "2021-09-21,true,g_class"
+expect_not_out "report: no bilateral V2" "RUS,V2,"
 expect_exit 0 "report" visa report --un --from 2021-01-01 --to 2021-12-31 \
-    --as-of 2021-12-04 --issuing USA --format csv
+    --as-of 2021-12-04 --issuing USA --format csv --include-bilateral
 expect_out "report: RUS" "RUS,4,4,8,1,2,1,0,4,3"
 expect_out "report: V3 over its deadline, meeting missed" \
     "RUS,V3,P3,delegate,G-1,USA-MOW,2021-09-05,2021-09-20,,pending,90,75,2021-09-21,true"
-expect_out "report: V2 late" "RUS,V2,P2,posting,A-1,USA-MOW,2021-09-01,2021-09-16,2021-10-01,issued,30,15,,false"
+expect_out "report: V2 late" "RUS,V2,P2,posting,A-1,USA-MOW,2021-09-01,2021-09-16,2021-10-01,issued,30,15,,false,bilateral"
 expect_not_out "report: V7 within its deadline" "RUS,V7,"
 expect_not_out "report: V6 is private" "V6,"
 expect_exit 0 "report as JSON" visa report --un --from 2021-01-01 \
@@ -277,7 +285,10 @@ if grep -q '<svg' "$TMP/report.html" && grep -q 'RUS (' "$TMP/report.html" &&
     ! grep -q 'src="http' "$TMP/report.html"; then
     ok "the page has its chart inline"; else not_ok "the page has its chart inline"; fi
 expect_exit 2 "report without --un" visa report --from 2021-01-01 --to 2021-12-31
-expect_exit 2 "report without --from" visa report --un --to 2021-12-31
+expect_exit 0 "report without --from: from the first application" visa report --un --to 2021-12-31 --format json
+expect_out "report: --from defaults to the first application" '"from": "2021-09-01"'
+expect_exit 0 "report without --to: to the as-of date" visa report --un --as-of 2021-12-04 --format json
+expect_out "report: --to defaults to --as-of" '"to": "2021-12-04"'
 expect_exit 2 "report: --to before --from" visa report --un --from 2021-12-31 --to 2021-01-01
 expect_exit 2 "report: bad date" visa report --un --from 2021-13-01 --to 2021-12-31
 expect_exit 1 "report: unwritable HTML" visa report --un --from 2021-01-01 \
