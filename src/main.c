@@ -120,7 +120,7 @@ static enum status global_options(struct cli *cli, int *argc, char **argv,
 
 int main(int argc, char **argv)
 {
-    struct cli cli = { NULL, OUT_TABLE, DATE_NONE, 0 };
+    struct cli cli = { NULL, OUT_TABLE, DATE_NONE, 0, NULL };
     struct err e;
     const char *env_db = getenv("CHANCERY_DB");
 

@@ -21,6 +21,7 @@ struct cli {
     enum out_format format;
     int32_t as_known_on; /* --as-known-on, DATE_NONE for now */
     int32_t today;       /* CHANCERY_TODAY or the real date */
+    const char *actor;   /* --actor; NULL: CHANCERY_ACTOR, else login */
 };
 
 struct command {

@@ -80,6 +80,7 @@ enum status cli_open(struct cli *cli, struct store **st, struct snapshot *s,
 {
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, st, e))
         return e->status;
+    store_set_actor(*st, cli->actor);
     if (store_load(*st, cli->as_known_on, s, e)) {
         store_close(*st);
         *st = NULL;

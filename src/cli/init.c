@@ -53,6 +53,7 @@ enum status registry_init(struct cli *cli, int *created, struct err *e)
     *created = 0;
     if (store_open(cli->db_path, STORE_OPEN_CREATE, &st, e))
         return e->status;
+    store_set_actor(st, cli->actor);
     snapshot_init(&s);
     rc = store_load(st, DATE_NONE, &s, e);
     if (!rc && snapshot_count(&s, ENT_STATE) == 0) {

@@ -171,5 +171,6 @@ void store_close(struct store *st)
     sqlite3_finalize(st->log_head);
     sqlite3_close(st->db);
     free(st->path);
+    free(st->actor);
     free(st);
 }

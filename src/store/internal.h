@@ -30,6 +30,9 @@ struct store {
      * log head has moved on since was validated against a stale snapshot
      * and is refused. */
     int64_t known_head;
+    /* The actor of the writes through this connection that name none
+     * (store_set_actor); NULL: the default of store/write.c. */
+    char *actor;
 };
 
 /* Runs sql (no results); ST_ERROR with SQLite's message on failure. */

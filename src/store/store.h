@@ -51,9 +51,17 @@ struct change {
 };
 
 struct change_meta {
-    const char *actor;  /* who; NULL: $CHANCERY_ACTOR, else $USER */
+    const char *actor;  /* who; NULL: store_set_actor's, else the default */
     const char *reason; /* why, recorded with each change; may be NULL */
 };
+
+/* Sets the actor recorded by the writes through st whose change_meta
+ * names none (copied; NULL or "" restores the default). The default is
+ * $CHANCERY_ACTOR, else the login name of the process's user (getpwuid),
+ * else "uid N": a write never records an unnamed actor. */
+void store_set_actor(struct store *st, const char *actor);
+/* The actor a write through st records when its change_meta names none. */
+const char *store_actor(const struct store *st);
 
 /* Applies the changes, whose records are in s, in one transaction with
  * their change-log entries; on any failure nothing is written. */

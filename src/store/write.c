@@ -6,7 +6,9 @@
  * link. The entries are prepared, hash chain included, by store/prepare.c,
  * on a thread of its own for a large change set; this file binds and steps.
  */
+#include <pwd.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/xalloc.h"
@@ -200,13 +202,32 @@ static enum status write_entries(struct store *st, const struct snapshot *s,
     return rc;
 }
 
-static const char *default_actor(void)
+/* The actor of a write that names none: --actor (store_set_actor), else
+ * $CHANCERY_ACTOR, else the login name of the user the process runs as,
+ * from the password database rather than $USER, which a service or a
+ * container often leaves unset; else the numeric user id. */
+const char *store_actor(const struct store *st)
 {
-    const char *actor = getenv("CHANCERY_ACTOR");
+    static char name[256];
+    const char *actor = st->actor;
+    const struct passwd *pw;
 
     if (!actor || !*actor)
-        actor = getenv("USER");
-    return actor && *actor ? actor : "unknown";
+        actor = getenv("CHANCERY_ACTOR");
+    if (actor && *actor)
+        return actor;
+    /* Copied: the password database's buffer is reused by the next call. */
+    if ((pw = getpwuid(geteuid())) && pw->pw_name && *pw->pw_name)
+        snprintf(name, sizeof(name), "%s", pw->pw_name);
+    else
+        snprintf(name, sizeof(name), "uid %lu", (unsigned long)geteuid());
+    return name;
+}
+
+void store_set_actor(struct store *st, const char *actor)
+{
+    free(st->actor);
+    st->actor = actor && *actor ? xstrdup(actor) : NULL;
 }
 
 /* A write validated against a snapshot older than the log's head would
@@ -244,7 +265,7 @@ enum status store_begin(struct store *st, const struct change_meta *meta,
 
     t->st = st;
     t->w.f.recorded = t->recorded;
-    t->w.f.actor = meta && meta->actor ? meta->actor : default_actor();
+    t->w.f.actor = meta && meta->actor ? meta->actor : store_actor(st);
     t->w.f.reason = meta ? meta->reason : NULL;
     rc = clock_timestamp(t->recorded, e);
     if (!rc)
