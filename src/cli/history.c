@@ -1,15 +1,20 @@
 /*
- * `chancery history ENTITY ID` and `chancery audit verify`: reading the
- * change log. The registry never forgets (DESIGN.md, "Data model"): every
- * write is an entry with its before and after images, so a record's
- * history is its entries, oldest first, with the images as the store gives
- * them (JSON strings, so nothing is lost or reformatted; the store fills in
- * the after images it derives, store/log.c). The log is hash-chained by the
+ * `chancery history ENTITY ID [--related]` and `chancery audit verify`:
+ * reading the change log. `history person P --related` interleaves, in
+ * sequence order, the person's entries with those of the records attached
+ * to the person: their postings, the households they belong to or that
+ * their postings hold (dependents), and their visa cases; each row then
+ * names its entity and key. The registry never forgets (DESIGN.md, "Data
+ * model"): every write is an entry with its before and after images, so a
+ * record's history is its entries, oldest first, with the images as the store
+ * gives them (JSON strings, so nothing is lost or reformatted; the store fills
+ * in the after images it derives, store/log.c). The log is hash-chained by the
  * store; `audit verify` recomputes the chain, checks the tables against it
  * and fails on the first entry or row that was rewritten. Neither command
  * needs a snapshot: both ask the store directly.
  */
 #include "base/date.h"
+#include "base/xalloc.h"
 #include "cli/commands.h"
 
 static const char *const COLUMNS[] = {
@@ -17,7 +22,13 @@ static const char *const COLUMNS[] = {
 };
 #define N_COLUMNS (sizeof(COLUMNS) / sizeof(COLUMNS[0]))
 
-#define HISTORY_USAGE "ENTITY ID"
+static const char *const RELATED_COLUMNS[] = {
+    "seq:n", "recorded", "actor",  "op",    "entity",
+    "key",   "reason",   "before", "after",
+};
+#define N_RELATED_COLUMNS (sizeof(RELATED_COLUMNS) / sizeof(RELATED_COLUMNS[0]))
+
+#define HISTORY_USAGE "ENTITY ID | person ID --related"
 
 /* 1 when the entry was recorded by the end of day (DATE_NONE: always). */
 static int known_on(const struct change_entry *c, int32_t day)
@@ -31,33 +42,41 @@ static int known_on(const struct change_entry *c, int32_t day)
     return !date_parse(text, &d, NULL) && d <= day;
 }
 
-static void add_entry(struct grid *g, const struct change_entry *c)
+static void add_entry(struct grid *g, const struct change_entry *c, int related)
 {
     char seq[24];
-    const char *cells[N_COLUMNS];
+    const char *cells[N_RELATED_COLUMNS];
+    size_t k = 0;
 
     snprintf(seq, sizeof(seq), "%lld", (long long)c->seq);
-    cells[0] = seq;
-    cells[1] = c->recorded;
-    cells[2] = c->actor;
-    cells[3] = c->op;
-    cells[4] = c->reason;
-    cells[5] = c->before;
-    cells[6] = c->after;
+    cells[k++] = seq;
+    cells[k++] = c->recorded;
+    cells[k++] = c->actor;
+    cells[k++] = c->op;
+    if (related) {
+        cells[k++] = c->entity;
+        cells[k++] = c->key;
+    }
+    cells[k++] = c->reason;
+    cells[k++] = c->before;
+    cells[k++] = c->after;
     grid_add_row(g, cells);
 }
 
 /* Prints the entries known on cli's date; 0 when there were none. */
 static size_t print_history(const struct cli *cli,
-                            const struct change_list *list)
+                            const struct change_list *list, int related)
 {
     struct grid g;
     size_t n = 0;
 
-    grid_init(&g, COLUMNS, N_COLUMNS);
+    if (related)
+        grid_init(&g, RELATED_COLUMNS, N_RELATED_COLUMNS);
+    else
+        grid_init(&g, COLUMNS, N_COLUMNS);
     for (size_t i = 0; i < list->n; i++) {
         if (known_on(&list->items[i], cli->as_known_on)) {
-            add_entry(&g, &list->items[i]);
+            add_entry(&g, &list->items[i], related);
             n++;
         }
     }
@@ -80,12 +99,98 @@ static int unknown_entity(const char *name)
     return cli_usage("history", HISTORY_USAGE);
 }
 
+struct refs {
+    struct record_ref *items;
+    size_t n, alloc;
+};
+
+static void add_ref(struct refs *r, const char *entity, const char *key)
+{
+    XGROW(r->items, r->n + 1, r->alloc);
+    r->items[r->n++] = (struct record_ref){ entity, key };
+}
+
+/* The records attached to person p of s, the person first, into r (keys
+ * borrowed from s, or copied into its arena). */
+static void related_refs(struct snapshot *s, uint32_t p, struct refs *r)
+{
+    add_ref(r, "person", snap_person(s, p)->id);
+    ADJ_FOR_EACH(s->postings_by_person, p, t)
+    {
+        add_ref(r, "posting", snap_posting(s, t)->id);
+    }
+    for (uint32_t i = 0; i < snapshot_count(s, ENT_DEPENDENT); i++) {
+        const struct dependent *d = snap_dependent(s, i);
+        char key[512];
+
+        if (d->person != p && snap_posting(s, d->posting)->person != p)
+            continue;
+        snprintf(key, sizeof(key), "%s/%s", snap_person(s, d->person)->id,
+                 snap_posting(s, d->posting)->id);
+        add_ref(r, "dependent", arena_strdup(&s->strings, key));
+    }
+    for (uint32_t i = 0; i < snapshot_count(s, ENT_VISA); i++)
+        if (snap_visa(s, i)->person == p)
+            add_ref(r, "visa", snap_visa(s, i)->id);
+}
+
+/* history person ID --related: the changes of the person and of the
+ * records attached to it, as the registry holds them now. */
+static int related_history(struct cli *cli, const char *id,
+                           struct change_list *list)
+{
+    struct snapshot s;
+    struct store *st;
+    struct refs refs = { NULL, 0, 0 };
+    struct err e;
+    uint32_t p;
+    int32_t known = cli->as_known_on;
+    int rc = 0;
+
+    snapshot_init(&s);
+    cli->as_known_on = DATE_NONE;
+    rc = cli_open(cli, &st, &s, &e) ? cli_fail(&e) : 0;
+    cli->as_known_on = known;
+    if (rc) {
+        snapshot_release(&s);
+        return rc;
+    }
+    if ((p = snapshot_find(&s, ENT_PERSON, id)) == IDMAP_NONE) {
+        rc = cli_error(ST_NOT_FOUND, "unknown person '%s'", id);
+    } else {
+        related_refs(&s, p, &refs);
+        if (store_history_of(st, refs.items, refs.n, list, &e))
+            rc = cli_fail(&e);
+        else if (!print_history(cli, list, 1))
+            rc = cli_error(ST_NOT_FOUND, "no recorded changes for person '%s'",
+                           id);
+    }
+    free(refs.items);
+    snapshot_release(&s);
+    store_close(st);
+    return rc;
+}
+
+/* Takes --related out of argv. Returns 1 when it was there. */
+static int take_related(int *argc, char **argv)
+{
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--related"))
+            continue;
+        memmove(argv + i, argv + i + 1, (size_t)(*argc - i) * sizeof(*argv));
+        (*argc)--;
+        return 1;
+    }
+    return 0;
+}
+
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
     const struct entity *ent;
     struct change_list list = { NULL, 0, 0 };
     struct store *st;
     struct err e;
+    int related = take_related(&argc, argv);
     int rc = 0;
 
     if (argc == 2 && !strcmp(argv[1], "--help")) {
@@ -96,11 +201,18 @@ int cmd_history(struct cli *cli, int argc, char **argv)
         return cli_usage("history", HISTORY_USAGE);
     if (!(ent = entity_by_name(argv[1])))
         return unknown_entity(argv[1]);
+    if (related && ent->kind != ENT_PERSON)
+        return cli_error(ST_USAGE, "--related is for a person's history");
+    if (related) {
+        rc = related_history(cli, argv[2], &list);
+        change_list_release(&list);
+        return rc;
+    }
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, &st, &e))
         return cli_fail(&e);
     if (store_history(st, ent->name, argv[2], &list, &e))
         rc = cli_fail(&e);
-    else if (!print_history(cli, &list))
+    else if (!print_history(cli, &list, 0))
         rc = cli_error(ST_NOT_FOUND, "no recorded changes for %s '%s'",
                        ent->name, argv[2]);
     change_list_release(&list);

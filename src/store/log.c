@@ -1,6 +1,7 @@
 /*
- * Reading the change log: entries, one record's history, and the present
- * rows the log refers to.
+ * Reading the change log: entries, one record's history (or several
+ * records' histories interleaved), and the present rows the log refers
+ * to.
  *
  * An entry stores its before image but not its after image (store/write.c):
  * the after image of a record's entry is the before image of that record's
@@ -183,4 +184,43 @@ enum status store_history(struct store *st, const char *entity, const char *key,
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
                        sqlite3_errmsg(st->db));
     return derive_afters(st, ent, list, e);
+}
+
+static int by_seq(const void *x, const void *y)
+{
+    int64_t a = ((const struct change_entry *)x)->seq;
+    int64_t b = ((const struct change_entry *)y)->seq;
+
+    return (a > b) - (a < b);
+}
+
+/* Moves the entries of from to the end of to; from is left empty. */
+static void change_list_take(struct change_list *to, struct change_list *from)
+{
+    XGROW(to->items, to->n + from->n, to->alloc);
+    memcpy(to->items + to->n, from->items, from->n * sizeof(*from->items));
+    to->n += from->n;
+    free(from->items);
+    memset(from, 0, sizeof(*from));
+}
+
+/* Each record's entries are read (and their after images derived) on
+ * their own, through the log's key index, then merged by sequence. */
+enum status store_history_of(struct store *st, const struct record_ref *refs,
+                             size_t n, struct change_list *list, struct err *e)
+{
+    enum status rc = ST_OK;
+
+    for (size_t i = 0; i < n && !rc; i++) {
+        struct change_list one = { NULL, 0, 0 };
+
+        rc = store_history(st, refs[i].entity, refs[i].key, &one, e);
+        if (rc)
+            change_list_release(&one);
+        else
+            change_list_take(list, &one);
+    }
+    if (list->n)
+        qsort(list->items, list->n, sizeof(*list->items), by_seq);
+    return rc;
 }

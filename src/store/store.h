@@ -125,6 +125,19 @@ enum status store_history(struct store *st, const char *entity, const char *key,
                           struct change_list *list, struct err *e);
 void change_list_release(struct change_list *list);
 
+/* A record named by its entity and key ("dependent", "P1/T2"). */
+struct record_ref {
+    const char *entity;
+    const char *key;
+};
+
+/* The change-log entries of n records, interleaved in sequence order (a
+ * person's history with that of the postings, dependents and visas
+ * attached to it). Entries are appended to list (initialised by the
+ * caller), each with its entity and key. */
+enum status store_history_of(struct store *st, const struct record_ref *refs,
+                             size_t n, struct change_list *list, struct err *e);
+
 /* Recomputes the hash chain of the whole change log. OUT: *n_checked; on a
  * broken link ST_INVALID naming the first entry that does not match. */
 enum status store_verify(struct store *st, int64_t *n_checked, struct err *e);
