@@ -2,11 +2,13 @@
  * `chancery person list|show|add`: the persons of the registry. Rows are
  * records as the interchange files have them (cli/records.h), so list,
  * show and export agree; `add` goes through the shared write path
- * (cli/edit.h), which validates exactly as an import does.
+ * (cli/edit.h), which validates exactly as an import does. `show` adds
+ * the person's postings, households and visa cases (report/record.h).
  */
 #include "cli/commands.h"
 #include "cli/edit.h"
 #include "cli/records.h"
+#include "report/record.h"
 
 static const struct edit_option LIST_OPTS[] = {
     { "nationality", NULL, 0 },
@@ -55,58 +57,33 @@ static int list(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-/* The columns of a person's postings; the person is the one shown. */
-static const char *const POSTING_COLUMNS[] = {
-    "id",       "mission", "title", "rank",       "category",
-    "notified", "arrived", "ended", "end_reason",
-};
-#define N_POSTING_COLUMNS (sizeof(POSTING_COLUMNS) / sizeof(POSTING_COLUMNS[0]))
-
-static void add_posting(struct grid *g, const struct snapshot *s, uint32_t t)
-{
-    const struct entity *ent = ENTITIES[ENT_POSTING];
-    char bufs[N_POSTING_COLUMNS][FIELD_BUF];
-    const char *cells[N_POSTING_COLUMNS];
-
-    for (size_t c = 0; c < N_POSTING_COLUMNS; c++)
-        cells[c] = field_text(s, entity_field(ent, POSTING_COLUMNS[c]),
-                              snap_posting(s, t), bufs[c]);
-    grid_add_row(g, cells);
-}
-
-/* Prints the person's postings as a second grid after the record. */
-static void print_postings(const struct cli *cli, const struct snapshot *s,
-                           uint32_t person)
-{
-    struct grid g;
-
-    grid_init(&g, POSTING_COLUMNS, N_POSTING_COLUMNS);
-    ADJ_FOR_EACH(s->postings_by_person, person, t)
-    {
-        add_posting(&g, s, t);
-    }
-    printf("\npostings:\n");
-    cli_print_grid(cli, &g);
-    grid_release(&g);
-}
+#define SHOW_USAGE "ID [--as-of D]"
 
 static int show(struct cli *cli, int argc, char **argv)
 {
-    static const struct edit_option opts[] = { { NULL, NULL, 0 } };
-    static const struct edit_command c = { "person", "show ID", ENT_PERSON,
-                                           1,        opts,      NULL };
+    static const struct edit_option opts[] = { { "as-of", NULL, 0 },
+                                               { NULL, NULL, 0 } };
+    static const struct edit_command c = { "person",   "show " SHOW_USAGE,
+                                           ENT_PERSON, 1,
+                                           opts,       NULL };
     const char *v[EDIT_MAX_OPTIONS];
+    int32_t as_of = cli->today;
     struct records out;
+    struct buf b;
+    struct err e;
     char **args;
     uint32_t i;
     int rc = edit_args(&c, argc, argv, v, &args);
 
     if (rc != EDIT_GO)
         return rc;
-    if ((rc = records_show(&out, cli, ENT_PERSON, args[0], &i)))
+    if (v[0] && cli_date("--as-of", v[0], &as_of, &e))
+        return cli_fail(&e);
+    if ((rc = records_find(&out, cli, ENT_PERSON, args[0], &i)))
         return rc;
-    if (cli->format == OUT_TABLE)
-        print_postings(cli, &out.s, i);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    person_view_render(&b, cli->format, &out.s, &out.g, i, as_of);
+    records_print_buf(&b);
     records_close(&out);
     return 0;
 }
@@ -139,7 +116,8 @@ static int add(struct cli *cli, int argc, char **argv)
 static const struct command PERSON_COMMANDS[] = {
     { "list", list, LIST_USAGE,
       "persons, filtered (--name: part of a family or given name)" },
-    { "show", show, "ID", "one person, with their postings" },
+    { "show", show, SHOW_USAGE,
+      "one person, with their postings, households and visa cases" },
     { "add", add, ADD_USAGE, "record a person" },
     { NULL, NULL, NULL, NULL },
 };

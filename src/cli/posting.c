@@ -1,18 +1,21 @@
 /*
  * `chancery posting list|show|notify|arrive|accredit|refuse|end`: tours of
  * duty. The read commands list records as the interchange files have them
- * (cli/records.h). The writes follow a posting's milestones, one command
- * each; every one is a table of options bound to the posting's fields and
- * runs through the shared write path (cli/edit.h), so a milestone is
- * validated by the same record rules as an import (date order, a mission
- * open on arrival) and a milestone already recorded is never overwritten:
- * a correction is a later change with its reason, not a silent edit.
+ * (cli/records.h); `show` adds the posting's view on a date
+ * (rules/postview.h, rendered by report/record.h). The writes follow a
+ * posting's milestones, one command each; every one is a table of options bound
+ * to the posting's fields and runs through the shared write path (cli/edit.h),
+ * so a milestone is validated by the same record rules as an import (date
+ * order, a mission open on arrival) and a milestone already recorded is never
+ * overwritten: a correction is a later change with its reason, not a silent
+ * edit.
  */
 #include "base/date.h"
 #include "cli/commands.h"
 #include "cli/edit.h"
 #include "cli/records.h"
 #include "core/presence.h"
+#include "report/record.h"
 
 struct posting_filter {
     uint32_t mission, person; /* IDMAP_NONE: any */
@@ -102,26 +105,66 @@ static int list(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-static const struct edit_option NO_OPTS[] = { { NULL, NULL, 0 } };
+static const struct edit_option SHOW_OPTS[] = {
+    { "as-of", NULL, 0 },
+    { NULL, NULL, 0 },
+};
+
+#define SHOW_USAGE "ID [--as-of D]"
 
 static const struct edit_command SHOW = {
-    "posting", "show ID", ENT_POSTING, 1, NO_OPTS, NULL,
+    "posting", "show " SHOW_USAGE, ENT_POSTING, 1, SHOW_OPTS, NULL,
 };
+
+/* The posting's view on the date (rules/postview.h), printed after its
+ * record (report/record.h). */
+static int show_view(const struct cli *cli, const struct records *out,
+                     uint32_t ti, int32_t as_of)
+{
+    struct check_options o = { as_of, NULL, NULL, NULL, 0, NULL };
+    struct holidays h;
+    struct postview v;
+    struct buf b;
+    struct err e;
+    int rc = 0;
+
+    holidays_init(&h);
+    if (cli_holidays(&h, &e)) {
+        holidays_release(&h);
+        return cli_fail(&e);
+    }
+    o.holidays = &h;
+    if (postview_build(&out->s, ti, &o, &v, &e)) {
+        rc = cli_fail(&e);
+    } else {
+        buf_init(&b, BUF_MAX_DEFAULT);
+        posting_view_render(&b, cli->format, &out->s, &out->g, &v);
+        records_print_buf(&b);
+    }
+    postview_release(&v);
+    holidays_release(&h);
+    return rc;
+}
 
 static int show(struct cli *cli, int argc, char **argv)
 {
     const char *v[EDIT_MAX_OPTIONS];
     struct records out;
+    int32_t as_of = cli->today;
+    struct err e;
     char **args;
     uint32_t i;
     int rc = edit_args(&SHOW, argc, argv, v, &args);
 
     if (rc != EDIT_GO)
         return rc;
-    if ((rc = records_show(&out, cli, ENT_POSTING, args[0], &i)))
+    if (v[0] && cli_date("--as-of", v[0], &as_of, &e))
+        return cli_fail(&e);
+    if ((rc = records_find(&out, cli, ENT_POSTING, args[0], &i)))
         return rc;
+    rc = show_view(cli, &out, i, as_of);
     records_close(&out);
-    return 0;
+    return rc;
 }
 
 static const struct edit_option NOTIFY_OPTS[] = {
@@ -216,7 +259,9 @@ static int end(struct cli *cli, int argc, char **argv)
 
 static const struct command POSTING_COMMANDS[] = {
     { "list", list, LIST_USAGE, "postings, filtered" },
-    { "show", show, "ID", "one posting" },
+    { "show", show, SHOW_USAGE,
+      "one posting: status, household, cap dates and open findings on a "
+      "date" },
     { "notify", notify, NOTIFY_USAGE,
       "record a notification of appointment (--notified: today)" },
     { "arrive", arrive, ON_USAGE, "record the arrival (--on: today)" },

@@ -65,6 +65,22 @@ void records_close(struct records *r)
 int records_show(struct records *r, struct cli *cli, enum entity_kind kind,
                  const char *key, uint32_t *index)
 {
+    int rc = records_find(r, cli, kind, key, index);
+
+    if (!rc)
+        records_print_one(r, cli);
+    return rc;
+}
+
+void records_print_buf(struct buf *b)
+{
+    fwrite(b->data, 1, b->len, stdout);
+    buf_release(b);
+}
+
+int records_find(struct records *r, struct cli *cli, enum entity_kind kind,
+                 const char *key, uint32_t *index)
+{
     struct err e;
 
     if (records_open(r, cli, kind, &e))
@@ -76,6 +92,5 @@ int records_show(struct records *r, struct cli *cli, enum entity_kind kind,
                          key);
     }
     records_add(r, *index);
-    records_print_one(r, cli);
     return 0;
 }

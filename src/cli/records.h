@@ -31,4 +31,13 @@ void records_close(struct records *r);
 int records_show(struct records *r, struct cli *cli, enum entity_kind kind,
                  const char *key, uint32_t *index);
 
+/* Opens the registry and adds the record of kind with key as the one row,
+ * without printing it. Returns an exit code (3 for an unknown key, after
+ * printing the error); on 0, r stays open (OUT: *index). */
+int records_find(struct records *r, struct cli *cli, enum entity_kind kind,
+                 const char *key, uint32_t *index);
+
+/* Prints b to stdout and releases it. */
+void records_print_buf(struct buf *b);
+
 #endif

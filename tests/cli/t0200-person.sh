@@ -51,7 +51,7 @@ expect_out "list --help prints usage" "usage: chancery person list"
 expect_exit 0 "person show" person show P2
 expect_out "show: family name" "family_name  Ivanova"
 expect_out "show: birth date" "birth_date   1980-02-29"
-expect_out "show: postings heading" "postings:"
+expect_out "show: postings heading" "postings (status on 2021-12-04):"
 expect_out "show: the posting" "T2  RUS-WAS  Second Secretary"
 expect_exit 0 "person show P3" person show P3
 expect_out "show: an ended posting" "2018-04-24  ordered_departure"
