@@ -102,6 +102,8 @@ static uint32_t *missions_to(const struct snapshot *s, const char *sending,
     struct mission_list ml = snapshot_missions_sent(s, sending);
     uint32_t *out = xcalloc(ml.n + 1, sizeof(*out));
 
+    if (!host)
+        BUG("a roster of missions without a host");
     *n = 0;
     for (size_t i = 0; i < ml.n; i++) {
         uint32_t m = mission_list_at(&ml, i);

@@ -288,7 +288,7 @@ static void summary_text(char *out, size_t size, const struct un_report *r)
              "issued late, %llu refused, %llu withdrawn, %llu pending (%llu "
              "of them past the deadline). %zu cases are past the deadline; "
              "%zu meetings were missed by %zu applicants.",
-             (unsigned long long)(t->staff + t->delegates),
+             (unsigned long long)t->staff + t->delegates,
              (unsigned long long)t->in_time, (unsigned long long)t->late,
              (unsigned long long)t->refused, (unsigned long long)t->withdrawn,
              (unsigned long long)t->pending,

@@ -197,6 +197,10 @@ static int by_seq(const void *x, const void *y)
 /* Moves the entries of from to the end of to; from is left empty. */
 static void change_list_take(struct change_list *to, struct change_list *from)
 {
+    if (!from->n) {
+        change_list_release(from);
+        return;
+    }
     XGROW(to->items, to->n + from->n, to->alloc);
     memcpy(to->items + to->n, from->items, from->n * sizeof(*from->items));
     to->n += from->n;
