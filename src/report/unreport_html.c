@@ -484,7 +484,8 @@ static const char STYLE[] =
     " font-size: 8.5pt; }\n"
     "svg { max-width: 100%; height: auto; }\n"
     "@media print { body { margin: 0; max-width: none; }"
-    " h2 { break-after: avoid; } tr, blockquote, svg { break-inside: avoid; }"
+    " h2 { break-after: avoid; }"
+    " tr, blockquote, svg, .keep { break-inside: avoid; }"
     " thead { display: table-header-group; } }\n";
 
 /* A grid as a table whose headings read as words ("days over"), so that
@@ -620,9 +621,12 @@ static void html_statistics(struct buf *b, const struct un_report *r)
     struct km_series *ks = chart_series(r);
     struct grid g;
 
+    /* The heading, its reading and the chart stay on one printed page. */
+    addf(b, "<div class=\"keep\">\n");
     html_heading(b, 2, "4. Statistics: time to decision");
     html_paragraph(b, KM_TEXT);
     kmchart_svg(b, ks, r->n_states, "Share of applications undecided");
+    addf(b, "</div>\n");
     km_grid(&g, r);
     table(b, &g);
     grid_release(&g);
