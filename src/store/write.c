@@ -6,9 +6,11 @@
  * link. The entries are prepared, hash chain included, by store/prepare.c,
  * on a thread of its own for a large change set; this file binds and steps.
  */
+#include <ctype.h>
 #include <sodium.h>
 
 #include "base/clock.h"
+#include "base/date.h"
 #include "base/xalloc.h"
 #include "store/prepare.h"
 
@@ -223,6 +225,40 @@ static enum status check_not_stale(const struct store *st, int64_t head,
     return ST_OK;
 }
 
+/* A recorded time given by the caller: a timestamp as clock_timestamp
+ * writes it, not before the log's last. Inside the transaction. */
+static enum status check_recorded(struct store *st, const char *recorded,
+                                  struct err *e)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    sqlite3_stmt *q;
+    const char *last;
+    enum status rc = ST_OK;
+    int32_t day;
+    char date[DATE_BUF];
+
+    for (size_t i = 0; i < sizeof(shape) - 1; i++) {
+        if (shape[i] == 'd' ? !isdigit((unsigned char)recorded[i])
+                            : recorded[i] != shape[i])
+            return err_set(e, ST_INVALID, "bad recorded time '%s'", recorded);
+    }
+    snprintf(date, sizeof(date), "%.10s", recorded);
+    if (recorded[sizeof(shape) - 1] || date_parse(date, &day, NULL))
+        return err_set(e, ST_INVALID, "bad recorded time '%s'", recorded);
+    if (db_prepare(st,
+                   "SELECT recorded FROM change_sets ORDER BY id DESC LIMIT 1",
+                   &q, e))
+        return ST_ERROR;
+    if (sqlite3_step(q) == SQLITE_ROW &&
+        (last = (const char *)sqlite3_column_text(q, 0)) &&
+        strcmp(recorded, last) < 0)
+        rc = err_set(e, ST_INVALID,
+                     "recorded time %s is before the change log's last (%s)",
+                     recorded, last);
+    sqlite3_finalize(q);
+    return rc;
+}
+
 struct store_txn {
     struct store *st;
     char recorded[TIMESTAMP_BUF];
@@ -236,8 +272,9 @@ static void txn_free(struct store_txn *t)
     free(t);
 }
 
-enum status store_begin(struct store *st, const struct change_meta *meta,
-                        size_t expected, struct store_txn **out, struct err *e)
+enum status store_begin_at(struct store *st, const struct change_meta *meta,
+                           const char *recorded, size_t expected,
+                           struct store_txn **out, struct err *e)
 {
     struct store_txn *t = xcalloc(1, sizeof(*t));
     enum status rc;
@@ -246,13 +283,17 @@ enum status store_begin(struct store *st, const struct change_meta *meta,
     t->w.f.recorded = t->recorded;
     t->w.f.actor = meta && meta->actor ? meta->actor : default_actor();
     t->w.f.reason = meta ? meta->reason : NULL;
-    rc = clock_timestamp(t->recorded, e);
+    if (recorded)
+        snprintf(t->recorded, sizeof(t->recorded), "%s", recorded);
+    rc = recorded ? ST_OK : clock_timestamp(t->recorded, e);
     if (!rc)
         rc = bulk_open(st, &t->bulk, expected, e);
     if (!rc && !(rc = db_exec(st, "BEGIN IMMEDIATE", e))) {
         rc = log_head(st, &t->w.f.seq, t->w.prev, e);
         if (!rc)
             rc = check_not_stale(st, t->w.f.seq, e);
+        if (!rc && recorded)
+            rc = check_recorded(st, recorded, e);
         if (rc)
             db_exec(st, "ROLLBACK", NULL);
     }
@@ -289,6 +330,12 @@ enum status store_commit(struct store_txn *t, struct err *e)
         st->known_head = t->w.f.seq;
     txn_free(t);
     return rc;
+}
+
+enum status store_begin(struct store *st, const struct change_meta *meta,
+                        size_t expected, struct store_txn **out, struct err *e)
+{
+    return store_begin_at(st, meta, NULL, expected, out, e);
 }
 
 void store_abort(struct store_txn *t)
