@@ -1163,6 +1163,24 @@ POLICIES = [
            "(press.un.org HQ/641)"),
 ]
 
+# The day the office learned each policy, where it is not the policy's
+# start (`chancery demo` records each policy on that day, so that
+# --as-known-on walks through the episode). The others were announced on
+# the day they took effect.
+ANNOUNCED = {
+    "usa-rus-tenure": ("2021-12-01",
+                       "the 55 and the two waves: FACTS.md s.3.1 'late "
+                       "Nov-1 Dec 2021' (oodaloop 2021-12-01); the 2020 "
+                       "notice gave no waves"),
+    "rus-usa-cap-2017": ("2017-07-28", "FACTS.md s.3.1 '28 Jul 2017'"),
+    "rus-usa-local-staff-2021": ("2021-04-23",
+                                 "FACTS.md s.3.1 '23 Apr 2021': the "
+                                 "notification"),
+    "usa-un-visa-sla": ("1992-01-01",
+                        "the practice predates the registry; recorded on "
+                        "its first day (the missions' nominal opening)"),
+}
+
 # ---------------------------------------------------------------- checks
 
 ALPHA3_FILE = "/usr/share/iso-codes/json/iso_3166-1.json"
@@ -1793,6 +1811,15 @@ for pol in POLICIES:
               encoding="utf-8") as f:
         json.dump(pol, f, indent=2, ensure_ascii=False)
         f.write("\n")
+
+with open(os.path.join(HERE, "announced.tsv"), "w", encoding="utf-8",
+          newline="\n") as f:
+    f.write("# policy\tannounced\twhy (make-demo.py ANNOUNCED; read by "
+            "`chancery demo`)\n")
+    for pol in POLICIES:
+        day, why = ANNOUNCED.get(pol["id"], (pol["effective"]["from"],
+                                             "announced as it took effect"))
+        f.write("%s\t%s\t%s\n" % (pol["id"], day, why))
 
 total = sum(os.path.getsize(os.path.join(root, n))
             for root, _, names in os.walk(HERE) for n in names)

@@ -225,17 +225,36 @@ static enum status check_not_stale(const struct store *st, int64_t head,
     return ST_OK;
 }
 
+enum status store_last_recorded(struct store *st, char *out, size_t size,
+                                struct err *e)
+{
+    sqlite3_stmt *q;
+    const char *last;
+    int rc;
+
+    if (db_prepare(st,
+                   "SELECT recorded FROM change_sets ORDER BY id DESC LIMIT 1",
+                   &q, e))
+        return ST_ERROR;
+    out[0] = '\0';
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW && (last = (const char *)sqlite3_column_text(q, 0)))
+        snprintf(out, size, "%s", last);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       sqlite3_errmsg(st->db));
+    return ST_OK;
+}
+
 /* A recorded time given by the caller: a timestamp as clock_timestamp
  * writes it, not before the log's last. Inside the transaction. */
 static enum status check_recorded(struct store *st, const char *recorded,
                                   struct err *e)
 {
     static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-    sqlite3_stmt *q;
-    const char *last;
-    enum status rc = ST_OK;
+    char last[TIMESTAMP_BUF + 8], date[DATE_BUF];
     int32_t day;
-    char date[DATE_BUF];
 
     for (size_t i = 0; i < sizeof(shape) - 1; i++) {
         if (shape[i] == 'd' ? !isdigit((unsigned char)recorded[i])
@@ -245,18 +264,13 @@ static enum status check_recorded(struct store *st, const char *recorded,
     snprintf(date, sizeof(date), "%.10s", recorded);
     if (recorded[sizeof(shape) - 1] || date_parse(date, &day, NULL))
         return err_set(e, ST_INVALID, "bad recorded time '%s'", recorded);
-    if (db_prepare(st,
-                   "SELECT recorded FROM change_sets ORDER BY id DESC LIMIT 1",
-                   &q, e))
-        return ST_ERROR;
-    if (sqlite3_step(q) == SQLITE_ROW &&
-        (last = (const char *)sqlite3_column_text(q, 0)) &&
-        strcmp(recorded, last) < 0)
-        rc = err_set(e, ST_INVALID,
-                     "recorded time %s is before the change log's last (%s)",
-                     recorded, last);
-    sqlite3_finalize(q);
-    return rc;
+    if (store_last_recorded(st, last, sizeof(last), e))
+        return e->status;
+    if (strcmp(recorded, last) < 0)
+        return err_set(e, ST_INVALID,
+                       "recorded time %s is before the change log's last (%s)",
+                       recorded, last);
+    return ST_OK;
 }
 
 struct store_txn {
@@ -348,9 +362,17 @@ enum status store_apply(struct store *st, const struct snapshot *s,
                         const struct change *changes, size_t n,
                         const struct change_meta *meta, struct err *e)
 {
+    return store_apply_at(st, s, changes, n, meta, NULL, e);
+}
+
+enum status store_apply_at(struct store *st, const struct snapshot *s,
+                           const struct change *changes, size_t n,
+                           const struct change_meta *meta, const char *recorded,
+                           struct err *e)
+{
     struct store_txn *t;
 
-    if (store_begin(st, meta, n, &t, e))
+    if (store_begin_at(st, meta, recorded, n, &t, e))
         return e->status;
     if (store_write(t, s, changes, n, e)) {
         store_abort(t);
