@@ -1133,8 +1133,11 @@ POLICIES = [
             "student_max_age": 23},
            "VCDR 1961 art. 37(1): family members forming part of the "
            "household; 'family' is undefined, so the receiving State's "
-           "practice applies (US minimum age 21 for diplomatic agents' "
-           "children, FACTS.md s.2.2)",
+           "practice applies (FACTS.md s.2.2: spouse and minor children "
+           "are universally accepted, older students vary). The age limits "
+           "21 and 23 are assumptions of the demo: FACTS gives no US age "
+           "for children (its 21 is the US minimum age of a diplomatic "
+           "agent)",
            FACTS + " s.3.1 'late Nov-1 Dec 2021' (Antonov via "
            "thegoaspotlight 2021-12-04); seed report 2021-12-04. Start date "
            "assumed"),
