@@ -1057,7 +1057,7 @@ POLICIES = [
            {"mission_kinds": ["embassy", "consulate_general"]}, "2021-12-01",
            {"max_tenure": "P3Y", "rounding": "down",
             "waves": [{"over_by": "2022-01-31", "leave_by": "2022-01-31"}],
-            "grace": "P0D"},
+            "grace": "P0D", "cap_before": "2022-01-31"},
            "Reciprocity: Russia gives US diplomats an initial 3-year stay "
            "(State, Dec 2021); Zakharova: US embassy staff who have worked in "
            "Russia over three years leave by 31 January",
@@ -1069,7 +1069,8 @@ POLICIES = [
            {"mission_kinds": ["embassy", "consulate_general"]}, "2021-12-01",
            {"max_tenure": "P3Y", "rounding": "down",
             "waves": [{"over_by": "2022-07-01", "leave_by": "2022-07-31"}],
-            "grace": "P0D"},
+            "grace": "P0D", "cap_from": "2022-01-31",
+            "cap_before": "2022-07-01"},
            "Zakharova: another group of diplomats will leave Moscow after "
            "1 July unless the United States compromises (the leave-by date "
            "2022-07-31 is an assumption of the demo)",
