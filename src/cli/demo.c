@@ -37,6 +37,7 @@ static const char *const NEXT_STEPS[] = {
     "chancery check --as-of " TOUR_DATE " --issuer USA",
     "chancery check --as-of 2022-02-01 --issuer RUS --assume us-compromise",
     "chancery policy list",
+    "chancery --as-known-on 2021-11-30 policy list",
     "chancery parity RUS USA --from 2016-01-01 --to 2022-12-31 --step month "
     "--svg parity.svg",
     "chancery plan USA RUS --by 2022-06-30",
@@ -74,7 +75,14 @@ static void print_side(const struct snapshot *s, const char *label,
            staff(s, sending, NULL, other, 1, date));
 }
 
-static void print_tour(const struct cli *cli, const struct snapshot *s)
+/* What a replay recorded, for the tour to say. */
+struct replay_stats {
+    size_t n_changes, n_sets;
+    char first[DATE_BUF], last[DATE_BUF];
+};
+
+static void print_tour(const struct cli *cli, const struct snapshot *s,
+                       const struct replay_stats *rs)
 {
     int32_t date;
 
@@ -83,10 +91,18 @@ static void print_tour(const struct cli *cli, const struct snapshot *s)
     printf("chancery demo: the US-Russia dispute of 2016-2022 "
            "(data/demo/README.md says what is real)\n");
     printf("registry %s: %zu missions, %zu persons, %zu postings, "
-           "%zu dependents\n\n",
+           "%zu dependents\n",
            cli->db_path, snapshot_count(s, ENT_MISSION),
            snapshot_count(s, ENT_PERSON), snapshot_count(s, ENT_POSTING),
            snapshot_count(s, ENT_DEPENDENT));
+    if (rs->n_sets)
+        printf("recorded as the office learned it: %zu changes in %zu "
+               "change sets, %s to %s (--as-known-on D shows the registry "
+               "as recorded on D)\n",
+               rs->n_changes, rs->n_sets, rs->first, rs->last);
+    else
+        printf("kept the registry as it was\n");
+    printf("\n");
     printf("Staff present on %s (local staff apart):\n", TOUR_DATE);
     printf("  %-22s %10s %14s %12s\n", "", "bilateral", "with UN mission",
            "local staff");
@@ -547,13 +563,13 @@ static void replay_release(struct replay *r)
 
 /* Reads data/demo into s and records it day by day; returns an exit
  * code. */
-static int replay_demo(struct cli *cli, struct store *st, struct snapshot *s)
+static int replay_demo(struct cli *cli, struct store *st, struct snapshot *s,
+                       struct replay_stats *rs)
 {
     struct replay r = { .s = s, .today = cli->today };
-    char *dir = cli_data_path("demo"), first[DATE_BUF], last[DATE_BUF];
+    char *dir = cli_data_path("demo"), first[DATE_BUF];
     struct problems p;
     struct err e;
-    size_t n_sets = 0;
     int rc = 0;
 
     problems_init(&p);
@@ -575,15 +591,13 @@ static int replay_demo(struct cli *cli, struct store *st, struct snapshot *s)
         rc = cli_fail_problems(&p);
     if (!rc) {
         plan_replay(&r);
-        if (write_days(&r, st, &n_sets, &e))
+        if (write_days(&r, st, &rs->n_sets, &e))
             rc = cli_fail(&e);
     }
     if (!rc && r.n_events) {
-        date_format(r.events[0].day, first);
-        date_format(r.events[r.n_events - 1].day, last);
-        printf("recorded %zu changes in %zu change sets, %s to %s, each on "
-               "the day the office learned it (try --as-known-on)\n",
-               r.n_events, n_sets, first, last);
+        rs->n_changes = r.n_events;
+        date_format(r.events[0].day, rs->first);
+        date_format(r.events[r.n_events - 1].day, rs->last);
     }
     replay_release(&r);
     problems_release(&p);
@@ -605,6 +619,7 @@ static int load(struct cli *cli, struct snapshot *s)
 
 int cmd_demo(struct cli *cli, int argc, char **argv)
 {
+    struct replay_stats rs = { 0, 0, "", "" };
     struct snapshot s;
     struct store *st;
     struct err e;
@@ -621,14 +636,14 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
         return cli_fail(&e);
     }
     if (!snapshot_count(&s, ENT_MISSION))
-        rc = replay_demo(cli, st, &s);
+        rc = replay_demo(cli, st, &s, &rs);
     store_close(st);
     snapshot_release(&s);
     snapshot_init(&s);
     if (!rc)
         rc = load(cli, &s);
     if (!rc)
-        print_tour(cli, &s);
+        print_tour(cli, &s, &rs);
     snapshot_release(&s);
     return rc;
 }

@@ -13,6 +13,7 @@
 
 ch demo || { echo "not ok - demo failed"; cat "$TMP/err"; exit 1; }
 expect_out "the demo says how it recorded the registry" "change sets, 1992-01-01 to 2021-12-04"
+expect_out "the Russian staff on the tour date" "Russians in the USA           229            364"
 cp "$TMP/out" "$TMP/demo.out"
 
 # count_csv FILE: data rows of a CSV file (records, not lines: one title
@@ -78,6 +79,7 @@ if [ "$(ls "$TMP/k21/policies" | wc -l)" -eq 13 ]; then ok "13 policies"; else n
 # Running the demo again keeps the registry.
 expect_exit 0 "the demo again" demo
 expect_no "records nothing" "change sets"
+expect_out "says so" "kept the registry as it was"
 expect_out "keeps the registry" "14 missions, 5270 persons, 3000 postings"
 
 # run_tour WHAT < LINES: runs each command line (comments cut, /tmp/ made
