@@ -237,10 +237,12 @@ static void person_days(struct replay *r)
 
         for (uint32_t i = r->start[k]; i < snapshot_count(r->s, k); i++) {
             uint32_t p = *(uint32_t *)((char *)final_rec(r, k, i) + f->offset);
-            int32_t day = own_day(r, k, i);
-            int32_t *at = &known[p - r->start[ENT_PERSON]];
+            int32_t day = own_day(r, k, i), *at;
 
-            if (p >= r->start[ENT_PERSON] && (*at == DATE_NONE || day < *at))
+            if (p < r->start[ENT_PERSON])
+                continue; /* recorded before the demo */
+            at = &known[p - r->start[ENT_PERSON]];
+            if (*at == DATE_NONE || day < *at)
                 *at = day;
         }
     }
@@ -375,7 +377,6 @@ static enum status policy_days(struct replay *r, const char *dir,
         free(path);
         return e->status;
     }
-    buf_addstr(&b, "");
     for (rest = b.data; (line = strsep(&rest, "\n"));) {
         char *id = strsep(&line, "\t"),
              *day = line ? strsep(&line, "\t") : NULL;
