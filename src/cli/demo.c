@@ -79,6 +79,7 @@ static void print_side(const struct snapshot *s, const char *label,
 struct replay_stats {
     size_t n_changes, n_sets;
     char first[DATE_BUF], last[DATE_BUF];
+    char begun[32]; /* when the log was begun, when after the demo's start */
 };
 
 static void print_tour(const struct cli *cli, const struct snapshot *s,
@@ -95,7 +96,13 @@ static void print_tour(const struct cli *cli, const struct snapshot *s,
            cli->db_path, snapshot_count(s, ENT_MISSION),
            snapshot_count(s, ENT_PERSON), snapshot_count(s, ENT_POSTING),
            snapshot_count(s, ENT_DEPENDENT));
-    if (rs->n_sets)
+    if (rs->n_sets && rs->begun[0])
+        printf("recorded %zu changes on %s: the registry's change log "
+               "begins on %s and never goes back, so --as-known-on cannot "
+               "show the episode; for that, load the demo into a new "
+               "registry (chancery --db NEW.db demo)\n",
+               rs->n_changes, rs->last, rs->begun);
+    else if (rs->n_sets)
         printf("recorded as the office learned it: %zu changes in %zu "
                "change sets, %s to %s (--as-known-on D shows the registry "
                "as recorded on D)\n",
@@ -596,6 +603,8 @@ static int replay_demo(struct cli *cli, struct store *st, struct snapshot *s,
             rc = cli_fail(&e);
     }
     if (!rc && r.n_events) {
+        if (strcmp(r.floor_at, DEMO_SINCE "T00:00:00Z") > 0)
+            snprintf(rs->begun, sizeof(rs->begun), "%s", r.floor_at);
         rs->n_changes = r.n_events;
         date_format(r.events[0].day, rs->first);
         date_format(r.events[r.n_events - 1].day, rs->last);
@@ -620,7 +629,7 @@ static int load(struct cli *cli, struct snapshot *s)
 
 int cmd_demo(struct cli *cli, int argc, char **argv)
 {
-    struct replay_stats rs = { 0, 0, "", "" };
+    struct replay_stats rs = { 0, 0, "", "", "" };
     struct snapshot s;
     struct store *st;
     struct err e;

@@ -82,6 +82,15 @@ expect_no "records nothing" "change sets"
 expect_out "says so" "kept the registry as it was"
 expect_out "keeps the registry" "14 missions, 5270 persons, 3000 postings"
 
+# On a registry begun today (init, then demo), nothing can be recorded
+# before the log's start: the demo says so.
+CHANCERY_DB="$TMP/late.db" expect_exit 0 "init a registry" init
+CHANCERY_DB="$TMP/late.db" expect_exit 0 "the demo on it" demo
+expect_out "says the log begins today" "the registry's change log begins on 2021-12-04T00:00:00Z"
+CHANCERY_DB="$TMP/late.db" expect_exit 0 "the registry now" policy list --format csv
+expect_out "has the demand of the 55" "usa-rus-tenure,"
+CHANCERY_DB="$TMP/late.db" expect_exit 0 "audit verify" audit verify
+
 # run_tour WHAT < LINES: runs each command line (comments cut, /tmp/ made
 # $TMP/tour/) once: a line already run is not run again.
 run_tour() {
