@@ -1394,8 +1394,24 @@ def check_constraints():
     return out
 
 
+def check_russian_groups():
+    """Russia's two rules reach 14 and 11 US staff present on AS_OF (the
+    README's figures), by the cap-date bounds the policies give them."""
+    rules = {pol["id"]: pol["params"] for pol in POLICIES
+             if pol["id"] in ("rus-usa-tenure", "rus-usa-tenure-2")}
+    staff = [p for p in POSTINGS if present(p, AS_OF) and
+             p.mission in US_MISSIONS and nonlocal_(p)]
+    for pid, want in (("rus-usa-tenure", 14), ("rus-usa-tenure-2", 11)):
+        lo, hi = rules[pid].get("cap_from"), rules[pid].get("cap_before")
+        got = [p for p in staff
+               if (lo is None or add_years(p.arrived, 3) >= d(lo)) and
+               (hi is None or add_years(p.arrived, 3) < d(hi))]
+        assert len(got) == want, (pid, len(got))
+
+
 check_rows()
 check_policies()
+check_russian_groups()
 RESULT = check_constraints()
 
 # ---------------------------------------------------------------- visas
