@@ -1057,7 +1057,7 @@ POLICIES = [
            {"mission_kinds": ["embassy", "consulate_general"]}, "2021-12-01",
            {"max_tenure": "P3Y", "rounding": "down",
             "waves": [{"over_by": "2022-01-31", "leave_by": "2022-01-31"}],
-            "grace": "P0D"},
+            "grace": "P0D", "cap_before": "2022-01-31"},
            "Reciprocity: Russia gives US diplomats an initial 3-year stay "
            "(State, Dec 2021); Zakharova: US embassy staff who have worked in "
            "Russia over three years leave by 31 January",
@@ -1069,7 +1069,8 @@ POLICIES = [
            {"mission_kinds": ["embassy", "consulate_general"]}, "2021-12-01",
            {"max_tenure": "P3Y", "rounding": "down",
             "waves": [{"over_by": "2022-07-01", "leave_by": "2022-07-31"}],
-            "grace": "P0D"},
+            "grace": "P0D", "cap_from": "2022-01-31",
+            "cap_before": "2022-07-01"},
            "Zakharova: another group of diplomats will leave Moscow after "
            "1 July unless the United States compromises (the leave-by date "
            "2022-07-31 is an assumption of the demo)",
@@ -1133,8 +1134,11 @@ POLICIES = [
             "student_max_age": 23},
            "VCDR 1961 art. 37(1): family members forming part of the "
            "household; 'family' is undefined, so the receiving State's "
-           "practice applies (US minimum age 21 for diplomatic agents' "
-           "children, FACTS.md s.2.2)",
+           "practice applies (FACTS.md s.2.2: spouse and minor children "
+           "are universally accepted, older students vary). The age limits "
+           "21 and 23 are assumptions of the demo: FACTS gives no US age "
+           "for children (its 21 is the US minimum age of a diplomatic "
+           "agent)",
            FACTS + " s.3.1 'late Nov-1 Dec 2021' (Antonov via "
            "thegoaspotlight 2021-12-04); seed report 2021-12-04. Start date "
            "assumed"),
@@ -1162,6 +1166,24 @@ POLICIES = [
            FACTS + " s.2.4 (FRUS 1951 v02 d16; russiaun.ru) and s.4.1 "
            "(press.un.org HQ/641)"),
 ]
+
+# The day the office learned each policy, where it is not the policy's
+# start (`chancery demo` records each policy on that day, so that
+# --as-known-on walks through the episode). The others were announced on
+# the day they took effect.
+ANNOUNCED = {
+    "usa-rus-tenure": ("2021-12-01",
+                       "the 55 and the two waves: FACTS.md s.3.1 'late "
+                       "Nov-1 Dec 2021' (oodaloop 2021-12-01); the 2020 "
+                       "notice gave no waves"),
+    "rus-usa-cap-2017": ("2017-07-28", "FACTS.md s.3.1 '28 Jul 2017'"),
+    "rus-usa-local-staff-2021": ("2021-04-23",
+                                 "FACTS.md s.3.1 '23 Apr 2021': the "
+                                 "notification"),
+    "usa-un-visa-sla": ("1992-01-01",
+                        "the practice predates the registry; recorded on "
+                        "its first day (the missions' nominal opening)"),
+}
 
 # ---------------------------------------------------------------- checks
 
@@ -1372,8 +1394,24 @@ def check_constraints():
     return out
 
 
+def check_russian_groups():
+    """Russia's two rules reach 14 and 11 US staff present on AS_OF (the
+    README's figures), by the cap-date bounds the policies give them."""
+    rules = {pol["id"]: pol["params"] for pol in POLICIES
+             if pol["id"] in ("rus-usa-tenure", "rus-usa-tenure-2")}
+    staff = [p for p in POSTINGS if present(p, AS_OF) and
+             p.mission in US_MISSIONS and nonlocal_(p)]
+    for pid, want in (("rus-usa-tenure", 14), ("rus-usa-tenure-2", 11)):
+        lo, hi = rules[pid].get("cap_from"), rules[pid].get("cap_before")
+        got = [p for p in staff
+               if (lo is None or add_years(p.arrived, 3) >= d(lo)) and
+               (hi is None or add_years(p.arrived, 3) < d(hi))]
+        assert len(got) == want, (pid, len(got))
+
+
 check_rows()
 check_policies()
+check_russian_groups()
 RESULT = check_constraints()
 
 # ---------------------------------------------------------------- visas
@@ -1793,6 +1831,15 @@ for pol in POLICIES:
               encoding="utf-8") as f:
         json.dump(pol, f, indent=2, ensure_ascii=False)
         f.write("\n")
+
+with open(os.path.join(HERE, "announced.tsv"), "w", encoding="utf-8",
+          newline="\n") as f:
+    f.write("# policy\tannounced\twhy (make-demo.py ANNOUNCED; read by "
+            "`chancery demo`)\n")
+    for pol in POLICIES:
+        day, why = ANNOUNCED.get(pol["id"], (pol["effective"]["from"],
+                                             "announced as it took effect"))
+        f.write("%s\t%s\t%s\n" % (pol["id"], day, why))
 
 total = sum(os.path.getsize(os.path.join(root, n))
             for root, _, names in os.walk(HERE) for n in names)

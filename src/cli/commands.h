@@ -31,6 +31,10 @@ int cmd_forecast(struct cli *cli, int argc, char **argv);
 /* Creates the registry at cli's path with its reference data unless it
  * exists already (init and demo share it). OUT: *created. */
 enum status registry_init(struct cli *cli, int *created, struct err *e);
+/* The same, the reference data recorded at the time given (store_begin_at;
+ * NULL: now): the demo's registry starts on its first day. */
+enum status registry_init_at(struct cli *cli, const char *recorded,
+                             int *created, struct err *e);
 
 /* Imports the files and directories of paths all-or-nothing; returns the
  * exit code (import and demo share it). */

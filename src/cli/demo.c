@@ -4,11 +4,28 @@
  * short tour: each side's staff in the other's country on the day of the
  * seed report, counted bilaterally and with the UN mission, and the
  * commands to try next. Running it again keeps the registry as it is.
+ *
+ * The registry is recorded as the office would have learned it, so that
+ * --as-known-on walks through the episode: each record is inserted on the
+ * first day it carries (a posting on its notification, a visa case on its
+ * application), with the dates learned later (arrival, accreditation, end,
+ * decision, closure) left empty and filled in by an update on their own
+ * day; a policy is recorded on the day it was announced
+ * (data/demo/announced.tsv, else its start). Each day is one change set
+ * recorded on that day (store_begin_at). Nothing is recorded after today
+ * nor before the change log's last entry: such days are recorded then.
+ * The files are read and validated whole before anything is written.
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
+
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
 #include "core/count.h"
+#include "core/interchange.h"
+#include "rules/policy.h"
 
 #define TOUR_DATE "2021-12-04"
 
@@ -20,6 +37,7 @@ static const char *const NEXT_STEPS[] = {
     "chancery check --as-of " TOUR_DATE " --issuer USA",
     "chancery check --as-of 2022-02-01 --issuer RUS --assume us-compromise",
     "chancery policy list",
+    "chancery --as-known-on 2021-11-30 policy list",
     "chancery parity RUS USA --from 2016-01-01 --to 2022-12-31 --step month "
     "--svg parity.svg",
     "chancery plan USA RUS --by 2022-06-30",
@@ -57,7 +75,15 @@ static void print_side(const struct snapshot *s, const char *label,
            staff(s, sending, NULL, other, 1, date));
 }
 
-static void print_tour(const struct cli *cli, const struct snapshot *s)
+/* What a replay recorded, for the tour to say. */
+struct replay_stats {
+    size_t n_changes, n_sets;
+    char first[DATE_BUF], last[DATE_BUF];
+    char begun[32]; /* when the log was begun, when after the demo's start */
+};
+
+static void print_tour(const struct cli *cli, const struct snapshot *s,
+                       const struct replay_stats *rs)
 {
     int32_t date;
 
@@ -66,10 +92,24 @@ static void print_tour(const struct cli *cli, const struct snapshot *s)
     printf("chancery demo: the US-Russia dispute of 2016-2022 "
            "(data/demo/README.md says what is real)\n");
     printf("registry %s: %zu missions, %zu persons, %zu postings, "
-           "%zu dependents\n\n",
+           "%zu dependents\n",
            cli->db_path, snapshot_count(s, ENT_MISSION),
            snapshot_count(s, ENT_PERSON), snapshot_count(s, ENT_POSTING),
            snapshot_count(s, ENT_DEPENDENT));
+    if (rs->n_sets && rs->begun[0])
+        printf("recorded %zu changes on %s: the registry's change log "
+               "begins on %s and never goes back, so --as-known-on cannot "
+               "show the episode; for that, load the demo into a new "
+               "registry (chancery --db NEW.db demo)\n",
+               rs->n_changes, rs->last, rs->begun);
+    else if (rs->n_sets)
+        printf("recorded as the office learned it: %zu changes in %zu "
+               "change sets, %s to %s (--as-known-on D shows the registry "
+               "as recorded on D)\n",
+               rs->n_changes, rs->n_sets, rs->first, rs->last);
+    else
+        printf("kept the registry as it was\n");
+    printf("\n");
     printf("Staff present on %s (local staff apart):\n", TOUR_DATE);
     printf("  %-22s %10s %14s %12s\n", "", "bilateral", "with UN mission",
            "local staff");
@@ -78,6 +118,501 @@ static void print_tour(const struct cli *cli, const struct snapshot *s)
     printf("\nTry next:\n");
     for (size_t i = 0; i < sizeof(NEXT_STEPS) / sizeof(*NEXT_STEPS); i++)
         printf("  %s\n", NEXT_STEPS[i]);
+}
+
+/* The registry's first day: the reference data, and anything the demo
+ * knew before (the 1947 visa practice), are recorded then. */
+#define DEMO_SINCE "1992-01-01"
+
+/* A date field learned after its record, on its own date, with the fields
+ * that come with it. */
+struct dated {
+    enum entity_kind kind;
+    const char *field;
+    const char *with[2];
+};
+
+static const struct dated DATED[] = {
+    { ENT_MISSION, "closed", { NULL, NULL } },
+    { ENT_POSTING, "arrived", { NULL, NULL } },
+    { ENT_POSTING, "accredited", { NULL, NULL } },
+    { ENT_POSTING, "refused", { NULL, NULL } },
+    { ENT_POSTING, "ended", { "end_reason", NULL } },
+    { ENT_DEPENDENT, "accredited", { NULL, NULL } },
+    { ENT_DEPENDENT, "left", { NULL, NULL } },
+    { ENT_DEPENDENT, "revoked", { NULL, NULL } },
+    { ENT_VISA, "decided", { "outcome", "valid_until" } },
+    { ENT_CONSULAR, "to", { NULL, NULL } },
+};
+#define N_DATED (sizeof(DATED) / sizeof(*DATED))
+
+/* One step of the replay: a record inserted as known on day, or the
+ * fields learned on day set. */
+struct event {
+    int32_t day;
+    int update;
+    enum entity_kind kind;
+    uint32_t index;
+};
+
+struct replay {
+    struct snapshot *s;
+    uint32_t start[ENT__COUNT]; /* the demo's first record, per kind */
+    void *final[ENT__COUNT];    /* the demo's records as read */
+    int32_t *known[ENT__COUNT]; /* the day each is first recorded */
+    int32_t floor, today;       /* days outside are recorded on these */
+    size_t max_size;            /* of a record of any kind */
+    char floor_at[32];          /* the change log's last recorded time */
+    struct event *events;
+    size_t n_events, alloc;
+};
+
+static int32_t *date_field(void *rec, const struct field *f)
+{
+    return (int32_t *)((char *)rec + f->offset);
+}
+
+static size_t field_size(const struct field *f)
+{
+    switch (f->type) {
+    case FT_TEXT:
+    case FT_HOST:
+        return sizeof(const char *);
+    case FT_CODE:
+        return sizeof(state_code);
+    case FT_REF:
+        return sizeof(uint32_t);
+    case FT_DATE:
+    case FT_INT:
+        return sizeof(int32_t);
+    default:
+        return sizeof(int);
+    }
+}
+
+/* The day a change of that date is recorded: not after today, not before
+ * the log's last entry. */
+static int32_t clamp(const struct replay *r, int32_t day)
+{
+    if (day == DATE_NONE)
+        return day;
+    if (day > r->today)
+        day = r->today;
+    return day < r->floor ? r->floor : day;
+}
+
+static size_t n_demo(const struct replay *r, enum entity_kind k)
+{
+    return snapshot_count(r->s, k) - r->start[k];
+}
+
+static void *final_rec(const struct replay *r, enum entity_kind k, uint32_t i)
+{
+    return (char *)r->final[k] + (i - r->start[k]) * ENTITIES[k]->size;
+}
+
+/* The earliest date a record carries: when the office first heard of it. */
+static int32_t own_day(const struct replay *r, enum entity_kind k, uint32_t i)
+{
+    const struct entity *ent = ENTITIES[k];
+    int32_t day = DATE_NONE;
+
+    for (int f = 0; f < ent->n_fields; f++) {
+        int32_t d;
+
+        if (ent->fields[f].type != FT_DATE)
+            continue;
+        d = *date_field(final_rec(r, k, i), &ent->fields[f]);
+        if (d != DATE_NONE && (day == DATE_NONE || d < day))
+            day = d;
+    }
+    return day == DATE_NONE ? r->floor : clamp(r, day);
+}
+
+/* A person is recorded with the first record that names them. */
+static void person_days(struct replay *r)
+{
+    static const enum entity_kind naming[] = { ENT_POSTING, ENT_DEPENDENT,
+                                               ENT_VISA };
+    int32_t *known = r->known[ENT_PERSON];
+
+    for (size_t i = 0; i < n_demo(r, ENT_PERSON); i++)
+        known[i] = DATE_NONE;
+    for (size_t n = 0; n < sizeof(naming) / sizeof(*naming); n++) {
+        enum entity_kind k = naming[n];
+        const struct field *f = entity_field(ENTITIES[k], "person");
+
+        for (uint32_t i = r->start[k]; i < snapshot_count(r->s, k); i++) {
+            uint32_t p = *(uint32_t *)((char *)final_rec(r, k, i) + f->offset);
+            int32_t day = own_day(r, k, i), *at;
+
+            if (p < r->start[ENT_PERSON])
+                continue; /* recorded before the demo */
+            at = &known[p - r->start[ENT_PERSON]];
+            if (*at == DATE_NONE || day < *at)
+                *at = day;
+        }
+    }
+    for (size_t i = 0; i < n_demo(r, ENT_PERSON); i++)
+        if (known[i] == DATE_NONE)
+            known[i] = r->floor;
+}
+
+/* A record is recorded no earlier than the records it refers to. */
+static int32_t after_refs(const struct replay *r, enum entity_kind k,
+                          uint32_t i, int32_t day)
+{
+    const struct entity *ent = ENTITIES[k];
+
+    for (int f = 0; f < ent->n_fields; f++) {
+        const struct field *fd = &ent->fields[f];
+        uint32_t to;
+
+        if (fd->type != FT_REF)
+            continue;
+        to = *(uint32_t *)((char *)final_rec(r, k, i) + fd->offset);
+        if (to != IDMAP_NONE && to >= r->start[fd->ref] &&
+            r->known[fd->ref][to - r->start[fd->ref]] > day)
+            day = r->known[fd->ref][to - r->start[fd->ref]];
+    }
+    return day;
+}
+
+static void add_event(struct replay *r, int32_t day, int update,
+                      enum entity_kind k, uint32_t i)
+{
+    XGROW(r->events, r->n_events + 1, r->alloc);
+    r->events[r->n_events++] = (struct event){ day, update, k, i };
+}
+
+/* Sets field name of rec to absent; a required enum (a visa's outcome)
+ * to its first value, pending. */
+static void blank(void *rec, const struct entity *ent, const char *name)
+{
+    const struct field *f = entity_field(ent, name);
+
+    if (f->type == FT_DATE)
+        *date_field(rec, f) = DATE_NONE;
+    else if (f->type == FT_ENUM)
+        *(int *)((char *)rec + f->offset) =
+            f->flags & FIELD_REQUIRED ? 0 : ENUM_NONE;
+    else
+        memset((char *)rec + f->offset, 0, field_size(f));
+}
+
+/* Leaves out of record i the fields learned after it is recorded, and
+ * schedules an update for each day they are learned. */
+static void schedule(struct replay *r, enum entity_kind k, uint32_t i)
+{
+    const struct entity *ent = ENTITIES[k];
+    int32_t known = r->known[k][i - r->start[k]], days[N_DATED];
+    size_t n_days = 0;
+
+    add_event(r, known, 0, k, i);
+    for (size_t d = 0; d < N_DATED; d++) {
+        const struct field *f;
+        int32_t day;
+        size_t j;
+
+        if (DATED[d].kind != k)
+            continue;
+        f = entity_field(ent, DATED[d].field);
+        day = clamp(r, *date_field(final_rec(r, k, i), f));
+        if (day == DATE_NONE || day <= known)
+            continue;
+        blank(snapshot_row(r->s, k, i), ent, DATED[d].field);
+        for (size_t w = 0; w < 2 && DATED[d].with[w]; w++)
+            blank(snapshot_row(r->s, k, i), ent, DATED[d].with[w]);
+        for (j = 0; j < n_days && days[j] != day; j++)
+            ;
+        if (j == n_days) {
+            days[n_days++] = day;
+            add_event(r, day, 1, k, i);
+        }
+    }
+}
+
+/* Sets in record i the fields learned on day. */
+static void learn(struct replay *r, enum entity_kind k, uint32_t i, int32_t day)
+{
+    const struct entity *ent = ENTITIES[k];
+    char *rec = snapshot_row(r->s, k, i), *fin = final_rec(r, k, i);
+
+    for (size_t d = 0; d < N_DATED; d++) {
+        const struct field *f;
+
+        if (DATED[d].kind != k)
+            continue;
+        f = entity_field(ent, DATED[d].field);
+        if (clamp(r, *date_field(fin, f)) != day)
+            continue;
+        memcpy(rec + f->offset, fin + f->offset, field_size(f));
+        for (size_t w = 0; w < 2 && DATED[d].with[w]; w++) {
+            const struct field *g = entity_field(ent, DATED[d].with[w]);
+
+            memcpy(rec + g->offset, fin + g->offset, field_size(g));
+        }
+    }
+}
+
+static int by_day(const void *a, const void *b)
+{
+    const struct event *x = a, *y = b;
+
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->update != y->update)
+        return x->update - y->update;
+    if (x->kind != y->kind)
+        return (int)x->kind - (int)y->kind;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Each policy's day: its announcement (announced.tsv), else its start. */
+static enum status policy_days(struct replay *r, const char *dir,
+                               struct problems *p, struct err *e)
+{
+    char *path = xasprintf("%s/announced.tsv", dir), *line, *rest;
+    struct buf b;
+    int n_line = 0;
+
+    for (uint32_t i = r->start[ENT_POLICY];
+         i < snapshot_count(r->s, ENT_POLICY); i++)
+        r->known[ENT_POLICY][i - r->start[ENT_POLICY]] =
+            clamp(r, ((struct policy *)final_rec(r, ENT_POLICY, i))->from);
+    if (cli_read_file(path, &b, e)) {
+        free(path);
+        return e->status;
+    }
+    for (rest = b.data; (line = strsep(&rest, "\n"));) {
+        char *id = strsep(&line, "\t"),
+             *day = line ? strsep(&line, "\t") : NULL;
+        uint32_t i;
+        int32_t d;
+
+        n_line++;
+        if (!*id || *id == '#')
+            continue;
+        i = snapshot_find(r->s, ENT_POLICY, id);
+        if (i == IDMAP_NONE || i < r->start[ENT_POLICY])
+            problems_add(p, "%s:%d: unknown policy '%s'", path, n_line, id);
+        else if (!day || date_parse(day, &d, NULL))
+            problems_add(p, "%s:%d: bad date '%s'", path, n_line,
+                         day ? day : "");
+        else
+            r->known[ENT_POLICY][i - r->start[ENT_POLICY]] = clamp(r, d);
+    }
+    buf_release(&b);
+    free(path);
+    return ST_OK;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads the policy files of dir/policies into s, in name order. */
+static enum status read_policies(struct snapshot *s, const char *dir,
+                                 struct problems *p, struct err *e)
+{
+    char *folder = xasprintf("%s/policies", dir), **names = NULL;
+    size_t n = 0, alloc = 0, added;
+    enum status rc = ST_OK;
+    struct dirent *de;
+    DIR *d = opendir(folder);
+
+    if (!d)
+        rc = err_set(e, ST_ERROR, "cannot read '%s'", folder);
+    while (d && (de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+
+        if (len > 5 && !strcmp(de->d_name + len - 5, ".json")) {
+            XGROW(names, n + 1, alloc);
+            names[n++] = xasprintf("%s/%s", folder, de->d_name);
+        }
+    }
+    if (d)
+        closedir(d);
+    if (n)
+        qsort(names, n, sizeof(*names), by_name);
+    for (size_t i = 0; i < n; i++) {
+        struct buf b;
+
+        if (!rc && !(rc = cli_read_file(names[i], &b, e))) {
+            policy_read_text(s, names[i], b.data, b.len, p, &added);
+            buf_release(&b);
+        }
+        free(names[i]);
+    }
+    free(names);
+    free(folder);
+    return rc;
+}
+
+/* Reads the demo's files into s; every problem goes to p. */
+static enum status read_demo(struct snapshot *s, const char *dir,
+                             struct problems *p, struct err *e)
+{
+    struct stat sb;
+
+    for (int i = 0; i < INTERCHANGE_N_ENTITIES; i++) {
+        const struct entity *ent = ENTITIES[INTERCHANGE_ENTITIES[i]];
+        char *path = xasprintf("%s/%s.csv", dir, ent->table);
+        enum status rc = ST_OK;
+
+        if (!stat(path, &sb))
+            rc = interchange_read_file(s, ent, path, p, NULL, e);
+        free(path);
+        if (rc)
+            return rc;
+    }
+    return read_policies(s, dir, p, e);
+}
+
+/* The record days and the events, the records in s set as first
+ * recorded. */
+static void plan_replay(struct replay *r)
+{
+    static const enum entity_kind order[] = { ENT_MISSION, ENT_POSTING,
+                                              ENT_DEPENDENT, ENT_VISA,
+                                              ENT_CONSULAR };
+
+    person_days(r);
+    for (size_t o = 0; o < sizeof(order) / sizeof(*order); o++) {
+        enum entity_kind k = order[o];
+
+        for (uint32_t i = r->start[k]; i < snapshot_count(r->s, k); i++)
+            r->known[k][i - r->start[k]] =
+                after_refs(r, k, i, own_day(r, k, i));
+    }
+    for (int k = 0; k < ENT__COUNT; k++)
+        for (uint32_t i = r->start[k]; i < snapshot_count(r->s, k); i++)
+            schedule(r, k, i);
+    qsort(r->events, r->n_events, sizeof(*r->events), by_day);
+}
+
+/* Writes the events of one day, [from, to), as one change set. */
+static enum status write_day(struct replay *r, struct store *st, size_t from,
+                             size_t to, char *befores, struct err *e)
+{
+    struct change *changes = xcalloc(to - from, sizeof(*changes));
+    char at[40], day[DATE_BUF];
+    enum status rc;
+
+    for (size_t i = from; i < to; i++) {
+        const struct event *x = &r->events[i];
+        size_t size = ENTITIES[x->kind]->size;
+        char *before = befores + (i - from) * r->max_size;
+
+        changes[i - from] =
+            (struct change){ x->update ? OP_UPDATE : OP_INSERT, x->kind,
+                             x->index, x->update ? before : NULL };
+        if (x->update) {
+            memcpy(before, snapshot_row(r->s, x->kind, x->index), size);
+            learn(r, x->kind, x->index, x->day);
+        }
+    }
+    date_format(r->events[from].day, day);
+    snprintf(at, sizeof(at), "%sT00:00:00Z", day);
+    if (strcmp(at, r->floor_at) < 0)
+        snprintf(at, sizeof(at), "%s", r->floor_at);
+    rc = store_apply_at(st, r->s, changes, to - from,
+                        &(struct change_meta){ NULL, "demo" }, at, e);
+    free(changes);
+    return rc;
+}
+
+/* Copies the records read, as they are final, and sizes the days. */
+static void keep_finals(struct replay *r)
+{
+    for (int k = 0; k < ENT__COUNT; k++) {
+        size_t size = ENTITIES[k]->size, n = n_demo(r, k);
+
+        r->final[k] = xmalloc(n * size + 1);
+        r->known[k] = xcalloc(n + 1, sizeof(int32_t));
+        for (size_t i = 0; i < n; i++)
+            memcpy((char *)r->final[k] + i * size,
+                   snapshot_row(r->s, k, r->start[k] + (uint32_t)i), size);
+        if (size > r->max_size)
+            r->max_size = size;
+    }
+}
+
+/* Writes the events day by day. */
+static enum status write_days(struct replay *r, struct store *st,
+                              size_t *n_sets, struct err *e)
+{
+    char *befores = NULL;
+    size_t alloc = 0;
+    enum status rc = ST_OK;
+
+    *n_sets = 0;
+    for (size_t from = 0, to; !rc && from < r->n_events; from = to) {
+        for (to = from;
+             to < r->n_events && r->events[to].day == r->events[from].day; to++)
+            ;
+        XGROW(befores, (to - from) * r->max_size, alloc);
+        rc = write_day(r, st, from, to, befores, e);
+        ++*n_sets;
+    }
+    free(befores);
+    return rc;
+}
+
+static void replay_release(struct replay *r)
+{
+    for (int k = 0; k < ENT__COUNT; k++) {
+        free(r->final[k]);
+        free(r->known[k]);
+    }
+    free(r->events);
+}
+
+/* Reads data/demo into s and records it day by day; returns an exit
+ * code. */
+static int replay_demo(struct cli *cli, struct store *st, struct snapshot *s,
+                       struct replay_stats *rs)
+{
+    struct replay r = { .s = s, .today = cli->today };
+    char *dir = cli_data_path("demo"), first[DATE_BUF];
+    struct problems p;
+    struct err e;
+    int rc = 0;
+
+    problems_init(&p);
+    for (int k = 0; k < ENT__COUNT; k++)
+        r.start[k] = (uint32_t)snapshot_count(s, k);
+    if (store_last_recorded(st, r.floor_at, sizeof(r.floor_at), &e) ||
+        read_demo(s, dir, &p, &e))
+        rc = cli_fail(&e);
+    snprintf(first, sizeof(first), "%.10s",
+             r.floor_at[0] ? r.floor_at : DEMO_SINCE);
+    if (!rc && date_parse(first, &r.floor, &e))
+        rc = cli_fail(&e);
+    if (!rc && !p.n_total) {
+        keep_finals(&r);
+        if (policy_days(&r, dir, &p, &e))
+            rc = cli_fail(&e);
+    }
+    if (!rc && p.n_total)
+        rc = cli_fail_problems(&p);
+    if (!rc) {
+        plan_replay(&r);
+        if (write_days(&r, st, &rs->n_sets, &e))
+            rc = cli_fail(&e);
+    }
+    if (!rc && r.n_events) {
+        if (strcmp(r.floor_at, DEMO_SINCE "T00:00:00Z") > 0)
+            snprintf(rs->begun, sizeof(rs->begun), "%s", r.floor_at);
+        rs->n_changes = r.n_events;
+        date_format(r.events[0].day, rs->first);
+        date_format(r.events[r.n_events - 1].day, rs->last);
+    }
+    replay_release(&r);
+    problems_release(&p);
+    free(dir);
+    return rc;
 }
 
 /* Loads the registry into s; returns an exit code. */
@@ -92,37 +627,33 @@ static int load(struct cli *cli, struct snapshot *s)
     return 0;
 }
 
-/* Imports the demo registry unless the registry already has missions. */
-static int load_demo(struct cli *cli, struct snapshot *s)
-{
-    char *dir;
-    int rc;
-
-    if ((rc = load(cli, s)) || snapshot_count(s, ENT_MISSION))
-        return rc;
-    dir = cli_data_path("demo");
-    rc = cli_import(cli, 1, &dir);
-    free(dir);
-    snapshot_release(s);
-    snapshot_init(s);
-    return rc ? rc : load(cli, s);
-}
-
 int cmd_demo(struct cli *cli, int argc, char **argv)
 {
+    struct replay_stats rs = { 0, 0, "", "", "" };
     struct snapshot s;
+    struct store *st;
     struct err e;
-    int created, rc;
+    int created, rc = 0;
 
     (void)argv;
     if (argc > 1)
         return cli_usage("demo", "");
-    if (registry_init(cli, &created, &e))
+    if (registry_init_at(cli, DEMO_SINCE "T00:00:00Z", &created, &e))
         return cli_fail(&e);
     snapshot_init(&s);
-    rc = load_demo(cli, &s);
+    if (cli_open_for_write(cli, &st, &s, &e)) {
+        snapshot_release(&s);
+        return cli_fail(&e);
+    }
+    if (!snapshot_count(&s, ENT_MISSION))
+        rc = replay_demo(cli, st, &s, &rs);
+    store_close(st);
+    snapshot_release(&s);
+    snapshot_init(&s);
     if (!rc)
-        print_tour(cli, &s);
+        rc = load(cli, &s);
+    if (!rc)
+        print_tour(cli, &s, &rs);
     snapshot_release(&s);
     return rc;
 }

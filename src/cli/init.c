@@ -10,9 +10,10 @@
 #include "core/interchange.h"
 #include "core/refdata.h"
 
-/* Reads the reference data into s and records it; ST_OK when done. */
+/* Reads the reference data into s and records it (now, or at recorded);
+ * ST_OK when done. */
 static enum status load_reference(struct store *st, struct snapshot *s,
-                                  struct err *e)
+                                  const char *recorded, struct err *e)
 {
     const char *iso = getenv("CHANCERY_ISO3166");
     char *orgs = cli_data_path("organizations.csv");
@@ -35,9 +36,9 @@ static enum status load_reference(struct store *st, struct snapshot *s,
         for (uint32_t i = 0; i < snapshot_count(s, k); i++)
             changes[n++] = (struct change){ OP_INSERT, k, i, NULL };
     if (!rc)
-        rc = store_apply(st, s, changes, n,
-                         &(struct change_meta){ NULL, "init: reference data" },
-                         e);
+        rc = store_apply_at(
+            st, s, changes, n,
+            &(struct change_meta){ NULL, "init: reference data" }, recorded, e);
     free(changes);
     free(orgs);
     problems_release(&p);
@@ -45,6 +46,12 @@ static enum status load_reference(struct store *st, struct snapshot *s,
 }
 
 enum status registry_init(struct cli *cli, int *created, struct err *e)
+{
+    return registry_init_at(cli, NULL, created, e);
+}
+
+enum status registry_init_at(struct cli *cli, const char *recorded,
+                             int *created, struct err *e)
 {
     struct store *st;
     struct snapshot s;
@@ -57,7 +64,7 @@ enum status registry_init(struct cli *cli, int *created, struct err *e)
     snapshot_init(&s);
     rc = store_load(st, DATE_NONE, &s, e);
     if (!rc && snapshot_count(&s, ENT_STATE) == 0) {
-        rc = load_reference(st, &s, e);
+        rc = load_reference(st, &s, recorded, e);
         *created = !rc;
     }
     snapshot_release(&s);

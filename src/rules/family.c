@@ -3,11 +3,24 @@
  * target's staff (VCDR art. 37(1) leaves "family" undefined, so its
  * practice decides). Under `spouse: deny` an accredited spouse's
  * accreditation must be revoked; under `child_visa: deny` a child's visa is
- * to be refused; a child older than child_max_age (student_max_age for a
- * student) is outside the household. Each binds from the policy's start,
- * or from the day the dependent came under it when that is later.
+ * to be refused, and a child whose latest decided case to the issuer is a
+ * refusal has nothing left to do (the cases are gathered once per
+ * evaluation, by person, so the rule stays linear in the registry); a
+ * child older than child_max_age (student_max_age for a student) is
+ * outside the household. Each binds from the policy's start, or from the
+ * day the dependent came under it when that is later.
  */
+#include <string.h>
+
+#include "base/xalloc.h"
 #include "rules/eval.h"
+
+/* One evaluation: the rule, and for each person the latest visa case to
+ * the issuer decided by the date (IDMAP_NONE for none). */
+struct family_eval {
+    const struct eval *ev;
+    uint32_t *decided;
+};
 
 static int present(const struct dependent *d, int32_t date)
 {
@@ -77,8 +90,17 @@ static int age(const struct person *p, int32_t date)
     return date_diff(p->birth_date, date).years;
 }
 
-static void child(const struct eval *ev, uint32_t di)
+/* 1 when the person's latest decided case to the issuer was refused. */
+static int visa_refused(const struct family_eval *fe, uint32_t person)
 {
+    uint32_t vi = fe->decided[person];
+
+    return vi != IDMAP_NONE && snap_visa(fe->ev->s, vi)->outcome == VO_REFUSED;
+}
+
+static void child(const struct family_eval *fe, uint32_t di)
+{
+    const struct eval *ev = fe->ev;
     const struct dependent_params *r = &ev->r->u.dependent;
     const struct dependent *d = snap_dependent(ev->s, di);
     const struct person *p = snap_person(ev->s, d->person);
@@ -88,6 +110,8 @@ static void child(const struct eval *ev, uint32_t di)
     char why[256];
 
     if (r->child_visa == FAMILY_DENY) {
+        if (visa_refused(fe, d->person))
+            return;
         snprintf(why, sizeof(why), "Child %s is in the household", p->id);
         report(ev, di, later(d->joined, ev->r->from), why,
                "the child's visa is to be refused");
@@ -106,8 +130,10 @@ static void child(const struct eval *ev, uint32_t di)
 }
 
 /* Applies the rule to the household of posting ti. */
-static void household(const struct eval *ev, uint32_t ti)
+static void household(const struct family_eval *fe, uint32_t ti)
 {
+    const struct eval *ev = fe->ev;
+
     ADJ_FOR_EACH(ev->s->dependents_by_posting, ti, di)
     {
         const struct dependent *d = snap_dependent(ev->s, di);
@@ -117,13 +143,38 @@ static void household(const struct eval *ev, uint32_t ti)
         if (d->relation == REL_SPOUSE)
             spouse(ev, di);
         else if (d->relation == REL_CHILD)
-            child(ev, di);
+            child(fe, di);
     }
+}
+
+/* Each person's latest case to the issuer decided by the date; of two
+ * decided the same day, the one recorded later. */
+static uint32_t *latest_decided(const struct eval *ev)
+{
+    size_t n = snapshot_count(ev->s, ENT_PERSON);
+    uint32_t *out = xmalloc((n + 1) * sizeof(*out));
+
+    for (size_t i = 0; i < n; i++)
+        out[i] = IDMAP_NONE;
+    for (uint32_t vi = 0; vi < snapshot_count(ev->s, ENT_VISA); vi++) {
+        const struct visa *v = snap_visa(ev->s, vi);
+        uint32_t *at = &out[v->person];
+
+        /* Administrative processing is not a decision (docs/visas.md). */
+        if (v->decided == DATE_NONE || v->decided > ev->as_of ||
+            v->outcome == VO_PENDING || v->outcome == VO_ADMIN_PROCESSING ||
+            strcmp(v->issuing, ev->r->issuer))
+            continue;
+        if (*at == IDMAP_NONE || snap_visa(ev->s, *at)->decided <= v->decided)
+            *at = vi;
+    }
+    return out;
 }
 
 void eval_family(const struct eval *ev)
 {
     struct mission_list ml = snapshot_missions_sent(ev->s, ev->sending);
+    struct family_eval fe = { ev, latest_decided(ev) };
 
     for (size_t i = 0; i < ml.n; i++) {
         uint32_t m = mission_list_at(&ml, i);
@@ -136,7 +187,8 @@ void eval_family(const struct eval *ev)
 
             if (posting_present(t, ev->as_of) &&
                 eval_has_category(&ev->r->scope, t->category))
-                household(ev, ti);
+                household(&fe, ti);
         }
     }
+    free(fe.decided);
 }

@@ -85,6 +85,13 @@ static void parse_tenure(struct parser *ps, json_t *params,
         t->rounding = (enum rounding)rounding;
     parse_waves(ps, params, t);
     parse_period(ps, params, P, "grace", PARSE_OPTIONAL, &t->grace);
+    t->cap_from = t->cap_before = DATE_NONE;
+    parse_date(ps, params, P, "cap_from", PARSE_OPTIONAL, &t->cap_from);
+    if (parse_date(ps, params, P, "cap_before", PARSE_OPTIONAL,
+                   &t->cap_before) &&
+        t->cap_from != DATE_NONE && t->cap_before != DATE_NONE &&
+        t->cap_before <= t->cap_from)
+        parse_problem(ps, P ".cap_before", "must be later than cap_from");
 }
 
 static void parse_ratio(struct parser *ps, json_t *mirror, double *out)
@@ -289,7 +296,8 @@ struct kind_reader {
 };
 
 static const char *const TENURE[] = { "max_tenure", "rounding", "waves",
-                                      "grace", NULL };
+                                      "grace",      "cap_from", "cap_before",
+                                      NULL };
 static const char *const CAP[] = { "limit", "mirror", "count", NULL };
 static const char *const DEPARTURE[] = { "persons",  "select", "declared",
                                          "leave_by", "reason", NULL };

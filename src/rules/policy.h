@@ -42,6 +42,10 @@ struct tenure_params {
     struct wave *waves; /* in order of over_by */
     size_t n_waves;
     struct period grace;
+    /* The cap dates the rule reaches: on or after cap_from and before
+     * cap_before (DATE_NONE: no bound), so that a rule announcing one
+     * group can leave the next to another rule. */
+    int32_t cap_from, cap_before;
 };
 
 /* How a headcount cap counts staff (DESIGN.md, "headcount_cap"). */

@@ -8,7 +8,9 @@
  * the policy's start, plus grace. A wave binds as soon as the policy is in
  * effect; a tour in no wave binds once it is over its cap. A tour binds
  * while it is present: one that has left has nothing more to do, and one
- * still present after its deadline is overdue.
+ * still present after its deadline is overdue. cap_from and cap_before
+ * bound the cap dates the rule reaches, so that one rule can announce a
+ * group and another the next (Russia's two of December 2021).
  *
  * Under `abort` rounding a cap date that falls on a day the month lacks is
  * not guessed: the tour is evaluated both ways, and when the two readings
@@ -37,6 +39,9 @@ static void outcome(const struct eval *ev, int32_t arrived, enum rounding rd,
     o->wave = -1;
     if ((o->st = date_add_period(arrived, &t->max_tenure, rd, &o->cap, NULL)))
         return;
+    if ((t->cap_from != DATE_NONE && o->cap < t->cap_from) ||
+        (t->cap_before != DATE_NONE && o->cap >= t->cap_before))
+        return;
     for (size_t k = 0; k < t->n_waves; k++) {
         if (o->cap < t->waves[k].over_by) {
             o->wave = (int)k;
@@ -50,6 +55,22 @@ static void outcome(const struct eval *ev, int32_t arrived, enum rounding rd,
     o->base = o->cap > ev->r->from ? o->cap : ev->r->from;
     o->st = date_add_period(o->base, &t->grace, rd, &o->deadline, NULL);
     o->binds = !o->st;
+}
+
+/* The cap dates the rule reaches, when bounded, as a clause. */
+static void cap_bounds(const struct tenure_params *t, char *out, size_t size)
+{
+    char from[DATE_BUF], before[DATE_BUF];
+
+    date_format(t->cap_from, from);
+    date_format(t->cap_before, before);
+    snprintf(
+        out, size, "; the rule reaches only tours whose cap date is%s%s%s%s",
+        t->cap_from != DATE_NONE ? " on or after " : "", from,
+        t->cap_from != DATE_NONE && t->cap_before != DATE_NONE ? " and" : "",
+        t->cap_before != DATE_NONE ? " before " : "");
+    if (t->cap_before != DATE_NONE)
+        snprintf(out + strlen(out), size - strlen(out), "%s", before);
 }
 
 static void rule_words(const struct eval *ev, char *out, size_t size)
@@ -72,10 +93,13 @@ static void rule_words(const struct eval *ev, char *out, size_t size)
                                 k + 1, a, b);
     }
     if (len < size)
-        snprintf(out + len, size - len,
-                 "; %s, a tour must end by the later of its cap date and the "
-                 "policy's start, plus a grace of %s",
-                 t->n_waves ? "after the last wave" : "otherwise", g);
+        len += (size_t)snprintf(
+            out + len, size - len,
+            "; %s, a tour must end by the later of its cap date and the "
+            "policy's start, plus a grace of %s",
+            t->n_waves ? "after the last wave" : "otherwise", g);
+    if (len < size && (t->cap_from != DATE_NONE || t->cap_before != DATE_NONE))
+        cap_bounds(t, out + len, size - len);
 }
 
 static void explain_cap(const struct eval *ev, struct finding *x,

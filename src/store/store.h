@@ -80,6 +80,24 @@ struct store_txn;
 
 enum status store_begin(struct store *st, const struct change_meta *meta,
                         size_t expected, struct store_txn **out, struct err *e);
+/* The same for a trusted caller that says when the change set is
+ * recorded ("YYYY-MM-DDTHH:MM:SSZ") instead of now: the demo replays its
+ * registry on the days the office learned each change. The time may not
+ * be before the change log's last (ST_INVALID), so that "as known on" a
+ * date stays a suffix of the log to undo (store/load.c). Every command
+ * records now, through store_begin. */
+enum status store_begin_at(struct store *st, const struct change_meta *meta,
+                           const char *recorded, size_t expected,
+                           struct store_txn **out, struct err *e);
+/* store_apply recorded at a given time, as store_begin_at. */
+enum status store_apply_at(struct store *st, const struct snapshot *s,
+                           const struct change *changes, size_t n,
+                           const struct change_meta *meta, const char *recorded,
+                           struct err *e);
+/* The change log's last recorded time into out (size bytes; "" when the
+ * log is empty): the earliest a caller of store_begin_at may give. */
+enum status store_last_recorded(struct store *st, char *out, size_t size,
+                                struct err *e);
 enum status store_write(struct store_txn *t, const struct snapshot *s,
                         const struct change *changes, size_t n, struct err *e);
 enum status store_commit(struct store_txn *t, struct err *e);

@@ -6,11 +6,13 @@
  * link. The entries are prepared, hash chain included, by store/prepare.c,
  * on a thread of its own for a large change set; this file binds and steps.
  */
+#include <ctype.h>
 #include <pwd.h>
 #include <sodium.h>
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/date.h"
 #include "base/xalloc.h"
 #include "store/prepare.h"
 
@@ -244,6 +246,54 @@ static enum status check_not_stale(const struct store *st, int64_t head,
     return ST_OK;
 }
 
+enum status store_last_recorded(struct store *st, char *out, size_t size,
+                                struct err *e)
+{
+    sqlite3_stmt *q;
+    const char *last;
+    int rc;
+
+    if (db_prepare(st,
+                   "SELECT recorded FROM change_sets ORDER BY id DESC LIMIT 1",
+                   &q, e))
+        return ST_ERROR;
+    out[0] = '\0';
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW && (last = (const char *)sqlite3_column_text(q, 0)))
+        snprintf(out, size, "%s", last);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       sqlite3_errmsg(st->db));
+    return ST_OK;
+}
+
+/* A recorded time given by the caller: a timestamp as clock_timestamp
+ * writes it, not before the log's last. Inside the transaction. */
+static enum status check_recorded(struct store *st, const char *recorded,
+                                  struct err *e)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    char last[TIMESTAMP_BUF + 8], date[DATE_BUF];
+    int32_t day;
+
+    for (size_t i = 0; i < sizeof(shape) - 1; i++) {
+        if (shape[i] == 'd' ? !isdigit((unsigned char)recorded[i])
+                            : recorded[i] != shape[i])
+            return err_set(e, ST_INVALID, "bad recorded time '%s'", recorded);
+    }
+    snprintf(date, sizeof(date), "%.10s", recorded);
+    if (recorded[sizeof(shape) - 1] || date_parse(date, &day, NULL))
+        return err_set(e, ST_INVALID, "bad recorded time '%s'", recorded);
+    if (store_last_recorded(st, last, sizeof(last), e))
+        return e->status;
+    if (strcmp(recorded, last) < 0)
+        return err_set(e, ST_INVALID,
+                       "recorded time %s is before the change log's last (%s)",
+                       recorded, last);
+    return ST_OK;
+}
+
 struct store_txn {
     struct store *st;
     char recorded[TIMESTAMP_BUF];
@@ -257,8 +307,9 @@ static void txn_free(struct store_txn *t)
     free(t);
 }
 
-enum status store_begin(struct store *st, const struct change_meta *meta,
-                        size_t expected, struct store_txn **out, struct err *e)
+enum status store_begin_at(struct store *st, const struct change_meta *meta,
+                           const char *recorded, size_t expected,
+                           struct store_txn **out, struct err *e)
 {
     struct store_txn *t = xcalloc(1, sizeof(*t));
     enum status rc;
@@ -267,13 +318,17 @@ enum status store_begin(struct store *st, const struct change_meta *meta,
     t->w.f.recorded = t->recorded;
     t->w.f.actor = meta && meta->actor ? meta->actor : store_actor(st);
     t->w.f.reason = meta ? meta->reason : NULL;
-    rc = clock_timestamp(t->recorded, e);
+    if (recorded)
+        snprintf(t->recorded, sizeof(t->recorded), "%s", recorded);
+    rc = recorded ? ST_OK : clock_timestamp(t->recorded, e);
     if (!rc)
         rc = bulk_open(st, &t->bulk, expected, e);
     if (!rc && !(rc = db_exec(st, "BEGIN IMMEDIATE", e))) {
         rc = log_head(st, &t->w.f.seq, t->w.prev, e);
         if (!rc)
             rc = check_not_stale(st, t->w.f.seq, e);
+        if (!rc && recorded)
+            rc = check_recorded(st, recorded, e);
         if (rc)
             db_exec(st, "ROLLBACK", NULL);
     }
@@ -312,6 +367,12 @@ enum status store_commit(struct store_txn *t, struct err *e)
     return rc;
 }
 
+enum status store_begin(struct store *st, const struct change_meta *meta,
+                        size_t expected, struct store_txn **out, struct err *e)
+{
+    return store_begin_at(st, meta, NULL, expected, out, e);
+}
+
 void store_abort(struct store_txn *t)
 {
     db_exec(t->st, "ROLLBACK", NULL);
@@ -322,9 +383,17 @@ enum status store_apply(struct store *st, const struct snapshot *s,
                         const struct change *changes, size_t n,
                         const struct change_meta *meta, struct err *e)
 {
+    return store_apply_at(st, s, changes, n, meta, NULL, e);
+}
+
+enum status store_apply_at(struct store *st, const struct snapshot *s,
+                           const struct change *changes, size_t n,
+                           const struct change_meta *meta, const char *recorded,
+                           struct err *e)
+{
     struct store_txn *t;
 
-    if (store_begin(st, meta, n, &t, e))
+    if (store_begin_at(st, meta, recorded, n, &t, e))
         return e->status;
     if (store_write(t, s, changes, n, e)) {
         store_abort(t);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # check and explain on the demo registry: on 2021-12-04 the US three-year
 # rule lists the 55 Russian staff (27 due by 2022-01-30, 28 by
-# 2022-06-30); on 2022-02-01 Russia's rule finds US staff overdue, and
-# assuming "us-compromise" voids its second wave. Then the command's
+# 2022-06-30); on 2022-02-01 Russia's first rule finds US staff overdue,
+# and assuming "us-compromise" voids its second, which reaches the next
+# group alone. Then the command's
 # formats, --strict and its bad-input paths.
 . tests/cli/lib.sh
 
@@ -36,10 +37,22 @@ expect_out "table row" "over_tenure"
 # while the US compromise is assumed.
 expect_exit 0 "check the Russian rules on 2022-02-01" check --as-of 2022-02-01 --issuer RUS --format csv
 expect_count "US staff overdue under rus-usa-tenure" 14 '^rus-usa-tenure:[^,]*,rus-usa-tenure,over_tenure,[^,]*,2022-01-31,true,'
-expect_count "the second wave binds" 25 '^rus-usa-tenure-2:'
+expect_count "the second group binds" 11 '^rus-usa-tenure-2:[^,]*,rus-usa-tenure-2,over_tenure,[^,]*,2022-07-31,false,'
 expect_exit 0 "assume us-compromise" check --as-of 2022-02-01 --issuer RUS --assume us-compromise --format csv
 expect_count "the second wave is void" 0 '^rus-usa-tenure-2:'
 expect_count "the first rule still binds" 14 '^rus-usa-tenure:'
+
+# On 2022-07-15 the compromise makes exactly one difference: the second
+# group, due by 2022-07-31, no longer has to leave.
+expect_exit 0 "check the Russian rules on 2022-07-15" check --as-of 2022-07-15 --issuer RUS --format csv
+cp "$TMP/out" "$TMP/announced.csv"
+expect_exit 0 "the same assuming the compromise" check --as-of 2022-07-15 --issuer RUS --assume us-compromise --format csv
+diff "$TMP/announced.csv" "$TMP/out" | sed -n 's/^< //p' >"$TMP/gone"
+if [ "$(grep -c '^rus-usa-tenure-2:[^,]*,rus-usa-tenure-2,over_tenure,[^,]*,2022-07-31,false,' "$TMP/gone")" -eq 11 ] &&
+    [ "$(wc -l <"$TMP/gone")" -eq 11 ] && ! diff "$TMP/announced.csv" "$TMP/out" | grep -q '^>'; then
+    ok "they differ by the second group alone"
+else not_ok "they differ by the second group alone"; fi
+expect_count "the first group, overdue, either way" 14 '^rus-usa-tenure:[^,]*,rus-usa-tenure,over_tenure,[^,]*,2022-01-31,true,'
 
 # The 2016 expulsion: due on the declaration, complied with by the deadline.
 expect_exit 0 "check on 2016-12-30" check --as-of 2016-12-30 --issuer USA --format csv

@@ -3,7 +3,7 @@
 # each is valid and runs; the rules give the waves of the seed report (27
 # Russian staff leave by 2022-01-30 and 28 by 2022-06-30; 14 US staff by
 # 2022-01-31); the US compromise of 2022-07-01 changes nothing before that
-# date, and nothing on the US side, whose stream of draws is its own; the
+# date, and keeps Russia's second group of US staff from August; the
 # visa agreement of December 2021 keeps more Russian staff than the
 # measures as announced.
 . tests/cli/lib.sh
@@ -30,10 +30,18 @@ U="US missions in Russia"
 if [ "$(field "$R" 7 11)" = "+0.00" ] && [ "$(field "$R" 12 11)" != "+0.00" ]; then
     ok "the compromise changes the Russian side from July 2022 only"
 else not_ok "the compromise changes the Russian side from July 2022 only"; fi
+# On the US side the compromise voids Russia's second rule: nothing moves
+# before July 2022, and from August the second group is still there.
 same=1
-for k in 0 6 12 18 24; do [ "$(field "$U" $k 11)" = "+0.00" ] || same=0; done
-if [ $same -eq 1 ]; then ok "the compromise leaves the US side as it was"; else
-    not_ok "the compromise leaves the US side as it was"; fi
+for k in 0 3 6; do [ "$(field "$U" $k 11)" = "+0.00" ] || same=0; done
+if [ $same -eq 1 ]; then ok "the compromise leaves the US side as it was until July"; else
+    not_ok "the compromise leaves the US side as it was until July"; fi
+more=1
+for k in 8 12 18 24; do
+    awk -v x="$(field "$U" $k 11)" 'BEGIN { exit !(x > 0) }' || more=0
+done
+if [ $more -eq 1 ]; then ok "the compromise keeps more US staff from August 2022"; else
+    not_ok "the compromise keeps more US staff from August 2022"; fi
 if awk -v x="$(field "$R" 24 13)" 'BEGIN { exit !(x > 20) }'; then
     ok "the visa agreement keeps more Russian staff"; else
     not_ok "the visa agreement keeps more Russian staff"; fi

@@ -370,6 +370,56 @@ static void end_t2(struct fixture *fx)
         fail_msg("updating T2: %s", fx->e.msg);
 }
 
+/* A change set recorded at a time the caller gives (the demo's replay):
+ * "as known on" follows that time, not the day it was written; a time
+ * before the log's last, or not a timestamp, is refused and writes
+ * nothing. */
+static void test_recorded_at(void **state)
+{
+    struct fixture *fx = *state;
+    uint32_t i;
+    struct posting before;
+    struct change c = { OP_UPDATE, ENT_POSTING, 0, &before };
+    struct store_txn *t;
+    struct snapshot got;
+    struct change_list h = { NULL, 0, 0 };
+    static const char *const bad[] = { "2020-12-31T23:59:59Z",
+                                       "2021-13-01T00:00:00Z", "2021-03-15",
+                                       "2021-03-15T00:00:00Z " };
+
+    open_new(fx);
+    write_fixture(fx);
+    set_today("2021-12-04");
+    i = snapshot_find(&fx->s, ENT_POSTING, "T2");
+    c.index = i;
+    before = *snap_posting(&fx->s, i);
+    snap_posting(&fx->s, i)->ended = day_of("2021-03-31");
+    snap_posting(&fx->s, i)->end_reason = 0;
+    for (size_t k = 0; k < N_OF(bad); k++)
+        assert_int_equal(store_begin_at(fx->st, &META, bad[k], 1, &t, &fx->e),
+                         ST_INVALID);
+    if (store_begin_at(fx->st, &META, "2021-03-15T09:30:00Z", 1, &t, &fx->e) ||
+        store_write(t, &fx->s, &c, 1, &fx->e) || store_commit(t, &fx->e))
+        fail_msg("recording at a given time: %s", fx->e.msg);
+
+    load(fx, "2021-03-14", &got);
+    assert_int_equal(
+        snap_posting(&got, snapshot_find(&got, ENT_POSTING, "T2"))->ended,
+        DATE_NONE);
+    snapshot_release(&got);
+    load(fx, "2021-03-15", &got);
+    assert_int_equal(
+        snap_posting(&got, snapshot_find(&got, ENT_POSTING, "T2"))->ended,
+        day_of("2021-03-31"));
+    snapshot_release(&got);
+    if (store_history(fx->st, "posting", "T2", &h, &fx->e))
+        fail_msg("history: %s", fx->e.msg);
+    assert_int_equal(h.n, 2);
+    assert_string_equal(h.items[1].recorded, "2021-03-15T09:30:00Z");
+    change_list_release(&h);
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+}
+
 static const char T2_BEFORE[] =
     "{\"id\":\"T2\",\"person\":\"P2\",\"mission\":\"M1\",\"title\":\"Attache\","
     "\"rank\":\"attache\",\"category\":\"admin_technical\","
@@ -792,6 +842,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_apply_writes_nothing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_as_known_on, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recorded_at, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_and_look_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_verify_detects_tampering, setup,
