@@ -9,9 +9,9 @@ rank() {
     case $1 in
     base) echo 0 ;;
     core) echo 1 ;;
-    report) echo 2 ;;
     rules | visa) echo 3 ;;
     forecast | plan) echo 4 ;; # built on the rules and visa cases
+    report) echo 5 ;;          # renders the results of the logic layers
     store) echo 5 ;;
     http) echo 6 ;;
     cli) echo 7 ;;

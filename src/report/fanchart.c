@@ -13,6 +13,7 @@
 
 #include "base/date.h"
 #include "report/html.h"
+#include "report/style.h"
 
 #define WIDTH   800
 #define LEFT    64
@@ -88,7 +89,7 @@ static void head(const struct fanchart *c, struct buf *b, int height)
 {
     add(b,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-        "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
+        "height=\"%d\" viewBox=\"0 0 %d %d\" " REPORT_FONT_ATTR ">\n"
         "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
         WIDTH, height, WIDTH, height);
     text(b, LEFT, 24, "font-size=\"17\" font-weight=\"bold\"", c->title);

@@ -7,6 +7,7 @@
 #include "report/kmchart.h"
 
 #include "report/html.h"
+#include "report/style.h"
 
 #define W      720
 #define H      400
@@ -128,7 +129,8 @@ void kmchart_svg(struct buf *b, const struct km_series *series, size_t n,
             x_max = series[i].last_day;
     addf(b,
          "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-         "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
+         "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" " REPORT_FONT_ATTR
+         ">\n",
          W, H, W, H);
     addf(b, "<text x=\"%d\" y=\"20\" font-size=\"14\">", LEFT);
     html_escape(b, title);
