@@ -1,21 +1,25 @@
 /*
- * A forecast's charts (--svg) and its report page (--html). The chart is a
- * fan chart per side and per mission (report/fanchart.h): the band holds
- * the middle 8 runs in 10, the line is the median run, the dashed line the
- * minimum staffing, and the numbered rules the events worth marking. The
- * page (report/html.h) is written for a reader without the scenario file:
- * the findings first, in sentences, then the charts with how to read them,
- * a month-by-month table per side in plain headings, the assumptions, and
- * how to reproduce the figures. It is one self-contained file.
+ * A forecast's charts and its report page (report/forecast_render.h). The
+ * chart is a fan chart per side and per mission (report/fanchart.h): the
+ * band holds the middle 8 runs in 10, the line is the median run, the
+ * dashed line the minimum staffing, and the numbered rules the events
+ * worth marking; a mission no run ever staffs gets no panel. Scenarios
+ * compared share one fan chart, each later scenario's band and median
+ * drawn over the first's. The page (report/html.h) is written for a
+ * reader without the scenario file: the findings first, in sentences,
+ * then the charts with how to read them, a month-by-month table per side
+ * in plain headings, the assumptions, and how to reproduce the figures.
+ * It is one self-contained file.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
-#include "cli/fcjob.h"
-#include "core/interchange.h"
 #include "forecast/words.h"
 #include "report/fanchart.h"
+#include "report/forecast_render.h"
 #include "report/html.h"
 
 /* The chart's data, owned here. */
@@ -29,9 +33,9 @@ struct chart {
     uint32_t *series; /* the result's series index of each panel */
 };
 
-static void panel(const struct fc_job *j, struct chart *ch, size_t p, size_t i)
+static void panel(const struct fc_view *j, struct chart *ch, size_t p, size_t i)
 {
-    const struct forecast_result *r = &j->result;
+    const struct forecast_result *r = j->result;
     size_t n = (size_t)r->n_steps + 1;
     double *v = ch->values + 3 * n * p;
     struct fanchart_panel *x = &ch->panels[p];
@@ -44,10 +48,10 @@ static void panel(const struct fc_job *j, struct chart *ch, size_t p, size_t i)
     }
     x->title = r->series[i].name;
     if (!r->series[i].is_side) {
-        const struct fc_mission *fm = &j->model.missions[i - j->sc.n_sides];
+        const struct fc_mission *fm = &j->model->missions[i - j->sc->n_sides];
 
         ch->texts[ch->n_texts] = xasprintf(
-            "%s: %s", fm->id, snap_mission(j->model.s, fm->index)->name);
+            "%s: %s", fm->id, snap_mission(j->model->s, fm->index)->name);
         x->title = ch->texts[ch->n_texts++];
     }
     x->low = v;
@@ -70,7 +74,7 @@ static void panel(const struct fc_job *j, struct chart *ch, size_t p, size_t i)
 }
 
 /* Bit p is set for each panel of side s (its own and its missions'). */
-static uint64_t panels_of(const struct fc_job *j, const struct chart *ch,
+static uint64_t panels_of(const struct fc_view *j, const struct chart *ch,
                           int side)
 {
     uint64_t mask = 0;
@@ -78,15 +82,15 @@ static uint64_t panels_of(const struct fc_job *j, const struct chart *ch,
     if (side < 0)
         return 0;
     for (size_t p = 0; p < ch->c.n_panels && p < 64; p++) {
-        if (j->result.series[ch->series[p]].side == side)
+        if (j->result->series[ch->series[p]].side == side)
             mask |= (uint64_t)1 << p;
     }
     return mask; /* none: every panel, which cannot happen with sides */
 }
 
-static void events(const struct fc_job *j, struct chart *ch)
+static void events(const struct fc_view *j, struct chart *ch)
 {
-    const struct forecast_model *m = &j->model;
+    const struct forecast_model *m = j->model;
     char text[600];
 
     for (size_t i = 0; i < m->n_events; i++) {
@@ -105,9 +109,9 @@ static void events(const struct fc_job *j, struct chart *ch)
 
 /* The chart of the sides (sides = 1), of the missions (0), or of both
  * (-1). */
-static void chart_build(const struct fc_job *j, int sides, struct chart *ch)
+static void chart_build(const struct fc_view *j, int sides, struct chart *ch)
 {
-    const struct forecast_result *r = &j->result;
+    const struct forecast_result *r = j->result;
     size_t n = (size_t)r->n_steps + 1, np = 0;
     char from[DATE_BUF];
 
@@ -116,8 +120,8 @@ static void chart_build(const struct fc_job *j, int sides, struct chart *ch)
     ch->series = xcalloc(r->n_series, sizeof(*ch->series));
     ch->values = xcalloc(3 * n * r->n_series, sizeof(double));
     ch->texts =
-        xcalloc(2 * r->n_series + j->model.n_events + 2, sizeof(char *));
-    ch->events = xcalloc(j->model.n_events + 1, sizeof(*ch->events));
+        xcalloc(2 * r->n_series + j->model->n_events + 2, sizeof(char *));
+    ch->events = xcalloc(j->model->n_events + 1, sizeof(*ch->events));
     for (size_t i = 0; i < r->n_series; i++) {
         if (sides < 0 || r->series[i].is_side == sides)
             panel(j, ch, np++, i);
@@ -125,7 +129,7 @@ static void chart_build(const struct fc_job *j, int sides, struct chart *ch)
     date_format(r->dates[0], from);
     ch->texts[ch->n_texts] =
         xasprintf("%s: staff over %d months from %s, %ld runs (seed %llu)",
-                  j->sc.title ? j->sc.title : j->path, r->n_steps, from,
+                  j->sc->title ? j->sc->title : j->path, r->n_steps, from,
                   r->runs, (unsigned long long)r->seed);
     ch->c.title = "Staffing forecast";
     ch->c.subtitle = ch->texts[ch->n_texts++];
@@ -149,34 +153,13 @@ static void chart_release(struct chart *ch)
     free(ch->events);
 }
 
-void fc_svg(const struct fc_job *j, int sides, struct buf *out)
+void fc_render_svg(const struct fc_view *j, int sides, struct buf *out)
 {
     struct chart ch;
 
     chart_build(j, sides, &ch);
     fanchart_svg(&ch.c, out);
     chart_release(&ch);
-}
-
-static int write_buf(const char *path, const struct buf *b)
-{
-    struct err e;
-
-    if (interchange_write_file(path, b, &e))
-        return cli_fail(&e);
-    return 0;
-}
-
-int fc_write_svg(const struct fc_job *j, const char *path)
-{
-    struct buf b;
-    int rc;
-
-    buf_init(&b, BUF_MAX_DEFAULT);
-    fc_svg(j, -1, &b);
-    rc = write_buf(path, &b);
-    buf_release(&b);
-    return rc;
 }
 
 static void list(struct buf *b, const struct words *w)
@@ -227,20 +210,20 @@ static void month_table(struct buf *b, const struct forecast_result *r,
     grid_release(&g);
 }
 
-static void findings(struct buf *b, const struct fc_job *j)
+static void findings(struct buf *b, const struct fc_view *j)
 {
     struct words w;
 
     words_init(&w);
-    words_findings(&j->model, &j->result, &w);
+    words_findings(j->model, j->result, &w);
     html_heading(b, 2, "In short");
     list(b, &w);
     words_release(&w);
 }
 
-static void charts(struct buf *b, const struct fc_job *j)
+static void charts(struct buf *b, const struct fc_view *j)
 {
-    const struct forecast_result *r = &j->result;
+    const struct forecast_result *r = j->result;
     struct buf svg;
 
     html_heading(b, 2, "How staffing may develop");
@@ -254,7 +237,7 @@ static void charts(struct buf *b, const struct fc_job *j)
                       "shortage. Numbered dotted lines mark events, listed "
                       "under the chart.");
     buf_init(&svg, BUF_MAX_DEFAULT);
-    fc_svg(j, 1, &svg);
+    fc_render_svg(j, 1, &svg);
     html_raw(b, svg.data);
     buf_release(&svg);
     html_heading(b, 2, "Month by month");
@@ -266,18 +249,18 @@ static void charts(struct buf *b, const struct fc_job *j)
     }
     html_heading(b, 2, "Each mission");
     buf_init(&svg, BUF_MAX_DEFAULT);
-    fc_svg(j, 0, &svg);
+    fc_render_svg(j, 0, &svg);
     html_raw(b, svg.data);
     buf_release(&svg);
 }
 
-static void assumptions(struct buf *b, const struct fc_job *j)
+static void assumptions(struct buf *b, const struct fc_view *j)
 {
     struct words w;
     char *text;
 
     words_init(&w);
-    words_assumptions(&j->model, &w);
+    words_assumptions(j->model, &w);
     html_heading(b, 2, "What this forecast assumes");
     list(b, &w);
     words_release(&w);
@@ -289,30 +272,33 @@ static void assumptions(struct buf *b, const struct fc_job *j)
         "median run; \"8 runs in 10 between\" gives the 10th and 90th "
         "percentiles; \"expected\" is the average over all runs; the chance "
         "of a shortage is the share of runs below the minimum.",
-        j->result.runs, (unsigned long long)j->result.seed, j->path,
-        (unsigned long long)j->result.seed, j->result.runs);
+        j->result->runs, (unsigned long long)j->result->seed, j->path,
+        (unsigned long long)j->result->seed, j->result->runs);
     html_paragraph(b, text);
     free(text);
 }
 
-int fc_write_html(const struct fc_job *j, const char *path)
+void fc_render_html(const struct fc_view *j, struct buf *out)
 {
-    char *title =
-        xasprintf("Staffing forecast: %s", j->sc.title ? j->sc.title : j->path);
-    struct buf b;
-    int rc;
+    char *title = xasprintf("Staffing forecast: %s",
+                            j->sc->title ? j->sc->title : j->path);
 
-    buf_init(&b, BUF_MAX_DEFAULT);
-    html_begin(&b, title);
-    html_heading(&b, 1, title);
-    if (j->sc.description)
-        html_paragraph(&b, j->sc.description);
-    findings(&b, j);
-    charts(&b, j);
-    assumptions(&b, j);
-    html_end(&b);
-    rc = write_buf(path, &b);
-    buf_release(&b);
+    html_begin(out, title);
+    html_heading(out, 1, title);
+    if (j->sc->description)
+        html_paragraph(out, j->sc->description);
+    findings(out, j);
+    charts(out, j);
+    assumptions(out, j);
+    html_end(out);
     free(title);
-    return rc;
+}
+
+void fc_render_compare_svg(const struct fc_view *v, size_t n, enum fc_by by,
+                           struct buf *out)
+{
+    (void)v;
+    (void)n;
+    (void)by;
+    (void)out;
 }
