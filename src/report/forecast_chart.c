@@ -33,6 +33,33 @@ struct chart {
     uint32_t *series; /* the result's series index of each panel */
 };
 
+/* 1 when some run staffs series i on some step: a post with no staff in
+ * any run gets no panel, which would be empty. */
+static int staffed(const struct forecast_result *r, size_t i)
+{
+    for (int k = 0; k <= r->n_steps; k++) {
+        if (forecast_cell(r, i, k)->p90 > 0 || forecast_cell(r, i, k)->mean > 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A panel's title: a side's name, or "ID: NAME" of a mission. OUT: a new
+ * string when one is made (else *made is NULL). */
+static const char *panel_title(const struct fc_view *j, size_t i, char **made)
+{
+    const struct forecast_result *r = j->result;
+    const struct fc_mission *fm;
+
+    *made = NULL;
+    if (r->series[i].is_side)
+        return r->series[i].name;
+    fm = &j->model->missions[i - j->sc->n_sides];
+    *made =
+        xasprintf("%s: %s", fm->id, snap_mission(j->model->s, fm->index)->name);
+    return *made;
+}
+
 static void panel(const struct fc_view *j, struct chart *ch, size_t p, size_t i)
 {
     const struct forecast_result *r = j->result;
@@ -46,14 +73,9 @@ static void panel(const struct fc_view *j, struct chart *ch, size_t p, size_t i)
         v[n + k] = forecast_cell(r, i, (int)k)->p50;
         v[2 * n + k] = forecast_cell(r, i, (int)k)->p90;
     }
-    x->title = r->series[i].name;
-    if (!r->series[i].is_side) {
-        const struct fc_mission *fm = &j->model->missions[i - j->sc->n_sides];
-
-        ch->texts[ch->n_texts] = xasprintf(
-            "%s: %s", fm->id, snap_mission(j->model->s, fm->index)->name);
-        x->title = ch->texts[ch->n_texts++];
-    }
+    x->title = panel_title(j, i, &ch->texts[ch->n_texts]);
+    if (ch->texts[ch->n_texts])
+        ch->n_texts++;
     x->low = v;
     x->mid = v + n;
     x->high = v + 2 * n;
@@ -114,19 +136,30 @@ static void chart_build(const struct fc_view *j, int sides, struct chart *ch)
     const struct forecast_result *r = j->result;
     size_t n = (size_t)r->n_steps + 1, np = 0;
     char from[DATE_BUF];
+    struct buf unstaffed;
 
     memset(ch, 0, sizeof(*ch));
     ch->panels = xcalloc(r->n_series, sizeof(*ch->panels));
     ch->series = xcalloc(r->n_series, sizeof(*ch->series));
     ch->values = xcalloc(3 * n * r->n_series, sizeof(double));
     ch->texts =
-        xcalloc(2 * r->n_series + j->model->n_events + 2, sizeof(char *));
+        xcalloc(2 * r->n_series + j->model->n_events + 3, sizeof(char *));
     ch->events = xcalloc(j->model->n_events + 1, sizeof(*ch->events));
+    buf_init(&unstaffed, 4096);
     for (size_t i = 0; i < r->n_series; i++) {
-        if (sides < 0 || r->series[i].is_side == sides)
+        if (sides >= 0 && r->series[i].is_side != sides)
+            continue;
+        if (r->series[i].is_side || staffed(r, i))
             panel(j, ch, np++, i);
+        else
+            buf_addf(&unstaffed, "%s%s", unstaffed.len ? ", " : "",
+                     r->series[i].name);
     }
     date_format(r->dates[0], from);
+    if (unstaffed.len)
+        ch->c.footnote = ch->texts[ch->n_texts++] = xasprintf(
+            "No panel for a mission no run ever staffs: %s.", unstaffed.data);
+    buf_release(&unstaffed);
     ch->texts[ch->n_texts] =
         xasprintf("%s: staff over %d months from %s, %ld runs (seed %llu)",
                   j->sc->title ? j->sc->title : j->path, r->n_steps, from,
@@ -294,11 +327,213 @@ void fc_render_html(const struct fc_view *j, struct buf *out)
     free(title);
 }
 
+/* The chart of scenarios compared, owned here: per panel, the values of
+ * every scenario (3 x dates each) and the later scenarios' bands. */
+struct compare {
+    struct fanchart c;
+    struct fanchart_panel *panels;
+    struct fanchart_band *bands;
+    double *values;
+    struct fanchart_event *events;
+    const char **names;
+    char **texts;
+    size_t n_texts, alloc_texts;
+};
+
+static const char *keep(struct compare *cc, char *text)
+{
+    XGROW(cc->texts, cc->n_texts + 1, cc->alloc_texts);
+    cc->texts[cc->n_texts++] = text;
+    return text;
+}
+
+/* Scenario k's p10, p50 and p90 of series i into v (3 x n). */
+static void quantiles(const struct forecast_result *r, size_t i, double *v)
+{
+    size_t n = (size_t)r->n_steps + 1;
+
+    for (size_t k = 0; k < n; k++) {
+        v[k] = forecast_cell(r, i, (int)k)->p10;
+        v[n + k] = forecast_cell(r, i, (int)k)->p50;
+        v[2 * n + k] = forecast_cell(r, i, (int)k)->p90;
+    }
+}
+
+/* "Last month's median: a 120, b 131 (+11)". */
+static const char *compare_note(struct compare *cc, const struct fc_view *v,
+                                size_t n, size_t i)
+{
+    int last = v[0].result->n_steps;
+    int base = forecast_cell(v[0].result, i, last)->p50;
+    struct buf b;
+
+    buf_init(&b, 4096);
+    buf_addf(&b, "median in the last month: a %d", base);
+    for (size_t k = 1; k < n; k++) {
+        int m = forecast_cell(v[k].result, i, last)->p50;
+
+        buf_addf(&b, ", %c %d (%+d)", (int)('a' + k), m, m - base);
+    }
+    return keep(cc, buf_detach(&b));
+}
+
+static void compare_panel(struct compare *cc, const struct fc_view *v, size_t n,
+                          size_t p, size_t i)
+{
+    size_t dates = (size_t)v[0].result->n_steps + 1;
+    double *val = cc->values + 3 * dates * n * p;
+    struct fanchart_panel *x = &cc->panels[p];
+    struct fanchart_band *others = cc->bands + (n - 1) * p;
+    char *made;
+
+    for (size_t k = 0; k < n; k++)
+        quantiles(v[k].result, i, val + 3 * dates * k);
+    x->title = panel_title(&v[0], i, &made);
+    if (made)
+        keep(cc, made);
+    x->note = compare_note(cc, v, n, i);
+    x->low = val;
+    x->mid = val + dates;
+    x->high = val + 2 * dates;
+    x->minimum = NAN;
+    for (size_t k = 1; k < n; k++) {
+        double *w = val + 3 * dates * k;
+
+        others[k - 1] = (struct fanchart_band){ w, w + dates, w + 2 * dates };
+    }
+    x->others = others;
+}
+
+/* 1 when any scenario staffs series i. */
+static int any_staffed(const struct fc_view *v, size_t n, size_t i)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (staffed(v[k].result, i))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the baseline has a major event on date with this text. */
+static int in_baseline(const struct fc_view *v, int32_t date, const char *text)
+{
+    const struct forecast_model *m = v[0].model;
+    char mine[600];
+
+    for (size_t i = 0; i < m->n_events; i++) {
+        if (m->events[i].date != date || !fc_major_event(m, &m->events[i]))
+            continue;
+        words_event(m, &m->events[i], mine, sizeof(mine));
+        if (!strcmp(mine, text))
+            return 1;
+    }
+    return 0;
+}
+
+static int by_event_date(const void *pa, const void *pb)
+{
+    const struct fanchart_event *a = pa, *b = pb;
+
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    return strcmp(a->text, b->text);
+}
+
+/* The baseline's events, then those only a later scenario has, marked
+ * with its letter; by date. */
+static void compare_events(struct compare *cc, const struct fc_view *v,
+                           size_t n)
+{
+    size_t alloc = 0;
+    char text[600];
+
+    for (size_t k = 0; k < n; k++) {
+        const struct forecast_model *m = v[k].model;
+
+        for (size_t i = 0; i < m->n_events; i++) {
+            if (!fc_major_event(m, &m->events[i]))
+                continue;
+            words_event(m, &m->events[i], text, sizeof(text));
+            if (k && in_baseline(v, m->events[i].date, text))
+                continue;
+            XGROW(cc->events, cc->c.n_events + 1, alloc);
+            cc->events[cc->c.n_events++] = (struct fanchart_event){
+                m->events[i].date, 0,
+                keep(cc, k ? xasprintf("%c: %s", (int)('a' + k), text)
+                           : xstrdup(text))
+            };
+        }
+    }
+    if (cc->c.n_events)
+        qsort(cc->events, cc->c.n_events, sizeof(*cc->events), by_event_date);
+    cc->c.events = cc->events;
+}
+
+static void compare_head(struct compare *cc, const struct fc_view *v, size_t n)
+{
+    const struct forecast_result *r = v[0].result;
+    char from[DATE_BUF];
+
+    cc->names = xcalloc(n, sizeof(*cc->names));
+    for (size_t k = 0; k < n; k++)
+        cc->names[k] =
+            keep(cc, xasprintf("%c: %s%s, seed %llu, %ld runs", (int)('a' + k),
+                               v[k].sc->title ? v[k].sc->title : v[k].path,
+                               k ? "" : " (the baseline)",
+                               (unsigned long long)v[k].result->seed,
+                               v[k].result->runs));
+    date_format(r->dates[0], from);
+    cc->c.title = "Staffing forecast: scenarios compared";
+    cc->c.subtitle = keep(
+        cc,
+        xasprintf("Staff over %d months from %s: each scenario's median "
+                  "and the band of 8 runs in 10, over the baseline's (grey)",
+                  r->n_steps, from));
+    cc->c.scenarios = cc->names;
+    cc->c.n_scenarios = n;
+}
+
 void fc_render_compare_svg(const struct fc_view *v, size_t n, enum fc_by by,
                            struct buf *out)
 {
-    (void)v;
-    (void)n;
-    (void)by;
-    (void)out;
+    const struct forecast_result *r = v[0].result;
+    size_t dates = (size_t)r->n_steps + 1, np = 0;
+    struct buf unstaffed;
+    struct compare cc;
+
+    memset(&cc, 0, sizeof(cc));
+    cc.panels = xcalloc(r->n_series + 1, sizeof(*cc.panels));
+    cc.bands = xcalloc((n - 1) * r->n_series + 1, sizeof(*cc.bands));
+    cc.values = xcalloc(3 * dates * n * r->n_series + 1, sizeof(double));
+    buf_init(&unstaffed, 4096);
+    for (size_t i = 0; i < r->n_series; i++) {
+        if (!fc_shows(by, r, i))
+            continue;
+        if (r->series[i].is_side || any_staffed(v, n, i))
+            compare_panel(&cc, v, n, np++, i);
+        else
+            buf_addf(&unstaffed, "%s%s", unstaffed.len ? ", " : "",
+                     r->series[i].name);
+    }
+    if (unstaffed.len)
+        cc.c.footnote =
+            keep(&cc, xasprintf("No panel for a mission no run of any scenario "
+                                "staffs: %s.",
+                                unstaffed.data));
+    buf_release(&unstaffed);
+    compare_head(&cc, v, n);
+    cc.c.dates = r->dates;
+    cc.c.n_dates = dates;
+    cc.c.panels = cc.panels;
+    cc.c.n_panels = np;
+    compare_events(&cc, v, n);
+    fanchart_svg(&cc.c, out);
+    for (size_t i = 0; i < cc.n_texts; i++)
+        free(cc.texts[i]);
+    free(cc.texts);
+    free(cc.names);
+    free(cc.panels);
+    free(cc.bands);
+    free(cc.values);
+    free(cc.events);
 }
