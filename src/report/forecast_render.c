@@ -303,24 +303,26 @@ static double nonzero(double d, double half)
     return fabs(d) < half ? 0 : d;
 }
 
-/* Scenario j's figures on series i, step k, and (j > 0) its difference
- * from the first scenario's. */
-static void figures(const struct fc_view *jobs, size_t j, size_t i, int k,
-                    char (*own)[32], char (*diff)[32])
+/* Scenario j's figures on series i, step k, into its two cells of text
+ * (4 + 2j on), and (j > 0) its difference from the first scenario's into
+ * the two cells of the differences (4 + 2n + 2(j - 1) on). */
+static void figures(const struct fc_view *jobs, size_t n, size_t j, size_t i,
+                    int k, char (*text)[32])
 {
     const struct forecast_cell *x = forecast_cell(jobs[j].result, i, k);
     const struct forecast_cell *a = forecast_cell(jobs[0].result, i, k);
+    size_t own = 4 + 2 * j, diff = 4 + 2 * n + 2 * (j - 1);
 
-    snprintf(own[0], 32, "%.2f", x->mean);
-    shortage_text(x->shortage, own[1]);
-    if (!diff)
+    snprintf(text[own], 32, "%.2f", x->mean);
+    shortage_text(x->shortage, text[own + 1]);
+    if (!j)
         return;
-    snprintf(diff[0], 32, "%+.2f", nonzero(x->mean - a->mean, 0.005));
+    snprintf(text[diff], 32, "%+.2f", nonzero(x->mean - a->mean, 0.005));
     if (x->shortage >= 0)
-        snprintf(diff[1], 32, "%+.3f",
+        snprintf(text[diff + 1], 32, "%+.3f",
                  nonzero(x->shortage - a->shortage, 0.0005));
     else
-        diff[1][0] = '\0';
+        text[diff + 1][0] = '\0';
 }
 
 static void row(struct grid *g, const struct fc_view *jobs, size_t n, size_t i,
@@ -335,8 +337,7 @@ static void row(struct grid *g, const struct fc_view *jobs, size_t n, size_t i,
     snprintf(text[2], 32, "%d", k);
     date_format(r->dates[k], text[3]);
     for (size_t j = 0; j < n; j++)
-        figures(jobs, j, i, k, &text[4 + 2 * j],
-                j ? &text[4 + 2 * n + 2 * (j - 1)] : NULL);
+        figures(jobs, n, j, i, k, text);
     for (size_t c = 2; c < n_cols; c++)
         cells[c] = text[c];
     grid_add_row(g, cells);

@@ -277,6 +277,11 @@ void kmchart_document(const struct kmchart *c, struct buf *out)
     draw(out, c);
 }
 
+void kmchart_element(const struct kmchart *c, struct buf *out)
+{
+    draw(out, c);
+}
+
 void kmchart_svg(struct buf *b, const struct km_series *series, size_t n,
                  const char *title)
 {

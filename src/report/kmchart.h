@@ -48,6 +48,9 @@ struct kmchart {
  * declaration) to out. */
 void kmchart_document(const struct kmchart *c, struct buf *out);
 
+/* Appends the chart as an <svg> element to out, for an HTML page. */
+void kmchart_element(const struct kmchart *c, struct buf *out);
+
 /* Appends an <svg> element (escaped text) to b, for an HTML page: the
  * chart of series[0..n) under title, without a deadline. */
 void kmchart_svg(struct buf *b, const struct km_series *series, size_t n,

@@ -76,6 +76,14 @@ void visa_stats_render(const struct visa_stats *st, enum visa_by by,
     grid_release(&g);
 }
 
+/* 1 when group a (at index ia) ranks above b (at ib): more applications,
+ * or as many and earlier. */
+static int ranks_above(const struct visa_group *a, size_t ia,
+                       const struct visa_group *b, size_t ib)
+{
+    return a->applied > b->applied || (a->applied == b->applied && ia < ib);
+}
+
 /* The groups drawn: every group, or the VISA_STATS_CHART_MAX with the
  * most applications (ties by key order), kept in key order. OUT: pick,
  * returns how many. */
@@ -88,8 +96,7 @@ static size_t chosen(const struct visa_stats *st,
         size_t above = 0;
 
         for (size_t k = 0; k < st->n; k++)
-            above += st->groups[k].applied > st->groups[i].applied ||
-                     (st->groups[k].applied == st->groups[i].applied && k < i);
+            above += ranks_above(&st->groups[k], k, &st->groups[i], i);
         if (above < VISA_STATS_CHART_MAX)
             pick[n++] = &st->groups[i];
     }
