@@ -444,8 +444,8 @@ void parity_render_svg(const struct parity_options *o,
     c.n_events = p->n_events;
     c.rules = d.rules;
     c.n_rules = p->n_deadlines;
-    c.shade_label = "not yet recorded";
-    c.shade_from = last == DATE_NONE ? d.dates[0] : last;
+    c.shade_label = last == DATE_NONE ? "nothing recorded" : "not yet recorded";
+    c.shade_from = last;
     timechart_svg(&c, out);
     chart_data_release(&d);
 }

@@ -385,8 +385,10 @@ static void shade(struct buf *b, const struct frame *f,
              "width=\"%.1f\" height=\"%.1f\" fill=\"#8c8c8c\" "
              "fill-opacity=\"0.22\"/>\n",
              x, f->top, w, PLOT_H);
-    date_format(c->shade_from, d);
     text_at(b, x + 4, f->top + 14, SHADE_TEXT, c->shade_label);
+    if (c->shade_from == DATE_NONE)
+        return;
+    date_format(c->shade_from, d);
     snprintf(text, sizeof(text), "after %s", d);
     text_at(b, x + 4, f->top + 27, SHADE_TEXT, text);
 }

@@ -62,7 +62,8 @@ struct timechart {
     const struct timechart_rule *rules; /* by date */
     size_t n_rules;
     /* With a shade_label, the span from shade_from to the last date is
-     * shaded and labelled (what is not yet known there). */
+     * shaded and labelled (what is not yet known there) with "after
+     * shade_from"; DATE_NONE shades every date, the label alone. */
     const char *shade_label;
     int32_t shade_from;
 };

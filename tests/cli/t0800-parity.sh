@@ -176,4 +176,11 @@ expect_err "unwritable chart message" "cannot write"
 expect_exit 0 "parity --help" parity --help
 CHANCERY_DB="$TMP/none.db" expect_exit 1 "parity without a registry" parity RUS USA
 
+# A registry with nothing recorded: the whole chart is shaded as such.
+CHANCERY_DB="$TMP/empty.db" ch init
+CHANCERY_DB="$TMP/empty.db" expect_exit 0 "a chart of an empty registry" parity RUS USA --from 2021-01-01 --to 2021-06-01 --svg "$TMP/empty.svg"
+cp "$TMP/empty.svg" "$TMP/out"
+expect_out "nothing recorded: said so" ">nothing recorded</text>"
+if grep -q ">after " "$TMP/empty.svg"; then not_ok "nothing recorded: no date after which"; else ok "nothing recorded: no date after which"; fi
+
 done_testing
