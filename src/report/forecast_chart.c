@@ -365,6 +365,7 @@ static const char *compare_note(struct compare *cc, const struct fc_view *v,
 {
     int last = v[0].result->n_steps;
     int base = forecast_cell(v[0].result, i, last)->p50;
+    const char *note;
     struct buf b;
 
     buf_init(&b, 4096);
@@ -374,7 +375,9 @@ static const char *compare_note(struct compare *cc, const struct fc_view *v,
 
         buf_addf(&b, ", %c %d (%+d)", (int)('a' + k), m, m - base);
     }
-    return keep(cc, buf_detach(&b));
+    note = keep(cc, buf_detach(&b));
+    buf_release(&b);
+    return note;
 }
 
 static void compare_panel(struct compare *cc, const struct fc_view *v, size_t n,
