@@ -1,7 +1,7 @@
 /*
  * `chancery forecast` and `forecast compare` (cli/forecast.c): the options,
- * one scenario's job from file to result, and the printers shared by the
- * two commands (cli/fcprint.c) and the charts and page (cli/fcreport.c).
+ * one scenario's job from file to result, and the writers shared by the
+ * two commands (cli/fcprint.c) of what report/forecast_render.h renders.
  */
 #ifndef CLI_FCJOB_H
 #define CLI_FCJOB_H
@@ -10,8 +10,7 @@
 #include "cli/cli.h"
 #include "forecast/forecast.h"
 #include "forecast/scenario.h"
-
-enum fc_by { FC_BY_ALL, FC_BY_SIDE, FC_BY_MISSION };
+#include "report/forecast_render.h"
 
 struct fc_args {
     long runs; /* 0: the scenario's */
@@ -41,18 +40,12 @@ int fc_job_run(const struct fc_args *a, const struct snapshot *s,
                struct fc_job *j);
 void fc_job_release(struct fc_job *j);
 
-/* 1 when event x is worth marking: a condition, a change of visa terms,
- * or departures that move a side (at least 3, and 2% of its staff). */
-int fc_major_event(const struct forecast_model *m, const struct fc_event *x);
-/* 1 when series i of r is printed under a's --by. */
-int fc_shows(const struct fc_args *a, const struct forecast_result *r,
-             size_t i);
-
 /* Prints a forecast in cli's format. */
 void fc_print(const struct cli *cli, const struct fc_args *a,
               const struct fc_job *j);
-/* Prints scenarios side by side; ST_INVALID (printed) when they differ
- * in dates or sides, else 0. */
+/* Prints scenarios side by side, and writes their chart to a->svg when
+ * set; ST_INVALID (printed) when they differ in dates or sides, else 0
+ * or the exit code of a printed error. */
 int fc_print_compare(const struct cli *cli, const struct fc_args *a,
                      const struct fc_job *jobs, size_t n);
 
@@ -60,7 +53,5 @@ int fc_print_compare(const struct cli *cli, const struct fc_args *a,
  * returns 0 or the printed error's exit code. */
 int fc_write_svg(const struct fc_job *j, const char *path);
 int fc_write_html(const struct fc_job *j, const char *path);
-/* The fan charts of j into out. */
-void fc_svg(const struct fc_job *j, int sides, struct buf *out);
 
 #endif

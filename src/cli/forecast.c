@@ -3,7 +3,8 @@
  * B.json ...`: staffing forecasts under a scenario's measures (issue 5,
  * docs/forecast.md). The registry is loaded once; each scenario is read,
  * checked field by field (every problem printed, exit 3), modelled and run
- * (forecast/), then printed, charted (--svg) or written up (--html).
+ * (forecast/), then printed, charted (--svg, also for a comparison) or
+ * written up (--html).
  *
  * The seed is printed with the result, and --runs, --seed and --threads
  * override the file; the output depends on the seed and the runs only, so
@@ -24,7 +25,7 @@ static const char USAGE[] =
     "SCENARIO.json [--runs N] [--seed N] [--threads N] [--svg FILE] "
     "[--html FILE] [--by side|mission]\n"
     "       chancery forecast compare A.json B.json ... [--runs N] [--seed N] "
-    "[--threads N] [--by side|mission]";
+    "[--threads N] [--by side|mission] [--svg FILE]";
 
 /* A whole number option in min..max. */
 static enum status number(const char *option, const char *text, long min,
@@ -253,9 +254,9 @@ int cmd_forecast(struct cli *cli, int argc, char **argv)
     if (!a.n_files || (comparing && a.n_files < 3) ||
         (!comparing && a.n_files != 1))
         return cli_usage("forecast", USAGE);
-    if (comparing && (a.svg || a.html))
-        return cli_error(ST_USAGE, "forecast compare: --svg and --html are "
-                                   "for one scenario");
+    if (comparing && a.html)
+        return cli_error(ST_USAGE, "forecast compare: --html is for one "
+                                   "scenario");
     snapshot_init(&s);
     rc = load(cli, &s);
     if (!rc)

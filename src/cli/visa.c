@@ -11,8 +11,8 @@
  * decision, so a case in it may still be decided). Annulment, revocation
  * and extension never touch the case they concern: each is a new case
  * whose previous names it, as the Schengen VIS links them, so the history
- * of a visa reads as a chain of cases. stats and report live in
- * cli/visa_report.c.
+ * of a visa reads as a chain of cases. stats lives in cli/visa_stats.c,
+ * report in cli/visa_report.c.
  */
 #include "cli/visa.h"
 

@@ -1,6 +1,7 @@
 /*
- * The read-only analyses of the visa family, in cli/visa_report.c: stats
- * and the UN report. The family's table (cli/visa.c) names them.
+ * The read-only analyses of the visa family: stats (cli/visa_stats.c)
+ * and the UN report (cli/visa_report.c). The family's table (cli/visa.c) names
+ * them.
  */
 #ifndef CLI_VISA_H
 #define CLI_VISA_H
@@ -10,7 +11,7 @@
 #define VISA_STATS_USAGE                                                   \
     "[--as-of D] [--issuing S] [--nationality N] [--purpose P] "           \
     "[--by post|class|purpose|nationality|month|quarter|year] [--from D] " \
-    "[--to D]"
+    "[--to D] [--svg FILE [--deadline DAYS]]"
 #define VISA_REPORT_USAGE                                               \
     "--un [--from D] [--to D] [--as-of D] [--issuing S] [--html FILE] " \
     "[--include-bilateral]"

@@ -9,10 +9,13 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
+#include "base/xalloc.h"
 #include "report/html.h"
+#include "report/style.h"
 
 #define WIDTH   800
 #define LEFT    64
@@ -27,6 +30,11 @@
 #define MEDIAN  "#08519c"
 #define MINIMUM "#c0392b"
 #define RULE    "#777"
+/* Scenarios compared: the baseline grey, the others in the palette. */
+#define BASE_BAND     "#d0d0d0"
+#define BASE_MEDIAN   "#333333"
+#define OTHER_OPACITY "0.25"
+#define LEGEND_H      17.0
 
 static void add(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -84,16 +92,54 @@ static void month_label(int32_t date, char *out, size_t size)
     snprintf(out, size, "%s %d", names[m - 1], y);
 }
 
+static int comparing(const struct fanchart *c)
+{
+    return c->n_scenarios > 1;
+}
+
+/* The legend of scenarios compared: a row each, a swatch of its band with
+ * its median through it. */
+static void scenario_legend(const struct fanchart *c, struct buf *b)
+{
+    for (size_t k = 0; k < c->n_scenarios; k++) {
+        double y = 56 + LEGEND_H * (double)k;
+
+        add(b,
+            "<rect x=\"%d\" y=\"%.1f\" width=\"22\" height=\"12\" "
+            "fill=\"%s\" fill-opacity=\"%s\"/>\n",
+            LEFT, y, k ? report_color((int)k - 1) : BASE_BAND,
+            k ? OTHER_OPACITY : "0.8");
+        add(b,
+            "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+            "stroke=\"%s\" stroke-width=\"2.5\"/>\n",
+            LEFT, y + 6, LEFT + 22, y + 6,
+            k ? report_color((int)k - 1) : BASE_MEDIAN);
+        text(b, LEFT + 28, y + 10, "class=\"scenario\" font-size=\"12\"",
+             c->scenarios[k]);
+    }
+}
+
+/* The chart's top: title, subtitle, and the legend. */
+static int head_height(const struct fanchart *c)
+{
+    return comparing(c) ? 56 + (int)LEGEND_H * (int)c->n_scenarios + 14
+                        : HEAD_H;
+}
+
 static void head(const struct fanchart *c, struct buf *b, int height)
 {
     add(b,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-        "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
+        "height=\"%d\" viewBox=\"0 0 %d %d\" " REPORT_FONT_ATTR ">\n"
         "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
         WIDTH, height, WIDTH, height);
     text(b, LEFT, 24, "font-size=\"17\" font-weight=\"bold\"", c->title);
     if (c->subtitle)
         text(b, LEFT, 44, "font-size=\"12\" fill=\"#444\"", c->subtitle);
+    if (comparing(c)) {
+        scenario_legend(c, b);
+        return;
+    }
     add(b, "<rect x=\"%d\" y=\"56\" width=\"22\" height=\"12\" fill=\"%s\"/>\n",
         LEFT, BAND);
     text(b, LEFT + 28, 66, "font-size=\"12\"",
@@ -161,21 +207,87 @@ static double y_of(const struct frame *f, double v)
     return f->y0 + PLOT_H - PLOT_H * v / f->top;
 }
 
+/* A band and its median: fill and stroke colours, the band's opacity. */
+static void band_of(const struct fanchart *c, const double *low,
+                    const double *mid, const double *high,
+                    const struct frame *f, const char *fill,
+                    const char *opacity, const char *stroke, struct buf *b)
+{
+    add(b, "<polygon class=\"band\" fill=\"%s\" fill-opacity=\"%s\" points=\"",
+        fill, opacity);
+    for (size_t i = 0; i < c->n_dates; i++)
+        add(b, "%.1f,%.1f ", x_of(c, c->dates[i]), y_of(f, high[i]));
+    for (size_t i = c->n_dates; i-- > 0;)
+        add(b, "%.1f,%.1f ", x_of(c, c->dates[i]), y_of(f, low[i]));
+    add(b,
+        "\"/>\n<polyline class=\"median\" fill=\"none\" stroke=\"%s\" "
+        "stroke-width=\"2.5\" points=\"",
+        stroke);
+    for (size_t i = 0; i < c->n_dates; i++)
+        add(b, "%.1f,%.1f ", x_of(c, c->dates[i]), y_of(f, mid[i]));
+    add(b, "\"/>\n");
+}
+
+/* A median's last value: where it is written, and whose it is. */
+struct end_value {
+    double y;
+    size_t k;
+};
+
+static int by_y(const void *pa, const void *pb)
+{
+    const struct end_value *a = pa, *b = pb;
+
+    if (a->y != b->y)
+        return a->y < b->y ? -1 : 1;
+    return (a->k > b->k) - (a->k < b->k);
+}
+
+/* Each median's last value at the plot's right edge, pushed apart so that
+ * none hides another. */
+static void end_values(const struct fanchart *c, const struct fanchart_panel *p,
+                       const struct frame *f, struct buf *b)
+{
+    struct end_value *e = xcalloc(c->n_scenarios, sizeof(*e));
+    char v[32];
+
+    for (size_t k = 0; k < c->n_scenarios; k++) {
+        const double *mid = k ? p->others[k - 1].mid : p->mid;
+
+        e[k] = (struct end_value){ y_of(f, mid[c->n_dates - 1]) + 4, k };
+    }
+    qsort(e, c->n_scenarios, sizeof(*e), by_y);
+    for (size_t i = 1; i < c->n_scenarios; i++) {
+        if (e[i].y - e[i - 1].y < 11)
+            e[i].y = e[i - 1].y + 11;
+    }
+    for (size_t i = 0; i < c->n_scenarios; i++) {
+        size_t k = e[i].k;
+        const double *mid = k ? p->others[k - 1].mid : p->mid;
+
+        snprintf(v, sizeof(v), "%.0f", mid[c->n_dates - 1]);
+        add(b,
+            "<text class=\"end-value\" x=\"%d\" y=\"%.1f\" "
+            "font-size=\"11\" font-weight=\"bold\" fill=\"%s\">%s</text>\n",
+            LEFT + PLOT_W + 4, e[i].y,
+            k ? report_color((int)k - 1) : BASE_MEDIAN, v);
+    }
+    free(e);
+}
+
 static void band(const struct fanchart *c, const struct fanchart_panel *p,
                  const struct frame *f, struct buf *b)
 {
-    add(b, "<polygon fill=\"%s\" fill-opacity=\"0.8\" points=\"", BAND);
-    for (size_t i = 0; i < c->n_dates; i++)
-        add(b, "%.1f,%.1f ", x_of(c, c->dates[i]), y_of(f, p->high[i]));
-    for (size_t i = c->n_dates; i-- > 0;)
-        add(b, "%.1f,%.1f ", x_of(c, c->dates[i]), y_of(f, p->low[i]));
-    add(b,
-        "\"/>\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" "
-        "points=\"",
-        MEDIAN);
-    for (size_t i = 0; i < c->n_dates; i++)
-        add(b, "%.1f,%.1f ", x_of(c, c->dates[i]), y_of(f, p->mid[i]));
-    add(b, "\"/>\n");
+    if (!comparing(c) || !p->others) {
+        band_of(c, p->low, p->mid, p->high, f, BAND, "0.8", MEDIAN, b);
+        return;
+    }
+    band_of(c, p->low, p->mid, p->high, f, BASE_BAND, "0.8", BASE_MEDIAN, b);
+    for (size_t k = 1; k < c->n_scenarios; k++)
+        band_of(c, p->others[k - 1].low, p->others[k - 1].mid,
+                p->others[k - 1].high, f, report_color((int)k - 1),
+                OTHER_OPACITY, report_color((int)k - 1), b);
+    end_values(c, p, f, b);
 }
 
 static void minimum(const struct fanchart_panel *p, const struct frame *f,
@@ -193,7 +305,9 @@ static void minimum(const struct fanchart_panel *p, const struct frame *f,
         LEFT, y, LEFT + PLOT_W, y, MINIMUM);
     snprintf(label, sizeof(label), "minimum %.0f", p->minimum);
     text(b, LEFT + PLOT_W - 4, y - 4,
-         "font-size=\"11\" text-anchor=\"end\" fill=\"" MINIMUM "\"", label);
+         "font-size=\"11\" text-anchor=\"end\" fill=\"" MINIMUM
+         "\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"",
+         label);
 }
 
 /* The numbered rules of the events shown on panel i; a number close to
@@ -232,6 +346,9 @@ static double panel_max(const struct fanchart *c,
     for (size_t i = 0; i < c->n_dates; i++) {
         if (p->high[i] > max)
             max = p->high[i];
+        for (size_t k = 1; comparing(c) && p->others && k < c->n_scenarios; k++)
+            if (p->others[k - 1].high[i] > max)
+                max = p->others[k - 1].high[i];
     }
     return max;
 }
@@ -305,12 +422,17 @@ static int event_list(const struct fanchart *c, double y, struct buf *b)
 
 void fanchart_svg(const struct fanchart *c, struct buf *out)
 {
-    int height = HEAD_H + PANEL_H * (int)c->n_panels + 16 +
-                 EVENT_H * event_list(c, 0, NULL);
+    int top = head_height(c), lines = event_list(c, 0, NULL);
+    int height = top + PANEL_H * (int)c->n_panels + 16 +
+                 EVENT_H * (lines + (c->footnote ? 1 : 0));
 
     head(c, out, height);
     for (size_t i = 0; i < c->n_panels; i++)
-        panel(c, i, HEAD_H + PANEL_H * (double)i, out);
-    event_list(c, HEAD_H + PANEL_H * (double)c->n_panels + 8, out);
+        panel(c, i, top + PANEL_H * (double)i, out);
+    event_list(c, top + PANEL_H * (double)c->n_panels + 8, out);
+    if (c->footnote)
+        text(out, LEFT,
+             top + PANEL_H * (double)c->n_panels + 8 + EVENT_H * lines,
+             "class=\"footnote\" font-size=\"11\" fill=\"#444\"", c->footnote);
     add(out, "</svg>\n");
 }

@@ -1,42 +1,44 @@
 /*
  * The SVG of a time chart (report/timechart.h). Layout, top to bottom:
- * title and subtitle, a band for the event markers (staggered when two
- * fall close together), the plot with its axes, the legend, then the list
- * of events. Coordinates are printed with one decimal in the C locale, so
- * the same chart gives the same bytes on every machine.
+ * title and subtitle, a band for the event markers (a marker too close to
+ * another goes up a row, with as many rows as it takes, so none hides
+ * another), the plot with its axes, deadline rules, the shaded span and
+ * the values at the lines' ends, the legend, then the list of events.
+ * Coordinates are printed with one decimal in the C locale, so the same
+ * chart gives the same bytes on every machine.
  */
 #include "report/timechart.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
+#include "base/xalloc.h"
 
 #define WIDTH         960.0
 #define LEFT          72.0
-#define RIGHT         28.0
-#define PLOT_TOP      126.0
+#define RIGHT         64.0 /* room for the values at the lines' ends */
+#define MARKS_TOP     86.0 /* the lowest marker row's centre, less rows */
 #define PLOT_H        340.0
-#define MARK_STEP     15.0 /* between staggered event markers */
-#define MARK_LEVEL    3    /* marker rows above the plot */
+#define MARK_STEP     16.0 /* between stacked event markers */
+#define MARK_GAP      16.0 /* markers closer than this stack */
+#define RULE_GAP      13.0 /* deadline rules closer than this share a label */
+#define LABEL_GAP     12.0 /* between values at the lines' ends */
 #define LINE_H        17.0
 #define EVENT_H       15.0
 #define SUBTITLE_LINE 130 /* bytes on the first line */
-#define FONT          "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\""
 
-static const char *const COLORS[TIMECHART_COLORS] = {
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-};
-
-/* The plot's scales. */
+/* The plot's scales and where it stands. */
 struct frame {
     double x0, x1, y_top, y_step;
+    double top; /* the plot's top edge */
     int32_t t0, t1;
 };
 
 static const char *color(int i)
 {
-    return COLORS[(unsigned)i % TIMECHART_COLORS];
+    return report_color(i);
 }
 
 static void escape(struct buf *b, const char *text)
@@ -78,7 +80,7 @@ static double x_of(const struct frame *f, int32_t date)
 
 static double y_of(const struct frame *f, double v)
 {
-    return PLOT_TOP + PLOT_H - PLOT_H * v / f->y_top;
+    return f->top + PLOT_H - PLOT_H * v / f->y_top;
 }
 
 static double max_value(const struct timechart *c)
@@ -141,9 +143,9 @@ static void y_axis(struct buf *b, const struct frame *f, const char *label)
     buf_addf(b,
              "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
              "stroke=\"#444444\" stroke-width=\"1\"/>\n",
-             f->x0, PLOT_TOP, f->x0, PLOT_TOP + PLOT_H);
+             f->x0, f->top, f->x0, f->top + PLOT_H);
     if (label)
-        text_at(b, -(PLOT_TOP + PLOT_H / 2), 20,
+        text_at(b, -(f->top + PLOT_H / 2), 20,
                 "transform=\"rotate(-90)\" text-anchor=\"middle\" "
                 "font-size=\"12\" fill=\"#333333\"",
                 label);
@@ -152,7 +154,7 @@ static void y_axis(struct buf *b, const struct frame *f, const char *label)
 static void x_tick(struct buf *b, const struct frame *f, int32_t date,
                    const char *label)
 {
-    double x = x_of(f, date), bottom = PLOT_TOP + PLOT_H;
+    double x = x_of(f, date), bottom = f->top + PLOT_H;
 
     buf_addf(b,
              "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -199,16 +201,22 @@ static const char *dash(enum timechart_style style)
     return DASH[style];
 }
 
+static double width(const struct timechart_line *l)
+{
+    if (l->width > 0)
+        return l->width;
+    return l->style == TIMECHART_SOLID ? 2.2 : 1.6;
+}
+
 static void line_path(struct buf *b, const struct frame *f,
                       const struct timechart *c, const struct timechart_line *l)
 {
     int pen = 0;
 
     buf_addf(b,
-             "<path fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" "
+             "<path fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\" "
              "stroke-linejoin=\"round\"%s d=\"",
-             color(l->color), l->style == TIMECHART_SOLID ? "2.2" : "1.6",
-             dash(l->style));
+             color(l->color), width(l), dash(l->style));
     for (size_t i = 0; i < c->n_dates; i++) {
         double x = x_of(f, c->dates[i]), v = l->values[i];
 
@@ -228,31 +236,54 @@ static void line_path(struct buf *b, const struct frame *f,
     buf_addstr(b, "\"/>\n");
 }
 
-/* Numbered markers above the plot, each on a rule down through it; a
- * marker too close to the one before goes up a row. */
-static void event_marks(struct buf *b, const struct frame *f,
-                        const struct timechart *c)
+/* The row of each event marker (OUT: rows[i]), lowest first: a marker
+ * closer than MARK_GAP to one already in a row goes up a row, with as
+ * many rows as it takes. Returns the number of rows. */
+static int marker_rows(const struct frame *f, const struct timechart *c,
+                       int *rows)
 {
-    double last[MARK_LEVEL] = { -1e9, -1e9, -1e9 };
+    double *last = xcalloc(c->n_events + 1, sizeof(*last));
+    int n = 0;
+
+    for (size_t i = 0; i < c->n_events; i++) {
+        double x = x_of(f, c->events[i].date);
+        int level = 0;
+
+        rows[i] = -1;
+        if (c->events[i].date < f->t0 || c->events[i].date > f->t1)
+            continue;
+        while (level < n && x - last[level] < MARK_GAP)
+            level++;
+        if (level == n)
+            n++;
+        last[level] = x;
+        rows[i] = level;
+    }
+    free(last);
+    return n;
+}
+
+/* Numbered markers above the plot, each on a rule down through it. */
+static void event_marks(struct buf *b, const struct frame *f,
+                        const struct timechart *c, const int *rows)
+{
     char n[16];
 
     for (size_t i = 0; i < c->n_events; i++) {
         const struct timechart_event *ev = &c->events[i];
         double x = x_of(f, ev->date), y;
-        int level = 0;
 
-        if (ev->date < f->t0 || ev->date > f->t1)
+        if (rows[i] < 0)
             continue;
-        while (level < MARK_LEVEL - 1 && x - last[level] < 16)
-            level++;
-        last[level] = x;
-        y = PLOT_TOP - 12 - level * MARK_STEP;
+        y = f->top - 12 - rows[i] * MARK_STEP;
         buf_addf(b,
                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                  "stroke=\"%s\" stroke-opacity=\"0.5\" stroke-width=\"1\" "
                  "stroke-dasharray=\"3 3\"/>\n",
-                 x, y + 7, x, PLOT_TOP + PLOT_H, color(ev->color));
-        buf_addf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"%s\"/>\n",
+                 x, y + 7, x, f->top + PLOT_H, color(ev->color));
+        buf_addf(b,
+                 "<circle class=\"event\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\" "
+                 "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"1\"/>\n",
                  x, y, color(ev->color));
         snprintf(n, sizeof(n), "%zu", i + 1);
         text_at(b, x, y + 3.5,
@@ -260,6 +291,152 @@ static void event_marks(struct buf *b, const struct frame *f,
                 "font-weight=\"bold\"",
                 n);
     }
+}
+
+/* Rules from first to the last rule closer than RULE_GAP to the one
+ * before it: one group under one label. Returns the end of the group. */
+static size_t rule_group(const struct frame *f, const struct timechart *c,
+                         size_t first)
+{
+    size_t k = first + 1;
+
+    while (k < c->n_rules &&
+           x_of(f, c->rules[k].date) - x_of(f, c->rules[k - 1].date) < RULE_GAP)
+        k++;
+    return k;
+}
+
+/* A group's label: "leave by 2018-04-02, 2018-04-05", each date once. */
+static void group_label(const struct timechart *c, size_t from, size_t to,
+                        struct buf *label)
+{
+    char d[DATE_BUF];
+
+    buf_addstr(label, c->rules[from].label ? c->rules[from].label : "");
+    for (size_t k = from; k < to; k++) {
+        if (k > from && c->rules[k].date == c->rules[k - 1].date)
+            continue;
+        date_format(c->rules[k].date, d);
+        buf_addf(label, "%s%s", k > from ? ", " : " ", d);
+    }
+}
+
+/* The deadlines: solid rules through the plot, each group labelled
+ * upwards from the bottom, left of its first rule, over a white halo. */
+static void deadline_rules(struct buf *b, const struct frame *f,
+                           const struct timechart *c)
+{
+    double bottom = f->top + PLOT_H;
+    struct buf label;
+
+    buf_init(&label, 4096);
+    for (size_t i = 0; i < c->n_rules;) {
+        size_t end = rule_group(f, c, i);
+        double x = x_of(f, c->rules[i].date);
+        int same = 1;
+
+        for (size_t k = i; k < end; k++) {
+            if (c->rules[k].date < f->t0 || c->rules[k].date > f->t1)
+                continue;
+            same &= c->rules[k].color == c->rules[i].color;
+            buf_addf(b,
+                     "<line class=\"deadline\" x1=\"%.1f\" y1=\"%.1f\" "
+                     "x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                     "stroke-width=\"1.6\"/>\n",
+                     x_of(f, c->rules[k].date), f->top,
+                     x_of(f, c->rules[k].date), bottom,
+                     color(c->rules[k].color));
+        }
+        buf_reset(&label);
+        group_label(c, i, end, &label);
+        buf_addf(b,
+                 "<text class=\"deadline-label\" x=\"%.1f\" y=\"%.1f\" "
+                 "transform=\"rotate(-90 %.1f %.1f)\" font-size=\"11\" "
+                 "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"3\" "
+                 "paint-order=\"stroke\">",
+                 x - 4, bottom - 6, x - 4, bottom - 6,
+                 same ? color(c->rules[i].color) : "#333333");
+        escape(b, label.data);
+        buf_addstr(b, "</text>\n");
+        i = end;
+    }
+    buf_release(&label);
+}
+
+#define SHADE_TEXT                                                       \
+    "class=\"unrecorded-label\" font-size=\"11\" font-style=\"italic\" " \
+    "fill=\"#333333\" stroke=\"#ffffff\" stroke-width=\"3\" "            \
+    "paint-order=\"stroke\""
+
+/* The span not yet known: a grey veil over the lines from shade_from to
+ * the end, labelled at its top. */
+static void shade(struct buf *b, const struct frame *f,
+                  const struct timechart *c)
+{
+    double x, w;
+    char d[DATE_BUF], text[96];
+
+    if (!c->shade_label || c->shade_from >= f->t1)
+        return;
+    x = c->shade_from > f->t0 ? x_of(f, c->shade_from) : f->x0;
+    w = f->x1 - x;
+    buf_addf(b,
+             "<rect class=\"unrecorded\" x=\"%.1f\" y=\"%.1f\" "
+             "width=\"%.1f\" height=\"%.1f\" fill=\"#8c8c8c\" "
+             "fill-opacity=\"0.22\"/>\n",
+             x, f->top, w, PLOT_H);
+    text_at(b, x + 4, f->top + 14, SHADE_TEXT, c->shade_label);
+    if (c->shade_from == DATE_NONE)
+        return;
+    date_format(c->shade_from, d);
+    snprintf(text, sizeof(text), "after %s", d);
+    text_at(b, x + 4, f->top + 27, SHADE_TEXT, text);
+}
+
+/* A value written at a line's end. */
+struct end_label {
+    double y;
+    int color;
+    double value;
+};
+
+static int by_y(const void *pa, const void *pb)
+{
+    const struct end_label *a = pa, *b = pb;
+
+    return (a->y > b->y) - (a->y < b->y);
+}
+
+/* The last value of each line that asks for it, right of the plot at its
+ * height, pushed apart so that no two overlap. */
+static void end_labels(struct buf *b, const struct frame *f,
+                       const struct timechart *c)
+{
+    struct end_label *l = xcalloc(c->n_lines + 1, sizeof(*l));
+    size_t n = 0;
+    char v[32];
+
+    for (size_t i = 0; i < c->n_lines && c->n_dates; i++) {
+        double last = c->lines[i].values[c->n_dates - 1];
+
+        if (c->lines[i].end_label && !isnan(last))
+            l[n++] =
+                (struct end_label){ y_of(f, last), c->lines[i].color, last };
+    }
+    qsort(l, n, sizeof(*l), by_y);
+    for (size_t i = 1; i < n; i++) {
+        if (l[i].y - l[i - 1].y < LABEL_GAP)
+            l[i].y = l[i - 1].y + LABEL_GAP;
+    }
+    for (size_t i = 0; i < n; i++) {
+        snprintf(v, sizeof(v), "%.0f", l[i].value);
+        buf_addf(b,
+                 "<text class=\"end-value\" x=\"%.1f\" y=\"%.1f\" "
+                 "font-size=\"12\" font-weight=\"bold\" fill=\"%s\">%s"
+                 "</text>\n",
+                 f->x1 + 5, l[i].y + 4, color(l[i].color), v);
+    }
+    free(l);
 }
 
 /* The legend's entries flow left to right and wrap; a rough width per
@@ -297,9 +474,9 @@ static void legend(struct buf *b, const struct timechart *c, double top)
         }
         buf_addf(b,
                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                 "stroke=\"%s\" stroke-width=\"%s\"%s/>\n",
-                 x, y - 4, x + 28, y - 4, color(l->color),
-                 l->style == TIMECHART_SOLID ? "2.2" : "1.6", dash(l->style));
+                 "stroke=\"%s\" stroke-width=\"%.1f\"%s/>\n",
+                 x, y - 4, x + 28, y - 4, color(l->color), width(l),
+                 dash(l->style));
         text_at(b, x + 34, y, "font-size=\"12\" fill=\"#222222\"", l->label);
         x += entry_width(l);
     }
@@ -365,15 +542,19 @@ static void subtitle(struct buf *b, const char *text)
 void timechart_svg(const struct timechart *c, struct buf *out)
 {
     struct frame f;
-    double legend_top = PLOT_TOP + PLOT_H + 46;
-    double events_top = legend_top + legend_rows(c) * LINE_H + 14;
-    double height = events_top + (double)c->n_events * EVENT_H + 10;
+    int *rows = xcalloc(c->n_events + 1, sizeof(*rows));
+    double legend_top, events_top, height;
 
     frame_init(c, &f);
+    f.top = MARKS_TOP + MARK_STEP * marker_rows(&f, c, rows);
+    legend_top = f.top + PLOT_H + 46;
+    events_top = legend_top + legend_rows(c) * LINE_H + 14;
+    height = events_top + (double)c->n_events * EVENT_H + 10;
     buf_addf(out,
              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-             "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" " FONT ">\n",
+             "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" " REPORT_FONT_ATTR
+             ">\n",
              WIDTH, height, WIDTH, height);
     buf_addstr(out, "<title>");
     escape(out, c->title);
@@ -387,10 +568,14 @@ void timechart_svg(const struct timechart *c, struct buf *out)
         subtitle(out, c->subtitle);
     y_axis(out, &f, c->y_label);
     x_axis(out, &f);
-    event_marks(out, &f, c);
+    event_marks(out, &f, c, rows);
     for (size_t i = 0; i < c->n_lines; i++)
         line_path(out, &f, c, &c->lines[i]);
+    shade(out, &f, c);
+    deadline_rules(out, &f, c);
+    end_labels(out, &f, c);
     legend(out, c, legend_top);
     event_list(out, c, events_top);
     buf_addstr(out, "</svg>\n");
+    free(rows);
 }

@@ -32,6 +32,7 @@ struct work {
     struct tally staff[2][CAT__COUNT];
     struct cap_work *caps;
     size_t alloc_caps;
+    size_t alloc_deadlines;
     struct arena rules; /* the parsed rules' strings and arrays */
 };
 
@@ -47,6 +48,7 @@ void parity_release(struct parity *p)
     free(p->caps);
     free(p->values);
     free(p->events);
+    free(p->deadlines);
     arena_release(&p->strings);
     memset(p, 0, sizeof(*p));
 }
@@ -89,13 +91,29 @@ static int in_view(const struct work *w, int side, uint32_t m)
                    other);
 }
 
+static void later(int32_t *last, int32_t date)
+{
+    if (date != DATE_NONE && (*last == DATE_NONE || date > *last))
+        *last = date;
+}
+
+/* Moves *last on to the latest milestone of posting p. */
+static void recorded(int32_t *last, const struct posting *p)
+{
+    const int32_t dates[] = { p->notified, p->arrived, p->accredited,
+                              p->refused, p->ended };
+
+    for (size_t i = 0; i < sizeof(dates) / sizeof(*dates); i++)
+        later(last, dates[i]);
+}
+
 static void add_posting(struct tally *t, const struct posting *p)
 {
     if (p->arrived != DATE_NONE)
         tally_add(t, p->arrived, posting_stop(p));
 }
 
-static void tally_sides(struct work *w)
+static void tally_sides(struct work *w, int32_t *last)
 {
     for (int side = 0; side < 2; side++) {
         struct mission_list ml =
@@ -106,11 +124,14 @@ static void tally_sides(struct work *w)
 
             if (!in_view(w, side, m))
                 continue;
+            later(last, snap_mission(w->s, m)->opened);
+            later(last, snap_mission(w->s, m)->closed);
             ADJ_FOR_EACH(w->s->postings_by_mission, m, ti)
             {
                 const struct posting *t = snap_posting(w->s, ti);
 
                 add_posting(&w->staff[side][t->category], t);
+                recorded(last, t);
             }
         }
         for (int c = 0; c < CAT__COUNT; c++)
@@ -263,6 +284,41 @@ static enum status policy_date(struct work *w, uint32_t i, int32_t *date,
     return ST_OK;
 }
 
+static void add_deadline(const struct work *w, struct parity *out,
+                         size_t *alloc, int32_t date, int side, const char *id)
+{
+    struct parity_deadline *d;
+
+    if (date == DATE_NONE || date < w->first || date > w->last)
+        return;
+    XGROW(out->deadlines, out->n_deadlines + 1, *alloc);
+    d = &out->deadlines[out->n_deadlines++];
+    d->date = date;
+    d->side = side;
+    d->policy = keep(out, id);
+}
+
+/* The leave-by dates of policy i, a departure order or a tenure cap,
+ * reaching side's staff. */
+static enum status policy_deadlines(struct work *w, struct parity *out,
+                                    uint32_t i, int side, struct err *e)
+{
+    const struct policy *y = snapshot_row(w->s, ENT_POLICY, i);
+    struct policy_rule r;
+
+    if (y->kind != PK_DEPARTURE_ORDER && y->kind != PK_TENURE_CAP)
+        return ST_OK;
+    if (policy_rule_load(w->s, i, &w->rules, &r, e))
+        return e->status;
+    if (y->kind == PK_DEPARTURE_ORDER)
+        add_deadline(w, out, &w->alloc_deadlines, r.u.departure.leave_by, side,
+                     y->id);
+    for (size_t k = 0; y->kind == PK_TENURE_CAP && k < r.u.tenure.n_waves; k++)
+        add_deadline(w, out, &w->alloc_deadlines, r.u.tenure.waves[k].leave_by,
+                     side, y->id);
+    return ST_OK;
+}
+
 static enum status policy_events(struct work *w, struct parity *out,
                                  size_t *alloc, struct err *e)
 {
@@ -273,7 +329,7 @@ static enum status policy_events(struct work *w, struct parity *out,
 
         if (!between(y, w->o, &side))
             continue;
-        if (policy_date(w, i, &date, e))
+        if (policy_date(w, i, &date, e) || policy_deadlines(w, out, i, side, e))
             return e->status;
         if (date >= w->first && date <= w->last)
             add_event(out, alloc, date,
@@ -315,6 +371,17 @@ static int by_date(const void *pa, const void *pb)
     if (a->date != b->date)
         return a->date < b->date ? -1 : 1;
     return strcmp(a->id, b->id);
+}
+
+static int by_deadline(const void *pa, const void *pb)
+{
+    const struct parity_deadline *a = pa, *b = pb;
+
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    if (a->side != b->side)
+        return a->side - b->side;
+    return strcmp(a->policy, b->policy);
 }
 
 static void fill_point(const struct work *w, struct parity *out, size_t i,
@@ -373,7 +440,8 @@ enum status parity_compute(const struct snapshot *s,
     w.first = n ? dates[0] : 0;
     w.last = n ? dates[n - 1] : -1;
     arena_init(&w.rules);
-    tally_sides(&w);
+    out->last_recorded = DATE_NONE;
+    tally_sides(&w, &out->last_recorded);
     rc = collect_caps(&w, out, e);
     if (!rc)
         rc = policy_events(&w, out, &alloc_events, e);
@@ -381,6 +449,9 @@ enum status parity_compute(const struct snapshot *s,
         closure_events(&w, out, &alloc_events);
         if (out->n_events)
             qsort(out->events, out->n_events, sizeof(*out->events), by_date);
+        if (out->n_deadlines)
+            qsort(out->deadlines, out->n_deadlines, sizeof(*out->deadlines),
+                  by_deadline);
         out->points = xcalloc(n + 1, sizeof(*out->points));
         out->values = xcalloc(n * out->n_caps + 1, sizeof(*out->values));
         out->n_points = n;

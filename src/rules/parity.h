@@ -3,8 +3,10 @@
  * staff category, on one date or a series of dates; the headcount caps
  * between them with their limit as evaluated on each date; and the events
  * a chart of the episode marks (departure orders declared, missions
- * closed, policies starting). Pure: it reads the snapshot and fills a
- * struct parity; cli/ prints it and report/ draws it.
+ * closed, policies starting), the leave-by dates the policies set, and
+ * the last date the registry records anything of the staff counted, after
+ * which the counts are not yet known. Pure: it reads the snapshot and
+ * fills a struct parity; report/parity_render.h renders it.
  *
  * Side 0 is S1's staff in S2, side 1 S2's staff in S1. A side's total
  * counts every category but local staff (nationals engaged on the spot
@@ -65,6 +67,13 @@ struct parity_event {
     const char *text; /* the policy's title, or "NAME closed" */
 };
 
+/* A leave-by date: a departure order's, or a tenure cap's wave's. */
+struct parity_deadline {
+    int32_t date;
+    int side;           /* whose staff must leave: as parity_event */
+    const char *policy; /* its id */
+};
+
 struct parity {
     struct parity_point *points;
     size_t n_points;
@@ -73,6 +82,13 @@ struct parity {
     struct parity_cap_value *values; /* values[point * n_caps + cap] */
     struct parity_event *events;     /* by date, then id */
     size_t n_events;
+    struct parity_deadline *deadlines; /* by date, then policy */
+    size_t n_deadlines;
+    /* The latest milestone date (notified, arrived, accredited, refused,
+     * ended; a mission opened or closed) of the postings and missions
+     * counted; DATE_NONE when there is none. After it the counts only
+     * carry the last recorded state on. */
+    int32_t last_recorded;
     struct arena strings;
 };
 
@@ -87,8 +103,9 @@ enum status parity_dates(int32_t from, int32_t to, enum parity_step step,
                          size_t max, int32_t **dates, size_t *n, struct err *e);
 
 /* Computes parity on dates[0..n) (ascending) into out (initialised by the
- * caller): the points, the caps in effect on any of the dates, and the
- * events from the first date to the last. s must be indexed. ST_INVALID
+ * caller): the points, the caps in effect on any of the dates, the
+ * events and the leave-by deadlines from the first date to the last, and
+ * the last recorded date. s must be indexed. ST_INVALID
  * naming the policy when a stored policy no longer validates. */
 enum status parity_compute(const struct snapshot *s,
                            const struct parity_options *o, const int32_t *dates,

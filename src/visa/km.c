@@ -39,10 +39,12 @@ void km_curve_build(struct km_curve *c, const uint32_t *events,
 {
     uint64_t at_risk = 0;
     double s = 1.0, greenwood = 0.0;
-    size_t alloc = 0;
+    size_t alloc = 0, alloc_censors = 0;
 
     c->steps = NULL;
     c->n_steps = 0;
+    c->censors = NULL;
+    c->n_censors = 0;
     c->n = c->n_censored = 0;
     c->last_day = 0;
     for (size_t t = 0; t < n_days; t++) {
@@ -68,6 +70,11 @@ void km_curve_build(struct km_curve *c, const uint32_t *events,
                                     0.0 };
             band(st, greenwood);
         }
+        if (censored[t]) {
+            XGROW(c->censors, c->n_censors + 1, alloc_censors);
+            c->censors[c->n_censors++] =
+                (struct km_censor){ (int32_t)t, censored[t], s };
+        }
         at_risk -= d + censored[t];
     }
 }
@@ -75,8 +82,11 @@ void km_curve_build(struct km_curve *c, const uint32_t *events,
 void km_curve_release(struct km_curve *c)
 {
     free(c->steps);
+    free(c->censors);
     c->steps = NULL;
     c->n_steps = 0;
+    c->censors = NULL;
+    c->n_censors = 0;
 }
 
 /* The first step whose value (as picked) is at most level. */

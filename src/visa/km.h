@@ -36,9 +36,18 @@ struct km_step {
     double upper;
 };
 
+/* A day with censored cases: a chart's tick mark on the curve. */
+struct km_censor {
+    int32_t t;
+    uint32_t n; /* cases censored that day */
+    double s;   /* S(t) that day, after its decisions */
+};
+
 struct km_curve {
     struct km_step *steps; /* only days with a decision */
     size_t n_steps;
+    struct km_censor *censors; /* only days with a censored case */
+    size_t n_censors;
     uint64_t n;          /* cases in all */
     uint64_t n_censored; /* of which censored */
     int32_t last_day;    /* the last day with a decision or censoring */

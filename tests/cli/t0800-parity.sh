@@ -81,7 +81,28 @@ else
 fi
 cp "$svg" "$TMP/out"
 expect_out "SVG title" "Parity: RUS staff in USA and USA staff in RUS, 2016-01-01 to 2022-12-01"
-expect_out "SVG legend: a side" ">RUS staff in USA</text>"
+expect_out "SVG legend: a side counted bilaterally" ">RUS staff in USA, bilateral</text>"
+expect_out "SVG legend: the same side with its UN mission" ">RUS staff in USA, with missions to organizations</text>"
+expect_out "SVG legend: a side with no mission to an organization" ">USA staff in RUS, bilateral (no mission to an organization)</text>"
+expect_out "SVG: the bilateral count at the line's end" ">229</text>"
+expect_out "SVG: the count with the UN mission at its end" ">364</text>"
+expect_out "SVG: the other side's count at its end" ">120</text>"
+if [ "$(grep -c 'class="end-value"' "$svg")" -eq 3 ]; then ok "three values at the lines' ends"; else not_ok "three values at the lines' ends"; fi
+expect_out "SVG: a departure order's deadline" "leave by 2021-09-03</text>"
+expect_out "SVG: deadlines close together share a label" "leave by 2018-04-02, 2018-04-05</text>"
+expect_out "SVG: the second group's deadline" "2022-07-31</text>"
+n_rules=$(grep -c 'class="deadline"' "$svg")
+if [ "$n_rules" -ge 8 ]; then ok "a rule per deadline"; else
+    echo "# $n_rules rules"; not_ok "a rule per deadline"; fi
+expect_out "SVG: the span not recorded is shaded" 'class="unrecorded"'
+expect_out "SVG: the shaded span is labelled" ">not yet recorded</text>"
+# The last milestone the demo records of the two sides' staff.
+last=$(cut -d, -f8-12 data/demo/postings.csv | tr ',' '\n' | grep -E '^[0-9]{4}-' | sort | tail -n 1)
+expect_out "SVG: from the last recorded milestone ($last)" ">after $last</text>"
+# No event marker sits on another: each (cx, cy) of a marker is unique.
+grep -o 'class="event" cx="[0-9.]*" cy="[0-9.]*"' "$svg" | sort | uniq -d >"$TMP/dup"
+if [ "$(grep -c 'class="event"' "$svg")" -eq 15 ] && [ ! -s "$TMP/dup" ]; then
+    ok "15 markers, none hidden under another"; else cat "$TMP/dup"; not_ok "15 markers, none hidden under another"; fi
 expect_out "SVG legend: the cap" ">cap rus-usa-cap-2017 on USA staff in RUS</text>"
 expect_out "SVG legend: what the cap counts" ">rus-usa-cap-2017: the staff it counts</text>"
 expect_out "SVG year ticks" ">2019</text>"
@@ -90,6 +111,10 @@ expect_out "SVG events: a closure" "(RUS-USA-CG-SFO)"
 expect_out "SVG events: a policy start" "(usa-rus-tenure)"
 expect_out "SVG lines" "<path fill=\"none\""
 expect_out "SVG steps for caps" "stroke-dasharray=\"8 4\""
+expect_exit 0 "the chart under the compromise" parity RUS USA --from 2016-01-01 --to 2022-12-31 --assume us-compromise --svg "$TMP/compromise.svg"
+if grep -q '2022-07-31</text>' "$TMP/compromise.svg"; then not_ok "no second group's deadline under the compromise"; else ok "no second group's deadline under the compromise"; fi
+if [ "$(grep -c 'class="deadline"' "$TMP/compromise.svg")" -eq $((n_rules - 1)) ]; then
+    ok "one rule fewer under the compromise"; else not_ok "one rule fewer under the compromise"; fi
 
 # A small pair with mirrored caps, both exceeded, and a title to escape.
 rm -f "$CHANCERY_DB"
@@ -150,5 +175,12 @@ expect_exit 1 "an unwritable chart" parity RUS USA --from 2021-01-01 --to 2021-0
 expect_err "unwritable chart message" "cannot write"
 expect_exit 0 "parity --help" parity --help
 CHANCERY_DB="$TMP/none.db" expect_exit 1 "parity without a registry" parity RUS USA
+
+# A registry with nothing recorded: the whole chart is shaded as such.
+CHANCERY_DB="$TMP/empty.db" ch init
+CHANCERY_DB="$TMP/empty.db" expect_exit 0 "a chart of an empty registry" parity RUS USA --from 2021-01-01 --to 2021-06-01 --svg "$TMP/empty.svg"
+cp "$TMP/empty.svg" "$TMP/out"
+expect_out "nothing recorded: said so" ">nothing recorded</text>"
+if grep -q ">after " "$TMP/empty.svg"; then not_ok "nothing recorded: no date after which"; else ok "nothing recorded: no date after which"; fi
 
 done_testing

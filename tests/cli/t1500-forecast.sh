@@ -83,7 +83,8 @@ expect_exit 2 "--threads 0" forecast "$TMP/good.json" --threads 0
 expect_exit 2 "--threads 300" forecast "$TMP/good.json" --threads 300
 expect_exit 2 "--by bogus" forecast "$TMP/good.json" --by year
 expect_err "--by message" "--by: 'year' is not side or mission"
-expect_exit 2 "compare with --svg" forecast compare "$TMP/good.json" "$TMP/other.json" --svg "$TMP/x.svg"
+expect_exit 2 "compare with --html" forecast compare "$TMP/good.json" "$TMP/other.json" --html "$TMP/x.html"
+expect_err "compare with --html message" "--html is for one scenario"
 
 # Files that cannot be read or written.
 expect_exit 1 "a missing scenario" forecast "$TMP/none.json"

@@ -104,6 +104,26 @@ static void test_km_censored_curve(void **state)
     km_curve_release(&c);
 }
 
+/* The censoring marks a chart ticks: days 4, 6 and 10, each at the
+ * curve's level that day (after that day's decisions). */
+static void test_km_censor_marks(void **state)
+{
+    static const int32_t t[] = { 4, 6, 10 };
+    static const double s[] = { 0.625, 0.46875, 0.234375 };
+    struct km_curve c;
+
+    (void)state;
+    censored_example(&c);
+    assert_int_equal(c.n_censors, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(c.censors[i].t, t[i]);
+        assert_int_equal(c.censors[i].n, 1);
+        assert_true(fabs(c.censors[i].s - s[i]) < EPS);
+    }
+    km_curve_release(&c);
+    assert_null(c.censors);
+}
+
 /*
  * Median: the first day S <= 0.5 is day 5 (0.46875). Its interval: the
  * lower band first falls to 0.5 on day 2 (0.387), the upper band never
@@ -375,6 +395,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_km_censored_curve),
+        cmocka_unit_test(test_km_censor_marks),
         cmocka_unit_test(test_km_censored_quantiles),
         cmocka_unit_test(test_km_uncensored),
         cmocka_unit_test(test_km_empty),
