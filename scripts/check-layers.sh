@@ -9,12 +9,13 @@ rank() {
     case $1 in
     base) echo 0 ;;
     core) echo 1 ;;
-    report) echo 2 ;;
-    rules | visa) echo 3 ;;
-    forecast | plan) echo 4 ;; # built on the rules and visa cases
-    store) echo 5 ;;
-    http) echo 6 ;;
-    cli) echo 7 ;;
+    publish) echo 2 ;; # the published lists: pure logic that report renders
+    report) echo 3 ;;
+    rules | visa) echo 4 ;;
+    forecast | plan) echo 5 ;; # built on the rules and visa cases
+    store) echo 6 ;;
+    http) echo 7 ;;
+    cli) echo 8 ;;
     *) echo 99 ;;
     esac
 }
