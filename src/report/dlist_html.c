@@ -35,9 +35,16 @@ static const char STYLE[] =
     ".dates { font-size: 9pt; color: #333; }\n"
     "nav ol { column-count: 2; column-gap: 10mm; padding-left: 8mm; }\n"
     "nav a, nav a:visited { color: #000; text-decoration: none; }\n"
-    ".mission { break-inside: avoid; margin-bottom: 3mm; }\n"
-    ".meta { font-size: 8.5pt; color: #333; margin: 0 0 1mm; }\n"
-    "table { border-collapse: collapse; width: 100%; font-size: 9pt; }\n"
+    ".mission { margin-bottom: 3mm; }\n"
+    ".meta { font-size: 8.5pt; color: #333; margin: 0 0 1mm;\n"
+    "  break-after: avoid; }\n"
+    "table { border-collapse: collapse; width: 100%; font-size: 9pt;\n"
+    "  table-layout: fixed; }\n"
+    "table.staff th:nth-child(1) { width: 36%; }\n"
+    "table.staff th:nth-child(2) { width: 36%; }\n"
+    "table.prec th:nth-child(1) { width: 8mm; }\n"
+    "table.prec th:nth-child(2) { width: 30%; }\n"
+    "table.prec th:nth-child(5) { width: 30mm; }\n"
     "th { text-align: left; font-weight: normal; font-style: italic;\n"
     "  border-bottom: 0.6pt solid #000; padding: 0.6mm 1.5mm; }\n"
     "td { padding: 0.6mm 1.5mm; vertical-align: top;\n"
@@ -45,6 +52,7 @@ static const char STYLE[] =
     "tr { break-inside: avoid; }\n"
     "tr.head td { font-weight: bold; }\n"
     "td.n { text-align: right; width: 8mm; }\n"
+    "td.date { white-space: nowrap; }\n"
     ".family { font-variant: small-caps; }\n"
     "tr.class td { font-style: italic; font-weight: bold; border: none;\n"
     "  padding-top: 3mm; }\n"
@@ -243,10 +251,13 @@ static void mission_block(const struct snapshot *s, const struct dlist *l,
                "notified as present.</p>\n</div>\n");
         return;
     }
-    add(b, "<table>\n<tr><th>Name</th><th>Title</th><th>Spouse</th></tr>\n");
+    /* A header row in thead repeats on every page a long table spans. */
+    add(b,
+        "<table class=\"staff\">\n<thead><tr><th>Name</th><th>Title</th><th>Spouse</th>"
+        "</tr></thead>\n<tbody>\n");
     for (size_t k = dm->first; k < dm->first + dm->n; k++)
         member_row(s, &l->members[k], b);
-    add(b, "</table>\n</div>\n");
+    add(b, "</tbody>\n</table>\n</div>\n");
 }
 
 static void states(const struct snapshot *s, const struct dlist *l,
@@ -296,7 +307,7 @@ static void head_row(const struct snapshot *s, const struct dlist_head *h,
     html_escape(b, t->title ? t->title : "");
     add(b, "</td><td>");
     html_escape(b, st != IDMAP_NONE ? snap_state(s, st)->name : m->sending);
-    add(b, "</td><td>");
+    add(b, "</td><td class=\"date\">");
     html_escape(b, *d ? d : "\xe2\x80\x94");
     add(b, "</td></tr>\n");
 }
@@ -310,8 +321,10 @@ static void precedence(const struct snapshot *s, const struct dlist *l,
     add(b, " by class, then by the date each took up functions (VCDR "
            "arts. 14 and 16); a head whose date is not recorded follows "
            "the others of the class.</p>\n");
-    add(b, "<table>\n<tr><th></th><th>Name</th><th>Title</th><th>State</th>"
-           "<th>Took up functions</th></tr>\n");
+    add(b,
+        "<table class=\"prec\">\n<thead><tr><th></th><th>Name</th><th>Title</th>"
+        "<th>State</th><th>Took up functions</th></tr></thead>\n"
+        "<tbody>\n");
     for (size_t i = 0; i < l->n_heads; i++) {
         if (!i || l->heads[i].class != l->heads[i - 1].class) {
             add(b, "<tr class=\"class\"><td colspan=\"5\">");
@@ -320,7 +333,7 @@ static void precedence(const struct snapshot *s, const struct dlist *l,
         }
         head_row(s, &l->heads[i], i + 1, b);
     }
-    add(b, "</table>\n</section>\n");
+    add(b, "</tbody>\n</table>\n</section>\n");
 }
 
 static void footer(const struct dlist *l, struct buf *b)
