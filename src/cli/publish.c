@@ -76,6 +76,28 @@ static int write_html(const struct snapshot *s, const struct dlist *l,
     return st ? cli_fail(&e) : 0;
 }
 
+/* Names the registry the list comes from, writes the HTML file if asked,
+ * and prints the list; returns the exit code. */
+static int emit(const struct cli *cli, struct store *st,
+                const struct snapshot *s, struct dlist *l,
+                const struct publish_args *a)
+{
+    struct buf b;
+    struct err e;
+    int rc = 0;
+
+    l->as_known_on = cli->as_known_on;
+    if (store_log_head(st, cli->as_known_on, &l->checkpoint_seq, &e))
+        return cli_fail(&e);
+    if (a->html && (rc = write_html(s, l, a->html)))
+        return rc;
+    buf_init(&b, BUF_MAX_DEFAULT * 4);
+    dlist_render(s, l, cli->format, &b);
+    fwrite(b.data, 1, b.len, stdout);
+    buf_release(&b);
+    return 0;
+}
+
 static int publish(struct cli *cli, enum dlist_kind kind, const char *command,
                    int argc, char **argv)
 {
@@ -83,7 +105,6 @@ static int publish(struct cli *cli, enum dlist_kind kind, const char *command,
     struct store *st;
     struct snapshot s;
     struct dlist l;
-    struct buf b;
     struct err e;
     int rc = parse_args(command, &a, cli, argc, argv);
 
@@ -94,17 +115,10 @@ static int publish(struct cli *cli, enum dlist_kind kind, const char *command,
         snapshot_release(&s);
         return cli_fail(&e);
     }
-    if (dlist_build(&s, kind, a.host, a.as_of, &l, &e)) {
+    if (dlist_build(&s, kind, a.host, a.as_of, &l, &e))
         rc = cli_fail(&e);
-    } else {
-        l.as_known_on = cli->as_known_on;
-        rc = a.html ? write_html(&s, &l, a.html) : 0;
-        buf_init(&b, BUF_MAX_DEFAULT * 4);
-        dlist_render(&s, &l, cli->format, &b);
-        if (!rc)
-            fwrite(b.data, 1, b.len, stdout);
-        buf_release(&b);
-    }
+    else
+        rc = emit(cli, st, &s, &l, &a);
     dlist_release(&l);
     snapshot_release(&s);
     store_close(st);

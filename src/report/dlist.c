@@ -192,10 +192,13 @@ static void render_title(const struct dlist *l, struct buf *b)
 
     date_format(l->as_of, as_of);
     date_format(l->as_known_on, known);
-    if (buf_addf(b, "%s of %s on %s%s%s\n\n",
+    if (buf_addf(b, "%s of %s on %s%s%s",
                  l->kind == DLIST_DIPLOMATIC ? "Diplomatic List"
                                              : "Consular List",
-                 l->host, as_of, *known ? ", as known on " : "", known))
+                 l->host, as_of, *known ? ", as known on " : "", known) ||
+        (l->checkpoint_seq > 0 && buf_addf(b, " (change-log entry %lld)",
+                                           (long long)l->checkpoint_seq)) ||
+        buf_addstr(b, "\n\n"))
         BUG("list output too large");
 }
 
