@@ -30,7 +30,7 @@ void dlist_person_name(const struct snapshot *s, uint32_t person, char *out,
 /* A JSON string, or null for an absent (NULL or empty) text. */
 static json_t *text_or_null(const char *text)
 {
-    return text && *text ? json_string(text) : json_null();
+    return text && *text ? json_string_nocheck(text) : json_null();
 }
 
 static json_t *date_or_null(int32_t d)
@@ -40,13 +40,13 @@ static json_t *date_or_null(int32_t d)
     if (d == DATE_NONE)
         return json_null();
     date_format(d, buf);
-    return json_string(buf);
+    return json_string_nocheck(buf);
 }
 
 static json_t *rank_or_null(int rank)
 {
     return rank == ENUM_NONE ? json_null()
-                             : json_string(enum_name(&ENUM_RANK, rank));
+                             : json_string_nocheck(enum_name(&ENUM_RANK, rank));
 }
 
 static json_t *staff_json(const struct snapshot *s,
@@ -57,15 +57,15 @@ static json_t *staff_json(const struct snapshot *s,
     char name[512];
 
     dlist_person_name(s, t->person, name, sizeof(name));
-    json_object_set_new(o, "posting", json_string(t->id));
-    json_object_set_new(o, "name", json_string(name));
-    json_object_set_new(o, "title", text_or_null(t->title));
-    json_object_set_new(o, "rank", rank_or_null(t->rank));
+    json_object_set_new_nocheck(o, "posting", json_string_nocheck(t->id));
+    json_object_set_new_nocheck(o, "name", json_string_nocheck(name));
+    json_object_set_new_nocheck(o, "title", text_or_null(t->title));
+    json_object_set_new_nocheck(o, "rank", rank_or_null(t->rank));
     if (m->spouse == IDMAP_NONE) {
-        json_object_set_new(o, "spouse", json_null());
+        json_object_set_new_nocheck(o, "spouse", json_null());
     } else {
         dlist_person_name(s, m->spouse, name, sizeof(name));
-        json_object_set_new(o, "spouse", json_string(name));
+        json_object_set_new_nocheck(o, "spouse", json_string_nocheck(name));
     }
     return o;
 }
@@ -76,12 +76,12 @@ static json_t *mission_json(const struct snapshot *s, const struct dlist *l,
     const struct mission *m = snap_mission(s, dm->mission);
     json_t *o = json_object(), *staff = json_array();
 
-    json_object_set_new(o, "mission", json_string(m->id));
-    json_object_set_new(o, "sending", json_string(m->sending));
-    json_object_set_new(o, "name", json_string(m->name));
+    json_object_set_new_nocheck(o, "mission", json_string_nocheck(m->id));
+    json_object_set_new_nocheck(o, "sending", json_string_nocheck(m->sending));
+    json_object_set_new_nocheck(o, "name", json_string_nocheck(m->name));
     for (size_t k = 0; k < dm->n; k++)
         json_array_append_new(staff, staff_json(s, &l->members[dm->first + k]));
-    json_object_set_new(o, "staff", staff);
+    json_object_set_new_nocheck(o, "staff", staff);
     return o;
 }
 
@@ -91,35 +91,39 @@ static json_t *head_json(const struct snapshot *s, const struct dlist_head *h)
     const struct mission *m = snap_mission(s, t->mission);
     json_t *o = json_object();
 
-    json_object_set_new(o, "posting", json_string(t->id));
-    json_object_set_new(o, "mission", json_string(m->id));
-    json_object_set_new(o, "sending", json_string(m->sending));
-    json_object_set_new(o, "rank", rank_or_null(t->rank));
-    json_object_set_new(o, "credentials", date_or_null(t->credentials));
+    json_object_set_new_nocheck(o, "posting", json_string_nocheck(t->id));
+    json_object_set_new_nocheck(o, "mission", json_string_nocheck(m->id));
+    json_object_set_new_nocheck(o, "sending", json_string_nocheck(m->sending));
+    json_object_set_new_nocheck(o, "rank", rank_or_null(t->rank));
+    json_object_set_new_nocheck(o, "credentials", date_or_null(t->credentials));
     return o;
+}
+
+/* jansson writes its output straight into the buffer, without the copy
+ * json_dumps would make. */
+static int dump_to_buf(const char *text, size_t n, void *b)
+{
+    return buf_add(b, text, n) ? -1 : 0;
 }
 
 static void render_json(const struct snapshot *s, const struct dlist *l,
                         struct buf *b)
 {
     json_t *o = json_object(), *missions = json_array(), *prec = json_array();
-    char *text;
 
-    json_object_set_new(o, "host", json_string(l->host));
-    json_object_set_new(o, "as_of", date_or_null(l->as_of));
-    json_object_set_new(o, "as_known_on", date_or_null(l->as_known_on));
+    json_object_set_new_nocheck(o, "host", json_string_nocheck(l->host));
+    json_object_set_new_nocheck(o, "as_of", date_or_null(l->as_of));
+    json_object_set_new_nocheck(o, "as_known_on", date_or_null(l->as_known_on));
     for (size_t i = 0; i < l->n_missions; i++)
         json_array_append_new(missions, mission_json(s, l, &l->missions[i]));
-    json_object_set_new(o, "missions", missions);
+    json_object_set_new_nocheck(o, "missions", missions);
     for (size_t i = 0; i < l->n_heads; i++)
         json_array_append_new(prec, head_json(s, &l->heads[i]));
-    json_object_set_new(o, "precedence", prec);
-    text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (!text)
+    json_object_set_new_nocheck(o, "precedence", prec);
+    if (json_dump_callback(o, dump_to_buf, b,
+                           JSON_INDENT(2) | JSON_PRESERVE_ORDER))
         BUG("cannot encode JSON output");
-    add(b, text);
     add(b, "\n");
-    free(text);
     json_decref(o);
 }
 
