@@ -205,7 +205,8 @@ static struct candidate *candidates(const struct snapshot *s,
         c[*n].state_name = state_name(s, m->sending);
         c[(*n)++].consular_section = section;
     }
-    qsort(c, *n, sizeof(*c), cmp_candidates);
+    if (c) /* NULL when no mission is listed */
+        qsort(c, *n, sizeof(*c), cmp_candidates);
     return c;
 }
 
@@ -300,13 +301,15 @@ enum status dlist_build(const struct snapshot *s, enum dlist_kind kind,
     for (size_t i = 0; i < n_cand; i++)
         add_mission(&b, &cand[i]);
     group_states(out, s);
-    qsort(b.keys, out->n_heads, sizeof(*b.keys), cmp_head_keys);
     out->heads = xcalloc(out->n_heads + 1, sizeof(*out->heads));
-    for (size_t i = 0; i < out->n_heads; i++) {
-        out->heads[i].posting = b.keys[i].posting;
-        out->heads[i].class = (enum precedence_class)b.keys[i].class;
+    if (b.keys) { /* NULL when there is no head */
+        qsort(b.keys, out->n_heads, sizeof(*b.keys), cmp_head_keys);
+        for (size_t i = 0; i < out->n_heads; i++) {
+            out->heads[i].posting = b.keys[i].posting;
+            out->heads[i].class = (enum precedence_class)b.keys[i].class;
+        }
+        free(b.keys);
     }
-    free(b.keys);
     free(b.scratch);
     free(cand);
     return ST_OK;
