@@ -80,4 +80,17 @@ T1,P1,RUS-WAS,Ambassador,ambassador,diplomatic_agent,true,2017-08-01,2017-08-21,
 CSV
 expect_invalid "an impossible date" "postings.csv:2: column 'credentials': invalid date '2017-02-30'"
 
+# The write path: posting credentials, validated by the same rules.
+expect_exit 3 "credentials of a posting that is no head" posting credentials T2 --on 2019-01-01
+expect_err "are refused" "column 'credentials': only a head of mission presents credentials"
+expect_exit 3 "credentials before arrival" posting credentials T1 --on 2017-08-20
+expect_exit 0 "credentials recorded" posting credentials T1 --on 2017-09-05 --note "presented to the President"
+ch posting show T1 --format csv
+expect_out "and shown" "2017-08-22,,,,2017-09-05"
+expect_exit 3 "recorded once" posting credentials T1 --on 2017-09-06
+expect_exit 0 "the chain verifies after the write" audit verify
+expect_exit 0 "export with the column" export "$TMP/after"
+if head -n 1 "$TMP/after/postings.csv" | grep -q ',credentials$'; then ok "the export gains the column once used"; else
+    not_ok "the export gains the column once used"; fi
+
 done_testing
