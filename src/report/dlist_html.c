@@ -316,11 +316,13 @@ static void precedence(const struct snapshot *s, const struct dlist *l,
                        struct buf *b)
 {
     add(b, "<section id=\"precedence\">\n<h2>Order of precedence</h2>\n");
-    add(b, "<p class=\"meta\">Heads of ");
-    add(b, l->kind == DLIST_DIPLOMATIC ? "mission" : "consular post");
-    add(b, " by class, then by the date each took up functions (VCDR "
-           "arts. 14 and 16); a head whose date is not recorded follows "
-           "the others of the class.</p>\n");
+    add(b, l->kind == DLIST_DIPLOMATIC
+               ? "<p class=\"meta\">Heads of mission by class, then by the "
+                 "date each took up functions (VCDR arts. 14 and 16)"
+               : "<p class=\"meta\">Heads of consular post by class, then "
+                 "by the date each took up functions (VCCR art. 16)");
+    add(b, "; a head whose date is not recorded follows the others of the "
+           "class.</p>\n");
     add(b,
         "<table class=\"prec\">\n<thead><tr><th></th><th>Name</th><th>Title</th>"
         "<th>State</th><th>Took up functions</th></tr></thead>\n"
