@@ -122,10 +122,48 @@ int precedence_compare(const struct snapshot *s, enum dlist_kind kind,
     return cmp_head_keys(&x, &y);
 }
 
+/* The letter a byte of text sorts as, folding the accented Latin letters
+ * of U+00C0..U+00FF (two UTF-8 bytes, C3 xx) to their base letter, so that
+ * "C\xc3\xb4te d'Ivoire" sorts between "Costa Rica" and "Croatia" as a
+ * printed list has it. OUT: *len, the bytes taken. */
+static int sort_letter(const unsigned char *p, size_t *len)
+{
+    /* U+00C0..U+00FF, upper and lower case alike; 0 keeps the byte. */
+    static const char fold[] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTs"
+                               "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+    *len = 1;
+    if (p[0] == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf) {
+        *len = 2;
+        return fold[p[1] - 0x80];
+    }
+    return p[0];
+}
+
+/* Compares names letter by letter, accents folded; ties byte by byte. */
+static int name_cmp(const char *a, const char *b)
+{
+    const unsigned char *x = (const unsigned char *)a;
+    const unsigned char *y = (const unsigned char *)b;
+
+    while (*x && *y) {
+        size_t nx, ny;
+        int cx = sort_letter(x, &nx), cy = sort_letter(y, &ny);
+
+        if (cx != cy)
+            return cx - cy;
+        x += nx;
+        y += ny;
+    }
+    if (*x || *y)
+        return *x ? 1 : -1;
+    return strcmp(a, b);
+}
+
 static int cmp_candidates(const void *pa, const void *pb)
 {
     const struct candidate *a = pa, *b = pb;
-    int c = strcmp(a->state_name, b->state_name);
+    int c = name_cmp(a->state_name, b->state_name);
 
     if (c)
         return c;

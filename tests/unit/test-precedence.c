@@ -205,6 +205,23 @@ static const struct precedence_case CASES[] = {
         "T3 T4",
         "C2:T4,T5 E1:T2 C1:T3",
     },
+    {
+        "states by short name, accents folded: Costa Rica, Cote d'Ivoire, "
+        "Croatia",
+        DLIST_DIPLOMATIC,
+        "USA",
+        "2021-12-04",
+        { "E1,Embassy of Cote d'Ivoire,CIV,USA,USA,Washington,embassy,"
+          "1960-01-01,",
+          "E2,Embassy of Croatia,HRV,USA,USA,Washington,embassy,1992-01-01,",
+          "E3,Embassy of Costa Rica,CRI,USA,USA,Washington,embassy,"
+          "1950-01-01,",
+          NULL },
+        { NULL },
+        { NULL },
+        "",
+        "E3: E1: E2:",
+    },
 };
 
 static int32_t day_of(const char *text)
@@ -267,6 +284,9 @@ static void build(struct snapshot *s, const struct precedence_case *c)
     add_state(s, "FRA", "France");
     add_state(s, "RUS", "Russian Federation");
     add_state(s, "USA", "United States");
+    add_state(s, "CIV", "C\xc3\xb4te d'Ivoire");
+    add_state(s, "CRI", "Costa Rica");
+    add_state(s, "HRV", "Croatia");
     for (int i = 1; i <= 9; i++) {
         snprintf(line, sizeof(line), "P%d,Family%d,Given%d,,,,", i, i, i);
         add_row(s, ENT_PERSON, line);
