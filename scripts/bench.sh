@@ -81,6 +81,11 @@ end=$(date +%s.%N)
 echo "$start $end $VISA_IMPORT" | awk '{ printf "sqlite3 .import of visas.csv, no validation: %d cases in %.1f s = %.0f cases/s\n", $3, $2 - $1, $3 / ($2 - $1) }'
 "$BUILD/bench/bench-rules" "$DIR/chancery.db" 2025-06-30
 
+# The Diplomatic List (issue 12): a host with 190 missions, built and
+# rendered in process (synthetic registries), then the world's busiest host.
+"$BUILD/bench/bench-publish"
+"$BUILD/bench/bench-publish" "$DIR/chancery.db" 2025-06-30
+
 # Forecasts: 10,000 runs x 24 months for two 300-person missions, then the
 # same model in Python with NumPy: same distribution, and the speed ratio.
 "$BUILD/bench/bench-forecast"

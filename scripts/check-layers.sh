@@ -9,6 +9,7 @@ rank() {
     case $1 in
     base) echo 0 ;;
     core) echo 1 ;;
+    publish) echo 2 ;; # the published lists: pure logic that report renders
     rules | visa) echo 3 ;;
     forecast | plan) echo 4 ;; # built on the rules and visa cases
     report) echo 5 ;;          # above the logic it renders (DESIGN.md)

@@ -47,6 +47,8 @@ static const struct command COMMANDS[] = {
       "SCENARIO.json [--runs N] [--seed N] [--threads N] [--svg FILE] "
       "[--html FILE] | compare A.json B.json ...",
       "staffing forecasts under a scenario's measures (Monte Carlo)" },
+    { "publish", cmd_publish, "diplomatic-list|consular-list --host H ...",
+      "the published lists of a host, with the order of precedence" },
     { "history", cmd_history, "ENTITY ID", "the recorded changes of a record" },
     { "audit", cmd_audit, "verify", "verify the change log's hash chain" },
     { NULL, NULL, NULL, NULL },

@@ -421,7 +421,7 @@ def staff_age(pos):
 class Posting:
     __slots__ = ("key", "id", "person", "mission", "pos", "notified",
                  "arrived", "accredited", "refused", "ended", "end_reason",
-                 "deps")
+                 "deps", "credentials")
 
     def side(self):
         return MISSION[self.mission]["sending"]
@@ -720,6 +720,7 @@ def build_russia():
     ambs = ambassador_chain(emb, "Ambassador Extraordinary and Plenipotentiary", [
         (d("2008-07-28"), d("2017-07-22"), "tour_completed"),
         (d("2017-08-21"), None, None)])
+    ambs[-1].credentials = d("2017-09-05")  # demo assumption (README)
     group("rus_open_fixed_A", [ambs[-1]])
     prs = ambassador_chain(pm, "Permanent Representative", [
         (d("2006-04-24"), d("2017-02-20"), "deceased"),
@@ -866,6 +867,7 @@ def build_usa():
         (d("2014-09-10"), d("2017-10-02"), "tour_completed"),
         (d("2017-10-03"), d("2019-10-03"), "tour_completed"),
         (d("2020-01-16"), None, None)])
+    ambs[-1].credentials = d("2020-02-05")  # demo assumption (README)
     group("usa_open_C", [ambs[-1]])
 
     cut_lo, cut_hi = d("2017-08-01"), RUS_CAP_FROM
@@ -1800,10 +1802,11 @@ write_csv("persons.csv",
 write_csv("postings.csv",
           ["id", "person", "mission", "title", "rank", "category",
            "head_of_mission", "notified", "arrived", "accredited", "refused",
-           "ended", "end_reason"],
+           "ended", "end_reason", "credentials"],
           [[p.id, p.person.id, p.mission, p.pos.title, p.pos.rank,
             p.pos.category, p.pos.hom, p.notified, p.arrived, p.accredited,
-            p.refused, p.ended, p.end_reason] for p in POSTINGS])
+            p.refused, p.ended, p.end_reason,
+            getattr(p, "credentials", None)] for p in POSTINGS])
 write_csv("dependents.csv",
           ["person", "posting", "relation", "joined", "left", "accredited",
            "revoked"],

@@ -198,6 +198,7 @@ static int notify(struct cli *cli, int argc, char **argv)
 static const char *const DECIDED[] = { "accredited", "refused", NULL };
 static const char *const ARRIVED[] = { "arrived", NULL };
 static const char *const ENDED[] = { "ended", NULL };
+static const char *const PRESENTED[] = { "credentials", NULL };
 
 static const struct edit_option ARRIVE_OPTS[] = {
     { "on", "arrived", EDIT_TODAY },
@@ -221,6 +222,12 @@ static const struct edit_option END_OPTS[] = {
     { NULL, NULL, 0 },
 };
 
+static const struct edit_option CREDENTIALS_OPTS[] = {
+    { "on", "credentials", EDIT_TODAY },
+    { "note", NULL, 0 },
+    { NULL, NULL, 0 },
+};
+
 #define ON_USAGE  "ID [--on D] [--note TEXT]"
 #define END_USAGE "ID [--on D] --reason R [--note TEXT]"
 
@@ -232,6 +239,10 @@ static const struct edit_command ACCREDIT = {
 };
 static const struct edit_command REFUSE = {
     "posting", "refuse " ON_USAGE, ENT_POSTING, 1, REFUSE_OPTS, DECIDED,
+};
+static const struct edit_command CREDENTIALS = {
+    "posting", "credentials " ON_USAGE, ENT_POSTING,
+    1,         CREDENTIALS_OPTS,        PRESENTED,
 };
 static const struct edit_command END = {
     "posting", "end " END_USAGE, ENT_POSTING, 1, END_OPTS, ENDED,
@@ -252,6 +263,11 @@ static int refuse(struct cli *cli, int argc, char **argv)
     return edit_update(cli, &REFUSE, argc, argv);
 }
 
+static int credentials(struct cli *cli, int argc, char **argv)
+{
+    return edit_update(cli, &CREDENTIALS, argc, argv);
+}
+
 static int end(struct cli *cli, int argc, char **argv)
 {
     return edit_update(cli, &END, argc, argv);
@@ -269,6 +285,8 @@ static const struct command POSTING_COMMANDS[] = {
       "record the accreditation (--on: today)" },
     { "refuse", refuse, ON_USAGE,
       "record the refusal of accreditation (--on: today)" },
+    { "credentials", credentials, ON_USAGE,
+      "record the day a head of mission took up functions (--on: today)" },
     { "end", end, END_USAGE,
       "record the end of the tour and its reason (--on: today)" },
     { NULL, NULL, NULL, NULL },

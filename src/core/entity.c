@@ -79,6 +79,7 @@ static const struct field posting_fields[] = {
     F(posting, refused, FT_DATE, 0),
     F(posting, ended, FT_DATE, 0),
     FE(posting, end_reason, ENUM_END_REASON, 0),
+    F(posting, credentials, FT_DATE, FIELD_ADDED),
 };
 
 static const struct field dependent_fields[] = {
@@ -197,6 +198,30 @@ static void check_posting_mission(const struct snapshot *s,
     }
 }
 
+/* Credentials are a head of mission's, presented after arrival and before
+ * the posting's end (the day it ends is the first day away). */
+static void check_credentials(const struct posting *t, const char *where,
+                              struct problems *p)
+{
+    char c[DATE_BUF], d[DATE_BUF];
+
+    if (t->credentials == DATE_NONE)
+        return;
+    date_format(t->credentials, c);
+    if (!t->head_of_mission)
+        problem(p, where, "credentials",
+                "only a head of mission presents credentials");
+    if (t->arrived == DATE_NONE)
+        problem(p, where, "credentials",
+                "credentials %s need the posting's arrival", c);
+    check_order(t->arrived, "arrived", t->credentials, "credentials", where, p);
+    if (t->ended != DATE_NONE && t->credentials >= t->ended) {
+        date_format(t->ended, d);
+        problem(p, where, "credentials",
+                "credentials %s are not before ended %s", c, d);
+    }
+}
+
 static void check_posting(const struct snapshot *s, const void *rec,
                           const char *where, struct problems *p)
 {
@@ -214,6 +239,7 @@ static void check_posting(const struct snapshot *s, const void *rec,
     if ((t->ended == DATE_NONE) != (t->end_reason == ENUM_NONE))
         problem(p, where, t->ended == DATE_NONE ? "ended" : "end_reason",
                 "ended and end_reason go together");
+    check_credentials(t, where, p);
     if (t->mission != IDMAP_NONE)
         check_posting_mission(s, t, where, p);
 }

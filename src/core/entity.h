@@ -43,6 +43,12 @@ enum field_type {
 
 #define FIELD_REQUIRED 1u
 #define FIELD_KEY      2u /* part of the record's key */
+/* A column added after the registry's first schema (postings' credentials):
+ * left out of a change-log image when absent, so that the images and hashes
+ * of records written before it stay what they were, and out of an export
+ * when no record has it, so that a registry that never used it exports the
+ * files it imported. Always optional. */
+#define FIELD_ADDED 4u
 
 struct field {
     const char *name;

@@ -186,13 +186,35 @@ const struct entity *interchange_entity_of(const char *path)
     return NULL;
 }
 
+/* 1 when column k is written: always, but for a column added later
+ * (FIELD_ADDED) that no record has, so that a registry that never used it
+ * exports the files it imported. */
+static int column_written(const struct snapshot *s, const struct entity *ent,
+                          int k)
+{
+    if (!(ent->fields[k].flags & FIELD_ADDED))
+        return 1;
+    for (uint32_t i = 0; i < snapshot_count(s, ent->kind); i++)
+        if (!field_is_absent(&ent->fields[k], snapshot_row(s, ent->kind, i)))
+            return 1;
+    return 0;
+}
+
 static enum status format_file(const struct snapshot *s,
                                const struct entity *ent, struct buf *b)
 {
     enum status st = ST_OK;
+    int n_written = 0;
+    int written[64];
 
-    for (int k = 0; k < ent->n_fields; k++)
-        st |= buf_addstr(b, k ? "," : "") | buf_addstr(b, ent->fields[k].name);
+    if (ent->n_fields > 64)
+        BUG("entity '%s' has too many fields", ent->name);
+    for (int k = 0; k < ent->n_fields; k++) {
+        if (!(written[k] = column_written(s, ent, k)))
+            continue;
+        st |= buf_addstr(b, n_written++ ? "," : "") |
+              buf_addstr(b, ent->fields[k].name);
+    }
     st |= buf_addch(b, '\n');
     for (uint32_t i = 0; i < snapshot_count(s, ent->kind) && !st; i++) {
         const void *rec = snapshot_row(s, ent->kind, i);
@@ -200,6 +222,8 @@ static enum status format_file(const struct snapshot *s,
         for (int k = 0; k < ent->n_fields; k++) {
             char tmp[FIELD_BUF];
 
+            if (!written[k])
+                continue;
             st |= buf_addstr(b, k ? "," : "");
             st |= csv_add_field(b, field_text(s, &ent->fields[k], rec, tmp));
         }

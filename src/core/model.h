@@ -63,6 +63,9 @@ struct posting {
     int32_t refused;
     int32_t ended;
     int end_reason; /* enum end_reason */
+    /* The day a head of mission took up functions (VCDR art. 13): the
+     * precedence date of art. 16 (publish/dlist.h). */
+    int32_t credentials;
 };
 
 struct dependent {

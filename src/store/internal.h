@@ -62,6 +62,9 @@ struct record_text {
 
 /* SQL generated from an entity descriptor, appended to b. */
 void sqlgen_create_table(const struct entity *ent, struct buf *b);
+/* Adds column f (one flagged FIELD_ADDED) to ent's table. */
+void sqlgen_add_column(const struct entity *ent, const struct field *f,
+                       struct buf *b);
 void sqlgen_select_key(const struct entity *ent, struct buf *b);
 void sqlgen_insert(const struct entity *ent, struct buf *b);
 void sqlgen_update(const struct entity *ent, struct buf *b);

@@ -12,6 +12,7 @@
  * checks the chain. Entries written before schema 4 keep the after images
  * they stored, and a stored image is used as it is.
  */
+#include "base/date.h"
 #include "base/xalloc.h"
 #include "store/internal.h"
 
@@ -227,4 +228,33 @@ enum status store_history_of(struct store *st, const struct record_ref *refs,
     if (list->n)
         qsort(list->items, list->n, sizeof(*list->items), by_seq);
     return rc;
+}
+
+enum status store_log_head(struct store *st, int32_t as_known_on, int64_t *seq,
+                           struct err *e)
+{
+    char next[DATE_BUF];
+    sqlite3_stmt *q;
+    int step;
+
+    /* The same cut as a load as known on a date: the change sets recorded
+     * before the next day. */
+    if (db_prepare(st,
+                   as_known_on == DATE_NONE
+                       ? "SELECT max(seq) FROM changes"
+                       : "SELECT max(c.seq) FROM changes c JOIN change_sets s "
+                         "ON s.id = c.change_set WHERE s.recorded < ?",
+                   &q, e))
+        return ST_ERROR;
+    if (as_known_on != DATE_NONE) {
+        date_format(as_known_on + 1, next);
+        db_bind_text(q, 1, next);
+    }
+    step = sqlite3_step(q);
+    *seq = step == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    if (step != SQLITE_ROW)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       sqlite3_errmsg(st->db));
+    return ST_OK;
 }

@@ -3,10 +3,11 @@
  * log's JSON images, both through the entity descriptors. An image is an object
  * of column names to text (null when absent, true/false for booleans), in
  * column order, so the same record always yields the same bytes and the same
- * hash. Images are written here rather than through jansson: an import writes
- * one per row, and building a jansson object per row was a third of the
- * import's time. They are read back with jansson (store/load.c), which checks
- * them.
+ * hash; a column added after the first schema is left out when absent
+ * (FIELD_ADDED), so the images of records written before it do not change.
+ * Images are written here rather than through jansson: an import writes one per
+ * row, and building a jansson object per row was a third of the import's time.
+ * They are read back with jansson (store/load.c), which checks them.
  *
  * A table row holds each field as field_text wrote it (NULL when absent),
  * so the image of a row read back (row_image_to) is byte for byte the image
@@ -118,8 +119,12 @@ void values_image_to(struct buf *b, const struct entity *ent,
                      const char *const *values)
 {
     buf_reset(b);
+    /* A column added later is left out when absent (FIELD_ADDED), so a
+     * record written before it keeps its image and hash. The key comes
+     * first and is never absent. */
     for (int i = 0; i < ent->n_fields; i++)
-        add_member(b, !i, &ent->fields[i], values[i]);
+        if (values[i] || !(ent->fields[i].flags & FIELD_ADDED))
+            add_member(b, !i, &ent->fields[i], values[i]);
     if (buf_addch(b, '}'))
         BUG("change-log image too large");
 }

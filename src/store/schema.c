@@ -12,14 +12,17 @@
  * visas.post...): no statement of chancery reads a table by a reference
  * (the snapshot answers every question) and no parent row is ever deleted
  * or rekeyed, so they served nothing, while an import paid for each of
- * them row by row or in a rebuild. A migration names the entities it
- * creates, so that a later entity never changes what an earlier migration
- * did.
+ * them row by row or in a rebuild; migration 6 adds the postings'
+ * credentials, the day a head of mission took up functions. A table is
+ * created with the columns it first had: a column added later
+ * (FIELD_ADDED) comes with its own migration. A migration names the
+ * entities it creates, so that a later entity never changes what an
+ * earlier migration did.
  */
 #include "base/xalloc.h"
 #include "store/internal.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -230,9 +233,32 @@ static enum status migrate_5(struct store *st, struct err *e)
     return ST_OK;
 }
 
+/* A column the table gains; existing rows have none (SQL NULL). */
+static enum status add_column(struct store *st, enum entity_kind kind,
+                              const char *name, struct err *e)
+{
+    const struct entity *ent = ENTITIES[kind];
+    const struct field *f = entity_field(ent, name);
+    struct buf sql;
+    enum status rc;
+
+    if (!f || !(f->flags & FIELD_ADDED))
+        BUG("%s.%s is not an added column", ent->table, name);
+    buf_init(&sql, 1 << 12);
+    sqlgen_add_column(ent, f, &sql);
+    rc = db_exec(st, sql.data, e);
+    buf_release(&sql);
+    return rc;
+}
+
+static enum status migrate_6(struct store *st, struct err *e)
+{
+    return add_column(st, ENT_POSTING, "credentials", e);
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
-    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5,
+    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)

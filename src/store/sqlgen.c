@@ -77,6 +77,10 @@ void sqlgen_create_table(const struct entity *ent, struct buf *b)
 {
     add(b, "CREATE TABLE \"%s\" (\n", ent->table);
     for (int i = 0; i < ent->n_fields; i++) {
+        /* A column added later comes with its own migration
+         * (sqlgen_add_column), whichever schema the table starts from. */
+        if (ent->fields[i].flags & FIELD_ADDED)
+            continue;
         add(b, "    ");
         column(&ent->fields[i], b);
         add(b, ",\n");
@@ -86,6 +90,14 @@ void sqlgen_create_table(const struct entity *ent, struct buf *b)
     add(b, "    PRIMARY KEY (");
     key_list(ent, b, ", ", "");
     add(b, ")\n);\n");
+}
+
+void sqlgen_add_column(const struct entity *ent, const struct field *f,
+                       struct buf *b)
+{
+    add(b, "ALTER TABLE \"%s\" ADD COLUMN ", ent->table);
+    column(f, b);
+    add(b, ";\n");
 }
 
 void sqlgen_insert(const struct entity *ent, struct buf *b)

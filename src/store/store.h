@@ -156,6 +156,12 @@ struct record_ref {
 enum status store_history_of(struct store *st, const struct record_ref *refs,
                              size_t n, struct change_list *list, struct err *e);
 
+/* The sequence number of the change log's last entry (as known on
+ * as_known_on, DATE_NONE for now): the registry a published list was made
+ * from, until signed checkpoints name it. OUT: *seq, 0 for an empty log. */
+enum status store_log_head(struct store *st, int32_t as_known_on, int64_t *seq,
+                           struct err *e);
+
 /* Recomputes the hash chain of the whole change log. OUT: *n_checked; on a
  * broken link ST_INVALID naming the first entry that does not match. */
 enum status store_verify(struct store *st, int64_t *n_checked, struct err *e);

@@ -82,7 +82,9 @@ static void add_row(struct snapshot *s, enum entity_kind kind, const char *line)
             fail_msg("'%s': column '%s': %s", line, ent->fields[i].name, e.msg);
         i++;
     }
-    assert_int_equal(i, ent->n_fields);
+    /* Columns added later (FIELD_ADDED) may be left out. */
+    for (; i < ent->n_fields; i++)
+        assert_true(ent->fields[i].flags & FIELD_ADDED);
     if (snapshot_add(s, kind, &rec, NULL, &e))
         fail_msg("adding '%s': %s", line, e.msg);
     free(copy);

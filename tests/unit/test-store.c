@@ -99,7 +99,9 @@ static void parse_row(struct snapshot *s, enum entity_kind kind,
                      ent->fields[i].name, text, e.msg);
         i++;
     }
-    assert_int_equal(i, ent->n_fields);
+    /* Columns added later (FIELD_ADDED) may be left out. */
+    for (; i < ent->n_fields; i++)
+        assert_true(ent->fields[i].flags & FIELD_ADDED);
     free(copy);
 }
 
