@@ -108,15 +108,23 @@ static int load_demo(struct cli *cli, struct snapshot *s)
     return rc ? rc : load(cli, s);
 }
 
+const struct cmd_spec DEMO_SPEC = {
+    .name = "demo",
+    .operands = "",
+    .help = "load the 2016-2022 US-Russia demo registry and print a tour of "
+            "it.",
+    .example = { "demo", "--db demo.db demo" },
+};
+
 int cmd_demo(struct cli *cli, int argc, char **argv)
 {
     struct snapshot s;
     struct err e;
-    int created, rc;
+    int created;
+    int rc = opts_parse(cli, &DEMO_SPEC, argc, argv, NULL, NULL, NULL);
 
-    (void)argv;
-    if (argc > 1)
-        return cli_usage("demo", "");
+    if (rc != OPTS_GO)
+        return rc;
     if (registry_init(cli, &created, &e))
         return cli_fail(&e);
     snapshot_init(&s);

@@ -8,7 +8,20 @@
 #include "cli/commands.h"
 #include "cli/findings.h"
 
-static const char USAGE[] = "FINDING [--as-of D] [--assume COND]...";
+const struct cmd_spec EXPLAIN_SPEC = {
+    .name = "explain",
+    .operands = "FINDING",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "the steps from a policy's words to one finding of check.",
+    .more = "FINDING is an id that check prints (POLICY:SUBJECT); the "
+            "findings are recomputed with the same options, so give the "
+            "same --as-of and --assume as to check.",
+    .example = { "explain usa-rus-tenure:T12 --as-of 2021-12-04",
+                 "--format json explain rus-usa-tenure:T40 --as-of "
+                 "2022-07-15" },
+    .opts = CHECK_OPTS + 1, /* without --strict */
+};
 
 int cmd_explain(struct cli *cli, int argc, char **argv)
 {
@@ -16,14 +29,10 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
     struct check_args a;
     struct findings f;
     char on[DATE_BUF];
-    int rc = check_args_parse(&a, cli, argc, argv, "explain", USAGE);
+    int rc = check_args_parse(&a, cli, &EXPLAIN_SPEC, argc, argv);
 
-    if (rc >= 0)
+    if (rc != OPTS_GO)
         return rc;
-    if (a.n_rest != 1 || a.strict) {
-        check_args_release(&a);
-        return cli_usage("explain", USAGE);
-    }
     rc = check_run(cli, &a, &f);
     if (!rc && !(x = findings_find(&f, a.rest[0]))) {
         date_format(a.o.as_of, on);

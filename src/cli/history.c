@@ -17,7 +17,6 @@ static const char *const COLUMNS[] = {
 };
 #define N_COLUMNS (sizeof(COLUMNS) / sizeof(COLUMNS[0]))
 
-#define HISTORY_USAGE "ENTITY ID"
 
 /* 1 when the entry was recorded by the end of day (DATE_NONE: always). */
 static int known_on(const struct change_entry *c, int32_t day)
@@ -75,52 +74,66 @@ static int unknown_entity(const char *name)
     for (int k = 0; k < ENT__COUNT; k++)
         len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
                                 k ? ", " : "", ENTITIES[k]->name);
-    cli_error(ST_USAGE, "unknown entity '%s' (expected one of: %s)", name,
-              names);
-    return cli_usage("history", HISTORY_USAGE);
+    return cli_error(ST_USAGE, "unknown entity '%s' (expected one of: %s)",
+                     name, names);
 }
+
+const struct cmd_spec HISTORY_SPEC = {
+    .name = "history",
+    .operands = "ENTITY ID",
+    .min_operands = 2,
+    .max_operands = 2,
+    .help = "the recorded changes of one record, oldest first.",
+    .more = "ENTITY is state, organization, mission, person, posting, "
+            "dependent, policy, visa or consular; a dependent's ID is "
+            "PERSON/POSTING.",
+    .example = { "history posting T12", "history policy rus-usa-tenure" },
+};
 
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
     const struct entity *ent;
     struct change_list list = { NULL, 0, 0 };
+    struct opts_rest r;
     struct store *st;
     struct err e;
-    int rc = 0;
+    int rc = opts_parse(cli, &HISTORY_SPEC, argc, argv, NULL, NULL, &r);
 
-    if (argc == 2 && !strcmp(argv[1], "--help")) {
-        printf("usage: chancery history " HISTORY_USAGE "\n");
-        return 0;
-    }
-    if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-')
-        return cli_usage("history", HISTORY_USAGE);
-    if (!(ent = entity_by_name(argv[1])))
-        return unknown_entity(argv[1]);
+    if (rc != OPTS_GO)
+        return rc;
+    rc = 0;
+    if (!(ent = entity_by_name(r.v[0])))
+        return unknown_entity(r.v[0]);
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, &st, &e))
         return cli_fail(&e);
-    if (store_history(st, ent->name, argv[2], &list, &e))
+    if (store_history(st, ent->name, r.v[1], &list, &e))
         rc = cli_fail(&e);
     else if (!print_history(cli, &list))
         rc = cli_error(ST_NOT_FOUND, "no recorded changes for %s '%s'",
-                       ent->name, argv[2]);
+                       ent->name, r.v[1]);
     change_list_release(&list);
     store_close(st);
     return rc;
 }
+
+static const struct cmd_spec VERIFY_SPEC = {
+    .name = "audit verify",
+    .operands = "",
+    .help = "recompute the change log's hash chain and check the tables "
+            "against it; fails on a rewritten entry or row.",
+    .example = { "audit verify", "--db archive.db audit verify" },
+};
 
 static int verify(struct cli *cli, int argc, char **argv)
 {
     struct store *st;
     struct err e;
     int64_t n;
-    int rc = 0;
+    int rc = opts_parse(cli, &VERIFY_SPEC, argc, argv, NULL, NULL, NULL);
 
-    if (argc == 2 && !strcmp(argv[1], "--help")) {
-        printf("usage: chancery audit verify\n");
-        return 0;
-    }
-    if (argc != 1)
-        return cli_usage("audit", "verify");
+    if (rc != OPTS_GO)
+        return rc;
+    rc = 0;
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, &st, &e))
         return cli_fail(&e);
     if (store_verify(st, &n, &e))
@@ -133,13 +146,18 @@ static int verify(struct cli *cli, int argc, char **argv)
 }
 
 static const struct command AUDIT_COMMANDS[] = {
-    { "verify", verify, "",
-      "recompute the change log's hash chain and check the tables against "
-      "it; fails on a rewritten entry or row" },
-    { NULL, NULL, NULL, NULL },
+    { "verify", verify, &VERIFY_SPEC },
+    { NULL, NULL, NULL },
+};
+
+const struct cmd_spec AUDIT_SPEC = {
+    .name = "audit",
+    .operands = "verify",
+    .help = "verify the change log's hash chain.",
+    .subs = AUDIT_COMMANDS,
 };
 
 int cmd_audit(struct cli *cli, int argc, char **argv)
 {
-    return cli_dispatch(cli, "audit", AUDIT_COMMANDS, argc, argv);
+    return cli_dispatch(cli, &AUDIT_SPEC, argc, argv);
 }

@@ -5,7 +5,7 @@
  */
 #include "core/roster.h"
 
-#include <getopt.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -63,42 +63,72 @@ static void print_roster(const struct cli *cli, const struct snapshot *s,
     free(list);
 }
 
+struct roster_args {
+    int32_t date;
+};
+
+static const struct opt OPTS[] = {
+    { .name = "as-of", .arg = "D", .kind = OPT_DATE,
+      .offset = offsetof(struct roster_args, date), .def = "today",
+      .help = "the date on which the staff are present." },
+    { .name = NULL },
+};
+
+const struct cmd_spec ROSTER_SPEC = {
+    .name = "roster",
+    .operands = "MISSION",
+    .min_operands = 1,
+    .max_operands = 1,
+    .operand_refs = { REF_MISSION },
+    .help = "a mission's staff present on a date, in Diplomatic-List order.",
+    .more = "The order is the List's: head of mission first, then by rank "
+            "and date of arrival. A mission closed on the date has no staff; "
+            "a note on stderr says since when.",
+    .example = { "roster RUS-WAS --as-of 2021-12-04",
+                 "--format csv roster USA-MOW" },
+    .opts = OPTS,
+};
+
+/* Says on stderr when the mission was not open on the date. */
+static void note_closed(const struct mission *m, int32_t date)
+{
+    char d[DATE_BUF];
+
+    if (m->closed != DATE_NONE && m->closed <= date) {
+        date_format(m->closed, d);
+        fprintf(stderr, "chancery: note: mission '%s' closed on %s\n", m->id,
+                d);
+    } else if (m->opened != DATE_NONE && date < m->opened) {
+        date_format(m->opened, d);
+        fprintf(stderr, "chancery: note: mission '%s' opened on %s\n", m->id,
+                d);
+    }
+}
+
 int cmd_roster(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "as-of", required_argument, NULL, 'a' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int32_t date = cli->today;
-    struct store *st;
+    struct roster_args a = { cli->today };
+    struct opts_rest id;
+    struct store *st = NULL;
     struct snapshot s;
     struct err e;
     uint32_t m;
-    int c;
+    int rc = opts_parse(cli, &ROSTER_SPEC, argc, argv, &a, NULL, &id);
 
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'h')
-            return printf("usage: chancery roster MISSION [--as-of D]\n"), 0;
-        if (c != 'a')
-            return cli_usage("roster", "MISSION [--as-of D]");
-        if (cli_date("--as-of", optarg, &date, &e))
-            return cli_fail(&e);
-    }
-    if (optind + 1 != argc)
-        return cli_usage("roster", "MISSION [--as-of D]");
+    if (rc != OPTS_GO)
+        return rc;
     snapshot_init(&s);
-    if (cli_open(cli, &st, &s, &e)) {
+    if (cli_open(cli, &st, &s, &e) ||
+        opts_check(&ROSTER_SPEC, &a, NULL, &id, &s, &e)) {
         snapshot_release(&s);
+        if (st)
+            store_close(st);
         return cli_fail(&e);
     }
-    m = snapshot_find(&s, ENT_MISSION, argv[optind]);
-    if (m != IDMAP_NONE)
-        print_roster(cli, &s, m, date);
+    m = snapshot_find(&s, ENT_MISSION, id.v[0]);
+    note_closed(snap_mission(&s, m), a.date);
+    print_roster(cli, &s, m, a.date);
     snapshot_release(&s);
     store_close(st);
-    if (m == IDMAP_NONE)
-        return cli_error(ST_NOT_FOUND, "unknown mission '%s'", argv[optind]);
     return 0;
 }

@@ -9,24 +9,57 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
-#include "cli/edit.h"
 #include "cli/visa.h"
 #include "report/html.h"
 #include "report/kmchart.h"
 #include "rules/visa_sla.h"
 #include "visa/unreport.h"
 
-static const struct edit_option STATS_OPTS[] = {
-    { "as-of", NULL, 0 },   { "issuing", NULL, 0 }, { "nationality", NULL, 0 },
-    { "purpose", NULL, 0 }, { "by", NULL, 0 },      { "from", NULL, 0 },
-    { "to", NULL, 0 },      { NULL, NULL, 0 },
+/* stats's command line; by is VISA_BY_NAMES's index less one. */
+struct stats_args {
+    struct visa_query q;
+    int purpose, by;
 };
 
-static const struct edit_command STATS = {
-    "visa", "stats " VISA_STATS_USAGE, ENT_VISA, 0, STATS_OPTS, NULL,
+static const struct opt STATS_OPTS[] = {
+    { .name = "as-of", .arg = "D", .kind = OPT_DATE,
+      .offset = offsetof(struct stats_args, q.as_of), .def = "today",
+      .help = "the date of the figures: cases undecided then are pending." },
+    { .name = "issuing", .arg = "S", .ref = REF_STATE,
+      .offset = offsetof(struct stats_args, q.issuing), .def = "any",
+      .help = "only cases of the issuing state S." },
+    { .name = "nationality", .arg = "S", .ref = REF_STATE,
+      .offset = offsetof(struct stats_args, q.nationality), .def = "any",
+      .help = "only applicants of nationality S." },
+    { .name = "purpose", .arg = "P", .kind = OPT_ENUM,
+      .values = "posting|dependent|delegate|tdy|private",
+      .offset = offsetof(struct stats_args, purpose), .def = "any",
+      .help = "only cases of that purpose." },
+    { .name = "by", .arg = "BY", .kind = OPT_ENUM,
+      .values = "post|class|purpose|nationality|month|quarter|year",
+      .offset = offsetof(struct stats_args, by), .def = "one row in all",
+      .help = "one row per group, and a total." },
+    { .name = "from", .arg = "D", .kind = OPT_DATE,
+      .offset = offsetof(struct stats_args, q.from), .def = "open",
+      .help = "only cases applied for on D or later." },
+    { .name = "to", .arg = "D", .kind = OPT_DATE,
+      .offset = offsetof(struct stats_args, q.to), .def = "open",
+      .help = "only cases applied for on D or earlier." },
+    { .name = NULL },
+};
+
+const struct cmd_spec VISA_STATS_SPEC = {
+    .name = "visa stats",
+    .operands = "",
+    .help = "counts, processing times and Kaplan-Meier time to decision.",
+    .example = { "visa stats --issuing USA --nationality RUS --by year",
+                 "visa stats --issuing USA --purpose delegate --from "
+                 "2021-01-01 --to 2021-12-31" },
+    .opts = STATS_OPTS,
 };
 
 static const char *const STATS_COLUMNS[] = {
@@ -77,48 +110,6 @@ static void add_stats_row(struct grid *g, const struct visa_group *v)
     grid_add_row(g, row);
 }
 
-static enum status stats_purpose(const char *text, unsigned *mask,
-                                 struct err *e)
-{
-    int p;
-
-    *mask = 0;
-    if (!text)
-        return ST_OK;
-    if ((p = enum_from_name(&ENUM_VISA_PURPOSE, text)) == ENUM_NONE)
-        return err_set(e, ST_USAGE, "--purpose: invalid visa purpose '%s'",
-                       text);
-    *mask = 1u << p;
-    return ST_OK;
-}
-
-/* The query from the options (values in STATS_OPTS order). */
-static enum status stats_query(struct visa_query *q, const struct cli *cli,
-                               const struct snapshot *s, const char **v,
-                               struct err *e)
-{
-    int by = VISA_BY_NONE;
-
-    *q = (struct visa_query){ cli->today, v[1],      v[2],        0,
-                              DATE_NONE,  DATE_NONE, VISA_BY_NONE };
-    if ((v[0] && cli_date("--as-of", v[0], &q->as_of, e)) ||
-        (v[1] && cli_state(s, "--issuing", v[1], e)) ||
-        (v[2] && cli_state(s, "--nationality", v[2], e)) ||
-        stats_purpose(v[3], &q->purposes, e) ||
-        (v[5] && cli_date("--from", v[5], &q->from, e)) ||
-        (v[6] && cli_date("--to", v[6], &q->to, e)))
-        return ST_USAGE;
-    if (v[4] && ((by = enum_from_name(&VISA_BY_NAMES, v[4])) == ENUM_NONE))
-        return err_set(e, ST_USAGE,
-                       "--by: '%s' is not post, class, purpose, "
-                       "nationality, month, quarter or year",
-                       v[4]);
-    if (q->from != DATE_NONE && q->to != DATE_NONE && q->to < q->from)
-        return err_set(e, ST_USAGE, "--to is before --from");
-    q->by = (enum visa_by)by;
-    return ST_OK;
-}
-
 static void print_stats(const struct cli *cli, const struct visa_stats *st,
                         enum visa_by by)
 {
@@ -135,46 +126,40 @@ static void print_stats(const struct cli *cli, const struct visa_stats *st,
 
 int visa_cmd_stats(struct cli *cli, int argc, char **argv)
 {
-    const char *v[EDIT_MAX_OPTIONS];
-    struct visa_stats st;
+    struct stats_args a = { { cli->today, NULL, NULL, 0, DATE_NONE,
+                              DATE_NONE, VISA_BY_NONE },
+                            -1, -1 };
     struct visa_query q;
-    struct store *store;
+    struct visa_stats st;
+    struct store *store = NULL;
     struct snapshot s;
     struct err e;
-    char **args;
-    int rc = edit_args(&STATS, argc, argv, v, &args);
+    int rc = opts_parse(cli, &VISA_STATS_SPEC, argc, argv, &a, NULL, NULL);
 
-    if (rc != EDIT_GO)
+    if (rc != OPTS_GO)
         return rc;
+    if (a.q.from != DATE_NONE && a.q.to != DATE_NONE && a.q.to < a.q.from)
+        return cli_error(ST_USAGE, "--to is before --from");
+    q = a.q;
+    q.purposes = a.purpose >= 0 ? 1u << a.purpose : 0;
+    q.by = (enum visa_by)(a.by + 1);
     snapshot_init(&s);
-    if (cli_open(cli, &store, &s, &e)) {
+    if (cli_open(cli, &store, &s, &e) ||
+        opts_check(&VISA_STATS_SPEC, &a, NULL, NULL, &s, &e)) {
         snapshot_release(&s);
+        if (store)
+            store_close(store);
         return cli_fail(&e);
     }
-    rc = stats_query(&q, cli, &s, v, &e) ? cli_fail(&e) : 0;
-    if (!rc) {
-        visa_stats_compute(&s, &q, &st);
-        print_stats(cli, &st, q.by);
-        visa_stats_release(&st);
-    }
+    rc = 0;
+    visa_stats_compute(&s, &q, &st);
+    print_stats(cli, &st, q.by);
+    visa_stats_release(&st);
     snapshot_release(&s);
     store_close(store);
     return rc;
 }
 
-static const struct edit_option REPORT_OPTS[] = {
-    { "un", NULL, EDIT_FLAG | EDIT_REQUIRED },
-    { "from", NULL, EDIT_REQUIRED },
-    { "to", NULL, EDIT_REQUIRED },
-    { "as-of", NULL, 0 },
-    { "issuing", NULL, 0 },
-    { "html", NULL, 0 },
-    { NULL, NULL, 0 },
-};
-
-static const struct edit_command REPORT = {
-    "visa", "report " VISA_REPORT_USAGE, ENT_VISA, 0, REPORT_OPTS, NULL,
-};
 
 static const char *const STATE_COLUMNS[] = {
     "sending",     "staff:n",
@@ -331,6 +316,41 @@ static void free_series(struct km_series *ks, size_t n)
 struct report_args {
     struct un_query q;
     const char *html;
+    int un;
+};
+
+static const struct opt REPORT_OPTS[] = {
+    { .name = "un", .kind = OPT_FLAG, .flags = OPT_REQUIRED,
+      .offset = offsetof(struct report_args, un),
+      .help = "the report of the UN Host Country Committee (the only one "
+              "so far)." },
+    { .name = "from", .arg = "D", .kind = OPT_DATE, .flags = OPT_REQUIRED,
+      .offset = offsetof(struct report_args, q.from),
+      .help = "the first day of applications covered." },
+    { .name = "to", .arg = "D", .kind = OPT_DATE, .flags = OPT_REQUIRED,
+      .offset = offsetof(struct report_args, q.to),
+      .help = "the last day of applications covered." },
+    { .name = "as-of", .arg = "D", .kind = OPT_DATE,
+      .offset = offsetof(struct report_args, q.as_of), .def = "today",
+      .help = "the date of the figures: cases undecided then are pending." },
+    { .name = "issuing", .arg = "S", .ref = REF_STATE,
+      .offset = offsetof(struct report_args, q.issuing),
+      .def = "every issuing state", .help = "the host state." },
+    { .name = "html", .arg = "FILE",
+      .offset = offsetof(struct report_args, html),
+      .help = "write a printable HTML report to FILE instead." },
+    { .name = NULL },
+};
+
+const struct cmd_spec VISA_REPORT_SPEC = {
+    .name = "visa report",
+    .operands = "",
+    .help = "the visa chapter of the UN Host Country Committee report.",
+    .example = { "visa report --un --from 2021-01-01 --to 2021-12-31 "
+                 "--issuing USA",
+                 "visa report --un --from 2021-01-01 --to 2021-12-31 "
+                 "--issuing USA --html un-report.html" },
+    .opts = REPORT_OPTS,
 };
 
 static void html_body(struct buf *b, const struct report_args *a,
@@ -389,23 +409,6 @@ static int write_html(const struct report_args *a, const struct un_report *r,
     return rc;
 }
 
-static enum status report_args_parse(struct report_args *a,
-                                     const struct cli *cli,
-                                     const struct snapshot *s, const char **v,
-                                     struct err *e)
-{
-    a->q = (struct un_query){ DATE_NONE, DATE_NONE, cli->today, v[4] };
-    a->html = v[5];
-    if (cli_date("--from", v[1], &a->q.from, e) ||
-        cli_date("--to", v[2], &a->q.to, e) ||
-        (v[3] && cli_date("--as-of", v[3], &a->q.as_of, e)) ||
-        (v[4] && cli_state(s, "--issuing", v[4], e)))
-        return ST_USAGE;
-    if (a->q.to < a->q.from)
-        return err_set(e, ST_USAGE, "--to is before --from");
-    return ST_OK;
-}
-
 /* Deadlines, report, output: the part of the command after the load. */
 static int run_report(const struct cli *cli, const struct snapshot *s,
                       const struct report_args *a)
@@ -439,22 +442,23 @@ static int run_report(const struct cli *cli, const struct snapshot *s,
 
 int visa_cmd_report(struct cli *cli, int argc, char **argv)
 {
-    const char *v[EDIT_MAX_OPTIONS];
-    struct report_args a;
-    struct store *store;
+    struct report_args a = { { DATE_NONE, DATE_NONE, cli->today, NULL },
+                             NULL, 0 };
+    struct store *store = NULL;
     struct snapshot s;
     struct err e;
-    char **args;
-    int rc = edit_args(&REPORT, argc, argv, v, &args);
+    int rc = opts_parse(cli, &VISA_REPORT_SPEC, argc, argv, &a, NULL, NULL);
 
-    if (rc != EDIT_GO)
+    if (rc != OPTS_GO)
         return rc;
+    if (a.q.to < a.q.from)
+        return cli_error(ST_USAGE, "--to is before --from");
     snapshot_init(&s);
     if (cli_open(cli, &store, &s, &e)) {
         snapshot_release(&s);
         return cli_fail(&e);
     }
-    if (report_args_parse(&a, cli, &s, v, &e))
+    if (opts_check(&VISA_REPORT_SPEC, &a, NULL, NULL, &s, &e))
         rc = cli_fail(&e);
     else
         rc = run_report(cli, &s, &a);
