@@ -4,6 +4,7 @@
  * differs only in case first ("rus" -> RUS), then the keys that start with
  * the text ("RU" -> RUS), then those within a small edit distance. A typo
  * should cost the user one look at the message, not a silent empty table.
+ * Only the closest (up to three tied) are named.
  * Conditions have no table of their own: they are the `unless` names of
  * the recorded policies, so an unknown one lists all of them.
  */
@@ -15,10 +16,11 @@
 #include "core/snapshot.h"
 
 #define N_SUGGEST 3
+#define KEY_MAX   256 /* longer keys are never suggested */
 
 struct suggest {
     const char *text;
-    char best[N_SUGGEST][FIELD_BUF];
+    char best[N_SUGGEST][KEY_MAX];
     int score[N_SUGGEST];
     int n;
 };
@@ -32,14 +34,14 @@ static int lower(int c)
     return tolower((unsigned char)c);
 }
 
-/* Case-insensitive Levenshtein distance, capped at 9 for long strings. */
+/* Case-insensitive Levenshtein distance; 99 for keys too long to suggest. */
 static int distance(const char *a, const char *b)
 {
     size_t na = strlen(a), nb = strlen(b);
-    int row[FIELD_BUF];
+    int row[KEY_MAX];
 
-    if (na >= FIELD_BUF || nb >= FIELD_BUF)
-        return 9;
+    if (na >= KEY_MAX || nb >= KEY_MAX)
+        return 99;
     for (size_t j = 0; j <= nb; j++)
         row[j] = (int)j;
     for (size_t i = 1; i <= na; i++) {
@@ -74,17 +76,17 @@ static int starts_with(const char *key, const char *text)
     return 1;
 }
 
-/* How close key is to the text (lower is closer), or -1 for too far. */
+/* How close key is to the text (lower is closer), or -1 for too far: twice
+ * the edit distance, less one when the key starts with the text, so that
+ * "RU" is RUS before NRU. */
 static int score(const char *key, const char *text)
 {
     int d = distance(key, text);
     int most = strlen(text) <= 3 ? 1 : (int)strlen(text) / 3 + 1;
 
-    if (d == 0)
-        return 0; /* differs in case only */
-    if (starts_with(key, text))
-        return 1;
-    return d <= most ? 1 + d : -1;
+    if (d > most)
+        return -1;
+    return 2 * d - (d > 0 && starts_with(key, text));
 }
 
 static void consider(struct suggest *sg, const char *key)
@@ -106,14 +108,14 @@ static void consider(struct suggest *sg, const char *key)
             (size_t)(sg->n - 1 - at) * sizeof(sg->best[0]));
     memmove(&sg->score[at + 1], &sg->score[at],
             (size_t)(sg->n - 1 - at) * sizeof(sg->score[0]));
-    snprintf(sg->best[at], FIELD_BUF, "%s", key);
+    snprintf(sg->best[at], KEY_MAX, "%s", key);
     sg->score[at] = sc;
 }
 
 static void consider_kind(struct suggest *sg, const struct snapshot *s,
                           enum entity_kind kind)
 {
-    char buf[FIELD_BUF];
+    char buf[KEY_MAX];
 
     for (uint32_t i = 0; i < snapshot_count(s, kind); i++)
         consider(sg, record_key(s, ENTITIES[kind],
@@ -149,7 +151,6 @@ void opts_conditions(const struct snapshot *s, struct buf *b)
 
     for (uint32_t i = 0; i < snapshot_count(s, ENT_POLICY); i++) {
         const struct policy *p = snapshot_row(s, ENT_POLICY, i);
-        char quoted[FIELD_BUF + 2];
         int seen = 0;
 
         if (!p->unless)
@@ -159,9 +160,8 @@ void opts_conditions(const struct snapshot *s, struct buf *b)
 
             seen = q->unless && !strcmp(q->unless, p->unless);
         }
-        snprintf(quoted, sizeof(quoted), "%s", p->unless);
         if (!seen)
-            buf_addf(b, "%s%s", b->len > start ? ", " : "", quoted);
+            buf_addf(b, "%s%s", b->len > start ? ", " : "", p->unless);
     }
     if (b->len == start)
         buf_addstr(b, "none");
@@ -182,6 +182,8 @@ static void describe_suggestions(const struct snapshot *s, enum opt_ref ref,
     consider_kind(&sg, s, kind);
     if (ref == REF_STATE)
         consider_kind(&sg, s, ENT_ORGANIZATION);
+    while (sg.n > 1 && sg.score[sg.n - 1] > sg.score[0])
+        sg.n--; /* only the closest: "RU" is RUS, not also NRU */
     for (int i = 0; i < sg.n; i++)
         buf_addf(b, "%s%s", i == 0 ? " (did you mean " : i + 1 == sg.n ? " or "
                                                                         : ", ",
