@@ -43,7 +43,7 @@ static const struct cmd_spec STATUS_SPEC = {
     .name = "consular status",
     .operands = "",
     .help = "post x service: the wait in days, or the status, on a date.",
-    .example = { "consular status --post USA-MOW",
+    .example = { "consular status --post USA-RUS-EMB",
                  "consular status --nationality RUS --as-of 2021-06-01" },
     .opts = STATUS_OPTS,
 };
@@ -152,8 +152,8 @@ static const struct cmd_spec POST_HISTORY_SPEC = {
     .name = "consular history",
     .operands = "",
     .help = "a post's consular rows as recorded.",
-    .example = { "consular history --post USA-MOW",
-                 "--format csv consular history --post USA-VVO" },
+    .example = { "consular history --post USA-RUS-EMB",
+                 "--format csv consular history --post USA-RUS-CG-VVO" },
     .opts = HISTORY_OPTS,
 };
 

@@ -17,8 +17,8 @@ const struct cmd_spec EXPLAIN_SPEC = {
     .more = "FINDING is an id that check prints (POLICY:SUBJECT); the "
             "findings are recomputed with the same options, so give the "
             "same --as-of and --assume as to check.",
-    .example = { "explain usa-rus-tenure:T12 --as-of 2021-12-04",
-                 "--format json explain rus-usa-tenure:T40 --as-of "
+    .example = { "explain usa-rus-tenure:T01907 --as-of 2021-12-04",
+                 "--format json explain rus-usa-tenure:T01922 --as-of "
                  "2022-07-15" },
     .opts = CHECK_OPTS + 1, /* without --strict */
 };

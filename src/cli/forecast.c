@@ -63,10 +63,10 @@ const struct cmd_spec FORECAST_SPEC = {
     .more = "A scenario is a JSON file (docs/forecast.md): the sides, the "
             "horizon, the measures and the conditions assumed. The seed is "
             "printed with the result.",
-    .example = { "forecast data/demo/scenarios/baseline.json --runs 2000 "
+    .example = { "forecast data/demo/scenarios/measures-as-announced.json --runs 2000 "
                  "--svg fan.svg",
-                 "forecast compare data/demo/scenarios/baseline.json "
-                 "data/demo/scenarios/compromise.json" },
+                 "forecast compare data/demo/scenarios/measures-as-announced.json "
+                 "data/demo/scenarios/us-compromise.json" },
     .opts = OPTS,
 };
 

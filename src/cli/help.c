@@ -107,8 +107,12 @@ static void conditions_line(struct cli *cli, struct buf *b)
 static void describe(struct buf *b, struct cli *cli, const struct opt *o)
 {
     buf_addstr(b, o->help);
-    if (o->values)
-        buf_addf(b, " Values: %s.", o->values);
+    if (o->values) {
+        buf_addstr(b, " Values: ");
+        for (const char *p = o->values; *p; p++)
+            buf_addstr(b, *p == '|' ? ", " : (char[2]){ *p, '\0' });
+        buf_addch(b, '.');
+    }
     if (o->def)
         buf_addf(b, " Default: %s.", o->def);
     if (o->flags & OPT_REQUIRED)

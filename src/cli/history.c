@@ -87,7 +87,7 @@ const struct cmd_spec HISTORY_SPEC = {
     .more = "ENTITY is state, organization, mission, person, posting, "
             "dependent, policy, visa or consular; a dependent's ID is "
             "PERSON/POSTING.",
-    .example = { "history posting T12", "history policy rus-usa-tenure" },
+    .example = { "history posting T00001", "history policy rus-usa-tenure" },
 };
 
 int cmd_history(struct cli *cli, int argc, char **argv)

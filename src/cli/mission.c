@@ -60,7 +60,7 @@ static const struct cmd_spec SHOW_SPEC = {
     .min_operands = 1,
     .max_operands = 1,
     .help = "one mission's record.",
-    .example = { "mission show RUS-WAS", "--format json mission show USA-MOW" },
+    .example = { "mission show RUS-USA-EMB", "--format json mission show USA-RUS-EMB" },
 };
 
 static int list(struct cli *cli, int argc, char **argv)

@@ -107,7 +107,7 @@ static const struct cmd_spec SHOW_SPEC = {
     .min_operands = 1,
     .max_operands = 1,
     .help = "one person's record, with their postings.",
-    .example = { "person show P1", "--format json person show P1" },
+    .example = { "person show P00001", "--format json person show P00001" },
 };
 
 static int show(struct cli *cli, int argc, char **argv)

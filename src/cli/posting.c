@@ -44,7 +44,7 @@ static const struct cmd_spec LIST_SPEC = {
     .name = "posting list",
     .operands = "",
     .help = "tours of duty, filtered.",
-    .example = { "posting list --mission RUS-WAS --present-on 2021-12-04",
+    .example = { "posting list --mission RUS-USA-EMB --present-on 2021-12-04",
                  "posting list --person P1" },
     .opts = LIST_OPTS,
 };
@@ -119,7 +119,7 @@ static const struct cmd_spec SHOW_SPEC = {
     .min_operands = 1,
     .max_operands = 1,
     .help = "one tour of duty's record.",
-    .example = { "posting show T1", "--format json posting show T1" },
+    .example = { "posting show T00001", "--format json posting show T00001" },
 };
 
 static int show(struct cli *cli, int argc, char **argv)
@@ -175,9 +175,9 @@ static const struct cmd_spec NOTIFY_SPEC = {
     .name = "posting notify",
     .operands = "",
     .help = "record a notification of appointment.",
-    .example = { "posting notify --id T900 --person P900 --mission RUS-WAS "
+    .example = { "posting notify --id T900 --person P900 --mission RUS-USA-EMB "
                  "--category diplomatic_agent --rank counselor",
-                 "posting notify --id T901 --person P901 --mission USA-MOW "
+                 "posting notify --id T901 --person P901 --mission USA-RUS-EMB "
                  "--category admin_technical --notified 2021-11-01" },
     .opts = NOTIFY_OPTS,
 };
@@ -247,7 +247,7 @@ static const struct cmd_spec REFUSE_SPEC = {
 static const struct cmd_spec END_SPEC = {
     .name = "posting end", .operands = "ID", .min_operands = 1,
     .max_operands = 1, .help = "record the end of a tour and its reason.",
-    .example = { "posting end T12 --on 2022-01-30 --reason ordered_departure",
+    .example = { "posting end T01907 --on 2022-01-30 --reason ordered_departure",
                  "posting end T900 --reason tour_completed" },
     .opts = END_OPTS,
 };

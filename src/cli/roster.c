@@ -84,8 +84,8 @@ const struct cmd_spec ROSTER_SPEC = {
     .more = "The order is the List's: head of mission first, then by rank "
             "and date of arrival. A mission closed on the date has no staff; "
             "a note on stderr says since when.",
-    .example = { "roster RUS-WAS --as-of 2021-12-04",
-                 "--format csv roster USA-MOW" },
+    .example = { "roster RUS-USA-EMB --as-of 2021-12-04",
+                 "--format csv roster USA-RUS-EMB" },
     .opts = OPTS,
 };
 

@@ -69,7 +69,7 @@ static const struct cmd_spec LIST_SPEC = {
     .operands = "",
     .help = "visa cases, filtered.",
     .example = { "visa list --issuing USA --nationality RUS --outcome pending",
-                 "visa list --post USA-MOW --applied-from 2021-01-01" },
+                 "visa list --post USA-RUS-EMB --applied-from 2021-01-01" },
     .opts = LIST_OPTS,
 };
 
@@ -119,7 +119,7 @@ static const struct cmd_spec SHOW_SPEC = {
     .min_operands = 1,
     .max_operands = 1,
     .help = "one visa case, with the cases linked to it.",
-    .example = { "visa show V1", "--format json visa show V1" },
+    .example = { "visa show V0001", "--format json visa show V0001" },
 };
 
 /* The cases linked to case i: those it follows, back to the first, and
@@ -201,9 +201,9 @@ static const struct cmd_spec ADD_SPEC = {
     .operands = "",
     .help = "record a visa application (pending unless --outcome).",
     .example = { "visa add --id V900 --person P900 --issuing USA --post "
-                 "USA-MOW --class A-1 --purpose posting --applied 2021-11-02",
+                 "USA-RUS-EMB --class A-1 --purpose posting --applied 2021-11-02",
                  "visa add --id V901 --person P901 --issuing USA --post "
-                 "USA-MOW --class G-1 --purpose delegate --meeting 2021-12-06 "
+                 "USA-RUS-EMB --class G-1 --purpose delegate --meeting 2021-12-06 "
                  "--applied 2021-11-01" },
     .opts = ADD_OPTS,
 };
