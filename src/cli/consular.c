@@ -22,18 +22,25 @@ struct consular_args {
     int service; /* enum consular_service */
 };
 
-#define POST_OPT(flags_, what)                                             \
-    { .name = "post", .arg = "M", .ref = REF_MISSION, .flags = flags_,      \
-      .offset = offsetof(struct consular_args, post), .help = what }
-#define AS_OF_OPT                                                          \
-    { .name = "as-of", .arg = "D", .kind = OPT_DATE,                        \
-      .offset = offsetof(struct consular_args, as_of), .def = "today",      \
-      .help = "the date of the answer." }
+#define POST_OPT(flags_, what)                                           \
+    {                                                                    \
+        .name = "post", .arg = "M", .ref = REF_MISSION, .flags = flags_, \
+        .offset = offsetof(struct consular_args, post), .help = what     \
+    }
+#define AS_OF_OPT                                                        \
+    {                                                                    \
+        .name = "as-of", .arg = "D", .kind = OPT_DATE,                   \
+        .offset = offsetof(struct consular_args, as_of), .def = "today", \
+        .help = "the date of the answer."                                \
+    }
 
 static const struct opt STATUS_OPTS[] = {
     POST_OPT(0, "only post M (a mission). Default: every post."),
-    { .name = "nationality", .arg = "S", .ref = REF_STATE,
-      .offset = offsetof(struct consular_args, nationality), .def = "any",
+    { .name = "nationality",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct consular_args, nationality),
+      .def = "any",
       .help = "only rows for applicants of nationality S." },
     AS_OF_OPT,
     { .name = NULL },
@@ -183,22 +190,33 @@ static int history(struct cli *cli, int argc, char **argv)
 }
 
 static const struct opt WHERE_OPTS[] = {
-    { .name = "nationality", .arg = "S", .ref = REF_STATE,
+    { .name = "nationality",
+      .arg = "S",
+      .ref = REF_STATE,
       .flags = OPT_REQUIRED,
       .offset = offsetof(struct consular_args, nationality),
       .help = "the applicant's nationality." },
-    { .name = "service", .arg = "SERVICE", .kind = OPT_ENUM,
+    { .name = "service",
+      .arg = "SERVICE",
+      .kind = OPT_ENUM,
       .values = "nonimmigrant_visa|immigrant_visa|diplomatic_visa|"
                 "citizen_services",
       .offset = offsetof(struct consular_args, service),
-      .def = "nonimmigrant_visa", .help = "the service wanted." },
-    { .name = "residence", .arg = "C", .ref = REF_STATE,
+      .def = "nonimmigrant_visa",
+      .help = "the service wanted." },
+    { .name = "residence",
+      .arg = "C",
+      .ref = REF_STATE,
       .offset = offsetof(struct consular_args, residence),
-      .def = "the nationality", .help = "the country of residence." },
+      .def = "the nationality",
+      .help = "the country of residence." },
     AS_OF_OPT,
-    { .name = "issuing", .arg = "S", .ref = REF_STATE,
+    { .name = "issuing",
+      .arg = "S",
+      .ref = REF_STATE,
       .offset = offsetof(struct consular_args, issuing),
-      .def = "every issuing state", .help = "only the posts of state S." },
+      .def = "every issuing state",
+      .help = "only the posts of state S." },
     { .name = NULL },
 };
 
@@ -269,8 +287,8 @@ static void add_post_row(struct grid *g, const struct snapshot *s,
 
 static int where(struct cli *cli, int argc, char **argv)
 {
-    struct consular_args o = { NULL, NULL, NULL, NULL, cli->today,
-                               CS_NONIMMIGRANT_VISA };
+    struct consular_args o = { NULL, NULL,       NULL,
+                               NULL, cli->today, CS_NONIMMIGRANT_VISA };
     struct where_answer a;
     struct where_query q;
     struct records r;

@@ -10,22 +10,38 @@
 #include "cli/commands.h"
 #include "cli/edit.h"
 
-#define NOTE_OPT                                                         \
-    { .name = "note", .arg = "TEXT", .help = "the change's recorded reason." }
+#define NOTE_OPT                                                               \
+    {                                                                          \
+        .name = "note", .arg = "TEXT", .help = "the change's recorded reason." \
+    }
 
 static const struct opt ADD_OPTS[] = {
-    { .name = "person", .arg = "P", .field = "person", .ref = REF_PERSON,
-      .flags = EDIT_REQUIRED, .help = "the member of the household." },
-    { .name = "posting", .arg = "T", .field = "posting", .ref = REF_POSTING,
-      .flags = EDIT_REQUIRED, .help = "the posting whose household it is." },
-    { .name = "relation", .arg = "R", .field = "relation",
+    { .name = "person",
+      .arg = "P",
+      .field = "person",
+      .ref = REF_PERSON,
+      .flags = EDIT_REQUIRED,
+      .help = "the member of the household." },
+    { .name = "posting",
+      .arg = "T",
+      .field = "posting",
+      .ref = REF_POSTING,
+      .flags = EDIT_REQUIRED,
+      .help = "the posting whose household it is." },
+    { .name = "relation",
+      .arg = "R",
+      .field = "relation",
       .values = "spouse|child|parent|household_member",
       .flags = EDIT_REQUIRED | OPT_HINT,
       .help = "the relation to the posting's holder." },
-    { .name = "joined", .arg = "D", .field = "joined",
+    { .name = "joined",
+      .arg = "D",
+      .field = "joined",
       .def = "the posting's own dates",
       .help = "the date the person joined the household at the post." },
-    { .name = "accredited", .arg = "D", .field = "accredited",
+    { .name = "accredited",
+      .arg = "D",
+      .field = "accredited",
       .help = "the date of the dependent's accreditation." },
     NOTE_OPT,
     { .name = NULL },
@@ -47,14 +63,22 @@ static const char *const REVOKED[] = { "revoked", NULL };
 static const char *const LEFT[] = { "left", NULL };
 
 static const struct opt REVOKE_OPTS[] = {
-    { .name = "on", .arg = "D", .field = "revoked", .flags = EDIT_TODAY,
-      .def = "today", .help = "the date of the revocation." },
+    { .name = "on",
+      .arg = "D",
+      .field = "revoked",
+      .flags = EDIT_TODAY,
+      .def = "today",
+      .help = "the date of the revocation." },
     NOTE_OPT,
     { .name = NULL },
 };
 static const struct opt END_OPTS[] = {
-    { .name = "on", .arg = "D", .field = "left", .flags = EDIT_TODAY,
-      .def = "today", .help = "the date the dependent left." },
+    { .name = "on",
+      .arg = "D",
+      .field = "left",
+      .flags = EDIT_TODAY,
+      .def = "today",
+      .help = "the date the dependent left." },
     NOTE_OPT,
     { .name = NULL },
 };

@@ -5,8 +5,8 @@
  */
 #include "cli/findings.h"
 
-#include <stddef.h>
 #include <jansson.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -14,20 +14,34 @@
 #define WRAP 78
 
 const struct opt CHECK_OPTS[] = {
-    { .name = "strict", .kind = OPT_FLAG,
+    { .name = "strict",
+      .kind = OPT_FLAG,
       .offset = offsetof(struct check_args, strict),
       .help = "exit 4 when there is any finding." },
-    { .name = "as-of", .arg = "D", .kind = OPT_DATE,
-      .offset = offsetof(struct check_args, o.as_of), .def = "today",
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct check_args, o.as_of),
+      .def = "today",
       .help = "the date on which the policies are evaluated." },
-    { .name = "issuer", .arg = "S", .ref = REF_STATE,
-      .offset = offsetof(struct check_args, o.issuer), .def = "every state",
+    { .name = "issuer",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct check_args, o.issuer),
+      .def = "every state",
       .help = "only the policies S applies." },
-    { .name = "target", .arg = "S", .ref = REF_STATE,
-      .offset = offsetof(struct check_args, o.target), .def = "every state",
+    { .name = "target",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct check_args, o.target),
+      .def = "every state",
       .help = "only the policies applied to S's missions." },
-    { .name = "assume", .arg = "COND", .kind = OPT_LIST, .ref = REF_CONDITION,
-      .offset = offsetof(struct check_args, assumed), .def = "none",
+    { .name = "assume",
+      .arg = "COND",
+      .kind = OPT_LIST,
+      .ref = REF_CONDITION,
+      .offset = offsetof(struct check_args, assumed),
+      .def = "none",
       .help = "assume that condition COND holds: every policy that applies "
               "unless COND is void." },
     { .name = NULL },

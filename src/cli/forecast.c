@@ -11,8 +11,8 @@
  * goes to stderr when stderr is a terminal.
  */
 #include <errno.h>
-#include <stddef.h>
 #include <limits.h>
+#include <stddef.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,25 +28,37 @@ struct forecast_cmdline {
 };
 
 static const struct opt OPTS[] = {
-    { .name = "runs", .arg = "N", .kind = OPT_INT,
+    { .name = "runs",
+      .arg = "N",
+      .kind = OPT_INT,
       .offset = offsetof(struct forecast_cmdline, runs),
       .def = "the scenario's runs",
       .help = "how many Monte Carlo runs (1 to 1000000)." },
-    { .name = "seed", .arg = "N", .kind = OPT_INT,
+    { .name = "seed",
+      .arg = "N",
+      .kind = OPT_INT,
       .offset = offsetof(struct forecast_cmdline, seed),
       .def = "the scenario's seed",
       .help = "the seed of the random generator; the same seed gives the "
               "same output on any number of threads." },
-    { .name = "threads", .arg = "N", .kind = OPT_INT,
+    { .name = "threads",
+      .arg = "N",
+      .kind = OPT_INT,
       .offset = offsetof(struct forecast_cmdline, threads),
-      .def = "one per core", .help = "how many threads run (1 to 256)." },
-    { .name = "svg", .arg = "FILE",
+      .def = "one per core",
+      .help = "how many threads run (1 to 256)." },
+    { .name = "svg",
+      .arg = "FILE",
       .offset = offsetof(struct forecast_cmdline, svg),
       .help = "one scenario only: also draw its fan charts in FILE." },
-    { .name = "html", .arg = "FILE",
+    { .name = "html",
+      .arg = "FILE",
       .offset = offsetof(struct forecast_cmdline, html),
       .help = "one scenario only: also write a report page to FILE." },
-    { .name = "by", .arg = "BY", .kind = OPT_ENUM, .values = "side|mission",
+    { .name = "by",
+      .arg = "BY",
+      .kind = OPT_ENUM,
+      .values = "side|mission",
       .offset = offsetof(struct forecast_cmdline, by),
       .def = "the scenario's own choice, else side",
       .help = "one series per side, or per mission." },

@@ -35,34 +35,51 @@ struct tallies {
     struct idmap by_key;
 };
 
-#define CATEGORIES                                                       \
-    "diplomatic_agent|admin_technical|service_staff|private_servant|"     \
+#define CATEGORIES                                                    \
+    "diplomatic_agent|admin_technical|service_staff|private_servant|" \
     "consular_officer|consular_employee|honorary_consul|local_staff"
 
 static const struct opt OPTS[] = {
-    { .name = "sending", .arg = "S", .ref = REF_STATE,
+    { .name = "sending",
+      .arg = "S",
+      .ref = REF_STATE,
       .offset = offsetof(struct headcount_args, scope.sending),
-      .def = "every state", .help = "count only the staff sent by S." },
-    { .name = "host", .arg = "H", .ref = REF_STATE,
+      .def = "every state",
+      .help = "count only the staff sent by S." },
+    { .name = "host",
+      .arg = "H",
+      .ref = REF_STATE,
       .offset = offsetof(struct headcount_args, scope.host),
       .def = "every host",
       .help = "count only missions accredited to H (a state, or an "
               "organization such as UN)." },
-    { .name = "country", .arg = "C", .ref = REF_STATE,
+    { .name = "country",
+      .arg = "C",
+      .ref = REF_STATE,
       .offset = offsetof(struct headcount_args, scope.country),
       .def = "every country",
       .help = "count every mission located in C, missions to organizations "
               "seated there included; not with --host." },
-    { .name = "as-of", .arg = "D", .kind = OPT_DATE,
-      .offset = offsetof(struct headcount_args, date), .def = "today",
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct headcount_args, date),
+      .def = "today",
       .help = "the date on which staff are present." },
-    { .name = "by", .arg = "BY", .kind = OPT_ENUM, .values = "category|mission",
+    { .name = "by",
+      .arg = "BY",
+      .kind = OPT_ENUM,
+      .values = "category|mission",
       .offset = offsetof(struct headcount_args, by),
       .def = "one row per sending state and place",
       .help = "add a column: the staff category, or the mission." },
-    { .name = "category", .arg = "CAT", .kind = OPT_LIST, .values = CATEGORIES,
+    { .name = "category",
+      .arg = "CAT",
+      .kind = OPT_LIST,
+      .values = CATEGORIES,
       .offset = offsetof(struct headcount_args, categories),
-      .def = "every category", .help = "count only staff of category CAT." },
+      .def = "every category",
+      .help = "count only staff of category CAT." },
     { .name = NULL },
 };
 

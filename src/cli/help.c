@@ -14,9 +14,8 @@ static const char GLOBAL_SYNOPSIS[] =
     "[--db PATH] [--format table|csv|json] [--as-known-on D] [--actor NAME]";
 
 static const char *const GLOBAL_HELP[][2] = {
-    { "--db PATH",
-      "the registry, an SQLite file (default: $CHANCERY_DB, else "
-      "./chancery.db)" },
+    { "--db PATH", "the registry, an SQLite file (default: $CHANCERY_DB, else "
+                   "./chancery.db)" },
     { "--format table|csv|json", "how results are printed (default: table)" },
     { "--as-known-on D",
       "reads only: the registry as recorded by the end of day D, UTC "

@@ -17,7 +17,6 @@ static const char *const COLUMNS[] = {
 };
 #define N_COLUMNS (sizeof(COLUMNS) / sizeof(COLUMNS[0]))
 
-
 /* 1 when the entry was recorded by the end of day (DATE_NONE: always). */
 static int known_on(const struct change_entry *c, int32_t day)
 {

@@ -25,9 +25,9 @@ struct suggest {
     int n;
 };
 
-static const char *const NOUNS[] = { "",       "state",  "mission",
-                                     "person", "posting", "policy",
-                                     "visa",   "condition" };
+static const char *const NOUNS[] = {
+    "", "state", "mission", "person", "posting", "policy", "visa", "condition"
+};
 
 static int lower(int c)
 {
@@ -118,14 +118,14 @@ static void consider_kind(struct suggest *sg, const struct snapshot *s,
     char buf[KEY_MAX];
 
     for (uint32_t i = 0; i < snapshot_count(s, kind); i++)
-        consider(sg, record_key(s, ENTITIES[kind],
-                                snapshot_row(s, kind, i), buf, sizeof(buf)));
+        consider(sg, record_key(s, ENTITIES[kind], snapshot_row(s, kind, i),
+                                buf, sizeof(buf)));
 }
 
-static const enum entity_kind REF_KIND[] = { ENT__COUNT, ENT_STATE,
+static const enum entity_kind REF_KIND[] = { ENT__COUNT,  ENT_STATE,
                                              ENT_MISSION, ENT_PERSON,
                                              ENT_POSTING, ENT_POLICY,
-                                             ENT_VISA, ENT__COUNT };
+                                             ENT_VISA,    ENT__COUNT };
 
 static int is_known(const struct snapshot *s, enum opt_ref ref,
                     const char *text)
@@ -185,16 +185,18 @@ static void describe_suggestions(const struct snapshot *s, enum opt_ref ref,
     while (sg.n > 1 && sg.score[sg.n - 1] > sg.score[0])
         sg.n--; /* only the closest: "RU" is RUS, not also NRU */
     for (int i = 0; i < sg.n; i++)
-        buf_addf(b, "%s%s", i == 0 ? " (did you mean " : i + 1 == sg.n ? " or "
-                                                                        : ", ",
+        buf_addf(b, "%s%s",
+                 i == 0          ? " (did you mean "
+                 : i + 1 == sg.n ? " or "
+                                 : ", ",
                  sg.best[i]);
     if (sg.n)
         buf_addstr(b, "?)");
 }
 
 static enum status unknown(const struct snapshot *s, enum opt_ref ref,
-                          enum entity_kind kind, const char *option,
-                          const char *text, struct err *e)
+                           enum entity_kind kind, const char *option,
+                           const char *text, struct err *e)
 {
     struct buf b;
     enum status rc;
@@ -236,11 +238,12 @@ static enum status check_option(const struct opt *o, const void *args,
 
     snprintf(name, sizeof(name), "--%s", o->name);
     if (!args || o->kind == OPT_TEXT)
-        return opts_known(s, o->ref, name,
-                          args ? *(const char *const *)(const void *)(
-                                     (const char *)args + o->offset)
-                               : text,
-                          e);
+        return opts_known(
+            s, o->ref, name,
+            args ? *(const char *const *)(const void *)((const char *)args +
+                                                        o->offset)
+                 : text,
+            e);
     if (o->kind != OPT_LIST)
         return ST_OK;
     p = (const char *)args + o->offset;

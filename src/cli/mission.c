@@ -30,18 +30,30 @@ static int matches(const struct mission *m, const struct mission_filter *f)
 }
 
 static const struct opt LIST_OPTS[] = {
-    { .name = "sending", .arg = "S", .ref = REF_STATE,
-      .offset = offsetof(struct mission_filter, sending), .def = "any",
+    { .name = "sending",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct mission_filter, sending),
+      .def = "any",
       .help = "only missions sent by S." },
-    { .name = "host", .arg = "H", .ref = REF_STATE,
-      .offset = offsetof(struct mission_filter, host), .def = "any",
+    { .name = "host",
+      .arg = "H",
+      .ref = REF_STATE,
+      .offset = offsetof(struct mission_filter, host),
+      .def = "any",
       .help = "only missions accredited to H (a state or an organization)." },
-    { .name = "country", .arg = "C", .ref = REF_STATE,
-      .offset = offsetof(struct mission_filter, country), .def = "any",
+    { .name = "country",
+      .arg = "C",
+      .ref = REF_STATE,
+      .offset = offsetof(struct mission_filter, country),
+      .def = "any",
       .help = "only missions located in C." },
-    { .name = "open-on", .arg = "D", .kind = OPT_DATE,
+    { .name = "open-on",
+      .arg = "D",
+      .kind = OPT_DATE,
       .offset = offsetof(struct mission_filter, open_on),
-      .def = "open or closed", .help = "only missions open on D." },
+      .def = "open or closed",
+      .help = "only missions open on D." },
     { .name = NULL },
 };
 
@@ -60,7 +72,8 @@ static const struct cmd_spec SHOW_SPEC = {
     .min_operands = 1,
     .max_operands = 1,
     .help = "one mission's record.",
-    .example = { "mission show RUS-USA-EMB", "--format json mission show USA-RUS-EMB" },
+    .example = { "mission show RUS-USA-EMB",
+                 "--format json mission show USA-RUS-EMB" },
 };
 
 static int list(struct cli *cli, int argc, char **argv)

@@ -41,11 +41,11 @@ static void build_long(const struct cmd_spec *c, int n, struct option *lo)
     int k = 0;
 
     for (int i = 0; i < n; i++)
-        lo[k++] = (struct option){ c->opts[i].name,
-                                   c->opts[i].kind == OPT_FLAG
-                                       ? no_argument
-                                       : required_argument,
-                                   NULL, OPT_BASE + i };
+        lo[k++] =
+            (struct option){ c->opts[i].name,
+                             c->opts[i].kind == OPT_FLAG ? no_argument
+                                                         : required_argument,
+                             NULL, OPT_BASE + i };
     for (int j = 0; GLOBALS[j]; j++)
         lo[k++] = (struct option){ GLOBALS[j], required_argument, NULL,
                                    GLOBAL_BASE + j };
@@ -97,8 +97,8 @@ static enum status parse_long(const struct opt *o, const char *text, long *out,
 
     if (!*text || strspn(text, "0123456789") != strlen(text) ||
         strlen(text) > 18)
-        return err_set(e, ST_USAGE, "--%s: '%s' is not a whole number",
-                       o->name, text);
+        return err_set(e, ST_USAGE, "--%s: '%s' is not a whole number", o->name,
+                       text);
     *out = strtol(text, &end, 10);
     return ST_OK;
 }
@@ -107,15 +107,15 @@ static enum status parse_long(const struct opt *o, const char *text, long *out,
 static enum status bind(const struct opt *o, const char *text, void *args,
                         struct err *e)
 {
-    char *p = (char *)args + o->offset;
     char name[64];
-    int v;
+    char *p;
 
     if (o->values && o->kind != OPT_LIST && !(o->flags & OPT_HINT) &&
-        (v = value_index(o->values, text)) < 0)
+        value_index(o->values, text) < 0)
         return bad_value(o, text, e);
     if (!args)
         return ST_OK;
+    p = (char *)args + o->offset;
     switch (o->kind) {
     case OPT_TEXT:
         *(const char **)(void *)p = text;
@@ -147,8 +147,7 @@ static enum status bind(const struct opt *o, const char *text, void *args,
     return ST_OK;
 }
 
-enum status opts_global(struct cli *cli, int j, const char *text,
-                        struct err *e)
+enum status opts_global(struct cli *cli, int j, const char *text, struct err *e)
 {
     int fmt;
 
@@ -200,9 +199,8 @@ static int check_operands(const struct cmd_spec *c, int n, struct err *e)
     return ST_OK;
 }
 
-int opts_parse(struct cli *cli, const struct cmd_spec *c, int argc,
-               char **argv, void *args, const char **text,
-               struct opts_rest *rest)
+int opts_parse(struct cli *cli, const struct cmd_spec *c, int argc, char **argv,
+               void *args, const char **text, struct opts_rest *rest)
 {
     struct option lo[OPTS_MAX + 8];
     const char *own[OPTS_MAX];

@@ -79,10 +79,10 @@ struct cmd_spec {
     int min_operands;
     int max_operands; /* -1: any number */
     enum opt_ref operand_refs[2];
-    const char *help;       /* one line */
-    const char *more;       /* a paragraph for --help and the man page */
-    const char *example[2]; /* command lines without "chancery " */
-    const struct opt *opts; /* ends with a NULL name; NULL: none */
+    const char *help;           /* one line */
+    const char *more;           /* a paragraph for --help and the man page */
+    const char *example[2];     /* command lines without "chancery " */
+    const struct opt *opts;     /* ends with a NULL name; NULL: none */
     const struct command *subs; /* a family: its subcommands */
 };
 
@@ -99,9 +99,8 @@ struct opts_rest {
  * Returns OPTS_GO to go on, 0 after printing --help, or 2 after reporting
  * a usage error (an unknown option, a malformed value, a missing required
  * option, a wrong number of operands). */
-int opts_parse(struct cli *cli, const struct cmd_spec *c, int argc,
-               char **argv, void *args, const char **text,
-               struct opts_rest *rest);
+int opts_parse(struct cli *cli, const struct cmd_spec *c, int argc, char **argv,
+               void *args, const char **text, struct opts_rest *rest);
 
 /* Sets global option j (0 --db, 1 --format, 2 --as-known-on, 3 --actor)
  * in cli from text; ST_USAGE for a malformed value. */

@@ -9,9 +9,9 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <stddef.h>
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -30,30 +30,49 @@ struct parity_args {
 };
 
 static const struct opt OPTS[] = {
-    { .name = "as-of", .arg = "D", .kind = OPT_DATE,
-      .offset = offsetof(struct parity_args, as_of), .def = "today",
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct parity_args, as_of),
+      .def = "today",
       .help = "the one date of a table by staff category; not with --from." },
-    { .name = "from", .arg = "D", .kind = OPT_DATE,
+    { .name = "from",
+      .arg = "D",
+      .kind = OPT_DATE,
       .offset = offsetof(struct parity_args, from),
       .help = "the first date of a series (with --to): one row per step." },
-    { .name = "to", .arg = "D", .kind = OPT_DATE,
+    { .name = "to",
+      .arg = "D",
+      .kind = OPT_DATE,
       .offset = offsetof(struct parity_args, to),
       .help = "the last date of a series (with --from)." },
-    { .name = "step", .arg = "STEP", .kind = OPT_ENUM,
+    { .name = "step",
+      .arg = "STEP",
+      .kind = OPT_ENUM,
       .values = "month|quarter|year",
-      .offset = offsetof(struct parity_args, step), .def = "month",
+      .offset = offsetof(struct parity_args, step),
+      .def = "month",
       .help = "the interval between the dates of a series." },
-    { .name = "count", .arg = "VIEW", .kind = OPT_ENUM,
+    { .name = "count",
+      .arg = "VIEW",
+      .kind = OPT_ENUM,
       .values = "bilateral|country",
-      .offset = offsetof(struct parity_args, view), .def = "bilateral",
+      .offset = offsetof(struct parity_args, view),
+      .def = "bilateral",
       .help = "bilateral counts the missions each state sends to the other; "
               "country also counts missions to organizations seated in the "
               "other." },
-    { .name = "assume", .arg = "COND", .kind = OPT_LIST, .ref = REF_CONDITION,
-      .offset = offsetof(struct parity_args, assumed), .def = "none",
+    { .name = "assume",
+      .arg = "COND",
+      .kind = OPT_LIST,
+      .ref = REF_CONDITION,
+      .offset = offsetof(struct parity_args, assumed),
+      .def = "none",
       .help = "assume that condition COND holds: every cap that applies "
               "unless COND is void." },
-    { .name = "svg", .arg = "FILE", .offset = offsetof(struct parity_args, svg),
+    { .name = "svg",
+      .arg = "FILE",
+      .offset = offsetof(struct parity_args, svg),
       .help = "also draw the series as an SVG chart in FILE (a series "
               "only)." },
     { .name = NULL },

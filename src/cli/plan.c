@@ -9,8 +9,8 @@
 #include "rules/plan.h"
 
 #include <assert.h>
-#include <stddef.h>
 #include <jansson.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -24,18 +24,28 @@ struct plan_args {
 };
 
 static const struct opt OPTS[] = {
-    { .name = "by", .arg = "D", .kind = OPT_DATE, .flags = OPT_REQUIRED,
+    { .name = "by",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .flags = OPT_REQUIRED,
       .offset = offsetof(struct plan_args, o.by),
       .help = "the date by which both sides' rules must be met." },
-    { .name = "protect", .arg = "WHO", .kind = OPT_LIST,
-      .offset = offsetof(struct plan_args, protect), .def = "no one",
+    { .name = "protect",
+      .arg = "WHO",
+      .kind = OPT_LIST,
+      .offset = offsetof(struct plan_args, protect),
+      .def = "no one",
       .help = "staff the plan must not send home: head_of_mission, or a "
               "staff category (diplomatic_agent, admin_technical, "
               "service_staff, private_servant, consular_officer, "
               "consular_employee, honorary_consul, local_staff); several "
               "may be given, comma separated." },
-    { .name = "assume", .arg = "COND", .kind = OPT_LIST, .ref = REF_CONDITION,
-      .offset = offsetof(struct plan_args, assumed), .def = "none",
+    { .name = "assume",
+      .arg = "COND",
+      .kind = OPT_LIST,
+      .ref = REF_CONDITION,
+      .offset = offsetof(struct plan_args, assumed),
+      .def = "none",
       .help = "assume that condition COND holds: every policy that applies "
               "unless COND is void." },
     { .name = NULL },
@@ -308,8 +318,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
     plan_init(&p);
     if (cli_open(cli, &st, &s, &e) ||
         opts_check(&PLAN_SPEC, &a, NULL, &states, &s, &e) ||
-        known_states(&s, &a.o, &e) ||
-        plan_compute(&s, &a.o, &p, &e)) {
+        known_states(&s, &a.o, &e) || plan_compute(&s, &a.o, &p, &e)) {
         rc = cli_fail(&e);
     } else {
         print_plan(cli, &a, &s, &p);

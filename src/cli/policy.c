@@ -45,19 +45,27 @@ struct policy_args {
 };
 
 static const struct opt LIST_OPTS[] = {
-    { .name = "issuer", .arg = "S", .ref = REF_STATE,
-      .offset = offsetof(struct policy_args, issuer), .def = "any",
+    { .name = "issuer",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct policy_args, issuer),
+      .def = "any",
       .help = "only the policies S applies." },
-    { .name = "target", .arg = "S", .ref = REF_STATE,
-      .offset = offsetof(struct policy_args, target), .def = "any",
+    { .name = "target",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct policy_args, target),
+      .def = "any",
       .help = "only the policies applied to S (or to every state, '*')." },
     { .name = NULL },
 };
 
-#define NOTE_OPT(what)                                                      \
-    { .name = "note", .arg = "TEXT",                                        \
-      .offset = offsetof(struct policy_args, note), .def = what,            \
-      .help = "the change's recorded reason." }
+#define NOTE_OPT(what)                                             \
+    {                                                              \
+        .name = "note", .arg = "TEXT",                             \
+        .offset = offsetof(struct policy_args, note), .def = what, \
+        .help = "the change's recorded reason."                    \
+    }
 
 static const struct opt ADD_OPTS[] = {
     NOTE_OPT("policy add"),
@@ -65,7 +73,10 @@ static const struct opt ADD_OPTS[] = {
 };
 
 static const struct opt RETIRE_OPTS[] = {
-    { .name = "on", .arg = "D", .kind = OPT_DATE, .flags = OPT_REQUIRED,
+    { .name = "on",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .flags = OPT_REQUIRED,
       .offset = offsetof(struct policy_args, on),
       .help = "the first day without effect: the policy's last day in "
               "effect becomes the day before." },
@@ -335,10 +346,8 @@ static int retire(struct cli *cli, int argc, char **argv)
 }
 
 static const struct command POLICY_COMMANDS[] = {
-    { "list", list, &LIST_SPEC },
-    { "show", show, &SHOW_SPEC },
-    { "add", add, &ADD_SPEC },
-    { "retire", retire, &RETIRE_SPEC },
+    { "list", list, &LIST_SPEC }, { "show", show, &SHOW_SPEC },
+    { "add", add, &ADD_SPEC },    { "retire", retire, &RETIRE_SPEC },
     { NULL, NULL, NULL },
 };
 

@@ -28,15 +28,24 @@ struct posting_list_args {
 };
 
 static const struct opt LIST_OPTS[] = {
-    { .name = "mission", .arg = "M", .ref = REF_MISSION,
-      .offset = offsetof(struct posting_list_args, mission), .def = "any",
+    { .name = "mission",
+      .arg = "M",
+      .ref = REF_MISSION,
+      .offset = offsetof(struct posting_list_args, mission),
+      .def = "any",
       .help = "only the postings to mission M." },
-    { .name = "person", .arg = "P", .ref = REF_PERSON,
-      .offset = offsetof(struct posting_list_args, person), .def = "any",
+    { .name = "person",
+      .arg = "P",
+      .ref = REF_PERSON,
+      .offset = offsetof(struct posting_list_args, person),
+      .def = "any",
       .help = "only the postings of person P." },
-    { .name = "present-on", .arg = "D", .kind = OPT_DATE,
+    { .name = "present-on",
+      .arg = "D",
+      .kind = OPT_DATE,
       .offset = offsetof(struct posting_list_args, present_on),
-      .def = "any date", .help = "only the postings present on D." },
+      .def = "any date",
+      .help = "only the postings present on D." },
     { .name = NULL },
 };
 
@@ -53,8 +62,8 @@ static const struct cmd_spec LIST_SPEC = {
 static void filter_init(struct posting_filter *f, const struct snapshot *s,
                         const struct posting_list_args *a)
 {
-    f->mission = a->mission ? snapshot_find(s, ENT_MISSION, a->mission)
-                            : IDMAP_NONE;
+    f->mission =
+        a->mission ? snapshot_find(s, ENT_MISSION, a->mission) : IDMAP_NONE;
     f->person =
         a->person ? snapshot_find(s, ENT_PERSON, a->person) : IDMAP_NONE;
     f->present_on = a->present_on;
@@ -137,35 +146,65 @@ static int show(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-#define CATEGORIES                                                       \
-    "diplomatic_agent|admin_technical|service_staff|private_servant|"     \
+#define CATEGORIES                                                    \
+    "diplomatic_agent|admin_technical|service_staff|private_servant|" \
     "consular_officer|consular_employee|honorary_consul|local_staff"
-#define RANKS                                                            \
-    "ambassador|minister|minister_counselor|counselor|first_secretary|"   \
-    "second_secretary|third_secretary|attache|consul_general|consul|"     \
+#define RANKS                                                           \
+    "ambassador|minister|minister_counselor|counselor|first_secretary|" \
+    "second_secretary|third_secretary|attache|consul_general|consul|"   \
     "vice_consul|none"
-#define NOTE_OPT                                                         \
-    { .name = "note", .arg = "TEXT", .help = "the change's recorded reason." }
+#define NOTE_OPT                                                               \
+    {                                                                          \
+        .name = "note", .arg = "TEXT", .help = "the change's recorded reason." \
+    }
 
 static const struct opt NOTIFY_OPTS[] = {
-    { .name = "id", .arg = "ID", .field = "id", .flags = EDIT_REQUIRED,
+    { .name = "id",
+      .arg = "ID",
+      .field = "id",
+      .flags = EDIT_REQUIRED,
       .help = "the new posting's id (unique)." },
-    { .name = "person", .arg = "P", .field = "person", .ref = REF_PERSON,
-      .flags = EDIT_REQUIRED, .help = "the person appointed." },
-    { .name = "mission", .arg = "M", .field = "mission", .ref = REF_MISSION,
-      .flags = EDIT_REQUIRED, .help = "the mission of the tour." },
-    { .name = "category", .arg = "CAT", .field = "category",
-      .values = CATEGORIES, .flags = EDIT_REQUIRED | OPT_HINT,
+    { .name = "person",
+      .arg = "P",
+      .field = "person",
+      .ref = REF_PERSON,
+      .flags = EDIT_REQUIRED,
+      .help = "the person appointed." },
+    { .name = "mission",
+      .arg = "M",
+      .field = "mission",
+      .ref = REF_MISSION,
+      .flags = EDIT_REQUIRED,
+      .help = "the mission of the tour." },
+    { .name = "category",
+      .arg = "CAT",
+      .field = "category",
+      .values = CATEGORIES,
+      .flags = EDIT_REQUIRED | OPT_HINT,
       .help = "the staff category (Vienna Conventions)." },
-    { .name = "rank", .arg = "RANK", .field = "rank", .values = RANKS,
-      .flags = OPT_HINT, .help = "the diplomatic or consular rank." },
-    { .name = "title", .arg = "TEXT", .field = "title",
+    { .name = "rank",
+      .arg = "RANK",
+      .field = "rank",
+      .values = RANKS,
+      .flags = OPT_HINT,
+      .help = "the diplomatic or consular rank." },
+    { .name = "title",
+      .arg = "TEXT",
+      .field = "title",
       .help = "the title, as the List gives it." },
-    { .name = "head", .kind = OPT_FLAG, .field = "head_of_mission",
+    { .name = "head",
+      .kind = OPT_FLAG,
+      .field = "head_of_mission",
       .help = "the person is the head of mission." },
-    { .name = "notified", .arg = "D", .field = "notified", .flags = EDIT_TODAY,
-      .def = "today", .help = "the date of the notification." },
-    { .name = "arrived", .arg = "D", .field = "arrived",
+    { .name = "notified",
+      .arg = "D",
+      .field = "notified",
+      .flags = EDIT_TODAY,
+      .def = "today",
+      .help = "the date of the notification." },
+    { .name = "arrived",
+      .arg = "D",
+      .field = "arrived",
       .help = "the date of arrival, when already known." },
     NOTE_OPT,
     { .name = NULL },
@@ -194,9 +233,11 @@ static const char *const DECIDED[] = { "accredited", "refused", NULL };
 static const char *const ARRIVED[] = { "arrived", NULL };
 static const char *const ENDED[] = { "ended", NULL };
 
-#define ON_OPT(field_, what)                                             \
-    { .name = "on", .arg = "D", .field = field_, .flags = EDIT_TODAY,       \
-      .def = "today", .help = what }
+#define ON_OPT(field_, what)                                            \
+    {                                                                   \
+        .name = "on", .arg = "D", .field = field_, .flags = EDIT_TODAY, \
+        .def = "today", .help = what                                    \
+    }
 
 static const struct opt ARRIVE_OPTS[] = {
     ON_OPT("arrived", "the date of arrival."),
@@ -215,38 +256,53 @@ static const struct opt REFUSE_OPTS[] = {
 };
 static const struct opt END_OPTS[] = {
     ON_OPT("ended", "the last day of the tour."),
-    { .name = "reason", .arg = "R", .field = "end_reason",
+    { .name = "reason",
+      .arg = "R",
+      .field = "end_reason",
       .values = "tour_completed|recalled|persona_non_grata|ordered_departure|"
                 "accreditation_withdrawn|transferred|deceased|other",
-      .flags = EDIT_REQUIRED | OPT_HINT, .help = "why the tour ended." },
+      .flags = EDIT_REQUIRED | OPT_HINT,
+      .help = "why the tour ended." },
     NOTE_OPT,
     { .name = NULL },
 };
 
 static const struct cmd_spec ARRIVE_SPEC = {
-    .name = "posting arrive", .operands = "ID", .min_operands = 1,
-    .max_operands = 1, .help = "record a posting's arrival.",
+    .name = "posting arrive",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "record a posting's arrival.",
     .example = { "posting arrive T900 --on 2021-12-01",
                  "posting arrive T901 --note 'arrival notified'" },
     .opts = ARRIVE_OPTS,
 };
 static const struct cmd_spec ACCREDIT_SPEC = {
-    .name = "posting accredit", .operands = "ID", .min_operands = 1,
-    .max_operands = 1, .help = "record a posting's accreditation.",
+    .name = "posting accredit",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "record a posting's accreditation.",
     .example = { "posting accredit T900 --on 2021-12-03",
                  "posting accredit T901" },
     .opts = ACCREDIT_OPTS,
 };
 static const struct cmd_spec REFUSE_SPEC = {
-    .name = "posting refuse", .operands = "ID", .min_operands = 1,
-    .max_operands = 1, .help = "record the refusal of accreditation.",
+    .name = "posting refuse",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "record the refusal of accreditation.",
     .example = { "posting refuse T900 --on 2021-12-03",
                  "posting refuse T901 --note 'agrement withheld'" },
     .opts = REFUSE_OPTS,
 };
 static const struct cmd_spec END_SPEC = {
-    .name = "posting end", .operands = "ID", .min_operands = 1,
-    .max_operands = 1, .help = "record the end of a tour and its reason.",
+    .name = "posting end",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "record the end of a tour and its reason.",
     .example = { "posting end T01907 --on 2022-01-30 --reason ordered_departure",
                  "posting end T900 --reason tour_completed" },
     .opts = END_OPTS,
@@ -281,10 +337,13 @@ static int end(struct cli *cli, int argc, char **argv)
 }
 
 static const struct command POSTING_COMMANDS[] = {
-    { "list", list, &LIST_SPEC },         { "show", show, &SHOW_SPEC },
-    { "notify", notify, &NOTIFY_SPEC },   { "arrive", arrive, &ARRIVE_SPEC },
+    { "list", list, &LIST_SPEC },
+    { "show", show, &SHOW_SPEC },
+    { "notify", notify, &NOTIFY_SPEC },
+    { "arrive", arrive, &ARRIVE_SPEC },
     { "accredit", accredit, &ACCREDIT_SPEC },
-    { "refuse", refuse, &REFUSE_SPEC },   { "end", end, &END_SPEC },
+    { "refuse", refuse, &REFUSE_SPEC },
+    { "end", end, &END_SPEC },
     { NULL, NULL, NULL },
 };
 

@@ -68,8 +68,11 @@ struct roster_args {
 };
 
 static const struct opt OPTS[] = {
-    { .name = "as-of", .arg = "D", .kind = OPT_DATE,
-      .offset = offsetof(struct roster_args, date), .def = "today",
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct roster_args, date),
+      .def = "today",
       .help = "the date on which the staff are present." },
     { .name = NULL },
 };

@@ -26,28 +26,49 @@ struct stats_args {
 };
 
 static const struct opt STATS_OPTS[] = {
-    { .name = "as-of", .arg = "D", .kind = OPT_DATE,
-      .offset = offsetof(struct stats_args, q.as_of), .def = "today",
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct stats_args, q.as_of),
+      .def = "today",
       .help = "the date of the figures: cases undecided then are pending." },
-    { .name = "issuing", .arg = "S", .ref = REF_STATE,
-      .offset = offsetof(struct stats_args, q.issuing), .def = "any",
+    { .name = "issuing",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct stats_args, q.issuing),
+      .def = "any",
       .help = "only cases of the issuing state S." },
-    { .name = "nationality", .arg = "S", .ref = REF_STATE,
-      .offset = offsetof(struct stats_args, q.nationality), .def = "any",
+    { .name = "nationality",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct stats_args, q.nationality),
+      .def = "any",
       .help = "only applicants of nationality S." },
-    { .name = "purpose", .arg = "P", .kind = OPT_ENUM,
+    { .name = "purpose",
+      .arg = "P",
+      .kind = OPT_ENUM,
       .values = "posting|dependent|delegate|tdy|private",
-      .offset = offsetof(struct stats_args, purpose), .def = "any",
+      .offset = offsetof(struct stats_args, purpose),
+      .def = "any",
       .help = "only cases of that purpose." },
-    { .name = "by", .arg = "BY", .kind = OPT_ENUM,
+    { .name = "by",
+      .arg = "BY",
+      .kind = OPT_ENUM,
       .values = "post|class|purpose|nationality|month|quarter|year",
-      .offset = offsetof(struct stats_args, by), .def = "one row in all",
+      .offset = offsetof(struct stats_args, by),
+      .def = "one row in all",
       .help = "one row per group, and a total." },
-    { .name = "from", .arg = "D", .kind = OPT_DATE,
-      .offset = offsetof(struct stats_args, q.from), .def = "open",
+    { .name = "from",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct stats_args, q.from),
+      .def = "open",
       .help = "only cases applied for on D or later." },
-    { .name = "to", .arg = "D", .kind = OPT_DATE,
-      .offset = offsetof(struct stats_args, q.to), .def = "open",
+    { .name = "to",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct stats_args, q.to),
+      .def = "open",
       .help = "only cases applied for on D or earlier." },
     { .name = NULL },
 };
@@ -126,9 +147,10 @@ static void print_stats(const struct cli *cli, const struct visa_stats *st,
 
 int visa_cmd_stats(struct cli *cli, int argc, char **argv)
 {
-    struct stats_args a = { { cli->today, NULL, NULL, 0, DATE_NONE,
-                              DATE_NONE, VISA_BY_NONE },
-                            -1, -1 };
+    struct stats_args a = { { cli->today, NULL, NULL, 0, DATE_NONE, DATE_NONE,
+                              VISA_BY_NONE },
+                            -1,
+                            -1 };
     struct visa_query q;
     struct visa_stats st;
     struct store *store = NULL;
@@ -159,7 +181,6 @@ int visa_cmd_stats(struct cli *cli, int argc, char **argv)
     store_close(store);
     return rc;
 }
-
 
 static const char *const STATE_COLUMNS[] = {
     "sending",     "staff:n",
@@ -320,23 +341,38 @@ struct report_args {
 };
 
 static const struct opt REPORT_OPTS[] = {
-    { .name = "un", .kind = OPT_FLAG, .flags = OPT_REQUIRED,
+    { .name = "un",
+      .kind = OPT_FLAG,
+      .flags = OPT_REQUIRED,
       .offset = offsetof(struct report_args, un),
       .help = "the report of the UN Host Country Committee (the only one "
               "so far)." },
-    { .name = "from", .arg = "D", .kind = OPT_DATE, .flags = OPT_REQUIRED,
+    { .name = "from",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .flags = OPT_REQUIRED,
       .offset = offsetof(struct report_args, q.from),
       .help = "the first day of applications covered." },
-    { .name = "to", .arg = "D", .kind = OPT_DATE, .flags = OPT_REQUIRED,
+    { .name = "to",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .flags = OPT_REQUIRED,
       .offset = offsetof(struct report_args, q.to),
       .help = "the last day of applications covered." },
-    { .name = "as-of", .arg = "D", .kind = OPT_DATE,
-      .offset = offsetof(struct report_args, q.as_of), .def = "today",
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct report_args, q.as_of),
+      .def = "today",
       .help = "the date of the figures: cases undecided then are pending." },
-    { .name = "issuing", .arg = "S", .ref = REF_STATE,
+    { .name = "issuing",
+      .arg = "S",
+      .ref = REF_STATE,
       .offset = offsetof(struct report_args, q.issuing),
-      .def = "every issuing state", .help = "the host state." },
-    { .name = "html", .arg = "FILE",
+      .def = "every issuing state",
+      .help = "the host state." },
+    { .name = "html",
+      .arg = "FILE",
       .offset = offsetof(struct report_args, html),
       .help = "write a printable HTML report to FILE instead." },
     { .name = NULL },
@@ -443,7 +479,8 @@ static int run_report(const struct cli *cli, const struct snapshot *s,
 int visa_cmd_report(struct cli *cli, int argc, char **argv)
 {
     struct report_args a = { { DATE_NONE, DATE_NONE, cli->today, NULL },
-                             NULL, 0 };
+                             NULL,
+                             0 };
     struct store *store = NULL;
     struct snapshot s;
     struct err e;
