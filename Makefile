@@ -59,7 +59,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libchancery.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -O3 -o $@ $< $(BUILD)/libchancery.a $(LIBS)
 
-check: $(BUILD)/chancery $(UNIT_BIN)
+check: $(BUILD)/chancery chancery.1 $(UNIT_BIN)
 	@BUILD=$(BUILD) CHANCERY=$(CURDIR)/$(BUILD)/chancery scripts/run-tests.sh
 
 asan:

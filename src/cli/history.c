@@ -89,6 +89,26 @@ const struct cmd_spec HISTORY_SPEC = {
     .example = { "history posting T00001", "history policy rus-usa-tenure" },
 };
 
+/* Says why a record has no history: an unknown key (with the closest
+ * known ones), else none recorded by the --as-known-on date. */
+static int no_changes(struct store *st, const struct entity *ent,
+                      const char *key)
+{
+    struct snapshot s;
+    struct err e;
+    int rc;
+
+    snapshot_init(&s);
+    if (!store_load(st, DATE_NONE, &s, &e) &&
+        opts_known_record(&s, ent->kind, NULL, key, &e))
+        rc = cli_fail(&e);
+    else
+        rc = cli_error(ST_NOT_FOUND, "no recorded changes for %s '%s'",
+                       ent->name, key);
+    snapshot_release(&s);
+    return rc;
+}
+
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
     const struct entity *ent;
@@ -108,8 +128,7 @@ int cmd_history(struct cli *cli, int argc, char **argv)
     if (store_history(st, ent->name, r.v[1], &list, &e))
         rc = cli_fail(&e);
     else if (!print_history(cli, &list))
-        rc = cli_error(ST_NOT_FOUND, "no recorded changes for %s '%s'",
-                       ent->name, r.v[1]);
+        rc = no_changes(st, ent, r.v[1]);
     change_list_release(&list);
     store_close(st);
     return rc;

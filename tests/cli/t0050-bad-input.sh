@@ -59,6 +59,8 @@ done <<'CASES'
 3|--mission: unknown mission 'RUS-USA-EM' (did you mean RUS-USA-EMB?)|posting notify --id T90000 --person P00001 --mission RUS-USA-EM --category diplomatic_agent
 3|--person: unknown person 'P0000001'|dependent add --person P0000001 --posting T00001 --relation spouse
 3|--posting: unknown posting 'T0000001'|dependent add --person P00001 --posting T0000001 --relation spouse
+3|unknown mission 'RUS-USA-EM' (did you mean RUS-USA-EMB?)|history mission RUS-USA-EM
+3|unknown policy 'rus-usa-tenur' (did you mean rus-usa-tenure?)|history policy rus-usa-tenur
 # a condition no policy names, with the conditions the policies name
 3|--assume: unknown condition 'us-compromis' (conditions named by policies: us-compromise)|check --assume us-compromis
 3|--assume: unknown condition 'us-compromis' (conditions named by policies: us-compromise)|explain x --assume us-compromis
