@@ -122,6 +122,31 @@ static void consider_kind(struct suggest *sg, const struct snapshot *s,
                                 buf, sizeof(buf)));
 }
 
+/* Appends " (did you mean A, B or C?)" for the closest of sg, if any. */
+static void name_closest(struct suggest *sg, struct buf *b)
+{
+    while (sg->n > 1 && sg->score[sg->n - 1] > sg->score[0])
+        sg->n--; /* only the closest: "RU" is RUS, not also NRU */
+    for (int i = 0; i < sg->n; i++)
+        buf_addf(b, "%s%s",
+                 i == 0           ? " (did you mean "
+                 : i + 1 == sg->n ? " or "
+                                  : ", ",
+                 sg->best[i]);
+    if (sg->n)
+        buf_addstr(b, "?)");
+}
+
+void opts_closest(const char *text, const char *const *keys, size_t n,
+                  struct buf *b)
+{
+    struct suggest sg = { .text = text };
+
+    for (size_t i = 0; i < n; i++)
+        consider(&sg, keys[i]);
+    name_closest(&sg, b);
+}
+
 static const enum entity_kind REF_KIND[] = { ENT__COUNT,  ENT_STATE,
                                              ENT_MISSION, ENT_PERSON,
                                              ENT_POSTING, ENT_POLICY,
@@ -182,16 +207,7 @@ static void describe_suggestions(const struct snapshot *s, enum opt_ref ref,
     consider_kind(&sg, s, kind);
     if (ref == REF_STATE)
         consider_kind(&sg, s, ENT_ORGANIZATION);
-    while (sg.n > 1 && sg.score[sg.n - 1] > sg.score[0])
-        sg.n--; /* only the closest: "RU" is RUS, not also NRU */
-    for (int i = 0; i < sg.n; i++)
-        buf_addf(b, "%s%s",
-                 i == 0          ? " (did you mean "
-                 : i + 1 == sg.n ? " or "
-                                 : ", ",
-                 sg.best[i]);
-    if (sg.n)
-        buf_addstr(b, "?)");
+    name_closest(&sg, b);
 }
 
 static enum status unknown(const struct snapshot *s, enum opt_ref ref,

@@ -125,6 +125,11 @@ enum status opts_known_record(const struct snapshot *s, enum entity_kind kind,
                               const char *option, const char *text,
                               struct err *e);
 
+/* Appends " (did you mean K?)" to b naming the keys closest to text, or
+ * nothing when none is close. */
+void opts_closest(const char *text, const char *const *keys, size_t n,
+                  struct buf *b);
+
 /* Appends the conditions the recorded policies name (their `unless`),
  * comma separated, to b; "none" when no policy names one. */
 void opts_conditions(const struct snapshot *s, struct buf *b);

@@ -61,6 +61,7 @@ done <<'CASES'
 3|--posting: unknown posting 'T0000001'|dependent add --person P00001 --posting T0000001 --relation spouse
 3|unknown mission 'RUS-USA-EM' (did you mean RUS-USA-EMB?)|history mission RUS-USA-EM
 3|unknown policy 'rus-usa-tenur' (did you mean rus-usa-tenure?)|history policy rus-usa-tenur
+3|no finding 'usa-rus-tenure:T1907' on 2021-12-04 (did you mean usa-rus-tenure:T01907?)|explain usa-rus-tenure:T1907 --as-of 2021-12-04
 # a condition no policy names, with the conditions the policies name
 3|--assume: unknown condition 'us-compromis' (conditions named by policies: us-compromise)|check --assume us-compromis
 3|--assume: unknown condition 'us-compromis' (conditions named by policies: us-compromise)|explain x --assume us-compromis
