@@ -260,7 +260,7 @@ int cmd_forecast(struct cli *cli, int argc, char **argv)
 
     if (rc != OPTS_GO)
         return rc;
-    comparing = !strcmp(a.files[0], "compare");
+    comparing = a.n_files > 0 && !strcmp(a.files[0], "compare");
     if (comparing && a.n_files < 3)
         return cli_error(ST_USAGE, "forecast compare needs two scenarios at "
                                    "least");
