@@ -27,19 +27,30 @@ static const char *const GLOBAL_HELP[][2] = {
 
 #define N_GLOBAL (sizeof(GLOBAL_HELP) / sizeof(GLOBAL_HELP[0]))
 
-/* "--by category|mission", "--as-of D", "--strict". */
-static void opt_form(struct buf *b, const struct opt *o)
+/* A space that wrapped text never breaks at (help, not the man page). */
+#define NBSP '\x01'
+
+/* "--by category|mission", "--as-of D", "--strict"; sep between the
+ * option and its value. */
+static void opt_form_sep(struct buf *b, const struct opt *o, char sep)
 {
     buf_addf(b, "--%s", o->name);
     if (o->kind == OPT_FLAG)
         return;
+    buf_addch(b, sep);
     if (o->values && strlen(o->values) <= 24)
-        buf_addf(b, " %s", o->values);
+        buf_addstr(b, o->values);
     else
-        buf_addf(b, " %s", o->arg ? o->arg : "VALUE");
+        buf_addstr(b, o->arg ? o->arg : "VALUE");
 }
 
-static void synopsis(struct buf *b, const struct cmd_spec *c)
+static void opt_form(struct buf *b, const struct opt *o)
+{
+    opt_form_sep(b, o, ' ');
+}
+
+/* The command line of c; sep is the space inside an option's brackets. */
+static void synopsis_sep(struct buf *b, const struct cmd_spec *c, char sep)
 {
     buf_addf(b, "chancery %s", c->name);
     if (*c->operands)
@@ -49,35 +60,48 @@ static void synopsis(struct buf *b, const struct cmd_spec *c)
         int req = (o->flags & OPT_REQUIRED) != 0;
 
         buf_addstr(b, req ? " " : " [");
-        opt_form(b, o);
+        opt_form_sep(b, o, sep);
         buf_addstr(b, req ? "" : "]");
         if (o->kind == OPT_LIST)
             buf_addstr(b, "...");
     }
 }
 
-/* Writes text wrapped at 78 columns, each line indented by indent. */
-static void wrapped(FILE *out, const char *text, int indent)
+static void synopsis(struct buf *b, const struct cmd_spec *c)
 {
-    int col = indent;
+    synopsis_sep(b, c, ' ');
+}
 
-    fprintf(out, "%*s", indent, "");
+/* Writes text wrapped at 78 columns, the first line indented by first and
+ * the others by indent. */
+static void hanging(FILE *out, const char *text, int first, int indent)
+{
+    int col = first;
+
+    fprintf(out, "%*s", first, "");
     while (*text) {
         size_t word = strcspn(text, " ");
 
-        if (col > indent && col + 1 + (int)word > 78) {
+        if (col > first && col + 1 + (int)word > 78) {
             fprintf(out, "\n%*s", indent, "");
-            col = indent;
-        } else if (col > indent) {
+            col = first = indent;
+        } else if (col > first) {
             fputc(' ', out);
             col++;
         }
-        fwrite(text, 1, word, out);
+        for (size_t i = 0; i < word; i++)
+            fputc(text[i] == NBSP ? ' ' : text[i], out);
         col += (int)word;
         text += word;
         text += strspn(text, " ");
     }
     fputc('\n', out);
+}
+
+/* Writes text wrapped at 78 columns, each line indented by indent. */
+static void wrapped(FILE *out, const char *text, int indent)
+{
+    hanging(out, text, indent, indent);
 }
 
 /* The conditions the recorded policies name, when the registry opens. */
@@ -180,8 +204,8 @@ void opts_usage(FILE *out, const struct command *table)
             continue;
         }
         buf_reset(&b);
-        synopsis(&b, t->spec);
-        wrapped(out, b.data, 2);
+        synopsis_sep(&b, t->spec, NBSP);
+        hanging(out, b.data, 2, 10);
         wrapped(out, t->spec->help, 6);
     }
     buf_release(&b);
