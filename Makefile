@@ -31,10 +31,14 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-all: chancery
+all: chancery chancery.1
 
 chancery: $(BUILD)/chancery
 	cp $< $@
+
+# The man page is written by the program from its option tables.
+chancery.1: $(BUILD)/chancery
+	$(BUILD)/chancery --man >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/chancery: $(BUILD)/src/main.o $(BUILD)/libchancery.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
@@ -55,7 +59,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libchancery.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -O3 -o $@ $< $(BUILD)/libchancery.a $(LIBS)
 
-check: $(BUILD)/chancery $(UNIT_BIN)
+check: $(BUILD)/chancery chancery.1 $(UNIT_BIN)
 	@BUILD=$(BUILD) CHANCERY=$(CURDIR)/$(BUILD)/chancery scripts/run-tests.sh
 
 asan:
@@ -80,13 +84,15 @@ demo: chancery
 bench: chancery $(BENCH_BIN)
 	scripts/bench.sh
 
-install: chancery
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/chancery
+install: chancery chancery.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/chancery \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 chancery $(DESTDIR)$(PREFIX)/bin/chancery
+	install -m 644 chancery.1 $(DESTDIR)$(PREFIX)/share/man/man1/chancery.1
 	cp -r data/. $(DESTDIR)$(PREFIX)/share/chancery/
 
 clean:
-	rm -rf build build-asan chancery
+	rm -rf build build-asan chancery chancery.1
 
 .PHONY: all check asan valgrind lint demo bench install clean
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d

@@ -9,22 +9,29 @@
 #include "cli/commands.h"
 #include "cli/findings.h"
 
-static const char USAGE[] = "[--as-of D] [--issuer S] [--target S] "
-                            "[--kind K] [--policy P] [--assume COND]... "
-                            "[--strict]";
+const struct cmd_spec CHECK_SPEC = {
+    .name = "check",
+    .operands = "",
+    .help = "the findings of every policy in effect on a date, most urgent "
+            "first.",
+    .more = "A finding is what a policy requires of a record on the date: "
+            "over_tenure, departure_due, over_cap, dependent_status, "
+            "local_staff or visa_overdue, with its deadline; "
+            "'chancery explain ID' shows the steps behind one.",
+    .example = { "check --as-of 2021-12-04 --issuer USA",
+                 "check --as-of 2022-07-15 --issuer RUS --assume "
+                 "us-compromise --strict" },
+    .opts = CHECK_OPTS,
+};
 
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
     struct check_args a;
     struct findings f;
-    int rc = check_args_parse(&a, cli, argc, argv, "check", USAGE);
+    int rc = check_args_parse(&a, cli, &CHECK_SPEC, argc, argv);
 
-    if (rc >= 0)
+    if (rc != OPTS_GO)
         return rc;
-    if (a.n_rest) {
-        check_args_release(&a);
-        return cli_usage("check", USAGE);
-    }
     rc = check_run(cli, &a, &f);
     if (!rc) {
         docket_print(cli, &a, &f);

@@ -11,6 +11,7 @@
 
 #include "base/problems.h"
 #include "base/status.h"
+#include "cli/opts.h"
 #include "core/holidays.h"
 #include "core/snapshot.h"
 #include "report/grid.h"
@@ -24,21 +25,18 @@ struct cli {
     const char *actor;   /* --actor; NULL: CHANCERY_ACTOR, else login */
 };
 
+/* A command or a family of subcommands; its line, options and help are
+ * its spec's (cli/opts.h), a family's subcommands its spec's subs. */
 struct command {
     const char *name;
     int (*run)(struct cli *cli, int argc, char **argv);
-    const char *usage; /* arguments, e.g. "MISSION [--as-of D]" */
-    const char *help;  /* one line */
+    const struct cmd_spec *spec;
 };
 
-/* Runs the subcommand argv[1] of a family from its table ("mission list"),
- * or prints the family's help. */
-int cli_dispatch(struct cli *cli, const char *family,
-                 const struct command *table, int argc, char **argv);
-/* Prints usage lines for a table of commands (prefix is "chancery" or the
- * family name). */
-void cli_print_usage(FILE *out, const char *prefix,
-                     const struct command *table);
+/* Runs the subcommand argv[1] of the family whose spec is family ("mission
+ * list"), or prints the family's help. */
+int cli_dispatch(struct cli *cli, const struct cmd_spec *family, int argc,
+                 char **argv);
 
 /* Prints "chancery: error: MESSAGE" and returns the exit code for status. */
 int cli_error(enum status status, const char *fmt, ...)
@@ -47,8 +45,6 @@ int cli_error(enum status status, const char *fmt, ...)
 int cli_fail(const struct err *e);
 /* Prints every problem (and how many were left out); returns 3. */
 int cli_fail_problems(const struct problems *p);
-/* Prints a usage error for a command and returns 2. */
-int cli_usage(const char *command, const char *usage);
 
 /* Opens the registry and loads it (as known on cli->as_known_on). */
 enum status cli_open(struct cli *cli, struct store **st, struct snapshot *s,
@@ -61,7 +57,8 @@ enum status cli_open_for_write(struct cli *cli, struct store **st,
 /* Parses a date option value; errors name the option. */
 enum status cli_date(const char *option, const char *text, int32_t *out,
                      struct err *e);
-/* Parses a state code option value (must be known in s). */
+/* Checks a state or organization code option value against s: ST_INVALID
+ * naming it and the closest known codes (opts_known). */
 enum status cli_state(const struct snapshot *s, const char *option,
                       const char *text, struct err *e);
 
@@ -85,18 +82,5 @@ enum status cli_holidays(struct holidays *h, struct err *e);
 
 /* Resets getopt for a new parse of argv (each command parses its own). */
 void cli_reset_getopt(void);
-
-struct option;
-/* Takes one option c (its argument in optarg) into ctx. */
-typedef enum status (*cli_option_fn)(void *ctx, int c, struct err *e);
-
-/* Parses the options of argv with getopt_long over opts, whose --help is
- * 'h': --help prints "usage: chancery COMMAND USAGE" (exit 0), an unknown
- * option prints the usage (exit 2), and every other option goes to
- * on_option, whose error is printed. Returns the exit code, or -1 to go
- * on with the operands from argv[optind]. */
-int cli_options(const char *command, const char *usage,
-                const struct option *opts, int argc, char **argv,
-                cli_option_fn on_option, void *ctx);
 
 #endif

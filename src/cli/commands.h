@@ -7,6 +7,13 @@
 
 #include "cli/cli.h"
 
+/* The command line of each command and family (cli/opts.h). */
+extern const struct cmd_spec INIT_SPEC, IMPORT_SPEC, EXPORT_SPEC, DEMO_SPEC,
+    MISSION_SPEC, PERSON_SPEC, POSTING_SPEC, DEPENDENT_SPEC, ROSTER_SPEC,
+    HEADCOUNT_SPEC, POLICY_SPEC, CHECK_SPEC, EXPLAIN_SPEC, PARITY_SPEC,
+    PLAN_SPEC, VISA_SPEC, CONSULAR_SPEC, FORECAST_SPEC, HISTORY_SPEC,
+    AUDIT_SPEC, PUBLISH_SPEC;
+
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);

@@ -39,40 +39,25 @@ int cli_fail_problems(const struct problems *p)
                      p->n_total == 1 ? "" : "s");
 }
 
-int cli_usage(const char *command, const char *usage)
-{
-    fprintf(stderr, "usage: chancery %s %s\n", command, usage);
-    return ST_USAGE;
-}
-
-void cli_print_usage(FILE *out, const char *prefix, const struct command *table)
-{
-    for (const struct command *c = table; c->name; c++)
-        fprintf(out, "  %s %s %s\n      %s\n", prefix, c->name, c->usage,
-                c->help);
-}
-
 static int wants_help(const char *arg)
 {
     return !strcmp(arg, "--help") || !strcmp(arg, "-h") || !strcmp(arg, "help");
 }
 
-int cli_dispatch(struct cli *cli, const char *family,
-                 const struct command *table, int argc, char **argv)
+int cli_dispatch(struct cli *cli, const struct cmd_spec *family, int argc,
+                 char **argv)
 {
     if (argc < 2 || wants_help(argv[1])) {
-        fprintf(argc < 2 ? stderr : stdout, "usage:\n");
-        cli_print_usage(argc < 2 ? stderr : stdout, family, table);
+        opts_help(argc < 2 ? stderr : stdout, cli, family);
         return argc < 2 ? ST_USAGE : ST_OK;
     }
-    for (const struct command *c = table; c->name; c++) {
+    for (const struct command *c = family->subs; c->name; c++) {
         if (!strcmp(c->name, argv[1]))
             return c->run(cli, argc - 1, argv + 1);
     }
     return cli_error(ST_USAGE,
-                     "unknown command '%s %s' (try 'chancery %s "
-                     "--help')",
-                     family, argv[1], family);
+                     "unknown command '%s %s' (try 'chancery %s --help')",
+                     family->name, argv[1], family->name);
 }
 
 enum status cli_open(struct cli *cli, struct store **st, struct snapshot *s,
@@ -111,10 +96,7 @@ enum status cli_date(const char *option, const char *text, int32_t *out,
 enum status cli_state(const struct snapshot *s, const char *option,
                       const char *text, struct err *e)
 {
-    if (snapshot_find(s, ENT_STATE, text) == IDMAP_NONE &&
-        snapshot_find(s, ENT_ORGANIZATION, text) == IDMAP_NONE)
-        return err_set(e, ST_USAGE, "%s: unknown state '%s'", option, text);
-    return ST_OK;
+    return opts_known(s, REF_STATE, option, text, e);
 }
 
 static void print_buf(const struct buf *b)
@@ -186,25 +168,6 @@ void cli_reset_getopt(void)
 {
     optind = 0; /* glibc: 0 reinitialises getopt fully */
     opterr = 1;
-}
-
-int cli_options(const char *command, const char *usage,
-                const struct option *opts, int argc, char **argv,
-                cli_option_fn on_option, void *ctx)
-{
-    struct err e;
-    int c;
-
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'h')
-            return printf("usage: chancery %s %s\n", command, usage), 0;
-        if (c == '?')
-            return cli_usage(command, usage);
-        if (on_option(ctx, c, &e))
-            return cli_fail(&e);
-    }
-    return -1;
 }
 
 enum status cli_read_file(const char *path, struct buf *out, struct err *e)

@@ -9,22 +9,50 @@
  */
 #include "visa/consular.h"
 
+#include <stddef.h>
+
 #include "base/date.h"
 #include "cli/commands.h"
-#include "cli/edit.h"
 #include "cli/records.h"
 
-static const struct edit_option STATUS_OPTS[] = {
-    { "post", NULL, 0 },
-    { "nationality", NULL, 0 },
-    { "as-of", NULL, 0 },
-    { NULL, NULL, 0 },
+/* The options of every consular subcommand. */
+struct consular_args {
+    const char *post, *nationality, *residence, *issuing;
+    int32_t as_of;
+    int service; /* enum consular_service */
 };
 
-#define STATUS_USAGE "[--post P] [--nationality N] [--as-of D]"
+#define POST_OPT(flags_, what)                                           \
+    {                                                                    \
+        .name = "post", .arg = "M", .ref = REF_MISSION, .flags = flags_, \
+        .offset = offsetof(struct consular_args, post), .help = what     \
+    }
+#define AS_OF_OPT                                                        \
+    {                                                                    \
+        .name = "as-of", .arg = "D", .kind = OPT_DATE,                   \
+        .offset = offsetof(struct consular_args, as_of), .def = "today", \
+        .help = "the date of the answer."                                \
+    }
 
-static const struct edit_command STATUS = {
-    "consular", "status " STATUS_USAGE, ENT_CONSULAR, 0, STATUS_OPTS, NULL,
+static const struct opt STATUS_OPTS[] = {
+    POST_OPT(0, "only post M (a mission). Default: every post."),
+    { .name = "nationality",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct consular_args, nationality),
+      .def = "any",
+      .help = "only rows for applicants of nationality S." },
+    AS_OF_OPT,
+    { .name = NULL },
+};
+
+static const struct cmd_spec STATUS_SPEC = {
+    .name = "consular status",
+    .operands = "",
+    .help = "post x service: the wait in days, or the status, on a date.",
+    .example = { "consular status --post USA-RUS-EMB",
+                 "consular status --nationality RUS --as-of 2021-06-01" },
+    .opts = STATUS_OPTS,
 };
 
 static const char *const STATUS_COLUMNS[] = {
@@ -90,36 +118,31 @@ static void add_status_row(struct grid *g, const struct snapshot *s,
 
 static int status(struct cli *cli, int argc, char **argv)
 {
-    const char *v[EDIT_MAX_OPTIONS];
+    struct consular_args a = { NULL, NULL, NULL, NULL, cli->today, 0 };
     struct records r;
     struct err e;
-    char **args;
     uint32_t post = IDMAP_NONE;
-    int32_t date = cli->today;
     struct grid g;
-    int rc = edit_args(&STATUS, argc, argv, v, &args);
+    int rc = opts_parse(cli, &STATUS_SPEC, argc, argv, &a, NULL, NULL);
 
-    if (rc != EDIT_GO)
+    if (rc != OPTS_GO)
         return rc;
-    rc = 0;
     if (records_open(&r, cli, ENT_CONSULAR, &e))
         return cli_fail(&e);
-    if (v[0] && (post = snapshot_find(&r.s, ENT_MISSION, v[0])) == IDMAP_NONE)
-        rc = cli_error(ST_USAGE, "--post: unknown mission '%s'", v[0]);
-    else if ((v[1] && cli_state(&r.s, "--nationality", v[1], &e)) ||
-             (v[2] && cli_date("--as-of", v[2], &date, &e)))
-        rc = cli_fail(&e);
-    if (rc) {
+    if (opts_check(&STATUS_SPEC, &a, NULL, NULL, &r.s, &e)) {
         records_close(&r);
-        return rc;
+        return cli_fail(&e);
     }
+    if (a.post)
+        post = snapshot_find(&r.s, ENT_MISSION, a.post);
     grid_init(&g, STATUS_COLUMNS, 3 + CS__COUNT);
     for (uint32_t i = 0; i < snapshot_count(&r.s, ENT_CONSULAR); i++) {
         const struct consular *c = snap_consular(&r.s, i);
 
         if ((post == IDMAP_NONE || c->post == post) &&
-            (!v[1] || !strcmp(c->nationality, v[1])) && first_of_pair(&r.s, i))
-            add_status_row(&g, &r.s, c, date);
+            (!a.nationality || !strcmp(c->nationality, a.nationality)) &&
+            first_of_pair(&r.s, i))
+            add_status_row(&g, &r.s, c, a.as_of);
     }
     cli_print_grid(cli, &g);
     grid_release(&g);
@@ -127,33 +150,37 @@ static int status(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-static const struct edit_option HISTORY_OPTS[] = {
-    { "post", NULL, EDIT_REQUIRED },
-    { NULL, NULL, 0 },
+static const struct opt HISTORY_OPTS[] = {
+    POST_OPT(OPT_REQUIRED, "the post (a mission)."),
+    { .name = NULL },
 };
 
-static const struct edit_command HISTORY = {
-    "consular", "history --post P", ENT_CONSULAR, 0, HISTORY_OPTS, NULL,
+static const struct cmd_spec POST_HISTORY_SPEC = {
+    .name = "consular history",
+    .operands = "",
+    .help = "a post's consular rows as recorded.",
+    .example = { "consular history --post USA-RUS-EMB",
+                 "--format csv consular history --post USA-RUS-CG-VVO" },
+    .opts = HISTORY_OPTS,
 };
 
 static int history(struct cli *cli, int argc, char **argv)
 {
-    const char *v[EDIT_MAX_OPTIONS];
+    struct consular_args a = { NULL, NULL, NULL, NULL, cli->today, 0 };
     struct records r;
     struct err e;
-    char **args;
     uint32_t post;
-    int rc = edit_args(&HISTORY, argc, argv, v, &args);
+    int rc = opts_parse(cli, &POST_HISTORY_SPEC, argc, argv, &a, NULL, NULL);
 
-    if (rc != EDIT_GO)
+    if (rc != OPTS_GO)
         return rc;
     if (records_open(&r, cli, ENT_CONSULAR, &e))
         return cli_fail(&e);
-    post = snapshot_find(&r.s, ENT_MISSION, v[0]);
-    if (post == IDMAP_NONE) {
+    if (opts_check(&POST_HISTORY_SPEC, &a, NULL, NULL, &r.s, &e)) {
         records_close(&r);
-        return cli_error(ST_USAGE, "--post: unknown mission '%s'", v[0]);
+        return cli_fail(&e);
     }
+    post = snapshot_find(&r.s, ENT_MISSION, a.post);
     for (uint32_t i = 0; i < snapshot_count(&r.s, ENT_CONSULAR); i++)
         if (snap_consular(&r.s, i)->post == post)
             records_add(&r, i);
@@ -162,21 +189,46 @@ static int history(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-static const struct edit_option WHERE_OPTS[] = {
-    { "nationality", NULL, EDIT_REQUIRED },
-    { "service", NULL, 0 },
-    { "residence", NULL, 0 },
-    { "as-of", NULL, 0 },
-    { "issuing", NULL, 0 },
-    { NULL, NULL, 0 },
+static const struct opt WHERE_OPTS[] = {
+    { .name = "nationality",
+      .arg = "S",
+      .ref = REF_STATE,
+      .flags = OPT_REQUIRED,
+      .offset = offsetof(struct consular_args, nationality),
+      .help = "the applicant's nationality." },
+    { .name = "service",
+      .arg = "SERVICE",
+      .kind = OPT_ENUM,
+      .values = "nonimmigrant_visa|immigrant_visa|diplomatic_visa|"
+                "citizen_services",
+      .offset = offsetof(struct consular_args, service),
+      .def = "nonimmigrant_visa",
+      .help = "the service wanted." },
+    { .name = "residence",
+      .arg = "C",
+      .ref = REF_STATE,
+      .offset = offsetof(struct consular_args, residence),
+      .def = "the nationality",
+      .help = "the country of residence." },
+    AS_OF_OPT,
+    { .name = "issuing",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct consular_args, issuing),
+      .def = "every issuing state",
+      .help = "only the posts of state S." },
+    { .name = NULL },
 };
 
-#define WHERE_USAGE                                              \
-    "--nationality N [--service S] [--residence C] [--as-of D] " \
-    "[--issuing S]"
-
-static const struct edit_command WHERE = {
-    "consular", "where " WHERE_USAGE, ENT_CONSULAR, 0, WHERE_OPTS, NULL,
+static const struct cmd_spec WHERE_SPEC = {
+    .name = "consular where",
+    .operands = "",
+    .help = "where a national can apply for a service on a date, and why "
+            "there.",
+    .example = { "consular where --nationality RUS --issuing USA",
+                 "consular where --nationality RUS --residence RUS --service "
+                 "immigrant_visa --as-of 2021-06-01" },
+    .opts = WHERE_OPTS,
 };
 
 static const char *const WHERE_COLUMNS[] = {
@@ -233,45 +285,28 @@ static void add_post_row(struct grid *g, const struct snapshot *s,
     grid_add_row(g, row);
 }
 
-static enum status where_query(struct where_query *q, const struct cli *cli,
-                               const struct snapshot *s, const char **v,
-                               struct err *e)
-{
-    *q = (struct where_query){ v[0], CS_NONIMMIGRANT_VISA, v[2] ? v[2] : v[0],
-                               cli->today, v[4] };
-    if (cli_state(s, "--nationality", v[0], e) ||
-        (v[2] && cli_state(s, "--residence", v[2], e)) ||
-        (v[3] && cli_date("--as-of", v[3], &q->date, e)) ||
-        (v[4] && cli_state(s, "--issuing", v[4], e)))
-        return ST_USAGE;
-    if (v[1] && (q->service = enum_from_name(&ENUM_CONSULAR_SERVICE, v[1])) ==
-                    ENUM_NONE)
-        return err_set(e, ST_USAGE,
-                       "--service: '%s' is not nonimmigrant_visa, "
-                       "immigrant_visa, diplomatic_visa or citizen_services",
-                       v[1]);
-    return ST_OK;
-}
-
 static int where(struct cli *cli, int argc, char **argv)
 {
-    const char *v[EDIT_MAX_OPTIONS];
+    struct consular_args o = { NULL, NULL,       NULL,
+                               NULL, cli->today, CS_NONIMMIGRANT_VISA };
     struct where_answer a;
     struct where_query q;
     struct records r;
     struct grid g;
     struct err e;
-    char **args;
-    int rc = edit_args(&WHERE, argc, argv, v, &args);
+    int rc = opts_parse(cli, &WHERE_SPEC, argc, argv, &o, NULL, NULL);
 
-    if (rc != EDIT_GO)
+    if (rc != OPTS_GO)
         return rc;
     if (records_open(&r, cli, ENT_CONSULAR, &e))
         return cli_fail(&e);
-    if (where_query(&q, cli, &r.s, v, &e)) {
+    if (opts_check(&WHERE_SPEC, &o, NULL, NULL, &r.s, &e)) {
         records_close(&r);
         return cli_fail(&e);
     }
+    q = (struct where_query){ o.nationality, o.service,
+                              o.residence ? o.residence : o.nationality,
+                              o.as_of, o.issuing };
     consular_where(&r.s, &q, &a);
     grid_init(&g, WHERE_COLUMNS, 7);
     for (size_t i = 0; i < a.n; i++)
@@ -284,15 +319,20 @@ static int where(struct cli *cli, int argc, char **argv)
 }
 
 static const struct command CONSULAR_COMMANDS[] = {
-    { "status", status, STATUS_USAGE,
-      "post x service: wait in days, or status, on a date" },
-    { "history", history, "--post P", "a post's consular rows as recorded" },
-    { "where", where, WHERE_USAGE,
-      "where a national can apply for a service on a date, and why" },
-    { NULL, NULL, NULL, NULL },
+    { "status", status, &STATUS_SPEC },
+    { "history", history, &POST_HISTORY_SPEC },
+    { "where", where, &WHERE_SPEC },
+    { NULL, NULL, NULL },
+};
+
+const struct cmd_spec CONSULAR_SPEC = {
+    .name = "consular",
+    .operands = "status|history|where ...",
+    .help = "consular availability: post x service, and where to apply.",
+    .subs = CONSULAR_COMMANDS,
 };
 
 int cmd_consular(struct cli *cli, int argc, char **argv)
 {
-    return cli_dispatch(cli, "consular", CONSULAR_COMMANDS, argc, argv);
+    return cli_dispatch(cli, &CONSULAR_SPEC, argc, argv);
 }

@@ -627,17 +627,26 @@ static int load(struct cli *cli, struct snapshot *s)
     return 0;
 }
 
+const struct cmd_spec DEMO_SPEC = {
+    .name = "demo",
+    .operands = "",
+    .help = "load the 2016-2022 US-Russia demo registry and print a tour of "
+            "it.",
+    .example = { "demo", "--db demo.db demo" },
+};
+
 int cmd_demo(struct cli *cli, int argc, char **argv)
 {
     struct replay_stats rs = { 0, 0, "", "", "" };
     struct snapshot s;
     struct store *st;
     struct err e;
-    int created, rc = 0;
+    int created;
+    int rc = opts_parse(cli, &DEMO_SPEC, argc, argv, NULL, NULL, NULL);
 
-    (void)argv;
-    if (argc > 1)
-        return cli_usage("demo", "");
+    if (rc != OPTS_GO)
+        return rc;
+    rc = 0;
     if (registry_init_at(cli, DEMO_SINCE "T00:00:00Z", &created, &e))
         return cli_fail(&e);
     snapshot_init(&s);

@@ -10,46 +10,103 @@
 #include "cli/commands.h"
 #include "cli/edit.h"
 
-static const struct edit_option ADD_OPTS[] = {
-    { "person", "person", EDIT_REQUIRED },
-    { "posting", "posting", EDIT_REQUIRED },
-    { "relation", "relation", EDIT_REQUIRED },
-    { "joined", "joined", 0 },
-    { "accredited", "accredited", 0 },
-    { "note", NULL, 0 },
-    { NULL, NULL, 0 },
+#define NOTE_OPT                                                               \
+    {                                                                          \
+        .name = "note", .arg = "TEXT", .help = "the change's recorded reason." \
+    }
+
+static const struct opt ADD_OPTS[] = {
+    { .name = "person",
+      .arg = "P",
+      .field = "person",
+      .ref = REF_PERSON,
+      .flags = EDIT_REQUIRED,
+      .help = "the member of the household." },
+    { .name = "posting",
+      .arg = "T",
+      .field = "posting",
+      .ref = REF_POSTING,
+      .flags = EDIT_REQUIRED,
+      .help = "the posting whose household it is." },
+    { .name = "relation",
+      .arg = "R",
+      .field = "relation",
+      .values = "spouse|child|parent|household_member",
+      .flags = EDIT_REQUIRED | OPT_HINT,
+      .help = "the relation to the posting's holder." },
+    { .name = "joined",
+      .arg = "D",
+      .field = "joined",
+      .def = "the posting's own dates",
+      .help = "the date the person joined the household at the post." },
+    { .name = "accredited",
+      .arg = "D",
+      .field = "accredited",
+      .help = "the date of the dependent's accreditation." },
+    NOTE_OPT,
+    { .name = NULL },
 };
 
-#define ADD_USAGE                                                        \
-    "--person P --posting T --relation R [--joined D] [--accredited D] " \
-    "[--note TEXT]"
-
-static const struct edit_command ADD = {
-    "dependent", "add " ADD_USAGE, ENT_DEPENDENT, 0, ADD_OPTS, NULL,
+static const struct cmd_spec ADD_SPEC = {
+    .name = "dependent add",
+    .operands = "",
+    .help = "record a member of a posting's household.",
+    .example = { "dependent add --person P901 --posting T900 --relation "
+                 "spouse --joined 2021-12-01",
+                 "dependent add --person P902 --posting T900 --relation child" },
+    .opts = ADD_OPTS,
 };
+
+static const struct edit_command ADD = { &ADD_SPEC, ENT_DEPENDENT, NULL };
 
 static const char *const REVOKED[] = { "revoked", NULL };
 static const char *const LEFT[] = { "left", NULL };
 
-static const struct edit_option REVOKE_OPTS[] = {
-    { "on", "revoked", EDIT_TODAY },
-    { "note", NULL, 0 },
-    { NULL, NULL, 0 },
+static const struct opt REVOKE_OPTS[] = {
+    { .name = "on",
+      .arg = "D",
+      .field = "revoked",
+      .flags = EDIT_TODAY,
+      .def = "today",
+      .help = "the date of the revocation." },
+    NOTE_OPT,
+    { .name = NULL },
 };
-static const struct edit_option END_OPTS[] = {
-    { "on", "left", EDIT_TODAY },
-    { "note", NULL, 0 },
-    { NULL, NULL, 0 },
+static const struct opt END_OPTS[] = {
+    { .name = "on",
+      .arg = "D",
+      .field = "left",
+      .flags = EDIT_TODAY,
+      .def = "today",
+      .help = "the date the dependent left." },
+    NOTE_OPT,
+    { .name = NULL },
 };
 
-#define ON_USAGE "PERSON POSTING [--on D] [--note TEXT]"
+static const struct cmd_spec REVOKE_SPEC = {
+    .name = "dependent revoke",
+    .operands = "PERSON POSTING",
+    .min_operands = 2,
+    .max_operands = 2,
+    .help = "record the revocation of a dependent's accreditation.",
+    .example = { "dependent revoke P901 T900 --on 2022-01-15",
+                 "dependent revoke P902 T900 --note 'turned 21'" },
+    .opts = REVOKE_OPTS,
+};
+static const struct cmd_spec END_SPEC = {
+    .name = "dependent end",
+    .operands = "PERSON POSTING",
+    .min_operands = 2,
+    .max_operands = 2,
+    .help = "record a dependent leaving the household.",
+    .example = { "dependent end P901 T900 --on 2022-01-30",
+                 "dependent end P902 T900" },
+    .opts = END_OPTS,
+};
 
-static const struct edit_command REVOKE = {
-    "dependent", "revoke " ON_USAGE, ENT_DEPENDENT, 2, REVOKE_OPTS, REVOKED,
-};
-static const struct edit_command END = {
-    "dependent", "end " ON_USAGE, ENT_DEPENDENT, 2, END_OPTS, LEFT,
-};
+static const struct edit_command REVOKE = { &REVOKE_SPEC, ENT_DEPENDENT,
+                                            REVOKED };
+static const struct edit_command END = { &END_SPEC, ENT_DEPENDENT, LEFT };
 
 static int add(struct cli *cli, int argc, char **argv)
 {
@@ -67,16 +124,20 @@ static int end(struct cli *cli, int argc, char **argv)
 }
 
 static const struct command DEPENDENT_COMMANDS[] = {
-    { "add", add, ADD_USAGE, "record a member of a posting's household" },
-    { "revoke", revoke, ON_USAGE,
-      "record the revocation of the dependent's accreditation (--on: "
-      "today)" },
-    { "end", end, ON_USAGE,
-      "record the dependent leaving the household (--on: today)" },
-    { NULL, NULL, NULL, NULL },
+    { "add", add, &ADD_SPEC },
+    { "revoke", revoke, &REVOKE_SPEC },
+    { "end", end, &END_SPEC },
+    { NULL, NULL, NULL },
+};
+
+const struct cmd_spec DEPENDENT_SPEC = {
+    .name = "dependent",
+    .operands = "add|revoke|end ...",
+    .help = "members of a posting's household.",
+    .subs = DEPENDENT_COMMANDS,
 };
 
 int cmd_dependent(struct cli *cli, int argc, char **argv)
 {
-    return cli_dispatch(cli, "dependent", DEPENDENT_COMMANDS, argc, argv);
+    return cli_dispatch(cli, &DEPENDENT_SPEC, argc, argv);
 }

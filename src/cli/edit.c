@@ -10,13 +10,8 @@
  */
 #include "cli/edit.h"
 
-#include <getopt.h>
-
 #include "base/date.h"
 #include "base/xalloc.h"
-
-/* getopt_long values of the table's options: above every character. */
-#define OPT_BASE 256
 
 /* An open write: the registry, its present state, and the problems found. */
 struct edit {
@@ -25,79 +20,24 @@ struct edit {
     const struct entity *ent;
     struct problems p;
     char today[DATE_BUF];
+    const char *actor; /* --actor */
 };
 
-static int n_options(const struct edit_command *c)
+int edit_args(struct cli *cli, const struct edit_command *c, int argc,
+              char **argv, const char **values, char ***args)
 {
-    int n = 0;
+    struct opts_rest rest;
+    int rc = opts_parse(cli, c->spec, argc, argv, NULL, values, &rest);
 
-    while (c->opts[n].name)
-        n++;
-    if (n > EDIT_MAX_OPTIONS)
-        BUG("'%s %s' has too many options", c->family, c->usage);
-    return n;
-}
-
-static void long_options(const struct edit_command *c, int n,
-                         struct option *out)
-{
-    for (int i = 0; i < n; i++)
-        out[i] =
-            (struct option){ c->opts[i].name,
-                             c->opts[i].flags & EDIT_FLAG ? no_argument
-                                                          : required_argument,
-                             NULL, OPT_BASE + i };
-    out[n] = (struct option){ "help", no_argument, NULL, 'h' };
-    out[n + 1] = (struct option){ NULL, 0, NULL, 0 };
-}
-
-/* Reports the first required option missing; 1 when there was one. */
-static int missing_required(const struct edit_command *c, const char **values)
-{
-    for (int i = 0; c->opts[i].name; i++) {
-        if ((c->opts[i].flags & EDIT_REQUIRED) && !values[i]) {
-            cli_error(ST_USAGE, "--%s is required", c->opts[i].name);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-int edit_args(const struct edit_command *c, int argc, char **argv,
-              const char **values, char ***args)
-{
-    struct option lo[EDIT_MAX_OPTIONS + 2];
-    int n = n_options(c), opt;
-
-    long_options(c, n, lo);
-    for (int i = 0; i < EDIT_MAX_OPTIONS; i++)
-        values[i] = NULL;
-    cli_reset_getopt();
-    while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-        if (opt == 'h') {
-            printf("usage: chancery %s %s\n", c->family, c->usage);
-            return ST_OK;
-        }
-        if (opt < OPT_BASE)
-            return cli_usage(c->family, c->usage);
-        values[opt - OPT_BASE] = optarg ? optarg : "true";
-    }
-    if (argc - optind != c->n_args)
-        return cli_usage(c->family, c->usage);
-    if (missing_required(c, values))
-        return cli_usage(c->family, c->usage);
-    *args = argv + optind;
-    return EDIT_GO;
+    if (rc == OPTS_GO)
+        *args = rest.v;
+    return rc;
 }
 
 const char *edit_value(const struct edit_command *c, const char **values,
                        const char *name)
 {
-    for (int i = 0; c->opts[i].name; i++) {
-        if (!strcmp(c->opts[i].name, name))
-            return values[i];
-    }
-    return NULL;
+    return opts_text(c->spec, values, name);
 }
 
 static enum status edit_open(struct edit *ed, struct cli *cli,
@@ -109,6 +49,7 @@ static enum status edit_open(struct edit *ed, struct cli *cli,
         return e->status;
     }
     ed->ent = ENTITIES[kind];
+    ed->actor = cli->actor;
     problems_init(&ed->p);
     date_format(cli->today, ed->today);
     return ST_OK;
@@ -123,7 +64,7 @@ static void edit_close(struct edit *ed)
 
 /* The field an option sets; the tables are code, so a bad name is a bug. */
 static const struct field *option_field(const struct edit *ed,
-                                        const struct edit_option *o)
+                                        const struct opt *o)
 {
     const struct field *f = entity_field(ed->ent, o->field);
 
@@ -138,8 +79,8 @@ static const struct field *option_field(const struct edit *ed,
 static void parse_fields(struct edit *ed, const struct edit_command *c,
                          const char **values, void *rec)
 {
-    for (int i = 0; c->opts[i].name; i++) {
-        const struct edit_option *o = &c->opts[i];
+    for (int i = 0; c->spec->opts[i].name; i++) {
+        const struct opt *o = &c->spec->opts[i];
         const char *text = values[i];
         struct err e;
 
@@ -171,7 +112,7 @@ static enum status apply(struct edit *ed, enum change_op op, uint32_t i,
                          const void *before, const char *reason, struct err *e)
 {
     struct change ch = { op, ed->ent->kind, i, before };
-    struct change_meta meta = { NULL, reason };
+    struct change_meta meta = { ed->actor, reason };
 
     return store_apply(ed->st, &ed->s, &ch, 1, &meta, e);
 }
@@ -202,12 +143,16 @@ int edit_insert(struct cli *cli, const struct edit_command *c, int argc,
     struct err e;
     char **args;
     void *rec;
-    int rc = edit_args(c, argc, argv, values, &args);
+    int rc = edit_args(cli, c, argc, argv, values, &args);
 
     if (rc != EDIT_GO)
         return rc;
     if (edit_open(&ed, cli, c->kind, &e))
         return cli_fail(&e);
+    if (opts_check(c->spec, NULL, values, NULL, &ed.s, &e)) {
+        edit_close(&ed);
+        return cli_fail(&e);
+    }
     rec = xmalloc(ed.ent->size);
     record_clear(ed.ent, rec);
     parse_fields(&ed, c, values, rec);
@@ -241,7 +186,7 @@ static int guarded(const struct edit *ed, const struct edit_command *c,
 static void print_updated(const struct edit *ed, const struct edit_command *c,
                           const void *row, const char *key)
 {
-    const struct field *f = option_field(ed, &c->opts[0]);
+    const struct field *f = option_field(ed, &c->spec->opts[0]);
     char buf[FIELD_BUF];
 
     printf("%s '%s' %s on %s\n", ed->ent->name, key, f->name,
@@ -292,20 +237,23 @@ int edit_update_if(struct cli *cli, const struct edit_command *c, int argc,
     char key[256];
     char **args;
     uint32_t i;
-    int rc = edit_args(c, argc, argv, values, &args);
+    int rc = edit_args(cli, c, argc, argv, values, &args);
 
     if (rc != EDIT_GO)
         return rc;
-    if (c->n_args == 2)
+    if (c->spec->min_operands == 2)
         snprintf(key, sizeof(key), "%s/%s", args[0], args[1]);
     else
         snprintf(key, sizeof(key), "%s", args[0]);
     if (edit_open(&ed, cli, c->kind, &e))
         return cli_fail(&e);
     i = snapshot_find(&ed.s, c->kind, key);
-    if (i == IDMAP_NONE)
-        rc = cli_error(ST_NOT_FOUND, "unknown %s '%s'", ed.ent->name, key);
-    else
+    if (i == IDMAP_NONE) {
+        opts_known_record(&ed.s, c->kind, NULL, key, &e);
+        rc = cli_fail(&e);
+    } else if (opts_check(c->spec, NULL, values, NULL, &ed.s, &e)) {
+        rc = cli_fail(&e);
+    } else
         rc = update(&ed, c, i, key, values, refuse);
     edit_close(&ed);
     return rc;
@@ -339,16 +287,19 @@ int edit_insert_from(struct cli *cli, const struct edit_command *c, int argc,
     struct err e;
     char **args;
     uint32_t src;
-    int rc = edit_args(c, argc, argv, values, &args);
+    int rc = edit_args(cli, c, argc, argv, values, &args);
 
     if (rc != EDIT_GO)
         return rc;
     if (edit_open(&ed, cli, c->kind, &e))
         return cli_fail(&e);
     src = snapshot_find(&ed.s, c->kind, args[0]);
-    if (src == IDMAP_NONE)
-        rc = cli_error(ST_NOT_FOUND, "unknown %s '%s'", ed.ent->name, args[0]);
-    else
+    if (src == IDMAP_NONE) {
+        opts_known_record(&ed.s, c->kind, NULL, args[0], &e);
+        rc = cli_fail(&e);
+    } else if (opts_check(c->spec, NULL, values, NULL, &ed.s, &e)) {
+        rc = cli_fail(&e);
+    } else
         rc = insert_from(&ed, c, src, values, derive);
     edit_close(&ed);
     return rc;

@@ -5,7 +5,7 @@
  * --help), and one path writes the record: every value goes through the
  * field codec (core/entity.h) and the entity's record rules, exactly as an
  * import does, so a command can never write what an import would reject.
- * The read subcommands of the same families reuse the option parser.
+ * The table is a cli/opts.h command spec whose options name their fields.
  */
 #ifndef CLI_EDIT_H
 #define CLI_EDIT_H
@@ -13,27 +13,21 @@
 #include "cli/cli.h"
 
 /* At most this many options per subcommand. */
-#define EDIT_MAX_OPTIONS 16
+#define EDIT_MAX_OPTIONS OPTS_MAX
 
 /* edit_args's answer when the command should go on. */
-#define EDIT_GO (-1)
+#define EDIT_GO OPTS_GO
 
-#define EDIT_FLAG     1u /* takes no value: sets a boolean field to true */
-#define EDIT_REQUIRED 2u /* must be given (else a usage error) */
-#define EDIT_TODAY    4u /* absent means today (cli->today) */
-
-struct edit_option {
-    const char *name;  /* without the leading "--" */
-    const char *field; /* the record field it sets; NULL: not a field */
-    unsigned flags;
-};
+/* The flags of a write option (struct opt's flags; a flag is OPT_FLAG). */
+#define EDIT_REQUIRED OPT_REQUIRED /* must be given (else a usage error) */
+#define EDIT_TODAY    OPT_TODAY    /* absent means today (cli->today) */
 
 struct edit_command {
-    const char *family; /* "posting" */
-    const char *usage;  /* "end ID [--on D] --reason R [--note TEXT]" */
+    /* The command line: operands (the key parts of an update: an id, or a
+     * dependent's two) and options, each naming the record field it sets
+     * (.field; NULL: not a field, as --note). */
+    const struct cmd_spec *spec;
     enum entity_kind kind;
-    int n_args; /* positional arguments: an id, or a dependent's two parts */
-    const struct edit_option *opts; /* ends with a NULL name */
     /* Updates: fields that must still be empty ("already ended"), NULL
      * terminated; NULL for none. */
     const char *const *guards;
@@ -41,11 +35,11 @@ struct edit_command {
 
 /* Parses argv (argv[0] is the subcommand) against c's options: values[i]
  * is the text of option i, "true" for a flag given, NULL when absent
- * (values has room for EDIT_MAX_OPTIONS). OUT: *args, the c->n_args
- * positional arguments. Returns EDIT_GO to go on, 0 after printing the
- * usage for --help, or 2 after reporting a usage error. */
-int edit_args(const struct edit_command *c, int argc, char **argv,
-              const char **values, char ***args);
+ * (values has room for EDIT_MAX_OPTIONS). OUT: *args, the operands.
+ * Returns EDIT_GO to go on, 0 after printing the help for --help, or 2
+ * after reporting a usage error. */
+int edit_args(struct cli *cli, const struct edit_command *c, int argc,
+              char **argv, const char **values, char ***args);
 
 /* The value of the option called name (NULL when absent or unknown). */
 const char *edit_value(const struct edit_command *c, const char **values,

@@ -5,8 +5,8 @@
  */
 #include "cli/findings.h"
 
-#include <getopt.h>
 #include <jansson.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -14,66 +14,79 @@
 
 #define WRAP 78
 
-static enum status parse_option(void *ctx, int c, struct err *e)
-{
-    struct check_args *a = ctx;
-    switch (c) {
-    case 'a':
-        a->as_of_given = 1;
-        return cli_date("--as-of", optarg, &a->o.as_of, e);
-    case 'k':
-        a->kind = optarg;
-        return ST_OK;
-    case 'p':
-        a->policy = optarg;
-        return ST_OK;
-    case 'i':
-        a->o.issuer = optarg;
-        return ST_OK;
-    case 't':
-        a->o.target = optarg;
-        return ST_OK;
-    case 'u':
-        XGROW(a->assumed, a->o.n_assumed + 1, a->alloc);
-        a->assumed[a->o.n_assumed++] = optarg;
-        a->o.assumed = a->assumed;
-        return ST_OK;
-    default:
-        a->strict = 1;
-        return ST_OK;
-    }
-}
+const struct opt CHECK_OPTS[] = {
+    { .name = "strict",
+      .kind = OPT_FLAG,
+      .offset = offsetof(struct check_args, strict),
+      .help = "exit 4 when there is any finding." },
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct check_args, o.as_of),
+      .def = "today",
+      .help = "the date on which the policies are evaluated." },
+    { .name = "issuer",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct check_args, o.issuer),
+      .def = "every state",
+      .help = "only the policies S applies." },
+    { .name = "target",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct check_args, o.target),
+      .def = "every state",
+      .help = "only the policies applied to S's missions." },
+    { .name = "kind",
+      .arg = "K",
+      .offset = offsetof(struct check_args, kind),
+      .values = "over_tenure|departure_due|over_cap|dependent_status|"
+                "local_staff|visa_overdue|ambiguous",
+      .def = "every kind",
+      .help = "only the findings of kind K.",
+      .flags = OPT_HINT },
+    { .name = "policy",
+      .arg = "P",
+      .ref = REF_POLICY,
+      .offset = offsetof(struct check_args, policy),
+      .def = "every policy",
+      .help = "only the findings of policy P." },
+    { .name = "assume",
+      .arg = "COND",
+      .kind = OPT_LIST,
+      .ref = REF_CONDITION,
+      .offset = offsetof(struct check_args, assumed),
+      .def = "none",
+      .help = "assume that condition COND holds: every policy that applies "
+              "unless COND is void." },
+    { .name = NULL },
+};
 
-int check_args_parse(struct check_args *a, struct cli *cli, int argc,
-                     char **argv, const char *command, const char *usage)
+int check_args_parse(struct check_args *a, struct cli *cli,
+                     const struct cmd_spec *spec, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "as-of", required_argument, NULL, 'a' },
-        { "issuer", required_argument, NULL, 'i' },
-        { "target", required_argument, NULL, 't' },
-        { "assume", required_argument, NULL, 'u' },
-        { "strict", no_argument, NULL, 's' },
-        { "kind", required_argument, NULL, 'k' },
-        { "policy", required_argument, NULL, 'p' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
+    struct opts_rest rest;
     int rc;
 
     memset(a, 0, sizeof(*a));
-    a->o.as_of = cli->today;
-    rc = cli_options(command, usage, opts, argc, argv, parse_option, a);
-    if (rc != -1)
+    a->o.as_of = DATE_NONE;
+    a->spec = spec;
+    rc = opts_parse(cli, spec, argc, argv, a, NULL, &rest);
+    if (rc != OPTS_GO)
         return rc;
-    a->rest = argv + optind;
-    a->n_rest = argc - optind;
-    return -1;
+    a->as_of_given = a->o.as_of != DATE_NONE;
+    if (!a->as_of_given)
+        a->o.as_of = cli->today;
+    a->o.assumed = a->assumed.v;
+    a->o.n_assumed = (size_t)a->assumed.n;
+    a->rest = rest.v;
+    a->n_rest = rest.n;
+    return OPTS_GO;
 }
 
 void check_args_release(struct check_args *a)
 {
-    free(a->assumed);
-    a->assumed = NULL;
+    (void)a; /* the values are argv's */
 }
 
 /* Checks --kind and --policy; OUT: *kind, the kind's number or -1. */
@@ -89,9 +102,7 @@ static enum status filters_check(const struct snapshot *s,
                        "over_cap, dependent_status, local_staff, "
                        "visa_overdue or ambiguous",
                        a->kind);
-    if (a->policy && snapshot_find(s, ENT_POLICY, a->policy) == IDMAP_NONE)
-        return err_set(e, ST_INVALID, "--policy: unknown policy '%s'",
-                       a->policy);
+    (void)s; /* --policy is checked with the other ids (opts_check) */
     return ST_OK;
 }
 
@@ -99,9 +110,10 @@ int check_run(struct cli *cli, struct check_args *a, struct findings *out)
 {
     int kind;
     struct holidays h;
-    struct store *st;
+    struct store *st = NULL;
     struct snapshot s;
     struct err e;
+    struct opts_rest rest = { a->rest, a->n_rest };
     enum status rc;
 
     findings_init(out);
@@ -113,8 +125,7 @@ int check_run(struct cli *cli, struct check_args *a, struct findings *out)
         return cli_fail(&e);
     }
     a->o.holidays = &h;
-    rc = (a->o.issuer && cli_state(&s, "--issuer", a->o.issuer, &e)) ||
-         (a->o.target && cli_state(&s, "--target", a->o.target, &e)) ||
+    rc = opts_check(a->spec, a, NULL, &rest, &s, &e) ||
          filters_check(&s, a, &kind, &e);
     if (!rc)
         rc = rules_check(&s, &a->o, out, &e);

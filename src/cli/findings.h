@@ -15,21 +15,25 @@
  * (repeated), --strict, and the docket's filters --kind and --policy. */
 struct check_args {
     struct check_options o;
-    int as_of_given;      /* 0: o.as_of is today */
-    const char *kind;     /* --kind, borrowed from argv; NULL: any */
-    const char *policy;   /* --policy, borrowed from argv; NULL: any */
-    const char **assumed; /* borrowed from argv */
-    size_t alloc;
+    int as_of_given;    /* 0: o.as_of is today */
+    const char *kind;   /* --kind, borrowed from argv; NULL: any */
+    const char *policy; /* --policy, borrowed from argv; NULL: any */
+    struct opt_list assumed;
     int strict;
-    char **rest; /* positional arguments */
+    const struct cmd_spec *spec; /* check's or explain's */
+    char **rest;                 /* positional arguments */
     int n_rest;
 };
 
-/* Parses argv; usage names the command's arguments for messages. Returns
- * -1 to go on, else the exit code (0 after --help). Release with
+/* The option table of check; --strict comes first, so that explain's are
+ * CHECK_OPTS + 1. */
+extern const struct opt CHECK_OPTS[];
+
+/* Parses argv against spec (CHECK_SPEC or EXPLAIN_SPEC). Returns OPTS_GO
+ * to go on, else the exit code (0 after --help). Release with
  * check_args_release. */
-int check_args_parse(struct check_args *a, struct cli *cli, int argc,
-                     char **argv, const char *command, const char *usage);
+int check_args_parse(struct check_args *a, struct cli *cli,
+                     const struct cmd_spec *spec, int argc, char **argv);
 void check_args_release(struct check_args *a);
 
 /* Loads the registry and evaluates the policies into out (initialised

@@ -12,8 +12,8 @@
  * goes to stderr when stderr is a terminal.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,95 +21,108 @@
 #include "cli/commands.h"
 #include "cli/fcjob.h"
 
-static const char USAGE[] =
-    "SCENARIO.json [--runs N] [--seed N] [--threads N] [--svg FILE] "
-    "[--html FILE] [--by side|mission]\n"
-    "       chancery forecast compare A.json B.json ... [--runs N] [--seed N] "
-    "[--threads N] [--by side|mission] [--svg FILE]";
+/* The command line, before it becomes fc_args. */
+struct forecast_cmdline {
+    long runs, seed, threads; /* -1 when not given */
+    const char *svg, *html;
+    int by; /* enum fc_by order: side, mission; -1 when not given */
+};
 
-/* A whole number option in min..max. */
-static enum status number(const char *option, const char *text, long min,
-                          long max, long *out, struct err *e)
+static const struct opt OPTS[] = {
+    { .name = "runs",
+      .arg = "N",
+      .kind = OPT_INT,
+      .offset = offsetof(struct forecast_cmdline, runs),
+      .def = "the scenario's runs",
+      .help = "how many Monte Carlo runs (1 to 1000000)." },
+    { .name = "seed",
+      .arg = "N",
+      .kind = OPT_INT,
+      .offset = offsetof(struct forecast_cmdline, seed),
+      .def = "the scenario's seed",
+      .help = "the seed of the random generator; the same seed gives the "
+              "same output on any number of threads." },
+    { .name = "threads",
+      .arg = "N",
+      .kind = OPT_INT,
+      .offset = offsetof(struct forecast_cmdline, threads),
+      .def = "one per core",
+      .help = "how many threads run (1 to 256)." },
+    { .name = "svg",
+      .arg = "FILE",
+      .offset = offsetof(struct forecast_cmdline, svg),
+      .help = "also draw the chart in FILE: one scenario's fan charts, or "
+              "with compare each scenario's median and band against the "
+              "first." },
+    { .name = "html",
+      .arg = "FILE",
+      .offset = offsetof(struct forecast_cmdline, html),
+      .help = "one scenario only: also write a report page to FILE." },
+    { .name = "by",
+      .arg = "BY",
+      .kind = OPT_ENUM,
+      .values = "side|mission",
+      .offset = offsetof(struct forecast_cmdline, by),
+      .def = "the scenario's own choice, else side",
+      .help = "one series per side, or per mission." },
+    { .name = NULL },
+};
+
+const struct cmd_spec FORECAST_SPEC = {
+    .name = "forecast",
+    .operands = "SCENARIO.json | compare A.json B.json ...",
+    .min_operands = 1,
+    .max_operands = -1,
+    .help = "staffing forecasts under a scenario's measures (Monte Carlo), "
+            "or several scenarios compared.",
+    .more = "A scenario is a JSON file (docs/forecast.md): the sides, the "
+            "horizon, the measures and the conditions assumed. The seed is "
+            "printed with the result.",
+    .example = { "forecast data/demo/scenarios/measures-as-announced.json --runs 2000 "
+                 "--svg fan.svg",
+                 "forecast compare data/demo/scenarios/measures-as-announced.json "
+                 "data/demo/scenarios/us-compromise.json" },
+    .opts = OPTS,
+};
+
+/* A whole number option in min..max (-1: not given, kept). */
+static enum status in_range(const char *option, long v, long min, long max,
+                            struct err *e)
 {
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(text, &end, 10);
-    if (errno || end == text || *end || v < min || v > max)
+    if (v != -1 && (v < min || v > max))
         return err_set(e, ST_USAGE,
-                       "%s: expected a whole number from %ld to "
-                       "%ld, not '%s'",
-                       option, min, max, text);
-    *out = v;
+                       "%s: expected a whole number from %ld to %ld, not "
+                       "'%ld'",
+                       option, min, max, v);
     return ST_OK;
 }
 
-static enum status by_option(struct fc_args *a, const char *text, struct err *e)
+/* Returns OPTS_GO to go on, else the exit code. */
+static int parse(struct fc_args *a, struct cli *cli, int argc, char **argv)
 {
-    a->by_given = 1;
-    if (!strcmp(text, "side"))
-        a->by = FC_BY_SIDE;
-    else if (!strcmp(text, "mission"))
-        a->by = FC_BY_MISSION;
-    else
-        return err_set(e, ST_USAGE, "--by: '%s' is not side or mission", text);
-    return ST_OK;
-}
-
-static enum status option(void *ctx, int c, struct err *e)
-{
-    struct fc_args *a = ctx;
-    long v = 0;
-    enum status st = ST_OK;
-
-    switch (c) {
-    case 'r':
-        st = number("--runs", optarg, 1, SCENARIO_MAX_RUNS, &a->runs, e);
-        break;
-    case 's':
-        st = number("--seed", optarg, 0, LONG_MAX, &v, e);
-        a->seed = (uint64_t)v;
-        a->has_seed = 1;
-        break;
-    case 't':
-        st = number("--threads", optarg, 1, 256, &v, e);
-        a->threads = (int)v;
-        break;
-    case 'g':
-        a->svg = optarg;
-        break;
-    case 'w':
-        a->html = optarg;
-        break;
-    default:
-        st = by_option(a, optarg, e);
-    }
-    return st;
-}
-
-/* Returns -1 to go on, else the exit code. */
-static int parse(struct fc_args *a, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        { "runs", required_argument, NULL, 'r' },
-        { "seed", required_argument, NULL, 's' },
-        { "threads", required_argument, NULL, 't' },
-        { "svg", required_argument, NULL, 'g' },
-        { "html", required_argument, NULL, 'w' },
-        { "by", required_argument, NULL, 'b' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
+    struct forecast_cmdline c = { -1, -1, -1, NULL, NULL, -1 };
+    struct opts_rest files;
+    struct err e;
     int rc;
 
     memset(a, 0, sizeof(*a));
-    rc = cli_options("forecast", USAGE, opts, argc, argv, option, a);
-    if (rc != -1)
+    rc = opts_parse(cli, &FORECAST_SPEC, argc, argv, &c, NULL, &files);
+    if (rc != OPTS_GO)
         return rc;
-    a->files = argv + optind;
-    a->n_files = argc - optind;
-    return -1;
+    if (in_range("--runs", c.runs, 1, SCENARIO_MAX_RUNS, &e) ||
+        in_range("--threads", c.threads, 1, 256, &e))
+        return cli_fail(&e);
+    a->runs = c.runs < 0 ? 0 : c.runs;
+    a->has_seed = c.seed >= 0;
+    a->seed = a->has_seed ? (uint64_t)c.seed : 0;
+    a->threads = c.threads < 0 ? 0 : (int)c.threads;
+    a->svg = c.svg;
+    a->html = c.html;
+    a->by_given = c.by >= 0;
+    a->by = c.by < 0 ? FC_BY_ALL : c.by == 1 ? FC_BY_MISSION : FC_BY_SIDE;
+    a->files = files.v;
+    a->n_files = files.n;
+    return OPTS_GO;
 }
 
 static void progress(void *ctx, long done, long total)
@@ -245,15 +258,18 @@ int cmd_forecast(struct cli *cli, int argc, char **argv)
 {
     struct fc_args a;
     struct snapshot s;
-    int rc = parse(&a, argc, argv);
+    int rc = parse(&a, cli, argc, argv);
     int comparing;
 
-    if (rc >= 0)
+    if (rc != OPTS_GO)
         return rc;
     comparing = a.n_files > 0 && !strcmp(a.files[0], "compare");
-    if (!a.n_files || (comparing && a.n_files < 3) ||
-        (!comparing && a.n_files != 1))
-        return cli_usage("forecast", USAGE);
+    if (comparing && a.n_files < 3)
+        return cli_error(ST_USAGE, "forecast compare needs two scenarios at "
+                                   "least");
+    if (!comparing && a.n_files != 1)
+        return cli_error(ST_USAGE, "forecast takes one scenario (or compare "
+                                   "A.json B.json ...)");
     if (comparing && a.html)
         return cli_error(ST_USAGE, "forecast compare: --html is for one "
                                    "scenario");

@@ -5,7 +5,7 @@
  * only groups and prints.
  */
 #include <assert.h>
-#include <getopt.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -13,12 +13,14 @@
 #include "core/count.h"
 #include "core/presence.h"
 
-enum group_by { BY_PLACE, BY_MISSION, BY_CATEGORY };
+/* The order of --by's values; without --by, one row per place. */
+enum group_by { BY_CATEGORY, BY_MISSION, BY_PLACE };
 
 struct headcount_args {
     struct count_scope scope;
     int32_t date;
-    enum group_by by;
+    int by; /* enum group_by */
+    struct opt_list categories;
 };
 
 struct tally {
@@ -33,9 +35,66 @@ struct tallies {
     struct idmap by_key;
 };
 
-static const char USAGE[] =
-    "[--sending S] [--host H | --country C] [--as-of D] "
-    "[--by category|mission] [--category C]...";
+#define CATEGORIES                                                    \
+    "diplomatic_agent|admin_technical|service_staff|private_servant|" \
+    "consular_officer|consular_employee|honorary_consul|local_staff"
+
+static const struct opt OPTS[] = {
+    { .name = "sending",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct headcount_args, scope.sending),
+      .def = "every state",
+      .help = "count only the staff sent by S." },
+    { .name = "host",
+      .arg = "H",
+      .ref = REF_STATE,
+      .offset = offsetof(struct headcount_args, scope.host),
+      .def = "every host",
+      .help = "count only missions accredited to H (a state, or an "
+              "organization such as UN)." },
+    { .name = "country",
+      .arg = "C",
+      .ref = REF_STATE,
+      .offset = offsetof(struct headcount_args, scope.country),
+      .def = "every country",
+      .help = "count every mission located in C, missions to organizations "
+              "seated there included; not with --host." },
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct headcount_args, date),
+      .def = "today",
+      .help = "the date on which staff are present." },
+    { .name = "by",
+      .arg = "BY",
+      .kind = OPT_ENUM,
+      .values = "category|mission",
+      .offset = offsetof(struct headcount_args, by),
+      .def = "one row per sending state and place",
+      .help = "add a column: the staff category, or the mission." },
+    { .name = "category",
+      .arg = "CAT",
+      .kind = OPT_LIST,
+      .values = CATEGORIES,
+      .offset = offsetof(struct headcount_args, categories),
+      .def = "every category",
+      .help = "count only staff of category CAT." },
+    { .name = NULL },
+};
+
+const struct cmd_spec HEADCOUNT_SPEC = {
+    .name = "headcount",
+    .operands = "",
+    .help = "staff present on a date, per sending state and host.",
+    .more = "A posting counts from its arrival (or notification) until it "
+            "ends; --country counts the staff of missions to organizations "
+            "in the country where they sit.",
+    .example = { "headcount --sending RUS --host USA --as-of 2021-12-04",
+                 "headcount --country USA --by mission --category "
+                 "diplomatic_agent" },
+    .opts = OPTS,
+};
 
 static void tally_add(struct tallies *t, const char *const *cells, uint32_t n)
 {
@@ -141,80 +200,44 @@ static void print_tallies(const struct cli *cli, const struct headcount_args *a,
     grid_release(&g);
 }
 
-static enum status parse_option(int c, struct headcount_args *a, struct err *e)
+/* Parses the options into a; returns OPTS_GO to go on, else the exit. */
+static int parse_args(struct cli *cli, int argc, char **argv,
+                      struct headcount_args *a)
 {
-    int v;
-
-    switch (c) {
-    case 's':
-        a->scope.sending = optarg;
-        return ST_OK;
-    case 'o':
-        a->scope.host = optarg;
-        return ST_OK;
-    case 'c':
-        a->scope.country = optarg;
-        return ST_OK;
-    case 'a':
-        return cli_date("--as-of", optarg, &a->date, e);
-    case 'b':
-        if (!strcmp(optarg, "category") || !strcmp(optarg, "mission")) {
-            a->by = optarg[0] == 'c' ? BY_CATEGORY : BY_MISSION;
-            return ST_OK;
-        }
-        return err_set(e, ST_USAGE, "--by: '%s' is not category or mission",
-                       optarg);
-    case 'C':
-        if ((v = enum_from_name(&ENUM_STAFF_CATEGORY, optarg)) == ENUM_NONE)
-            return err_set(e, ST_USAGE, "--category: unknown category '%s'",
-                           optarg);
-        a->scope.categories |= 1u << v;
-        return ST_OK;
-    default:
-        return err_set(e, ST_USAGE, "usage: chancery headcount %s", USAGE);
-    }
-}
-
-static enum status parse_args(struct cli *cli, int argc, char **argv,
-                              struct headcount_args *a, struct err *e)
-{
-    static const struct option opts[] = {
-        { "sending", required_argument, NULL, 's' },
-        { "host", required_argument, NULL, 'o' },
-        { "country", required_argument, NULL, 'c' },
-        { "as-of", required_argument, NULL, 'a' },
-        { "by", required_argument, NULL, 'b' },
-        { "category", required_argument, NULL, 'C' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c;
+    int rc;
 
     memset(a, 0, sizeof(*a));
     a->date = cli->today;
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        if (parse_option(c, a, e))
-            return ST_USAGE;
-    if (optind != argc || (a->scope.host && a->scope.country))
-        return err_set(e, ST_USAGE, "usage: chancery headcount %s", USAGE);
-    return ST_OK;
+    a->by = BY_PLACE;
+    rc = opts_parse(cli, &HEADCOUNT_SPEC, argc, argv, a, NULL, NULL);
+    if (rc != OPTS_GO)
+        return rc;
+    if (a->scope.host && a->scope.country)
+        return cli_error(ST_USAGE, "--host and --country exclude each other");
+    for (int i = 0; i < a->categories.n; i++)
+        a->scope.categories |=
+            1u << enum_from_name(&ENUM_STAFF_CATEGORY, a->categories.v[i]);
+    return OPTS_GO;
 }
 
 int cmd_headcount(struct cli *cli, int argc, char **argv)
 {
     struct tallies t = { NULL, 0, 0, { NULL, 0, 0 } };
     struct headcount_args a;
-    struct store *st;
+    struct store *st = NULL;
     struct snapshot s;
     struct err e;
 
-    if (argc == 2 && !strcmp(argv[1], "--help"))
-        return printf("usage: chancery headcount %s\n", USAGE), 0;
-    if (parse_args(cli, argc, argv, &a, &e))
-        return cli_fail(&e);
+    int rc = parse_args(cli, argc, argv, &a);
+
+    if (rc != OPTS_GO)
+        return rc;
     snapshot_init(&s);
-    if (cli_open(cli, &st, &s, &e)) {
+    if (cli_open(cli, &st, &s, &e) ||
+        opts_check(&HEADCOUNT_SPEC, &a, NULL, NULL, &s, &e)) {
         snapshot_release(&s);
+        if (st)
+            store_close(st);
         return cli_fail(&e);
     }
     tally_missions(&s, &a, &t);

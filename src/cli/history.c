@@ -28,8 +28,6 @@ static const char *const RELATED_COLUMNS[] = {
 };
 #define N_RELATED_COLUMNS (sizeof(RELATED_COLUMNS) / sizeof(RELATED_COLUMNS[0]))
 
-#define HISTORY_USAGE "ENTITY ID | person ID --related"
-
 /* 1 when the entry was recorded by the end of day (DATE_NONE: always). */
 static int known_on(const struct change_entry *c, int32_t day)
 {
@@ -94,9 +92,54 @@ static int unknown_entity(const char *name)
     for (int k = 0; k < ENT__COUNT; k++)
         len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
                                 k ? ", " : "", ENTITIES[k]->name);
-    cli_error(ST_USAGE, "unknown entity '%s' (expected one of: %s)", name,
-              names);
-    return cli_usage("history", HISTORY_USAGE);
+    return cli_error(ST_USAGE, "unknown entity '%s' (expected one of: %s)",
+                     name, names);
+}
+
+struct history_args {
+    int related;
+};
+
+static const struct opt OPTS[] = {
+    { .name = "related",
+      .kind = OPT_FLAG,
+      .offset = offsetof(struct history_args, related),
+      .help = "for a person: interleave the changes of the postings, "
+              "dependents and visa cases attached to the person." },
+    { .name = NULL },
+};
+
+const struct cmd_spec HISTORY_SPEC = {
+    .name = "history",
+    .operands = "ENTITY ID",
+    .min_operands = 2,
+    .max_operands = 2,
+    .help = "the recorded changes of one record, oldest first.",
+    .more = "ENTITY is state, organization, mission, person, posting, "
+            "dependent, policy, visa or consular; a dependent's ID is "
+            "PERSON/POSTING.",
+    .example = { "history posting T00001", "history person P00001 --related" },
+    .opts = OPTS,
+};
+
+/* Says why a record has no history: an unknown key (with the closest
+ * known ones), else none recorded by the --as-known-on date. */
+static int no_changes(struct store *st, const struct entity *ent,
+                      const char *key)
+{
+    struct snapshot s;
+    struct err e;
+    int rc;
+
+    snapshot_init(&s);
+    if (!store_load(st, DATE_NONE, &s, &e) &&
+        opts_known_record(&s, ent->kind, NULL, key, &e))
+        rc = cli_fail(&e);
+    else
+        rc = cli_error(ST_NOT_FOUND, "no recorded changes for %s '%s'",
+                       ent->name, key);
+    snapshot_release(&s);
+    return rc;
 }
 
 struct refs {
@@ -156,7 +199,8 @@ static int related_history(struct cli *cli, const char *id,
         return rc;
     }
     if ((p = snapshot_find(&s, ENT_PERSON, id)) == IDMAP_NONE) {
-        rc = cli_error(ST_NOT_FOUND, "unknown person '%s'", id);
+        opts_known_record(&s, ENT_PERSON, NULL, id, &e);
+        rc = cli_fail(&e);
     } else {
         related_refs(&s, p, &refs);
         if (store_history_of(st, refs.items, refs.n, list, &e))
@@ -171,68 +215,57 @@ static int related_history(struct cli *cli, const char *id,
     return rc;
 }
 
-/* Takes --related out of argv. Returns 1 when it was there. */
-static int take_related(int *argc, char **argv)
-{
-    for (int i = 1; i < *argc; i++) {
-        if (strcmp(argv[i], "--related"))
-            continue;
-        memmove(argv + i, argv + i + 1, (size_t)(*argc - i) * sizeof(*argv));
-        (*argc)--;
-        return 1;
-    }
-    return 0;
-}
-
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
     const struct entity *ent;
     struct change_list list = { NULL, 0, 0 };
+    struct opts_rest r;
     struct store *st;
     struct err e;
-    int related = take_related(&argc, argv);
-    int rc = 0;
+    struct history_args a = { 0 };
+    int rc = opts_parse(cli, &HISTORY_SPEC, argc, argv, &a, NULL, &r);
 
-    if (argc == 2 && !strcmp(argv[1], "--help")) {
-        printf("usage: chancery history " HISTORY_USAGE "\n");
-        return 0;
-    }
-    if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-')
-        return cli_usage("history", HISTORY_USAGE);
-    if (!(ent = entity_by_name(argv[1])))
-        return unknown_entity(argv[1]);
-    if (related && ent->kind != ENT_PERSON)
+    if (rc != OPTS_GO)
+        return rc;
+    rc = 0;
+    if (!(ent = entity_by_name(r.v[0])))
+        return unknown_entity(r.v[0]);
+    if (a.related && ent->kind != ENT_PERSON)
         return cli_error(ST_USAGE, "--related is for a person's history");
-    if (related) {
-        rc = related_history(cli, argv[2], &list);
+    if (a.related) {
+        rc = related_history(cli, r.v[1], &list);
         change_list_release(&list);
         return rc;
     }
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, &st, &e))
         return cli_fail(&e);
-    if (store_history(st, ent->name, argv[2], &list, &e))
+    if (store_history(st, ent->name, r.v[1], &list, &e))
         rc = cli_fail(&e);
     else if (!print_history(cli, &list, 0))
-        rc = cli_error(ST_NOT_FOUND, "no recorded changes for %s '%s'",
-                       ent->name, argv[2]);
+        rc = no_changes(st, ent, r.v[1]);
     change_list_release(&list);
     store_close(st);
     return rc;
 }
+
+static const struct cmd_spec VERIFY_SPEC = {
+    .name = "audit verify",
+    .operands = "",
+    .help = "recompute the change log's hash chain and check the tables "
+            "against it; fails on a rewritten entry or row.",
+    .example = { "audit verify", "--db archive.db audit verify" },
+};
 
 static int verify(struct cli *cli, int argc, char **argv)
 {
     struct store *st;
     struct err e;
     int64_t n;
-    int rc = 0;
+    int rc = opts_parse(cli, &VERIFY_SPEC, argc, argv, NULL, NULL, NULL);
 
-    if (argc == 2 && !strcmp(argv[1], "--help")) {
-        printf("usage: chancery audit verify\n");
-        return 0;
-    }
-    if (argc != 1)
-        return cli_usage("audit", "verify");
+    if (rc != OPTS_GO)
+        return rc;
+    rc = 0;
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, &st, &e))
         return cli_fail(&e);
     if (store_verify(st, &n, &e))
@@ -245,13 +278,18 @@ static int verify(struct cli *cli, int argc, char **argv)
 }
 
 static const struct command AUDIT_COMMANDS[] = {
-    { "verify", verify, "",
-      "recompute the change log's hash chain and check the tables against "
-      "it; fails on a rewritten entry or row" },
-    { NULL, NULL, NULL, NULL },
+    { "verify", verify, &VERIFY_SPEC },
+    { NULL, NULL, NULL },
+};
+
+const struct cmd_spec AUDIT_SPEC = {
+    .name = "audit",
+    .operands = "verify",
+    .help = "verify the change log's hash chain.",
+    .subs = AUDIT_COMMANDS,
 };
 
 int cmd_audit(struct cli *cli, int argc, char **argv)
 {
-    return cli_dispatch(cli, "audit", AUDIT_COMMANDS, argc, argv);
+    return cli_dispatch(cli, &AUDIT_SPEC, argc, argv);
 }

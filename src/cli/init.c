@@ -72,14 +72,22 @@ enum status registry_init_at(struct cli *cli, const char *recorded,
     return rc;
 }
 
+const struct cmd_spec INIT_SPEC = {
+    .name = "init",
+    .operands = "",
+    .help = "create the registry with the reference data (states, "
+            "organizations); keeps an existing one.",
+    .example = { "init", "--db office.db init" },
+};
+
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
     struct err e;
     int created;
+    int rc = opts_parse(cli, &INIT_SPEC, argc, argv, NULL, NULL, NULL);
 
-    (void)argv;
-    if (argc > 1)
-        return cli_usage("init", "");
+    if (rc != OPTS_GO)
+        return rc;
     if (registry_init(cli, &created, &e))
         return cli_fail(&e);
     printf("%s registry at %s\n", created ? "created" : "kept the existing",

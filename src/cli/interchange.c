@@ -257,7 +257,7 @@ static int import_files(struct cli *cli, struct import_plan *plan,
 
     snapshot_init(&s);
     if (cli_open_for_write(cli, &st, &s, &e) ||
-        store_feed_start(st, &s, &(struct change_meta){ NULL, "import" },
+        store_feed_start(st, &s, &(struct change_meta){ cli->actor, "import" },
                          expected_records(plan), &feed, &e)) {
         snapshot_release(&s);
         store_close(st);
@@ -298,13 +298,28 @@ int cli_import(struct cli *cli, int n, char **paths)
     return rc;
 }
 
+const struct cmd_spec IMPORT_SPEC = {
+    .name = "import",
+    .operands = "PATH...",
+    .min_operands = 1,
+    .max_operands = -1,
+    .help = "import a registry directory or interchange files, "
+            "all-or-nothing.",
+    .more = "A directory holds missions.csv, persons.csv, postings.csv, "
+            "dependents.csv, visas.csv, consular.csv and policies/*.json "
+            "(docs/registry.md); every problem is reported with its file, "
+            "line and field, and nothing is written unless all are valid.",
+    .example = { "import data/demo", "import missions.csv persons.csv" },
+};
+
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
-    if (argc == 2 && !strcmp(argv[1], "--help"))
-        return printf("usage: chancery import PATH...\n"), 0;
-    if (argc < 2 || argv[1][0] == '-')
-        return cli_usage("import", "PATH...");
-    return cli_import(cli, argc - 1, argv + 1);
+    struct opts_rest paths;
+    int rc = opts_parse(cli, &IMPORT_SPEC, argc, argv, NULL, NULL, &paths);
+
+    if (rc != OPTS_GO)
+        return rc;
+    return cli_import(cli, paths.n, paths.v);
 }
 
 /* Writes each policy to DIR/policies/ID.json, as the registry holds it. */
@@ -337,24 +352,36 @@ static enum status export_policies(const struct snapshot *s, const char *dir,
     return rc;
 }
 
+const struct cmd_spec EXPORT_SPEC = {
+    .name = "export",
+    .operands = "DIR",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "write the registry as interchange files into DIR.",
+    .more = "The files are those import reads, so an export imports back "
+            "to the same registry.",
+    .example = { "export backup", "--as-known-on 2021-11-30 export "
+                                  "as-recorded-2021-11-30" },
+};
+
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
+    struct opts_rest dir;
     struct store *st;
     struct snapshot s;
     struct err e;
-    int rc = 0;
+    int rc = opts_parse(cli, &EXPORT_SPEC, argc, argv, NULL, NULL, &dir);
 
-    if (argc == 2 && !strcmp(argv[1], "--help"))
-        return printf("usage: chancery export DIR\n"), 0;
-    if (argc != 2 || argv[1][0] == '-')
-        return cli_usage("export", "DIR");
+    if (rc != OPTS_GO)
+        return rc;
+    rc = 0;
     snapshot_init(&s);
     if (cli_open(cli, &st, &s, &e)) {
         snapshot_release(&s);
         return cli_fail(&e);
     }
-    if (interchange_write_dir(&s, argv[1], &e) ||
-        export_policies(&s, argv[1], &e))
+    if (interchange_write_dir(&s, dir.v[0], &e) ||
+        export_policies(&s, dir.v[0], &e))
         rc = cli_fail(&e);
     snapshot_release(&s);
     store_close(st);

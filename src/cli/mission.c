@@ -3,7 +3,7 @@
  * row is its record as the interchange files have it, so list, show and
  * export agree on names and values.
  */
-#include <getopt.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "cli/commands.h"
@@ -29,52 +29,68 @@ static int matches(const struct mission *m, const struct mission_filter *f)
            (m->closed == DATE_NONE || f->open_on < m->closed);
 }
 
-static const char LIST_USAGE[] =
-    "list [--sending S] [--host H] [--country C] [--open-on D]";
+static const struct opt LIST_OPTS[] = {
+    { .name = "sending",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct mission_filter, sending),
+      .def = "any",
+      .help = "only missions sent by S." },
+    { .name = "host",
+      .arg = "H",
+      .ref = REF_STATE,
+      .offset = offsetof(struct mission_filter, host),
+      .def = "any",
+      .help = "only missions accredited to H (a state or an organization)." },
+    { .name = "country",
+      .arg = "C",
+      .ref = REF_STATE,
+      .offset = offsetof(struct mission_filter, country),
+      .def = "any",
+      .help = "only missions located in C." },
+    { .name = "open-on",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct mission_filter, open_on),
+      .def = "open or closed",
+      .help = "only missions open on D." },
+    { .name = NULL },
+};
 
-/* Parses list's options into f; returns -1 to go on, else the exit code. */
-static int parse_list(int argc, char **argv, struct mission_filter *f)
-{
-    static const struct option opts[] = {
-        { "sending", required_argument, NULL, 's' },
-        { "host", required_argument, NULL, 'o' },
-        { "country", required_argument, NULL, 'c' },
-        { "open-on", required_argument, NULL, 'd' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct err e;
-    int c;
+static const struct cmd_spec LIST_SPEC = {
+    .name = "mission list",
+    .operands = "",
+    .help = "the missions of the registry, filtered.",
+    .example = { "mission list --sending RUS --host USA",
+                 "mission list --country USA --open-on 2021-12-04" },
+    .opts = LIST_OPTS,
+};
 
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'h')
-            return printf("usage: chancery mission %s\n", LIST_USAGE), 0;
-        if (c == 's')
-            f->sending = optarg;
-        else if (c == 'o')
-            f->host = optarg;
-        else if (c == 'c')
-            f->country = optarg;
-        else if (c != 'd')
-            return cli_usage("mission", LIST_USAGE);
-        else if (cli_date("--open-on", optarg, &f->open_on, &e))
-            return cli_fail(&e);
-    }
-    return optind == argc ? -1 : cli_usage("mission", LIST_USAGE);
-}
+static const struct cmd_spec SHOW_SPEC = {
+    .name = "mission show",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "one mission's record.",
+    .example = { "mission show RUS-USA-EMB",
+                 "--format json mission show USA-RUS-EMB" },
+};
 
 static int list(struct cli *cli, int argc, char **argv)
 {
     struct mission_filter f = { NULL, NULL, NULL, DATE_NONE };
     struct records out;
     struct err e;
-    int rc = parse_list(argc, argv, &f);
+    int rc = opts_parse(cli, &LIST_SPEC, argc, argv, &f, NULL, NULL);
 
-    if (rc >= 0)
+    if (rc != OPTS_GO)
         return rc;
     if (records_open(&out, cli, ENT_MISSION, &e))
         return cli_fail(&e);
+    if (opts_check(&LIST_SPEC, &f, NULL, NULL, &out.s, &e)) {
+        records_close(&out);
+        return cli_fail(&e);
+    }
     for (uint32_t i = 0; i < snapshot_count(&out.s, ENT_MISSION); i++)
         if (matches(snap_mission(&out.s, i), &f))
             records_add(&out, i);
@@ -86,27 +102,33 @@ static int list(struct cli *cli, int argc, char **argv)
 static int show(struct cli *cli, int argc, char **argv)
 {
     struct records out;
+    struct opts_rest id;
     uint32_t i;
-    int rc;
+    int rc = opts_parse(cli, &SHOW_SPEC, argc, argv, NULL, NULL, &id);
 
-    if (argc == 2 && !strcmp(argv[1], "--help"))
-        return printf("usage: chancery mission show ID\n"), 0;
-    if (argc != 2)
-        return cli_usage("mission", "show ID");
-    if ((rc = records_show(&out, cli, ENT_MISSION, argv[1], &i)))
+    if (rc != OPTS_GO)
+        return rc;
+    if ((rc = records_show(&out, cli, ENT_MISSION, id.v[0], &i)))
         return rc;
     records_close(&out);
     return 0;
 }
 
 static const struct command MISSION_COMMANDS[] = {
-    { "list", list, "[--sending S] [--host H] [--country C] [--open-on D]",
-      "missions, filtered" },
-    { "show", show, "ID", "one mission" },
-    { NULL, NULL, NULL, NULL },
+    { "list", list, &LIST_SPEC },
+    { "show", show, &SHOW_SPEC },
+    { NULL, NULL, NULL },
+};
+
+const struct cmd_spec MISSION_SPEC = {
+    .name = "mission",
+    .operands = "list|show ...",
+    .help = "foreign missions: embassies, consulates, missions to "
+            "organizations.",
+    .subs = MISSION_COMMANDS,
 };
 
 int cmd_mission(struct cli *cli, int argc, char **argv)
 {
-    return cli_dispatch(cli, "mission", MISSION_COMMANDS, argc, argv);
+    return cli_dispatch(cli, &MISSION_SPEC, argc, argv);
 }

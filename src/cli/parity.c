@@ -8,7 +8,7 @@
 #include "rules/parity.h"
 
 #include <assert.h>
-#include <getopt.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -18,83 +18,89 @@
 
 #define MAX_STEPS 100000
 
-static const char USAGE[] =
-    "S1 S2 [--as-of D | --from D --to D [--step month|quarter|year]] "
-    "[--count bilateral|country] [--assume COND]... [--svg FILE]";
-
 struct parity_args {
     struct parity_options o;
-    const char **assumed; /* borrowed from argv */
-    size_t alloc;
+    struct opt_list assumed;
     int32_t as_of, from, to;
-    int has_as_of;
-    int has_step;
-    enum parity_step step;
+    int step; /* enum parity_step; -1 when not given */
+    int view; /* enum parity_view */
     const char *svg;
 };
 
-static enum status parse_choice(const char *option, const char *text,
-                                const char *const *names, int *out,
-                                struct err *e)
-{
-    for (int i = 0; names[i]; i++) {
-        if (!strcmp(names[i], text)) {
-            *out = i;
-            return ST_OK;
-        }
-    }
-    return err_set(e, ST_USAGE, "%s: unknown value '%s'", option, text);
-}
+static const struct opt OPTS[] = {
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct parity_args, as_of),
+      .def = "today",
+      .help = "the one date of a table by staff category; not with --from." },
+    { .name = "from",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct parity_args, from),
+      .help = "the first date of a series (with --to): one row per step." },
+    { .name = "to",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct parity_args, to),
+      .help = "the last date of a series (with --from)." },
+    { .name = "step",
+      .arg = "STEP",
+      .kind = OPT_ENUM,
+      .values = "month|quarter|year",
+      .offset = offsetof(struct parity_args, step),
+      .def = "month",
+      .help = "the interval between the dates of a series." },
+    { .name = "count",
+      .arg = "VIEW",
+      .kind = OPT_ENUM,
+      .values = "bilateral|country",
+      .offset = offsetof(struct parity_args, view),
+      .def = "bilateral",
+      .help = "bilateral counts the missions each state sends to the other; "
+              "country also counts missions to organizations seated in the "
+              "other." },
+    { .name = "assume",
+      .arg = "COND",
+      .kind = OPT_LIST,
+      .ref = REF_CONDITION,
+      .offset = offsetof(struct parity_args, assumed),
+      .def = "none",
+      .help = "assume that condition COND holds: every cap that applies "
+              "unless COND is void." },
+    { .name = "svg",
+      .arg = "FILE",
+      .offset = offsetof(struct parity_args, svg),
+      .help = "also draw the series as an SVG chart in FILE (a series "
+              "only)." },
+    { .name = NULL },
+};
 
-static enum status parse_option(void *ctx, int c, struct err *e)
-{
-    struct parity_args *a = ctx;
-    static const char *const steps[] = { "month", "quarter", "year", NULL };
-    static const char *const views[] = { "bilateral", "country", NULL };
-    int v = 0;
-    enum status rc;
-
-    switch (c) {
-    case 'a':
-        a->has_as_of = 1;
-        return cli_date("--as-of", optarg, &a->as_of, e);
-    case 'f':
-        return cli_date("--from", optarg, &a->from, e);
-    case 't':
-        return cli_date("--to", optarg, &a->to, e);
-    case 's':
-        a->has_step = 1;
-        rc = parse_choice("--step", optarg, steps, &v, e);
-        a->step = (enum parity_step)v;
-        return rc;
-    case 'c':
-        rc = parse_choice("--count", optarg, views, &v, e);
-        a->o.view = (enum parity_view)v;
-        return rc;
-    case 'u':
-        XGROW(a->assumed, a->o.n_assumed + 1, a->alloc);
-        a->assumed[a->o.n_assumed++] = optarg;
-        a->o.assumed = a->assumed;
-        return ST_OK;
-    default:
-        a->svg = optarg;
-        return ST_OK;
-    }
-}
+const struct cmd_spec PARITY_SPEC = {
+    .name = "parity",
+    .operands = "S1 S2",
+    .min_operands = 2,
+    .max_operands = 2,
+    .operand_refs = { REF_STATE, REF_STATE },
+    .help = "each side's staff in the other, the gap and the caps between "
+            "them.",
+    .example = { "parity RUS USA --as-of 2021-12-04",
+                 "parity RUS USA --from 2016-01-01 --to 2022-12-31 --step "
+                 "quarter --svg parity.svg" },
+    .opts = OPTS,
+};
 
 /* The combinations of options that make sense. */
-static enum status check_args(struct parity_args *a, int n_rest, struct err *e)
+static enum status check_args(struct parity_args *a, struct err *e)
 {
     int series = a->from != DATE_NONE || a->to != DATE_NONE;
 
-    if (n_rest != 2)
-        return err_set(e, ST_USAGE, "usage: chancery parity %s", USAGE);
-    if (series && a->has_as_of)
+    if (series && a->as_of != DATE_NONE)
         return err_set(e, ST_USAGE,
                        "--as-of and --from/--to exclude each other");
     if (series && (a->from == DATE_NONE || a->to == DATE_NONE))
         return err_set(e, ST_USAGE, "a series needs both --from and --to");
-    if (!series && (a->has_step || a->svg))
+    if (!series && (a->step >= 0 || a->svg))
         return err_set(e, ST_USAGE, "%s needs a series (--from and --to)",
                        a->svg ? "--svg" : "--step");
     if (series && a->from > a->to)
@@ -102,35 +108,32 @@ static enum status check_args(struct parity_args *a, int n_rest, struct err *e)
     return ST_OK;
 }
 
-/* Parses argv into a; returns -1 to go on, else the exit code. */
+/* Parses argv into a; returns OPTS_GO to go on, else the exit code. */
 static int parse_args(struct parity_args *a, struct cli *cli, int argc,
                       char **argv)
 {
-    static const struct option opts[] = {
-        { "as-of", required_argument, NULL, 'a' },
-        { "from", required_argument, NULL, 'f' },
-        { "to", required_argument, NULL, 't' },
-        { "step", required_argument, NULL, 's' },
-        { "count", required_argument, NULL, 'c' },
-        { "assume", required_argument, NULL, 'u' },
-        { "svg", required_argument, NULL, 'g' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
+    struct opts_rest rest;
     struct err e;
     int rc;
 
     memset(a, 0, sizeof(*a));
-    a->as_of = cli->today;
-    a->from = a->to = DATE_NONE;
-    rc = cli_options("parity", USAGE, opts, argc, argv, parse_option, a);
-    if (rc != -1)
+    a->as_of = a->from = a->to = DATE_NONE;
+    a->step = -1;
+    rc = opts_parse(cli, &PARITY_SPEC, argc, argv, a, NULL, &rest);
+    if (rc != OPTS_GO)
         return rc;
-    if (check_args(a, argc - optind, &e))
+    if (check_args(a, &e))
         return cli_fail(&e);
-    a->o.states[0] = argv[optind];
-    a->o.states[1] = argv[optind + 1];
-    return -1;
+    if (a->as_of == DATE_NONE)
+        a->as_of = cli->today;
+    if (a->step < 0)
+        a->step = PARITY_MONTH;
+    a->o.view = (enum parity_view)a->view;
+    a->o.assumed = a->assumed.v;
+    a->o.n_assumed = (size_t)a->assumed.n;
+    a->o.states[0] = rest.v[0];
+    a->o.states[1] = rest.v[1];
+    return OPTS_GO;
 }
 
 /* Writes out to stdout. */
@@ -225,23 +228,25 @@ static int run(struct cli *cli, struct parity_args *a, const struct snapshot *s)
 int cmd_parity(struct cli *cli, int argc, char **argv)
 {
     struct parity_args a;
-    struct store *st;
+    struct store *st = NULL;
     struct snapshot s;
     struct err e;
+    struct opts_rest states;
     int rc = parse_args(&a, cli, argc, argv);
 
-    if (rc >= 0) {
-        free(a.assumed);
+    if (rc != OPTS_GO)
         return rc;
-    }
+    states = (struct opts_rest){ (char **)a.o.states, 2 };
     snapshot_init(&s);
-    if (cli_open(cli, &st, &s, &e)) {
+    if (cli_open(cli, &st, &s, &e) ||
+        opts_check(&PARITY_SPEC, &a, NULL, &states, &s, &e)) {
         rc = cli_fail(&e);
+        if (st)
+            store_close(st);
     } else {
         rc = run(cli, &a, &s);
         store_close(st);
     }
     snapshot_release(&s);
-    free(a.assumed);
     return rc;
 }

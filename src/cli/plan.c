@@ -9,23 +9,62 @@
 #include "rules/plan.h"
 
 #include <assert.h>
-#include <getopt.h>
 #include <jansson.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
 #include "cli/findings.h"
 
-static const char USAGE[] =
-    "S1 S2 --by D [--protect head_of_mission|CATEGORY,...]... "
-    "[--assume COND]...";
-
 struct plan_args {
     struct plan_options o;
-    const char **assumed; /* borrowed from argv */
-    size_t alloc;
-    int has_by;
+    struct opt_list assumed;
+    struct opt_list protect;
+};
+
+static const struct opt OPTS[] = {
+    { .name = "by",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .flags = OPT_REQUIRED,
+      .offset = offsetof(struct plan_args, o.by),
+      .help = "the date by which both sides' rules must be met." },
+    { .name = "protect",
+      .arg = "WHO",
+      .kind = OPT_LIST,
+      .offset = offsetof(struct plan_args, protect),
+      .def = "no one",
+      .help = "staff the plan must not send home: head_of_mission, or a "
+              "staff category (diplomatic_agent, admin_technical, "
+              "service_staff, private_servant, consular_officer, "
+              "consular_employee, honorary_consul, local_staff); several "
+              "may be given, comma separated." },
+    { .name = "assume",
+      .arg = "COND",
+      .kind = OPT_LIST,
+      .ref = REF_CONDITION,
+      .offset = offsetof(struct plan_args, assumed),
+      .def = "none",
+      .help = "assume that condition COND holds: every policy that applies "
+              "unless COND is void." },
+    { .name = NULL },
+};
+
+const struct cmd_spec PLAN_SPEC = {
+    .name = "plan",
+    .operands = "S1 S2",
+    .min_operands = 2,
+    .max_operands = 2,
+    .operand_refs = { REF_STATE, REF_STATE },
+    .help = "the departures that bring both sides' rules into compliance by "
+            "a date, and the proof that they do.",
+    .more = "The proof is check on the date with the departures applied: "
+            "when it still finds something, the exit status is 4.",
+    .example = { "plan USA RUS --by 2022-06-30",
+                 "plan USA RUS --by 2022-06-30 --assume us-compromise "
+                 "--protect head_of_mission" },
+    .opts = OPTS,
 };
 
 /* Takes a comma-separated list of head_of_mission and staff categories. */
@@ -54,44 +93,26 @@ static enum status parse_protect(struct plan_args *a, const char *text,
     return rc;
 }
 
-static enum status parse_option(void *ctx, int c, struct err *e)
+/* Parses argv into a; returns OPTS_GO to go on, else the exit code. */
+static int parse_args(struct plan_args *a, struct cli *cli, int argc,
+                      char **argv)
 {
-    struct plan_args *a = ctx;
-    switch (c) {
-    case 'b':
-        a->has_by = 1;
-        return cli_date("--by", optarg, &a->o.by, e);
-    case 'p':
-        return parse_protect(a, optarg, e);
-    default:
-        XGROW(a->assumed, a->o.n_assumed + 1, a->alloc);
-        a->assumed[a->o.n_assumed++] = optarg;
-        a->o.assumed = a->assumed;
-        return ST_OK;
-    }
-}
-
-/* Parses argv into a; returns -1 to go on, else the exit code. */
-static int parse_args(struct plan_args *a, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        { "by", required_argument, NULL, 'b' },
-        { "protect", required_argument, NULL, 'p' },
-        { "assume", required_argument, NULL, 'u' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
+    struct opts_rest rest;
+    struct err e;
     int rc;
 
     memset(a, 0, sizeof(*a));
-    rc = cli_options("plan", USAGE, opts, argc, argv, parse_option, a);
-    if (rc != -1)
+    rc = opts_parse(cli, &PLAN_SPEC, argc, argv, a, NULL, &rest);
+    if (rc != OPTS_GO)
         return rc;
-    if (argc - optind != 2 || !a->has_by)
-        return cli_usage("plan", USAGE);
-    a->o.states[0] = argv[optind];
-    a->o.states[1] = argv[optind + 1];
-    return -1;
+    for (int i = 0; i < a->protect.n; i++)
+        if (parse_protect(a, a->protect.v[i], &e))
+            return cli_fail(&e);
+    a->o.assumed = a->assumed.v;
+    a->o.n_assumed = (size_t)a->assumed.n;
+    a->o.states[0] = rest.v[0];
+    a->o.states[1] = rest.v[1];
+    return OPTS_GO;
 }
 
 static void departures_grid(const struct snapshot *s, const struct plan *p,
@@ -287,16 +308,17 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
     struct snapshot s;
     struct plan p;
     struct err e;
-    int rc = parse_args(&a, argc, argv);
+    struct opts_rest states;
+    int rc = parse_args(&a, cli, argc, argv);
 
-    if (rc >= 0) {
-        free(a.assumed);
+    if (rc != OPTS_GO)
         return rc;
-    }
+    states = (struct opts_rest){ (char **)a.o.states, 2 };
     snapshot_init(&s);
     plan_init(&p);
-    if (cli_open(cli, &st, &s, &e) || known_states(&s, &a.o, &e) ||
-        plan_compute(&s, &a.o, &p, &e)) {
+    if (cli_open(cli, &st, &s, &e) ||
+        opts_check(&PLAN_SPEC, &a, NULL, &states, &s, &e) ||
+        known_states(&s, &a.o, &e) || plan_compute(&s, &a.o, &p, &e)) {
         rc = cli_fail(&e);
     } else {
         print_plan(cli, &a, &s, &p);
@@ -306,6 +328,5 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
         store_close(st);
     plan_release(&p);
     snapshot_release(&s);
-    free(a.assumed);
     return rc;
 }

@@ -7,7 +7,7 @@
  */
 #include "rules/policy.h"
 
-#include <getopt.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -17,12 +17,14 @@
 struct policy_write {
     struct store *st;
     struct snapshot s;
+    const char *actor; /* --actor */
 };
 
 static enum status write_open(struct policy_write *w, struct cli *cli,
                               struct err *e)
 {
     snapshot_init(&w->s);
+    w->actor = cli->actor;
     if (cli_open_for_write(cli, &w->st, &w->s, e)) {
         snapshot_release(&w->s);
         return e->status;
@@ -36,34 +38,112 @@ static void write_close(struct policy_write *w)
     store_close(w->st);
 }
 
-/* Parses --note (and --on when on is not NULL); returns -1 to go on, else
- * the exit code. OUT: *arg, the one positional argument. */
-static int parse_note_on(int argc, char **argv, const char *usage,
-                         const char **note, const char **on, char **arg)
-{
-    static const struct option opts[] = {
-        { "note", required_argument, NULL, 'n' },
-        { "on", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c;
+/* The options of every policy subcommand. */
+struct policy_args {
+    const char *issuer, *target, *note;
+    int32_t on;
+};
 
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'h')
-            return printf("usage: chancery policy %s\n", usage), 0;
-        if (c == 'n')
-            *note = optarg;
-        else if (c == 'o' && on)
-            *on = optarg;
-        else
-            return cli_usage("policy", usage);
+static const struct opt LIST_OPTS[] = {
+    { .name = "issuer",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct policy_args, issuer),
+      .def = "any",
+      .help = "only the policies S applies." },
+    { .name = "target",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct policy_args, target),
+      .def = "any",
+      .help = "only the policies applied to S (or to every state, '*')." },
+    { .name = NULL },
+};
+
+#define NOTE_OPT(what)                                             \
+    {                                                              \
+        .name = "note", .arg = "TEXT",                             \
+        .offset = offsetof(struct policy_args, note), .def = what, \
+        .help = "the change's recorded reason."                    \
     }
-    if (argc - optind != 1)
-        return cli_usage("policy", usage);
-    *arg = argv[optind];
-    return -1;
+
+static const struct opt ADD_OPTS[] = {
+    NOTE_OPT("policy add"),
+    { .name = NULL },
+};
+
+static const struct opt RETIRE_OPTS[] = {
+    { .name = "on",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .flags = OPT_REQUIRED,
+      .offset = offsetof(struct policy_args, on),
+      .help = "the first day without effect: the policy's last day in "
+              "effect becomes the day before." },
+    NOTE_OPT("none"),
+    { .name = NULL },
+};
+
+static const struct cmd_spec LIST_SPEC = {
+    .name = "policy list",
+    .operands = "",
+    .help = "the recorded policies: kind, parties, period and condition.",
+    .example = { "policy list --issuer RUS", "--format csv policy list" },
+    .opts = LIST_OPTS,
+};
+
+static const struct cmd_spec SHOW_SPEC = {
+    .name = "policy show",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .operand_refs = { REF_POLICY },
+    .help = "one policy's JSON, as recorded.",
+    .example = { "policy show usa-rus-departure-2021-09",
+                 "policy show rus-usa-tenure" },
+};
+
+static const struct cmd_spec ADD_SPEC = {
+    .name = "policy add",
+    .operands = "FILE",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "record the policies of a JSON file (one object or an array).",
+    .more = "docs/rules.md describes a policy's fields; every problem is "
+            "reported and nothing is written unless all are valid.",
+    .example = { "policy add rus-usa-cap-2017.json",
+                 "policy add policies.json --note 'note verbale of 2021-10-22'" },
+    .opts = ADD_OPTS,
+};
+
+static const struct cmd_spec RETIRE_SPEC = {
+    .name = "policy retire",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .operand_refs = { REF_POLICY },
+    .help = "end a policy's effect: D is its first day without effect.",
+    .example = { "policy retire rus-usa-cap-2017 --on 2022-01-01",
+                 "policy retire usa-rus-expulsion-2016 --on 2017-01-01 "
+                 "--note 'lifted'" },
+    .opts = RETIRE_OPTS,
+};
+
+/* Opens the registry and checks the ids of a against it. */
+static enum status read_open(struct cli *cli, const struct cmd_spec *c,
+                             const struct policy_args *a,
+                             const struct opts_rest *rest, struct store **st,
+                             struct snapshot *s, struct err *e)
+{
+    snapshot_init(s);
+    *st = NULL;
+    if (cli_open(cli, st, s, e) || opts_check(c, a, NULL, rest, s, e)) {
+        snapshot_release(s);
+        if (*st)
+            store_close(*st);
+        return e->status;
+    }
+    return ST_OK;
 }
 
 static int matches(const struct policy *y, const char *issuer,
@@ -89,36 +169,22 @@ static void add_row(struct grid *g, const struct snapshot *s,
 
 static int list(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "issuer", required_argument, NULL, 'i' },
-        { "target", required_argument, NULL, 't' },
-        { NULL, 0, NULL, 0 },
-    };
     static const char *const cols[] = { "id",   "kind", "issuer", "target",
                                         "from", "to",   "unless", "title" };
-    const char *issuer = NULL, *target = NULL;
+    struct policy_args a = { NULL, NULL, NULL, DATE_NONE };
     struct store *st;
     struct snapshot s;
     struct grid g;
     struct err e;
-    int c;
+    int rc = opts_parse(cli, &LIST_SPEC, argc, argv, &a, NULL, NULL);
 
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == '?')
-            return cli_usage("policy", "list [--issuer S] [--target S]");
-        *(c == 'i' ? &issuer : &target) = optarg;
-    }
-    if (optind != argc)
-        return cli_usage("policy", "list [--issuer S] [--target S]");
-    snapshot_init(&s);
-    if (cli_open(cli, &st, &s, &e)) {
-        snapshot_release(&s);
+    if (rc != OPTS_GO)
+        return rc;
+    if (read_open(cli, &LIST_SPEC, &a, NULL, &st, &s, &e))
         return cli_fail(&e);
-    }
     grid_init(&g, cols, 8);
     for (uint32_t i = 0; i < snapshot_count(&s, ENT_POLICY); i++)
-        if (matches(snapshot_row(&s, ENT_POLICY, i), issuer, target))
+        if (matches(snapshot_row(&s, ENT_POLICY, i), a.issuer, a.target))
             add_row(&g, &s, snapshot_row(&s, ENT_POLICY, i));
     cli_print_grid(cli, &g);
     grid_release(&g);
@@ -129,28 +195,23 @@ static int list(struct cli *cli, int argc, char **argv)
 
 static int show(struct cli *cli, int argc, char **argv)
 {
+    struct policy_args a = { NULL, NULL, NULL, DATE_NONE };
+    struct opts_rest id;
     struct store *st;
     struct snapshot s;
     struct err e;
-    uint32_t i;
-    int rc = 0;
+    char *text;
+    int rc = opts_parse(cli, &SHOW_SPEC, argc, argv, &a, NULL, &id);
 
-    if (argc != 2 || argv[1][0] == '-')
-        return cli_usage("policy", "show ID");
-    snapshot_init(&s);
-    if (cli_open(cli, &st, &s, &e)) {
-        snapshot_release(&s);
+    if (rc != OPTS_GO)
+        return rc;
+    if (read_open(cli, &SHOW_SPEC, &a, &id, &st, &s, &e))
         return cli_fail(&e);
-    }
-    i = snapshot_find(&s, ENT_POLICY, argv[1]);
-    if (i == IDMAP_NONE) {
-        rc = cli_error(ST_NOT_FOUND, "unknown policy '%s'", argv[1]);
-    } else {
-        char *text = policy_pretty(snapshot_row(&s, ENT_POLICY, i));
-
-        fputs(text, stdout);
-        free(text);
-    }
+    rc = 0;
+    text = policy_pretty(
+        snapshot_row(&s, ENT_POLICY, snapshot_find(&s, ENT_POLICY, id.v[0])));
+    fputs(text, stdout);
+    free(text);
     snapshot_release(&s);
     store_close(st);
     return rc;
@@ -161,7 +222,7 @@ static int write_added(struct policy_write *w, size_t first, const char *note)
 {
     size_t n = snapshot_count(&w->s, ENT_POLICY) - first;
     struct change *changes = xcalloc(n + 1, sizeof(*changes));
-    struct change_meta meta = { NULL, note ? note : "policy add" };
+    struct change_meta meta = { w->actor, note ? note : "policy add" };
     struct err e;
     int rc = 0;
 
@@ -180,18 +241,20 @@ static int write_added(struct policy_write *w, size_t first, const char *note)
 
 static int add(struct cli *cli, int argc, char **argv)
 {
-    const char *note = NULL;
+    struct policy_args a = { NULL, NULL, NULL, DATE_NONE };
+    struct opts_rest file;
     struct policy_write w;
     struct problems p;
     struct buf text;
     struct err e;
-    char *path = NULL;
+    const char *path, *note;
     size_t first, n;
-    int rc =
-        parse_note_on(argc, argv, "add FILE [--note TEXT]", &note, NULL, &path);
+    int rc = opts_parse(cli, &ADD_SPEC, argc, argv, &a, NULL, &file);
 
-    if (rc >= 0)
+    if (rc != OPTS_GO)
         return rc;
+    path = file.v[0];
+    note = a.note;
     if (cli_read_file(path, &text, &e))
         return cli_fail(&e);
     if (write_open(&w, cli, &e)) {
@@ -243,7 +306,7 @@ static int retire_record(struct policy_write *w, uint32_t i, int32_t on,
     struct policy *y = snapshot_row(&w->s, ENT_POLICY, i);
     struct policy before = *y;
     struct change ch = { OP_UPDATE, ENT_POLICY, i, &before };
-    struct change_meta meta = { NULL, note };
+    struct change_meta meta = { w->actor, note };
     char *body, a[DATE_BUF], b[DATE_BUF];
     struct err e;
 
@@ -263,43 +326,39 @@ static int retire_record(struct policy_write *w, uint32_t i, int32_t on,
 
 static int retire(struct cli *cli, int argc, char **argv)
 {
-    static const char usage[] = "retire ID --on D [--note TEXT]";
-    const char *note = NULL, *on_text = NULL;
+    struct policy_args a = { NULL, NULL, NULL, DATE_NONE };
+    struct opts_rest id;
     struct policy_write w;
     struct err e;
-    int32_t on;
-    uint32_t i;
-    char *id = NULL;
-    int rc = parse_note_on(argc, argv, usage, &note, &on_text, &id);
+    int rc = opts_parse(cli, &RETIRE_SPEC, argc, argv, &a, NULL, &id);
 
-    if (rc >= 0)
+    if (rc != OPTS_GO)
         return rc;
-    if (!on_text)
-        return cli_error(ST_USAGE, "--on is required");
-    if (cli_date("--on", on_text, &on, &e))
-        return cli_fail(&e);
     if (write_open(&w, cli, &e))
         return cli_fail(&e);
-    i = snapshot_find(&w.s, ENT_POLICY, id);
-    if (i == IDMAP_NONE)
-        rc = cli_error(ST_NOT_FOUND, "unknown policy '%s'", id);
+    if (opts_check(&RETIRE_SPEC, &a, NULL, &id, &w.s, &e))
+        rc = cli_fail(&e);
     else
-        rc = retire_record(&w, i, on, note);
+        rc = retire_record(&w, snapshot_find(&w.s, ENT_POLICY, id.v[0]), a.on,
+                           a.note);
     write_close(&w);
     return rc;
 }
 
 static const struct command POLICY_COMMANDS[] = {
-    { "list", list, "[--issuer S] [--target S]", "the recorded policies" },
-    { "show", show, "ID", "one policy's JSON" },
-    { "add", add, "FILE [--note TEXT]",
-      "record the policies of a JSON file (one object or an array)" },
-    { "retire", retire, "ID --on D [--note TEXT]",
-      "end a policy's effect: D is its first day without effect" },
-    { NULL, NULL, NULL, NULL },
+    { "list", list, &LIST_SPEC }, { "show", show, &SHOW_SPEC },
+    { "add", add, &ADD_SPEC },    { "retire", retire, &RETIRE_SPEC },
+    { NULL, NULL, NULL },
+};
+
+const struct cmd_spec POLICY_SPEC = {
+    .name = "policy",
+    .operands = "list|show|add|retire ...",
+    .help = "the rules one state applies to another's missions.",
+    .subs = POLICY_COMMANDS,
 };
 
 int cmd_policy(struct cli *cli, int argc, char **argv)
 {
-    return cli_dispatch(cli, "policy", POLICY_COMMANDS, argc, argv);
+    return cli_dispatch(cli, &POLICY_SPEC, argc, argv);
 }

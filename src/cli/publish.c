@@ -3,10 +3,8 @@
  * [--html FILE]`: the receiving state's published lists (DESIGN.md,
  * "Published lists"). publish/dlist.h computes the list and report/dlist.h
  * renders it; this file only parses the options and writes the output.
- * The options are read by one small parse function over a table, so that
- * they port to a declarative option table as they stand.
  */
-#include <getopt.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "cli/commands.h"
@@ -14,53 +12,54 @@
 #include "publish/dlist.h"
 #include "report/dlist.h"
 
-#define USAGE "--host H [--as-of D] [--html FILE]"
-
 struct publish_args {
     const char *host;
     int32_t as_of;
     const char *html; /* NULL: no HTML file */
 };
 
-static enum status parse_option(void *ctx, int c, struct err *e)
-{
-    struct publish_args *a = ctx;
+static const struct opt OPTS[] = {
+    { .name = "host",
+      .arg = "H",
+      .ref = REF_STATE,
+      .flags = OPT_REQUIRED,
+      .offset = offsetof(struct publish_args, host),
+      .help = "the receiving state whose list it is." },
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct publish_args, as_of),
+      .def = "today",
+      .help = "the date of the list: missions open and staff present then." },
+    { .name = "html",
+      .arg = "FILE",
+      .offset = offsetof(struct publish_args, html),
+      .help = "also write the printable list (A4) to FILE." },
+    { .name = NULL },
+};
 
-    switch (c) {
-    case 'o':
-        a->host = optarg;
-        return ST_OK;
-    case 'a':
-        return cli_date("--as-of", optarg, &a->as_of, e);
-    default:
-        a->html = optarg;
-        return ST_OK;
-    }
-}
+static const struct cmd_spec DIPLOMATIC_LIST_SPEC = {
+    .name = "publish diplomatic-list",
+    .operands = "",
+    .help = "the missions accredited to a host and their diplomatic agents, "
+            "with the order of precedence of the heads of mission.",
+    .more = "Sending states in alphabetical order of their short names; each "
+            "mission's head first, then by rank and arrival, with the "
+            "spouse's name; then the heads of mission in order of precedence "
+            "(VCDR arts. 14, 16), with the day each took up functions.",
+    .example = { "publish diplomatic-list --host USA --as-of 2021-12-04",
+                 "publish diplomatic-list --host USA --html list.html" },
+    .opts = OPTS,
+};
 
-/* Parses argv into a; returns -1 to go on, else the exit code. */
-static int parse_args(const char *command, struct publish_args *a,
-                      const struct cli *cli, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        { "host", required_argument, NULL, 'o' },
-        { "as-of", required_argument, NULL, 'a' },
-        { "html", required_argument, NULL, 'l' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int rc;
-
-    a->host = NULL;
-    a->as_of = cli->today;
-    a->html = NULL;
-    rc = cli_options(command, USAGE, opts, argc, argv, parse_option, a);
-    if (rc != -1)
-        return rc;
-    if (optind != argc || !a->host)
-        return cli_usage(command, USAGE);
-    return -1;
-}
+static const struct cmd_spec CONSULAR_LIST_SPEC = {
+    .name = "publish consular-list",
+    .operands = "",
+    .help = "the consular posts in a host and their consular officers.",
+    .example = { "publish consular-list --host USA --as-of 2021-12-04",
+                 "--format json publish consular-list --host RUS" },
+    .opts = OPTS,
+};
 
 static int write_html(const struct snapshot *s, const struct dlist *l,
                       const char *path)
@@ -98,21 +97,24 @@ static int emit(const struct cli *cli, struct store *st,
     return 0;
 }
 
-static int publish(struct cli *cli, enum dlist_kind kind, const char *command,
-                   int argc, char **argv)
+static int publish(struct cli *cli, enum dlist_kind kind,
+                   const struct cmd_spec *spec, int argc, char **argv)
 {
-    struct publish_args a;
-    struct store *st;
+    struct publish_args a = { NULL, cli->today, NULL };
+    struct store *st = NULL;
     struct snapshot s;
     struct dlist l;
     struct err e;
-    int rc = parse_args(command, &a, cli, argc, argv);
+    int rc = opts_parse(cli, spec, argc, argv, &a, NULL, NULL);
 
-    if (rc != -1)
+    if (rc != OPTS_GO)
         return rc;
     snapshot_init(&s);
-    if (cli_open(cli, &st, &s, &e)) {
+    if (cli_open(cli, &st, &s, &e) ||
+        opts_check(spec, &a, NULL, NULL, &s, &e)) {
         snapshot_release(&s);
+        if (st)
+            store_close(st);
         return cli_fail(&e);
     }
     if (dlist_build(&s, kind, a.host, a.as_of, &l, &e))
@@ -127,25 +129,28 @@ static int publish(struct cli *cli, enum dlist_kind kind, const char *command,
 
 static int diplomatic(struct cli *cli, int argc, char **argv)
 {
-    return publish(cli, DLIST_DIPLOMATIC, "publish diplomatic-list", argc,
-                   argv);
+    return publish(cli, DLIST_DIPLOMATIC, &DIPLOMATIC_LIST_SPEC, argc, argv);
 }
 
 static int consular(struct cli *cli, int argc, char **argv)
 {
-    return publish(cli, DLIST_CONSULAR, "publish consular-list", argc, argv);
+    return publish(cli, DLIST_CONSULAR, &CONSULAR_LIST_SPEC, argc, argv);
 }
 
 static const struct command PUBLISH_COMMANDS[] = {
-    { "diplomatic-list", diplomatic, USAGE,
-      "the missions accredited to a host and their diplomatic agents, "
-      "with the order of precedence of the heads of mission" },
-    { "consular-list", consular, USAGE,
-      "the consular posts in a host and their consular officers" },
-    { NULL, NULL, NULL, NULL },
+    { "diplomatic-list", diplomatic, &DIPLOMATIC_LIST_SPEC },
+    { "consular-list", consular, &CONSULAR_LIST_SPEC },
+    { NULL, NULL, NULL },
+};
+
+const struct cmd_spec PUBLISH_SPEC = {
+    .name = "publish",
+    .operands = "diplomatic-list|consular-list --host H ...",
+    .help = "the published lists of a host, with the order of precedence.",
+    .subs = PUBLISH_COMMANDS,
 };
 
 int cmd_publish(struct cli *cli, int argc, char **argv)
 {
-    return cli_dispatch(cli, "publish", PUBLISH_COMMANDS, argc, argv);
+    return cli_dispatch(cli, &PUBLISH_SPEC, argc, argv);
 }

@@ -87,9 +87,9 @@ int records_find(struct records *r, struct cli *cli, enum entity_kind kind,
         return cli_fail(&e);
     *index = snapshot_find(&r->s, kind, key);
     if (*index == IDMAP_NONE) {
+        opts_known_record(&r->s, kind, NULL, key, &e);
         records_close(r);
-        return cli_error(ST_NOT_FOUND, "unknown %s '%s'", ENTITIES[kind]->name,
-                         key);
+        return cli_fail(&e);
     }
     records_add(r, *index);
     return 0;

@@ -8,7 +8,7 @@
  */
 #include "core/roster.h"
 
-#include <getopt.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -119,27 +119,14 @@ static uint32_t *missions_to(const struct snapshot *s, const char *sending,
     return out;
 }
 
-static enum status check_host(const struct snapshot *s, const char *host,
-                              struct err *e)
-{
-    if (snapshot_find(s, ENT_STATE, host) == IDMAP_NONE &&
-        snapshot_find(s, ENT_ORGANIZATION, host) == IDMAP_NONE)
-        return err_set(e, ST_USAGE,
-                       "--host: unknown state or organization '%s'", host);
-    return ST_OK;
-}
-
 /* roster --sending S --host H: every mission of S in H on date. */
-static int print_missions(const struct cli *cli, const struct snapshot *s,
-                          const char *sending, const char *host, int32_t date)
+static void print_missions(const struct cli *cli, const struct snapshot *s,
+                           const char *sending, const char *host, int32_t date)
 {
     struct grid g;
-    struct err e;
     uint32_t *ms;
     size_t n;
 
-    if (cli_state(s, "--sending", sending, &e) || check_host(s, host, &e))
-        return cli_fail(&e);
     ms = missions_to(s, sending, host, date, &n);
     grid_init(&g, COLUMNS, 9);
     for (size_t i = 0; i < n; i++)
@@ -147,70 +134,100 @@ static int print_missions(const struct cli *cli, const struct snapshot *s,
     cli_print_grid(cli, &g);
     grid_release(&g);
     free(ms);
-    return 0;
 }
 
-#define USAGE "MISSION [--as-of D] | --sending S --host H [--as-of D]"
-
-/* The options; the missions' operand stays in argv[optind]. */
 struct roster_args {
     int32_t date;
     const char *sending, *host;
 };
 
-static int parse(struct roster_args *a, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        { "as-of", required_argument, NULL, 'a' },
-        { "sending", required_argument, NULL, 's' },
-        { "host", required_argument, NULL, 'H' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct err e;
-    int c;
+static const struct opt OPTS[] = {
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct roster_args, date),
+      .def = "today",
+      .help = "the date on which the staff are present." },
+    { .name = "sending",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct roster_args, sending),
+      .help = "instead of MISSION: every mission of S accredited to the host "
+              "of --host; the two go together." },
+    { .name = "host",
+      .arg = "H",
+      .ref = REF_STATE,
+      .offset = offsetof(struct roster_args, host),
+      .help = "with --sending: the host (a state or an organization such as "
+              "UN)." },
+    { .name = NULL },
+};
 
-    cli_reset_getopt();
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'h')
-            return printf("usage: chancery roster " USAGE "\n"), 0;
-        if (c == 's')
-            a->sending = optarg;
-        else if (c == 'H')
-            a->host = optarg;
-        else if (c != 'a')
-            return cli_usage("roster", USAGE);
-        else if (cli_date("--as-of", optarg, &a->date, &e))
-            return cli_fail(&e);
+const struct cmd_spec ROSTER_SPEC = {
+    .name = "roster",
+    .operands = "MISSION | --sending S --host H",
+    .min_operands = 0,
+    .max_operands = 1,
+    .operand_refs = { REF_MISSION },
+    .help = "a mission's staff present on a date, in Diplomatic-List order.",
+    .more = "The order is the List's: head of mission first, then by rank "
+            "and date of arrival. A mission closed on the date has no staff; "
+            "a note on stderr says since when. With --sending and --host, "
+            "every mission of the sending state open in the host, embassy "
+            "first, each with a first column naming the mission.",
+    .example = { "roster RUS-USA-EMB --as-of 2021-12-04",
+                 "roster --sending RUS --host USA --as-of 2021-12-04" },
+    .opts = OPTS,
+};
+
+/* Says on stderr when the mission was not open on the date. */
+static void note_closed(const struct mission *m, int32_t date)
+{
+    char d[DATE_BUF];
+
+    if (m->closed != DATE_NONE && m->closed <= date) {
+        date_format(m->closed, d);
+        fprintf(stderr, "chancery: note: mission '%s' closed on %s\n", m->id,
+                d);
+    } else if (m->opened != DATE_NONE && date < m->opened) {
+        date_format(m->opened, d);
+        fprintf(stderr, "chancery: note: mission '%s' opened on %s\n", m->id,
+                d);
     }
-    if (!a->sending != !a->host || optind + !a->sending != argc)
-        return cli_usage("roster", USAGE);
-    return -1;
 }
 
 int cmd_roster(struct cli *cli, int argc, char **argv)
 {
     struct roster_args a = { cli->today, NULL, NULL };
-    struct store *st;
+    struct opts_rest id;
+    struct store *st = NULL;
     struct snapshot s;
     struct err e;
-    uint32_t m = 0;
-    int rc = parse(&a, argc, argv);
+    uint32_t m;
+    int rc = opts_parse(cli, &ROSTER_SPEC, argc, argv, &a, NULL, &id);
 
-    if (rc != -1)
+    if (rc != OPTS_GO)
         return rc;
+    if (!a.sending != !a.host || id.n != !a.sending)
+        return cli_error(ST_USAGE, "'roster' needs MISSION, or --sending S "
+                                   "and --host H (try 'chancery roster "
+                                   "--help')");
     snapshot_init(&s);
-    if (cli_open(cli, &st, &s, &e)) {
+    if (cli_open(cli, &st, &s, &e) ||
+        opts_check(&ROSTER_SPEC, &a, NULL, &id, &s, &e)) {
         snapshot_release(&s);
+        if (st)
+            store_close(st);
         return cli_fail(&e);
     }
-    if (a.sending)
-        rc = print_missions(cli, &s, a.sending, a.host, a.date);
-    else if ((m = snapshot_find(&s, ENT_MISSION, argv[optind])) != IDMAP_NONE)
+    if (a.sending) {
+        print_missions(cli, &s, a.sending, a.host, a.date);
+    } else {
+        m = snapshot_find(&s, ENT_MISSION, id.v[0]);
+        note_closed(snap_mission(&s, m), a.date);
         print_roster(cli, &s, m, a.date);
-    else
-        rc = cli_error(ST_NOT_FOUND, "unknown mission '%s'", argv[optind]);
+    }
     snapshot_release(&s);
     store_close(st);
-    return rc == -1 ? 0 : rc;
+    return 0;
 }

@@ -16,71 +16,87 @@
  */
 #include "cli/visa.h"
 
+#include <stddef.h>
+
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
 #include "cli/edit.h"
 #include "cli/records.h"
 
-static const struct edit_option LIST_OPTS[] = {
-    { "issuing", NULL, 0 },      { "nationality", NULL, 0 },
-    { "post", NULL, 0 },         { "class", NULL, 0 },
-    { "purpose", NULL, 0 },      { "outcome", NULL, 0 },
-    { "applied-from", NULL, 0 }, { "applied-to", NULL, 0 },
-    { NULL, NULL, 0 },
-};
+#define PURPOSES "posting|dependent|delegate|tdy|private"
+#define OUTCOMES \
+    "pending|admin_processing|issued|refused|withdrawn|annulled|revoked"
 
-#define LIST_USAGE                                                          \
-    "[--issuing S] [--nationality N] [--post P] [--class C] [--purpose P] " \
-    "[--outcome O] [--applied-from D] [--applied-to D]"
-
-static const struct edit_command LIST = {
-    "visa", "list " LIST_USAGE, ENT_VISA, 0, LIST_OPTS, NULL,
-};
-
-/* The list filter; values in LIST_OPTS order. */
+/* The list filter; the options fill it, and the post is then resolved. */
 struct visa_filter {
-    const char *issuing, *nationality, *vclass;
+    const char *issuing, *nationality, *vclass, *post_id;
     uint32_t post;
     int purpose, outcome;
     int32_t from, to;
 };
 
-static enum status enum_option(const char *option, const struct enum_names *t,
-                               const char *text, int *out, struct err *e)
-{
-    char names[256];
+static const struct opt LIST_OPTS[] = {
+    { .name = "issuing",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct visa_filter, issuing),
+      .def = "any",
+      .help = "only cases of the issuing state S." },
+    { .name = "nationality",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct visa_filter, nationality),
+      .def = "any",
+      .help = "only applicants of nationality S." },
+    { .name = "post",
+      .arg = "M",
+      .ref = REF_MISSION,
+      .offset = offsetof(struct visa_filter, post_id),
+      .def = "any",
+      .help = "only cases at post M (a mission of the issuing state)." },
+    { .name = "class",
+      .arg = "CLASS",
+      .offset = offsetof(struct visa_filter, vclass),
+      .def = "any",
+      .help = "only visas of class CLASS (A-1, G-1, ...)." },
+    { .name = "purpose",
+      .arg = "P",
+      .kind = OPT_ENUM,
+      .values = PURPOSES,
+      .offset = offsetof(struct visa_filter, purpose),
+      .def = "any",
+      .help = "only cases of that purpose." },
+    { .name = "outcome",
+      .arg = "O",
+      .kind = OPT_ENUM,
+      .values = OUTCOMES,
+      .offset = offsetof(struct visa_filter, outcome),
+      .def = "any",
+      .help = "only cases with that outcome." },
+    { .name = "applied-from",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct visa_filter, from),
+      .def = "any",
+      .help = "only cases applied for on D or later." },
+    { .name = "applied-to",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct visa_filter, to),
+      .def = "any",
+      .help = "only cases applied for on D or earlier." },
+    { .name = NULL },
+};
 
-    *out = text ? enum_from_name(t, text) : ENUM_NONE;
-    if (!text || *out != ENUM_NONE)
-        return ST_OK;
-    enum_list(t, names, sizeof(names));
-    return err_set(e, ST_USAGE, "%s: invalid %s '%s' (expected one of: %s)",
-                   option, t->what, text, names);
-}
-
-static enum status filter_init(struct visa_filter *f, const struct snapshot *s,
-                               const char **v, struct err *e)
-{
-    memset(f, 0, sizeof(*f));
-    f->issuing = v[0];
-    f->nationality = v[1];
-    f->vclass = v[3];
-    f->post = IDMAP_NONE;
-    f->from = f->to = DATE_NONE;
-    if ((v[0] && cli_state(s, "--issuing", v[0], e)) ||
-        (v[1] && cli_state(s, "--nationality", v[1], e)))
-        return ST_USAGE;
-    if (v[2] && (f->post = snapshot_find(s, ENT_MISSION, v[2])) == IDMAP_NONE)
-        return err_set(e, ST_USAGE, "--post: unknown mission '%s'", v[2]);
-    if (enum_option("--purpose", &ENUM_VISA_PURPOSE, v[4], &f->purpose, e) ||
-        enum_option("--outcome", &ENUM_VISA_OUTCOME, v[5], &f->outcome, e))
-        return ST_USAGE;
-    if ((v[6] && cli_date("--applied-from", v[6], &f->from, e)) ||
-        (v[7] && cli_date("--applied-to", v[7], &f->to, e)))
-        return ST_USAGE;
-    return ST_OK;
-}
+static const struct cmd_spec LIST_SPEC = {
+    .name = "visa list",
+    .operands = "",
+    .help = "visa cases, filtered.",
+    .example = { "visa list --issuing USA --nationality RUS --outcome pending",
+                 "visa list --post USA-RUS-EMB --applied-from 2021-01-01" },
+    .opts = LIST_OPTS,
+};
 
 static int matches(const struct snapshot *s, const struct visa *c,
                    const struct visa_filter *f)
@@ -98,21 +114,23 @@ static int matches(const struct snapshot *s, const struct visa *c,
 
 static int list(struct cli *cli, int argc, char **argv)
 {
-    const char *v[EDIT_MAX_OPTIONS];
-    struct visa_filter f;
+    struct visa_filter f = { NULL,      NULL,       NULL,
+                             NULL,      IDMAP_NONE, ENUM_NONE,
+                             ENUM_NONE, DATE_NONE,  DATE_NONE };
     struct records out;
     struct err e;
-    char **args;
-    int rc = edit_args(&LIST, argc, argv, v, &args);
+    int rc = opts_parse(cli, &LIST_SPEC, argc, argv, &f, NULL, NULL);
 
-    if (rc != EDIT_GO)
+    if (rc != OPTS_GO)
         return rc;
     if (records_open(&out, cli, ENT_VISA, &e))
         return cli_fail(&e);
-    if (filter_init(&f, &out.s, v, &e)) {
+    if (opts_check(&LIST_SPEC, &f, NULL, NULL, &out.s, &e)) {
         records_close(&out);
         return cli_fail(&e);
     }
+    if (f.post_id)
+        f.post = snapshot_find(&out.s, ENT_MISSION, f.post_id);
     for (uint32_t i = 0; i < snapshot_count(&out.s, ENT_VISA); i++)
         if (matches(&out.s, snap_visa(&out.s, i), &f))
             records_add(&out, i);
@@ -121,10 +139,13 @@ static int list(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-static const struct edit_option NO_OPTS[] = { { NULL, NULL, 0 } };
-
-static const struct edit_command SHOW = {
-    "visa", "show ID", ENT_VISA, 1, NO_OPTS, NULL,
+static const struct cmd_spec SHOW_SPEC = {
+    .name = "visa show",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "one visa case, with the cases linked to it.",
+    .example = { "visa show V0001", "--format json visa show V0001" },
 };
 
 /* The cases linked to case i: those it follows, back to the first, and
@@ -150,15 +171,14 @@ static void print_linked(const struct cli *cli, struct records *r, uint32_t i)
 
 static int show(struct cli *cli, int argc, char **argv)
 {
-    const char *v[EDIT_MAX_OPTIONS];
+    struct opts_rest id;
     struct records out;
-    char **args;
     uint32_t i;
-    int rc = edit_args(&SHOW, argc, argv, v, &args);
+    int rc = opts_parse(cli, &SHOW_SPEC, argc, argv, NULL, NULL, &id);
 
-    if (rc != EDIT_GO)
+    if (rc != OPTS_GO)
         return rc;
-    if ((rc = records_show(&out, cli, ENT_VISA, args[0], &i)))
+    if ((rc = records_show(&out, cli, ENT_VISA, id.v[0], &i)))
         return rc;
     if (cli->format == OUT_TABLE)
         print_linked(cli, &out, i);
@@ -168,31 +188,92 @@ static int show(struct cli *cli, int argc, char **argv)
 
 /* --outcome and --decided are there to record a past case in one step;
  * without them a case is added pending (see add()). */
-static const struct edit_option ADD_OPTS[] = {
-    { "id", "id", EDIT_REQUIRED },
-    { "person", "person", EDIT_REQUIRED },
-    { "issuing", "issuing", EDIT_REQUIRED },
-    { "post", "post", EDIT_REQUIRED },
-    { "class", "class", EDIT_REQUIRED },
-    { "purpose", "purpose", EDIT_REQUIRED },
-    { "meeting", "meeting", 0 },
-    { "applied", "applied", EDIT_REQUIRED },
-    { "previous", "previous", 0 },
-    { "outcome", "outcome", 0 },
-    { "decided", "decided", 0 },
-    { "valid-until", "valid_until", 0 },
-    { "note", NULL, 0 },
-    { NULL, NULL, 0 },
+#define NOTE_OPT                                                               \
+    {                                                                          \
+        .name = "note", .arg = "TEXT", .help = "the change's recorded reason." \
+    }
+
+static const struct opt ADD_OPTS[] = {
+    { .name = "id",
+      .arg = "ID",
+      .field = "id",
+      .flags = EDIT_REQUIRED,
+      .help = "the new case's id (unique)." },
+    { .name = "person",
+      .arg = "P",
+      .field = "person",
+      .ref = REF_PERSON,
+      .flags = EDIT_REQUIRED,
+      .help = "the applicant." },
+    { .name = "issuing",
+      .arg = "S",
+      .field = "issuing",
+      .ref = REF_STATE,
+      .flags = EDIT_REQUIRED,
+      .help = "the state asked for the visa." },
+    { .name = "post",
+      .arg = "M",
+      .field = "post",
+      .ref = REF_MISSION,
+      .flags = EDIT_REQUIRED,
+      .help = "the post applied at (a mission of the issuing state)." },
+    { .name = "class",
+      .arg = "CLASS",
+      .field = "class",
+      .flags = EDIT_REQUIRED,
+      .help = "the visa class (A-1, G-1, ...)." },
+    { .name = "purpose",
+      .arg = "P",
+      .field = "purpose",
+      .values = PURPOSES,
+      .flags = EDIT_REQUIRED | OPT_HINT,
+      .help = "why the applicant travels." },
+    { .name = "meeting",
+      .arg = "D",
+      .field = "meeting",
+      .help = "a delegate's meeting: its first day." },
+    { .name = "applied",
+      .arg = "D",
+      .field = "applied",
+      .flags = EDIT_REQUIRED,
+      .help = "the date of the application." },
+    { .name = "previous",
+      .arg = "ID",
+      .field = "previous",
+      .ref = REF_VISA,
+      .help = "the case this one follows." },
+    { .name = "outcome",
+      .arg = "O",
+      .field = "outcome",
+      .values = OUTCOMES,
+      .flags = OPT_HINT,
+      .def = "pending",
+      .help = "the outcome, to record a past case in one step." },
+    { .name = "decided",
+      .arg = "D",
+      .field = "decided",
+      .help = "the date of the decision (with --outcome)." },
+    { .name = "valid-until",
+      .arg = "D",
+      .field = "valid_until",
+      .help = "the last day of the visa's validity." },
+    NOTE_OPT,
+    { .name = NULL },
 };
 
-#define ADD_USAGE                                                          \
-    "--id ID --person P --issuing S --post P --class C --purpose P "       \
-    "[--meeting D] --applied D [--previous ID] [--outcome O --decided D] " \
-    "[--valid-until D] [--note TEXT]"
-
-static const struct edit_command ADD = {
-    "visa", "add " ADD_USAGE, ENT_VISA, 0, ADD_OPTS, NULL,
+static const struct cmd_spec ADD_SPEC = {
+    .name = "visa add",
+    .operands = "",
+    .help = "record a visa application (pending unless --outcome).",
+    .example = { "visa add --id V900 --person P900 --issuing USA --post "
+                 "USA-RUS-EMB --class A-1 --purpose posting --applied 2021-11-02",
+                 "visa add --id V901 --person P901 --issuing USA --post "
+                 "USA-RUS-EMB --class G-1 --purpose delegate --meeting 2021-12-06 "
+                 "--applied 2021-11-01" },
+    .opts = ADD_OPTS,
 };
+
+static const struct edit_command ADD = { &ADD_SPEC, ENT_VISA, NULL };
 
 /* Adds a pending case unless --outcome says otherwise: "--outcome=pending"
  * goes first on the line, and a later --outcome replaces it. */
@@ -210,21 +291,40 @@ static int add(struct cli *cli, int argc, char **argv)
     return rc;
 }
 
-static const struct edit_option DECIDE_OPTS[] = {
-    { "on", "decided", EDIT_TODAY },
-    { "outcome", "outcome", EDIT_REQUIRED },
-    { "valid-until", "valid_until", 0 },
-    { "note", NULL, 0 },
-    { NULL, NULL, 0 },
+static const struct opt DECIDE_OPTS[] = {
+    { .name = "on",
+      .arg = "D",
+      .field = "decided",
+      .flags = EDIT_TODAY,
+      .def = "today",
+      .help = "the date of the decision." },
+    { .name = "outcome",
+      .arg = "O",
+      .field = "outcome",
+      .values = "issued|refused|withdrawn|admin_processing",
+      .flags = EDIT_REQUIRED | OPT_HINT,
+      .help = "the decision (annul and revoke are commands of their own)." },
+    { .name = "valid-until",
+      .arg = "D",
+      .field = "valid_until",
+      .help = "the last day of an issued visa's validity." },
+    NOTE_OPT,
+    { .name = NULL },
 };
 
-#define DECIDE_USAGE                                                   \
-    "ID --outcome issued|refused|withdrawn|admin_processing [--on D] " \
-    "[--valid-until D] [--note TEXT]"
-
-static const struct edit_command DECIDE = {
-    "visa", "decide " DECIDE_USAGE, ENT_VISA, 1, DECIDE_OPTS, NULL,
+static const struct cmd_spec DECIDE_SPEC = {
+    .name = "visa decide",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "record the decision on a case.",
+    .example = { "visa decide V900 --outcome issued --on 2021-11-20 "
+                 "--valid-until 2024-11-19",
+                 "visa decide V901 --outcome refused" },
+    .opts = DECIDE_OPTS,
 };
+
+static const struct edit_command DECIDE = { &DECIDE_SPEC, ENT_VISA, NULL };
 
 /* A case is decided once; administrative processing is no decision. */
 static int refuse_decided(const struct snapshot *s, const void *row,
@@ -245,18 +345,20 @@ static int decide(struct cli *cli, int argc, char **argv)
 {
     const char *v[EDIT_MAX_OPTIONS];
     char **args;
-    int rc = edit_args(&DECIDE, argc, argv, v, &args), o;
+    const char *outcome;
+    int rc = edit_args(cli, &DECIDE, argc, argv, v, &args), o;
 
     if (rc != EDIT_GO)
         return rc;
-    o = enum_from_name(&ENUM_VISA_OUTCOME, v[1]);
+    outcome = edit_value(&DECIDE, v, "outcome");
+    o = enum_from_name(&ENUM_VISA_OUTCOME, outcome);
     if (o != VO_ISSUED && o != VO_REFUSED && o != VO_WITHDRAWN &&
         o != VO_ADMIN_PROCESSING)
         return cli_error(ST_INVALID,
                          "--outcome: '%s' is not issued, refused, withdrawn "
                          "or admin_processing (annul and revoke are commands "
                          "of their own)",
-                         v[1]);
+                         outcome);
     return edit_update_if(cli, &DECIDE, argc, argv, refuse_decided);
 }
 
@@ -300,21 +402,44 @@ static int follow(struct snapshot *s, uint32_t src, struct visa *rec, char tag,
     return 0;
 }
 
-static const struct edit_option END_OPTS[] = {
-    { "on", "decided", EDIT_REQUIRED },
-    { "id", "id", 0 },
-    { "note", NULL, 0 },
-    { NULL, NULL, 0 },
+static const struct opt END_OPTS[] = {
+    { .name = "on",
+      .arg = "D",
+      .field = "decided",
+      .flags = EDIT_REQUIRED,
+      .help = "the date of the decision." },
+    { .name = "id",
+      .arg = "NEW",
+      .field = "id",
+      .def = "ID-A or ID-R",
+      .help = "the new case's id." },
+    NOTE_OPT,
+    { .name = NULL },
 };
 
-#define END_USAGE "ID --on D [--id NEW] [--note TEXT]"
+static const struct cmd_spec ANNUL_SPEC = {
+    .name = "visa annul",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "record the annulment of an issued visa, as a new linked case.",
+    .example = { "visa annul V900 --on 2021-12-01",
+                 "visa annul V900 --on 2021-12-01 --id V900-X" },
+    .opts = END_OPTS,
+};
+static const struct cmd_spec REVOKE_SPEC = {
+    .name = "visa revoke",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "record the revocation of an issued visa, as a new linked case.",
+    .example = { "visa revoke V900 --on 2021-12-01",
+                 "visa revoke V900 --on 2021-12-01 --note 'declared PNG'" },
+    .opts = END_OPTS,
+};
 
-static const struct edit_command ANNUL = {
-    "visa", "annul " END_USAGE, ENT_VISA, 1, END_OPTS, NULL,
-};
-static const struct edit_command REVOKE = {
-    "visa", "revoke " END_USAGE, ENT_VISA, 1, END_OPTS, NULL,
-};
+static const struct edit_command ANNUL = { &ANNUL_SPEC, ENT_VISA, NULL };
+static const struct edit_command REVOKE = { &REVOKE_SPEC, ENT_VISA, NULL };
 
 /* An annulment or revocation is a case applied for and decided on --on. */
 static int end_case(struct snapshot *s, uint32_t src, void *rec,
@@ -327,7 +452,7 @@ static int end_case(struct snapshot *s, uint32_t src, void *rec,
 
     if (rc)
         return rc;
-    if (date_parse(values[0], &v->applied, &e))
+    if (date_parse(opts_text(&ANNUL_SPEC, values, "on"), &v->applied, &e))
         return cli_error(ST_INVALID, "--on: %s", e.msg);
     v->outcome = outcome;
     return 0;
@@ -355,21 +480,44 @@ static int revoke(struct cli *cli, int argc, char **argv)
     return edit_insert_from(cli, &REVOKE, argc, argv, derive_revoke);
 }
 
-static const struct edit_option EXTEND_OPTS[] = {
-    { "applied", "applied", EDIT_REQUIRED },
-    { "id", "id", 0 },
-    { "class", "class", 0 },
-    { "post", "post", 0 },
-    { "note", NULL, 0 },
-    { NULL, NULL, 0 },
+static const struct opt EXTEND_OPTS[] = {
+    { .name = "applied",
+      .arg = "D",
+      .field = "applied",
+      .flags = EDIT_REQUIRED,
+      .help = "the date of the application." },
+    { .name = "id",
+      .arg = "NEW",
+      .field = "id",
+      .def = "ID-E, ID-E2, ...",
+      .help = "the new case's id." },
+    { .name = "class",
+      .arg = "CLASS",
+      .field = "class",
+      .def = "the visa's class",
+      .help = "the class applied for." },
+    { .name = "post",
+      .arg = "M",
+      .field = "post",
+      .ref = REF_MISSION,
+      .def = "the visa's post",
+      .help = "the post applied at." },
+    NOTE_OPT,
+    { .name = NULL },
 };
 
-#define EXTEND_USAGE \
-    "ID --applied D [--id NEW] [--class C] [--post P] [--note TEXT]"
-
-static const struct edit_command EXTEND = {
-    "visa", "extend " EXTEND_USAGE, ENT_VISA, 1, EXTEND_OPTS, NULL,
+static const struct cmd_spec EXTEND_SPEC = {
+    .name = "visa extend",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "record an application to extend an issued visa, as a new case.",
+    .example = { "visa extend V900 --applied 2024-10-01",
+                 "visa extend V900 --applied 2024-10-01 --class A-2" },
+    .opts = EXTEND_OPTS,
 };
+
+static const struct edit_command EXTEND = { &EXTEND_SPEC, ENT_VISA, NULL };
 
 /* An extension is a new pending application following the issued visa. */
 static int derive_extend(struct snapshot *s, uint32_t src, void *rec,
@@ -390,25 +538,26 @@ static int extend(struct cli *cli, int argc, char **argv)
 }
 
 static const struct command VISA_COMMANDS[] = {
-    { "list", list, LIST_USAGE, "visa cases, filtered (applied between)" },
-    { "show", show, "ID", "one case, with the cases linked to it" },
-    { "add", add, ADD_USAGE, "record an application (pending)" },
-    { "decide", decide, DECIDE_USAGE,
-      "record the decision on a case (--on: today)" },
-    { "annul", annul, END_USAGE,
-      "record the annulment of an issued visa, as a new linked case" },
-    { "revoke", revoke, END_USAGE,
-      "record the revocation of an issued visa, as a new linked case" },
-    { "extend", extend, EXTEND_USAGE,
-      "record an application to extend an issued visa, as a new case" },
-    { "stats", visa_cmd_stats, VISA_STATS_USAGE,
-      "counts, processing times and Kaplan-Meier time to decision" },
-    { "report", visa_cmd_report, VISA_REPORT_USAGE,
-      "the visa chapter of the UN Host Country Committee report" },
-    { NULL, NULL, NULL, NULL },
+    { "list", list, &LIST_SPEC },
+    { "show", show, &SHOW_SPEC },
+    { "add", add, &ADD_SPEC },
+    { "decide", decide, &DECIDE_SPEC },
+    { "annul", annul, &ANNUL_SPEC },
+    { "revoke", revoke, &REVOKE_SPEC },
+    { "extend", extend, &EXTEND_SPEC },
+    { "stats", visa_cmd_stats, &VISA_STATS_SPEC },
+    { "report", visa_cmd_report, &VISA_REPORT_SPEC },
+    { NULL, NULL, NULL },
+};
+
+const struct cmd_spec VISA_SPEC = {
+    .name = "visa",
+    .operands = "list|show|add|decide|annul|revoke|extend|stats|report ...",
+    .help = "visa cases, their statistics and the UN report.",
+    .subs = VISA_COMMANDS,
 };
 
 int cmd_visa(struct cli *cli, int argc, char **argv)
 {
-    return cli_dispatch(cli, "visa", VISA_COMMANDS, argc, argv);
+    return cli_dispatch(cli, &VISA_SPEC, argc, argv);
 }

@@ -8,13 +8,8 @@
 
 #include "cli/cli.h"
 
-#define VISA_STATS_USAGE                                                   \
-    "[--as-of D] [--issuing S] [--nationality N] [--purpose P] "           \
-    "[--by post|class|purpose|nationality|month|quarter|year] [--from D] " \
-    "[--to D] [--svg FILE [--deadline DAYS]]"
-#define VISA_REPORT_USAGE                                               \
-    "--un [--from D] [--to D] [--as-of D] [--issuing S] [--html FILE] " \
-    "[--include-bilateral]"
+/* Their command lines (cli/opts.h). */
+extern const struct cmd_spec VISA_STATS_SPEC, VISA_REPORT_SPEC;
 
 int visa_cmd_stats(struct cli *cli, int argc, char **argv);
 int visa_cmd_report(struct cli *cli, int argc, char **argv);

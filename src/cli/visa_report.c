@@ -11,33 +11,72 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
-#include "cli/edit.h"
 #include "cli/visa.h"
 #include "report/unreport_html.h"
 #include "rules/visa_sla.h"
 #include "visa/unreport.h"
 
-static const struct edit_option REPORT_OPTS[] = {
-    { "un", NULL, EDIT_FLAG | EDIT_REQUIRED },
-    { "from", NULL, 0 },
-    { "to", NULL, 0 },
-    { "as-of", NULL, 0 },
-    { "issuing", NULL, 0 },
-    { "html", NULL, 0 },
-    { "include-bilateral", NULL, EDIT_FLAG },
-    { NULL, NULL, 0 },
-};
-
-static const struct edit_command REPORT = {
-    "visa", "report " VISA_REPORT_USAGE, ENT_VISA, 0, REPORT_OPTS, NULL,
-};
-
 struct report_args {
     struct un_query q;
     const char *html;
+    int un;
+};
+
+static const struct opt REPORT_OPTS[] = {
+    { .name = "un",
+      .kind = OPT_FLAG,
+      .flags = OPT_REQUIRED,
+      .offset = offsetof(struct report_args, un),
+      .help = "the report of the UN Host Country Committee (the only one "
+              "so far)." },
+    { .name = "from",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct report_args, q.from),
+      .def = "the first application",
+      .help = "the first day of applications covered." },
+    { .name = "to",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct report_args, q.to),
+      .def = "the --as-of date",
+      .help = "the last day of applications covered." },
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct report_args, q.as_of),
+      .def = "today",
+      .help = "the date of the figures: cases undecided then are pending." },
+    { .name = "issuing",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct report_args, q.issuing),
+      .def = "every issuing state",
+      .help = "the host state." },
+    { .name = "html",
+      .arg = "FILE",
+      .offset = offsetof(struct report_args, html),
+      .help = "write a printable HTML report to FILE instead." },
+    { .name = "include-bilateral",
+      .kind = OPT_FLAG,
+      .offset = offsetof(struct report_args, q.include_bilateral),
+      .help = "also the cases the Headquarters Agreement does not cover "
+              "(bilateral embassy and consular visas)." },
+    { .name = NULL },
+};
+
+const struct cmd_spec VISA_REPORT_SPEC = {
+    .name = "visa report",
+    .operands = "",
+    .help = "the visa chapter of the UN Host Country Committee report.",
+    .example = { "visa report --un --issuing USA --as-of 2022-12-31",
+                 "visa report --un --from 2021-01-01 --to 2021-12-31 "
+                 "--issuing USA --html un-report.html" },
+    .opts = REPORT_OPTS,
 };
 
 static void print_report(const struct cli *cli, const struct snapshot *s,
@@ -73,26 +112,6 @@ static int write_html(const struct snapshot *s, const struct report_args *a,
     return rc;
 }
 
-/* The query from the options (values in REPORT_OPTS order). */
-static enum status report_args_parse(struct report_args *a,
-                                     const struct cli *cli,
-                                     const struct snapshot *s, const char **v,
-                                     struct err *e)
-{
-    a->q = (struct un_query){ DATE_NONE, DATE_NONE, cli->today, v[4],
-                              v[6] != NULL };
-    a->html = v[5];
-    if ((v[1] && cli_date("--from", v[1], &a->q.from, e)) ||
-        (v[2] && cli_date("--to", v[2], &a->q.to, e)) ||
-        (v[3] && cli_date("--as-of", v[3], &a->q.as_of, e)) ||
-        (v[4] && cli_state(s, "--issuing", v[4], e)))
-        return ST_USAGE;
-    un_query_complete(s, &a->q);
-    if (a->q.to < a->q.from)
-        return err_set(e, ST_USAGE, "--to is before --from");
-    return ST_OK;
-}
-
 /* Deadlines, report, output: the part of the command after the load. */
 static int run_report(const struct cli *cli, const struct snapshot *s,
                       const struct report_args *a)
@@ -123,23 +142,26 @@ static int run_report(const struct cli *cli, const struct snapshot *s,
 
 int visa_cmd_report(struct cli *cli, int argc, char **argv)
 {
-    const char *v[EDIT_MAX_OPTIONS];
-    struct report_args a;
-    struct store *store;
+    struct report_args a = { { DATE_NONE, DATE_NONE, cli->today, NULL, 0 },
+                             NULL,
+                             0 };
+    struct store *store = NULL;
     struct snapshot s;
     struct err e;
-    char **args;
-    int rc = edit_args(&REPORT, argc, argv, v, &args);
+    int rc = opts_parse(cli, &VISA_REPORT_SPEC, argc, argv, &a, NULL, NULL);
 
-    if (rc != EDIT_GO)
+    if (rc != OPTS_GO)
         return rc;
     snapshot_init(&s);
     if (cli_open(cli, &store, &s, &e)) {
         snapshot_release(&s);
         return cli_fail(&e);
     }
-    if (report_args_parse(&a, cli, &s, v, &e))
+    un_query_complete(&s, &a.q);
+    if (opts_check(&VISA_REPORT_SPEC, &a, NULL, NULL, &s, &e))
         rc = cli_fail(&e);
+    else if (a.q.to < a.q.from)
+        rc = cli_error(ST_USAGE, "--to is before --from");
     else
         rc = run_report(cli, &s, &a);
     snapshot_release(&s);

@@ -6,93 +6,110 @@
  * policy of the issuing state in effect on the as-of date (the shortest
  * when several are), else none.
  */
-#include <errno.h>
-#include <limits.h>
+#include <stddef.h>
 
 #include "base/arena.h"
 #include "base/date.h"
 #include "base/xalloc.h"
-#include "cli/edit.h"
 #include "cli/visa.h"
 #include "core/interchange.h"
 #include "report/visastats_render.h"
 #include "rules/policy.h"
 
-static const struct edit_option STATS_OPTS[] = {
-    { "as-of", NULL, 0 },   { "issuing", NULL, 0 }, { "nationality", NULL, 0 },
-    { "purpose", NULL, 0 }, { "by", NULL, 0 },      { "from", NULL, 0 },
-    { "to", NULL, 0 },      { "svg", NULL, 0 },     { "deadline", NULL, 0 },
-    { NULL, NULL, 0 },
+/* The command line; by is VISA_BY_NAMES's index less one. */
+struct stats_args {
+    struct visa_query q;
+    int purpose, by;
+    const char *svg;
+    long deadline; /* -1 when not given */
 };
 
-static const struct edit_command STATS = {
-    "visa", "stats " VISA_STATS_USAGE, ENT_VISA, 0, STATS_OPTS, NULL,
+static const struct opt STATS_OPTS[] = {
+    { .name = "as-of",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct stats_args, q.as_of),
+      .def = "today",
+      .help = "the date of the figures: cases undecided then are pending." },
+    { .name = "issuing",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct stats_args, q.issuing),
+      .def = "any",
+      .help = "only cases of the issuing state S." },
+    { .name = "nationality",
+      .arg = "S",
+      .ref = REF_STATE,
+      .offset = offsetof(struct stats_args, q.nationality),
+      .def = "any",
+      .help = "only applicants of nationality S." },
+    { .name = "purpose",
+      .arg = "P",
+      .kind = OPT_ENUM,
+      .values = "posting|dependent|delegate|tdy|private",
+      .offset = offsetof(struct stats_args, purpose),
+      .def = "any",
+      .help = "only cases of that purpose." },
+    { .name = "by",
+      .arg = "BY",
+      .kind = OPT_ENUM,
+      .values = "post|class|purpose|nationality|month|quarter|year",
+      .offset = offsetof(struct stats_args, by),
+      .def = "one row in all",
+      .help = "one row per group, and a total." },
+    { .name = "from",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct stats_args, q.from),
+      .def = "open",
+      .help = "only cases applied for on D or later." },
+    { .name = "to",
+      .arg = "D",
+      .kind = OPT_DATE,
+      .offset = offsetof(struct stats_args, q.to),
+      .def = "open",
+      .help = "only cases applied for on D or earlier." },
+    { .name = "svg",
+      .arg = "FILE",
+      .offset = offsetof(struct stats_args, svg),
+      .help = "also draw the Kaplan-Meier chart of the same groups in FILE, "
+              "with censoring ticks and the deadline." },
+    { .name = "deadline",
+      .arg = "DAYS",
+      .kind = OPT_INT,
+      .offset = offsetof(struct stats_args, deadline),
+      .def = "the issuing state's visa_sla policy, else none",
+      .help = "with --svg: the deadline line of the chart, in days (1 to "
+              "3650)." },
+    { .name = NULL },
+};
+
+const struct cmd_spec VISA_STATS_SPEC = {
+    .name = "visa stats",
+    .operands = "",
+    .help = "counts, processing times and Kaplan-Meier time to decision.",
+    .example = { "visa stats --issuing USA --nationality RUS --by year",
+                 "visa stats --issuing USA --purpose delegate --svg km.svg" },
+    .opts = STATS_OPTS,
 };
 
 /* The longest deadline a chart takes, in days. */
 #define MAX_DEADLINE 3650
 
-static enum status stats_purpose(const char *text, unsigned *mask,
-                                 struct err *e)
+/* Completes the query from the options; checks what the table cannot. */
+static enum status stats_query(struct stats_args *a, struct err *e)
 {
-    int p;
-
-    *mask = 0;
-    if (!text)
-        return ST_OK;
-    if ((p = enum_from_name(&ENUM_VISA_PURPOSE, text)) == ENUM_NONE)
-        return err_set(e, ST_USAGE, "--purpose: invalid visa purpose '%s'",
-                       text);
-    *mask = 1u << p;
-    return ST_OK;
-}
-
-/* The query from the options (values in STATS_OPTS order). */
-static enum status stats_query(struct visa_query *q, const struct cli *cli,
-                               const struct snapshot *s, const char **v,
-                               struct err *e)
-{
-    int by = VISA_BY_NONE;
-
-    *q = (struct visa_query){ cli->today, v[1],      v[2],        0,
-                              DATE_NONE,  DATE_NONE, VISA_BY_NONE };
-    if ((v[0] && cli_date("--as-of", v[0], &q->as_of, e)) ||
-        (v[1] && cli_state(s, "--issuing", v[1], e)) ||
-        (v[2] && cli_state(s, "--nationality", v[2], e)) ||
-        stats_purpose(v[3], &q->purposes, e) ||
-        (v[5] && cli_date("--from", v[5], &q->from, e)) ||
-        (v[6] && cli_date("--to", v[6], &q->to, e)))
-        return ST_USAGE;
-    if (v[4] && ((by = enum_from_name(&VISA_BY_NAMES, v[4])) == ENUM_NONE))
-        return err_set(e, ST_USAGE,
-                       "--by: '%s' is not post, class, purpose, "
-                       "nationality, month, quarter or year",
-                       v[4]);
-    if (q->from != DATE_NONE && q->to != DATE_NONE && q->to < q->from)
+    if (a->q.from != DATE_NONE && a->q.to != DATE_NONE && a->q.to < a->q.from)
         return err_set(e, ST_USAGE, "--to is before --from");
-    q->by = (enum visa_by)by;
-    return ST_OK;
-}
-
-/* The chart's deadline as asked: --deadline DAYS (needs --svg). */
-static enum status deadline_option(const char **v, int32_t *days, struct err *e)
-{
-    char *end;
-    long n;
-
-    *days = 0;
-    if (!v[8])
-        return ST_OK;
-    if (!v[7])
+    if (a->deadline != -1 && !a->svg)
         return err_set(e, ST_USAGE, "--deadline is for the chart (--svg)");
-    errno = 0;
-    n = strtol(v[8], &end, 10);
-    if (errno || end == v[8] || *end || n < 1 || n > MAX_DEADLINE)
+    if (a->deadline != -1 && (a->deadline < 1 || a->deadline > MAX_DEADLINE))
         return err_set(e, ST_USAGE,
                        "--deadline: expected a number of days from 1 to %d, "
-                       "not '%s'",
-                       MAX_DEADLINE, v[8]);
-    *days = (int32_t)n;
+                       "not '%ld'",
+                       MAX_DEADLINE, a->deadline);
+    a->q.purposes = a->purpose >= 0 ? 1u << a->purpose : 0;
+    a->q.by = (enum visa_by)(a->by + 1);
     return ST_OK;
 }
 
@@ -170,22 +187,19 @@ static int write_chart(const struct snapshot *s, const struct visa_query *q,
     return rc;
 }
 
-static int run(const struct cli *cli, const struct snapshot *s, const char **v)
+static int run(const struct cli *cli, const struct snapshot *s,
+               const struct stats_args *a)
 {
     struct visa_stats st;
-    struct visa_query q;
     struct buf out;
-    struct err e;
-    int32_t deadline;
+    int32_t deadline = a->deadline > 0 ? (int32_t)a->deadline : 0;
     int rc;
 
-    if (stats_query(&q, cli, s, v, &e) || deadline_option(v, &deadline, &e))
-        return cli_fail(&e);
-    visa_stats_compute(s, &q, &st);
-    rc = v[7] ? write_chart(s, &q, &st, deadline, v[7]) : 0;
+    visa_stats_compute(s, &a->q, &st);
+    rc = a->svg ? write_chart(s, &a->q, &st, deadline, a->svg) : 0;
     if (!rc) {
         buf_init(&out, BUF_MAX_DEFAULT);
-        visa_stats_render(&st, q.by, cli->format, &out);
+        visa_stats_render(&st, a->q.by, cli->format, &out);
         fwrite(out.data, 1, out.len, stdout);
         buf_release(&out);
     }
@@ -195,21 +209,30 @@ static int run(const struct cli *cli, const struct snapshot *s, const char **v)
 
 int visa_cmd_stats(struct cli *cli, int argc, char **argv)
 {
-    const char *v[EDIT_MAX_OPTIONS];
-    struct store *store;
+    struct stats_args a = { { cli->today, NULL, NULL, 0, DATE_NONE, DATE_NONE,
+                              VISA_BY_NONE },
+                            -1,
+                            -1,
+                            NULL,
+                            -1 };
+    struct store *store = NULL;
     struct snapshot s;
     struct err e;
-    char **args;
-    int rc = edit_args(&STATS, argc, argv, v, &args);
+    int rc = opts_parse(cli, &VISA_STATS_SPEC, argc, argv, &a, NULL, NULL);
 
-    if (rc != EDIT_GO)
+    if (rc != OPTS_GO)
         return rc;
+    if (stats_query(&a, &e))
+        return cli_fail(&e);
     snapshot_init(&s);
-    if (cli_open(cli, &store, &s, &e)) {
+    if (cli_open(cli, &store, &s, &e) ||
+        opts_check(&VISA_STATS_SPEC, &a, NULL, NULL, &s, &e)) {
         snapshot_release(&s);
+        if (store)
+            store_close(store);
         return cli_fail(&e);
     }
-    rc = run(cli, &s, v);
+    rc = run(cli, &s, &a);
     snapshot_release(&s);
     store_close(store);
     return rc;

@@ -31,9 +31,9 @@ expect_not_out "no mission column in the rows" "RUS-WAS,T1"
 
 expect_exit 2 "--sending without --host" roster --sending RUS
 expect_exit 2 "--sending with a mission too" roster RUS-WAS --sending RUS --host USA
-expect_exit 2 "an unknown sending state" roster --sending RUX --host USA
-expect_err "its message" "--sending: unknown state 'RUX'"
-expect_exit 2 "an unknown host" roster --sending RUS --host XX
-expect_err "its message" "--host: unknown state or organization 'XX'"
+expect_exit 3 "an unknown sending state" roster --sending RUX --host USA
+expect_err "its message" "--sending: unknown state 'RUX' (did you mean"
+expect_exit 3 "an unknown host" roster --sending RUS --host XX
+expect_err "its message" "--host: unknown state 'XX'"
 
 done_testing

@@ -42,7 +42,7 @@ if [ "$(wc -l <"$TMP/out")" -eq 1 ]; then ok "--name is case-sensitive"
 else not_ok "--name is case-sensitive"; fi
 expect_exit 0 "both filters" person list --name Smith --nationality RUS
 expect_not_out "both filters apply" "Smith"
-expect_exit 2 "unknown --nationality" person list --nationality ZZZ
+expect_exit 3 "unknown --nationality" person list --nationality ZZZ
 expect_err "unknown --nationality: message" "--nationality: unknown state 'ZZZ'"
 expect_exit 2 "person list extra argument" person list P1
 expect_exit 0 "person list --help" person list --help
@@ -65,7 +65,7 @@ expect_exit 2 "person show without id" person show
 expect_exit 0 "person show --help" person show --help
 expect_out "show --help prints usage" "usage: chancery person show ID"
 expect_exit 0 "person --help" person --help
-expect_out "family help lists add" "person add --id ID --family-name X"
+expect_out "family help lists add" "person add --id ID --family-name TEXT"
 expect_exit 2 "person unknown subcommand" person frobnicate
 
 ch person list --format csv

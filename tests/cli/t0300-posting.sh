@@ -52,9 +52,9 @@ expect_out "present on 2018-05-01: T1" "T1,"
 expect_not_out "not yet arrived on 2018-05-01: T2" "T2,"
 expect_exit 0 "filters combine" posting list --person P2 --mission RUS-UN
 expect_not_out "filters combine: nothing" "T2"
-expect_exit 2 "list unknown mission" posting list --mission RUS-NYC
+expect_exit 3 "list unknown mission" posting list --mission RUS-NYC
 expect_err "list unknown mission: message" "--mission: unknown mission 'RUS-NYC'"
-expect_exit 2 "list unknown person" posting list --person P99
+expect_exit 3 "list unknown person" posting list --person P99
 expect_exit 2 "list impossible date" posting list --present-on 2021-02-30
 expect_err "list impossible date: message" "--present-on: invalid date '2021-02-30'"
 expect_exit 0 "posting show" posting show T1

@@ -40,7 +40,7 @@ expect_exit 2 "history with an option" history posting T1 --bogus
 expect_exit 0 "history --help" history --help
 expect_out "history --help prints usage" "usage: chancery history ENTITY ID"
 expect_exit 3 "no entries" history posting T99
-expect_err "no entries: message" "no recorded changes for posting 'T99'"
+expect_err "no entries: message" "unknown posting 'T99'"
 expect_exit 3 "a dependent's key names both parts" history dependent P5
 
 # An update recorded later, with its reason.

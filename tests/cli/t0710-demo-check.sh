@@ -91,9 +91,9 @@ expect_exit 3 "a finding that does not bind on another date" explain "$first" --
 # Bad input.
 expect_exit 2 "check: a bad date" check --as-of 2021-02-30
 expect_err "check: a bad date names the option" "--as-of"
-expect_exit 2 "check: an unknown issuer" check --issuer XXX
+expect_exit 3 "check: an unknown issuer" check --issuer XXX
 expect_err "check: unknown issuer message" "--issuer: unknown state 'XXX'"
-expect_exit 2 "check: an unknown target" check --target XXX
+expect_exit 3 "check: an unknown target" check --target XXX
 expect_exit 2 "check: an unknown option" check --bogus
 expect_exit 2 "check: a stray argument" check 2021-12-04
 expect_exit 2 "explain without a finding" explain

@@ -150,7 +150,7 @@ expect_out "titles escaped" "Russians &lt;= Americans &amp; no more (usa-mirror)
 expect_out "a closure in the chart" "(RUS-SEA)"
 
 # Bad input.
-expect_exit 2 "an unknown state" parity RUS XXX --as-of 2020-06-01
+expect_exit 3 "an unknown state" parity RUS XXX --as-of 2020-06-01
 expect_err "unknown state message" "unknown state 'XXX'"
 expect_exit 2 "an organization is not a state" parity RUS UN --as-of 2020-06-01
 expect_exit 2 "the same state twice" parity RUS RUS
@@ -166,7 +166,7 @@ expect_exit 2 "--from without --to" parity RUS USA --from 2021-01-01
 expect_exit 2 "--to without --from" parity RUS USA --to 2021-01-01
 expect_exit 2 "--as-of with a series" parity RUS USA --as-of 2021-01-01 --from 2021-01-01 --to 2021-02-01
 expect_exit 2 "a bad step" parity RUS USA --from 2021-01-01 --to 2022-01-01 --step week
-expect_err "a bad step message" "--step: unknown value 'week'"
+expect_err "a bad step message" "--step: 'week' is not month, quarter or year"
 expect_exit 2 "a step without a series" parity RUS USA --step month
 expect_exit 2 "a bad count" parity RUS USA --count everything
 expect_exit 2 "--svg without a series" parity RUS USA --svg "$TMP/x.svg"

@@ -212,7 +212,7 @@ expect_out "demo note on other kinds" "findings of other kinds remain, which dep
 expect_exit 2 "no --by" plan USA RUS
 expect_exit 2 "a bad --by" plan USA RUS --by 2022-02-30
 expect_err "a bad --by names the option" "--by"
-expect_exit 2 "an unknown state" plan USA XXX --by 2022-06-30
+expect_exit 3 "an unknown state" plan USA XXX --by 2022-06-30
 expect_err "unknown state message" "unknown state 'XXX'"
 expect_exit 2 "the same state twice" plan USA USA --by 2022-06-30
 expect_exit 2 "one state" plan USA --by 2022-06-30

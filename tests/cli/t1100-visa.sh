@@ -75,11 +75,11 @@ expect_exit 0 "list applied between" visa list --applied-from 2021-09-02 \
 expect_out "between: V3" "V3,"
 expect_out "between: V4 (inclusive)" "V4,"
 expect_not_out "between: not V1" "V1,"
-expect_exit 2 "list: unknown issuing" visa list --issuing XXX
+expect_exit 3 "list: unknown issuing" visa list --issuing XXX
 expect_err "list: unknown issuing: message" "--issuing: unknown state 'XXX'"
-expect_exit 2 "list: unknown post" visa list --post NOPE
+expect_exit 3 "list: unknown post" visa list --post NOPE
 expect_exit 2 "list: bad outcome" visa list --outcome lost
-expect_err "list: bad outcome: message" "--outcome: invalid visa outcome 'lost'"
+expect_err "list: bad outcome: message" "--outcome: 'lost' is not pending"
 expect_exit 2 "list: bad purpose" visa list --purpose tourism
 expect_exit 2 "list: bad date" visa list --applied-from 2021-13-01
 expect_exit 2 "list: unknown option" visa list --bogus
@@ -250,7 +250,7 @@ expect_exit 2 "stats: bad --by" visa stats --by week
 expect_err "stats: bad --by: message" "--by: 'week' is not post"
 expect_exit 2 "stats: bad date" visa stats --as-of 2021-02-30
 expect_exit 2 "stats: bad purpose" visa stats --purpose tourism
-expect_exit 2 "stats: unknown nationality" visa stats --nationality XXX
+expect_exit 3 "stats: unknown nationality" visa stats --nationality XXX
 expect_exit 2 "stats: --to before --from" visa stats --from 2021-10-01 --to 2021-09-01
 expect_exit 2 "stats: a stray argument" visa stats 2021
 

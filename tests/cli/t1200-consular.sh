@@ -91,18 +91,18 @@ expect_exit 0 "where --issuing RUS: no post" consular where --nationality USA --
 expect_out "RUS has no post abroad but its embassy: any post" "RUS,RUS-WAS,Washington,USA"
 
 # Bad options.
-expect_exit 2 "status: unknown post" consular status --post NOPE
+expect_exit 3 "status: unknown post" consular status --post NOPE
 expect_err "status: unknown post: message" "--post: unknown mission 'NOPE'"
 expect_exit 2 "status: bad date" consular status --as-of 2021-02-30
-expect_exit 2 "status: unknown nationality" consular status --nationality XXX
+expect_exit 3 "status: unknown nationality" consular status --nationality XXX
 expect_exit 2 "history without --post" consular history
 expect_err "history without --post: message" "--post is required"
-expect_exit 2 "history: unknown post" consular history --post NOPE
+expect_exit 3 "history: unknown post" consular history --post NOPE
 expect_exit 2 "where without --nationality" consular where
-expect_exit 2 "where: unknown nationality" consular where --nationality XXX
+expect_exit 3 "where: unknown nationality" consular where --nationality XXX
 expect_exit 2 "where: bad service" consular where --nationality RUS --service tourism
 expect_err "where: bad service: message" "--service: 'tourism' is not nonimmigrant_visa"
-expect_exit 2 "where: unknown residence" consular where --nationality RUS --residence XXX
+expect_exit 3 "where: unknown residence" consular where --nationality RUS --residence XXX
 expect_exit 2 "where: bad date" consular where --nationality RUS --as-of 2021-13-01
 expect_exit 2 "unknown subcommand" consular list
 for sub in status history where; do

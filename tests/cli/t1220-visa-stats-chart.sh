@@ -46,7 +46,9 @@ count_in "no policy: no deadline" 0 'class="deadline"'
 expect_exit 2 "--deadline without a chart" visa stats --deadline 15
 expect_err "--deadline needs --svg" "--deadline is for the chart (--svg)"
 expect_exit 2 "a bad deadline" visa stats --svg "$svg" --deadline soon
-expect_err "a bad deadline named" "--deadline: expected a number of days from 1 to 3650, not 'soon'"
+expect_err "a bad deadline named" "--deadline: 'soon' is not a whole number"
+expect_exit 2 "a deadline out of range" visa stats --svg "$svg" --deadline 4000
+expect_err "its range named" "--deadline: expected a number of days from 1 to 3650, not '4000'"
 expect_exit 2 "a deadline of 0" visa stats --svg "$svg" --deadline 0
 expect_exit 1 "an unwritable chart" visa stats --svg "$TMP/no/such/dir/km.svg"
 expect_err "unwritable chart message" "km.svg"

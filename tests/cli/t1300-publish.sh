@@ -117,7 +117,7 @@ if grep -qF 'as known on 4 December 2021' "$TMP/dl2.html"; then ok "HTML header 
 expect_exit 1 "an unwritable HTML path" publish diplomatic-list --host USA --html "$TMP/nowhere/dl.html"
 
 expect_exit 3 "an unknown host" publish diplomatic-list --host XXX
-expect_err "is named" "unknown host 'XXX'"
+expect_err "is named" "--host: unknown state 'XXX'"
 expect_exit 2 "a bad date" publish diplomatic-list --host USA --as-of 2021-02-30
 expect_err "names the option" "--as-of: invalid date '2021-02-30'"
 expect_exit 2 "--host is required" publish diplomatic-list
