@@ -85,6 +85,8 @@ enum status cli_open(struct cli *cli, struct store **st, struct snapshot *s,
         *st = NULL;
         return e->status;
     }
+    if (getenv("CHANCERY_DEBUG_LOAD"))
+        fprintf(stderr, "snapshot: %s\n", store_load_source(*st));
     return ST_OK;
 }
 

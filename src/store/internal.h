@@ -30,6 +30,8 @@ struct store {
      * log head has moved on since was validated against a stale snapshot
      * and is refused. */
     int64_t known_head;
+    /* How the last load went (store_load_source). */
+    char load_source[64];
 };
 
 /* Runs sql (no results); ST_ERROR with SQLite's message on failure. */
@@ -175,14 +177,38 @@ enum status row_reader_image(struct row_reader *r, const struct entity *ent,
 enum status log_head(struct store *st, int64_t *seq, char hash[HASH_HEX],
                      struct err *e);
 
-/* The snapshot cache (store/cache.c): a binary image of the last snapshot
- * loaded from the tables, tagged with the change log's head. cache_load
- * fills the empty snapshot s and sets *hit when the file matches tag and
- * passes every check; otherwise s is left empty. cache_save writes it. */
-void cache_load(struct store *st, const char *tag, struct snapshot *s,
-                int *hit);
-void cache_save(struct store *st, const char *tag, const struct snapshot *s);
-/* 1 when a registry of n records should keep a cache file. */
-int cache_wanted(size_t n_records);
+/* The snapshot image (store/cache.c): a binary image of a snapshot,
+ * tagged with the change log's head it holds, kept as PATH.snapshot. */
+struct image_info {
+    int64_t seq;         /* the log's last seq the image holds */
+    char hash[HASH_HEX]; /* that entry's hash; "" for an empty log */
+};
+
+/* 0 when images are kept (CHANCERY_SNAPSHOT_CACHE=never turns them off). */
+int cache_wanted(void);
+/* Maps PATH.snapshot and fills the empty snapshot s from it in place;
+ * 0 and *info on success, else 1 with s left empty. */
+int cache_load(struct store *st, struct snapshot *s, struct image_info *info);
+/* Writes s as the image of the log head (seq, hash); a failure to write
+ * leaves no image, never a partial one. */
+void cache_save(struct store *st, int64_t seq, const char *hash,
+                const struct snapshot *s);
+/* The checks and decoding of an image of size bytes at data (writable,
+ * 64-byte aligned), for cache_load and the fuzzer: 0 when sound, the rows
+ * and index of s then lying in data. */
+int image_decode(void *data, size_t size, struct snapshot *s,
+                 struct image_info *info);
+/* Recomputes the checksums of an image (for the fuzzer, so that it reaches
+ * the checks behind them). */
+void image_seal(void *data, size_t size);
+uint64_t image_sum(const void *data, size_t n);
+
+/* Loading (store/load.c), inside a read transaction. load_tables reads
+ * the tables into the empty snapshot s (and indexes it); load_image maps
+ * the image and folds in the change sets it lacks up to the log's head
+ * (seq, hash): 0 on success with *changes folded, else 1 with s empty. */
+enum status load_tables(struct store *st, struct snapshot *s, struct err *e);
+int load_image(struct store *st, int64_t seq, const char *hash,
+               struct snapshot *s, int64_t *changes);
 
 #endif

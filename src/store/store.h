@@ -39,6 +39,10 @@ void store_close(struct store *st);
 enum status store_load(struct store *st, int32_t as_known_on,
                        struct snapshot *out, struct err *e);
 
+/* How the last store_load went, for CHANCERY_DEBUG_LOAD: "image+N changes"
+ * (the image with N changes folded in), "tables" or "tables, as known". */
+const char *store_load_source(const struct store *st);
+
 enum change_op { OP_INSERT, OP_UPDATE, OP_DELETE };
 
 /* One write: a record of s inserted, updated (before is a copy of the record
@@ -120,5 +124,13 @@ void change_list_release(struct change_list *list);
 /* Recomputes the hash chain of the whole change log. OUT: *n_checked; on a
  * broken link ST_INVALID naming the first entry that does not match. */
 enum status store_verify(struct store *st, int64_t *n_checked, struct err *e);
+
+/* Checks the snapshot image against the tables: every record of each,
+ * field by field, once the image is brought up to the log's head as a
+ * read would. OUT: *n_records compared, or -1 when there is no usable
+ * image (none, damaged or from another registry: reads ignore it). A
+ * difference is ST_INVALID naming the first record that differs. */
+enum status store_verify_image(struct store *st, int64_t *n_records,
+                               struct err *e);
 
 #endif
