@@ -75,11 +75,19 @@ int cli_dispatch(struct cli *cli, const char *family,
                      family, argv[1], family);
 }
 
+/* Said when a write waits for another writer to finish. */
+static void say_waiting(void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "chancery: waiting for another writer...\n");
+}
+
 enum status cli_open(struct cli *cli, struct store **st, struct snapshot *s,
                      struct err *e)
 {
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, st, e))
         return e->status;
+    store_on_wait(*st, say_waiting, NULL);
     if (store_load(*st, cli->as_known_on, s, e)) {
         store_close(*st);
         *st = NULL;

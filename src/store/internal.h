@@ -32,6 +32,10 @@ struct store {
     int64_t known_head;
     /* How the last load went (store_load_source). */
     char load_source[64];
+    /* Told once per wait when another writer holds the registry. */
+    void (*on_wait)(void *ctx);
+    void *on_wait_ctx;
+    int64_t waited_ms;
 };
 
 /* Runs sql (no results); ST_ERROR with SQLite's message on failure. */

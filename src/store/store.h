@@ -32,6 +32,12 @@ enum status store_open(const char *path, int mode, struct store **out,
                        struct err *e);
 void store_close(struct store *st);
 
+/* A write waits for another writer (up to STORE_WAIT_MAX_MS) rather than
+ * failing; fn(ctx) is called once when such a wait begins, so that the
+ * user learns why nothing happens. */
+#define STORE_WAIT_MAX_MS (10 * 60 * 1000)
+void store_on_wait(struct store *st, void (*fn)(void *ctx), void *ctx);
+
 /* Loads the registry into the empty snapshot out and indexes it. With
  * as_known_on a date (not DATE_NONE), the registry as it was recorded by the
  * end of that day (UTC): later changes are undone inside a transaction that

@@ -772,8 +772,18 @@ static void test_stale_snapshot_refused(void **state)
     assert_int_equal(store_apply(fx->st, &mine, &c, 1, &META, &fx->e),
                      ST_ERROR);
     assert_non_null(strstr(fx->e.msg, "the registry changed while this "
-                                      "command ran (change 16 was recorded"));
+                                      "command ran (posting 'T1' was changed "
+                                      "meanwhile)"));
     assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+
+    /* A change to another record, from the same stale snapshot, is
+     * independent of theirs and goes through. */
+    c.index = 1;
+    before = *snap_posting(&mine, 1);
+    snap_posting(&mine, 1)->ended = day_of("2021-06-01");
+    snap_posting(&mine, 1)->end_reason = END_TOUR_COMPLETED;
+    assert_int_equal(store_apply(fx->st, &mine, &c, 1, &META, &fx->e), ST_OK);
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 2);
 
     snapshot_release(&theirs);
     snapshot_release(&mine);
