@@ -299,8 +299,8 @@ enum status store_verify_image(struct store *st, int64_t *n_records,
                                struct err *e)
 {
     struct snapshot tables, image;
-    char hash[HASH_HEX];
-    int64_t seq, changes;
+    char hash[HASH_HEX] = "";
+    int64_t seq = 0, changes = 0;
     enum status rc;
 
     *n_records = -1;

@@ -195,12 +195,10 @@ struct conflicts {
 static const char *conflict_id(struct arena *a, const char *entity,
                                const char *key)
 {
-    size_t n = strlen(entity), m = strlen(key);
-    char *id = arena_alloc(a, n + m + 2);
+    size_t n = strlen(entity) + strlen(key) + 2;
+    char *id = arena_alloc(a, n);
 
-    memcpy(id, entity, n);
-    id[n] = '\x1f';
-    memcpy(id + n + 1, key, m + 1);
+    snprintf(id, n, "%s\x1f%s", entity, key);
     return id;
 }
 
