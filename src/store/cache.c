@@ -302,6 +302,7 @@ struct image_view {
     const struct image_header *h;
     const char *strings;
     uint64_t n_strings;
+    int32_t first_day, last_day; /* of years 0001-9999 */
 };
 
 /* Checks one field of a row and turns offsets into pointers; 0 when the
@@ -339,8 +340,7 @@ static int decode_field(const struct field *f, char *at,
         return ref != IDMAP_NONE && ref >= v->h->sec[SEC_ROWS(f->ref)].count;
     case FT_DATE:
         memcpy(&d, at, sizeof(d));
-        return d != DATE_NONE && (d < date_from_ymd(DATE_MIN_YEAR, 1, 1) ||
-                                  d > date_from_ymd(DATE_MAX_YEAR, 12, 31));
+        return d != DATE_NONE && (d < v->first_day || d > v->last_day);
     case FT_INT:
         memcpy(&d, at, sizeof(d));
         return d < FIELD_INT_NONE;
@@ -436,7 +436,12 @@ static int decode_entity(struct image_view *v, int k, struct snapshot *s)
 int image_decode(void *data, size_t size, struct snapshot *s,
                  struct image_info *info)
 {
-    struct image_view v = { data, data, NULL, 0 };
+    struct image_view v = { data,
+                            data,
+                            NULL,
+                            0,
+                            date_from_ymd(DATE_MIN_YEAR, 1, 1),
+                            date_from_ymd(DATE_MAX_YEAR, 12, 31) };
     int bad;
 
     if ((uintptr_t)data % ALIGN || check_header(v.h, size) ||
