@@ -214,5 +214,11 @@ uint64_t image_sum(const void *data, size_t n);
 enum status load_tables(struct store *st, struct snapshot *s, struct err *e);
 int load_image(struct store *st, int64_t seq, const char *hash,
                struct snapshot *s, int64_t *changes);
+/* After a large change set commits: the image brought up to the log's head
+ * and written again, when it can be folded (else the next read does it
+ * from the tables), so that reads after an import start from a current
+ * image. */
+#define IMAGE_REWRITE_CHANGES 256
+void image_refresh(struct store *st);
 
 #endif

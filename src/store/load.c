@@ -166,7 +166,6 @@ static size_t total_records(const struct snapshot *s)
  * the tables is as fast). A fold of at least IMAGE_REWRITE_CHANGES
  * changes, or of a sixteenth of the registry, rewrites the image. */
 #define FOLD_MAX_CHANGES      2000000
-#define IMAGE_REWRITE_CHANGES 1024
 
 /* Whether the log's entry seq has the hash the image names: the image was
  * made from this registry's log, not from another's. */
@@ -301,6 +300,26 @@ static enum status load_present(struct store *st, struct snapshot *s,
         cache_save(st, seq, hash, s);
     snapshot_index(s);
     return ST_OK;
+}
+
+void image_refresh(struct store *st)
+{
+    struct snapshot s;
+    char hash[HASH_HEX];
+    int64_t seq, changes = 0;
+    int ok;
+
+    if (!cache_wanted())
+        return;
+    snapshot_init(&s);
+    if (db_exec(st, "BEGIN", NULL))
+        return;
+    ok = !log_head(st, &seq, hash, NULL) &&
+         !load_image(st, seq, hash, &s, &changes);
+    db_exec(st, "COMMIT", NULL);
+    if (ok && changes > 0)
+        cache_save(st, seq, hash, &s);
+    snapshot_release(&s);
 }
 
 const char *store_load_source(const struct store *st)

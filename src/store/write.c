@@ -404,6 +404,9 @@ enum status store_commit(struct store_txn *t, struct err *e)
         db_exec(st, "ROLLBACK", NULL);
     else
         st->known_head = t->w.f.seq;
+    if (!rc && t->w.set_id &&
+        t->w.f.seq - t->w.set_id + 1 >= IMAGE_REWRITE_CHANGES)
+        image_refresh(st);
     txn_free(t);
     return rc;
 }
