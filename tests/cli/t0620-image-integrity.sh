@@ -80,6 +80,15 @@ if diff -r "$TMP/tables3" "$TMP/image3" >/dev/null; then ok "image plus changes 
 expect_exit 0 "audit verify checks the image too" audit verify
 expect_out "image" "image"
 
+# An import of 256 rows or more brings the image up to date itself.
+mkdir -p "$TMP/imp"
+awk 'BEGIN { print "id,family_name,given_names,sex,birth_date,nationality,passport";
+    for (i = 0; i < 300; i++) printf "N%d,New,Person,F,1980-01-01,RUS,\n", i }' >"$TMP/imp/persons.csv"
+expect_exit 0 "an import of 300 rows" import "$TMP/imp"
+CHANCERY_DEBUG_LOAD=1 ch person show N299
+expect_err "the read after it starts from a current image" "snapshot: image+0 changes"
+expect_out "and sees the import" "New"
+
 # The last representable day is a date like any other.
 expect_exit 0 "--as-known-on 9999-12-31 does not abort" roster RUS-WAS --as-of 2021-12-04 --as-known-on 9999-12-31
 expect_out "and answers" "Antonov"

@@ -31,6 +31,7 @@
 #include "base/xalloc.h"
 #include "core/entity.h"
 #include "core/snapshot.h"
+#include "store/internal.h"
 #include "store/store.h"
 
 union any_record {
@@ -790,6 +791,61 @@ static void test_stale_snapshot_refused(void **state)
     store_close(other);
 }
 
+/* An image edited with its checksums recomputed passes the loader's checks
+ * (they guard against accidents); `audit verify` compares it with the
+ * tables and names the record that differs. */
+static void test_forged_image_fails_audit(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot s;
+    char *path, *data, *at;
+    size_t n;
+    FILE *f;
+    int64_t records = 0;
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &s);
+    snapshot_release(&s);
+    assert_int_equal(store_verify_image(fx->st, &records, &fx->e), ST_OK);
+    assert_true(records > 0);
+
+    path = xasprintf("%s.snapshot", fx->path);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    n = (size_t)ftell(f);
+    rewind(f);
+    data = xmalloc(n);
+    assert_int_equal(fread(data, 1, n, f), n);
+    fclose(f);
+    at = NULL;
+    for (size_t i = 0; i + 11 <= n && !at; i++)
+        if (!memcmp(data + i, "Switzerland", 11))
+            at = data + i;
+    assert_non_null(at);
+    at[10] = 'x';
+    image_seal(data, n);
+    f = fopen(path, "wb");
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+
+    assert_int_equal(store_verify_image(fx->st, &records, &fx->e), ST_INVALID);
+    assert_non_null(
+        strstr(fx->e.msg, "differs from the tables at state 'CHE'"));
+
+    /* Without the resealing, the edit is caught by the checksum: the image
+     * is not used and the audit says so. */
+    at[10] = 'y';
+    f = fopen(path, "wb");
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+    assert_int_equal(store_verify_image(fx->st, &records, &fx->e), ST_OK);
+    assert_int_equal(records, -1);
+    free(data);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -812,6 +868,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_checks_references, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stale_snapshot_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_forged_image_fails_audit, setup,
                                         teardown),
     };
 
