@@ -17,14 +17,14 @@ trap 'rm -rf "$WORK"' EXIT
 mission=$(sqlite3 "$DB" "SELECT mission FROM postings WHERE ended IS NULL LIMIT 1")
 postings=$(sqlite3 "$DB" "SELECT id FROM postings WHERE ended IS NULL ORDER BY rowid DESC LIMIT 3")
 
-# one CMD...: prints "SECONDS KIB" of one whole-process run.
+# one CMD...: prints "SECONDS KIB CPU-SECONDS" of one whole-process run
+# (CPU: user plus system time, which a busy machine does not inflate).
 one() {
-    /usr/bin/time -f '%e %M' -o "$WORK/time" ./chancery "$@" >/dev/null 2>"$WORK/err" ||
-        { cat "$WORK/err" >&2; exit 1; }
     start=$(date +%s.%N)
-    ./chancery "$@" >/dev/null 2>&1
+    /usr/bin/time -f '%M %U %S' -o "$WORK/time" ./chancery "$@" >/dev/null 2>"$WORK/err" ||
+        { cat "$WORK/err" >&2; exit 1; }
     end=$(date +%s.%N)
-    echo "$start $end $(cut -d' ' -f2 "$WORK/time")" | awk '{ printf "%.4f %d\n", $2 - $1, $3 }'
+    echo "$start $end $(tail -n 1 "$WORK/time")" | awk '{ printf "%.4f %d %.2f\n", $2 - $1, $3, $4 + $5 }'
 }
 
 # timed WHAT CMD...: the median of five runs.
@@ -32,7 +32,7 @@ timed() {
     what=$1
     shift
     for i in 1 2 3 4 5; do one "$@"; done >"$WORK/runs"
-    sort -n "$WORK/runs" | sed -n 3p | awk -v w="$what" '{ printf "%s: %.1f ms, peak %.0f MiB\n", w, $1 * 1000, $2 / 1024 }'
+    sort -n "$WORK/runs" | sed -n 3p | awk -v w="$what" '{ printf "%s: %.1f ms (cpu %.0f ms), peak %.0f MiB\n", w, $1 * 1000, $3 * 1000, $2 / 1024 }'
 }
 
 # first WHAT CMD...: the first run only (the one that folds the changes).
@@ -40,10 +40,10 @@ first() {
     what=$1
     shift
     start=$(date +%s.%N)
-    CHANCERY_DEBUG_LOAD=1 /usr/bin/time -f '%M' -o "$WORK/time" ./chancery "$@" >/dev/null 2>"$WORK/err"
+    CHANCERY_DEBUG_LOAD=1 /usr/bin/time -f '%M %U %S' -o "$WORK/time" ./chancery "$@" >/dev/null 2>"$WORK/err"
     end=$(date +%s.%N)
     echo "$start $end $(tail -n 1 "$WORK/time") $(grep '^snapshot:' "$WORK/err" | cut -d' ' -f2-)" |
-        awk -v w="$what" '{ printf "%s: %.1f ms, peak %.0f MiB (%s %s)\n", w, ($2 - $1) * 1000, $3 / 1024, $4, $5 }'
+        awk -v w="$what" '{ printf "%s: %.1f ms (cpu %.0f ms), peak %.0f MiB (%s %s)\n", w, ($2 - $1) * 1000, ($4 + $5) * 1000, $3 / 1024, $6, $7 }'
 }
 
 ./chancery roster "$mission" >/dev/null # makes the image current
