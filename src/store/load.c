@@ -165,7 +165,7 @@ static size_t total_records(const struct snapshot *s)
  * changes, and at most a quarter of the registry (beyond that a load from
  * the tables is as fast). A fold of at least IMAGE_REWRITE_CHANGES
  * changes, or of a sixteenth of the registry, rewrites the image. */
-#define FOLD_MAX_CHANGES      2000000
+#define FOLD_MAX_CHANGES 2000000
 
 /* Whether the log's entry seq has the hash the image names: the image was
  * made from this registry's log, not from another's. */
