@@ -64,7 +64,13 @@ if ch export "$TMP/long" && diff -r "$TMP/tables" "$TMP/long" >/dev/null; then
 # Huge counts in the header must not make a load ask for gigabytes.
 cp "$TMP/good" "$img"
 dd if=/dev/urandom of="$img" bs=1 seek=16 count=400 conv=notrunc 2>/dev/null
-( ulimit -v 400000; ch export "$TMP/huge" )
+# (Under ASan or valgrind, which reserve far more address space, the limit
+# is left off: ASan itself refuses a huge allocation.)
+if ( ulimit -v 400000; "$CHANCERY" --help >/dev/null 2>&1 ) && [ -z "${VALGRIND:-}" ]; then
+    ( ulimit -v 400000; ch export "$TMP/huge" )
+else
+    ch export "$TMP/huge"
+fi
 if [ $? -eq 0 ] && diff -r "$TMP/tables" "$TMP/huge" >/dev/null; then
     ok "a random header neither aborts nor over-allocates"; else not_ok "a random header neither aborts nor over-allocates"; fi
 
