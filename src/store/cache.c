@@ -2,9 +2,13 @@
  * The snapshot image: a binary image of a snapshot kept beside the
  * database as PATH.snapshot, mapped into memory (mmap, private) and used in
  * place, so that a read neither runs SQL over the tables nor parses or
- * copies the records: the strings and the key indexes are used where they
- * lie, and only the string and index pointers of the rows are fixed up
- * (which copies just the pages that hold them, by copy-on-write).
+ * copies the records: the rows, the strings and the key indexes are used
+ * where they lie. The string pointers in rows and index slots are written
+ * for an image mapped at IMAGE_BASE, where a load asks to map it
+ * (MAP_FIXED_NOREPLACE); there they are only checked, and no page is
+ * written or copied. Mapped elsewhere (the address taken), they are
+ * relocated in place, which copies the pages that hold them by
+ * copy-on-write.
  *
  * It is this machine's memory layout, not an interchange format. Layout
  * (docs/registry.md, "The snapshot image"):
@@ -47,11 +51,17 @@
 #include "base/xalloc.h"
 #include "store/internal.h"
 
-#define IMAGE_MAGIC "CHIMG002"
+#define IMAGE_MAGIC "CHIMG003"
 #define ALIGN       64
+/* Where an image asks to be mapped. Its string pointers are written as
+ * they are when it lies there, so that a load that gets this address (the
+ * usual case: it is far from where the system places anything) uses the
+ * rows and slots exactly as they are, writing nothing; elsewhere they are
+ * relocated in place. */
+#define IMAGE_BASE UINT64_C(0x300000000000)
 
 struct image_slot {
-    uint64_t key; /* offset in the strings, plus one; 0: an empty slot */
+    uint64_t key; /* the key's address at IMAGE_BASE; 0: an empty slot */
     uint32_t hash;
     uint32_t value;
 };
@@ -73,6 +83,7 @@ struct image_section {
 struct image_header {
     char magic[8];
     uint64_t layout;
+    uint64_t base; /* the address the pointers were written for */
     int64_t seq;
     char hash[72];
     uint64_t file_size;
@@ -154,14 +165,21 @@ static int is_pointer(const struct field *f)
     return f->type == FT_TEXT || f->type == FT_HOST;
 }
 
-/* Appends s and its NUL to the strings; returns its offset plus one. */
+static uint64_t align_up(uint64_t n)
+{
+    return (n + ALIGN - 1) / ALIGN * ALIGN;
+}
+
+/* Appends s and its NUL to the strings (the first section, right after the
+ * header); returns its address in an image mapped at IMAGE_BASE. */
 static uint64_t blob_add(struct buf *blob, const char *s)
 {
-    uint64_t off = blob->len + 1;
+    uint64_t at =
+        IMAGE_BASE + align_up(sizeof(struct image_header)) + blob->len;
 
     if (buf_add(blob, s, strlen(s) + 1))
         BUG("snapshot image strings too large");
-    return off;
+    return at;
 }
 
 /* The rows of entity k with their string pointers made offsets. */
@@ -205,11 +223,6 @@ static struct image_slot *encode_slots(const struct idmap *m, struct buf *blob,
         slots[i].value = m->slots[i].value;
     }
     return slots;
-}
-
-static uint64_t align_up(uint64_t n)
-{
-    return (n + ALIGN - 1) / ALIGN * ALIGN;
 }
 
 /* Places section i of size bytes after the previous ones and sums it. */
@@ -257,6 +270,7 @@ void cache_save(struct store *st, int64_t seq, const char *hash,
     memset(&h, 0, sizeof(h));
     memcpy(h.magic, IMAGE_MAGIC, sizeof(h.magic));
     h.layout = layout_fingerprint();
+    h.base = IMAGE_BASE;
     h.seq = seq;
     snprintf(h.hash, sizeof(h.hash), "%s", hash);
     buf_init(&blob, SIZE_MAX / 2);
@@ -302,15 +316,35 @@ struct image_view {
     const struct image_header *h;
     const char *strings;
     uint64_t n_strings;
+    uint64_t strings_at;         /* the strings' address the pointers assume */
+    int relocate;                /* the image lies elsewhere: rewrite them */
     int32_t first_day, last_day; /* of years 0001-9999 */
 };
 
-/* Checks one field of a row and turns offsets into pointers; 0 when the
- * value is sound. */
+/* Checks a string pointer of the image at at (0: none, else inside the
+ * strings) and relocates it when the image lies elsewhere; 0 when sound. */
+static int decode_pointer(char *at, const struct image_view *v)
+{
+    uint64_t p;
+    const char *q;
+
+    memcpy(&p, at, sizeof(p));
+    if (!p)
+        return 0;
+    if (p - v->strings_at >= v->n_strings)
+        return 1;
+    if (v->relocate) {
+        q = v->strings + (p - v->strings_at);
+        memcpy(at, &q, sizeof(q));
+    }
+    return 0;
+}
+
+/* Checks one field of a row, relocating its pointer if need be; 0 when
+ * the value is sound. */
 static int decode_field(const struct field *f, char *at,
                         const struct image_view *v)
 {
-    uint64_t off;
     uint32_t ref;
     int32_t d;
     int x;
@@ -318,15 +352,7 @@ static int decode_field(const struct field *f, char *at,
     switch (f->type) {
     case FT_TEXT:
     case FT_HOST:
-        memcpy(&off, at, sizeof(off));
-        if (off > v->n_strings) {
-            return 1;
-        } else {
-            const char *p = off ? v->strings + off - 1 : NULL;
-
-            memcpy(at, &p, sizeof(p));
-        }
-        return 0;
+        return decode_pointer(at, v);
     case FT_CODE:
         return memchr(at, '\0', sizeof(state_code)) == NULL;
     case FT_ENUM:
@@ -376,7 +402,7 @@ static int decode_slots(struct image_slot *in, uint64_t n, uint64_t count,
     for (uint64_t i = 0; i < n; i++) {
         if (!in[i].key)
             continue;
-        if (in[i].key > v->n_strings || in[i].value >= count)
+        if (in[i].value >= count || decode_pointer((char *)&in[i].key, v))
             return 1;
         used++;
     }
@@ -385,11 +411,6 @@ static int decode_slots(struct image_slot *in, uint64_t n, uint64_t count,
     m->slots = (struct idmap_slot *)(void *)in;
     m->mask = n - 1;
     m->count = count;
-    for (uint64_t i = 0; i < n; i++) {
-        const char *p = in[i].key ? v->strings + in[i].key - 1 : NULL;
-
-        memcpy(&m->slots[i].key, &p, sizeof(p));
-    }
     return 0;
 }
 
@@ -436,19 +457,22 @@ static int decode_entity(struct image_view *v, int k, struct snapshot *s)
 int image_decode(void *data, size_t size, struct snapshot *s,
                  struct image_info *info)
 {
-    struct image_view v = { data,
-                            data,
-                            NULL,
-                            0,
-                            date_from_ymd(DATE_MIN_YEAR, 1, 1),
-                            date_from_ymd(DATE_MAX_YEAR, 12, 31) };
+    struct image_view v;
     int bad;
+
+    memset(&v, 0, sizeof(v));
+    v.base = data;
+    v.h = data;
+    v.first_day = date_from_ymd(DATE_MIN_YEAR, 1, 1);
+    v.last_day = date_from_ymd(DATE_MAX_YEAR, 12, 31);
 
     if ((uintptr_t)data % ALIGN || check_header(v.h, size) ||
         check_section(&v, SEC_STRINGS, 1))
         return 1;
     v.strings = v.base + v.h->sec[SEC_STRINGS].offset;
     v.n_strings = v.h->sec[SEC_STRINGS].size;
+    v.strings_at = v.h->base + v.h->sec[SEC_STRINGS].offset;
+    v.relocate = (uint64_t)(uintptr_t)v.strings != v.strings_at;
     if (v.n_strings && v.strings[v.n_strings - 1] != '\0')
         return 1;
     /* Every section is checked before any row is decoded (the decoding
@@ -505,8 +529,12 @@ int cache_load(struct store *st, struct snapshot *s, struct image_info *info)
         close(fd);
         return 1;
     }
-    map = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-               fd, 0);
+    map =
+        mmap((void *)(uintptr_t)IMAGE_BASE, (size_t)sb.st_size,
+             PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+    if (map == MAP_FAILED)
+        map = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE, fd, 0);
     close(fd);
     if (map == MAP_FAILED)
         return 1;
