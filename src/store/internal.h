@@ -26,9 +26,9 @@ struct store {
     sqlite3_stmt *set_insert;
     sqlite3_stmt *log_head;
     /* The change log's last seq when the present registry was last loaded
-     * or written through this connection; -1 before either. A write whose
-     * log head has moved on since was validated against a stale snapshot
-     * and is refused. */
+     * or written through this connection; -1 before either. When the log
+     * head has moved on since, a write is refused if it touches a record
+     * changed in between (store/write.c, "Conflicts"). */
     int64_t known_head;
     /* How the last load went (store_load_source). */
     char load_source[64];

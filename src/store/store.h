@@ -73,10 +73,13 @@ enum status store_apply(struct store *st, const struct snapshot *s,
 
 /* The same in steps, for a writer that produces its changes as it goes
  * (an import writes each file's rows while it reads the next). One change
- * set, one transaction: store_begin takes the write lock and refuses a
- * stale snapshot; expected is about how many changes will come (50,000 or
- * more makes a bulk write, store/bulk.c). store_write appends changes
- * whose records are in s; after an error, only store_abort is left.
+ * set, one transaction: store_begin takes the write lock (waiting for
+ * another writer) and gathers the records changed since s was loaded;
+ * expected is about how many changes will come (50,000 or more makes a
+ * bulk write, store/bulk.c). store_write appends changes whose records are
+ * in s, refusing one that writes or refers to a record changed meanwhile
+ * (ST_ERROR, "the registry changed while this command ran"); after an
+ * error, only store_abort is left.
  * store_commit and store_abort end the transaction and free t. */
 struct store_txn;
 
