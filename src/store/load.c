@@ -188,15 +188,19 @@ static int log_has(struct store *st, const struct image_info *info)
 }
 
 /* Applies the present row of ent under key to s; 1 when it cannot be (no
- * such row: deleted or renamed), else 0. */
+ * such row: deleted or renamed), else 0. A record whose first change in
+ * the gap is not its insert must be in s already: if not, an update gave
+ * it this key (a rename), and its old record would be left behind. */
 static int fold_record(struct store *st, sqlite3_stmt **by_key,
-                       const struct entity *ent, const char *key,
+                       const struct entity *ent, const char *key, int inserted,
                        struct snapshot *s)
 {
     const char *texts[BIND_MAX_FIELDS];
     struct buf sql;
     int step, bad;
 
+    if (!inserted && snapshot_find(s, ent->kind, key) == IDMAP_NONE)
+        return 1;
     if (!by_key[ent->kind]) {
         buf_init(&sql, 1 << 16);
         sqlgen_select_key(ent, &sql);
@@ -225,19 +229,23 @@ static int fold_changes(struct store *st, int64_t from, struct snapshot *s)
     sqlite3_stmt *q, *by_key[ENT__COUNT] = { NULL };
     int bad = 0, step;
 
+    /* op is that of the record's first change in the gap: SQLite takes a
+     * bare column from the row that min() picks. */
     if (db_prepare(st,
-                   "SELECT entity, key, max(op = 'delete') FROM changes "
-                   "WHERE seq > ? GROUP BY entity, key ORDER BY min(seq)",
+                   "SELECT entity, key, sum(op = 'delete'), op, min(seq) AS "
+                   "first FROM changes WHERE seq > ? GROUP BY entity, key "
+                   "ORDER BY first",
                    &q, NULL))
         return 1;
     sqlite3_bind_int64(q, 1, from);
     while (!bad && (step = sqlite3_step(q)) == SQLITE_ROW) {
         const struct entity *ent =
             entity_by_name((const char *)sqlite3_column_text(q, 0));
-        const char *key = (const char *)sqlite3_column_text(q, 1);
+        const char *key = (const char *)sqlite3_column_text(q, 1),
+                   *op = (const char *)sqlite3_column_text(q, 3);
 
-        bad = !ent || !key || sqlite3_column_int(q, 2) ||
-              fold_record(st, by_key, ent, key, s);
+        bad = !ent || !key || !op || sqlite3_column_int(q, 2) ||
+              fold_record(st, by_key, ent, key, !strcmp(op, "insert"), s);
     }
     if (!bad && step != SQLITE_DONE)
         bad = 1;

@@ -791,6 +791,39 @@ static void test_stale_snapshot_refused(void **state)
     store_close(other);
 }
 
+/* A record renamed by an update (its key changed) cannot be folded into
+ * an image, which would keep the old record beside the new: the load
+ * reads the tables instead. */
+static void test_rename_not_folded(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot mine, again;
+    struct posting before;
+    struct change c = { OP_UPDATE, ENT_POSTING, 0, NULL };
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &mine);
+    /* A posting no dependent refers to (a foreign key would refuse). */
+    while (mine.dependents_by_posting.start[c.index + 1] !=
+           mine.dependents_by_posting.start[c.index])
+        c.index++;
+    before = *snap_posting(&mine, c.index);
+    c.before = &before;
+    snap_posting(&mine, c.index)->id = "T1-renamed";
+    if (store_apply(fx->st, &mine, &c, 1, &META, &fx->e))
+        fail_msg("store_apply: %s", fx->e.msg);
+    load(fx, NULL, &again);
+    assert_string_equal(store_load_source(fx->st), "tables");
+    assert_int_equal(snapshot_find(&again, ENT_POSTING, before.id), IDMAP_NONE);
+    assert_int_not_equal(snapshot_find(&again, ENT_POSTING, "T1-renamed"),
+                         IDMAP_NONE);
+    assert_int_equal(snapshot_count(&again, ENT_POSTING),
+                     snapshot_count(&mine, ENT_POSTING));
+    snapshot_release(&mine);
+    snapshot_release(&again);
+}
+
 /* An image edited with its checksums recomputed passes the loader's checks
  * (they guard against accidents); `audit verify` compares it with the
  * tables and names the record that differs. */
@@ -870,6 +903,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stale_snapshot_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_forged_image_fails_audit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rename_not_folded, setup,
                                         teardown),
     };
 
