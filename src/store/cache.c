@@ -53,12 +53,6 @@
 
 #define IMAGE_MAGIC "CHIMG003"
 #define ALIGN       64
-/* Where an image asks to be mapped. Its string pointers are written as
- * they are when it lies there, so that a load that gets this address (the
- * usual case: it is far from where the system places anything) uses the
- * rows and slots exactly as they are, writing nothing; elsewhere they are
- * relocated in place. */
-#define IMAGE_BASE UINT64_C(0x300000000000)
 
 struct image_slot {
     uint64_t key; /* the key's address at IMAGE_BASE; 0: an empty slot */

@@ -188,6 +188,13 @@ struct image_info {
     char hash[HASH_HEX]; /* that entry's hash; "" for an empty log */
 };
 
+/* Where an image asks to be mapped. Its string pointers are written as
+ * they are when it lies there, so that a load that gets this address (the
+ * usual case: it is far from where the system places anything) uses the
+ * rows and slots exactly as they are, writing nothing; elsewhere they are
+ * relocated in place. */
+#define IMAGE_BASE UINT64_C(0x300000000000)
+
 /* 0 when images are kept (CHANCERY_SNAPSHOT_CACHE=never turns them off). */
 int cache_wanted(void);
 /* Maps PATH.snapshot and fills the empty snapshot s from it in place;
