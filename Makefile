@@ -81,6 +81,22 @@ lint:
 demo: chancery
 	./chancery demo
 
+# libFuzzer harnesses (tests/fuzz/), built with clang; FUZZ_TIME seconds
+# each. New inputs go to $(BUILD)/fuzz/, the seeds stay as they are.
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+	-Isrc $(shell pkg-config --cflags $(PKGS)) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(BUILD)/fuzz/fuzz-image: tests/fuzz/fuzz-image.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(LIBS)
+
+fuzz-image: $(BUILD)/fuzz/fuzz-image
+	@mkdir -p $(BUILD)/fuzz/image
+	$< -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 $(BUILD)/fuzz/image tests/fuzz/image
+
 bench: chancery $(BENCH_BIN)
 	scripts/bench.sh
 
@@ -94,5 +110,5 @@ install: chancery chancery.1
 clean:
 	rm -rf build build-asan chancery chancery.1
 
-.PHONY: all check asan valgrind lint demo bench install clean
+.PHONY: all check asan valgrind lint demo bench install clean fuzz-image
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d

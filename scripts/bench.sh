@@ -57,6 +57,11 @@ echo "$start $end $rows" | awk '{ printf "sqlite3 .import, no validation: %d row
 
 "$BUILD/bench/bench-registry" "$DIR/chancery.db" 2025-06-30
 
+# Reads after writes, whole process, on a copy of the world's registry.
+rm -f "$DIR/reads.db"*
+cp "$DIR/chancery.db" "$DIR/reads.db"
+scripts/bench-reads.sh "$DIR/reads.db"
+
 # Visas: `visa stats` by month with Kaplan-Meier on BENCH_VISAS synthetic
 # cases in memory beside the same monthly figures in SQLite; then the
 # import rate of BENCH_VISA_IMPORT cases through `chancery import` (the

@@ -60,17 +60,27 @@ int cli_dispatch(struct cli *cli, const struct cmd_spec *family, int argc,
                      family->name, argv[1], family->name);
 }
 
+/* Said when a write waits for another writer to finish. */
+static void say_waiting(void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "chancery: waiting for another writer...\n");
+}
+
 enum status cli_open(struct cli *cli, struct store **st, struct snapshot *s,
                      struct err *e)
 {
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, st, e))
         return e->status;
     store_set_actor(*st, cli->actor);
+    store_on_wait(*st, say_waiting, NULL);
     if (store_load(*st, cli->as_known_on, s, e)) {
         store_close(*st);
         *st = NULL;
         return e->status;
     }
+    if (getenv("CHANCERY_DEBUG_LOAD"))
+        fprintf(stderr, "snapshot: %s\n", store_load_source(*st));
     return ST_OK;
 }
 

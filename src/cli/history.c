@@ -268,11 +268,19 @@ static int verify(struct cli *cli, int argc, char **argv)
     rc = 0;
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, &st, &e))
         return cli_fail(&e);
-    if (store_verify(st, &n, &e))
+    if (store_verify(st, &n, &e)) {
         rc = cli_fail(&e);
-    else
+    } else {
         printf("verified %lld changes: the hash chain is intact\n",
                (long long)n);
+        if (store_verify_image(st, &n, &e))
+            rc = cli_fail(&e);
+        else if (n < 0)
+            printf("no usable snapshot image: the next read writes one\n");
+        else
+            printf("the snapshot image matches the tables (%lld records)\n",
+                   (long long)n);
+    }
     store_close(st);
     return rc;
 }

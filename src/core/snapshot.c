@@ -6,6 +6,8 @@
  */
 #include "core/snapshot.h"
 
+#include <sys/mman.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,15 +44,44 @@ void snapshot_release(struct snapshot *s)
 {
     release_indexes(s);
     for (int k = 0; k < ENT__COUNT; k++) {
+        if (s->tables[k].mapped) {
+            s->tables[k].rows = NULL;
+            s->tables[k].by_key.slots = NULL;
+        }
         free(s->tables[k].rows);
         idmap_release(&s->tables[k].by_key);
     }
     arena_release(&s->strings);
+    if (s->map)
+        munmap(s->map, s->map_size);
+    s->map = NULL;
 }
 
 void *snapshot_row(const struct snapshot *s, enum entity_kind kind, uint32_t i)
 {
     return (char *)s->tables[kind].rows + (size_t)i * ENTITIES[kind]->size;
+}
+
+void snapshot_own(struct snapshot *s, enum entity_kind kind)
+{
+    struct record_table *t = &s->tables[kind];
+    size_t size = ENTITIES[kind]->size, n_slots = t->by_key.mask + 1;
+    void *rows;
+    struct idmap_slot *slots;
+
+    if (!t->mapped)
+        return;
+    rows = xmalloc_huge(t->n * size + 1);
+    if (t->n)
+        memcpy(rows, t->rows, t->n * size);
+    t->rows = rows;
+    t->alloc = t->n;
+    if (t->by_key.slots) {
+        slots = xmalloc_huge(n_slots * sizeof(*slots));
+        memcpy(slots, t->by_key.slots, n_slots * sizeof(*slots));
+        t->by_key.slots = slots;
+    }
+    t->mapped = 0;
 }
 
 enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
@@ -64,6 +95,7 @@ enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
 
     if (t->n >= IDMAP_NONE - 1)
         return err_set(e, ST_INVALID, "too many %s records", ent->name);
+    snapshot_own(s, kind);
     /* Rows move only when the table grows: an import writes the rows read
      * so far while it appends more (store/feed.c). */
     if (t->n + 1 > t->alloc)
@@ -91,6 +123,7 @@ void snapshot_reserve(struct snapshot *s, enum entity_kind kind, size_t n)
 {
     struct record_table *t = &s->tables[kind];
 
+    snapshot_own(s, kind);
     t->rows = xgrow(t->rows, ENTITIES[kind]->size, t->n + n, &t->alloc);
     idmap_reserve(&t->by_key, t->n + n);
 }

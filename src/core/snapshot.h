@@ -25,6 +25,9 @@ struct record_table {
     size_t n;
     size_t alloc;
     struct idmap by_key;
+    /* rows and by_key's slots lie in the snapshot's mapped image (not to be
+     * freed); the first change of the table copies them (snapshot_own). */
+    int mapped;
 };
 
 /* A compressed adjacency list: the members of group g are
@@ -43,6 +46,10 @@ struct snapshot {
     struct adjacency dependents_by_posting;
     struct adjacency missions_by_sending; /* grouped by state index */
     struct presence_index *presence;
+    /* The image the records lie in when they were mapped from one
+     * (store/cache.c); unmapped by snapshot_release. */
+    void *map;
+    size_t map_size;
 };
 
 /* A list of mission indexes: items[0..n), or when items is NULL every
@@ -60,6 +67,9 @@ void snapshot_release(struct snapshot *s);
  * taken. OUT: *index, the new record's index (may be NULL). */
 enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
                          const void *rec, uint32_t *index, struct err *e);
+/* Copies a table mapped from an image to memory of its own, before it
+ * grows or its index changes (snapshot_add and snapshot_reserve do so). */
+void snapshot_own(struct snapshot *s, enum entity_kind kind);
 /* Makes room for n more records of kind, so that loading them never grows
  * the arrays or rehashes the index. */
 void snapshot_reserve(struct snapshot *s, enum entity_kind kind, size_t n);

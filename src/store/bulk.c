@@ -14,10 +14,11 @@
  *    recreates them before COMMIT: if anything fails, ROLLBACK restores
  *    them. A table it grows less keeps its indexes: rebuilding them would
  *    cost more than it saves;
- *  - commits through a rollback journal with full syncs when no other
- *    connection holds the database (a new page needs no journal entry, so
- *    it is written once), then returns to WAL. With another connection
- *    open SQLite keeps WAL, and so does the change set;
+ *  - stays in WAL, as every write does: readers go on reading the last
+ *    committed state while it runs (docs/registry.md, "Concurrency"). A
+ *    rollback journal would write new pages once instead of twice, but
+ *    it locks every reader out from the first spill of the page cache to
+ *    the commit, and "database is locked" is no answer to a read;
  *  - keeps a page cache of 64 MiB instead of 2 GiB. The change set writes
  *    most of its pages once and does not read them again before COMMIT,
  *    so a cache that held them all (some 700 MB for the generated world)
@@ -44,21 +45,15 @@ enum status bulk_open(struct store *st, struct bulk *b, size_t expected,
         return ST_OK;
     b->on = 1;
     b->expected = expected;
-    /* The journal is a matter of speed: when another connection keeps the
-     * database in WAL, the change set goes through WAL too. */
-    db_exec(st, "PRAGMA journal_mode = DELETE", NULL);
     db_exec(st, BULK_PAGE_CACHE_PRAGMA, NULL);
-    return db_exec(st, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = FULL",
-                   e);
+    return db_exec(st, "PRAGMA foreign_keys = OFF", e);
 }
 
 void bulk_close(struct store *st, struct bulk *b)
 {
     if (b->on) {
-        db_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
-                NULL);
+        db_exec(st, "PRAGMA foreign_keys = ON", NULL);
         db_exec(st, PAGE_CACHE_PRAGMA, NULL);
-        db_exec(st, "PRAGMA journal_mode = WAL", NULL);
     }
     for (size_t i = 0; i < b->n; i++)
         free(b->sql[i]);

@@ -102,6 +102,32 @@ static enum status prepare_all(struct store *st, struct err *e)
     return ST_OK;
 }
 
+/* SQLite's busy handler: sleeps and tries again, telling the user once
+ * per wait, until STORE_WAIT_MAX_MS have passed. In WAL only a writer
+ * waits (for another writer); readers never do. */
+static int busy_wait(void *ctx, int count)
+{
+    struct store *st = ctx;
+    int step = count < 10 ? 1 : count < 50 ? 5 : 20;
+
+    if (count == 0) {
+        st->waited_ms = 0;
+        if (st->on_wait)
+            st->on_wait(st->on_wait_ctx);
+    }
+    if (st->waited_ms >= STORE_WAIT_MAX_MS)
+        return 0;
+    sqlite3_sleep(step);
+    st->waited_ms += step;
+    return 1;
+}
+
+void store_on_wait(struct store *st, void (*fn)(void *ctx), void *ctx)
+{
+    st->on_wait = fn;
+    st->on_wait_ctx = ctx;
+}
+
 /* Before SQLite's first use: no memory statistics, which chancery never
  * reads and which cost a global mutex around every allocation SQLite makes
  * (an import makes millions). */
@@ -135,7 +161,7 @@ enum status store_open(const char *path, int mode, struct store **out,
         store_close(st);
         return ST_ERROR;
     }
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_handler(st->db, busy_wait, st);
     /* Pages of 16 KiB: an import appends long runs of rows and log entries,
      * and larger pages cut its B-tree work by a sixth. It only takes effect
      * on a database not yet written, so an existing registry keeps its. */

@@ -10,6 +10,7 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "core/apply.h"
 #include "store/internal.h"
 
 static enum status load_row(struct store *st, sqlite3_stmt *q,
@@ -118,6 +119,9 @@ static enum status undo_after(struct store *st, int32_t day, struct err *e)
     enum status rc = ST_OK;
     int step;
 
+    /* Nothing can be recorded after the last representable day. */
+    if (day >= date_from_ymd(DATE_MAX_YEAR, 12, 31))
+        return ST_OK;
     date_format(day + 1, next);
     /* The log's suffix from the first change set recorded after that day:
      * undoing anything but a suffix could leave a registry that never was. */
@@ -137,7 +141,7 @@ static enum status undo_after(struct store *st, int32_t day, struct err *e)
     return rc;
 }
 
-static enum status load_all(struct store *st, struct snapshot *s, struct err *e)
+enum status load_tables(struct store *st, struct snapshot *s, struct err *e)
 {
     for (int k = 0; k < ENT__COUNT; k++) {
         if (reserve_rows(st, s, ENTITIES[k], e) ||
@@ -157,28 +161,178 @@ static size_t total_records(const struct snapshot *s)
     return n;
 }
 
-/* The present registry: from the snapshot cache when it matches the change
- * log's head, else from the tables (then refreshing the cache). */
+/* Folding the change sets an image lacks into it: at most this many
+ * changes, and at most a quarter of the registry (beyond that a load from
+ * the tables is as fast). A fold of at least IMAGE_REWRITE_CHANGES
+ * changes, or of a sixteenth of the registry, rewrites the image. */
+#define FOLD_MAX_CHANGES 2000000
+
+/* Whether the log's entry seq has the hash the image names: the image was
+ * made from this registry's log, not from another's. */
+static int log_has(struct store *st, const struct image_info *info)
+{
+    sqlite3_stmt *q;
+    char hex[HASH_HEX] = "";
+    int step;
+
+    if (info->seq == 0)
+        return info->hash[0] == '\0';
+    if (db_prepare(st, "SELECT hash FROM changes WHERE seq = ?", &q, NULL))
+        return 0;
+    sqlite3_bind_int64(q, 1, info->seq);
+    step = sqlite3_step(q);
+    if (step == SQLITE_ROW && sqlite3_column_bytes(q, 0) == HASH_BYTES)
+        hash_to_hex(sqlite3_column_blob(q, 0), hex);
+    sqlite3_finalize(q);
+    return step == SQLITE_ROW && !strcmp(hex, info->hash);
+}
+
+/* Applies the present row of ent under key to s; 1 when it cannot be (no
+ * such row: deleted or renamed), else 0. A record whose first change in
+ * the gap is not its insert must be in s already: if not, an update gave
+ * it this key (a rename), and its old record would be left behind. */
+static int fold_record(struct store *st, sqlite3_stmt **by_key,
+                       const struct entity *ent, const char *key, int inserted,
+                       struct snapshot *s)
+{
+    const char *texts[BIND_MAX_FIELDS];
+    struct buf sql;
+    int step, bad;
+
+    if (!inserted && snapshot_find(s, ent->kind, key) == IDMAP_NONE)
+        return 1;
+    if (!by_key[ent->kind]) {
+        buf_init(&sql, 1 << 16);
+        sqlgen_select_key(ent, &sql);
+        bad = db_prepare(st, sql.data, &by_key[ent->kind], NULL);
+        buf_release(&sql);
+        if (bad)
+            return 1;
+    }
+    bind_key_text(by_key[ent->kind], 1, ent, key);
+    step = sqlite3_step(by_key[ent->kind]);
+    bad = step != SQLITE_ROW || ent->n_fields > BIND_MAX_FIELDS;
+    for (int i = 0; !bad && i < ent->n_fields; i++)
+        texts[i] = (const char *)sqlite3_column_text(by_key[ent->kind], i);
+    if (!bad)
+        bad = snapshot_apply_texts(s, ent->kind, texts, NULL, NULL) != ST_OK;
+    sqlite3_reset(by_key[ent->kind]);
+    return bad;
+}
+
+/* Applies the records the log changed after seq `from`, each once, in the
+ * order of their first change (a record is applied after those it refers
+ * to); 0 on success, 1 when the change sets cannot be folded (a delete, a
+ * renamed record, a row that no longer parses). */
+static int fold_changes(struct store *st, int64_t from, struct snapshot *s)
+{
+    sqlite3_stmt *q, *by_key[ENT__COUNT] = { NULL };
+    int bad = 0, step;
+
+    /* op is that of the record's first change in the gap: SQLite takes a
+     * bare column from the row that min() picks. */
+    if (db_prepare(st,
+                   "SELECT entity, key, sum(op = 'delete'), op, min(seq) AS "
+                   "first FROM changes WHERE seq > ? GROUP BY entity, key "
+                   "ORDER BY first",
+                   &q, NULL))
+        return 1;
+    sqlite3_bind_int64(q, 1, from);
+    while (!bad && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        const struct entity *ent =
+            entity_by_name((const char *)sqlite3_column_text(q, 0));
+        const char *key = (const char *)sqlite3_column_text(q, 1),
+                   *op = (const char *)sqlite3_column_text(q, 3);
+
+        bad = !ent || !key || !op || sqlite3_column_int(q, 2) ||
+              fold_record(st, by_key, ent, key, !strcmp(op, "insert"), s);
+    }
+    if (!bad && step != SQLITE_DONE)
+        bad = 1;
+    sqlite3_finalize(q);
+    for (int k = 0; k < ENT__COUNT; k++)
+        sqlite3_finalize(by_key[k]);
+    return bad;
+}
+
+int load_image(struct store *st, int64_t seq, const char *hash,
+               struct snapshot *s, int64_t *changes)
+{
+    struct image_info info;
+    int64_t gap;
+
+    if (!cache_wanted() || cache_load(st, s, &info))
+        return 1;
+    gap = seq - info.seq;
+    *changes = gap;
+    if (gap == 0 && !strcmp(info.hash, hash))
+        return 0;
+    if (gap > 0 && gap <= FOLD_MAX_CHANGES &&
+        (size_t)gap <= total_records(s) / 4 + IMAGE_REWRITE_CHANGES &&
+        log_has(st, &info) && !fold_changes(st, info.seq, s))
+        return 0;
+    snapshot_release(s);
+    snapshot_init(s);
+    return 1;
+}
+
+/* The present registry, read in one transaction so that the log's head
+ * and the rows agree: from the image, with the change sets it lacks folded
+ * in, else from the tables (then writing a new image). */
 static enum status load_present(struct store *st, struct snapshot *s,
                                 struct err *e)
 {
-    char hash[HASH_HEX], tag[96];
-    int64_t seq;
-    int hit = 0;
+    char hash[HASH_HEX];
+    int64_t seq, changes = 0;
+    enum status rc;
+    int rewrite = 0;
 
-    if (log_head(st, &seq, hash, e))
+    if (db_exec(st, "BEGIN", e))
         return ST_ERROR;
-    snprintf(tag, sizeof(tag), "%lld:%s", (long long)seq, hash);
+    rc = log_head(st, &seq, hash, e);
+    if (!rc && !load_image(st, seq, hash, s, &changes)) {
+        snprintf(st->load_source, sizeof(st->load_source), "image+%lld changes",
+                 (long long)changes);
+        rewrite = changes >= IMAGE_REWRITE_CHANGES ||
+                  (changes > 0 && (size_t)changes * 16 >= total_records(s));
+    } else if (!rc) {
+        rc = load_tables(st, s, e);
+        snprintf(st->load_source, sizeof(st->load_source), "tables");
+        rewrite = cache_wanted();
+    }
+    db_exec(st, "COMMIT", NULL);
+    if (rc)
+        return rc;
     st->known_head = seq;
-    if (cache_wanted(SIZE_MAX)) /* unless caching is off, any size may hit */
-        cache_load(st, tag, s, &hit);
-    if (hit)
-        return ST_OK;
-    if (load_all(st, s, e))
-        return ST_ERROR;
-    if (cache_wanted(total_records(s)))
-        cache_save(st, tag, s);
+    if (rewrite)
+        cache_save(st, seq, hash, s);
+    snapshot_index(s);
     return ST_OK;
+}
+
+void image_refresh(struct store *st)
+{
+    struct snapshot s;
+    char hash[HASH_HEX];
+    int64_t seq, changes = 0;
+    int ok;
+
+    if (!cache_wanted())
+        return;
+    snapshot_init(&s);
+    if (db_exec(st, "BEGIN", NULL))
+        return;
+    ok = !log_head(st, &seq, hash, NULL) &&
+         !load_image(st, seq, hash, &s, &changes);
+    db_exec(st, "COMMIT", NULL);
+    if (ok && changes > 0)
+        cache_save(st, seq, hash, &s);
+    snapshot_release(&s);
+}
+
+const char *store_load_source(const struct store *st)
+{
+    return st->load_source;
 }
 
 enum status store_load(struct store *st, int32_t as_known_on,
@@ -192,7 +346,8 @@ enum status store_load(struct store *st, int32_t as_known_on,
         return ST_ERROR;
     rc = undo_after(st, as_known_on, e);
     if (!rc)
-        rc = load_all(st, out, e);
+        rc = load_tables(st, out, e);
     db_exec(st, "ROLLBACK", NULL);
+    snprintf(st->load_source, sizeof(st->load_source), "tables, as known");
     return rc;
 }

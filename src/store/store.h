@@ -32,12 +32,22 @@ enum status store_open(const char *path, int mode, struct store **out,
                        struct err *e);
 void store_close(struct store *st);
 
+/* A write waits for another writer (up to STORE_WAIT_MAX_MS) rather than
+ * failing; fn(ctx) is called once when such a wait begins, so that the
+ * user learns why nothing happens. */
+#define STORE_WAIT_MAX_MS (10 * 60 * 1000)
+void store_on_wait(struct store *st, void (*fn)(void *ctx), void *ctx);
+
 /* Loads the registry into the empty snapshot out and indexes it. With
  * as_known_on a date (not DATE_NONE), the registry as it was recorded by the
  * end of that day (UTC): later changes are undone inside a transaction that
  * is rolled back, so nothing is written. */
 enum status store_load(struct store *st, int32_t as_known_on,
                        struct snapshot *out, struct err *e);
+
+/* How the last store_load went, for CHANCERY_DEBUG_LOAD: "image+N changes"
+ * (the image with N changes folded in), "tables" or "tables, as known". */
+const char *store_load_source(const struct store *st);
 
 enum change_op { OP_INSERT, OP_UPDATE, OP_DELETE };
 
@@ -71,10 +81,13 @@ enum status store_apply(struct store *st, const struct snapshot *s,
 
 /* The same in steps, for a writer that produces its changes as it goes
  * (an import writes each file's rows while it reads the next). One change
- * set, one transaction: store_begin takes the write lock and refuses a
- * stale snapshot; expected is about how many changes will come (50,000 or
- * more makes a bulk write, store/bulk.c). store_write appends changes
- * whose records are in s; after an error, only store_abort is left.
+ * set, one transaction: store_begin takes the write lock (waiting for
+ * another writer) and gathers the records changed since s was loaded;
+ * expected is about how many changes will come (50,000 or more makes a
+ * bulk write, store/bulk.c). store_write appends changes whose records are
+ * in s, refusing one that writes or refers to a record changed meanwhile
+ * (ST_ERROR, "the registry changed while this command ran"); after an
+ * error, only store_abort is left.
  * store_commit and store_abort end the transaction and free t. */
 struct store_txn;
 
@@ -165,5 +178,13 @@ enum status store_log_head(struct store *st, int32_t as_known_on, int64_t *seq,
 /* Recomputes the hash chain of the whole change log. OUT: *n_checked; on a
  * broken link ST_INVALID naming the first entry that does not match. */
 enum status store_verify(struct store *st, int64_t *n_checked, struct err *e);
+
+/* Checks the snapshot image against the tables: every record of each,
+ * field by field, once the image is brought up to the log's head as a
+ * read would. OUT: *n_records compared, or -1 when there is no usable
+ * image (none, damaged or from another registry: reads ignore it). A
+ * difference is ST_INVALID naming the first record that differs. */
+enum status store_verify_image(struct store *st, int64_t *n_records,
+                               struct err *e);
 
 #endif

@@ -11,8 +11,10 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/date.h"
+#include "base/idmap.h"
 #include "base/xalloc.h"
 #include "store/prepare.h"
 
@@ -181,11 +183,114 @@ static enum status log_append(struct store *st, const struct log_writer *w,
     return db_step_done(st, q, e);
 }
 
+/* Conflicts. A writer validates its change set against the snapshot it
+ * loaded; when other change sets were committed since (the log's head
+ * moved on), the records they changed are gathered here, and a change of
+ * this set that writes one of them, or refers to one, was validated on a
+ * state that is gone: the whole set is refused. Changes to other records
+ * go through, so independent writers both succeed. */
+struct conflicts {
+    struct idmap changed; /* "entity\x1fkey" of each record changed */
+    struct arena ids;
+    int on;
+};
+
+static const char *conflict_id(struct arena *a, const char *entity,
+                               const char *key)
+{
+    size_t n = strlen(entity) + strlen(key) + 2;
+    char *id = arena_alloc(a, n);
+
+    snprintf(id, n, "%s\x1f%s", entity, key);
+    return id;
+}
+
+static enum status conflicts_gather(struct store *st, struct conflicts *c,
+                                    int64_t head, struct err *e)
+{
+    sqlite3_stmt *q;
+    int step;
+
+    if (st->known_head < 0 || head == st->known_head)
+        return ST_OK;
+    c->on = 1;
+    if (head < st->known_head)
+        return err_set(e, ST_ERROR,
+                       "the registry's change log went back while this "
+                       "command ran; nothing was written");
+    if (db_prepare(st, "SELECT entity, key FROM changes WHERE seq > ?", &q, e))
+        return ST_ERROR;
+    sqlite3_bind_int64(q, 1, st->known_head);
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *ent = (const char *)sqlite3_column_text(q, 0),
+                   *key = (const char *)sqlite3_column_text(q, 1);
+
+        if (ent && key)
+            idmap_put(&c->changed, conflict_id(&c->ids, ent, key), 0);
+    }
+    sqlite3_finalize(q);
+    if (step != SQLITE_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       sqlite3_errmsg(st->db));
+    return ST_OK;
+}
+
+static int conflicts_has(struct conflicts *c, const char *entity,
+                         const char *key)
+{
+    char id[2 * KEY_MAX + 64];
+
+    snprintf(id, sizeof(id), "%s\x1f%s", entity, key);
+    return idmap_get(&c->changed, id) != IDMAP_NONE;
+}
+
+/* ST_ERROR when x writes, or refers to, a record changed meanwhile. */
+static enum status check_conflict(struct conflicts *c, const struct snapshot *s,
+                                  const struct prepared_entry *x, struct err *e)
+{
+    const struct entity *ent = x->ent;
+    const char *hit = NULL, *hit_ent = ent->name;
+    char buf[KEY_MAX];
+
+    if (!c->on)
+        return ST_OK;
+    if (conflicts_has(c, ent->name, x->key))
+        hit = x->key;
+    else if (x->change->op == OP_UPDATE &&
+             conflicts_has(c, ent->name, x->old_key))
+        hit = x->old_key;
+    for (int i = 0; !hit && x->change->op != OP_DELETE && i < ent->n_fields;
+         i++) {
+        const struct field *f = &ent->fields[i];
+        const void *rec = snapshot_row(s, ent->kind, x->change->index);
+        uint32_t ref;
+
+        if (f->type != FT_REF)
+            continue;
+        memcpy(&ref, (const char *)rec + f->offset, sizeof(ref));
+        if (ref == IDMAP_NONE)
+            continue;
+        hit_ent = ENTITIES[f->ref]->name;
+        hit = record_key(s, ENTITIES[f->ref], snapshot_row(s, f->ref, ref), buf,
+                         sizeof(buf));
+        if (!conflicts_has(c, hit_ent, hit))
+            hit = NULL;
+    }
+    if (!hit)
+        return ST_OK;
+    return err_set(e, ST_ERROR,
+                   "the registry changed while this command ran (%s '%s' "
+                   "was changed meanwhile); nothing was written: run the "
+                   "command again",
+                   hit_ent, hit);
+}
+
 /* Writes the n changes as entries of w's change set, the chain going on
  * from w's last entry. */
 static enum status write_entries(struct store *st, const struct snapshot *s,
                                  const struct change *changes, size_t n,
-                                 struct log_writer *w, struct err *e)
+                                 struct log_writer *w, struct conflicts *c,
+                                 struct err *e)
 {
     struct preparer p;
     enum status rc = ST_OK;
@@ -194,7 +299,9 @@ static enum status write_entries(struct store *st, const struct snapshot *s,
     for (size_t i = 0; i < n && !rc; i++) {
         const struct prepared_entry *x = preparer_next(&p);
 
-        rc = write_row(st, x, e);
+        rc = check_conflict(c, s, x, e);
+        if (!rc)
+            rc = write_row(st, x, e);
         if (rc)
             err_prefix(e, "%s '%s'", x->ent->name, x->key);
         else
@@ -230,20 +337,6 @@ void store_set_actor(struct store *st, const char *actor)
 {
     free(st->actor);
     st->actor = actor && *actor ? xstrdup(actor) : NULL;
-}
-
-/* A write validated against a snapshot older than the log's head would
- * undo what was recorded in between without knowing it. */
-static enum status check_not_stale(const struct store *st, int64_t head,
-                                   struct err *e)
-{
-    if (st->known_head >= 0 && head != st->known_head)
-        return err_set(e, ST_ERROR,
-                       "the registry changed while this command ran (change "
-                       "%lld was recorded meanwhile); nothing was written: "
-                       "run the command again",
-                       (long long)head);
-    return ST_OK;
 }
 
 enum status store_last_recorded(struct store *st, char *out, size_t size,
@@ -299,11 +392,14 @@ struct store_txn {
     char recorded[TIMESTAMP_BUF];
     struct log_writer w;
     struct bulk bulk;
+    struct conflicts conflicts;
 };
 
 static void txn_free(struct store_txn *t)
 {
     bulk_close(t->st, &t->bulk);
+    idmap_release(&t->conflicts.changed);
+    arena_release(&t->conflicts.ids);
     free(t);
 }
 
@@ -315,6 +411,8 @@ enum status store_begin_at(struct store *st, const struct change_meta *meta,
     enum status rc;
 
     t->st = st;
+    idmap_init(&t->conflicts.changed);
+    arena_init(&t->conflicts.ids);
     t->w.f.recorded = t->recorded;
     t->w.f.actor = meta && meta->actor ? meta->actor : store_actor(st);
     t->w.f.reason = meta ? meta->reason : NULL;
@@ -326,7 +424,7 @@ enum status store_begin_at(struct store *st, const struct change_meta *meta,
     if (!rc && !(rc = db_exec(st, "BEGIN IMMEDIATE", e))) {
         rc = log_head(st, &t->w.f.seq, t->w.prev, e);
         if (!rc)
-            rc = check_not_stale(st, t->w.f.seq, e);
+            rc = conflicts_gather(st, &t->conflicts, t->w.f.seq, e);
         if (!rc && recorded)
             rc = check_recorded(st, recorded, e);
         if (rc)
@@ -349,7 +447,22 @@ enum status store_write(struct store_txn *t, const struct snapshot *s,
         return ST_ERROR;
     if (bulk_note(t->st, &t->bulk, changes, n, e))
         return e->status;
-    return write_entries(t->st, s, changes, n, &t->w, e);
+    return write_entries(t->st, s, changes, n, &t->w, &t->conflicts, e);
+}
+
+/* A test's hook: with CHANCERY_TEST_PAUSE_COMMIT=FILE a writer creates
+ * FILE just before it commits and waits until FILE is removed, so that a
+ * test can act (read, write, kill) while a change set is about to commit. */
+static void pause_before_commit(void)
+{
+    const char *path = getenv("CHANCERY_TEST_PAUSE_COMMIT");
+    FILE *f;
+
+    if (!path || !*path || !(f = fopen(path, "w")))
+        return;
+    fclose(f);
+    while (!access(path, F_OK))
+        sqlite3_sleep(10);
 }
 
 enum status store_commit(struct store_txn *t, struct err *e)
@@ -358,11 +471,17 @@ enum status store_commit(struct store_txn *t, struct err *e)
     enum status rc = bulk_end(st, &t->bulk, e);
 
     if (!rc)
+        pause_before_commit();
+
+    if (!rc)
         rc = db_exec(st, "COMMIT", e);
     if (rc)
         db_exec(st, "ROLLBACK", NULL);
     else
         st->known_head = t->w.f.seq;
+    if (!rc && t->w.set_id &&
+        t->w.f.seq - t->w.set_id + 1 >= IMAGE_REWRITE_CHANGES)
+        image_refresh(st);
     txn_free(t);
     return rc;
 }

@@ -26,6 +26,7 @@
 #include "base/date.h"
 #include "base/problems.h"
 #include "base/xalloc.h"
+#include "core/apply.h"
 #include "core/count.h"
 #include "core/entity.h"
 #include "core/presence.h"
@@ -959,10 +960,58 @@ static void test_host_survives_more_states(void **state)
     snapshot_release(&s);
 }
 
+/* core/apply.h: a record applied by key replaces the record in place or
+ * is appended; a bad image or value changes nothing. */
+static void test_apply(void **state)
+{
+    struct snapshot *s = *state;
+    struct err e = { 0 };
+    size_t n = snapshot_count(s, ENT_PERSON);
+    uint32_t at = IDMAP_NONE;
+
+    assert_int_equal(
+        snapshot_apply_image(s, ENT_PERSON,
+                             "{\"id\":\"P9\",\"family_name\":\"Renamed\","
+                             "\"given_names\":\"Anna\",\"sex\":\"F\","
+                             "\"birth_date\":\"1981-01-01\","
+                             "\"nationality\":\"RUS\",\"passport\":null}",
+                             &at, &e),
+        ST_OK);
+    assert_int_equal(at, 8);
+    assert_int_equal(snapshot_count(s, ENT_PERSON), n);
+    assert_string_equal(snap_person(s, 8)->family_name, "Renamed");
+    assert_int_equal(snap_person(s, 8)->birth_date, day_of("1981-01-01"));
+    assert_int_equal(snapshot_find(s, ENT_PERSON, "P9"), 8);
+
+    assert_int_equal(
+        snapshot_apply_image(s, ENT_PERSON,
+                             "{\"id\":\"PX\",\"family_name\":\"New\","
+                             "\"given_names\":\"One\",\"sex\":\"M\","
+                             "\"birth_date\":null,"
+                             "\"nationality\":\"RUS\",\"passport\":null}",
+                             &at, &e),
+        ST_OK);
+    assert_int_equal(at, n);
+    assert_int_equal(snapshot_find(s, ENT_PERSON, "PX"), n);
+    assert_false(s->indexed);
+
+    assert_int_equal(snapshot_apply_image(s, ENT_PERSON, "[1", NULL, &e),
+                     ST_INVALID);
+    assert_int_equal(
+        snapshot_apply_image(s, ENT_PERSON,
+                             "{\"id\":\"PY\",\"family_name\":\"X\","
+                             "\"given_names\":\"Y\",\"sex\":\"Q\"}",
+                             NULL, &e),
+        ST_INVALID);
+    assert_int_equal(snapshot_count(s, ENT_PERSON), n + 1);
+    assert_int_equal(snapshot_find(s, ENT_PERSON, "PY"), IDMAP_NONE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_find, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apply, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_adjacency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_rebuilt_after_changes, setup,

@@ -31,6 +31,7 @@
 #include "base/xalloc.h"
 #include "core/entity.h"
 #include "core/snapshot.h"
+#include "store/internal.h"
 #include "store/store.h"
 
 union any_record {
@@ -824,12 +825,110 @@ static void test_stale_snapshot_refused(void **state)
     assert_int_equal(store_apply(fx->st, &mine, &c, 1, &META, &fx->e),
                      ST_ERROR);
     assert_non_null(strstr(fx->e.msg, "the registry changed while this "
-                                      "command ran (change 16 was recorded"));
+                                      "command ran (posting 'T1' was changed "
+                                      "meanwhile)"));
     assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
+
+    /* A change to another record, from the same stale snapshot, is
+     * independent of theirs and goes through. */
+    c.index = 1;
+    before = *snap_posting(&mine, 1);
+    snap_posting(&mine, 1)->ended = day_of("2021-06-01");
+    snap_posting(&mine, 1)->end_reason = END_TOUR_COMPLETED;
+    assert_int_equal(store_apply(fx->st, &mine, &c, 1, &META, &fx->e), ST_OK);
+    assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 2);
 
     snapshot_release(&theirs);
     snapshot_release(&mine);
     store_close(other);
+}
+
+/* A record renamed by an update (its key changed) cannot be folded into
+ * an image, which would keep the old record beside the new: the load
+ * reads the tables instead. */
+static void test_rename_not_folded(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot mine, again;
+    struct posting before;
+    struct change c = { OP_UPDATE, ENT_POSTING, 0, NULL };
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &mine);
+    /* A posting no dependent refers to (a foreign key would refuse). */
+    while (mine.dependents_by_posting.start[c.index + 1] !=
+           mine.dependents_by_posting.start[c.index])
+        c.index++;
+    before = *snap_posting(&mine, c.index);
+    c.before = &before;
+    snap_posting(&mine, c.index)->id = "T1-renamed";
+    if (store_apply(fx->st, &mine, &c, 1, &META, &fx->e))
+        fail_msg("store_apply: %s", fx->e.msg);
+    load(fx, NULL, &again);
+    assert_string_equal(store_load_source(fx->st), "tables");
+    assert_int_equal(snapshot_find(&again, ENT_POSTING, before.id), IDMAP_NONE);
+    assert_int_not_equal(snapshot_find(&again, ENT_POSTING, "T1-renamed"),
+                         IDMAP_NONE);
+    assert_int_equal(snapshot_count(&again, ENT_POSTING),
+                     snapshot_count(&mine, ENT_POSTING));
+    snapshot_release(&mine);
+    snapshot_release(&again);
+}
+
+/* An image edited with its checksums recomputed passes the loader's checks
+ * (they guard against accidents); `audit verify` compares it with the
+ * tables and names the record that differs. */
+static void test_forged_image_fails_audit(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot s;
+    char *path, *data, *at;
+    size_t n;
+    FILE *f;
+    int64_t records = 0;
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &s);
+    snapshot_release(&s);
+    assert_int_equal(store_verify_image(fx->st, &records, &fx->e), ST_OK);
+    assert_true(records > 0);
+
+    path = xasprintf("%s.snapshot", fx->path);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    n = (size_t)ftell(f);
+    rewind(f);
+    data = xmalloc(n);
+    assert_int_equal(fread(data, 1, n, f), n);
+    fclose(f);
+    at = NULL;
+    for (size_t i = 0; i + 11 <= n && !at; i++)
+        if (!memcmp(data + i, "Switzerland", 11))
+            at = data + i;
+    assert_non_null(at);
+    at[10] = 'x';
+    image_seal(data, n);
+    f = fopen(path, "wb");
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+
+    assert_int_equal(store_verify_image(fx->st, &records, &fx->e), ST_INVALID);
+    assert_non_null(
+        strstr(fx->e.msg, "differs from the tables at state 'CHE'"));
+
+    /* Without the resealing, the edit is caught by the checksum: the image
+     * is not used and the audit says so. */
+    at[10] = 'y';
+    f = fopen(path, "wb");
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+    assert_int_equal(store_verify_image(fx->st, &records, &fx->e), ST_OK);
+    assert_int_equal(records, -1);
+    free(data);
+    free(path);
 }
 
 int main(void)
@@ -855,6 +954,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bulk_checks_references, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stale_snapshot_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_forged_image_fails_audit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rename_not_folded, setup,
                                         teardown),
     };
 
