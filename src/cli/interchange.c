@@ -118,7 +118,7 @@ static void plan_paths(struct import_plan *plan, int n, char **paths,
     for (int i = 0; i < n; i++) {
         if (stat(paths[i], &sb))
             problems_add(p, "%s: no such file or directory", paths[i]);
-        else if (S_ISDIR(sb.st_mode))
+        else if (S_ISDIR(sb.st_mode) && !file_entity(paths[i]))
             plan_registry(plan, paths[i], p);
         else
             plan_add(plan, xstrdup(paths[i]), p);

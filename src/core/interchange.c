@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/input.h"
 #include "base/xalloc.h"
 
 const enum entity_kind INTERCHANGE_ENTITIES[] = {
@@ -122,9 +123,10 @@ size_t interchange_estimate_records(const char *path)
     static char head[1 << 16];
     struct stat sb;
     size_t n, lines = 0;
-    FILE *f = fopen(path, "rb");
+    uint64_t max;
+    FILE *f;
 
-    if (!f)
+    if (input_open(path, &f, &max, NULL))
         return 0;
     n = fread(head, 1, sizeof(head), f);
     if (fstat(fileno(f), &sb))
