@@ -140,10 +140,10 @@ size_t interchange_estimate_records(const char *path)
     return (size_t)((double)sb.st_size / (double)n * (double)lines * 1.05);
 }
 
-enum status interchange_read_file(struct snapshot *s, const struct entity *ent,
-                                  const char *path, struct problems *p,
-                                  const struct read_progress *progress,
-                                  struct err *e)
+/* Reads through csv_read_file, or from f when it is not NULL. */
+static enum status read_csv(struct snapshot *s, const struct entity *ent,
+                            const char *path, FILE *f, struct problems *p,
+                            const struct read_progress *progress, struct err *e)
 {
     struct file_reader r;
     enum status st;
@@ -155,8 +155,12 @@ enum status interchange_read_file(struct snapshot *s, const struct entity *ent,
     r.p = p;
     r.progress = progress;
     r.rec = xmalloc(ent->size);
-    snapshot_reserve(s, ent->kind, interchange_estimate_records(path));
-    st = csv_read_file(path, read_record, &r, e);
+    if (f)
+        st = csv_read_stream(f, path, INPUT_MAX_DEFAULT, read_record, &r, e);
+    else {
+        snapshot_reserve(s, ent->kind, interchange_estimate_records(path));
+        st = csv_read_file(path, read_record, &r, e);
+    }
     free(r.rec);
     if (st == ST_INVALID) {
         problems_add(p, "%s", e->msg);
@@ -165,6 +169,21 @@ enum status interchange_read_file(struct snapshot *s, const struct entity *ent,
     if (!st && !r.have_header)
         problems_add(p, "%s:1: the header row is missing", path);
     return st;
+}
+
+enum status interchange_read_file(struct snapshot *s, const struct entity *ent,
+                                  const char *path, struct problems *p,
+                                  const struct read_progress *progress,
+                                  struct err *e)
+{
+    return read_csv(s, ent, path, NULL, p, progress, e);
+}
+
+enum status interchange_read_stream(struct snapshot *s,
+                                    const struct entity *ent, const char *path,
+                                    FILE *f, struct problems *p, struct err *e)
+{
+    return read_csv(s, ent, path, f, p, NULL, e);
 }
 
 const struct entity *interchange_entity_of(const char *path)
@@ -188,7 +207,7 @@ const struct entity *interchange_entity_of(const char *path)
     return NULL;
 }
 
-static enum status format_file(const struct snapshot *s,
+enum status interchange_format(const struct snapshot *s,
                                const struct entity *ent, struct buf *b)
 {
     enum status st = ST_OK;
@@ -253,7 +272,7 @@ enum status interchange_write_dir(const struct snapshot *s, const char *dir,
         char *path = xasprintf("%s/%s.csv", dir, ent->table);
 
         buf_reset(&b);
-        st = format_file(s, ent, &b);
+        st = interchange_format(s, ent, &b);
         if (st)
             err_set(e, st, "'%s' is too large to write", path);
         else

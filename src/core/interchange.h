@@ -13,6 +13,8 @@
 #ifndef CORE_INTERCHANGE_H
 #define CORE_INTERCHANGE_H
 
+#include <stdio.h>
+
 #include "base/buf.h"
 #include "base/problems.h"
 #include "base/status.h"
@@ -38,6 +40,18 @@ enum status interchange_read_file(struct snapshot *s, const struct entity *ent,
                                   const char *path, struct problems *p,
                                   const struct read_progress *progress,
                                   struct err *e);
+
+/* The same from an open stream, named path in messages (the fuzzers read
+ * from memory through fmemopen). */
+enum status interchange_read_stream(struct snapshot *s,
+                                    const struct entity *ent, const char *path,
+                                    FILE *f, struct problems *p,
+                                    struct err *e);
+
+/* Appends the CSV text of the records of ent in s (the header first) to b;
+ * ST_ERROR when b is full. */
+enum status interchange_format(const struct snapshot *s,
+                               const struct entity *ent, struct buf *b);
 
 /* The entity a file holds, from its name ("dir/postings.csv" -> posting),
  * or NULL. */
