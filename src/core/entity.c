@@ -92,11 +92,15 @@ static const struct field dependent_fields[] = {
 };
 
 static const struct field policy_fields[] = {
-    F(policy, id, FT_TEXT, KEY),   FE(policy, kind, ENUM_POLICY_KIND, REQ),
-    FC(policy, issuer, REQ),       F(policy, target, FT_TEXT, REQ),
-    F(policy, from, FT_DATE, REQ), F(policy, to, FT_DATE, 0),
-    F(policy, unless, FT_TEXT, 0), F(policy, title, FT_TEXT, 0),
-    F(policy, body, FT_TEXT, REQ),
+    F(policy, id, FT_TEXT, KEY),
+    FE(policy, kind, ENUM_POLICY_KIND, REQ),
+    FC(policy, issuer, REQ),
+    F(policy, target, FT_TEXT, REQ),
+    F(policy, from, FT_DATE, REQ),
+    F(policy, to, FT_DATE, 0),
+    F(policy, unless, FT_TEXT, 0),
+    F(policy, title, FT_TEXT, 0),
+    F(policy, body, FT_TEXT, REQ | FIELD_JSON),
 };
 
 static const struct field visa_fields[] = {
@@ -153,6 +157,22 @@ static void check_order(int32_t earlier, const char *earlier_name,
     date_format(later, b);
     problem(p, where, later_name, "%s %s is before %s %s", later_name, b,
             earlier_name, a);
+}
+
+/* A birth date lies in the past: a later one is a typing error. */
+static void check_person(const struct snapshot *s, const void *rec,
+                         const char *where, struct problems *p)
+{
+    const struct person *x = rec;
+    char b[DATE_BUF];
+    int32_t today;
+
+    (void)s;
+    if (x->birth_date == DATE_NONE || date_today(&today, NULL) ||
+        x->birth_date <= today)
+        return;
+    date_format(x->birth_date, b);
+    problem(p, where, "birth_date", "birth date %s is after today", b);
 }
 
 static void check_mission(const struct snapshot *s, const void *rec,
@@ -216,6 +236,10 @@ static void check_posting(const struct snapshot *s, const void *rec,
                 "ended and end_reason go together");
     if (t->mission != IDMAP_NONE)
         check_posting_mission(s, t, where, p);
+    if (t->person != IDMAP_NONE)
+        check_order(snap_person(s, t->person)->birth_date,
+                    "the person's birth date", t->notified, "notified", where,
+                    p);
 }
 
 static void check_dependent(const struct snapshot *s, const void *rec,
@@ -226,6 +250,9 @@ static void check_dependent(const struct snapshot *s, const void *rec,
 
     check_order(d->joined, "joined", d->left, "left", where, p);
     check_order(d->accredited, "accredited", d->revoked, "revoked", where, p);
+    if (d->revoked != DATE_NONE && d->accredited == DATE_NONE)
+        problem(p, where, "revoked",
+                "an accreditation is revoked only after 'accredited'");
     if (d->posting == IDMAP_NONE)
         return;
     t = snap_posting(s, d->posting);
@@ -401,7 +428,7 @@ static const struct entity person_entity = {
     ENT_PERSON,    "person",
     "persons",     sizeof(struct person),
     person_fields, N_FIELDS(person_fields),
-    NULL,          NULL,
+    check_person,  NULL,
 };
 static const struct entity posting_entity = {
     ENT_POSTING,

@@ -43,6 +43,13 @@ enum field_type {
 
 #define FIELD_REQUIRED 1u
 #define FIELD_KEY      2u /* part of the record's key */
+#define FIELD_JSON     4u /* a JSON document, checked as such: no text limits */
+
+/* The limits of a value (docs/registry.md, "Limits"): an id (a key part)
+ * is 1 to FIELD_ID_MAX printable ASCII bytes; any other text is at most
+ * FIELD_TEXT_MAX bytes of UTF-8 without control characters (tab aside). */
+#define FIELD_ID_MAX   64
+#define FIELD_TEXT_MAX 1024
 
 struct field {
     const char *name;

@@ -79,11 +79,15 @@ static int parse_fields(struct file_reader *r, const struct csv_record *rec)
 
         if (!f)
             continue;
-        if (field_parse(r->s, f, r->rec, rec->fields[i], &e)) {
-            problems_add(r->p, "%s:%lu: column '%s': %s", r->path, rec->line,
-                         f->name, e.msg);
-            key_ok &= !(f->flags & FIELD_KEY);
-        }
+        /* An empty boolean would be exported as false: refused, so that
+         * what is imported is what is exported. */
+        if (f->type == FT_BOOL && !*rec->fields[i])
+            err_set(&e, ST_INVALID, "a value is required (true or false)");
+        else if (!field_parse(r->s, f, r->rec, rec->fields[i], &e))
+            continue;
+        problems_add(r->p, "%s:%lu: column '%s': %s", r->path, rec->line,
+                     f->name, e.msg);
+        key_ok &= !(f->flags & FIELD_KEY);
     }
     return key_ok;
 }

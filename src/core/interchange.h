@@ -45,8 +45,7 @@ enum status interchange_read_file(struct snapshot *s, const struct entity *ent,
  * from memory through fmemopen). */
 enum status interchange_read_stream(struct snapshot *s,
                                     const struct entity *ent, const char *path,
-                                    FILE *f, struct problems *p,
-                                    struct err *e);
+                                    FILE *f, struct problems *p, struct err *e);
 
 /* Appends the CSV text of the records of ent in s (the header first) to b;
  * ST_ERROR when b is full. */

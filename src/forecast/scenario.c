@@ -229,6 +229,9 @@ size_t scenario_parse(const struct snapshot *s, const char *file,
     sc->runs = SCENARIO_DEFAULT_RUNS;
     sc->pending = 1;
     sc->start = DATE_NONE;
+    /* A byte order mark is no JSON, but editors write one: skipped. */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+        text += 3, len -= 3;
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         problems_add(p, "%s:%d: invalid JSON: %s", file, jerr.line, jerr.text);

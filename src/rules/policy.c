@@ -166,10 +166,14 @@ void policy_read_text(struct snapshot *s, const char *file, const char *text,
                       size_t len, struct problems *p, size_t *n_added)
 {
     json_error_t jerr;
-    json_t *root =
-        json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-    json_t *item;
+    json_t *root, *item;
     size_t i;
+
+    /* A byte order mark is no JSON, but editors write one: skipped. */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+        text += 3, len -= 3;
+    root =
+        json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 
     *n_added = 0;
     if (!root) {

@@ -42,7 +42,7 @@ static inline void fuzz_copy(struct snapshot *dst, const struct snapshot *src)
 
 /* Reads file NAME of the source tree's DIR into s; every problem is fatal. */
 static inline void fuzz_read(struct snapshot *s, enum entity_kind kind,
-                      const char *dir, const char *name)
+                             const char *dir, const char *name)
 {
     char path[1024];
     struct problems p;
@@ -62,12 +62,12 @@ static inline const struct snapshot *fuzz_base(int with_registry)
 {
     static struct snapshot ref, reg;
     static int ready;
-    static const char *const files[] = { "missions.csv",   "persons.csv",
-                                         "postings.csv",   "dependents.csv",
-                                         "visas.csv",      "consular.csv" };
-    static const enum entity_kind kinds[] = { ENT_MISSION,   ENT_PERSON,
-                                              ENT_POSTING,   ENT_DEPENDENT,
-                                              ENT_VISA,      ENT_CONSULAR };
+    static const char *const files[] = { "missions.csv", "persons.csv",
+                                         "postings.csv", "dependents.csv",
+                                         "visas.csv",    "consular.csv" };
+    static const enum entity_kind kinds[] = { ENT_MISSION, ENT_PERSON,
+                                              ENT_POSTING, ENT_DEPENDENT,
+                                              ENT_VISA,    ENT_CONSULAR };
     struct err e;
 
     if (!ready) {

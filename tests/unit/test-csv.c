@@ -358,7 +358,7 @@ static void test_missing_file(void **state)
     snprintf(path, sizeof(path), "%s/absent.csv", fx->dir);
     assert_int_equal(csv_read_file(path, collect, &fx->got, &fx->e), ST_ERROR);
     assert_int_equal(fx->e.status, ST_ERROR);
-    snprintf(want, sizeof(want), "cannot open '%s': No such file or directory",
+    snprintf(want, sizeof(want), "cannot read '%s': No such file or directory",
              path);
     assert_string_equal(fx->e.msg, want);
     assert_int_equal(fx->got.n, 0);
