@@ -256,7 +256,7 @@ static void check_dependent(const struct snapshot *s, const void *rec,
     if (d->posting == IDMAP_NONE)
         return;
     t = snap_posting(s, d->posting);
-    if (t->person == d->person)
+    if (t->person == d->person && d->person != IDMAP_NONE)
         problem(p, where, "person",
                 "person '%s' holds posting '%s' and cannot be its dependent",
                 snap_person(s, d->person)->id, t->id);

@@ -34,7 +34,8 @@ struct file_reader {
     size_t n_columns;
     unsigned long n_records;
     int have_header;
-    void *rec; /* scratch record */
+    int header_ok; /* every required column is there */
+    void *rec;     /* scratch record */
 };
 
 static void read_header(struct file_reader *r, const struct csv_record *rec)
@@ -64,6 +65,9 @@ static void read_header(struct file_reader *r, const struct csv_record *rec)
         if (i == r->n_columns && (f->flags & FIELD_REQUIRED))
             problems_add(r->p, "%s:%lu: column '%s': required column missing",
                          r->path, rec->line, f->name);
+        else
+            continue;
+        r->header_ok = 0;
     }
 }
 
@@ -99,7 +103,7 @@ static enum status read_record(const struct csv_record *rec, void *arg)
     struct err e;
 
     if (!r->have_header) {
-        r->have_header = 1;
+        r->have_header = r->header_ok = 1;
         read_header(r, rec);
         return ST_OK;
     }
@@ -108,7 +112,9 @@ static enum status read_record(const struct csv_record *rec, void *arg)
         problems_add(r->p, "%s:%lu: expected %zu fields, found %zu", r->path,
                      rec->line, r->n_columns, rec->n_fields);
     snprintf(where, sizeof(where), "%s:%lu", r->path, rec->line);
-    if (parse_fields(r, rec)) {
+    /* Without a required column no row is whole: none is checked (the
+     * checks count on required values) or added. */
+    if (r->header_ok && parse_fields(r, rec)) {
         if (r->ent->check)
             r->ent->check(r->s, r->rec, where, r->p);
         if (snapshot_add(r->s, r->ent->kind, r->rec, NULL, &e))

@@ -94,6 +94,16 @@ JSON
 ch policy add "$TMP/wave.json"
 expect_refused "a wave leaving before it is over" "field 'params.waves[0].leave_by': leave_by 2022-06-30 is before over_by 2022-07-01"
 
+# Found by fuzz-csv: without their person columns, a posting and its
+# dependent both had no person, were taken for the same, and the message
+# read a person that was not there (SIGSEGV).
+mkdir -p "$TMP/bad/no-person"
+cp "$TMP/reg/"*.csv "$TMP/bad/no-person/"
+sed -i '1s/person,/persn,/' "$TMP/bad/no-person/postings.csv" "$TMP/bad/no-person/dependents.csv"
+CHANCERY_DB="$TMP/bad-no-person.db" "$CHANCERY" init >/dev/null 2>&1
+CHANCERY_DB="$TMP/bad-no-person.db" ch import "$TMP/bad/no-person"
+expect_refused "no person columns: refused, no crash" "dependents.csv:1: column 'person': required column missing"
+
 # Dates at the ends of the range: an answer or an error, never an abort.
 expect_exit 0 "as known on 9999-12-31" --as-known-on 9999-12-31 posting list
 expect_exit 0 "as known on 0001-01-01" --as-known-on 0001-01-01 posting list
