@@ -130,24 +130,6 @@ static enum status check_id(const char *text, struct err *e)
     return ST_OK;
 }
 
-/* The length of the control or invisible character at s, else 0: C0 and
- * C1 controls (tab aside) and DEL, which a terminal obeys; the byte order
- * mark; and the bidirectional overrides and isolates, which reorder what
- * is shown. */
-static size_t hidden_char(const unsigned char *s)
-{
-    if ((s[0] < 0x20 && s[0] != '\t') || s[0] == 0x7F)
-        return 1;
-    if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
-        return 2;
-    if (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
-        return 3;
-    if (s[0] == 0xE2 && ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) ||
-                         (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)))
-        return 3;
-    return 0;
-}
-
 static enum status check_text(const char *text, struct err *e)
 {
     size_t n = strlen(text);
@@ -156,7 +138,7 @@ static enum status check_text(const char *text, struct err *e)
         return err_set(e, ST_INVALID, "text of %zu bytes: at most %d", n,
                        FIELD_TEXT_MAX);
     for (size_t i = 0; i < n; i++) {
-        if (hidden_char((const unsigned char *)text + i))
+        if (utf8_hidden(text + i))
             return err_set(e, ST_INVALID,
                            "a control or invisible character at byte %zu: "
                            "not allowed in text",
