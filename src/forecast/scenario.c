@@ -222,6 +222,7 @@ size_t scenario_parse(const struct snapshot *s, const char *file,
     struct parser ps = { s, &sc->arena, p, file, 0 };
     json_error_t jerr;
     json_t *root;
+    size_t from = p->n_kept;
 
     memset(sc, 0, sizeof(*sc));
     arena_init(&sc->arena);
@@ -237,9 +238,10 @@ size_t scenario_parse(const struct snapshot *s, const char *file,
         problems_add(p, "%s:%d: invalid JSON: %s", file, jerr.line, jerr.text);
         return 1;
     }
-    if (json_is_object(root))
+    if (json_is_object(root)) {
         parse_root(&ps, root, sc);
-    else
+        parse_add_lines(p, from, file, text, len, -1);
+    } else
         problems_add(p, "%s: expected a scenario object", file),
             ps.n_problems++;
     json_decref(root);

@@ -180,12 +180,18 @@ void policy_read_text(struct snapshot *s, const char *file, const char *text,
         problems_add(p, "%s:%d: invalid JSON: %s", file, jerr.line, jerr.text);
         return;
     }
-    if (json_is_object(root))
+    if (json_is_object(root)) {
+        size_t from = p->n_kept;
+
         *n_added += (size_t)read_one(s, file, 0, root, p);
-    else if (json_is_array(root))
+        parse_add_lines(p, from, file, text, len, -1);
+    } else if (json_is_array(root))
         json_array_foreach(root, i, item)
         {
+            size_t from = p->n_kept;
+
             *n_added += (size_t)read_one(s, file, i, item, p);
+            parse_add_lines(p, from, file, text, len, (long)i);
         }
     else
         problems_add(p, "%s: expected a policy object or an array of them",

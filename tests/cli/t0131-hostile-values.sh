@@ -92,7 +92,17 @@ cat >"$TMP/wave.json" <<'JSON'
               "waves": [ { "over_by": "2022-07-01", "leave_by": "2022-06-30" } ] } }
 JSON
 ch policy add "$TMP/wave.json"
-expect_refused "a wave leaving before it is over" "field 'params.waves[0].leave_by': leave_by 2022-06-30 is before over_by 2022-07-01"
+expect_refused "a wave leaving before it is over, with its line" "wave.json:4: policy 'wave': field 'params.waves[0].leave_by': leave_by 2022-06-30 is before over_by 2022-07-01"
+
+# Policy and scenario errors name the line of the field, or of the object
+# a missing field belongs in.
+printf '[\n  { "id": "a",\n    "kind": "tenure_cap" },\n  { "id": "b", "kind": "tenure_cap",\n    "issuer": "RUS",\n    "target": "USX" }\n]\n' >"$TMP/two.json"
+ch policy add "$TMP/two.json"
+expect_refused "a missing field: the line of its object" "two.json:2: policy 'a': field 'issuer': a value is required"
+expect_err "a bad value: its own line" "two.json:6: policy 'b': field 'target': unknown state 'USX'"
+printf '{ "start": "2021-12-04",\n  "horizon_months": 12,\n  "runs": 0 }\n' >"$TMP/lines.json"
+ch forecast "$TMP/lines.json"
+expect_refused "a scenario field's line" "lines.json:3: field 'runs': expected a whole number"
 
 # Found by fuzz-csv: without their person columns, a posting and its
 # dependent both had no person, were taken for the same, and the message
