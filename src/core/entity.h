@@ -98,6 +98,10 @@ enum status field_parse(struct snapshot *s, const struct field *f, void *rec,
  * rec, s, or buf. */
 const char *field_text(const struct snapshot *s, const struct field *f,
                        const void *rec, char buf[FIELD_BUF]);
+/* Sets FT_REF field f of rec to record index i of its entity. */
+void field_set_ref(const struct field *f, void *rec, uint32_t i);
+/* The record index FT_REF field f of rec holds (IDMAP_NONE: none). */
+uint32_t field_ref(const struct field *f, const void *rec);
 /* 1 when field f of rec is absent (SQL NULL, JSON null). */
 int field_is_absent(const struct field *f, const void *rec);
 /* Sets every field of rec to absent (NULL, DATE_NONE, ENUM_NONE, 0). */

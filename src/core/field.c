@@ -255,6 +255,16 @@ const char *field_text(const struct snapshot *s, const struct field *f,
     BUG("field type %d", (int)f->type);
 }
 
+void field_set_ref(const struct field *f, void *rec, uint32_t i)
+{
+    *AT(rec, f, uint32_t) = i;
+}
+
+uint32_t field_ref(const struct field *f, const void *rec)
+{
+    return *CAT(rec, f, uint32_t);
+}
+
 int field_is_absent(const struct field *f, const void *rec)
 {
     switch (f->type) {

@@ -2,7 +2,10 @@
  * The registry's interchange files (DESIGN.md, "Interchange files"): one
  * CSV file per entity, named after its table (missions.csv, persons.csv,
  * postings.csv, dependents.csv, visas.csv, consular.csv), with a header
- * row naming the columns. A visa's previous case must come before it.
+ * row naming the columns. A reference to a record of the same file (a
+ * visa's previous case) may point to a later row: the record is added
+ * right after the one it names, and a chain that loops is reported as a
+ * cycle.
  *
  * Reading validates as it goes and reports every problem as
  * "FILE:LINE: column 'X': message" into a problem list; the records are

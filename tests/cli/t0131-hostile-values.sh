@@ -104,6 +104,37 @@ printf '{ "start": "2021-12-04",\n  "horizon_months": 12,\n  "runs": 0 }\n' >"$T
 ch forecast "$TMP/lines.json"
 expect_refused "a scenario field's line" "lines.json:3: field 'runs': expected a whole number"
 
+# A visa's previous case may come later in the file; a chain that loops is
+# called a cycle, and a case never read is unknown.
+H=id,person,issuing,post,class,purpose,meeting,applied,decided,outcome,valid_until,previous
+mkdir -p "$TMP/chain" "$TMP/cycle"
+printf '%s\n' "$H" \
+    'V12,P2,USA,USA-MOW,A-1,posting,,2021-12-01,2021-12-02,annulled,,V11' \
+    'V11,P2,USA,USA-MOW,A-1,posting,,2021-09-01,2021-10-01,issued,2024-09-30,' \
+    >"$TMP/chain/visas.csv"
+cp "$TMP/reg/"*.csv "$TMP/chain/"
+CHANCERY_DB="$TMP/chain.db" "$CHANCERY" init >/dev/null 2>&1
+CHANCERY_DB="$TMP/chain.db" expect_exit 0 "a previous case later in the file" import "$TMP/chain"
+CHANCERY_DB="$TMP/chain.db" expect_exit 0 "the chain is kept" visa show V12 --format csv
+expect_out "V12 follows V11" "V12,P2,USA,USA-MOW,A-1,posting,,2021-12-01,2021-12-02,annulled,,V11"
+CHANCERY_DB="$TMP/chain.db" expect_exit 0 "the chained registry verifies" audit verify
+CHANCERY_DB="$TMP/chain.db" ch export "$TMP/chain-exp"
+CHANCERY_DB="$TMP/chain2.db" "$CHANCERY" init >/dev/null 2>&1
+CHANCERY_DB="$TMP/chain2.db" ch import "$TMP/chain-exp"
+CHANCERY_DB="$TMP/chain2.db" ch export "$TMP/chain-exp2"
+expect_same "its export round-trips" "$TMP/chain-exp/visas.csv" "$TMP/chain-exp2/visas.csv"
+printf '%s\n' "$H" \
+    'V21,P2,USA,USA-MOW,A-1,posting,,2021-09-01,2021-10-01,issued,2024-09-30,V23' \
+    'V22,P2,USA,USA-MOW,A-1,posting,,2021-09-01,2021-10-01,issued,2024-09-30,V21' \
+    'V23,P2,USA,USA-MOW,A-1,posting,,2021-09-01,2021-10-01,issued,2024-09-30,V22' \
+    'V24,P2,USA,USA-MOW,A-1,posting,,2021-09-01,2021-10-01,issued,2024-09-30,V24' \
+    'V25,P2,USA,USA-MOW,A-1,posting,,2021-09-01,2021-10-01,issued,2024-09-30,V99' \
+    >"$TMP/cycle/visas.csv"
+ch import "$TMP/cycle/visas.csv"
+expect_refused "a cycle of three" "visas.csv:2: column 'previous': a cycle of references: V21 -> V23 -> V22 -> V21"
+expect_err "a visa its own previous" "visas.csv:5: column 'previous': a cycle of references: V24 -> V24"
+expect_err "an unknown previous" "visas.csv:6: column 'previous': unknown visa 'V99'"
+
 # Found by fuzz-csv: without their person columns, a posting and its
 # dependent both had no person, were taken for the same, and the message
 # read a person that was not there (SIGSEGV).
