@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/date.h"
 #include "base/input.h"
 #include "base/xalloc.h"
 
@@ -37,6 +38,11 @@ struct pending_row {
     int added;
 };
 
+struct row_line {
+    uint32_t row;
+    unsigned long line;
+};
+
 struct file_reader {
     struct snapshot *s;
     const struct entity *ent;
@@ -53,7 +59,9 @@ struct file_reader {
     char *forward;            /* the key it names, when not read yet */
     struct pending_row *pending;
     size_t n_pending, alloc_pending, n_waiting;
-    struct idmap waiting; /* a key named -> the first record waiting */
+    struct idmap waiting;   /* a key named -> the first record waiting */
+    struct row_line *lines; /* of the records added, in order */
+    size_t n_lines, alloc_lines;
 };
 
 static void read_header(struct file_reader *r, const struct csv_record *rec)
@@ -154,8 +162,13 @@ static uint32_t add_record(struct file_reader *r, void *rec, unsigned long line)
     snprintf(where, sizeof(where), "%s:%lu", r->path, line);
     if (r->ent->check)
         r->ent->check(r->s, rec, where, r->p);
-    if (!snapshot_add(r->s, r->ent->kind, rec, &row, &e))
+    if (!snapshot_add(r->s, r->ent->kind, rec, &row, &e)) {
+        if (r->ent->kind == ENT_POSTING) {
+            XGROW(r->lines, r->n_lines + 1, r->alloc_lines);
+            r->lines[r->n_lines++] = (struct row_line){ row, line };
+        }
         return row;
+    }
     problems_add(r->p, "%s: column '%s': %s", where, r->ent->fields[0].name,
                  e.msg);
     return IDMAP_NONE;
@@ -322,6 +335,100 @@ static void end_pending(struct file_reader *r)
     idmap_release(&r->waiting);
 }
 
+/* A tour of duty as the overlap check sorts them. */
+struct tour {
+    uint32_t person, mission;
+    int32_t start, end; /* end INT32_MAX while open */
+    uint32_t row;
+};
+
+static int by_person_mission_start(const void *a, const void *b)
+{
+    const struct tour *x = a, *y = b;
+
+    if (x->person != y->person)
+        return x->person < y->person ? -1 : 1;
+    if (x->mission != y->mission)
+        return x->mission < y->mission ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* The line a posting of this file was read from; 0 for an older one. */
+static unsigned long line_of_row(const struct file_reader *r, uint32_t row)
+{
+    size_t lo = 0, hi = r->n_lines;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (r->lines[mid].row < row)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->n_lines && r->lines[lo].row == row ? r->lines[lo].line : 0;
+}
+
+static void report_overlap(struct file_reader *r, const struct tour *a,
+                           const struct tour *b)
+{
+    const struct posting *x = snap_posting(r->s, a->row),
+                         *y = snap_posting(r->s, b->row);
+    unsigned long line = line_of_row(r, b->row);
+    char d[DATE_BUF];
+
+    if (!line) /* b is older: the new one is a */
+        line = line_of_row(r, a->row), x = y, y = snap_posting(r->s, a->row);
+    date_format(a->start > b->start ? a->start : b->start, d);
+    problems_add(r->p,
+                 "%s:%lu: column 'person': person '%s' already holds posting "
+                 "'%s' at mission '%s' on %s: tours of one person at one "
+                 "mission do not overlap",
+                 r->path, line, snap_person(r->s, y->person)->id, x->id,
+                 snap_mission(r->s, y->mission)->id, d);
+}
+
+/* Tours of one person at one mission must not overlap (two identical
+ * rows under two ids would count one diplomat twice). All postings are
+ * sorted by person, mission and start, once per file, so that a file of a
+ * million rows is checked in n log n; only pairs with a row of this file
+ * are reported. */
+static void check_tours(struct file_reader *r)
+{
+    size_t n = snapshot_count(r->s, ENT_POSTING), m = 0;
+    struct tour *t;
+
+    if (r->ent->kind != ENT_POSTING || !r->n_lines)
+        return;
+    t = xcalloc(n + 1, sizeof(*t));
+    for (uint32_t i = 0; i < n; i++) {
+        const struct posting *x = snap_posting(r->s, i);
+        int32_t start = x->arrived != DATE_NONE ? x->arrived : x->notified;
+
+        if (x->person == IDMAP_NONE || x->mission == IDMAP_NONE ||
+            start == DATE_NONE)
+            continue;
+        t[m++] =
+            (struct tour){ x->person, x->mission, start,
+                           x->ended != DATE_NONE ? x->ended : INT32_MAX, i };
+    }
+    qsort(t, m, sizeof(*t), by_person_mission_start);
+    for (size_t i = 1, open = 0; i < m; i++) {
+        if (t[i].person != t[open].person || t[i].mission != t[open].mission) {
+            open = i;
+            continue;
+        }
+        if (t[i].start < t[open].end &&
+            (line_of_row(r, t[i].row) || line_of_row(r, t[open].row)))
+            report_overlap(r, &t[open], &t[i]);
+        if (t[i].end > t[open].end)
+            open = i;
+    }
+    free(t);
+}
+
 /* The column of ent that refers to ent itself, or NULL. */
 static const struct field *self_reference(const struct entity *ent)
 {
@@ -357,6 +464,8 @@ static enum status read_csv(struct snapshot *s, const struct entity *ent,
     free(r.rec);
     free(r.forward);
     end_pending(&r);
+    check_tours(&r);
+    free(r.lines);
     if (st == ST_INVALID) {
         problems_add(p, "%s", e->msg);
         return ST_OK;

@@ -104,6 +104,27 @@ printf '{ "start": "2021-12-04",\n  "horizon_months": 12,\n  "runs": 0 }\n' >"$T
 ch forecast "$TMP/lines.json"
 expect_refused "a scenario field's line" "lines.json:3: field 'runs': expected a whole number"
 
+# Two identical tours of one person under two ids: one diplomat counted
+# twice. Refused, in one file or against the registry; tours one after the
+# other are fine.
+{ cat "$TMP/reg/postings.csv"
+  echo 'T9,P1,RUS-WAS,Ambassador,ambassador,diplomatic_agent,true,2017-08-01,2017-08-21,2017-08-22,,,'
+} | bad_import twin postings.csv
+expect_refused "two identical tours" "postings.csv:7: column 'person': person 'P1' already holds posting 'T1' at mission 'RUS-WAS' on 2017-08-21: tours of one person at one mission do not overlap"
+{ head -n 1 "$TMP/reg/postings.csv"
+  echo 'T9,P2,RUS-WAS,Second Secretary,second_secretary,diplomatic_agent,false,2019-01-01,2019-01-10,2019-01-11,,,'
+} >"$TMP/twin2.csv"
+mkdir -p "$TMP/twin2"
+cp "$TMP/twin2.csv" "$TMP/twin2/postings.csv"
+ch import "$TMP/twin2/postings.csv"
+expect_refused "a tour overlapping one in the registry" "postings.csv:2: column 'person': person 'P2' already holds posting 'T2' at mission 'RUS-WAS' on 2019-01-10"
+{ head -n 1 "$TMP/reg/postings.csv"
+  echo 'T9,P3,RUS-SEA,Consul,consul,consular_officer,false,2015-01-01,2015-01-10,2015-01-11,,2016-02-01,recalled'
+} >"$TMP/twin2/postings.csv"
+CHANCERY_DB="$TMP/seq.db" "$CHANCERY" init >/dev/null 2>&1
+CHANCERY_DB="$TMP/seq.db" ch import "$TMP/reg"
+CHANCERY_DB="$TMP/seq.db" expect_exit 0 "a tour ending as the next begins" import "$TMP/twin2/postings.csv"
+
 # A visa's previous case may come later in the file; a chain that loops is
 # called a cycle, and a case never read is unknown.
 H=id,person,issuing,post,class,purpose,meeting,applied,decided,outcome,valid_until,previous
