@@ -139,6 +139,31 @@ static void make_record(struct snapshot *s, const struct policy_rule *r,
     free(body);
 }
 
+/* Checks the record's text fields as every text that enters the registry
+ * is checked (lengths, control characters): they come from the JSON, not
+ * through field_parse. 0 when they pass. */
+static int check_texts(struct snapshot *s, const char *file,
+                       const struct policy *y, struct problems *p)
+{
+    const struct entity *ent = ENTITIES[ENT_POLICY];
+    struct policy scratch;
+    int bad = 0;
+
+    for (int k = 0; k < ent->n_fields; k++) {
+        const struct field *f = &ent->fields[k];
+        char buf[FIELD_BUF];
+        struct err e;
+
+        if (f->type == FT_TEXT && !(f->flags & FIELD_JSON) &&
+            field_parse(s, f, &scratch, field_text(s, f, y, buf), &e)) {
+            problems_add(p, "%s: policy '%s': field '%s': %s", file, y->id,
+                         f->name, e.msg);
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
 /* Validates one object and appends its record; 1 when it was added. */
 static int read_one(struct snapshot *s, const char *file, size_t index,
                     json_t *obj, struct problems *p)
@@ -152,7 +177,9 @@ static int read_one(struct snapshot *s, const char *file, size_t index,
     arena_init(&a);
     if (!policy_rule_parse(s, obj, file, index, &a, &r, p)) {
         make_record(s, &r, obj, &y);
-        if (snapshot_add(s, ENT_POLICY, &y, NULL, &e))
+        if (check_texts(s, file, &y, p))
+            ;
+        else if (snapshot_add(s, ENT_POLICY, &y, NULL, &e))
             problems_add(p, "%s: policy '%s': field 'id': %s", file, r.id,
                          e.msg);
         else

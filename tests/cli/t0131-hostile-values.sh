@@ -94,6 +94,18 @@ JSON
 ch policy add "$TMP/wave.json"
 expect_refused "a wave leaving before it is over, with its line" "wave.json:4: policy 'wave': field 'params.waves[0].leave_by': leave_by 2022-06-30 is before over_by 2022-07-01"
 
+# A policy's title comes from its JSON, not through the fields' parser:
+# an ESC in it was stored, and then every read of the registry failed.
+sed 's/"title": "Second group/"title": "\\u001b[2JSecond group/' \
+    data/demo/policies/rus-usa-tenure-2.json >"$TMP/esc-title.json"
+ch policy add "$TMP/esc-title.json"
+expect_refused "ESC in a policy title" "policy 'rus-usa-tenure-2': field 'title': a control or invisible character at byte 1"
+sed 's/"id": "rus-usa-tenure-2"/"id": "'"$(printf 'p%.0s' $(seq 70))"'"/' \
+    data/demo/policies/rus-usa-tenure-2.json >"$TMP/long-id.json"
+ch policy add "$TMP/long-id.json"
+expect_refused "a policy id of 70 bytes" "field 'id': invalid id of 70 bytes: at most 64"
+expect_exit 0 "the registry still reads" policy list
+
 # Policy and scenario errors name the line of the field, or of the object
 # a missing field belongs in.
 printf '[\n  { "id": "a",\n    "kind": "tenure_cap" },\n  { "id": "b", "kind": "tenure_cap",\n    "issuer": "RUS",\n    "target": "USX" }\n]\n' >"$TMP/two.json"
@@ -179,6 +191,15 @@ done
 ch export "$TMP/after"
 if diff -r "$TMP/before" "$TMP/after" >/dev/null; then ok "nothing was written"; else
     not_ok "nothing was written"; fi
+
+# The id of an annulment is made from the visa's: it stays within 64
+# bytes (an id of 66 was stored, and no read could load it again).
+v64=$(printf 'V%063d' 7)
+ch visa add --id "$v64" --person P3 --issuing USA --post USA-MOW --class A-1 --purpose posting --applied 2021-01-04
+ch visa decide "$v64" --on 2021-01-05 --outcome issued --valid-until 2022-01-05
+expect_exit 0 "annul a visa with a 64-byte id" visa annul "$v64" --on 2021-02-01
+expect_out "the annulment's id is cut to 64 bytes" "$(printf 'V%061d' 0)-A"
+expect_exit 0 "the registry still reads after" visa list
 
 # A JSON file may start with a byte order mark.
 printf '\357\273\277' >"$TMP/bom.json"
