@@ -217,6 +217,56 @@ static void check_posting_mission(const struct snapshot *s,
     }
 }
 
+/* The start and end of a tour (end INT32_MAX while open); 0 when it has
+ * no start. */
+static int tour_span(const struct posting *t, int32_t *start, int32_t *end)
+{
+    *start = t->arrived != DATE_NONE ? t->arrived : t->notified;
+    *end = t->ended != DATE_NONE ? t->ended : INT32_MAX;
+    return *start != DATE_NONE;
+}
+
+/* 1 when two tours are the same tour: one person at one mission, in one
+ * category, rank and title (a promotion is another tour, and may be
+ * notified while the first still runs). */
+int posting_same_tour(const struct posting *a, const struct posting *b)
+{
+    return a->person == b->person && a->mission == b->mission &&
+           a->category == b->category && a->rank == b->rank &&
+           !strcmp(a->title ? a->title : "", b->title ? b->title : "");
+}
+
+/* The same tour is not held twice at once (under two ids it would count
+ * one diplomat twice). Checked here when the snapshot is indexed (a
+ * command); an import checks a whole file at once (core/interchange.c),
+ * the same rule in n log n. */
+static void check_tour_overlap(const struct snapshot *s,
+                               const struct posting *t, const char *where,
+                               struct problems *p)
+{
+    int32_t a0, a1, b0, b1;
+    char d[DATE_BUF];
+
+    if (!s->indexed || t->person >= snapshot_count(s, ENT_PERSON) ||
+        !tour_span(t, &a0, &a1))
+        return;
+    ADJ_FOR_EACH(s->postings_by_person, t->person, i)
+    {
+        const struct posting *o = snap_posting(s, i);
+
+        if (!posting_same_tour(o, t) || !strcmp(o->id, t->id) ||
+            !tour_span(o, &b0, &b1) || a0 >= b1 || b0 >= a1)
+            continue;
+        date_format(a0 > b0 ? a0 : b0, d);
+        problem(p, where, "person",
+                "person '%s' already holds posting '%s' at mission '%s' on "
+                "%s: the same tour is not held twice at once",
+                snap_person(s, t->person)->id, o->id,
+                snap_mission(s, t->mission)->id, d);
+        return;
+    }
+}
+
 static void check_posting(const struct snapshot *s, const void *rec,
                           const char *where, struct problems *p)
 {
@@ -236,6 +286,8 @@ static void check_posting(const struct snapshot *s, const void *rec,
                 "ended and end_reason go together");
     if (t->mission != IDMAP_NONE)
         check_posting_mission(s, t, where, p);
+    if (t->mission != IDMAP_NONE)
+        check_tour_overlap(s, t, where, p);
     if (t->person != IDMAP_NONE)
         check_order(snap_person(s, t->person)->birth_date,
                     "the person's birth date", t->notified, "notified", where,

@@ -79,6 +79,11 @@ struct entity {
 
 extern const struct entity *const ENTITIES[ENT__COUNT];
 
+struct posting;
+/* 1 when two postings are the same tour: one person at one mission in one
+ * category, rank and title. Two such tours may not overlap. */
+int posting_same_tour(const struct posting *a, const struct posting *b);
+
 /* The entity whose table (or CSV stem) or name is text; NULL if none. */
 const struct entity *entity_by_table(const char *table);
 const struct entity *entity_by_name(const char *name);

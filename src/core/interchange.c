@@ -342,14 +342,27 @@ struct tour {
     uint32_t row;
 };
 
-static int by_person_mission_start(const void *a, const void *b)
+static const struct snapshot *tours_of; /* for the comparison */
+
+/* Orders tours by person, mission, category, rank, title, then start. */
+static int by_tour_start(const void *a, const void *b)
 {
     const struct tour *x = a, *y = b;
+    const struct posting *p = snap_posting(tours_of, x->row),
+                         *q = snap_posting(tours_of, y->row);
+    int c;
 
     if (x->person != y->person)
         return x->person < y->person ? -1 : 1;
     if (x->mission != y->mission)
         return x->mission < y->mission ? -1 : 1;
+    if (p->category != q->category)
+        return p->category < q->category ? -1 : 1;
+    if (p->rank != q->rank)
+        return p->rank < q->rank ? -1 : 1;
+    c = strcmp(p->title ? p->title : "", q->title ? q->title : "");
+    if (c)
+        return c;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
     return x->row < y->row ? -1 : x->row > y->row;
@@ -384,16 +397,16 @@ static void report_overlap(struct file_reader *r, const struct tour *a,
     date_format(a->start > b->start ? a->start : b->start, d);
     problems_add(r->p,
                  "%s:%lu: column 'person': person '%s' already holds posting "
-                 "'%s' at mission '%s' on %s: tours of one person at one "
-                 "mission do not overlap",
+                 "'%s' at mission '%s' on %s: the same tour is not held "
+                 "twice at once",
                  r->path, line, snap_person(r->s, y->person)->id, x->id,
                  snap_mission(r->s, y->mission)->id, d);
 }
 
-/* Tours of one person at one mission must not overlap (two identical
- * rows under two ids would count one diplomat twice). All postings are
- * sorted by person, mission and start, once per file, so that a file of a
- * million rows is checked in n log n; only pairs with a row of this file
+/* The same tour (posting_same_tour) is not held twice at once: two
+ * identical rows under two ids would count one diplomat twice. All
+ * postings are sorted by tour and start, once per file, so that a file of
+ * a million rows is checked in n log n; only pairs with a row of this file
  * are reported. */
 static void check_tours(struct file_reader *r)
 {
@@ -414,9 +427,11 @@ static void check_tours(struct file_reader *r)
             (struct tour){ x->person, x->mission, start,
                            x->ended != DATE_NONE ? x->ended : INT32_MAX, i };
     }
-    qsort(t, m, sizeof(*t), by_person_mission_start);
+    tours_of = r->s;
+    qsort(t, m, sizeof(*t), by_tour_start);
     for (size_t i = 1, open = 0; i < m; i++) {
-        if (t[i].person != t[open].person || t[i].mission != t[open].mission) {
+        if (!posting_same_tour(snap_posting(r->s, t[i].row),
+                               snap_posting(r->s, t[open].row))) {
             open = i;
             continue;
         }

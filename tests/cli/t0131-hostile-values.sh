@@ -122,7 +122,7 @@ expect_refused "a scenario field's line" "lines.json:3: field 'runs': expected a
 { cat "$TMP/reg/postings.csv"
   echo 'T9,P1,RUS-WAS,Ambassador,ambassador,diplomatic_agent,true,2017-08-01,2017-08-21,2017-08-22,,,'
 } | bad_import twin postings.csv
-expect_refused "two identical tours" "postings.csv:7: column 'person': person 'P1' already holds posting 'T1' at mission 'RUS-WAS' on 2017-08-21: tours of one person at one mission do not overlap"
+expect_refused "two identical tours" "postings.csv:7: column 'person': person 'P1' already holds posting 'T1' at mission 'RUS-WAS' on 2017-08-21: the same tour is not held twice at once"
 { head -n 1 "$TMP/reg/postings.csv"
   echo 'T9,P2,RUS-WAS,Second Secretary,second_secretary,diplomatic_agent,false,2019-01-01,2019-01-10,2019-01-11,,,'
 } >"$TMP/twin2.csv"
@@ -136,6 +136,9 @@ expect_refused "a tour overlapping one in the registry" "postings.csv:2: column 
 CHANCERY_DB="$TMP/seq.db" "$CHANCERY" init >/dev/null 2>&1
 CHANCERY_DB="$TMP/seq.db" ch import "$TMP/reg"
 CHANCERY_DB="$TMP/seq.db" expect_exit 0 "a tour ending as the next begins" import "$TMP/twin2/postings.csv"
+
+ch posting notify --id T9 --person P1 --mission RUS-WAS --category diplomatic_agent --rank ambassador --title Ambassador --notified 2021-01-01
+expect_refused "posting notify: a tour overlapping one held" "posting 'T9': column 'person': person 'P1' already holds posting 'T1' at mission 'RUS-WAS' on 2021-01-01"
 
 # A visa's previous case may come later in the file; a chain that loops is
 # called a cycle, and a case never read is unknown.
