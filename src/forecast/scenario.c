@@ -223,6 +223,7 @@ size_t scenario_parse(const struct snapshot *s, const char *file,
     json_error_t jerr;
     json_t *root;
     size_t from = p->n_kept;
+    int budget = PARSE_LINE_SCANS;
 
     memset(sc, 0, sizeof(*sc));
     arena_init(&sc->arena);
@@ -240,7 +241,7 @@ size_t scenario_parse(const struct snapshot *s, const char *file,
     }
     if (json_is_object(root)) {
         parse_root(&ps, root, sc);
-        parse_add_lines(p, from, file, text, len, -1);
+        parse_add_lines(p, from, file, text, len, -1, &budget);
     } else
         problems_add(p, "%s: expected a scenario object", file),
             ps.n_problems++;

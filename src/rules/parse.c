@@ -359,6 +359,7 @@ struct scan {
     const char *target;     /* the path sought, "[2].params.waves[0]" */
     unsigned long found;    /* the line of the path */
     unsigned long fallback; /* the line of its deepest ancestor seen */
+    int fallback_depth;     /* the depth of that ancestor */
 };
 
 /* Compares the path of the value starting here with the target: records
@@ -384,8 +385,10 @@ static void scan_value(struct scan *sc)
     if (!strcmp(path, sc->target))
         sc->found = sc->line;
     else if (n < t && !strncmp(path, sc->target, n) &&
-             (!n || sc->target[n] == '.' || sc->target[n] == '['))
+             (!n || sc->target[n] == '.' || sc->target[n] == '[')) {
         sc->fallback = sc->line;
+        sc->fallback_depth = sc->depth;
+    }
 }
 
 /* Skips a string at sc->at (on its quote); returns its body. */
@@ -421,6 +424,9 @@ static void scan_run(struct scan *sc)
         }
         if (c == '}' || c == ']') {
             sc->depth -= sc->depth > 0;
+            /* Out of the deepest ancestor: the path is not in the text. */
+            if (sc->fallback && sc->depth <= sc->fallback_depth)
+                return;
         } else if (c == ',') {
             if (top && top->is_array)
                 top->index++;
@@ -463,11 +469,11 @@ static unsigned long line_of(const char *text, size_t len, const char *path)
 }
 
 void parse_add_lines(struct problems *p, size_t from, const char *file,
-                     const char *text, size_t len, long item)
+                     const char *text, size_t len, long item, int *budget)
 {
     size_t n = strlen(file);
 
-    for (size_t i = from; i < p->n_kept; i++) {
+    for (size_t i = from; i<p->n_kept && * budget> 0; i++) {
         char *msg = p->msgs[i], path[300];
         const char *field = strstr(msg, ": field '"), *end;
         unsigned long line;
@@ -484,6 +490,7 @@ void parse_add_lines(struct problems *p, size_t from, const char *file,
                      field + 9);
         else
             path[k] = '\0';
+        --*budget;
         line = line_of(text, len, path);
         if (!line)
             continue;

@@ -194,6 +194,7 @@ void policy_read_text(struct snapshot *s, const char *file, const char *text,
 {
     json_error_t jerr;
     json_t *root, *item;
+    int budget = PARSE_LINE_SCANS;
     size_t i;
 
     /* A byte order mark is no JSON, but editors write one: skipped. */
@@ -211,14 +212,14 @@ void policy_read_text(struct snapshot *s, const char *file, const char *text,
         size_t from = p->n_kept;
 
         *n_added += (size_t)read_one(s, file, 0, root, p);
-        parse_add_lines(p, from, file, text, len, -1);
+        parse_add_lines(p, from, file, text, len, -1, &budget);
     } else if (json_is_array(root))
         json_array_foreach(root, i, item)
         {
             size_t from = p->n_kept;
 
             *n_added += (size_t)read_one(s, file, i, item, p);
-            parse_add_lines(p, from, file, text, len, (long)i);
+            parse_add_lines(p, from, file, text, len, (long)i, &budget);
         }
     else
         problems_add(p, "%s: expected a policy object or an array of them",
