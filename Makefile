@@ -6,6 +6,8 @@
 #   make lint       layer check, clang-format, clang-tidy, cppcheck
 #   make demo       load the demo registry and print the tour
 #   make bench      the benchmarks of bench/
+#   make fuzz       the libFuzzer harnesses tests/fuzz/fuzz-*.c, built with
+#                   clang into build-fuzz/; FUZZ_SECONDS=N runs each for N s
 # DEVELOPER=1 (set by .ci/run) adds -Werror.
 
 PREFIX ?= /usr/local
@@ -81,22 +83,6 @@ lint:
 demo: chancery
 	./chancery demo
 
-# libFuzzer harnesses (tests/fuzz/), built with clang; FUZZ_TIME seconds
-# each. New inputs go to $(BUILD)/fuzz/, the seeds stay as they are.
-FUZZ_CC ?= clang
-FUZZ_TIME ?= 60
-FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-	-Isrc $(shell pkg-config --cflags $(PKGS)) \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-
-$(BUILD)/fuzz/fuzz-image: tests/fuzz/fuzz-image.c $(LIB_SRC)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(LIBS)
-
-fuzz-image: $(BUILD)/fuzz/fuzz-image
-	@mkdir -p $(BUILD)/fuzz/image
-	$< -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 $(BUILD)/fuzz/image tests/fuzz/image
-
 bench: chancery $(BENCH_BIN)
 	scripts/bench.sh
 
@@ -108,7 +94,36 @@ install: chancery chancery.1
 	cp -r data/. $(DESTDIR)$(PREFIX)/share/chancery/
 
 clean:
-	rm -rf build build-asan chancery chancery.1
+	rm -rf build build-asan build-fuzz chancery chancery.1
 
-.PHONY: all check asan valgrind lint demo bench install clean fuzz-image
+# Fuzzing: each tests/fuzz/fuzz-NAME.c is a libFuzzer harness, linked with
+# the library built by clang with ASan and UBSan; its seeds are in
+# tests/fuzz/NAME/, and what it finds goes to build-fuzz/corpus/NAME/.
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?=
+FUZZ_SANITIZE = -fsanitize=address,undefined,fuzzer-no-link \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SANITIZE="$(FUZZ_SANITIZE)" \
+	  CFLAGS="$(CFLAGS) -Wno-unknown-warning-option" fuzz-bins
+	@if [ -n "$(FUZZ_SECONDS)" ]; then set -e; \
+	  for h in $(FUZZ_SRC:tests/fuzz/%.c=%); do \
+	    name=$${h#fuzz-}; mkdir -p build-fuzz/corpus/$$name; \
+	    echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
+	    build-fuzz/fuzz/$$h -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	      -artifact_prefix=build-fuzz/ build-fuzz/corpus/$$name tests/fuzz/$$name \
+	      2>build-fuzz/$$h.log || { tail -n 40 build-fuzz/$$h.log; exit 1; }; \
+	    grep -h "stat::number_of_executed_units" build-fuzz/$$h.log; \
+	  done; fi
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libchancery.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DFUZZ_TOP='"$(CURDIR)"' -fsanitize=fuzzer -o $@ $< \
+	  $(BUILD)/libchancery.a $(LIBS)
+
+.PHONY: all check asan valgrind lint demo bench install clean fuzz fuzz-bins
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d

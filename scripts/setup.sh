@@ -1,12 +1,14 @@
 #!/bin/sh
-# Installs every Debian package that chancery's build, tests and demo need.
+# Installs every Debian package that chancery's build, tests, demo and
+# fuzzers (clang with its libFuzzer runtime) need.
 # Idempotent: packages already present are left alone, and apt is asked only
 # when something is missing, so a second run costs nothing.
 set -eu
 
 PACKAGES="build-essential pkg-config sqlite3 libsqlite3-dev libjansson-dev
 libmicrohttpd-dev libsodium-dev libgsl-dev libcsv-dev libcmocka-dev iso-codes
-valgrind clang-format clang-tidy cppcheck python3-numpy libxml2-utils"
+valgrind clang-format clang-tidy cppcheck python3-numpy libxml2-utils
+clang libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -295,6 +295,12 @@ enum status period_parse(const char *text, struct period *out, struct err *e)
                            text);
         order = idx;
         fold_part(&p, idx, v);
+        /* Weeks fold into days, which must stay in bounds: what prints
+         * as days must parse again. */
+        if (p.days > PERIOD_PART_MAX)
+            return err_set(e, ST_INVALID,
+                           "invalid period '%s': more than %d days in all",
+                           text, PERIOD_PART_MAX);
     }
     *out = neg ? period_negate(p) : p;
     return ST_OK;

@@ -35,3 +35,29 @@ int utf8_valid(const char *text, size_t n)
     }
     return 1;
 }
+
+size_t utf8_hidden(const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+
+    if ((s[0] < 0x20 && s[0] && s[0] != '\t') || s[0] == 0x7F)
+        return 1;
+    if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+        return 2;
+    if (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+        return 3;
+    if (s[0] == 0xE2 && ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) ||
+                         (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)))
+        return 3;
+    return 0;
+}
+
+unsigned long utf8_code_point(const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned long c = n == 1 ? s[0] : s[0] & (0x3F >> (n - 1));
+
+    for (size_t i = 1; i < n; i++)
+        c = (c << 6) | (s[i] & 0x3F);
+    return c;
+}

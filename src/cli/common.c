@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/date.h"
+#include "base/input.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 
@@ -182,18 +183,21 @@ void cli_reset_getopt(void)
 
 enum status cli_read_file(const char *path, struct buf *out, struct err *e)
 {
-    FILE *f = fopen(path, "rb");
     char chunk[8192];
     size_t n;
+    uint64_t max;
     enum status rc = ST_OK;
+    FILE *f;
 
-    if (!f)
-        return err_set(e, ST_ERROR, "cannot read '%s': %s", path,
-                       strerror(errno));
-    buf_init(out, (size_t)64 << 20);
+    if (input_open(path, &f, &max, e))
+        return e->status;
+    buf_init(out, max < ((size_t)64 << 20) ? (size_t)max : (size_t)64 << 20);
     while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         if (buf_add(out, chunk, n))
-            rc = err_set(e, ST_INVALID, "'%s' is larger than 64 MiB", path);
+            rc = err_set(e, ST_INVALID,
+                         "%s: larger than the %zu bytes a "
+                         "JSON file may hold",
+                         path, out->max);
     if (!rc && ferror(f))
         rc =
             err_set(e, ST_ERROR, "cannot read '%s': %s", path, strerror(errno));

@@ -104,6 +104,8 @@ static void check_record(struct edit *ed, const void *rec, const char *key)
 
     if (!ed->ent->check)
         return;
+    /* Some rules look at a record's neighbours (a person's other tours). */
+    snapshot_index(&ed->s);
     snprintf(where, sizeof(where), "%s '%s'", ed->ent->name, key);
     ed->ent->check(&ed->s, rec, where, &ed->p);
 }

@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <unistd.h>
 
 #include "base/date.h"
@@ -118,7 +119,7 @@ static void plan_paths(struct import_plan *plan, int n, char **paths,
     for (int i = 0; i < n; i++) {
         if (stat(paths[i], &sb))
             problems_add(p, "%s: no such file or directory", paths[i]);
-        else if (S_ISDIR(sb.st_mode))
+        else if (S_ISDIR(sb.st_mode) && !file_entity(paths[i]))
             plan_registry(plan, paths[i], p);
         else
             plan_add(plan, xstrdup(paths[i]), p);
@@ -352,6 +353,141 @@ static enum status export_policies(const struct snapshot *s, const char *dir,
     return rc;
 }
 
+/* 1 when name is what an export writes: a CSV file of the registry. */
+static int export_file(const char *name)
+{
+    return interchange_entity_of(name) != NULL;
+}
+
+/* Whether dir may be replaced: 0 when it is absent or empty, 1 when it
+ * holds only what an export writes (so --force may remove it); else
+ * ST_INVALID, naming the first other file: --force never removes a file
+ * export did not write. */
+static enum status dir_state(const char *dir, int *holds, struct err *e)
+{
+    char *policies = xasprintf("%s/policies", dir);
+    struct dirent *de;
+    enum status rc = ST_OK;
+    DIR *d = opendir(dir);
+
+    *holds = 0;
+    if (!d && errno != ENOENT)
+        rc = err_set(e, ST_INVALID, "%s: %s", dir, strerror(errno));
+    while (!rc && d && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        *holds = 1;
+        if (!export_file(de->d_name) && strcmp(de->d_name, "policies"))
+            rc = err_set(e, ST_INVALID,
+                         "%s: holds '%s', which export does not write: not "
+                         "replaced",
+                         dir, de->d_name);
+    }
+    if (d)
+        closedir(d);
+    d = rc ? NULL : opendir(policies);
+    while (d && !rc && (de = readdir(d))) {
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+            !has_suffix(de->d_name, ".json"))
+            rc = err_set(e, ST_INVALID,
+                         "%s: holds '%s', which export does not write: not "
+                         "replaced",
+                         policies, de->d_name);
+    }
+    if (d)
+        closedir(d);
+    free(policies);
+    return rc;
+}
+
+/* Removes an old export: its CSV files, its policies, and the folders. */
+static void remove_export(const char *dir)
+{
+    char *policies = xasprintf("%s/policies", dir);
+    const char *dirs[2] = { policies, dir };
+
+    for (int k = 0; k < 2; k++) {
+        DIR *d = opendir(dirs[k]);
+        struct dirent *de;
+
+        while (d && (de = readdir(d))) {
+            char *path = xasprintf("%s/%s", dirs[k], de->d_name);
+
+            if (k ? export_file(de->d_name) : has_suffix(de->d_name, ".json"))
+                unlink(path);
+            free(path);
+        }
+        if (d)
+            closedir(d);
+        rmdir(dirs[k]);
+    }
+    free(policies);
+}
+
+/* Moves the finished export tmp to dir, the old export (if any) aside
+ * first and removed after. */
+static enum status move_into_place(const char *tmp, const char *dir, int holds,
+                                   struct err *e)
+{
+    char *old = xasprintf("%s.old-XXXXXX", dir);
+    mode_t mask = umask(0);
+    enum status rc = ST_OK;
+
+    umask(mask);
+    chmod(tmp, 0777 & ~mask);
+    if (holds && (!mkdtemp(old) || rename(dir, old)))
+        rc = err_set(e, ST_ERROR, "cannot move '%s' aside: %s", dir,
+                     strerror(errno));
+    else if (rename(tmp, dir))
+        rc = err_set(e, ST_ERROR, "cannot rename '%s' to '%s': %s", tmp, dir,
+                     strerror(errno));
+    if (holds && !rc)
+        remove_export(old);
+    free(old);
+    return rc;
+}
+
+/* Writes the export into a fresh directory beside dir, then moves it into
+ * place: no file of an older export survives, and a failed export leaves
+ * dir as it was. */
+static enum status export_to(const struct snapshot *s, const char *dir,
+                             int force, struct err *e)
+{
+    char *tmp = xasprintf("%s.tmp-XXXXXX", dir);
+    enum status rc;
+    int holds;
+
+    rc = dir_state(dir, &holds, e);
+    if (!rc && holds && !force)
+        rc = err_set(e, ST_INVALID,
+                     "%s: not empty (export writes a fresh directory; "
+                     "--force replaces an older export)",
+                     dir);
+    if (!rc && !mkdtemp(tmp))
+        rc = err_set(e, ST_ERROR, "cannot create '%s': %s", tmp,
+                     strerror(errno));
+    else if (!rc && !(rc = interchange_write_dir(s, tmp, e)) &&
+             !(rc = export_policies(s, tmp, e)))
+        rc = move_into_place(tmp, dir, holds, e);
+    if (rc && strcmp(tmp + strlen(tmp) - 6, "XXXXXX"))
+        remove_export(tmp);
+    free(tmp);
+    return rc;
+}
+
+struct export_args {
+    int force;
+};
+
+static const struct opt EXPORT_OPTS[] = {
+    { .name = "force",
+      .kind = OPT_FLAG,
+      .offset = offsetof(struct export_args, force),
+      .help = "replace DIR when it holds an older export (only files export "
+              "writes); without it a non-empty DIR is refused." },
+    { .name = NULL },
+};
+
 const struct cmd_spec EXPORT_SPEC = {
     .name = "export",
     .operands = "DIR",
@@ -359,9 +495,12 @@ const struct cmd_spec EXPORT_SPEC = {
     .max_operands = 1,
     .help = "write the registry as interchange files into DIR.",
     .more = "The files are those import reads, so an export imports back "
-            "to the same registry.",
-    .example = { "export backup", "--as-known-on 2021-11-30 export "
+            "to the same registry. They are written to a fresh directory "
+            "beside DIR and renamed into place, so no file of an older "
+            "export survives.",
+    .example = { "export backup", "--as-known-on 2021-11-30 export --force "
                                   "as-recorded-2021-11-30" },
+    .opts = EXPORT_OPTS,
 };
 
 int cmd_export(struct cli *cli, int argc, char **argv)
@@ -370,7 +509,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     struct store *st;
     struct snapshot s;
     struct err e;
-    int rc = opts_parse(cli, &EXPORT_SPEC, argc, argv, NULL, NULL, &dir);
+    struct export_args a = { 0 };
+    char *path;
+    int rc = opts_parse(cli, &EXPORT_SPEC, argc, argv, &a, NULL, &dir);
 
     if (rc != OPTS_GO)
         return rc;
@@ -380,9 +521,13 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         snapshot_release(&s);
         return cli_fail(&e);
     }
-    if (interchange_write_dir(&s, dir.v[0], &e) ||
-        export_policies(&s, dir.v[0], &e))
+    path = xstrdup(dir.v[0]);
+    /* "exp/" names exp: the fresh directory goes beside it, not in it. */
+    for (size_t n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+        path[n - 1] = '\0';
+    if (export_to(&s, path, a.force, &e))
         rc = cli_fail(&e);
+    free(path);
     snapshot_release(&s);
     store_close(st);
     return rc;

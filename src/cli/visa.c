@@ -362,14 +362,22 @@ static int decide(struct cli *cli, int argc, char **argv)
     return edit_update_if(cli, &DECIDE, argc, argv, refuse_decided);
 }
 
-/* A free id for a case following src: "V1-E", else "V1-E2", "V1-E3"... */
+/* A free id for a case following src: "V1-E", else "V1-E2", "V1-E3"...,
+ * src cut so that the id stays within FIELD_ID_MAX. */
 static const char *linked_id(struct snapshot *s, const char *src, char tag)
 {
-    char id[300];
+    char id[FIELD_ID_MAX + 1], suffix[16];
+    int n = 1;
 
-    snprintf(id, sizeof(id), "%s-%c", src, tag);
-    for (int n = 2; snapshot_find(s, ENT_VISA, id) != IDMAP_NONE; n++)
-        snprintf(id, sizeof(id), "%s-%c%d", src, tag, n);
+    do {
+        size_t keep;
+
+        snprintf(suffix, sizeof(suffix), n > 1 ? "-%c%d" : "-%c", tag, n);
+        keep = FIELD_ID_MAX - strlen(suffix);
+        snprintf(id, sizeof(id), "%.*s%s",
+                 (int)(strlen(src) < keep ? strlen(src) : keep), src, suffix);
+        n++;
+    } while (snapshot_find(s, ENT_VISA, id) != IDMAP_NONE);
     return arena_strdup(&s->strings, id);
 }
 

@@ -93,11 +93,15 @@ static const struct field dependent_fields[] = {
 };
 
 static const struct field policy_fields[] = {
-    F(policy, id, FT_TEXT, KEY),   FE(policy, kind, ENUM_POLICY_KIND, REQ),
-    FC(policy, issuer, REQ),       F(policy, target, FT_TEXT, REQ),
-    F(policy, from, FT_DATE, REQ), F(policy, to, FT_DATE, 0),
-    F(policy, unless, FT_TEXT, 0), F(policy, title, FT_TEXT, 0),
-    F(policy, body, FT_TEXT, REQ),
+    F(policy, id, FT_TEXT, KEY),
+    FE(policy, kind, ENUM_POLICY_KIND, REQ),
+    FC(policy, issuer, REQ),
+    F(policy, target, FT_TEXT, REQ),
+    F(policy, from, FT_DATE, REQ),
+    F(policy, to, FT_DATE, 0),
+    F(policy, unless, FT_TEXT, 0),
+    F(policy, title, FT_TEXT, 0),
+    F(policy, body, FT_TEXT, REQ | FIELD_JSON),
 };
 
 static const struct field visa_fields[] = {
@@ -154,6 +158,22 @@ static void check_order(int32_t earlier, const char *earlier_name,
     date_format(later, b);
     problem(p, where, later_name, "%s %s is before %s %s", later_name, b,
             earlier_name, a);
+}
+
+/* A birth date lies in the past: a later one is a typing error. */
+static void check_person(const struct snapshot *s, const void *rec,
+                         const char *where, struct problems *p)
+{
+    const struct person *x = rec;
+    char b[DATE_BUF];
+    int32_t today;
+
+    (void)s;
+    if (x->birth_date == DATE_NONE || date_today(&today, NULL) ||
+        x->birth_date <= today)
+        return;
+    date_format(x->birth_date, b);
+    problem(p, where, "birth_date", "birth date %s is after today", b);
 }
 
 static void check_mission(const struct snapshot *s, const void *rec,
@@ -222,6 +242,56 @@ static void check_credentials(const struct posting *t, const char *where,
     }
 }
 
+/* The start and end of a tour (end INT32_MAX while open); 0 when it has
+ * no start. */
+static int tour_span(const struct posting *t, int32_t *start, int32_t *end)
+{
+    *start = t->arrived != DATE_NONE ? t->arrived : t->notified;
+    *end = t->ended != DATE_NONE ? t->ended : INT32_MAX;
+    return *start != DATE_NONE;
+}
+
+/* 1 when two tours are the same tour: one person at one mission, in one
+ * category, rank and title (a promotion is another tour, and may be
+ * notified while the first still runs). */
+int posting_same_tour(const struct posting *a, const struct posting *b)
+{
+    return a->person == b->person && a->mission == b->mission &&
+           a->category == b->category && a->rank == b->rank &&
+           !strcmp(a->title ? a->title : "", b->title ? b->title : "");
+}
+
+/* The same tour is not held twice at once (under two ids it would count
+ * one diplomat twice). Checked here when the snapshot is indexed (a
+ * command); an import checks a whole file at once (core/interchange.c),
+ * the same rule in n log n. */
+static void check_tour_overlap(const struct snapshot *s,
+                               const struct posting *t, const char *where,
+                               struct problems *p)
+{
+    int32_t a0, a1, b0, b1;
+    char d[DATE_BUF];
+
+    if (!s->indexed || t->person >= snapshot_count(s, ENT_PERSON) ||
+        !tour_span(t, &a0, &a1))
+        return;
+    ADJ_FOR_EACH(s->postings_by_person, t->person, i)
+    {
+        const struct posting *o = snap_posting(s, i);
+
+        if (!posting_same_tour(o, t) || !strcmp(o->id, t->id) ||
+            !tour_span(o, &b0, &b1) || a0 >= b1 || b0 >= a1)
+            continue;
+        date_format(a0 > b0 ? a0 : b0, d);
+        problem(p, where, "person",
+                "person '%s' already holds posting '%s' at mission '%s' on "
+                "%s: the same tour is not held twice at once",
+                snap_person(s, t->person)->id, o->id,
+                snap_mission(s, t->mission)->id, d);
+        return;
+    }
+}
+
 static void check_posting(const struct snapshot *s, const void *rec,
                           const char *where, struct problems *p)
 {
@@ -242,6 +312,12 @@ static void check_posting(const struct snapshot *s, const void *rec,
     check_credentials(t, where, p);
     if (t->mission != IDMAP_NONE)
         check_posting_mission(s, t, where, p);
+    if (t->mission != IDMAP_NONE)
+        check_tour_overlap(s, t, where, p);
+    if (t->person != IDMAP_NONE)
+        check_order(snap_person(s, t->person)->birth_date,
+                    "the person's birth date", t->notified, "notified", where,
+                    p);
 }
 
 static void check_dependent(const struct snapshot *s, const void *rec,
@@ -252,10 +328,13 @@ static void check_dependent(const struct snapshot *s, const void *rec,
 
     check_order(d->joined, "joined", d->left, "left", where, p);
     check_order(d->accredited, "accredited", d->revoked, "revoked", where, p);
+    if (d->revoked != DATE_NONE && d->accredited == DATE_NONE)
+        problem(p, where, "revoked",
+                "an accreditation is revoked only after 'accredited'");
     if (d->posting == IDMAP_NONE)
         return;
     t = snap_posting(s, d->posting);
-    if (t->person == d->person)
+    if (t->person == d->person && d->person != IDMAP_NONE)
         problem(p, where, "person",
                 "person '%s' holds posting '%s' and cannot be its dependent",
                 snap_person(s, d->person)->id, t->id);
@@ -427,7 +506,7 @@ static const struct entity person_entity = {
     ENT_PERSON,    "person",
     "persons",     sizeof(struct person),
     person_fields, N_FIELDS(person_fields),
-    NULL,          NULL,
+    check_person,  NULL,
 };
 static const struct entity posting_entity = {
     ENT_POSTING,

@@ -49,6 +49,13 @@ enum field_type {
  * when no record has it, so that a registry that never used it exports the
  * files it imported. Always optional. */
 #define FIELD_ADDED 4u
+#define FIELD_JSON  8u /* a JSON document, checked as such: no text limits */
+
+/* The limits of a value (docs/registry.md, "Limits"): an id (a key part)
+ * is 1 to FIELD_ID_MAX printable ASCII bytes; any other text is at most
+ * FIELD_TEXT_MAX bytes of UTF-8 without control characters (tab aside). */
+#define FIELD_ID_MAX   64
+#define FIELD_TEXT_MAX 1024
 
 struct field {
     const char *name;
@@ -78,6 +85,11 @@ struct entity {
 
 extern const struct entity *const ENTITIES[ENT__COUNT];
 
+struct posting;
+/* 1 when two postings are the same tour: one person at one mission in one
+ * category, rank and title. Two such tours may not overlap. */
+int posting_same_tour(const struct posting *a, const struct posting *b);
+
 /* The entity whose table (or CSV stem) or name is text; NULL if none. */
 const struct entity *entity_by_table(const char *table);
 const struct entity *entity_by_name(const char *name);
@@ -97,6 +109,10 @@ enum status field_parse(struct snapshot *s, const struct field *f, void *rec,
  * rec, s, or buf. */
 const char *field_text(const struct snapshot *s, const struct field *f,
                        const void *rec, char buf[FIELD_BUF]);
+/* Sets FT_REF field f of rec to record index i of its entity. */
+void field_set_ref(const struct field *f, void *rec, uint32_t i);
+/* The record index FT_REF field f of rec holds (IDMAP_NONE: none). */
+uint32_t field_ref(const struct field *f, const void *rec);
 /* 1 when field f of rec is absent (SQL NULL, JSON null). */
 int field_is_absent(const struct field *f, const void *rec);
 /* Sets every field of rec to absent (NULL, DATE_NONE, ENUM_NONE, 0). */

@@ -106,6 +106,61 @@ static enum status parse_int(const struct field *f, void *rec, const char *text,
     return ST_OK;
 }
 
+/* What makes text no id: ids are printable ASCII (no space, no '/', no
+ * byte order mark or other invisible character) and short, so that a key,
+ * compound or not, is always whole in the change log and in messages. */
+static enum status check_id(const char *text, struct err *e)
+{
+    size_t n = strlen(text);
+
+    if (n > FIELD_ID_MAX)
+        return err_set(e, ST_INVALID, "invalid id of %zu bytes: at most %d", n,
+                       FIELD_ID_MAX);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        if (c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n')
+            return err_set(e, ST_INVALID,
+                           "invalid id '%s': no '/' or white space", text);
+        if (c < ' ' || c >= 0x7F)
+            return err_set(e, ST_INVALID,
+                           "invalid id: byte %zu is not printable ASCII",
+                           i + 1);
+    }
+    return ST_OK;
+}
+
+static enum status check_text(const char *text, struct err *e)
+{
+    size_t n = strlen(text);
+
+    if (n > FIELD_TEXT_MAX)
+        return err_set(e, ST_INVALID, "text of %zu bytes: at most %d", n,
+                       FIELD_TEXT_MAX);
+    for (size_t i = 0; i < n; i++) {
+        if (utf8_hidden(text + i))
+            return err_set(e, ST_INVALID,
+                           "a control or invisible character at byte %zu: "
+                           "not allowed in text",
+                           i + 1);
+    }
+    return ST_OK;
+}
+
+static enum status parse_text(struct snapshot *s, const struct field *f,
+                              void *rec, const char *text, struct err *e)
+{
+    enum status rc = ST_OK;
+
+    if (f->flags & FIELD_KEY)
+        rc = check_id(text, e);
+    else if (!(f->flags & FIELD_JSON))
+        rc = check_text(text, e);
+    if (!rc)
+        *AT(rec, f, const char *) = arena_strdup(&s->strings, text);
+    return rc;
+}
+
 static void set_absent(const struct field *f, void *rec)
 {
     switch (f->type) {
@@ -147,11 +202,7 @@ enum status field_parse(struct snapshot *s, const struct field *f, void *rec,
     }
     switch (f->type) {
     case FT_TEXT:
-        if ((f->flags & FIELD_KEY) && strpbrk(text, "/ \t\r\n"))
-            return err_set(e, ST_INVALID,
-                           "invalid id '%s': no '/' or white space", text);
-        *AT(rec, f, const char *) = arena_strdup(&s->strings, text);
-        return ST_OK;
+        return parse_text(s, f, rec, text, e);
     case FT_CODE:
         return parse_code(s, f, rec, text, e);
     case FT_HOST:
@@ -202,6 +253,16 @@ const char *field_text(const struct snapshot *s, const struct field *f,
         return buf;
     }
     BUG("field type %d", (int)f->type);
+}
+
+void field_set_ref(const struct field *f, void *rec, uint32_t i)
+{
+    *AT(rec, f, uint32_t) = i;
+}
+
+uint32_t field_ref(const struct field *f, const void *rec)
+{
+    return *CAT(rec, f, uint32_t);
 }
 
 int field_is_absent(const struct field *f, const void *rec)

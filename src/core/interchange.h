@@ -2,7 +2,10 @@
  * The registry's interchange files (DESIGN.md, "Interchange files"): one
  * CSV file per entity, named after its table (missions.csv, persons.csv,
  * postings.csv, dependents.csv, visas.csv, consular.csv), with a header
- * row naming the columns. A visa's previous case must come before it.
+ * row naming the columns. A reference to a record of the same file (a
+ * visa's previous case) may point to a later row: the record is added
+ * right after the one it names, and a chain that loops is reported as a
+ * cycle.
  *
  * Reading validates as it goes and reports every problem as
  * "FILE:LINE: column 'X': message" into a problem list; the records are
@@ -12,6 +15,8 @@
  */
 #ifndef CORE_INTERCHANGE_H
 #define CORE_INTERCHANGE_H
+
+#include <stdio.h>
 
 #include "base/buf.h"
 #include "base/problems.h"
@@ -38,6 +43,17 @@ enum status interchange_read_file(struct snapshot *s, const struct entity *ent,
                                   const char *path, struct problems *p,
                                   const struct read_progress *progress,
                                   struct err *e);
+
+/* The same from an open stream, named path in messages (the fuzzers read
+ * from memory through fmemopen). */
+enum status interchange_read_stream(struct snapshot *s,
+                                    const struct entity *ent, const char *path,
+                                    FILE *f, struct problems *p, struct err *e);
+
+/* Appends the CSV text of the records of ent in s (the header first) to b;
+ * ST_ERROR when b is full. */
+enum status interchange_format(const struct snapshot *s,
+                               const struct entity *ent, struct buf *b);
 
 /* The entity a file holds, from its name ("dir/postings.csv" -> posting),
  * or NULL. */

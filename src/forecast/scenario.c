@@ -222,6 +222,8 @@ size_t scenario_parse(const struct snapshot *s, const char *file,
     struct parser ps = { s, &sc->arena, p, file, 0 };
     json_error_t jerr;
     json_t *root;
+    size_t from = p->n_kept;
+    int budget = PARSE_LINE_SCANS;
 
     memset(sc, 0, sizeof(*sc));
     arena_init(&sc->arena);
@@ -229,14 +231,18 @@ size_t scenario_parse(const struct snapshot *s, const char *file,
     sc->runs = SCENARIO_DEFAULT_RUNS;
     sc->pending = 1;
     sc->start = DATE_NONE;
+    /* A byte order mark is no JSON, but editors write one: skipped. */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+        text += 3, len -= 3;
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         problems_add(p, "%s:%d: invalid JSON: %s", file, jerr.line, jerr.text);
         return 1;
     }
-    if (json_is_object(root))
+    if (json_is_object(root)) {
         parse_root(&ps, root, sc);
-    else
+        parse_add_lines(p, from, file, text, len, -1, &budget);
+    } else
         problems_add(p, "%s: expected a scenario object", file),
             ps.n_problems++;
     json_decref(root);

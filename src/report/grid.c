@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/csv.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 
 void grid_init(struct grid *g, const char *const *columns, size_t n_cols)
@@ -55,13 +56,29 @@ static const char *cell(const struct grid *g, size_t row, size_t col)
     return g->cells[row * g->n_cols + col];
 }
 
-/* Display width: the number of UTF-8 code points. */
+/* The escape a hidden character is shown as: "\x1b" for a byte, "\u202e"
+ * for a longer sequence. */
+static int escape(const char *s, size_t k, char out[8])
+{
+    return snprintf(out, 8, k == 1 ? "\\x%02lx" : "\\u%04lx",
+                    utf8_code_point(s, k));
+}
+
+/* Display width: the number of UTF-8 code points, a hidden character
+ * counting as its escape. */
 static size_t width(const char *s)
 {
-    size_t n = 0;
+    size_t n = 0, k;
+    char esc[8];
 
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
+    while (*s) {
+        if ((k = utf8_hidden(s))) {
+            n += (size_t)escape(s, k, esc);
+            s += k;
+        } else {
+            n += ((unsigned char)*s++ & 0xC0) != 0x80;
+        }
+    }
     return n;
 }
 
@@ -71,16 +88,37 @@ static void add(struct buf *b, const char *s)
         BUG("output too large");
 }
 
+/* Appends a value with its hidden characters escaped: a table goes to a
+ * terminal, which must never receive a raw control sequence. */
+static void add_shown(struct buf *b, const char *s)
+{
+    enum status st = ST_OK;
+    const char *run = s;
+    size_t k;
+    char esc[8];
+
+    for (; *s && !st; s++) {
+        if (!(k = utf8_hidden(s)))
+            continue;
+        escape(s, k, esc);
+        st = buf_add(b, run, (size_t)(s - run)) | buf_addstr(b, esc);
+        s += k - 1;
+        run = s + 1;
+    }
+    if (st || buf_addstr(b, run))
+        BUG("output too large");
+}
+
 static void pad(struct buf *b, const char *s, size_t w, int right)
 {
     size_t n = width(s);
 
     if (!right)
-        add(b, s);
+        add_shown(b, s);
     for (; n < w; n++)
         add(b, " ");
     if (right)
-        add(b, s);
+        add_shown(b, s);
 }
 
 static void render_table(const struct grid *g, struct buf *b)
@@ -192,7 +230,7 @@ void grid_render_record(const struct grid *g, size_t row,
         for (size_t c = 0; c < g->n_cols; c++) {
             pad(b, g->names[c], w, 0);
             add(b, "  ");
-            add(b, cell(g, row, c));
+            add_shown(b, cell(g, row, c));
             add(b, "\n");
         }
         break;

@@ -30,14 +30,22 @@ static void parse_wave(struct parser *ps, json_t *obj, const char *path,
                        struct wave *w)
 {
     static const char *const keys[] = { "over_by", "leave_by", NULL };
+    char at[80], a[DATE_BUF], b[DATE_BUF];
 
     if (!json_is_object(obj)) {
         parse_problem(ps, path, "expected an object");
         return;
     }
     parse_known_keys(ps, obj, path, keys, "unknown field");
-    parse_date(ps, obj, path, "over_by", PARSE_REQUIRED, &w->over_by);
-    parse_date(ps, obj, path, "leave_by", PARSE_REQUIRED, &w->leave_by);
+    /* Both read (the & is not a typo: each reports its own problem). */
+    if ((parse_date(ps, obj, path, "over_by", PARSE_REQUIRED, &w->over_by) &
+         parse_date(ps, obj, path, "leave_by", PARSE_REQUIRED, &w->leave_by)) &&
+        w->leave_by < w->over_by) {
+        date_format(w->leave_by, a);
+        date_format(w->over_by, b);
+        parse_path(at, sizeof(at), path, "leave_by");
+        parse_problem(ps, at, "leave_by %s is before over_by %s", a, b);
+    }
 }
 
 static void parse_waves(struct parser *ps, json_t *params,

@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "base/xalloc.h"
+
 void parse_problem(struct parser *ps, const char *path, const char *fmt, ...)
 {
     char msg[ERR_MSG_MAX];
@@ -337,4 +339,162 @@ void parse_scope(struct parser *ps, json_t *obj, const char *prefix,
                     &out->categories);
     parse_refs(ps, scope, path, "missions", ENT_MISSION, &out->missions,
                &out->n_missions);
+}
+
+/* The path scanner: a JSON tokenizer that only tracks where it is. */
+#define SCAN_DEPTH 64
+
+struct scan_frame {
+    int is_array;
+    long index;      /* of the element being read, in an array */
+    const char *key; /* of the member being read, in an object */
+    size_t key_len;
+};
+
+struct scan {
+    const char *at, *end;
+    unsigned long line;
+    struct scan_frame frames[SCAN_DEPTH];
+    int depth;
+    const char *target;     /* the path sought, "[2].params.waves[0]" */
+    unsigned long found;    /* the line of the path */
+    unsigned long fallback; /* the line of its deepest ancestor seen */
+    int fallback_depth;     /* the depth of that ancestor */
+};
+
+/* Compares the path of the value starting here with the target: records
+ * the line when it is the target, or an ancestor of it. */
+static void scan_value(struct scan *sc)
+{
+    char path[512];
+    size_t n = 0, t;
+
+    for (int i = 1; i <= sc->depth && n < sizeof(path); i++) {
+        const struct scan_frame *f = &sc->frames[i - 1];
+        int w = f->is_array
+                    ? snprintf(path + n, sizeof(path) - n, "[%ld]", f->index)
+                    : snprintf(path + n, sizeof(path) - n, "%s%.*s",
+                               n ? "." : "", (int)f->key_len, f->key);
+
+        n += w > 0 ? (size_t)w : 0;
+    }
+    if (n >= sizeof(path))
+        return;
+    path[n] = '\0';
+    t = strlen(sc->target);
+    if (!strcmp(path, sc->target))
+        sc->found = sc->line;
+    else if (n < t && !strncmp(path, sc->target, n) &&
+             (!n || sc->target[n] == '.' || sc->target[n] == '[')) {
+        sc->fallback = sc->line;
+        sc->fallback_depth = sc->depth;
+    }
+}
+
+/* Skips a string at sc->at (on its quote); returns its body. */
+static const char *scan_string(struct scan *sc, size_t *len)
+{
+    const char *start = ++sc->at;
+
+    while (sc->at < sc->end && *sc->at != '"') {
+        if (*sc->at == '\\' && sc->at + 1 < sc->end)
+            sc->at++;
+        sc->at++;
+    }
+    *len = (size_t)(sc->at - start);
+    sc->at++;
+    return start;
+}
+
+static void scan_run(struct scan *sc)
+{
+    int want_key = 0;
+
+    while (sc->at < sc->end && !sc->found) {
+        char c = *sc->at;
+        struct scan_frame *top = sc->depth ? &sc->frames[sc->depth - 1] : NULL;
+        size_t len;
+
+        if (c == '\n')
+            sc->line++;
+        if (c == '"' && want_key && top) {
+            top->key = scan_string(sc, &top->key_len);
+            want_key = 0;
+            continue;
+        }
+        if (c == '}' || c == ']') {
+            sc->depth -= sc->depth > 0;
+            /* Out of the deepest ancestor: the path is not in the text. */
+            if (sc->fallback && sc->depth <= sc->fallback_depth)
+                return;
+        } else if (c == ',') {
+            if (top && top->is_array)
+                top->index++;
+            want_key = top && !top->is_array;
+        } else if (!strchr(" \t\r\n:", c)) {
+            scan_value(sc);
+            if (c == '{' || c == '[') {
+                if (sc->depth == SCAN_DEPTH)
+                    return;
+                sc->frames[sc->depth++] =
+                    (struct scan_frame){ c == '[', 0, "", 0 };
+                want_key = c == '{';
+            } else if (c == '"') {
+                scan_string(sc, &len);
+                continue;
+            } else {
+                while (sc->at + 1 < sc->end && !strchr(",]} \t\r\n", sc->at[1]))
+                    sc->at++;
+            }
+        }
+        sc->at++;
+    }
+}
+
+/* The line of the value at path in text, or of its deepest ancestor. */
+static unsigned long line_of(const char *text, size_t len, const char *path)
+{
+    struct scan sc;
+
+    memset(&sc, 0, sizeof(sc));
+    sc.at = text;
+    sc.end = text + len;
+    sc.line = 1;
+    sc.target = path;
+    /* A byte order mark is skipped as the reader skips it. */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+        sc.at += 3;
+    scan_run(&sc);
+    return sc.found ? sc.found : sc.fallback;
+}
+
+void parse_add_lines(struct problems *p, size_t from, const char *file,
+                     const char *text, size_t len, long item, int *budget)
+{
+    size_t n = strlen(file);
+
+    for (size_t i = from; i<p->n_kept && * budget> 0; i++) {
+        char *msg = p->msgs[i], path[300];
+        const char *field = strstr(msg, ": field '"), *end;
+        unsigned long line;
+        size_t k = 0;
+
+        if (strncmp(msg, file, n) || strncmp(msg + n, ": ", 2))
+            continue;
+        if (item >= 0)
+            k = (size_t)snprintf(path, sizeof(path), "[%ld]", item);
+        if (field && (end = strchr(field + 9, '\'')) &&
+            (size_t)(end - field - 9) < sizeof(path) - k - 1)
+            snprintf(path + k, sizeof(path) - k, "%s%.*s",
+                     k && field[9] != '[' ? "." : "", (int)(end - field - 9),
+                     field + 9);
+        else
+            path[k] = '\0';
+        --*budget;
+        line = line_of(text, len, path);
+        if (!line)
+            continue;
+        p->msgs[i] = xasprintf("%s:%lu%s", file, line, msg + n);
+        free(msg);
+    }
 }

@@ -75,6 +75,18 @@ int parse_refs(struct parser *ps, json_t *obj, const char *prefix,
 void parse_scope(struct parser *ps, json_t *obj, const char *prefix,
                  const char *key, const char *extra, struct policy_scope *out);
 
+/* Gives each problem p->msgs[from..] that starts "FILE: " a line: that of
+ * the field it names ("field 'PATH'") in the JSON text, else that of the
+ * object it is about, as "FILE:LINE: ...". Jansson keeps no positions of
+ * values, so the text is scanned for the path. item: the element of the
+ * root array the problems are about, or -1 when the root is the object.
+ * Each scan may read the whole text: *budget counts the scans left, so
+ * that a hostile file of many bad policies costs a bounded time (the
+ * problems past it have no line). */
+#define PARSE_LINE_SCANS 50
+void parse_add_lines(struct problems *p, size_t from, const char *file,
+                     const char *text, size_t len, long item, int *budget);
+
 /* Reads the kind's params object into r (rules/params.c). */
 void parse_params(struct parser *ps, json_t *params, struct policy_rule *r);
 

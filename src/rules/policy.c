@@ -139,6 +139,31 @@ static void make_record(struct snapshot *s, const struct policy_rule *r,
     free(body);
 }
 
+/* Checks the record's text fields as every text that enters the registry
+ * is checked (lengths, control characters): they come from the JSON, not
+ * through field_parse. 0 when they pass. */
+static int check_texts(struct snapshot *s, const char *file,
+                       const struct policy *y, struct problems *p)
+{
+    const struct entity *ent = ENTITIES[ENT_POLICY];
+    struct policy scratch;
+    int bad = 0;
+
+    for (int k = 0; k < ent->n_fields; k++) {
+        const struct field *f = &ent->fields[k];
+        char buf[FIELD_BUF];
+        struct err e;
+
+        if (f->type == FT_TEXT && !(f->flags & FIELD_JSON) &&
+            field_parse(s, f, &scratch, field_text(s, f, y, buf), &e)) {
+            problems_add(p, "%s: policy '%s': field '%s': %s", file, y->id,
+                         f->name, e.msg);
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
 /* Validates one object and appends its record; 1 when it was added. */
 static int read_one(struct snapshot *s, const char *file, size_t index,
                     json_t *obj, struct problems *p)
@@ -152,7 +177,9 @@ static int read_one(struct snapshot *s, const char *file, size_t index,
     arena_init(&a);
     if (!policy_rule_parse(s, obj, file, index, &a, &r, p)) {
         make_record(s, &r, obj, &y);
-        if (snapshot_add(s, ENT_POLICY, &y, NULL, &e))
+        if (check_texts(s, file, &y, p))
+            ;
+        else if (snapshot_add(s, ENT_POLICY, &y, NULL, &e))
             problems_add(p, "%s: policy '%s': field 'id': %s", file, r.id,
                          e.msg);
         else
@@ -166,22 +193,33 @@ void policy_read_text(struct snapshot *s, const char *file, const char *text,
                       size_t len, struct problems *p, size_t *n_added)
 {
     json_error_t jerr;
-    json_t *root =
-        json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-    json_t *item;
+    json_t *root, *item;
+    int budget = PARSE_LINE_SCANS;
     size_t i;
+
+    /* A byte order mark is no JSON, but editors write one: skipped. */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+        text += 3, len -= 3;
+    root =
+        json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 
     *n_added = 0;
     if (!root) {
         problems_add(p, "%s:%d: invalid JSON: %s", file, jerr.line, jerr.text);
         return;
     }
-    if (json_is_object(root))
+    if (json_is_object(root)) {
+        size_t from = p->n_kept;
+
         *n_added += (size_t)read_one(s, file, 0, root, p);
-    else if (json_is_array(root))
+        parse_add_lines(p, from, file, text, len, -1, &budget);
+    } else if (json_is_array(root))
         json_array_foreach(root, i, item)
         {
+            size_t from = p->n_kept;
+
             *n_added += (size_t)read_one(s, file, i, item, p);
+            parse_add_lines(p, from, file, text, len, (long)i, &budget);
         }
     else
         problems_add(p, "%s: expected a policy object or an array of them",

@@ -119,7 +119,7 @@ static enum status undo_after(struct store *st, int32_t day, struct err *e)
     enum status rc = ST_OK;
     int step;
 
-    /* Nothing can be recorded after the last representable day. */
+    /* Nothing is recorded after the last day there is (9999-12-31). */
     if (day >= date_from_ymd(DATE_MAX_YEAR, 12, 31))
         return ST_OK;
     date_format(day + 1, next);

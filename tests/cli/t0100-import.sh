@@ -115,13 +115,13 @@ CSV
 expect_rejected "unknown column" "persons.csv:1: column 'shoe_size': unknown column"
 
 printf 'id,family_name\nP1,Antonov\nP2,Iv\377nova\n' | bad_import not-utf8 persons.csv
-expect_rejected "not UTF-8" "persons.csv:3: invalid UTF-8"
+expect_rejected "not UTF-8" "persons.csv:3: column 'family_name': invalid UTF-8"
 
 printf 'id,family_name\nP1,"Antonov\nP2,Ivanova\n' | bad_import not-csv persons.csv
 expect_rejected "not CSV" "persons.csv"
 
 printf 'id,family_name\nP1,Anto\000nov\n' | bad_import binary persons.csv
-expect_rejected "a binary file" "persons.csv:2: a NUL byte: not a text file"
+expect_rejected "a binary file" "persons.csv:2: column 'family_name': a NUL byte: not a text file"
 
 bad_import wrong-field-count persons.csv <<'CSV'
 id,family_name,given_names,sex,birth_date,nationality,passport

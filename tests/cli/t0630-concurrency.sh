@@ -58,7 +58,7 @@ mkdir -p "$TMP/more"
     echo "id,person,mission,title,rank,category,head_of_mission,notified,arrived,accredited,refused,ended,end_reason"
     i=10
     while [ $i -lt 30 ]; do
-        echo "T$i,P$((i % 5 + 1)),RUS-UN,Attache,attache,admin_technical,false,2020-03-01,2020-03-15,2020-03-16,,,"
+        echo "T$i,P$((i % 5 + 1)),RUS-UN,Attache $i,attache,admin_technical,false,2020-03-01,2020-03-15,2020-03-16,,,"
         i=$((i + 1))
     done
 } >"$TMP/more/postings.csv"

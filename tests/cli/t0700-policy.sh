@@ -43,19 +43,19 @@ bad_policy <"$TMP/in.json" "invalid JSON" "$B:2: invalid JSON:"
 echo '42' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "neither object nor array" "$B: expected a policy object or an array of them"
 echo '[1]' >"$TMP/in.json"
-bad_policy <"$TMP/in.json" "an array item that is no object" "$B: policy #1: expected a policy object"
+bad_policy <"$TMP/in.json" "an array item that is no object" "$B:1: policy #1: expected a policy object"
 variant 's/"tenure_cap"/"tenure_limit"/' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "unknown kind" \
-    "$B: policy 'usa-rus-tenure': field 'kind': invalid policy kind 'tenure_limit' (expected one of: tenure_cap,"
+    "$B:1: policy 'usa-rus-tenure': field 'kind': invalid policy kind 'tenure_limit' (expected one of: tenure_cap,"
 variant 's/"grace":"P0D"/"grace":"P0D","max_stay":"P1Y"/' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "unknown param" \
-    "$B: policy 'usa-rus-tenure': field 'params.max_stay': unknown param for tenure_cap"
+    "$B:5: policy 'usa-rus-tenure': field 'params.max_stay': unknown param for tenure_cap"
 variant 's/"title"/"titel"/' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "unknown field" \
-    "$B: policy 'usa-rus-tenure': field 'titel': unknown field"
+    "$B:1: policy 'usa-rus-tenure': field 'titel': unknown field"
 variant 's/"P3Y"/"P3X"/' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "bad period" \
-    "$B: policy 'usa-rus-tenure': field 'params.max_tenure': invalid period 'P3X'"
+    "$B:4: policy 'usa-rus-tenure': field 'params.max_tenure': invalid period 'P3X'"
 variant 's/"P0D"/"-P1D"/' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "negative grace" \
     "field 'params.grace': the period '-P1D' must not be negative"
@@ -64,13 +64,13 @@ bad_policy <"$TMP/in.json" "zero tenure" \
     "field 'params.max_tenure': the period must not be zero"
 variant 's/"from":"2020-12-01"/"from":"2021-02-30"/' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "bad date" \
-    "$B: policy 'usa-rus-tenure': field 'effective.from': invalid date '2021-02-30'"
+    "$B:3: policy 'usa-rus-tenure': field 'effective.from': invalid date '2021-02-30'"
 variant 's/"over_by":"2022-01-30"/"over_by":"30.1.2022"/' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "bad wave date" \
     "field 'params.waves[0].over_by': invalid date '30.1.2022'"
 variant 's/"issuer":"USA"/"issuer":"USX"/' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "unknown issuer" \
-    "$B: policy 'usa-rus-tenure': field 'issuer': unknown state 'USX'"
+    "$B:2: policy 'usa-rus-tenure': field 'issuer': unknown state 'USX'"
 variant 's/"target":"RUS"/"target":"SUN"/' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "unknown target" \
     "field 'target': unknown state 'SUN'"
@@ -94,7 +94,7 @@ bad_policy <"$TMP/in.json" "to before from" \
     "field 'effective.to': to 2020-11-30 is before from 2020-12-01"
 variant 's/"id":"usa-rus-tenure",//' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "missing id" \
-    "$B: policy #1: field 'id': a value is required"
+    "$B:1: policy #1: field 'id': a value is required"
 variant 's/"id":"usa-rus-tenure"/"id":"..\/x"/' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "an id that is a path" \
     "field 'id': invalid id '../x'"
@@ -117,7 +117,7 @@ bad_policy <"$TMP/in.json" "a repeated key" \
     "invalid JSON: duplicate object key"
 printf '[%s,%s]\n' "$good" "$good" >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "duplicate id in a file" \
-    "$B: policy 'usa-rus-tenure': field 'id': duplicate policy 'usa-rus-tenure'"
+    "$B:5: policy 'usa-rus-tenure': field 'id': duplicate policy 'usa-rus-tenure'"
 echo '[]' >"$TMP/in.json"
 bad_policy <"$TMP/in.json" "an empty file" "no policy in the file"
 bad_policy "limit and mirror together" "field 'params.mirror': give a limit or a mirror, not both" <<'JSON'
@@ -136,7 +136,7 @@ bad_policy "a count flag that is no boolean" "field 'params.count.include_local_
 {"id":"cap","kind":"headcount_cap","issuer":"RUS","target":"USA",
  "effective":{"from":"2017-09-01"},"params":{"limit":1,"count":{"include_local_staff":"yes"}}}
 JSON
-bad_policy "an order naming an unknown person" "$B: policy 'png': field 'params.persons': unknown person 'P99'" <<'JSON'
+bad_policy "an order naming an unknown person" "$B:3: policy 'png': field 'params.persons': unknown person 'P99'" <<'JSON'
 {"id":"png","kind":"departure_order","issuer":"USA","target":"RUS",
  "effective":{"from":"2016-12-29"},
  "params":{"persons":["P1","P99"],"declared":"2016-12-29","leave_by":"2017-01-01","reason":"persona_non_grata"}}
@@ -185,7 +185,7 @@ mkdir -p "$TMP/reg2/policies"
 cp "$TMP/reg/"*.csv "$TMP/reg2/"
 variant 's/"P3Y"/"three years"/' >"$TMP/reg2/policies/usa-rus-tenure.json"
 CHANCERY_DB="$TMP/imp.db" expect_exit 3 "import with a bad policy" import "$TMP/reg2"
-expect_err "import names the policy file" "reg2/policies/usa-rus-tenure.json: policy 'usa-rus-tenure': field 'params.max_tenure': invalid period 'three years'"
+expect_err "import names the policy file" "reg2/policies/usa-rus-tenure.json:4: policy 'usa-rus-tenure': field 'params.max_tenure': invalid period 'three years'"
 CHANCERY_DB="$TMP/imp.db" ch mission list --format csv
 if [ "$(wc -l <"$TMP/out")" -eq 1 ]; then ok "the bad import wrote no mission"; else
     not_ok "the bad import wrote no mission"; fi

@@ -99,7 +99,7 @@ bad() {
     expect_err "$1: message" "$3"
 }
 
-F="$TMP/bad.json: field"
+F="$TMP/bad.json:1: field"
 bad "invalid JSON" '{ "start": ' "$TMP/bad.json:2: invalid JSON"
 bad "not an object" '[1, 2]' "$TMP/bad.json: expected a scenario object"
 bad "an unknown field" "$(body ', "colour": "red"')" "$F 'colour': unknown field"
@@ -152,7 +152,7 @@ bad "an unknown policies field" "$(body ', "policies": { "keep": [] }')" "$F 'po
 bad "removing an unknown policy" "$(body ', "policies": { "remove": [ "nope" ] }')" "$F 'policies.remove[0]': unknown policy 'nope'"
 bad "removing with no registry" "$(body ', "policies": { "registry": false, "remove": [ "nope" ] }')" "$F 'policies.remove[0]': the registry's policies are not used"
 bad "remove not a list" "$(body ', "policies": { "remove": "nope" }')" "$F 'policies.remove': expected an array of policy ids"
-bad "adding a bad policy" "$(body ', "policies": { "add": [ { "id": "t", "kind": "tenure_cap", "issuer": "USA", "target": "RUS", "effective": { "from": "2021-01-01" }, "params": { "rounding": "down" } } ] }')" "$TMP/bad.json: policies.add[0]: policy 't': field 'params.max_tenure': a value is required"
+bad "adding a bad policy" "$(body ', "policies": { "add": [ { "id": "t", "kind": "tenure_cap", "issuer": "USA", "target": "RUS", "effective": { "from": "2021-01-01" }, "params": { "rounding": "down" } } ] }')" "$TMP/bad.json:1: policies.add[0]: policy 't': field 'params.max_tenure': a value is required"
 bad "adding one policy twice" "$(body ', "policies": { "add": [ { "id": "t", "kind": "tenure_cap", "issuer": "USA", "target": "RUS", "effective": { "from": "2021-01-01" }, "params": { "max_tenure": "P3Y", "rounding": "down" } }, { "id": "t", "kind": "tenure_cap", "issuer": "USA", "target": "RUS", "effective": { "from": "2021-01-01" }, "params": { "max_tenure": "P3Y", "rounding": "down" } } ] }')" "$F 'policies.add[1].id': policy 't' is already in the scenario"
 bad "add not a list" "$(body ', "policies": { "add": {} }')" "$F 'policies.add': expected an array of policies"
 bad "assuming what voids nothing" "$(body ', "policies": { "assume": [ { "condition": "peace", "from": "2022-07-01" } ] }')" "$F 'policies.assume[0].condition': no policy of the scenario is void under condition 'peace'"

@@ -9,6 +9,8 @@
  * and anything it writes must read back as the same fields, which a
  * randomized round trip checks.
  */
+#include <sys/stat.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -298,14 +300,17 @@ static void test_invalid_utf8(void **state)
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(text, sizeof(text), "a,b\nc,d\ne,x%sy\n", bad[i]);
-        expect_error(fx, text, strlen(text), ST_INVALID, "3: invalid UTF-8");
+        expect_error(fx, text, strlen(text), ST_INVALID,
+                     "3: column 'b': invalid UTF-8");
     }
     /* The line counts the lines of a quoted field before it. */
     snprintf(text, sizeof(text), "a,b\n\"c\nd\",e\nf,\xFF\n");
-    expect_error(fx, text, strlen(text), ST_INVALID, "4: invalid UTF-8");
-    /* A bad byte in the header is on line 1. */
+    expect_error(fx, text, strlen(text), ST_INVALID,
+                 "4: column 'b': invalid UTF-8");
+    /* A bad byte in the header is on line 1, in a column named by number. */
     snprintf(text, sizeof(text), "\xC3(,b\n");
-    expect_error(fx, text, strlen(text), ST_INVALID, "1: invalid UTF-8");
+    expect_error(fx, text, strlen(text), ST_INVALID,
+                 "1: column 1: invalid UTF-8");
 }
 
 static void test_nul_byte(void **state)
@@ -315,9 +320,9 @@ static void test_nul_byte(void **state)
     struct fixture *fx = *state;
 
     expect_error(fx, text, sizeof(text) - 1, ST_INVALID,
-                 "3: a NUL byte: not a text file");
+                 "3: column 'a': a NUL byte: not a text file");
     expect_error(fx, quoted, sizeof(quoted) - 1, ST_INVALID,
-                 "2: a NUL byte: not a text file");
+                 "2: column 'a': a NUL byte: not a text file");
     assert_non_null(strstr(fx->e.msg, "not a text file"));
 }
 
@@ -353,7 +358,7 @@ static void test_missing_file(void **state)
     snprintf(path, sizeof(path), "%s/absent.csv", fx->dir);
     assert_int_equal(csv_read_file(path, collect, &fx->got, &fx->e), ST_ERROR);
     assert_int_equal(fx->e.status, ST_ERROR);
-    snprintf(want, sizeof(want), "cannot open '%s': No such file or directory",
+    snprintf(want, sizeof(want), "cannot read '%s': No such file or directory",
              path);
     assert_string_equal(fx->e.msg, want);
     assert_int_equal(fx->got.n, 0);
@@ -380,7 +385,8 @@ static void test_too_many_fields(void **state)
     assert_string_equal(fx->got.items[0].fields[CSV_MAX_FIELDS - 1], "f255");
 
     add_wide_record(&b, CSV_MAX_FIELDS + 1);
-    expect_error(fx, b.data, b.len, ST_INVALID, "2: too many fields");
+    expect_error(fx, b.data, b.len, ST_INVALID,
+                 "2: column 257: too many fields");
     assert_int_equal(fx->got.n, 1);
     buf_release(&b);
 }
@@ -537,6 +543,98 @@ static void test_round_trip(void **state)
     buf_release(&b);
 }
 
+/* Spaces are data: nothing is trimmed, so validation sees ' embassy'. */
+static void test_spaces_kept(void **state)
+{
+    struct fixture *fx = *state;
+
+    read_ok(fx, "a,b\n embassy ,\t x\n");
+    expect_record(fx, 1, 2, " embassy |\t x");
+}
+
+/* A run of NUL bytes (a sparse file's hole, /dev/zero behind a link) is
+ * refused at its first byte, naming the column, without reading on. */
+static void test_nul_run(void **state)
+{
+    struct fixture *fx = *state;
+    size_t n = (size_t)3 << 20;
+    char *text = xcalloc(n, 1);
+
+    memcpy(text, "a,b\nc,", 6);
+    expect_error(fx, text, n, ST_INVALID,
+                 "2: column 'b': a NUL byte: not a text file");
+    free(text);
+}
+
+/* A record that never ends is refused after 1 MiB, not buffered whole. */
+static void test_record_too_long(void **state)
+{
+    struct fixture *fx = *state;
+    size_t n = (size_t)3 << 20;
+    char *text = xmalloc(n);
+
+    memset(text, 'x', n);
+    memcpy(text, "a,b\nc,", 6);
+    expect_error(fx, text, n, ST_INVALID,
+                 "2: column 'b': a record longer than 1 MiB");
+    free(text);
+}
+
+/* Only a regular file is read: a directory, a FIFO (which would block a
+ * plain open for ever) and a device are refused, naming the path. */
+static void test_not_regular(void **state)
+{
+    struct fixture *fx = *state;
+    char fifo[160], want[256];
+
+    assert_int_equal(csv_read_file(fx->dir, collect, &fx->got, &fx->e),
+                     ST_INVALID);
+    snprintf(want, sizeof(want), "%s: a directory, not a regular file",
+             fx->dir);
+    assert_string_equal(fx->e.msg, want);
+    snprintf(fifo, sizeof(fifo), "%s/fifo.csv", fx->dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(csv_read_file(fifo, collect, &fx->got, &fx->e),
+                     ST_INVALID);
+    snprintf(want, sizeof(want), "%s: a FIFO, not a regular file", fifo);
+    assert_string_equal(fx->e.msg, want);
+    unlink(fifo);
+    assert_int_equal(csv_read_file("/dev/zero", collect, &fx->got, &fx->e),
+                     ST_INVALID);
+    assert_string_equal(fx->e.msg,
+                        "/dev/zero: a character device, not a regular file");
+}
+
+/* CHANCERY_MAX_INPUT caps the size of an input file. */
+static void test_size_cap(void **state)
+{
+    struct fixture *fx = *state;
+    char want[256];
+
+    setenv("CHANCERY_MAX_INPUT", "1K", 1);
+    read_ok(fx, "a,b\nc,d\n");
+    records_release(&fx->got);
+    write_file(fx, "a,b\n", 4);
+    {
+        FILE *f = fopen(fx->path, "ab");
+
+        for (int i = 0; i < 300; i++)
+            fputs("c,d\n", f);
+        fclose(f);
+    }
+    assert_int_equal(csv_read_file(fx->path, collect, &fx->got, &fx->e),
+                     ST_INVALID);
+    snprintf(want, sizeof(want),
+             "%s: 1204 bytes, more than the 1024 an input file may hold "
+             "(CHANCERY_MAX_INPUT)",
+             fx->path);
+    assert_string_equal(fx->e.msg, want);
+    setenv("CHANCERY_MAX_INPUT", "12Q", 1);
+    assert_int_equal(csv_read_file(fx->path, collect, &fx->got, &fx->e),
+                     ST_USAGE);
+    unsetenv("CHANCERY_MAX_INPUT");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -560,6 +658,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_lines_across_blocks, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_spaces_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_too_long, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_regular, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_size_cap, setup, teardown),
         cmocka_unit_test(test_add_field_quoting),
         cmocka_unit_test(test_add_field_max),
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),

@@ -617,18 +617,18 @@ static void test_scenario_errors(void **state)
     expect_problem(&s,
                    "{" SIDE_RUS ", \"horizon_months\": 1, " GOOD_REPLACEMENT
                    ", \"bogus\": 1 }",
-                   "test.json: field 'bogus': unknown field");
+                   "test.json:1: field 'bogus': unknown field");
     expect_problem(&s,
                    "{ \"horizon_months\": 1, " GOOD_REPLACEMENT
                    ", \"sides\": [ { \"name\": \"a\", \"sending\": "
                    "\"RUS\", \"country\": \"USA\" } ] }",
-                   "test.json: field 'start': a value is required");
+                   "test.json:1: field 'start': a value is required");
     expect_problem(&s,
                    "{" SIDE_RUS ", \"horizon_months\": 1, "
                    "\"replacement\": { \"probability\": 1.5, \"visa\": "
                    "{ \"refusal\": 0, \"delay\": \"P0D\" }, \"tour\": "
                    "\"P3Y\" } }",
-                   "test.json: field 'replacement.probability': must be "
+                   "test.json:1: field 'replacement.probability': must be "
                    "between 0 and 1");
     snapshot_release(&s);
 }

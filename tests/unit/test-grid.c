@@ -222,6 +222,36 @@ static void test_json_control_characters(void **state)
     grid_release(&g);
 }
 
+/* A table goes to a terminal: a control character (ESC, BEL, a C1
+ * control) or a bidirectional override in a value is shown escaped, never
+ * sent raw, and counts as its escape for the alignment. */
+static void test_table_escapes_controls(void **state)
+{
+    static const char *const cols[] = { "name", "n:n" };
+    static const char *const rows[][2] = {
+        { "Evil\x1b[2J\x07", "1" },
+        { "a\xc2\x9b"
+          "b\xe2\x80\xaez",
+          "2" },
+        { "tab\tkept", "3" },
+    };
+    struct grid g;
+
+    (void)state;
+    grid_init(&g, cols, 2);
+    for (size_t r = 0; r < 3; r++)
+        grid_add_row(&g, rows[r]);
+    expect_render(&g, -1, OUT_TABLE,
+                  "name             n\n"
+                  "Evil\\x1b[2J\\x07  1\n"
+                  "a\\u009bb\\u202ez  2\n"
+                  "tab\tkept         3\n");
+    expect_render(&g, 0, OUT_TABLE,
+                  "name  Evil\\x1b[2J\\x07\n"
+                  "n     1\n");
+    grid_release(&g);
+}
+
 static void test_record(void **state)
 {
     struct grid g;
@@ -298,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_json_numbers),
         cmocka_unit_test(test_json_control_characters),
+        cmocka_unit_test(test_table_escapes_controls),
         cmocka_unit_test(test_record),
         cmocka_unit_test(test_render_appends),
         cmocka_unit_test(test_format_names),

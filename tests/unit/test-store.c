@@ -506,18 +506,18 @@ static void test_image_escapes(void **state)
     write_fixture(fx);
     memset(long_name, 'x', 300);
     long_name[300] = '\0';
-    snprintf(line, sizeof(line), "Q1,A \"q\" \\b\tc\x01é,%s,F,,,", long_name);
+    /* Control characters other than tab are refused on the way in. */
+    snprintf(line, sizeof(line), "Q1,A \"q\" \\b\tcé,%s,F,,,", long_name);
     q1 = add_row(&fx->s, ENT_PERSON, line);
     insert_range(fx, ENT_PERSON, q1, q1 + 1);
     assert_int_equal(store_history(fx->st, "person", "Q1", &list, &fx->e),
                      ST_OK);
     assert_int_equal(list.n, 1);
-    snprintf(
-        want, sizeof(want),
-        "{\"id\":\"Q1\",\"family_name\":\"A \\\"q\\\" \\\\b\\u0009c\\u0001é\","
-        "\"given_names\":\"%s\",\"sex\":\"F\",\"birth_date\":null,"
-        "\"nationality\":null,\"passport\":null}",
-        long_name);
+    snprintf(want, sizeof(want),
+             "{\"id\":\"Q1\",\"family_name\":\"A \\\"q\\\" \\\\b\\u0009cé\","
+             "\"given_names\":\"%s\",\"sex\":\"F\",\"birth_date\":null,"
+             "\"nationality\":null,\"passport\":null}",
+             long_name);
     assert_string_equal(list.items[0].after, want);
     change_list_release(&list);
     assert_int_equal(verify(fx), N_FIXTURE_CHANGES + 1);
