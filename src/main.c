@@ -47,6 +47,11 @@ static const struct command COMMANDS[] = {
       "SCENARIO.json [--runs N] [--seed N] [--threads N] [--svg FILE] "
       "[--html FILE] | compare A.json B.json ...",
       "staffing forecasts under a scenario's measures (Monte Carlo)" },
+    { "notify", cmd_notify, "FILE.json",
+      "submit a mission's notification to the protocol office" },
+    { "notification", cmd_notification,
+      "list|show|decide|resubmit|withdraw ...",
+      "notifications and the office's decisions" },
     { "history", cmd_history, "ENTITY ID", "the recorded changes of a record" },
     { "audit", cmd_audit, "verify", "verify the change log's hash chain" },
     { NULL, NULL, NULL, NULL },

@@ -87,11 +87,22 @@ static int parse_fields(struct file_reader *r, const struct csv_record *rec)
     return key_ok;
 }
 
+void interchange_add_row(struct snapshot *s, const struct entity *ent,
+                         const void *rec, const char *where, struct problems *p)
+{
+    struct err e;
+
+    if (ent->check)
+        ent->check(s, rec, where, p);
+    if (snapshot_add(s, ent->kind, rec, NULL, &e))
+        problems_add(p, "%s: column '%s': %s", where, ent->fields[0].name,
+                     e.msg);
+}
+
 static enum status read_record(const struct csv_record *rec, void *arg)
 {
     struct file_reader *r = arg;
     char where[512];
-    struct err e;
 
     if (!r->have_header) {
         r->have_header = 1;
@@ -103,13 +114,8 @@ static enum status read_record(const struct csv_record *rec, void *arg)
         problems_add(r->p, "%s:%lu: expected %zu fields, found %zu", r->path,
                      rec->line, r->n_columns, rec->n_fields);
     snprintf(where, sizeof(where), "%s:%lu", r->path, rec->line);
-    if (parse_fields(r, rec)) {
-        if (r->ent->check)
-            r->ent->check(r->s, r->rec, where, r->p);
-        if (snapshot_add(r->s, r->ent->kind, r->rec, NULL, &e))
-            problems_add(r->p, "%s: column '%s': %s", where,
-                         r->ent->fields[0].name, e.msg);
-    }
+    if (parse_fields(r, rec))
+        interchange_add_row(r->s, r->ent, r->rec, where, r->p);
     if (r->progress)
         r->progress->fn(r->progress->ctx, r->path, r->n_records);
     return ST_OK;
