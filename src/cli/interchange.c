@@ -19,6 +19,8 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
+#include "report/notification.h"
+#include "rules/notify.h"
 #include "rules/policy.h"
 
 struct import_file {
@@ -38,9 +40,12 @@ static int has_suffix(const char *name, const char *suffix)
     return n > k && !strcmp(name + n - k, suffix);
 }
 
-/* The entity a file holds: a policy for any .json file. */
+/* The entity a file holds: a policy for any .json file, notifications in
+ * notifications.jsonl. */
 static const struct entity *file_entity(const char *path)
 {
+    if (has_suffix(path, "notifications.jsonl"))
+        return ENTITIES[ENT_NOTIFICATION];
     if (has_suffix(path, ".json"))
         return ENTITIES[ENT_POLICY];
     return interchange_entity_of(path);
@@ -54,7 +59,8 @@ static void plan_add(struct import_plan *plan, char *path, struct problems *p)
         problems_add(p,
                      "%s: not a registry file (expected missions.csv, "
                      "persons.csv, postings.csv, dependents.csv, "
-                     "visas.csv, consular.csv or policies/*.json)",
+                     "visas.csv, consular.csv, notifications.jsonl or "
+                     "policies/*.json)",
                      path);
         free(path);
         return;
@@ -89,14 +95,18 @@ static void plan_registry(struct import_plan *plan, const char *dir,
     struct stat sb;
 
     plan_dir(plan, dir, ".csv", p);
+    plan_dir(plan, dir, "notifications.jsonl", p);
     if (!stat(policies, &sb) && S_ISDIR(sb.st_mode))
         plan_dir(plan, policies, ".json", p);
     free(policies);
 }
 
-/* Where a file's entity loads: policies after every CSV file. */
+/* Where a file's entity loads: policies after every CSV file, then the
+ * notifications. */
 static int load_rank(const struct entity *ent)
 {
+    if (ent->kind == ENT_NOTIFICATION)
+        return ENT__COUNT + 1;
     return ent->kind == ENT_POLICY ? ENT__COUNT : (int)ent->kind;
 }
 
@@ -179,8 +189,11 @@ static void print_counts(const struct snapshot *s,
         printf("%s %zu %s", i ? "," : "", snapshot_count(s, k) - before[k],
                ENTITIES[k]->table);
     }
-    printf(", %zu policies\n",
-           snapshot_count(s, ENT_POLICY) - before[ENT_POLICY]);
+    printf(", %zu policies", snapshot_count(s, ENT_POLICY) - before[ENT_POLICY]);
+    if (snapshot_count(s, ENT_NOTIFICATION) > before[ENT_NOTIFICATION])
+        printf(", %zu notifications",
+               snapshot_count(s, ENT_NOTIFICATION) - before[ENT_NOTIFICATION]);
+    printf("\n");
 }
 
 static enum status read_policies(struct snapshot *s, const char *path,
@@ -192,6 +205,18 @@ static enum status read_policies(struct snapshot *s, const char *path,
     if (cli_read_file(path, &b, e))
         return e->status;
     policy_read_text(s, path, b.data, b.len, p, &n);
+    buf_release(&b);
+    return ST_OK;
+}
+
+static enum status read_notifications(struct snapshot *s, const char *path,
+                                      struct problems *p, struct err *e)
+{
+    struct buf b;
+
+    if (cli_read_file(path, &b, e))
+        return e->status;
+    notify_read_lines(s, path, b.data, b.len, p);
     buf_release(&b);
     return ST_OK;
 }
@@ -209,6 +234,8 @@ static enum status read_planned(struct import_feed *f,
         store_feed_drain(f->feed);
     if (f->kind == ENT_POLICY)
         return read_policies(f->s, file->path, f->p, e);
+    if (f->kind == ENT_NOTIFICATION)
+        return read_notifications(f->s, file->path, f->p, e);
     return interchange_read_file(f->s, file->ent, file->path, f->p, &progress,
                                  e);
 }
@@ -219,7 +246,8 @@ static size_t expected_records(const struct import_plan *plan)
     size_t n = 0;
 
     for (size_t i = 0; i < plan->n; i++)
-        if (plan->files[i].ent->kind != ENT_POLICY)
+        if (plan->files[i].ent->kind != ENT_POLICY &&
+            plan->files[i].ent->kind != ENT_NOTIFICATION)
             n += interchange_estimate_records(plan->files[i].path);
     return n;
 }
@@ -337,6 +365,27 @@ static enum status export_policies(const struct snapshot *s, const char *dir,
     return rc;
 }
 
+/* Writes DIR/notifications.jsonl, one object per line, when the registry
+ * holds any notification. */
+static enum status export_notifications(const struct snapshot *s,
+                                        const char *dir, struct err *e)
+{
+    char *path;
+    enum status rc;
+    struct buf b;
+
+    if (!snapshot_count(s, ENT_NOTIFICATION))
+        return ST_OK;
+    path = xasprintf("%s/notifications.jsonl", dir);
+    buf_init(&b, BUF_MAX_DEFAULT * 4);
+    for (uint32_t i = 0; i < snapshot_count(s, ENT_NOTIFICATION); i++)
+        notification_line(&b, s, snapshot_row(s, ENT_NOTIFICATION, i));
+    rc = interchange_write_file(path, &b, e);
+    buf_release(&b);
+    free(path);
+    return rc;
+}
+
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
     struct store *st;
@@ -354,7 +403,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         return cli_fail(&e);
     }
     if (interchange_write_dir(&s, argv[1], &e) ||
-        export_policies(&s, argv[1], &e))
+        export_policies(&s, argv[1], &e) ||
+        export_notifications(&s, argv[1], &e))
         rc = cli_fail(&e);
     snapshot_release(&s);
     store_close(st);

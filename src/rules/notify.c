@@ -358,8 +358,6 @@ static void posting_update(struct reader *r, json_t *root, uint32_t t)
 
     if (key && !json_object_get(root, key))
         problems_add(r->p, "%s: %s: required", r->file, key);
-    if (r->d->kind == NK_TERMINATION && !json_object_get(root, "end_reason"))
-        problems_add(r->p, "%s: end_reason: required", r->file);
     if (key && guard(r, t, key))
         return;
     r->d->person = snap_posting(r->s, t)->person;
@@ -393,7 +391,8 @@ static void dependent_leave(struct reader *r, json_t *root, uint32_t t)
 /* The kind's records, after kind and mission were read. */
 static void read_kind(struct reader *r, json_t *root)
 {
-    static const char *const jskip[] = { "kind", "mission", "posting", NULL };
+    static const char *const jskip[] = { "kind", "mission", "posting",
+                                         "person", NULL };
     uint32_t t;
 
     if (r->d->kind == NK_APPOINTMENT) {
@@ -412,8 +411,42 @@ static void read_kind(struct reader *r, json_t *root)
         posting_update(r, root, t);
 }
 
-/* The day a notification takes effect, from its dating key. */
-static int32_t peek_date(json_t *root, int kind, int32_t today)
+/* The latest date the payload names (birth dates aside), or DATE_NONE:
+ * the day on which every record it writes is in place, when the findings
+ * with and without it are compared. */
+static int32_t latest_date(json_t *v)
+{
+    int32_t max = DATE_NONE, day;
+    const char *key;
+    json_t *x;
+    size_t i;
+
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+        {
+            if ((day = latest_date(x)) != DATE_NONE && day > max)
+                max = day;
+        }
+    }
+    json_object_foreach(v, key, x)
+    {
+        if (!strcmp(key, "birth_date"))
+            continue;
+        if (json_is_string(x) &&
+            !date_parse(json_string_value(x), &day, NULL) &&
+            (max == DATE_NONE || day > max))
+            max = day;
+        else if ((json_is_object(x) || json_is_array(x)) &&
+                 (day = latest_date(x)) != DATE_NONE &&
+                 (max == DATE_NONE || day > max))
+            max = day;
+    }
+    return max;
+}
+
+/* The day a notification takes effect: its dating key (a posting's
+ * notification or arrival for an appointment), else today. */
+static int32_t effect_date(json_t *root, int kind, int32_t today)
 {
     const char *key = kind >= 0 && kind < NK__COUNT ? DATE_KEY[kind] : NULL;
     json_t *v = json_object_get(root, key ? key : "on");
@@ -428,9 +461,7 @@ static int32_t peek_date(json_t *root, int kind, int32_t today)
     }
     if (json_is_string(v) && !date_parse(json_string_value(v), &day, NULL))
         return day;
-    return kind == NK_APPOINTMENT || (key && kind != NK_DEPENDENT_JOIN)
-               ? DATE_NONE
-               : today;
+    return today;
 }
 
 static void check_keys(struct reader *r, json_t *root)
@@ -483,10 +514,8 @@ static void read_root(struct snapshot *s, const char *file, json_t *root,
     if (d->kind == ENUM_NONE || d->mission == IDMAP_NONE)
         return;
     check_keys(&r, root);
-    d->date = peek_date(root, d->kind, today);
+    d->date = effect_date(root, d->kind, today);
     read_kind(&r, root);
-    if (d->date == DATE_NONE && !p->n_total)
-        d->date = today;
     snapshot_touch(s);
     snapshot_index(s);
 }
@@ -645,29 +674,21 @@ enum status notify_prepare(struct snapshot *s, const char *file,
     struct check_options o = { DATE_NONE, NULL, NULL, NULL, 0, h };
     json_t *root = load_json(file, text, len, p);
     struct findings before, after;
-    const char *kind;
     enum status rc = ST_OK;
 
     if (!root)
         return ST_OK;
     findings_init(&before);
     findings_init(&after);
-    kind = json_string_value(json_object_get(root, "kind"));
-    o.as_of = peek_date(
-        root, kind ? enum_from_name(&ENUM_NOTIFICATION_KIND, kind) : ENUM_NONE,
-        today);
-    if (o.as_of != DATE_NONE && json_is_object(root))
+    o.as_of = latest_date(root);
+    if (o.as_of == DATE_NONE || o.as_of < today)
+        o.as_of = today;
+    if (json_is_object(root))
         rc = rules_check(s, &o, &before, e);
     if (!rc)
         read_root(s, file, root, today, d, p);
-    if (!rc && !p->n_total) {
-        if (o.as_of != d->date) {
-            findings_release(&before);
-            findings_init(&before);
-        }
-        o.as_of = d->date;
+    if (!rc && !p->n_total)
         rc = rules_check(s, &o, &after, e);
-    }
     if (!rc && !p->n_total) {
         diff(&before, &after, out);
         persona_non_grata(s, d, out);
@@ -714,4 +735,81 @@ void notify_next_id(const struct snapshot *s, char out[16])
             max = v;
     }
     snprintf(out, 16, "N%06lu", (max + 1) % 10000000ul);
+}
+
+/* The text of field f in an exported object: JSON for payload and
+ * warnings, NULL when the value has the wrong type. */
+static char *line_value(const struct field *f, json_t *v)
+{
+    char tmp[32];
+    const char *text;
+
+    if (json_is_null(v))
+        return xstrdup("");
+    if (!strcmp(f->name, "payload") || !strcmp(f->name, "warnings"))
+        return json_dumps(v, DUMP_COMPACT | JSON_ENCODE_ANY);
+    text = value_text(v, tmp, sizeof(tmp));
+    return text ? xstrdup(text) : NULL;
+}
+
+static void read_line(struct snapshot *s, const char *where, json_t *o,
+                      void *rec, struct problems *p)
+{
+    const struct entity *ent = ENTITIES[ENT_NOTIFICATION];
+    const char *key;
+    json_t *v;
+
+    record_clear(ent, rec);
+    json_object_foreach(o, key, v)
+    {
+        const struct field *f = entity_field(ent, key);
+        char *text = f ? line_value(f, v) : NULL;
+        struct err e;
+
+        if (!f)
+            problems_add(p, "%s: column '%s': unknown column", where, key);
+        else if (!text)
+            problems_add(p, "%s: column '%s': must be a value", where, key);
+        else if (field_parse(s, f, rec, text, &e))
+            problems_add(p, "%s: column '%s': %s", where, key, e.msg);
+        free(text);
+    }
+    for (int i = 0; i < ent->n_fields; i++) {
+        if ((ent->fields[i].flags & FIELD_REQUIRED) &&
+            !json_object_get(o, ent->fields[i].name))
+            problems_add(p, "%s: column '%s': required column missing", where,
+                         ent->fields[i].name);
+    }
+}
+
+void notify_read_lines(struct snapshot *s, const char *file, const char *text,
+                       size_t len, struct problems *p)
+{
+    struct notification rec;
+    unsigned long line = 0;
+    const char *at = text, *end = text + len;
+
+    while (at < end) {
+        const char *nl = memchr(at, '\n', (size_t)(end - at));
+        size_t n = nl ? (size_t)(nl - at) : (size_t)(end - at);
+        char where[512];
+        json_error_t je;
+        json_t *o;
+
+        line++;
+        snprintf(where, sizeof(where), "%s:%lu", file, line);
+        o = n ? json_loadb(at, n, JSON_REJECT_DUPLICATES, &je) : NULL;
+        if (n && !json_is_object(o)) {
+            problems_add(p, "%s: expected one JSON object per line", where);
+        } else if (o) {
+            size_t before = p->n_total;
+
+            read_line(s, where, o, &rec, p);
+            if (p->n_total == before)
+                interchange_add_row(s, ENTITIES[ENT_NOTIFICATION], &rec,
+                                    where, p);
+        }
+        json_decref(o);
+        at += n + 1;
+    }
 }

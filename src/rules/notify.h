@@ -74,6 +74,12 @@ enum status notify_prepare(struct snapshot *s, const char *file,
  * id, policy, kind, subject, detail and explain chain. */
 char *notify_warnings_json(const struct findings *w);
 
+/* Reads the notifications.jsonl of a registry directory (one object per
+ * line, as report/notification.h writes them) into s; every problem goes
+ * to p as "FILE:LINE: column 'X': message", as an import's. */
+void notify_read_lines(struct snapshot *s, const char *file, const char *text,
+                       size_t len, struct problems *p);
+
 /* The next notification id: "N" and six digits, one more than the
  * highest in s. */
 void notify_next_id(const struct snapshot *s, char out[16]);
