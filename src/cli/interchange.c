@@ -44,7 +44,9 @@ static int has_suffix(const char *name, const char *suffix)
  * notifications.jsonl. */
 static const struct entity *file_entity(const char *path)
 {
-    if (has_suffix(path, "notifications.jsonl"))
+    const char *base = strrchr(path, '/');
+
+    if (!strcmp(base ? base + 1 : path, "notifications.jsonl"))
         return ENTITIES[ENT_NOTIFICATION];
     if (has_suffix(path, ".json"))
         return ENTITIES[ENT_POLICY];
@@ -92,10 +94,14 @@ static void plan_registry(struct import_plan *plan, const char *dir,
                           struct problems *p)
 {
     char *policies = xasprintf("%s/policies", dir);
+    char *notifications = xasprintf("%s/notifications.jsonl", dir);
     struct stat sb;
 
     plan_dir(plan, dir, ".csv", p);
-    plan_dir(plan, dir, "notifications.jsonl", p);
+    if (!stat(notifications, &sb) && S_ISREG(sb.st_mode))
+        plan_add(plan, notifications, p);
+    else
+        free(notifications);
     if (!stat(policies, &sb) && S_ISDIR(sb.st_mode))
         plan_dir(plan, policies, ".json", p);
     free(policies);
