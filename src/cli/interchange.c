@@ -195,7 +195,8 @@ static void print_counts(const struct snapshot *s,
         printf("%s %zu %s", i ? "," : "", snapshot_count(s, k) - before[k],
                ENTITIES[k]->table);
     }
-    printf(", %zu policies", snapshot_count(s, ENT_POLICY) - before[ENT_POLICY]);
+    printf(", %zu policies",
+           snapshot_count(s, ENT_POLICY) - before[ENT_POLICY]);
     if (snapshot_count(s, ENT_NOTIFICATION) > before[ENT_NOTIFICATION])
         printf(", %zu notifications",
                snapshot_count(s, ENT_NOTIFICATION) - before[ENT_NOTIFICATION]);

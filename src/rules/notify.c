@@ -33,9 +33,9 @@ struct reader {
 /* The keys each kind may carry at its top level. */
 static const char *const KEYS[NK__COUNT][9] = {
     [NK_APPOINTMENT] = { "kind", "mission", "person", "posting", "dependents",
-                         "replaces", "justification", NULL },
-    [NK_ARRIVAL] = { "kind", "mission", "posting", "arrived", "accredited",
-                     NULL },
+                         "replaces", "justification", "planned_end", NULL },
+    [NK_ARRIVAL] = { "kind", "mission", "posting", "planned_end", "arrived",
+                     "accredited", NULL },
     [NK_CHANGE] = { "kind", "mission", "posting", "title", "rank", "category",
                     "head_of_mission", "on", NULL },
     [NK_DEPENDENT_JOIN] = { "kind", "mission", "posting", "person", "relation",
@@ -62,6 +62,8 @@ void notify_draft_init(struct notify_draft *d)
     d->kind = ENUM_NONE;
     d->mission = IDMAP_NONE;
     d->person = IDMAP_NONE;
+    d->posting = IDMAP_NONE;
+    d->planned_end = DATE_NONE;
     d->date = DATE_NONE;
 }
 
@@ -298,7 +300,8 @@ static void appointment_posting(struct reader *r, json_t *root)
         if (!rec.id)
             problems_add(r->p, "%s: posting.id: required", r->file);
         else if (rec.person != IDMAP_NONE)
-            t = add_record(r, ENTITIES[ENT_POSTING], &rec, "posting");
+            t = r->d->posting =
+                add_record(r, ENTITIES[ENT_POSTING], &rec, "posting");
     }
     deps = json_object_get(root, "dependents");
     if (deps && !json_is_array(deps))
@@ -361,6 +364,7 @@ static void posting_update(struct reader *r, json_t *root, uint32_t t)
     if (key && guard(r, t, key))
         return;
     r->d->person = snap_posting(r->s, t)->person;
+    r->d->posting = t;
     update_record(r, ENT_POSTING, t, root, "", POSTING_SKIP, only);
 }
 
@@ -391,8 +395,8 @@ static void dependent_leave(struct reader *r, json_t *root, uint32_t t)
 /* The kind's records, after kind and mission were read. */
 static void read_kind(struct reader *r, json_t *root)
 {
-    static const char *const jskip[] = { "kind", "mission", "posting",
-                                         "person", NULL };
+    static const char *const jskip[] = { "kind", "mission", "posting", "person",
+                                         NULL };
     uint32_t t;
 
     if (r->d->kind == NK_APPOINTMENT) {
@@ -411,7 +415,8 @@ static void read_kind(struct reader *r, json_t *root)
         posting_update(r, root, t);
 }
 
-/* The latest date the payload names (birth dates aside), or DATE_NONE:
+/* The latest date the payload names (birth dates and a planned end
+ * aside), or DATE_NONE:
  * the day on which every record it writes is in place, when the findings
  * with and without it are compared. */
 static int32_t latest_date(json_t *v)
@@ -430,7 +435,7 @@ static int32_t latest_date(json_t *v)
     }
     json_object_foreach(v, key, x)
     {
-        if (!strcmp(key, "birth_date"))
+        if (!strcmp(key, "birth_date") || !strcmp(key, "planned_end"))
             continue;
         if (json_is_string(x) &&
             !date_parse(json_string_value(x), &day, NULL) &&
@@ -500,6 +505,17 @@ static void read_head(struct reader *r, json_t *root)
                      mission);
 }
 
+static void planned_end(struct reader *r, json_t *root)
+{
+    json_t *v = json_object_get(root, "planned_end");
+    struct err e;
+
+    if (v && (!json_is_string(v) ||
+              date_parse(json_string_value(v), &r->d->planned_end, &e)))
+        problems_add(r->p, "%s: planned_end: expected a date YYYY-MM-DD",
+                     r->file);
+}
+
 static void read_root(struct snapshot *s, const char *file, json_t *root,
                       int32_t today, struct notify_draft *d, struct problems *p)
 {
@@ -515,6 +531,7 @@ static void read_root(struct snapshot *s, const char *file, json_t *root,
         return;
     check_keys(&r, root);
     d->date = effect_date(root, d->kind, today);
+    planned_end(&r, root);
     read_kind(&r, root);
     snapshot_touch(s);
     snapshot_index(s);
@@ -665,6 +682,52 @@ static void persona_non_grata(const struct snapshot *s,
     png_orders(s, d, out);
 }
 
+/* A tour that would pass a tenure cap before its planned end: the
+ * tenure findings about the posting on that day, with the engine's own
+ * explain chain (the registry without the notification has no such tour). */
+static enum status tenure(const struct snapshot *s,
+                          const struct notify_draft *d,
+                          const struct check_options *o, struct findings *out,
+                          struct err *e)
+{
+    struct check_options at = *o;
+    struct findings f;
+    const char *id;
+    enum status rc;
+
+    if (d->posting == IDMAP_NONE || d->planned_end == DATE_NONE ||
+        d->planned_end <= o->as_of)
+        return ST_OK;
+    id = snap_posting(s, d->posting)->id;
+    at.as_of = d->planned_end - 1; /* its last day in post */
+    findings_init(&f);
+    rc = rules_check(s, &at, &f, e);
+    for (size_t i = 0; !rc && i < f.n; i++) {
+        if (f.items[i].kind == FK_OVER_TENURE &&
+            f.items[i].subject_kind == ENT_POSTING &&
+            !strcmp(f.items[i].subject, id) &&
+            !findings_find(out, f.items[i].id))
+            copy_finding(out, &f.items[i]);
+    }
+    findings_release(&f);
+    return rc;
+}
+
+/* Only the findings of policies on the mission's sending state can
+ * change with a notification of its mission (a mirrored cap the sending
+ * state applies back is a policy on the other). */
+static const char *sending_of(const struct snapshot *s, json_t *root,
+                              char out[4])
+{
+    const char *id = json_string_value(json_object_get(root, "mission"));
+    uint32_t m = id ? snapshot_find(s, ENT_MISSION, id) : IDMAP_NONE;
+
+    if (m == IDMAP_NONE)
+        return NULL;
+    memcpy(out, snap_mission(s, m)->sending, 4);
+    return out;
+}
+
 enum status notify_prepare(struct snapshot *s, const char *file,
                            const char *text, size_t len, int32_t today,
                            const struct holidays *h, struct notify_draft *d,
@@ -674,6 +737,7 @@ enum status notify_prepare(struct snapshot *s, const char *file,
     struct check_options o = { DATE_NONE, NULL, NULL, NULL, 0, h };
     json_t *root = load_json(file, text, len, p);
     struct findings before, after;
+    char sending[4];
     enum status rc = ST_OK;
 
     if (!root)
@@ -683,6 +747,7 @@ enum status notify_prepare(struct snapshot *s, const char *file,
     o.as_of = latest_date(root);
     if (o.as_of == DATE_NONE || o.as_of < today)
         o.as_of = today;
+    o.target = sending_of(s, root, sending);
     if (json_is_object(root))
         rc = rules_check(s, &o, &before, e);
     if (!rc)
@@ -692,6 +757,7 @@ enum status notify_prepare(struct snapshot *s, const char *file,
     if (!rc && !p->n_total) {
         diff(&before, &after, out);
         persona_non_grata(s, d, out);
+        rc = tenure(s, d, &o, out, e);
     }
     findings_release(&before);
     findings_release(&after);
@@ -806,8 +872,8 @@ void notify_read_lines(struct snapshot *s, const char *file, const char *text,
 
             read_line(s, where, o, &rec, p);
             if (p->n_total == before)
-                interchange_add_row(s, ENTITIES[ENT_NOTIFICATION], &rec,
-                                    where, p);
+                interchange_add_row(s, ENTITIES[ENT_NOTIFICATION], &rec, where,
+                                    p);
         }
         json_decref(o);
         at += n + 1;

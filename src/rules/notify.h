@@ -40,6 +40,8 @@ struct notify_draft {
     const char *justification; /* in the snapshot's arena, or NULL */
     int32_t date;              /* the day it takes effect */
     uint32_t person;           /* the person it concerns, or IDMAP_NONE */
+    uint32_t posting;          /* the posting it concerns, or IDMAP_NONE */
+    int32_t planned_end;       /* the tour's planned end, or DATE_NONE */
     char *payload;             /* the object as given, compact JSON (owned) */
     struct notify_change *changes;
     size_t n_changes, alloc;
@@ -62,7 +64,9 @@ void notify_read(struct snapshot *s, const char *file, const char *text,
  * findings of the policies in effect on the notification's day computed
  * before and after applying it; out receives those of after that before
  * lacks, plus a warning of the person once declared persona non grata
- * or named by a departure order (VCDR art. 9). ST_INVALID when a stored
+ * or named by a departure order (VCDR art. 9), and of a tour whose cap
+ * date under a tenure rule comes before the planned end an appointment or
+ * arrival gives (`planned_end`). ST_INVALID when a stored
  * policy no longer validates. */
 enum status notify_prepare(struct snapshot *s, const char *file,
                            const char *text, size_t len, int32_t today,

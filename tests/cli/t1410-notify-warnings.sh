@@ -79,4 +79,24 @@ notify_file p4 '{"kind":"appointment","mission":"RUS-WAS","person":"P2",
 expect_exit 0 "someone never declared" --format json notify "$TMP/p4.json"
 if grep -q 'vcdr-art9\|"png:' "$TMP/out"; then not_ok "has no such warning"; else ok "has no such warning"; fi
 
+# A tour that would pass a tenure cap before its planned end.
+cat >"$TMP/tenure.json" <<'JSON'
+{"id":"tenure","title":"Three years","kind":"tenure_cap","issuer":"USA","target":"RUS",
+ "scope":{"mission_kinds":["embassy"]},"effective":{"from":"2020-12-01"},
+ "params":{"max_tenure":"P3Y","rounding":"down","grace":"P0D"}}
+JSON
+expect_exit 0 "a tenure cap" policy add "$TMP/tenure.json"
+notify_file long '{"kind":"appointment","mission":"RUS-WAS","person":{"id":"P40","family_name":"Long"},"planned_end":"2025-06-30",
+ "posting":{"id":"T40","rank":"attache","category":"diplomatic_agent","notified":"2021-06-01","arrived":"2021-06-10"}}'
+expect_exit 0 "a tour planned past its cap" --format json notify "$TMP/long.json"
+expect_out "is a warning" '"id": "tenure:T40"'
+expect_out "its detail" '"detail": "arrived 2021-06-10, cap date 2024-06-10; leave by 2024-06-10"'
+expect_out "its chain" '"Cap date: 2021-06-10 + P3Y = 2024-06-10; the tour is over the cap on every date after it."'
+sed 's/2025-06-30/2024-06-10/; s/P40/P41/; s/T40/T41/' "$TMP/long.json" >"$TMP/short.json"
+expect_exit 0 "a tour planned to end on its cap date" --format json notify "$TMP/short.json"
+if grep -q '"tenure:T41"' "$TMP/out"; then not_ok "is no warning"; else ok "is no warning"; fi
+sed 's/2025-06-30/someday/; s/P40/P42/; s/T40/T42/' "$TMP/long.json" >"$TMP/bad.json"
+expect_exit 3 "a planned end that is no date" notify "$TMP/bad.json"
+expect_err "is refused" "bad.json: planned_end: expected a date YYYY-MM-DD"
+
 done_testing
