@@ -165,8 +165,10 @@ static void parse_object(struct reader *r, const struct entity *ent,
             continue;
         }
         if (!(text = value_text(v, tmp, sizeof(tmp))))
-            problems_add(r->p, "%s: %s: must be a value, not %s", r->file, at,
-                         json_is_object(v) ? "an object" : "an array");
+            problems_add(r->p,
+                         "%s: %s: expected text, a whole number, true, "
+                         "false or null",
+                         r->file, at);
         else if (field_parse(r->s, f, rec, text, &e))
             problems_add(r->p, "%s: %s: %s", r->file, at, e.msg);
     }
@@ -231,7 +233,8 @@ static uint32_t person_ref(struct reader *r, json_t *v, const char *path)
     record_clear(ent, &rec);
     parse_object(r, ent, v, &rec, path, NULL, NULL);
     if (!rec.id) {
-        problems_add(r->p, "%s: %s.id: required", r->file, path);
+        if (!json_object_get(v, "id"))
+            problems_add(r->p, "%s: %s.id: required", r->file, path);
         return IDMAP_NONE;
     }
     return add_record(r, ent, &rec, path);
@@ -297,7 +300,7 @@ static void appointment_posting(struct reader *r, json_t *root)
                          r->file);
         parse_object(r, ENTITIES[ENT_POSTING], v, &rec, "posting", skip, NULL);
         r->d->date = rec.notified != DATE_NONE ? rec.notified : rec.arrived;
-        if (!rec.id)
+        if (!rec.id && !json_object_get(v, "id"))
             problems_add(r->p, "%s: posting.id: required", r->file);
         else if (rec.person != IDMAP_NONE)
             t = r->d->posting =
@@ -353,6 +356,25 @@ static int guard(struct reader *r, uint32_t t, const char *field)
 static const char *const POSTING_SKIP[] = { "kind", "mission", "posting", "on",
                                             NULL };
 
+/* A change names its day, if any, as a date, and at least one field. */
+static void check_change(struct reader *r, json_t *root)
+{
+    json_t *on = json_object_get(root, "on");
+    const char *const *f;
+    int32_t day;
+
+    if (on &&
+        (!json_is_string(on) || date_parse(json_string_value(on), &day, NULL)))
+        problems_add(r->p, "%s: on: expected a date YYYY-MM-DD", r->file);
+    for (f = KEYS[NK_CHANGE] + 3; *f && !json_object_get(root, *f); f++)
+        ;
+    if (!*f || !strcmp(*f, "on"))
+        problems_add(r->p,
+                     "%s: a change names at least one of title, rank, "
+                     "category, head_of_mission",
+                     r->file);
+}
+
 /* arrival, change, termination: fields set on a known posting. */
 static void posting_update(struct reader *r, json_t *root, uint32_t t)
 {
@@ -363,6 +385,8 @@ static void posting_update(struct reader *r, json_t *root, uint32_t t)
         problems_add(r->p, "%s: %s: required", r->file, key);
     if (key && guard(r, t, key))
         return;
+    if (r->d->kind == NK_CHANGE)
+        check_change(r, root);
     r->d->person = snap_posting(r->s, t)->person;
     r->d->posting = t;
     update_record(r, ENT_POSTING, t, root, "", POSTING_SKIP, only);
@@ -490,7 +514,8 @@ static void read_head(struct reader *r, json_t *root)
     char names[256];
 
     if (!kind) {
-        problems_add(r->p, "%s: kind: required", r->file);
+        problems_add(r->p, "%s: kind: required%s", r->file,
+                     json_object_get(root, "kind") ? ": text" : "");
     } else if ((r->d->kind = enum_from_name(&ENUM_NOTIFICATION_KIND, kind)) ==
                ENUM_NONE) {
         enum_list(&ENUM_NOTIFICATION_KIND, names, sizeof(names));
@@ -498,7 +523,8 @@ static void read_head(struct reader *r, json_t *root)
                      r->file, kind, names);
     }
     if (!mission)
-        problems_add(r->p, "%s: mission: required", r->file);
+        problems_add(r->p, "%s: mission: required%s", r->file,
+                     json_object_get(root, "mission") ? ": a mission id" : "");
     else if ((r->d->mission = snapshot_find(r->s, ENT_MISSION, mission)) ==
              IDMAP_NONE)
         problems_add(r->p, "%s: mission: unknown mission '%s'", r->file,

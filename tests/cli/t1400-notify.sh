@@ -68,6 +68,14 @@ expect_err "is refused" "other.json: posting: posting 'T4' is not a posting of '
 notify_file extra '{"kind":"termination","mission":"RUS-WAS","posting":"T2","ended":"2021-07-01","end_reason":"recalled","rank":"attache"}'
 expect_exit 3 "a field the kind does not carry" notify "$TMP/extra.json"
 expect_err "is named" "extra.json: rank: unknown field for a termination"
+notify_file chg '{"kind":"change","mission":"RUS-WAS","posting":"T2","on":"soon"}'
+expect_exit 3 "a change of nothing on no date" notify "$TMP/chg.json"
+expect_err "needs a date" "chg.json: on: expected a date YYYY-MM-DD"
+expect_err "and a field" "chg.json: a change names at least one of title, rank, category, head_of_mission"
+notify_file obj '{"kind":"change","mission":"RUS-WAS","posting":"T2","title":{"en":"Counsellor"},"head_of_mission":1.5}'
+expect_exit 3 "values that are no column value" notify "$TMP/obj.json"
+expect_err "an object" "obj.json: title: expected text, a whole number, true, false or null"
+expect_err "a fraction" "obj.json: head_of_mission: expected text, a whole number, true, false or null"
 printf '{"kind":' >"$TMP/broken.json"
 expect_exit 3 "broken JSON" notify "$TMP/broken.json"
 expect_err "names the file and line" "broken.json:1: invalid JSON"
