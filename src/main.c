@@ -15,7 +15,7 @@ static const struct command COMMANDS[] = {
     { "person", cmd_person, "list|show|add ...", "persons" },
     { "posting", cmd_posting, "list|show|notify|arrive|accredit|refuse|end ...",
       "tours of duty" },
-    { "dependent", cmd_dependent, "add|revoke|end ...",
+    { "dependent", cmd_dependent, "add|accredit|revoke|end ...",
       "members of a posting's household" },
     { "roster", cmd_roster, "MISSION [--as-of D]",
       "a mission's staff in Diplomatic-List order" },

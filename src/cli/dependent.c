@@ -29,6 +29,7 @@ static const struct edit_command ADD = {
 };
 
 static const char *const REVOKED[] = { "revoked", NULL };
+static const char *const ACCREDITED[] = { "accredited", NULL };
 static const char *const LEFT[] = { "left", NULL };
 
 static const struct edit_option REVOKE_OPTS[] = {
@@ -42,7 +43,18 @@ static const struct edit_option END_OPTS[] = {
     { NULL, NULL, 0 },
 };
 
+static const struct edit_option ACCREDIT_OPTS[] = {
+    { "on", "accredited", EDIT_TODAY },
+    { "note", NULL, 0 },
+    { NULL, NULL, 0 },
+};
+
 #define ON_USAGE "PERSON POSTING [--on D] [--note TEXT]"
+
+static const struct edit_command ACCREDIT = {
+    "dependent", "accredit " ON_USAGE, ENT_DEPENDENT,
+    2,           ACCREDIT_OPTS,        ACCREDITED,
+};
 
 static const struct edit_command REVOKE = {
     "dependent", "revoke " ON_USAGE, ENT_DEPENDENT, 2, REVOKE_OPTS, REVOKED,
@@ -54,6 +66,11 @@ static const struct edit_command END = {
 static int add(struct cli *cli, int argc, char **argv)
 {
     return edit_insert(cli, &ADD, argc, argv);
+}
+
+static int accredit(struct cli *cli, int argc, char **argv)
+{
+    return edit_update(cli, &ACCREDIT, argc, argv);
 }
 
 static int revoke(struct cli *cli, int argc, char **argv)
@@ -68,6 +85,8 @@ static int end(struct cli *cli, int argc, char **argv)
 
 static const struct command DEPENDENT_COMMANDS[] = {
     { "add", add, ADD_USAGE, "record a member of a posting's household" },
+    { "accredit", accredit, ON_USAGE,
+      "record a dependent accredited later (--on: today)" },
     { "revoke", revoke, ON_USAGE,
       "record the revocation of the dependent's accreditation (--on: "
       "today)" },

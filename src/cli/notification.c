@@ -186,7 +186,7 @@ static int show_history(struct cli *cli, struct store *st,
 
 static int show(struct cli *cli, int argc, char **argv)
 {
-    char *id;
+    char *id = NULL;
     int rc = parse("show", "ID", NULL, argc, argv, &id, 1);
     const struct notification *n;
     struct store *st;
@@ -360,7 +360,7 @@ static int decide(struct cli *cli, int argc, char **argv)
     static const char *const done[] = { "accepted", "refused", "returned" };
     const char *grounds = NULL;
     const struct nopt opts[] = { { "grounds", &grounds }, { NULL, NULL } };
-    char *pos[2];
+    char *pos[2] = { NULL, NULL };
     int rc = parse("decide", usage, opts, argc, argv, pos, 2), k;
 
     if (rc >= 0)
@@ -382,7 +382,7 @@ static int decide(struct cli *cli, int argc, char **argv)
 
 static int withdraw(struct cli *cli, int argc, char **argv)
 {
-    char *id;
+    char *id = NULL;
     int rc = parse("withdraw", "ID", NULL, argc, argv, &id, 1);
 
     if (rc >= 0)
@@ -392,7 +392,7 @@ static int withdraw(struct cli *cli, int argc, char **argv)
 
 static int resubmit(struct cli *cli, int argc, char **argv)
 {
-    char *pos[2];
+    char *pos[2] = { NULL, NULL };
     int rc = parse("resubmit", "ID FILE.json", NULL, argc, argv, pos, 2);
 
     if (rc >= 0)

@@ -89,8 +89,9 @@ static const char *const consular_status[] = {
 TABLE(ENUM_CONSULAR_STATUS, "consular status", consular_status, CST__COUNT);
 
 static const char *const notification_kind[] = {
-    "appointment",    "arrival",         "change",
-    "dependent_join", "dependent_leave", "termination",
+    "appointment",     "arrival",     "change",   "dependent_join",
+    "dependent_leave", "termination", "transfer", "dependent_accredit",
+    "correction",
 };
 TABLE(ENUM_NOTIFICATION_KIND, "notification kind", notification_kind,
       NK__COUNT);

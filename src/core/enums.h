@@ -137,6 +137,9 @@ enum notification_kind {
     NK_DEPENDENT_JOIN,
     NK_DEPENDENT_LEAVE,
     NK_TERMINATION,
+    NK_TRANSFER,           /* an end and a new posting, in one change set */
+    NK_DEPENDENT_ACCREDIT, /* a dependent accredited later */
+    NK_CORRECTION,         /* a person's particulars corrected */
     NK__COUNT
 };
 

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
@@ -31,7 +32,7 @@ struct reader {
 };
 
 /* The keys each kind may carry at its top level. */
-static const char *const KEYS[NK__COUNT][9] = {
+static const char *const KEYS[NK__COUNT][12] = {
     [NK_APPOINTMENT] = { "kind", "mission", "person", "posting", "dependents",
                          "replaces", "justification", "planned_end", NULL },
     [NK_ARRIVAL] = { "kind", "mission", "posting", "planned_end", "arrived",
@@ -44,6 +45,13 @@ static const char *const KEYS[NK__COUNT][9] = {
                              NULL },
     [NK_TERMINATION] = { "kind", "mission", "posting", "ended", "end_reason",
                          NULL },
+    [NK_TRANSFER] = { "kind", "mission", "posting", "ended", "end_reason", "to",
+                      "planned_end", NULL },
+    [NK_DEPENDENT_ACCREDIT] = { "kind", "mission", "posting", "person",
+                                "accredited", NULL },
+    [NK_CORRECTION] = { "kind", "mission", "person", "family_name",
+                        "given_names", "sex", "birth_date", "nationality",
+                        "passport", "on", NULL },
 };
 
 /* The key that dates each kind (NULL: "on", else today). */
@@ -353,7 +361,8 @@ static int guard(struct reader *r, uint32_t t, const char *field)
     return 1;
 }
 
-static const char *const POSTING_SKIP[] = { "kind", "mission", "posting", "on",
+static const char *const POSTING_SKIP[] = { "kind", "mission",     "posting",
+                                            "on",   "planned_end", "to",
                                             NULL };
 
 /* A change names its day, if any, as a date, and at least one field. */
@@ -392,28 +401,97 @@ static void posting_update(struct reader *r, json_t *root, uint32_t t)
     update_record(r, ENT_POSTING, t, root, "", POSTING_SKIP, only);
 }
 
-static void dependent_leave(struct reader *r, json_t *root, uint32_t t)
+/* dependent_leave, dependent_accredit: the day the kind records (field),
+ * set on a known dependent of posting t that has none yet. */
+static void dependent_update(struct reader *r, json_t *root, uint32_t t,
+                             const char *field)
 {
     static const char *const skip[] = { "kind", "mission", "posting", "person",
                                         NULL };
-    static const char *const only[] = { "left", NULL };
-    uint32_t p = person_ref(r, json_object_get(root, "person"), "person");
+    const char *const only[] = { field, NULL };
+    uint32_t p, i;
     char key[512];
-    uint32_t i;
 
-    if (!json_object_get(root, "left"))
-        problems_add(r->p, "%s: left: required", r->file);
+    if (!json_is_string(json_object_get(root, "person"))) {
+        problems_add(r->p, "%s: person: required: a person id", r->file);
+        return;
+    }
+    if (!json_object_get(root, field))
+        problems_add(r->p, "%s: %s: required", r->file, field);
+    p = person_ref(r, json_object_get(root, "person"), "person");
     if (p == IDMAP_NONE)
         return;
     r->d->person = p;
     snprintf(key, sizeof(key), "%s/%s", snap_person(r->s, p)->id,
              snap_posting(r->s, t)->id);
-    if ((i = snapshot_find(r->s, ENT_DEPENDENT, key)) == IDMAP_NONE)
+    if ((i = snapshot_find(r->s, ENT_DEPENDENT, key)) == IDMAP_NONE) {
         problems_add(r->p, "%s: person: '%s' is not a dependent of '%s'",
                      r->file, snap_person(r->s, p)->id,
                      snap_posting(r->s, t)->id);
-    else
-        update_record(r, ENT_DEPENDENT, i, root, "", skip, only);
+        return;
+    }
+    if (!field_is_absent(entity_field(ENTITIES[ENT_DEPENDENT], field),
+                         snap_dependent(r->s, i))) {
+        problems_add(r->p, "%s: %s: dependent '%s' already has one", r->file,
+                     field, key);
+        return;
+    }
+    update_record(r, ENT_DEPENDENT, i, root, "", skip, only);
+}
+
+/* transfer: the posting ends and its holder's new posting ("to", at the
+ * notification's mission unless it names another) begins. */
+static void transfer(struct reader *r, json_t *root, uint32_t t)
+{
+    static const char *const skip[] = { "person", NULL };
+    json_t *to = json_object_get(root, "to");
+    struct posting rec;
+
+    posting_update(r, root, t);
+    if (!json_is_object(to)) {
+        problems_add(r->p, "%s: to: required: a posting object", r->file);
+        return;
+    }
+    record_clear(ENTITIES[ENT_POSTING], &rec);
+    rec.person = snap_posting(r->s, t)->person;
+    parse_object(r, ENTITIES[ENT_POSTING], to, &rec, "to", skip, NULL);
+    if (json_object_get(to, "person"))
+        problems_add(r->p, "%s: to.person: the holder of the posting ended",
+                     r->file);
+    if (!json_object_get(to, "mission"))
+        rec.mission = r->d->mission;
+    if (!rec.id && !json_object_get(to, "id"))
+        problems_add(r->p, "%s: to.id: required", r->file);
+    else if (rec.id && rec.mission != IDMAP_NONE)
+        r->d->posting = add_record(r, ENTITIES[ENT_POSTING], &rec, "to");
+}
+
+/* correction: a person holding a posting at the mission, corrected. */
+static void correction(struct reader *r, json_t *root)
+{
+    static const char *const skip[] = { "kind", "mission", "person", "on",
+                                        NULL };
+    json_t *v = json_object_get(root, "person");
+    uint32_t p;
+
+    if (!json_is_string(v)) {
+        problems_add(r->p, "%s: person: required: a person id", r->file);
+        return;
+    }
+    if ((p = person_ref(r, v, "person")) == IDMAP_NONE)
+        return;
+    r->d->person = p;
+    ADJ_FOR_EACH(r->s->postings_by_person, p, ti)
+    {
+        if (snap_posting(r->s, ti)->mission == r->d->mission) {
+            update_record(r, ENT_PERSON, p, root, "", skip,
+                          KEYS[NK_CORRECTION] + 3);
+            return;
+        }
+    }
+    problems_add(r->p, "%s: person: '%s' holds no posting at '%s'", r->file,
+                 snap_person(r->s, p)->id,
+                 snap_mission(r->s, r->d->mission)->id);
 }
 
 /* The kind's records, after kind and mission were read. */
@@ -421,22 +499,36 @@ static void read_kind(struct reader *r, json_t *root)
 {
     static const char *const jskip[] = { "kind", "mission", "posting", "person",
                                          NULL };
-    uint32_t t;
+    uint32_t t = IDMAP_NONE;
 
-    if (r->d->kind == NK_APPOINTMENT) {
+    if (r->d->kind != NK_APPOINTMENT && r->d->kind != NK_CORRECTION &&
+        (t = posting_ref(r, json_object_get(root, "posting"), "posting")) ==
+            IDMAP_NONE)
+        return;
+    switch (r->d->kind) {
+    case NK_APPOINTMENT:
         appointment_posting(r, root);
         replaces(r, root);
-        return;
-    }
-    if ((t = posting_ref(r, json_object_get(root, "posting"), "posting")) ==
-        IDMAP_NONE)
-        return;
-    if (r->d->kind == NK_DEPENDENT_JOIN)
+        break;
+    case NK_CORRECTION:
+        correction(r, root);
+        break;
+    case NK_DEPENDENT_JOIN:
         add_dependent(r, root, t, "", jskip);
-    else if (r->d->kind == NK_DEPENDENT_LEAVE)
-        dependent_leave(r, root, t);
-    else
+        break;
+    case NK_DEPENDENT_LEAVE:
+        dependent_update(r, root, t, "left");
+        break;
+    case NK_DEPENDENT_ACCREDIT:
+        dependent_update(r, root, t, "accredited");
+        break;
+    case NK_TRANSFER:
+        transfer(r, root, t);
+        break;
+    default: /* arrival, change, termination */
         posting_update(r, root, t);
+        break;
+    }
 }
 
 /* The latest date the payload names (birth dates and a planned end
@@ -823,7 +915,12 @@ void notify_next_id(const struct snapshot *s, char out[16])
         const struct notification *n = snapshot_row(s, ENT_NOTIFICATION, i);
         unsigned long v;
 
-        if (n->id[0] == 'N' && sscanf(n->id + 1, "%lu", &v) == 1 && v > max)
+        char *end;
+
+        if (n->id[0] != 'N')
+            continue;
+        v = strtoul(n->id + 1, &end, 10);
+        if (end != n->id + 1 && !*end && v > max)
             max = v;
     }
     snprintf(out, 16, "N%06lu", (max + 1) % 10000000ul);
