@@ -193,8 +193,8 @@ static int show(struct cli *cli, int argc, char **argv)
     struct snapshot s;
     struct err e;
 
-    if (rc >= 0)
-        return rc;
+    if (rc >= 0 || !id)
+        return rc >= 0 ? rc : ST_USAGE;
     snapshot_init(&s);
     if (cli_open(cli, &st, &s, &e)) {
         snapshot_release(&s);
@@ -363,8 +363,8 @@ static int decide(struct cli *cli, int argc, char **argv)
     char *pos[2] = { NULL, NULL };
     int rc = parse("decide", usage, opts, argc, argv, pos, 2), k;
 
-    if (rc >= 0)
-        return rc;
+    if (rc >= 0 || !pos[0] || !pos[1])
+        return rc >= 0 ? rc : ST_USAGE;
     for (k = 0; k < 3 && strcmp(pos[1], verbs[k]); k++)
         ;
     if (k == 3) {
@@ -385,8 +385,8 @@ static int withdraw(struct cli *cli, int argc, char **argv)
     char *id = NULL;
     int rc = parse("withdraw", "ID", NULL, argc, argv, &id, 1);
 
-    if (rc >= 0)
-        return rc;
+    if (rc >= 0 || !id)
+        return rc >= 0 ? rc : ST_USAGE;
     return run_decision(cli, id, NS_WITHDRAWN, NULL, "withdrawn");
 }
 
@@ -395,8 +395,8 @@ static int resubmit(struct cli *cli, int argc, char **argv)
     char *pos[2] = { NULL, NULL };
     int rc = parse("resubmit", "ID FILE.json", NULL, argc, argv, pos, 2);
 
-    if (rc >= 0)
-        return rc;
+    if (rc >= 0 || !pos[0] || !pos[1])
+        return rc >= 0 ? rc : ST_USAGE;
     return notification_submit(cli, pos[1], pos[0]);
 }
 

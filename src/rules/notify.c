@@ -553,13 +553,13 @@ static int32_t latest_date(json_t *v)
     {
         if (!strcmp(key, "birth_date") || !strcmp(key, "planned_end"))
             continue;
-        if (json_is_string(x) &&
-            !date_parse(json_string_value(x), &day, NULL) &&
-            (max == DATE_NONE || day > max))
-            max = day;
-        else if ((json_is_object(x) || json_is_array(x)) &&
-                 (day = latest_date(x)) != DATE_NONE &&
-                 (max == DATE_NONE || day > max))
+        day = DATE_NONE;
+        if (json_is_object(x) || json_is_array(x))
+            day = latest_date(x);
+        else if (json_is_string(x) &&
+                 date_parse(json_string_value(x), &day, NULL))
+            day = DATE_NONE;
+        if (day != DATE_NONE && (max == DATE_NONE || day > max))
             max = day;
     }
     return max;
