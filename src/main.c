@@ -26,6 +26,8 @@ static const struct command COMMANDS[] = {
     { "visa", cmd_visa, &VISA_SPEC },
     { "consular", cmd_consular, &CONSULAR_SPEC },
     { "forecast", cmd_forecast, &FORECAST_SPEC },
+    { "notify", cmd_notify, &NOTIFY_SPEC },
+    { "notification", cmd_notification, &NOTIFICATION_SPEC },
     { "publish", cmd_publish, &PUBLISH_SPEC },
     { "history", cmd_history, &HISTORY_SPEC },
     { "audit", cmd_audit, &AUDIT_SPEC },

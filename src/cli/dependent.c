@@ -60,6 +60,7 @@ static const struct cmd_spec ADD_SPEC = {
 static const struct edit_command ADD = { &ADD_SPEC, ENT_DEPENDENT, NULL };
 
 static const char *const REVOKED[] = { "revoked", NULL };
+static const char *const ACCREDITED[] = { "accredited", NULL };
 static const char *const LEFT[] = { "left", NULL };
 
 static const struct opt REVOKE_OPTS[] = {
@@ -83,6 +84,28 @@ static const struct opt END_OPTS[] = {
     { .name = NULL },
 };
 
+static const struct opt ACCREDIT_OPTS[] = {
+    { .name = "on",
+      .arg = "D",
+      .field = "accredited",
+      .flags = EDIT_TODAY,
+      .def = "today",
+      .help = "the date of the dependent's accreditation." },
+    NOTE_OPT,
+    { .name = NULL },
+};
+
+static const struct cmd_spec ACCREDIT_SPEC = {
+    .name = "dependent accredit",
+    .operands = "PERSON POSTING",
+    .min_operands = 2,
+    .max_operands = 2,
+    .help = "record a dependent accredited later than they joined.",
+    .example = { "dependent accredit P901 T900 --on 2021-12-10",
+                 "dependent accredit P902 T900 --note 'accreditation "
+                 "restored'" },
+    .opts = ACCREDIT_OPTS,
+};
 static const struct cmd_spec REVOKE_SPEC = {
     .name = "dependent revoke",
     .operands = "PERSON POSTING",
@@ -107,10 +130,17 @@ static const struct cmd_spec END_SPEC = {
 static const struct edit_command REVOKE = { &REVOKE_SPEC, ENT_DEPENDENT,
                                             REVOKED };
 static const struct edit_command END = { &END_SPEC, ENT_DEPENDENT, LEFT };
+static const struct edit_command ACCREDIT = { &ACCREDIT_SPEC, ENT_DEPENDENT,
+                                              ACCREDITED };
 
 static int add(struct cli *cli, int argc, char **argv)
 {
     return edit_insert(cli, &ADD, argc, argv);
+}
+
+static int accredit(struct cli *cli, int argc, char **argv)
+{
+    return edit_update(cli, &ACCREDIT, argc, argv);
 }
 
 static int revoke(struct cli *cli, int argc, char **argv)
@@ -125,6 +155,7 @@ static int end(struct cli *cli, int argc, char **argv)
 
 static const struct command DEPENDENT_COMMANDS[] = {
     { "add", add, &ADD_SPEC },
+    { "accredit", accredit, &ACCREDIT_SPEC },
     { "revoke", revoke, &REVOKE_SPEC },
     { "end", end, &END_SPEC },
     { NULL, NULL, NULL },
@@ -132,7 +163,7 @@ static const struct command DEPENDENT_COMMANDS[] = {
 
 const struct cmd_spec DEPENDENT_SPEC = {
     .name = "dependent",
-    .operands = "add|revoke|end ...",
+    .operands = "add|accredit|revoke|end ...",
     .help = "members of a posting's household.",
     .subs = DEPENDENT_COMMANDS,
 };

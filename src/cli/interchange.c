@@ -20,6 +20,8 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
+#include "report/notification.h"
+#include "rules/notify.h"
 #include "rules/policy.h"
 
 struct import_file {
@@ -39,9 +41,14 @@ static int has_suffix(const char *name, const char *suffix)
     return n > k && !strcmp(name + n - k, suffix);
 }
 
-/* The entity a file holds: a policy for any .json file. */
+/* The entity a file holds: a policy for any .json file, notifications in
+ * notifications.jsonl. */
 static const struct entity *file_entity(const char *path)
 {
+    const char *base = strrchr(path, '/');
+
+    if (!strcmp(base ? base + 1 : path, "notifications.jsonl"))
+        return ENTITIES[ENT_NOTIFICATION];
     if (has_suffix(path, ".json"))
         return ENTITIES[ENT_POLICY];
     return interchange_entity_of(path);
@@ -55,7 +62,8 @@ static void plan_add(struct import_plan *plan, char *path, struct problems *p)
         problems_add(p,
                      "%s: not a registry file (expected missions.csv, "
                      "persons.csv, postings.csv, dependents.csv, "
-                     "visas.csv, consular.csv or policies/*.json)",
+                     "visas.csv, consular.csv, notifications.jsonl or "
+                     "policies/*.json)",
                      path);
         free(path);
         return;
@@ -87,17 +95,25 @@ static void plan_registry(struct import_plan *plan, const char *dir,
                           struct problems *p)
 {
     char *policies = xasprintf("%s/policies", dir);
+    char *notifications = xasprintf("%s/notifications.jsonl", dir);
     struct stat sb;
 
     plan_dir(plan, dir, ".csv", p);
+    if (!stat(notifications, &sb) && S_ISREG(sb.st_mode))
+        plan_add(plan, notifications, p);
+    else
+        free(notifications);
     if (!stat(policies, &sb) && S_ISDIR(sb.st_mode))
         plan_dir(plan, policies, ".json", p);
     free(policies);
 }
 
-/* Where a file's entity loads: policies after every CSV file. */
+/* Where a file's entity loads: policies after every CSV file, then the
+ * notifications. */
 static int load_rank(const struct entity *ent)
 {
+    if (ent->kind == ENT_NOTIFICATION)
+        return ENT__COUNT + 1;
     return ent->kind == ENT_POLICY ? ENT__COUNT : (int)ent->kind;
 }
 
@@ -180,8 +196,12 @@ static void print_counts(const struct snapshot *s,
         printf("%s %zu %s", i ? "," : "", snapshot_count(s, k) - before[k],
                ENTITIES[k]->table);
     }
-    printf(", %zu policies\n",
+    printf(", %zu policies",
            snapshot_count(s, ENT_POLICY) - before[ENT_POLICY]);
+    if (snapshot_count(s, ENT_NOTIFICATION) > before[ENT_NOTIFICATION])
+        printf(", %zu notifications",
+               snapshot_count(s, ENT_NOTIFICATION) - before[ENT_NOTIFICATION]);
+    printf("\n");
 }
 
 static enum status read_policies(struct snapshot *s, const char *path,
@@ -193,6 +213,18 @@ static enum status read_policies(struct snapshot *s, const char *path,
     if (cli_read_file(path, &b, e))
         return e->status;
     policy_read_text(s, path, b.data, b.len, p, &n);
+    buf_release(&b);
+    return ST_OK;
+}
+
+static enum status read_notifications(struct snapshot *s, const char *path,
+                                      struct problems *p, struct err *e)
+{
+    struct buf b;
+
+    if (cli_read_file(path, &b, e))
+        return e->status;
+    notify_read_lines(s, path, b.data, b.len, p);
     buf_release(&b);
     return ST_OK;
 }
@@ -210,6 +242,8 @@ static enum status read_planned(struct import_feed *f,
         store_feed_drain(f->feed);
     if (f->kind == ENT_POLICY)
         return read_policies(f->s, file->path, f->p, e);
+    if (f->kind == ENT_NOTIFICATION)
+        return read_notifications(f->s, file->path, f->p, e);
     return interchange_read_file(f->s, file->ent, file->path, f->p, &progress,
                                  e);
 }
@@ -220,7 +254,8 @@ static size_t expected_records(const struct import_plan *plan)
     size_t n = 0;
 
     for (size_t i = 0; i < plan->n; i++)
-        if (plan->files[i].ent->kind != ENT_POLICY)
+        if (plan->files[i].ent->kind != ENT_POLICY &&
+            plan->files[i].ent->kind != ENT_NOTIFICATION)
             n += interchange_estimate_records(plan->files[i].path);
     return n;
 }
@@ -353,10 +388,32 @@ static enum status export_policies(const struct snapshot *s, const char *dir,
     return rc;
 }
 
+/* Writes DIR/notifications.jsonl, one object per line, when the registry
+ * holds any notification. */
+static enum status export_notifications(const struct snapshot *s,
+                                        const char *dir, struct err *e)
+{
+    char *path;
+    enum status rc;
+    struct buf b;
+
+    if (!snapshot_count(s, ENT_NOTIFICATION))
+        return ST_OK;
+    path = xasprintf("%s/notifications.jsonl", dir);
+    buf_init(&b, BUF_MAX_DEFAULT * 4);
+    for (uint32_t i = 0; i < snapshot_count(s, ENT_NOTIFICATION); i++)
+        notification_line(&b, s, snapshot_row(s, ENT_NOTIFICATION, i));
+    rc = interchange_write_file(path, &b, e);
+    buf_release(&b);
+    free(path);
+    return rc;
+}
+
 /* 1 when name is what an export writes: a CSV file of the registry. */
 static int export_file(const char *name)
 {
-    return interchange_entity_of(name) != NULL;
+    return interchange_entity_of(name) != NULL ||
+           !strcmp(name, "notifications.jsonl");
 }
 
 /* Whether dir may be replaced: 0 when it is absent or empty, 1 when it
@@ -467,7 +524,8 @@ static enum status export_to(const struct snapshot *s, const char *dir,
         rc = err_set(e, ST_ERROR, "cannot create '%s': %s", tmp,
                      strerror(errno));
     else if (!rc && !(rc = interchange_write_dir(s, tmp, e)) &&
-             !(rc = export_policies(s, tmp, e)))
+             !(rc = export_policies(s, tmp, e)) &&
+             !(rc = export_notifications(s, tmp, e)))
         rc = move_into_place(tmp, dir, holds, e);
     if (rc && strcmp(tmp + strlen(tmp) - 6, "XXXXXX"))
         remove_export(tmp);

@@ -262,7 +262,7 @@ static const struct opt NOTIFY_OPTS[] = {
     { .name = NULL },
 };
 
-static const struct cmd_spec NOTIFY_SPEC = {
+static const struct cmd_spec POSTING_NOTIFY_SPEC = {
     .name = "posting notify",
     .operands = "",
     .help = "record a notification of appointment.",
@@ -273,7 +273,8 @@ static const struct cmd_spec NOTIFY_SPEC = {
     .opts = NOTIFY_OPTS,
 };
 
-static const struct edit_command NOTIFY = { &NOTIFY_SPEC, ENT_POSTING, NULL };
+static const struct edit_command NOTIFY = { &POSTING_NOTIFY_SPEC, ENT_POSTING,
+                                            NULL };
 
 static int notify(struct cli *cli, int argc, char **argv)
 {
@@ -416,7 +417,7 @@ static int end(struct cli *cli, int argc, char **argv)
 static const struct command POSTING_COMMANDS[] = {
     { "list", list, &LIST_SPEC },
     { "show", show, &SHOW_SPEC },
-    { "notify", notify, &NOTIFY_SPEC },
+    { "notify", notify, &POSTING_NOTIFY_SPEC },
     { "arrive", arrive, &ARRIVE_SPEC },
     { "accredit", accredit, &ACCREDIT_SPEC },
     { "refuse", refuse, &REFUSE_SPEC },

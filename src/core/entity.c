@@ -130,6 +130,23 @@ static const struct field consular_fields[] = {
     F(consular, designated, FT_TEXT, 0),
 };
 
+static const struct field notification_fields[] = {
+    F(notification, id, FT_TEXT, KEY),
+    FE(notification, kind, ENUM_NOTIFICATION_KIND, REQ),
+    FR(notification, mission, ENT_MISSION, REQ),
+    F(notification, payload, FT_TEXT, REQ | FIELD_JSON),
+    F(notification, replaces, FT_TEXT, 0),
+    F(notification, justification, FT_TEXT, 0),
+    F(notification, submitted_by, FT_TEXT, REQ),
+    F(notification, submitted_at, FT_TEXT, REQ),
+    FE(notification, state, ENUM_NOTIFICATION_STATE, REQ),
+    F(notification, warnings, FT_TEXT, FIELD_JSON),
+    F(notification, decided_by, FT_TEXT, 0),
+    F(notification, decided_at, FT_TEXT, 0),
+    F(notification, grounds, FT_TEXT, 0),
+    F(notification, change_set, FT_INT, 0),
+};
+
 static void problem(struct problems *p, const char *where, const char *column,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -559,10 +576,21 @@ static const struct entity consular_entity = {
     check_consular,  "CHECK (\"to\" IS NULL OR \"from\" <= \"to\")",
 };
 
+static const struct entity notification_entity = {
+    ENT_NOTIFICATION,
+    "notification",
+    "notifications",
+    sizeof(struct notification),
+    notification_fields,
+    N_FIELDS(notification_fields),
+    NULL,
+    NULL,
+};
+
 const struct entity *const ENTITIES[ENT__COUNT] = {
-    &state_entity,  &org_entity,     &mission_entity,
-    &person_entity, &posting_entity, &dependent_entity,
-    &policy_entity, &visa_entity,    &consular_entity,
+    &state_entity,    &org_entity,          &mission_entity, &person_entity,
+    &posting_entity,  &dependent_entity,    &policy_entity,  &visa_entity,
+    &consular_entity, &notification_entity,
 };
 
 const struct entity *entity_by_table(const char *table)

@@ -25,6 +25,7 @@ enum entity_kind {
     ENT_POLICY,
     ENT_VISA,
     ENT_CONSULAR,
+    ENT_NOTIFICATION,
     ENT__COUNT
 };
 

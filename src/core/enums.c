@@ -88,6 +88,20 @@ static const char *const consular_status[] = {
 };
 TABLE(ENUM_CONSULAR_STATUS, "consular status", consular_status, CST__COUNT);
 
+static const char *const notification_kind[] = {
+    "appointment",     "arrival",     "change",   "dependent_join",
+    "dependent_leave", "termination", "transfer", "dependent_accredit",
+    "correction",
+};
+TABLE(ENUM_NOTIFICATION_KIND, "notification kind", notification_kind,
+      NK__COUNT);
+
+static const char *const notification_state[] = {
+    "submitted", "returned", "accepted", "refused", "withdrawn",
+};
+TABLE(ENUM_NOTIFICATION_STATE, "notification state", notification_state,
+      NS__COUNT);
+
 int enum_from_name(const struct enum_names *t, const char *name)
 {
     for (int i = 0; i < t->count; i++) {

@@ -129,6 +129,29 @@ enum consular_status {
     CST__COUNT
 };
 
+/* A notification's kind and where it stands (DESIGN.md, "notification"). */
+enum notification_kind {
+    NK_APPOINTMENT,
+    NK_ARRIVAL,
+    NK_CHANGE,
+    NK_DEPENDENT_JOIN,
+    NK_DEPENDENT_LEAVE,
+    NK_TERMINATION,
+    NK_TRANSFER,           /* an end and a new posting, in one change set */
+    NK_DEPENDENT_ACCREDIT, /* a dependent accredited later */
+    NK_CORRECTION,         /* a person's particulars corrected */
+    NK__COUNT
+};
+
+enum notification_state {
+    NS_SUBMITTED,
+    NS_RETURNED,
+    NS_ACCEPTED,
+    NS_REFUSED,
+    NS_WITHDRAWN,
+    NS__COUNT
+};
+
 /* A name table: names[i] is the text of value i. */
 struct enum_names {
     const char *what; /* "mission kind", for messages */
@@ -147,6 +170,8 @@ extern const struct enum_names ENUM_VISA_PURPOSE;
 extern const struct enum_names ENUM_VISA_OUTCOME;
 extern const struct enum_names ENUM_CONSULAR_SERVICE;
 extern const struct enum_names ENUM_CONSULAR_STATUS;
+extern const struct enum_names ENUM_NOTIFICATION_KIND;
+extern const struct enum_names ENUM_NOTIFICATION_STATE;
 
 /* The value named name, or ENUM_NONE when no value has that name. */
 int enum_from_name(const struct enum_names *t, const char *name);

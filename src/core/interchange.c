@@ -209,6 +209,18 @@ static void add_waiting(struct file_reader *r, uint32_t row)
     free(work);
 }
 
+void interchange_add_row(struct snapshot *s, const struct entity *ent,
+                         const void *rec, const char *where, struct problems *p)
+{
+    struct err e;
+
+    if (ent->check)
+        ent->check(s, rec, where, p);
+    if (snapshot_add(s, ent->kind, rec, NULL, &e))
+        problems_add(p, "%s: column '%s': %s", where, ent->fields[0].name,
+                     e.msg);
+}
+
 static enum status read_record(const struct csv_record *rec, void *arg)
 {
     struct file_reader *r = arg;

@@ -54,6 +54,13 @@ enum status interchange_read_stream(struct snapshot *s,
  * ST_ERROR when b is full. */
 enum status interchange_format(const struct snapshot *s,
                                const struct entity *ent, struct buf *b);
+/* Checks the parsed record rec by its entity's rules and appends it to s,
+ * as an import does with each row: every problem goes to p as
+ * "WHERE: column 'X': message" (a notification reuses it, so its records
+ * are validated with the import's very messages). */
+void interchange_add_row(struct snapshot *s, const struct entity *ent,
+                         const void *rec, const char *where,
+                         struct problems *p);
 
 /* The entity a file holds, from its name ("dir/postings.csv" -> posting),
  * or NULL. */

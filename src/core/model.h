@@ -126,4 +126,27 @@ struct consular {
     const char *designated; /* mission ids joined by ';', or NULL */
 };
 
+/* A notification from a sending state's mission to the protocol office
+ * (DESIGN.md, "notification"): what it would write (payload, JSON in the
+ * interchange column names) and what the office decided. The records it
+ * names are written only when it is accepted, in the same change set as
+ * its new state (rules/notify.h). Timestamps are text as the change log
+ * writes them. */
+struct notification {
+    const char *id;            /* "N000001", assigned on submission */
+    int kind;                  /* enum notification_kind */
+    uint32_t mission;          /* a mission index */
+    const char *payload;       /* the submitted JSON object, compact */
+    const char *replaces;      /* posting id of the person replaced */
+    const char *justification; /* for a new position */
+    const char *submitted_by;
+    const char *submitted_at;
+    int state;              /* enum notification_state */
+    const char *warnings;   /* JSON array of findings, or NULL */
+    const char *decided_by; /* NULL until decided */
+    const char *decided_at;
+    const char *grounds;
+    int32_t change_set; /* the change set accepting it wrote, else none */
+};
+
 #endif

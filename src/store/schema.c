@@ -13,16 +13,16 @@
  * (the snapshot answers every question) and no parent row is ever deleted
  * or rekeyed, so they served nothing, while an import paid for each of
  * them row by row or in a rebuild; migration 6 adds the postings'
- * credentials, the day a head of mission took up functions. A table is
- * created with the columns it first had: a column added later
- * (FIELD_ADDED) comes with its own migration. A migration names the
- * entities it creates, so that a later entity never changes what an
- * earlier migration did.
+ * credentials, the day a head of mission took up functions; migration 7
+ * the notifications. A table is created with the columns it first had: a
+ * column added later (FIELD_ADDED) comes with its own migration. A
+ * migration names the entities it creates, so that a later entity never
+ * changes what an earlier migration did.
  */
 #include "base/xalloc.h"
 #include "store/internal.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -256,9 +256,22 @@ static enum status migrate_6(struct store *st, struct err *e)
     return add_column(st, ENT_POSTING, "credentials", e);
 }
 
+static enum status migrate_7(struct store *st, struct err *e)
+{
+    struct buf sql;
+    enum status rc;
+
+    buf_init(&sql, 1 << 16);
+    sqlgen_create_table(ENTITIES[ENT_NOTIFICATION], &sql);
+    rc = db_exec(st, sql.data, e);
+    buf_release(&sql);
+    return rc;
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
     migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6,
+    migrate_7,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)

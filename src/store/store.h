@@ -138,6 +138,10 @@ int store_feed_failed(struct store_feed *f);
 void store_feed_drain(struct store_feed *f);
 enum status store_feed_finish(struct store_feed *f, int commit, struct err *e);
 
+/* The change log's head when the registry was loaded (-1 before): the
+ * next change set a write of this store records is this plus one. */
+int64_t store_known_head(const struct store *st);
+
 /* One entry of the change log. Strings are owned by the entry list. */
 struct change_entry {
     int64_t seq;

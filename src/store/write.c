@@ -333,6 +333,11 @@ const char *store_actor(const struct store *st)
     return name;
 }
 
+int64_t store_known_head(const struct store *st)
+{
+    return st->known_head;
+}
+
 void store_set_actor(struct store *st, const char *actor)
 {
     free(st->actor);
