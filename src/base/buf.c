@@ -95,3 +95,15 @@ enum status buf_addf(struct buf *b, const char *fmt, ...)
     va_end(ap);
     return st;
 }
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    enum status rc;
+
+    va_start(ap, fmt);
+    rc = buf_vaddf(b, fmt, ap);
+    va_end(ap);
+    if (rc)
+        BUG("rendered text passes its buffer's limit of %zu bytes", b->max);
+}

@@ -38,5 +38,9 @@ enum status buf_addf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 enum status buf_vaddf(struct buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* The same for a renderer whose output is bounded by design, far below
+ * b's maximum: reaching the maximum is a bug, not an error to handle. */
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

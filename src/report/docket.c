@@ -12,19 +12,6 @@
 #include "base/date.h"
 
 /* The docket is small beside the buffer's limit: a refusal is a bug. */
-__attribute__((format(printf, 2, 3))) static void add(struct buf *b,
-                                                      const char *fmt, ...)
-{
-    va_list ap;
-    enum status rc;
-
-    va_start(ap, fmt);
-    rc = buf_vaddf(b, fmt, ap);
-    va_end(ap);
-    if (rc)
-        BUG("docket too large");
-}
-
 json_t *finding_json(const struct finding *x)
 {
     json_t *o = json_object(), *steps = json_array();
@@ -56,7 +43,7 @@ void json_render(struct buf *b, const json_t *v)
 
     if (!text)
         BUG("cannot encode JSON");
-    add(b, "%s\n", text);
+    buf_printf(b, "%s\n", text);
     free(text);
 }
 
@@ -100,25 +87,25 @@ static void header_dates(struct buf *b, const struct docket_head *h)
 
     date_format(h->as_of, on);
     date_format(h->as_known_on, known);
-    add(b, "Findings as of %s", on);
-    add(b, "%s", h->as_of_given ? "" : " (today)");
+    buf_printf(b, "Findings as of %s", on);
+    buf_printf(b, "%s", h->as_of_given ? "" : " (today)");
     if (h->as_known_on == DATE_NONE)
-        add(b, "%s", ", as known now (every recorded change)\n");
+        buf_printf(b, "%s", ", as known now (every recorded change)\n");
     else
-        add(b, ", as known on %s (changes recorded by then)\n", known);
+        buf_printf(b, ", as known on %s (changes recorded by then)\n", known);
 }
 
 static void header(struct buf *b, const struct docket_head *h)
 {
     header_dates(b, h);
-    add(b, "Issuer: %s", h->issuer ? h->issuer : "any");
-    add(b, "; target: %s", h->target ? h->target : "any");
-    add(b, "; kind: %s", h->kind ? h->kind : "any");
-    add(b, "; policy: %s", h->policy ? h->policy : "any");
-    add(b, "%s", "; assumed: ");
+    buf_printf(b, "Issuer: %s", h->issuer ? h->issuer : "any");
+    buf_printf(b, "; target: %s", h->target ? h->target : "any");
+    buf_printf(b, "; kind: %s", h->kind ? h->kind : "any");
+    buf_printf(b, "; policy: %s", h->policy ? h->policy : "any");
+    buf_printf(b, "%s", "; assumed: ");
     for (size_t i = 0; i < h->n_assumed; i++)
-        add(b, i ? ", %s" : "%s", h->assumed[i]);
-    add(b, "%s", h->n_assumed ? "\n\n" : "nothing\n\n");
+        buf_printf(b, i ? ", %s" : "%s", h->assumed[i]);
+    buf_printf(b, "%s", h->n_assumed ? "\n\n" : "nothing\n\n");
 }
 
 /* ", 27 by 2022-01-30, 28 by 2022-06-30" */
@@ -128,37 +115,37 @@ static void waves_text(struct buf *b, const struct docket_policy *p)
         char d[DATE_BUF];
 
         date_format(p->waves[i].deadline, d);
-        add(b, ", %zu by %s", p->waves[i].n, *d ? d : "no date");
+        buf_printf(b, ", %zu by %s", p->waves[i].n, *d ? d : "no date");
     }
     if (p->n_waves == 1 && p->waves[0].deadline != DATE_NONE) {
         char d[DATE_BUF];
 
         date_format(p->waves[0].deadline, d);
-        add(b, ", all by %s", d);
+        buf_printf(b, ", all by %s", d);
     }
 }
 
 static void summary(struct buf *b, const struct docket *d)
 {
-    add(b, "\n%zu finding%s, %zu overdue\n", d->n, d->n == 1 ? "" : "s",
-        d->overdue);
+    buf_printf(b, "\n%zu finding%s, %zu overdue\n", d->n, d->n == 1 ? "" : "s",
+               d->overdue);
     if (!d->n)
         return;
-    add(b, "%s", "By kind:\n");
+    buf_printf(b, "%s", "By kind:\n");
     for (int k = 0; k < FK__COUNT; k++)
         if (d->by_kind[k])
-            add(b, "  %-18s %zu (%zu overdue)\n",
-                enum_name(&ENUM_FINDING_KIND, k), d->by_kind[k],
-                d->overdue_by_kind[k]);
-    add(b, "%s", "By policy:\n");
+            buf_printf(b, "  %-18s %zu (%zu overdue)\n",
+                       enum_name(&ENUM_FINDING_KIND, k), d->by_kind[k],
+                       d->overdue_by_kind[k]);
+    buf_printf(b, "%s", "By policy:\n");
     for (size_t i = 0; i < d->n_policies; i++) {
         const struct docket_policy *p = &d->policies[i];
 
-        add(b, "  %s: %zu", p->policy, p->n);
+        buf_printf(b, "  %s: %zu", p->policy, p->n);
         waves_text(b, p);
         if (p->overdue)
-            add(b, "; %zu overdue", p->overdue);
-        add(b, "%s", "\n");
+            buf_printf(b, "; %zu overdue", p->overdue);
+        buf_printf(b, "%s", "\n");
     }
 }
 

@@ -12,19 +12,6 @@
 #define DUMP_COMPACT (JSON_COMPACT | JSON_PRESERVE_ORDER)
 #define DUMP_PRETTY  (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
 
-__attribute__((format(printf, 2, 3))) static void addf(struct buf *b,
-                                                       const char *fmt, ...)
-{
-    va_list ap;
-    enum status rc;
-
-    va_start(ap, fmt);
-    rc = buf_vaddf(b, fmt, ap);
-    va_end(ap);
-    if (rc)
-        BUG("notification too large to render");
-}
-
 static int is_json_field(const struct field *f)
 {
     return !strcmp(f->name, "payload") || !strcmp(f->name, "warnings");
@@ -68,7 +55,7 @@ static void add_json(struct buf *b, json_t *o, size_t flags, int newline)
 
     if (!text)
         BUG("cannot encode a notification");
-    addf(b, "%s%s", text, newline ? "\n" : "");
+    buf_printf(b, "%s%s", text, newline ? "\n" : "");
     free(text);
 }
 
@@ -108,14 +95,14 @@ static void render_warnings(struct buf *b, const char *warnings)
     size_t i, k;
     json_t *w, *step;
 
-    addf(b, "\nwarnings: %zu\n", json_array_size(a));
+    buf_printf(b, "\nwarnings: %zu\n", json_array_size(a));
     json_array_foreach(a, i, w)
     {
-        addf(b, "\n%s  %s\n", json_string_value(json_object_get(w, "id")),
-             json_string_value(json_object_get(w, "detail")));
+        buf_printf(b, "\n%s  %s\n", json_string_value(json_object_get(w, "id")),
+                   json_string_value(json_object_get(w, "detail")));
         json_array_foreach(json_object_get(w, "explain"), k, step)
         {
-            addf(b, "  %zu. %s\n", k + 1, json_string_value(step));
+            buf_printf(b, "  %zu. %s\n", k + 1, json_string_value(step));
         }
     }
     json_decref(a);
@@ -133,16 +120,16 @@ static void render_table(struct buf *b, const struct snapshot *s,
 
         if (!strcmp(f->name, "warnings") || field_is_absent(f, n))
             continue;
-        addf(b, "%-14s %s\n", f->name, field_text(s, f, n, buf));
+        buf_printf(b, "%-14s %s\n", f->name, field_text(s, f, n, buf));
     }
     render_warnings(b, n->warnings);
     if (!n_steps)
         return;
-    addf(b, "\nhistory:\n");
+    buf_printf(b, "\nhistory:\n");
     for (size_t i = 0; i < n_steps; i++)
-        addf(b, "  %s  %-9s  %s%s%s\n", steps[i].recorded, steps[i].state,
-             steps[i].actor, steps[i].reason ? "  " : "",
-             steps[i].reason ? steps[i].reason : "");
+        buf_printf(b, "  %s  %-9s  %s%s%s\n", steps[i].recorded, steps[i].state,
+                   steps[i].actor, steps[i].reason ? "  " : "",
+                   steps[i].reason ? steps[i].reason : "");
 }
 
 static void render_csv(struct buf *b, const struct snapshot *s,

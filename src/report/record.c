@@ -11,19 +11,6 @@
 #include "base/date.h"
 #include "report/docket.h"
 
-__attribute__((format(printf, 2, 3))) static void addf(struct buf *b,
-                                                       const char *fmt, ...)
-{
-    va_list ap;
-    enum status rc;
-
-    va_start(ap, fmt);
-    rc = buf_vaddf(b, fmt, ap);
-    va_end(ap);
-    if (rc)
-        BUG("record view too large");
-}
-
 static const char *text(const char *s)
 {
     return s ? s : "";
@@ -178,11 +165,11 @@ static void visas_grid(struct grid *g, const struct snapshot *s, uint32_t p)
  * or "(none)". The grid is released. */
 static void part(struct buf *b, const char *title, struct grid *g)
 {
-    addf(b, "\n%s:\n", title);
+    buf_printf(b, "\n%s:\n", title);
     if (g->n_rows)
         grid_render(g, OUT_TABLE, b);
     else
-        addf(b, "(none)\n");
+        buf_printf(b, "(none)\n");
     grid_release(g);
 }
 
@@ -251,17 +238,17 @@ void posting_view_render(struct buf *b, enum out_format format,
     if (format != OUT_TABLE)
         return;
     date_format(v->as_of, on);
-    addf(b, "\nstatus on %s: %s\n", on, v->status);
+    buf_printf(b, "\nstatus on %s: %s\n", on, v->status);
     snprintf(title, sizeof(title), "household on %s", on);
     household_grid(&g, s, v);
     part(b, title, &g);
     caps_grid(&g, v);
     part(b, "tenure caps in force", &g);
-    addf(b, "\nopen findings on %s:\n", on);
+    buf_printf(b, "\nopen findings on %s:\n", on);
     if (v->findings.n)
         findings_render(b, OUT_TABLE, &v->findings);
     else
-        addf(b, "(none)\n");
+        buf_printf(b, "(none)\n");
 }
 
 void person_view_render(struct buf *b, enum out_format format,

@@ -63,19 +63,6 @@ static const struct basis BASIS[] = {
 };
 #define N_BASIS (sizeof(BASIS) / sizeof(BASIS[0]))
 
-__attribute__((format(printf, 2, 3))) static void addf(struct buf *b,
-                                                       const char *fmt, ...)
-{
-    va_list ap;
-    enum status rc;
-
-    va_start(ap, fmt);
-    rc = buf_vaddf(b, fmt, ap);
-    va_end(ap);
-    if (rc)
-        BUG("UN report too large");
-}
-
 /* ---- the grids ---- */
 
 static const char *const STATE_COLUMNS[] = {
@@ -199,8 +186,8 @@ static void meetings_grid(struct grid *g, const struct snapshot *s,
 
         buf_init(&ids, BUF_MAX_DEFAULT);
         for (size_t k = 0; k < m->n; k++)
-            addf(&ids, "%s%s", k ? " " : "",
-                 snap_visa(s, r->missed[m->first + k].visa)->id);
+            buf_printf(&ids, "%s%s", k ? " " : "",
+                       snap_visa(s, r->missed[m->first + k].visa)->id);
         row[3] = ids.data ? ids.data : "";
         date_format(m->date, date);
         snprintf(n, sizeof(n), "%zu", m->n);
@@ -314,30 +301,31 @@ static void render_text(struct buf *b, enum out_format format,
     char text[1024];
 
     title_text(text, sizeof(text), q);
-    addf(b, "%s\n", text);
+    buf_printf(b, "%s\n", text);
     scope_text(text, sizeof(text), q, r);
-    addf(b, "%s\n", text);
+    buf_printf(b, "%s\n", text);
     summary_text(text, sizeof(text), r);
-    addf(b, "%s\n\nSummary by sending state:\n", text);
+    buf_printf(b, "%s\n\nSummary by sending state:\n", text);
     states_grid(&g, r);
     grid_render(&g, format, b);
     grid_release(&g);
-    addf(b, "\nCases past the deadline:\n");
+    buf_printf(b, "\nCases past the deadline:\n");
     cases_grid(&g, s, r->cases, r->n_cases);
     grid_render(&g, format, b);
     grid_release(&g);
-    addf(b, "\nMeetings affected:\n");
+    buf_printf(b, "\nMeetings affected:\n");
     meetings_grid(&g, s, r);
     grid_render(&g, format, b);
     grid_release(&g);
-    addf(b, "\nStatistics (%d%% confidence):\n%s\n", UN_KM_CONFIDENCE, KM_TEXT);
+    buf_printf(b, "\nStatistics (%d%% confidence):\n%s\n", UN_KM_CONFIDENCE,
+               KM_TEXT);
     km_grid(&g, r);
     grid_render(&g, format, b);
     grid_release(&g);
-    addf(b, "\nLegal basis:\n");
+    buf_printf(b, "\nLegal basis:\n");
     for (size_t i = 0; i < N_BASIS; i++)
-        addf(b, "- %s: %s\n  Source: %s\n", BASIS[i].section, BASIS[i].text,
-             BASIS[i].source);
+        buf_printf(b, "- %s: %s\n  Source: %s\n", BASIS[i].section,
+                   BASIS[i].text, BASIS[i].source);
 }
 
 /* CSV keeps its two tables, so that scripts reading it go on working. */
@@ -349,7 +337,7 @@ static void render_csv(struct buf *b, const struct snapshot *s,
     states_grid(&g, r);
     grid_render(&g, OUT_CSV, b);
     grid_release(&g);
-    addf(b, "\n");
+    buf_printf(b, "\n");
     cases_grid(&g, s, r->cases, r->n_cases);
     grid_render(&g, OUT_CSV, b);
     grid_release(&g);
@@ -450,7 +438,7 @@ static void render_json(struct buf *b, const struct snapshot *s,
     text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (!text)
         BUG("cannot encode the UN report");
-    addf(b, "%s\n", text);
+    buf_printf(b, "%s\n", text);
     free(text);
     json_decref(o);
 }
@@ -492,24 +480,25 @@ static const char STYLE[] =
  * they may wrap while the cells, dates and ids, do not. */
 static void table(struct buf *b, const struct grid *g)
 {
-    addf(b, "<table>\n<thead><tr>");
+    buf_printf(b, "<table>\n<thead><tr>");
     for (size_t c = 0; c < g->n_cols; c++) {
-        addf(b, "<th>");
+        buf_printf(b, "<th>");
         for (const char *ch = g->names[c]; *ch; ch++)
-            addf(b, "%c", *ch == '_' ? ' ' : *ch);
-        addf(b, "</th>");
+            buf_printf(b, "%c", *ch == '_' ? ' ' : *ch);
+        buf_printf(b, "</th>");
     }
-    addf(b, "</tr></thead>\n<tbody>\n");
+    buf_printf(b, "</tr></thead>\n<tbody>\n");
     for (size_t r = 0; r < g->n_rows; r++) {
-        addf(b, "<tr>");
+        buf_printf(b, "<tr>");
         for (size_t c = 0; c < g->n_cols; c++) {
-            addf(b, g->types[c] == COL_NUMBER ? "<td class=\"n\">" : "<td>");
+            buf_printf(b,
+                       g->types[c] == COL_NUMBER ? "<td class=\"n\">" : "<td>");
             html_escape(b, g->cells[r * g->n_cols + c]);
-            addf(b, "</td>");
+            buf_printf(b, "</td>");
         }
-        addf(b, "</tr>\n");
+        buf_printf(b, "</tr>\n");
     }
-    addf(b, "</tbody></table>\n");
+    buf_printf(b, "</tbody></table>\n");
 }
 
 /* The cases that missed one meeting, in the columns that differ. */
@@ -553,10 +542,10 @@ static void meeting_table(struct buf *b, const struct snapshot *s,
 
 static void page_begin(struct buf *b, const char *title)
 {
-    addf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-            "<meta charset=\"utf-8\">\n<title>");
+    buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                  "<meta charset=\"utf-8\">\n<title>");
     html_escape(b, title);
-    addf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", STYLE);
+    buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", STYLE);
 }
 
 /* One chart series per sending state; names and arrays are freed by
@@ -622,11 +611,11 @@ static void html_statistics(struct buf *b, const struct un_report *r)
     struct grid g;
 
     /* The heading, its reading and the chart stay on one printed page. */
-    addf(b, "<div class=\"keep\">\n");
+    buf_printf(b, "<div class=\"keep\">\n");
     html_heading(b, 2, "4. Statistics: time to decision");
     html_paragraph(b, KM_TEXT);
     kmchart_svg(b, ks, r->n_states, "Share of applications undecided");
-    addf(b, "</div>\n");
+    buf_printf(b, "</div>\n");
     km_grid(&g, r);
     table(b, &g);
     grid_release(&g);
@@ -638,11 +627,11 @@ static void html_basis(struct buf *b)
     html_heading(b, 2, "5. Legal basis");
     for (size_t i = 0; i < N_BASIS; i++) {
         html_heading(b, 3, BASIS[i].section);
-        addf(b, "<blockquote>");
+        buf_printf(b, "<blockquote>");
         html_escape(b, BASIS[i].text);
-        addf(b, "</blockquote>\n<p class=\"source\">Source: ");
+        buf_printf(b, "</blockquote>\n<p class=\"source\">Source: ");
         html_escape(b, BASIS[i].source);
-        addf(b, "</p>\n");
+        buf_printf(b, "</p>\n");
     }
 }
 
