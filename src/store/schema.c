@@ -12,14 +12,18 @@
  * visas.post...): no statement of chancery reads a table by a reference
  * (the snapshot answers every question) and no parent row is ever deleted
  * or rekeyed, so they served nothing, while an import paid for each of
- * them row by row or in a rebuild. A migration names the entities it
+ * them row by row or in a rebuild; migration 6 makes the log verifiable
+ * by a third party (store/tlog.h): every entry re-hashed in the injective
+ * encoding 2, its leaf in the new Merkle tree (tlog_nodes), and the head
+ * of the old chain, with the first entry where it did not verify if any,
+ * kept in log_encodings. A migration names the entities it
  * creates, so that a later entity never changes what an earlier migration
  * did.
  */
 #include "base/xalloc.h"
-#include "store/internal.h"
+#include "store/tlog.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -230,9 +234,30 @@ static enum status migrate_5(struct store *st, struct err *e)
     return ST_OK;
 }
 
+static const char TLOG_SQL[] =
+    "CREATE TABLE tlog_nodes (\n"
+    "    level INTEGER NOT NULL,\n"
+    "    idx INTEGER NOT NULL,\n"
+    "    hash BLOB NOT NULL CHECK (length(hash) = 32),\n"
+    "    PRIMARY KEY (level, idx)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE log_encodings (\n"
+    "    encoding INTEGER NOT NULL PRIMARY KEY,\n"
+    "    head_seq INTEGER NOT NULL,\n"
+    "    head_hash BLOB,\n"
+    "    broken_at INTEGER\n"
+    ");\n";
+
+static enum status migrate_6(struct store *st, struct err *e)
+{
+    if (db_exec(st, TLOG_SQL, e))
+        return ST_ERROR;
+    return log_reencode(st, e);
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
-    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5,
+    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)

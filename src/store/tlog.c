@@ -1,0 +1,91 @@
+/*
+ * The Merkle tree of the change log, kept as its nodes (store/tlog.h):
+ * table tlog_nodes holds the hash of every perfect subtree (level, index)
+ * the log's leaves have completed, about two rows per entry. A change set
+ * loads the frontier of the tree (one row per set bit of its size),
+ * appends its entries' leaves and inserts the nodes they complete, in its
+ * own transaction, so the tree is always the log's. A checkpoint then
+ * reads the frontier, and a proof a row per level: O(log n), not a rehash
+ * of the log.
+ */
+#include "store/tlog.h"
+
+static int store_node(void *ctx, int level, uint64_t index,
+                      const unsigned char hash[MERKLE_HASH])
+{
+    struct tlog *t = ((void **)ctx)[0];
+    struct store *st = ((void **)ctx)[1];
+    int rc;
+
+    (void)st;
+    sqlite3_bind_int(t->insert, 1, level);
+    sqlite3_bind_int64(t->insert, 2, (sqlite3_int64)index);
+    sqlite3_bind_blob(t->insert, 3, hash, MERKLE_HASH, SQLITE_STATIC);
+    rc = sqlite3_step(t->insert);
+    sqlite3_reset(t->insert);
+    return rc != SQLITE_DONE;
+}
+
+int tlog_node(void *ctx, int level, uint64_t index,
+              unsigned char out[MERKLE_HASH])
+{
+    struct store *st = ctx;
+    sqlite3_stmt *q;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT hash FROM tlog_nodes "
+                           "WHERE level = ? AND idx = ?",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int(q, 1, level);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)index);
+    if (sqlite3_step(q) == SQLITE_ROW &&
+        sqlite3_column_bytes(q, 0) == MERKLE_HASH) {
+        memcpy(out, sqlite3_column_blob(q, 0), MERKLE_HASH);
+        rc = 0;
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static enum status tlog_load(struct store *st, struct tlog *t, uint64_t size,
+                             struct err *e)
+{
+    struct merkle_source src = { tlog_node, st };
+
+    if (db_prepare(st,
+                   "INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)",
+                   &t->insert, e))
+        return ST_ERROR;
+    if (merkle_frontier_load(&t->f, size, &src))
+        return err_set(e, ST_ERROR,
+                       "database '%s': the change log's Merkle tree lacks "
+                       "nodes of its %llu entries",
+                       st->path, (unsigned long long)size);
+    t->loaded = 1;
+    return ST_OK;
+}
+
+enum status tlog_append(struct store *st, struct tlog *t, int64_t seq,
+                        const unsigned char leaf[HASH_BYTES], struct err *e)
+{
+    void *ctx[2] = { t, st };
+
+    if (!t->loaded && tlog_load(st, t, (uint64_t)seq - 1, e))
+        return ST_ERROR;
+    if (t->f.size != (uint64_t)seq - 1)
+        BUG("tree of %llu leaves takes entry %lld",
+            (unsigned long long)t->f.size, (long long)seq);
+    if (merkle_frontier_append(&t->f, leaf, store_node, ctx))
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       sqlite3_errmsg(st->db));
+    return ST_OK;
+}
+
+void tlog_close(struct tlog *t)
+{
+    sqlite3_finalize(t->insert);
+    t->insert = NULL;
+    t->loaded = 0;
+}
