@@ -15,6 +15,7 @@
  */
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "cli/audit.h"
 #include "cli/commands.h"
 
 static const char *const COLUMNS[] = {
@@ -248,6 +249,15 @@ static const struct command AUDIT_COMMANDS[] = {
     { "verify", verify, "",
       "recompute the change log's hash chain and check the tables against "
       "it; fails on a rewritten entry or row" },
+    { "keygen", audit_keygen, "NAME [--name KEYNAME]",
+      "make an Ed25519 key: NAME.key (mode 0600) and NAME.pub" },
+    { "checkpoint", audit_checkpoint, "[--sign NAME.key] [--origin ORIGIN]",
+      "print the log's checkpoint (C2SP), signed with --sign" },
+    { "verify-checkpoint", audit_verify_checkpoint, "FILE [--key NAME.pub]",
+      "check a checkpoint's signature and that the log still has its root" },
+    { "prove", audit_prove,
+      "inclusion SEQ [--checkpoint FILE] | consistency OLD NEW",
+      "print an RFC 9162 inclusion or consistency proof" },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -89,3 +89,117 @@ void tlog_close(struct tlog *t)
     t->insert = NULL;
     t->loaded = 0;
 }
+
+/* The tree's size: the log's length, its head's seq. */
+static enum status tree_size(struct store *st, uint64_t *size, struct err *e)
+{
+    int64_t seq;
+    char hash[HASH_HEX];
+
+    if (log_head(st, &seq, hash, e))
+        return ST_ERROR;
+    *size = (uint64_t)seq;
+    return ST_OK;
+}
+
+static enum status tree_error(struct store *st, struct err *e)
+{
+    return err_set(e, ST_ERROR,
+                   "database '%s': the change log's Merkle tree lacks a node "
+                   "(`audit verify` checks it)",
+                   st->path);
+}
+
+/* Ends the read transaction each reader below opens, so that the size
+ * and the nodes it reads are of the same moment. */
+static enum status end_read(struct store *st, enum status rc)
+{
+    db_exec(st, "ROLLBACK", NULL);
+    return rc;
+}
+
+enum status store_tree_head(struct store *st, uint64_t *size,
+                            unsigned char root[STORE_TREE_HASH], struct err *e)
+{
+    struct merkle_source src = { tlog_node, st };
+    struct merkle_frontier f;
+    enum status rc;
+
+    if (db_exec(st, "BEGIN", e))
+        return ST_ERROR;
+    rc = tree_size(st, size, e);
+    if (!rc && merkle_frontier_load(&f, *size, &src))
+        rc = tree_error(st, e);
+    if (!rc)
+        merkle_frontier_root(&f, root);
+    return end_read(st, rc);
+}
+
+enum status store_tree_root(struct store *st, uint64_t size,
+                            unsigned char root[STORE_TREE_HASH], struct err *e)
+{
+    struct merkle_source src = { tlog_node, st };
+    uint64_t now;
+    enum status rc;
+
+    if (db_exec(st, "BEGIN", e))
+        return ST_ERROR;
+    rc = tree_size(st, &now, e);
+    if (!rc && size > now)
+        rc = err_set(e, ST_NOT_FOUND,
+                     "the change log has %llu entries, not %llu",
+                     (unsigned long long)now, (unsigned long long)size);
+    if (!rc && merkle_root_from(&src, size, root))
+        rc = tree_error(st, e);
+    return end_read(st, rc);
+}
+
+enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,
+                                  unsigned char leaf[STORE_TREE_HASH],
+                                  unsigned char proof[][STORE_TREE_HASH],
+                                  size_t *n, struct err *e)
+{
+    struct merkle_source src = { tlog_node, st };
+    uint64_t now;
+    enum status rc;
+
+    if (db_exec(st, "BEGIN", e))
+        return ST_ERROR;
+    rc = tree_size(st, &now, e);
+    if (!rc && size > now)
+        rc = err_set(e, ST_NOT_FOUND,
+                     "the change log has %llu entries, not %llu",
+                     (unsigned long long)now, (unsigned long long)size);
+    if (!rc && (seq < 1 || (uint64_t)seq > size))
+        rc =
+            err_set(e, ST_NOT_FOUND, "no change %lld in a tree of %llu entries",
+                    (long long)seq, (unsigned long long)size);
+    if (!rc &&
+        (tlog_node(st, 0, (uint64_t)seq - 1, leaf) ||
+         merkle_inclusion_proof(&src, (uint64_t)seq - 1, size, proof, n)))
+        rc = tree_error(st, e);
+    return end_read(st, rc);
+}
+
+enum status store_consistency_proof(struct store *st, uint64_t first,
+                                    uint64_t second,
+                                    unsigned char proof[][STORE_TREE_HASH],
+                                    size_t *n, struct err *e)
+{
+    struct merkle_source src = { tlog_node, st };
+    uint64_t now;
+    enum status rc;
+
+    if (db_exec(st, "BEGIN", e))
+        return ST_ERROR;
+    rc = tree_size(st, &now, e);
+    if (!rc && (second > now || first > second))
+        rc = err_set(e, ST_NOT_FOUND,
+                     "no consistency proof from %llu to %llu entries: the "
+                     "change log has %llu",
+                     (unsigned long long)first, (unsigned long long)second,
+                     (unsigned long long)now);
+    if (!rc && merkle_consistency_proof(&src, first, second, proof, n))
+        rc = tree_error(st, e);
+    return end_read(st, rc);
+}

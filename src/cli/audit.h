@@ -1,0 +1,15 @@
+/*
+ * The verifiable log's `audit` commands (cli/audit.c), for the table of
+ * `audit` in cli/history.c.
+ */
+#ifndef CLI_AUDIT_H
+#define CLI_AUDIT_H
+
+#include "cli/cli.h"
+
+int audit_keygen(struct cli *cli, int argc, char **argv);
+int audit_checkpoint(struct cli *cli, int argc, char **argv);
+int audit_verify_checkpoint(struct cli *cli, int argc, char **argv);
+int audit_prove(struct cli *cli, int argc, char **argv);
+
+#endif
