@@ -29,7 +29,8 @@
 /* A command's arguments: the values of the options it accepts (NULL when
  * absent) and its positionals. */
 struct audit_args {
-    const char *sign, *origin, *name, *checkpoint, *key, *known;
+    const char *sign, *origin, *name, *checkpoint, *key, *known, *log_key,
+        *proof, *witness;
     const char *pos[MAX_POS];
     int n_pos;
 };
@@ -61,6 +62,9 @@ static int audit_args(int argc, char **argv, const char *allowed,
                : !strcmp(arg, "--checkpoint") ? &a->checkpoint
                : !strcmp(arg, "--key")        ? &a->key
                : !strcmp(arg, "--known")      ? &a->known
+               : !strcmp(arg, "--log-key")    ? &a->log_key
+               : !strcmp(arg, "--proof")      ? &a->proof
+               : !strcmp(arg, "--witness")    ? &a->witness
                                               : NULL;
         if (!slot || i + 1 == argc)
             return cli_usage(argv[0], usage);
@@ -243,28 +247,50 @@ static enum status check_against(struct store *st, const char *path,
     return ST_OK;
 }
 
+/* The note in path carries a good cosignature by the witness key in
+ * witness_path. */
+static enum status check_cosigned(const char *path, const char *witness_path,
+                                  struct err *e)
+{
+    struct note_key w;
+    struct buf text;
+    uint64_t t;
+    enum status rc;
+
+    if (read_key(witness_path, 0, &w, e) || cli_read_file(path, &text, e))
+        return e->status;
+    rc = note_verify(text.data, &w, 1, &t, e);
+    if (rc)
+        err_prefix(e, "%s", path);
+    buf_release(&text);
+    return rc;
+}
+
 int audit_verify_checkpoint(struct cli *cli, int argc, char **argv)
 {
-    static const char usage[] = "FILE [--key NAME.pub]";
+    static const char usage[] = "FILE [--key NAME.pub] [--witness WITNESS.pub]";
     struct audit_args a;
     struct checkpoint c;
     struct store *st;
     struct err e;
-    int rc = audit_args(argc, argv, "key", usage, &a);
+    int rc = audit_args(argc, argv, "key witness", usage, &a);
 
     if (rc)
         return rc < 0 ? 0 : rc;
     if (a.n_pos != 1)
         return cli_usage("audit verify-checkpoint", usage);
-    if (read_checkpoint(a.pos[0], a.key, &c, &e))
+    if (read_checkpoint(a.pos[0], a.key, &c, &e) ||
+        (a.witness && check_cosigned(a.pos[0], a.witness, &e)))
         return cli_fail(&e);
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, &st, &e))
         return cli_fail(&e);
     if (check_against(st, a.pos[0], &c, &e))
         rc = cli_fail(&e);
     else
-        printf("%s: %s%llu entries, root matches the change log\n", a.pos[0],
-               a.key ? "signature good, " : "", (unsigned long long)c.size);
+        printf("%s: %s%s%llu entries, root matches the change log\n", a.pos[0],
+               a.key ? "signature good, " : "",
+               a.witness ? "cosignature good, " : "",
+               (unsigned long long)c.size);
     store_close(st);
     return rc;
 }
@@ -423,4 +449,112 @@ int audit_prove(struct cli *cli, int argc, char **argv)
                                         : prove_consistency(cli, st, &a);
     store_close(st);
     return rc;
+}
+
+/* Reads a consistency proof: base64 hashes one a line. */
+static enum status read_proof(const char *path,
+                              unsigned char proof[][STORE_TREE_HASH], size_t *n,
+                              struct err *e)
+{
+    struct buf text;
+    enum status rc = ST_OK;
+    char *line, *save = NULL;
+
+    *n = 0;
+    if (cli_read_file(path, &text, e))
+        return e->status;
+    for (line = strtok_r(text.data, "\n", &save); line && !rc;
+         line = strtok_r(NULL, "\n", &save)) {
+        size_t len = 0;
+        const char *end = NULL;
+
+        if (*n == MERKLE_PROOF_MAX ||
+            sodium_base642bin(proof[*n], STORE_TREE_HASH, line, strlen(line),
+                              NULL, &len, &end,
+                              sodium_base64_VARIANT_ORIGINAL) ||
+            *end || len != STORE_TREE_HASH)
+            rc = err_set(e, ST_INVALID, "%s:%zu: not a base64 hash of 32 bytes",
+                         path, *n + 1);
+        else
+            ++*n;
+    }
+    buf_release(&text);
+    return rc;
+}
+
+/* The consistency proof from old to new: --proof's, else the registry's. */
+static enum status witness_proof(struct cli *cli, const struct audit_args *a,
+                                 uint64_t first, uint64_t second,
+                                 unsigned char proof[][STORE_TREE_HASH],
+                                 size_t *n, struct err *e)
+{
+    struct store *st;
+    enum status rc;
+
+    if (a->proof)
+        return read_proof(a->proof, proof, n, e);
+    if (store_open(cli->db_path, STORE_OPEN_EXISTING, &st, e))
+        return e->status;
+    rc = store_consistency_proof(st, first, second, proof, n, e);
+    store_close(st);
+    return rc;
+}
+
+int audit_witness(struct cli *cli, int argc, char **argv)
+{
+    static const char usage[] =
+        "NEW.checkpoint --key WITNESS.key --known OLD.checkpoint "
+        "[--log-key LOG.pub] [--proof FILE]";
+    unsigned char proof[MERKLE_PROOF_MAX][STORE_TREE_HASH];
+    struct checkpoint old, now;
+    struct audit_args a;
+    struct note_key w;
+    struct buf text;
+    struct err e;
+    size_t n = 0;
+    int rc = audit_args(argc, argv, "key known log-key proof", usage, &a);
+
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (a.n_pos != 1 || !a.key || !a.known)
+        return cli_usage("audit witness", usage);
+    if (read_key(a.key, 1, &w, &e) ||
+        read_checkpoint(a.known, a.log_key, &old, &e) ||
+        read_checkpoint(a.pos[0], a.log_key, &now, &e))
+        return cli_fail(&e);
+    if (strcmp(old.origin, now.origin))
+        return cli_error(ST_INVALID, "%s is of log '%s', not '%s' as %s",
+                         a.pos[0], now.origin, old.origin, a.known);
+    if (old.size > now.size)
+        return cli_error(ST_INVALID,
+                         "%s has %llu entries, fewer than %s (%llu)", a.pos[0],
+                         (unsigned long long)now.size, a.known,
+                         (unsigned long long)old.size);
+    if (witness_proof(cli, &a, old.size, now.size, proof, &n, &e))
+        return cli_fail(&e);
+    if (!merkle_verify_consistency(old.size, now.size, old.root, now.root,
+                                   (const unsigned char(*)[MERKLE_HASH])proof,
+                                   n))
+        return cli_error(ST_INVALID,
+                         "%s is not consistent with %s: not cosigned (a fork "
+                         "or a rewrite of the log)",
+                         a.pos[0], a.known);
+    if (cli_read_file(a.pos[0], &text, &e))
+        return cli_fail(&e);
+    {
+        size_t text_len;
+        struct buf out;
+
+        buf_init(&out, 1 << 20);
+        note_split(text.data, &text_len, &e);
+        buf_add(&out, text.data, text.len);
+        if (text_len == text.len)
+            buf_addch(&out, '\n');
+        note_cosign_line(&w, text.data, text_len, (uint64_t)time(NULL), &out);
+        fputs(out.data, stdout);
+        buf_release(&out);
+    }
+    sodium_memzero(&w, sizeof(w));
+    buf_release(&text);
+    return 0;
 }

@@ -11,5 +11,6 @@ int audit_keygen(struct cli *cli, int argc, char **argv);
 int audit_checkpoint(struct cli *cli, int argc, char **argv);
 int audit_verify_checkpoint(struct cli *cli, int argc, char **argv);
 int audit_prove(struct cli *cli, int argc, char **argv);
+int audit_witness(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -258,6 +258,9 @@ static const struct command AUDIT_COMMANDS[] = {
     { "prove", audit_prove,
       "inclusion SEQ [--checkpoint FILE] | consistency OLD NEW",
       "print an RFC 9162 inclusion or consistency proof" },
+    { "witness", audit_witness,
+      "NEW --key WITNESS.key --known OLD [--log-key LOG.pub] [--proof FILE]",
+      "cosign a checkpoint consistent with the last one seen (C2SP)" },
     { NULL, NULL, NULL, NULL },
 };
 

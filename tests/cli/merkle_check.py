@@ -138,6 +138,27 @@ def verify_note(text, pub):
     sys.exit("no signature by %s" % name)
 
 
+def verify_cosigned(text, pub):
+    """Exit unless pub's cosignature/v1 line on text verifies."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import \
+        Ed25519PublicKey
+    name, key_id, key = pub.strip().split("+", 2)
+    typed = base64.b64decode(key, validate=True)
+    cid = hashlib.sha256(name.encode() + b"\n\x04" + typed[1:]).digest()[:4]
+    body, sigs = text.rsplit("\n\n", 1)
+    body += "\n"
+    for line in sigs.splitlines():
+        dash, signer, blob = line.split(" ")
+        blob = base64.b64decode(blob, validate=True)
+        if signer != name or blob[:4] != cid:
+            continue
+        t = int.from_bytes(blob[4:12], "big")
+        msg = ("cosignature/v1\ntime %d\n" % t + body).encode()
+        Ed25519PublicKey.from_public_bytes(typed[1:]).verify(blob[12:], msg)
+        return 0
+    sys.exit("no cosignature by %s" % name)
+
+
 def check_checkpoint(db, file, pub):
     text = open(file, encoding="utf-8").read()
     if pub:
@@ -167,6 +188,9 @@ def main():
     if what == "checkpoint":
         sys.exit(check_checkpoint(args[0], args[1],
                                   args[2] if len(args) > 2 else None))
+    if what == "cosigned":
+        sys.exit(verify_cosigned(open(args[0], encoding="utf-8").read(),
+                                 open(args[1]).read()))
     if what == "inclusion":
         leaves = db_leaves(args[0])[:int(args[2])]
         sys.exit(check_proof(path(int(args[1]) - 1, leaves), args[3]))

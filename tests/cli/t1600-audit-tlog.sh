@@ -145,6 +145,36 @@ check_py "python recomputes it" consistency "$CHANCERY_DB" "$n" "$n2" "$TMP/proo
 expect_exit 3 "the checkpoints in the wrong order are refused" \
     audit prove consistency "$TMP/c2" "$TMP/c1"
 
+# --- Witnesses: the other office cosigns what it has seen grow (C2SP
+# tlog-cosignature/v1).
+expect_exit 0 "the Russian office cosigns the American checkpoint" \
+    audit witness "$TMP/c2" --key "$TMP/ru.key" --known "$TMP/c1" --log-key "$TMP/us.pub"
+cp "$TMP/out" "$TMP/c2w"
+if [ "$(grep -c '^— ' "$TMP/c2w")" = 2 ] && grep -q '^— ru.example/registry ' "$TMP/c2w"; then
+    ok "the note now carries both signatures"; else
+    not_ok "the note now carries both signatures"; fi
+expect_exit 0 "the cosigned checkpoint verifies with both keys" \
+    audit verify-checkpoint "$TMP/c2w" --key "$TMP/us.pub" --witness "$TMP/ru.pub"
+expect_out "both named" "signature good, cosignature good"
+if /usr/bin/python3 -c "import cryptography" 2>/dev/null; then
+    check_py "python verifies the cosignature" cosigned "$TMP/c2w" "$TMP/ru.pub"
+fi
+expect_exit 3 "a checkpoint not cosigned by that witness fails" \
+    audit verify-checkpoint "$TMP/c2" --witness "$TMP/ru.pub"
+expect_err "which says so" "no cosignature by key 'ru.example/registry'"
+expect_exit 0 "a witness without the database takes the proof" \
+    audit prove consistency "$TMP/c1" "$TMP/c2"
+cp "$TMP/out" "$TMP/proof12"
+expect_exit 0 "and cosigns with it" audit --db /nonexistent witness "$TMP/c2" --key "$TMP/ru.key" \
+    --known "$TMP/c1" --log-key "$TMP/us.pub" --proof "$TMP/proof12"
+awk 'NR == 1 { $0 = (substr($0, 1, 1) == "A" ? "B" : "A") substr($0, 2) } { print }' \
+    "$TMP/proof12" >"$TMP/bad-proof"
+expect_exit 3 "a witness refuses a proof that does not hold" audit witness "$TMP/c2" \
+    --key "$TMP/ru.key" --known "$TMP/c1" --proof "$TMP/bad-proof"
+expect_err "naming both checkpoints" "is not consistent with"
+expect_exit 3 "a witness refuses to go back in time" \
+    audit witness "$TMP/c1" --key "$TMP/ru.key" --known "$TMP/c2"
+
 # --- A rewritten log: the backup from before the second checkpoint's
 # change set restored and a different change set written in its place (a
 # person backdated and renamed), the chain and the tree recomputed by
@@ -168,6 +198,8 @@ if [ "$(sed -n 2p "$TMP/c3")" = "$n2" ] && [ "$(sed -n 3p "$TMP/c3")" != "$(sed 
 expect_exit 3 "the fork is caught by a consistency proof" \
     audit prove consistency "$TMP/c2" "$TMP/c3" --key "$TMP/us.pub"
 expect_err "which says so" "are not consistent"
+expect_exit 3 "and the witness, having seen the honest one, refuses to cosign it" \
+    audit witness "$TMP/c3" --key "$TMP/ru.key" --known "$TMP/c2" --log-key "$TMP/us.pub"
 expect_exit 0 "while the common past still proves consistent" \
     audit prove consistency "$TMP/c1" "$TMP/c3" --key "$TMP/us.pub"
 cp "$TMP/honest.db" "$CHANCERY_DB"
