@@ -288,7 +288,7 @@ enum status note_verify(const char *note, const struct note_key *k, int cosign,
                         uint64_t *time, struct err *e)
 {
     uint32_t id = cosign ? note_key_id(k, NOTE_SIG_COSIGN) : k->id;
-    size_t text_len;
+    size_t text_len = 0;
     const char *line;
 
     if (note_split(note, &text_len, e))
@@ -341,8 +341,8 @@ static const char *line_at(const char *text, size_t text_len, int i, size_t *n)
 enum status checkpoint_parse(const char *note, struct checkpoint *c,
                              struct err *e)
 {
-    size_t text_len, n[3] = { 0, 0, 0 }, root_n = 0;
-    const char *l[3];
+    size_t text_len = 0, n[3] = { 0, 0, 0 }, root_n = 0;
+    const char *l[3] = { NULL, NULL, NULL };
     char size[24];
     char *end;
 

@@ -93,6 +93,16 @@ static enum status write_new(const char *path, const char *text, mode_t mode,
     return ST_OK;
 }
 
+/* Writes k's signer (secret) or verifier key to a new file at path,
+ * through text, which it leaves holding the key's line. */
+static enum status write_key(const struct note_key *k, int secret,
+                             const char *path, struct buf *text, struct err *e)
+{
+    if (secret ? note_key_secret_text(k, text) : note_key_public_text(k, text))
+        return err_set(e, ST_ERROR, "cannot format the key");
+    return write_new(path, text->data, secret ? 0600 : 0644, e);
+}
+
 int audit_keygen(struct cli *cli, int argc, char **argv)
 {
     static const char usage[] = "NAME [--name KEYNAME]";
@@ -115,11 +125,8 @@ int audit_keygen(struct cli *cli, int argc, char **argv)
     key_path = xasprintf("%s.key", a.pos[0]);
     pub_path = xasprintf("%s.pub", a.pos[0]);
     buf_init(&text, 4096);
-    if (note_key_secret_text(&k, &text) ||
-        write_new(key_path, text.data, 0600, &e))
-        rc = cli_fail(&e);
-    else if (note_key_public_text(&k, &text) ||
-             write_new(pub_path, text.data, 0644, &e))
+    if (write_key(&k, 1, key_path, &text, &e) ||
+        write_key(&k, 0, pub_path, &text, &e))
         rc = cli_fail(&e);
     else
         printf("%s", text.data);
@@ -211,6 +218,7 @@ static enum status read_checkpoint(const char *path, const char *key,
     struct note_key k;
     enum status rc;
 
+    memset(c, 0, sizeof(*c));
     if (key && read_key(key, 0, &k, e))
         return e->status;
     if (cli_read_file(path, &text, e))
@@ -542,7 +550,7 @@ int audit_witness(struct cli *cli, int argc, char **argv)
     if (cli_read_file(a.pos[0], &text, &e))
         return cli_fail(&e);
     {
-        size_t text_len;
+        size_t text_len = 0;
         struct buf out;
 
         buf_init(&out, 1 << 20);

@@ -277,15 +277,18 @@ static enum status check_tree(struct verifier *v, struct err *e)
     sqlite3_stmt *q;
     int64_t n = -1;
 
-    if (v->bad_node_level >= 0)
-        return err_set(
-            e, ST_INVALID,
-            "the change log's Merkle tree (table tlog_nodes) does "
-            "not match its entries: node %lld of level %lld "
-            "(entries %lld to %lld)",
-            (long long)v->bad_node_index, (long long)v->bad_node_level,
-            (long long)(v->bad_node_index << v->bad_node_level) + 1,
-            (long long)((v->bad_node_index + 1) << v->bad_node_level));
+    if (v->bad_node_level >= 0) {
+        int level = (int)v->bad_node_level;
+        long long first = (long long)v->bad_node_index << level;
+        long long width = 1LL << level;
+
+        return err_set(e, ST_INVALID,
+                       "the change log's Merkle tree (table tlog_nodes) does "
+                       "not match its entries: node %lld of level %lld "
+                       "(entries %lld to %lld)",
+                       (long long)v->bad_node_index,
+                       (long long)v->bad_node_level, first + 1, first + width);
+    }
     if (db_prepare(v->st, "SELECT count(*) FROM tlog_nodes", &q, e))
         return ST_ERROR;
     if (sqlite3_step(q) == SQLITE_ROW)
