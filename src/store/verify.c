@@ -323,6 +323,79 @@ static enum status check_reencoding(struct store *st, struct err *e)
     return rc;
 }
 
+/* The schema's objects, in an order both schemas share. */
+#define SCHEMA_SELECT                                                    \
+    "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master " \
+    "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name"
+
+static int object_cmp(sqlite3_stmt *a, sqlite3_stmt *b)
+{
+    int c = strcmp((const char *)sqlite3_column_text(a, 0),
+                   (const char *)sqlite3_column_text(b, 0));
+
+    return c ? c
+             : strcmp((const char *)sqlite3_column_text(a, 1),
+                      (const char *)sqlite3_column_text(b, 1));
+}
+
+/* Walks the two sorted lists of objects; the first difference into e. */
+static enum status compare_schemas(sqlite3_stmt *have, sqlite3_stmt *want,
+                                   struct err *e)
+{
+    int h = sqlite3_step(have), w = sqlite3_step(want);
+
+    while (h == SQLITE_ROW || w == SQLITE_ROW) {
+        int c = h != SQLITE_ROW   ? 1
+                : w != SQLITE_ROW ? -1
+                                  : object_cmp(have, want);
+
+        if (c < 0)
+            return err_set(e, ST_INVALID,
+                           "schema: %s '%s' (on %s) is not one chancery's "
+                           "migrations create: something was added behind "
+                           "its back",
+                           sqlite3_column_text(have, 0),
+                           sqlite3_column_text(have, 1),
+                           sqlite3_column_text(have, 2));
+        if (c > 0)
+            return err_set(e, ST_INVALID, "schema: %s '%s' is missing",
+                           sqlite3_column_text(want, 0),
+                           sqlite3_column_text(want, 1));
+        if (strcmp((const char *)sqlite3_column_text(have, 3),
+                   (const char *)sqlite3_column_text(want, 3)))
+            return err_set(e, ST_INVALID,
+                           "schema: %s '%s' differs from what chancery's "
+                           "migrations create",
+                           sqlite3_column_text(have, 0),
+                           sqlite3_column_text(have, 1));
+        h = sqlite3_step(have);
+        w = sqlite3_step(want);
+    }
+    return ST_OK;
+}
+
+/* The tables, indexes, triggers and views are exactly those the
+ * migrations create, as a fresh registry in memory shows: a trigger that
+ * rewrites later writes, or an extra table, is found. */
+static enum status check_schema(struct store *st, struct err *e)
+{
+    struct store *ref = NULL;
+    sqlite3_stmt *have = NULL, *want = NULL;
+    enum status rc = store_open(":memory:", STORE_OPEN_CREATE, &ref, e);
+
+    if (!rc)
+        rc = db_prepare(st, SCHEMA_SELECT, &have, e);
+    if (!rc)
+        rc = db_prepare(ref, SCHEMA_SELECT, &want, e);
+    if (!rc)
+        rc = compare_schemas(have, want, e);
+    sqlite3_finalize(have);
+    sqlite3_finalize(want);
+    if (ref)
+        store_close(ref);
+    return rc;
+}
+
 static void verifier_init(struct verifier *v, struct store *st)
 {
     memset(v, 0, sizeof(*v));
@@ -362,6 +435,8 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
     verifier_init(&v, st);
     /* One read transaction: the log and the tables as of one moment. */
     rc = db_exec(st, "BEGIN", e);
+    if (!rc)
+        rc = check_schema(st, e);
     if (!rc)
         rc = db_prepare(st,
                         "SELECT hash FROM tlog_nodes WHERE level = ? AND "

@@ -65,6 +65,24 @@ sql "DELETE FROM tlog_nodes WHERE level = 0 AND idx = (SELECT max(idx) FROM tlog
 expect_exit 3 "a missing tree node is detected" audit verify
 cp "$TMP/clean.db" "$CHANCERY_DB"
 
+# The schema is the migrations': an added trigger (one that rewrites later
+# writes), an added table, a dropped index or an edited table are found.
+sql "CREATE TRIGGER quiet AFTER INSERT ON persons BEGIN UPDATE persons SET passport = NULL WHERE id = NEW.id; END"
+expect_exit 3 "an added trigger is detected" audit verify
+expect_err "and named" "schema: trigger 'quiet' (on persons) is not one chancery's migrations create"
+cp "$TMP/clean.db" "$CHANCERY_DB"
+sql "CREATE TABLE notes (x TEXT)"
+expect_exit 3 "an added table is detected" audit verify
+expect_err "and named" "schema: table 'notes' (on notes) is not one"
+cp "$TMP/clean.db" "$CHANCERY_DB"
+sql "DROP INDEX changes_key"
+expect_exit 3 "a dropped index is detected" audit verify
+expect_err "and named" "schema: index 'changes_key' is missing"
+cp "$TMP/clean.db" "$CHANCERY_DB"
+sql "CREATE VIEW v AS SELECT 1"
+expect_exit 3 "an added view is detected" audit verify
+cp "$TMP/clean.db" "$CHANCERY_DB"
+
 # --- Keys and signed checkpoints.
 py() { /usr/bin/python3 "$TOP/tests/cli/merkle_check.py" "$@" >"$TMP/out" 2>"$TMP/err"; }
 check_py() { # WHAT ARGS...: the independent checker agrees
