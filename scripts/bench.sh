@@ -56,6 +56,8 @@ end=$(date +%s.%N)
 echo "$start $end $rows" | awk '{ printf "sqlite3 .import, no validation: %d rows in %.1f s = %.0f rows/s\n", $3, $2 - $1, $3 / ($2 - $1) }'
 
 "$BUILD/bench/bench-registry" "$DIR/chancery.db" 2025-06-30
+# The verifiable log: checkpoint and proofs on the imported registry.
+"$BUILD/bench/bench-tlog" "$DIR/chancery.db"
 
 # Visas: `visa stats` by month with Kaplan-Meier on BENCH_VISAS synthetic
 # cases in memory beside the same monthly figures in SQLite; then the
