@@ -108,10 +108,11 @@ static enum status read_images(struct verifier *v, struct err *e)
 }
 
 /* The after image of entry c when the log did not store it: the next
- * image of the same record, else its present row. OUT: *from_row. */
+ * image of the same record, else its present row. OUT: *from_row, 1 for
+ * the row, else the seq of the entry whose before image it is. */
 static enum status derived_after(struct verifier *v, const struct entity *ent,
                                  const struct change_entry *c,
-                                 const char **image, int *from_row,
+                                 const char **image, int64_t *from_row,
                                  struct err *e)
 {
     struct record_images *r = find_record(v, c->entity, c->key);
@@ -120,6 +121,7 @@ static enum status derived_after(struct verifier *v, const struct entity *ent,
         r->pos++;
     *from_row = !r || r->pos == r->n;
     if (!*from_row) {
+        *from_row = -r->items[r->pos].seq;
         *image = r->items[r->pos].before;
         return ST_OK;
     }
@@ -186,7 +188,7 @@ static enum status check_entry(struct verifier *v, const struct change_entry *c,
                             c->key, c->before,   c->after, c->reason };
     unsigned char digest[HASH_BYTES], leaf[HASH_BYTES];
     int is_delete = c->op && !strcmp(c->op, "delete");
-    int from_row = 0;
+    int64_t from_row = 0; /* 1: the row; -seq: that entry's before image */
 
     if (c->seq != expect_seq)
         return err_set(e, ST_INVALID, "change %lld: expected seq %lld",
@@ -209,6 +211,14 @@ static enum status check_entry(struct verifier *v, const struct change_entry *c,
         return ST_OK;
     }
     merkle_frontier_append(&v->tree, leaf, compare_node, v);
+    if ((!c->hash || strcmp(v->prev, c->hash)) && from_row < 0)
+        return err_set(e, ST_INVALID,
+                       "change %lld (%s '%s'): hash does not match its "
+                       "content, the chain before it and its after image, "
+                       "which change %lld stores as its before image: one of "
+                       "them was rewritten",
+                       (long long)c->seq, c->entity, c->key,
+                       (long long)-from_row);
     if (!c->hash || strcmp(v->prev, c->hash))
         return err_set(e, ST_INVALID,
                        "change %lld (%s '%s'): hash does not match %s",

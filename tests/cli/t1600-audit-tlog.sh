@@ -65,6 +65,17 @@ sql "DELETE FROM tlog_nodes WHERE level = 0 AND idx = (SELECT max(idx) FROM tlog
 expect_exit 3 "a missing tree node is detected" audit verify
 cp "$TMP/clean.db" "$CHANCERY_DB"
 
+# An update's before image edited: it is also the record's earlier entry's
+# after image, so that entry breaks first; the error names both.
+ch posting end T2 --on 2021-06-30 --reason recalled >/dev/null 2>&1
+upd=$(sql "SELECT max(seq) FROM changes WHERE op = 'update'")
+ins=$(sql "SELECT seq FROM changes WHERE entity = 'posting' AND key = 'T2' AND op = 'insert'")
+cp "$CHANCERY_DB" "$TMP/updated.db"
+sql "UPDATE changes SET before = replace(before, 'Second Secretary', 'First Secretary') WHERE seq = $upd"
+expect_exit 3 "an edited before image is detected" audit verify
+expect_err "naming the entry that stores it" "change $ins (posting 'T2'): hash does not match its content, the chain before it and its after image, which change $upd stores as its before image"
+cp "$TMP/clean.db" "$CHANCERY_DB"
+
 # The schema is the migrations': an added trigger (one that rewrites later
 # writes), an added table, a dropped index or an edited table are found.
 sql "CREATE TRIGGER quiet AFTER INSERT ON persons BEGIN UPDATE persons SET passport = NULL WHERE id = NEW.id; END"
