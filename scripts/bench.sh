@@ -56,6 +56,8 @@ end=$(date +%s.%N)
 echo "$start $end $rows" | awk '{ printf "sqlite3 .import, no validation: %d rows in %.1f s = %.0f rows/s\n", $3, $2 - $1, $3 / ($2 - $1) }'
 
 "$BUILD/bench/bench-registry" "$DIR/chancery.db" 2025-06-30
+# The verifiable log: checkpoint and proofs on the imported registry.
+"$BUILD/bench/bench-tlog" "$DIR/chancery.db"
 
 # Reads after writes, whole process, on a copy of the world's registry.
 rm -f "$DIR/reads.db"*

@@ -10,11 +10,14 @@
  * gives them (JSON strings, so nothing is lost or reformatted; the store fills
  * in the after images it derives, store/log.c). The log is hash-chained by the
  * store; `audit verify` recomputes the chain, checks the tables against it
- * and fails on the first entry or row that was rewritten. Neither command
+ * and fails on the first entry or row that was rewritten; the verifiable
+ * log's audit commands (keys, checkpoints, proofs, witnesses) are in
+ * cli/audit.c and listed in the family's table here. Neither command
  * needs a snapshot: both ask the store directly.
  */
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "cli/audit.h"
 #include "cli/commands.h"
 
 static const char *const COLUMNS[] = {
@@ -287,13 +290,20 @@ static int verify(struct cli *cli, int argc, char **argv)
 
 static const struct command AUDIT_COMMANDS[] = {
     { "verify", verify, &VERIFY_SPEC },
+    { "keygen", audit_keygen, &AUDIT_KEYGEN_SPEC },
+    { "checkpoint", audit_checkpoint, &AUDIT_CHECKPOINT_SPEC },
+    { "verify-checkpoint", audit_verify_checkpoint,
+      &AUDIT_VERIFY_CHECKPOINT_SPEC },
+    { "prove", audit_prove, &AUDIT_PROVE_SPEC },
+    { "witness", audit_witness, &AUDIT_WITNESS_SPEC },
     { NULL, NULL, NULL },
 };
 
 const struct cmd_spec AUDIT_SPEC = {
     .name = "audit",
-    .operands = "verify",
-    .help = "verify the change log's hash chain.",
+    .operands = "verify|keygen|checkpoint|verify-checkpoint|prove|witness ...",
+    .help = "verify the change log; keys, signed checkpoints, proofs and "
+            "witnesses of the verifiable log.",
     .subs = AUDIT_COMMANDS,
 };
 

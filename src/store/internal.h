@@ -108,9 +108,9 @@ struct log_fields {
 #define HASH_BYTES 32
 #define HASH_HEX   (2 * HASH_BYTES + 1)
 
-/* The hash of an entry: BLAKE2b-256 over the previous entry's hash (in
- * hex; "" for the first entry), then the seq and each field, each preceded
- * by 0x1F; an absent field is a lone 0x1E. */
+/* The hash of an entry in the chain: BLAKE2b-256 over the previous entry's
+ * hash ("" for the first entry) and the entry's encoding (store/tlog.h,
+ * store/entry.c). */
 void change_hash(const char *prev_hex, const struct log_fields *f,
                  unsigned char digest[HASH_BYTES]);
 void hash_to_hex(const unsigned char digest[HASH_BYTES], char hex[HASH_HEX]);

@@ -8,6 +8,7 @@
 #include "store/prepare.h"
 
 #include "base/xalloc.h"
+#include "store/tlog.h"
 
 /* Change sets smaller than this are prepared in place. */
 #define THREAD_MIN_CHANGES 4096
@@ -60,7 +61,9 @@ static void prepare_entry(struct preparer *p, struct prepared_entry *x,
         values_image_to(&p->after, ent, x->row.values);
         p->f.after = p->after.data;
     }
-    change_hash(p->prev, &p->f, x->hash);
+    if (entry_encode(&p->f, &p->enc))
+        BUG("change %lld does not encode", (long long)p->f.seq);
+    entry_hashes(p->prev, &p->enc, x->hash, x->leaf);
     hash_to_hex(x->hash, p->prev);
 }
 
@@ -115,6 +118,7 @@ void preparer_start(struct preparer *p, const struct snapshot *s,
     p->f = *f;
     memcpy(p->prev, prev, HASH_HEX);
     buf_init(&p->after, BUF_MAX_DEFAULT);
+    buf_init(&p->enc, BUF_MAX_DEFAULT);
     p->threaded = n >= THREAD_MIN_CHANGES;
     p->n_slots = p->threaded ? RING_SLOTS : 1;
     p->slots = xcalloc(p->n_slots, sizeof(*p->slots));
@@ -169,5 +173,6 @@ void preparer_stop(struct preparer *p, int64_t *seq, char prev[HASH_HEX])
         buf_release(&p->slots[i].before);
     free(p->slots);
     buf_release(&p->after);
+    buf_release(&p->enc);
     memset(p, 0, sizeof(*p));
 }

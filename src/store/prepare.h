@@ -26,6 +26,7 @@ struct prepared_entry {
     struct record_text row; /* the row to insert or update with */
     struct buf before;      /* the before image; empty for an insert */
     unsigned char hash[HASH_BYTES];
+    unsigned char leaf[HASH_BYTES]; /* its Merkle leaf (store/tlog.h) */
 };
 
 struct preparer {
@@ -35,6 +36,7 @@ struct preparer {
     struct log_fields f; /* the change set's fields; seq of the last entry */
     char prev[HASH_HEX]; /* the hash of the last entry prepared */
     struct buf after;    /* the after image being hashed */
+    struct buf enc;      /* the entry's encoding being hashed */
     struct prepared_entry *slots;
     size_t n_slots;
     size_t next;          /* the writer's next entry */

@@ -14,15 +14,19 @@
  * or rekeyed, so they served nothing, while an import paid for each of
  * them row by row or in a rebuild; migration 6 adds the postings'
  * credentials, the day a head of mission took up functions; migration 7
- * the notifications. A table is created with the columns it first had: a
+ * the notifications; migration 8 makes the log verifiable by a third party
+ * (store/tlog.h): every entry re-hashed in the injective encoding 2, its
+ * leaf in the new Merkle tree (tlog_nodes), and the head of the old chain,
+ * with the first entry where it did not verify if any, kept in
+ * log_encodings. A table is created with the columns it first had: a
  * column added later (FIELD_ADDED) comes with its own migration. A
  * migration names the entities it creates, so that a later entity never
  * changes what an earlier migration did.
  */
 #include "base/xalloc.h"
-#include "store/internal.h"
+#include "store/tlog.h"
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -268,10 +272,31 @@ static enum status migrate_7(struct store *st, struct err *e)
     return rc;
 }
 
+static const char TLOG_SQL[] =
+    "CREATE TABLE tlog_nodes (\n"
+    "    level INTEGER NOT NULL,\n"
+    "    idx INTEGER NOT NULL,\n"
+    "    hash BLOB NOT NULL CHECK (length(hash) = 32),\n"
+    "    PRIMARY KEY (level, idx)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE log_encodings (\n"
+    "    encoding INTEGER NOT NULL PRIMARY KEY,\n"
+    "    head_seq INTEGER NOT NULL,\n"
+    "    head_hash BLOB,\n"
+    "    broken_at INTEGER\n"
+    ");\n";
+
+static enum status migrate_8(struct store *st, struct err *e)
+{
+    if (db_exec(st, TLOG_SQL, e))
+        return ST_ERROR;
+    return log_reencode(st, e);
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
-    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6,
-    migrate_7,
+    migrate_1, migrate_2, migrate_3, migrate_4,
+    migrate_5, migrate_6, migrate_7, migrate_8,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)

@@ -191,4 +191,25 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e);
 enum status store_verify_image(struct store *st, int64_t *n_records,
                                struct err *e);
 
+/* The change log as a Merkle tree (store/tlog.c; docs/registry.md, "The
+ * verifiable log"): leaf i is entry seq i + 1. Hashes are 32 bytes. */
+#define STORE_TREE_HASH 32
+/* The tree's size (the log's length) and root now. */
+enum status store_tree_head(struct store *st, uint64_t *size,
+                            unsigned char root[STORE_TREE_HASH], struct err *e);
+/* The root of the tree's first size leaves; ST_NOT_FOUND past its size. */
+enum status store_tree_root(struct store *st, uint64_t size,
+                            unsigned char root[STORE_TREE_HASH], struct err *e);
+/* The leaf hash of entry seq, and its inclusion proof in the tree of size
+ * leaves (at most 65 hashes into proof; *n of them). */
+enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,
+                                  unsigned char leaf[STORE_TREE_HASH],
+                                  unsigned char proof[][STORE_TREE_HASH],
+                                  size_t *n, struct err *e);
+/* The consistency proof of the tree of first leaves with that of second. */
+enum status store_consistency_proof(struct store *st, uint64_t first,
+                                    uint64_t second,
+                                    unsigned char proof[][STORE_TREE_HASH],
+                                    size_t *n, struct err *e);
+
 #endif

@@ -9,11 +9,14 @@
  * takes each after image from the next of them for the same record, or
  * from the table. A row edited behind chancery's back therefore breaks the
  * hash of the entry that last wrote it; a row added or removed behind its
- * back shows in the count of rows each table should hold.
+ * back shows in the count of rows each table should hold. The same pass
+ * rebuilds the Merkle tree from the entries' leaves and compares its root
+ * with the tree the log keeps (store/tlog.c), and, once, re-encodes a log
+ * of encoding 1 (log_reencode, migration 6).
  */
 #include "base/idmap.h"
 #include "base/xalloc.h"
-#include "store/internal.h"
+#include "store/tlog.h"
 
 /* The images one record's entries carry, in seq order; pos is the first
  * not yet passed by the verification. */
@@ -36,6 +39,18 @@ struct verifier {
     struct row_reader rows;
     int64_t live[ENT__COUNT]; /* rows each table should hold */
     char prev[HASH_HEX];
+    struct buf enc;              /* the entry being checked, encoded */
+    struct merkle_frontier tree; /* the tree of the entries checked */
+    sqlite3_stmt *node;          /* a node the log keeps */
+    int64_t bad_node_level, bad_node_index; /* the first that differs */
+    /* Re-encoding (migration 6): the chain of encoding 1 recomputed, its
+     * first break, the statement that rewrites a hash, the tree built. */
+    int reencode;
+    char old_prev[HASH_HEX];
+    char old_head[HASH_HEX]; /* the stored hash of the last entry */
+    int64_t old_break;
+    sqlite3_stmt *rehash;
+    struct tlog built;
 };
 
 static char *record_id(const char *entity, const char *key)
@@ -93,10 +108,11 @@ static enum status read_images(struct verifier *v, struct err *e)
 }
 
 /* The after image of entry c when the log did not store it: the next
- * image of the same record, else its present row. OUT: *from_row. */
+ * image of the same record, else its present row. OUT: *from_row, 1 for
+ * the row, else the seq of the entry whose before image it is. */
 static enum status derived_after(struct verifier *v, const struct entity *ent,
                                  const struct change_entry *c,
-                                 const char **image, int *from_row,
+                                 const char **image, int64_t *from_row,
                                  struct err *e)
 {
     struct record_images *r = find_record(v, c->entity, c->key);
@@ -105,6 +121,7 @@ static enum status derived_after(struct verifier *v, const struct entity *ent,
         r->pos++;
     *from_row = !r || r->pos == r->n;
     if (!*from_row) {
+        *from_row = -r->items[r->pos].seq;
         *image = r->items[r->pos].before;
         return ST_OK;
     }
@@ -118,15 +135,60 @@ static enum status derived_after(struct verifier *v, const struct entity *ent,
     return ST_OK;
 }
 
+/* Checks entry c against the chain of encoding 1, noting its first break,
+ * then rewrites its hash in encoding 2 and adds its leaf to the tree. The
+ * entry's encoding is in v->enc. */
+static enum status reencode_entry(struct verifier *v,
+                                  const struct change_entry *c,
+                                  const struct log_fields *f, struct err *e)
+{
+    unsigned char old[HASH_BYTES], chain[HASH_BYTES], leaf[HASH_BYTES];
+
+    change_hash_v1(v->old_prev, f, old);
+    hash_to_hex(old, v->old_prev);
+    if (!v->old_break && (!c->hash || strcmp(v->old_prev, c->hash)))
+        v->old_break = c->seq;
+    snprintf(v->old_head, sizeof(v->old_head), "%s", c->hash ? c->hash : "");
+    entry_hashes(v->prev, &v->enc, chain, leaf);
+    sqlite3_bind_blob(v->rehash, 1, chain, HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(v->rehash, 2, c->seq);
+    if (db_step_done(v->st, v->rehash, e))
+        return ST_ERROR;
+    return tlog_append(v->st, &v->built, c->seq, leaf, e);
+}
+
+/* Compares a node of the tree rebuilt with the one the log keeps; notes
+ * the first that differs. */
+static int compare_node(void *ctx, int level, uint64_t index,
+                        const unsigned char hash[MERKLE_HASH])
+{
+    struct verifier *v = ctx;
+    int same;
+
+    if (v->bad_node_level >= 0)
+        return 0;
+    sqlite3_bind_int(v->node, 1, level);
+    sqlite3_bind_int64(v->node, 2, (sqlite3_int64)index);
+    same = sqlite3_step(v->node) == SQLITE_ROW &&
+           sqlite3_column_bytes(v->node, 0) == MERKLE_HASH &&
+           !memcmp(sqlite3_column_blob(v->node, 0), hash, MERKLE_HASH);
+    sqlite3_reset(v->node);
+    if (!same) {
+        v->bad_node_level = level;
+        v->bad_node_index = (int64_t)index;
+    }
+    return 0;
+}
+
 static enum status check_entry(struct verifier *v, const struct change_entry *c,
                                int64_t expect_seq, struct err *e)
 {
     const struct entity *ent = entity_by_name(c->entity ? c->entity : "");
     struct log_fields f = { c->seq, c->recorded, c->actor, c->op,    c->entity,
                             c->key, c->before,   c->after, c->reason };
-    unsigned char digest[HASH_BYTES];
+    unsigned char digest[HASH_BYTES], leaf[HASH_BYTES];
     int is_delete = c->op && !strcmp(c->op, "delete");
-    int from_row = 0;
+    int64_t from_row = 0; /* 1: the row; -seq: that entry's before image */
 
     if (c->seq != expect_seq)
         return err_set(e, ST_INVALID, "change %lld: expected seq %lld",
@@ -137,8 +199,26 @@ static enum status check_entry(struct verifier *v, const struct change_entry *c,
     if (!c->after && !is_delete &&
         derived_after(v, ent, c, &f.after, &from_row, e))
         return e->status;
-    change_hash(v->prev, &f, digest);
+    if (entry_encode(&f, &v->enc))
+        return err_set(e, ST_INVALID, "change %lld: too long",
+                       (long long)c->seq);
+    if (v->reencode && reencode_entry(v, c, &f, e))
+        return e->status;
+    entry_hashes(v->prev, &v->enc, digest, leaf);
     hash_to_hex(digest, v->prev);
+    if (v->reencode) {
+        merkle_frontier_append(&v->tree, leaf, NULL, NULL);
+        return ST_OK;
+    }
+    merkle_frontier_append(&v->tree, leaf, compare_node, v);
+    if ((!c->hash || strcmp(v->prev, c->hash)) && from_row < 0)
+        return err_set(e, ST_INVALID,
+                       "change %lld (%s '%s'): hash does not match its "
+                       "content, the chain before it and its after image, "
+                       "which change %lld stores as its before image: one of "
+                       "them was rewritten",
+                       (long long)c->seq, c->entity, c->key,
+                       (long long)-from_row);
     if (!c->hash || strcmp(v->prev, c->hash))
         return err_set(e, ST_INVALID,
                        "change %lld (%s '%s'): hash does not match %s",
@@ -201,8 +281,148 @@ static enum status check_counts(struct verifier *v, struct err *e)
     return ST_OK;
 }
 
+/* The tree the log keeps has the root of the entries' leaves. */
+static enum status check_tree(struct verifier *v, struct err *e)
+{
+    sqlite3_stmt *q;
+    int64_t n = -1;
+
+    if (v->bad_node_level >= 0) {
+        int level = (int)v->bad_node_level;
+        long long first = (long long)v->bad_node_index << level;
+        long long width = 1LL << level;
+
+        return err_set(e, ST_INVALID,
+                       "the change log's Merkle tree (table tlog_nodes) does "
+                       "not match its entries: node %lld of level %lld "
+                       "(entries %lld to %lld)",
+                       (long long)v->bad_node_index,
+                       (long long)v->bad_node_level, first + 1, first + width);
+    }
+    if (db_prepare(v->st, "SELECT count(*) FROM tlog_nodes", &q, e))
+        return ST_ERROR;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    if (n != (int64_t)(2 * v->tree.size) - __builtin_popcountll(v->tree.size))
+        return err_set(e, ST_INVALID,
+                       "the change log's Merkle tree (table tlog_nodes) "
+                       "holds %lld nodes, not those of its %llu entries",
+                       (long long)n, (unsigned long long)v->tree.size);
+    return ST_OK;
+}
+
+/* A log re-encoded from a broken chain of encoding 1 stays suspect. */
+static enum status check_reencoding(struct store *st, struct err *e)
+{
+    sqlite3_stmt *q;
+    enum status rc = ST_OK;
+
+    if (db_prepare(st,
+                   "SELECT broken_at FROM log_encodings "
+                   "WHERE broken_at IS NOT NULL",
+                   &q, e))
+        return ST_ERROR;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        rc = err_set(e, ST_INVALID,
+                     "change %lld: hash did not match under encoding 1 when "
+                     "the log was re-encoded (schema 6); the entries were "
+                     "re-encoded as they stood",
+                     (long long)sqlite3_column_int64(q, 0));
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* The schema's objects, in an order both schemas share. */
+#define SCHEMA_SELECT                                                    \
+    "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master " \
+    "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name"
+
+static int object_cmp(sqlite3_stmt *a, sqlite3_stmt *b)
+{
+    int c = strcmp((const char *)sqlite3_column_text(a, 0),
+                   (const char *)sqlite3_column_text(b, 0));
+
+    return c ? c
+             : strcmp((const char *)sqlite3_column_text(a, 1),
+                      (const char *)sqlite3_column_text(b, 1));
+}
+
+/* Walks the two sorted lists of objects; the first difference into e. */
+static enum status compare_schemas(sqlite3_stmt *have, sqlite3_stmt *want,
+                                   struct err *e)
+{
+    int h = sqlite3_step(have), w = sqlite3_step(want);
+
+    while (h == SQLITE_ROW || w == SQLITE_ROW) {
+        int c = h != SQLITE_ROW   ? 1
+                : w != SQLITE_ROW ? -1
+                                  : object_cmp(have, want);
+
+        if (c < 0)
+            return err_set(e, ST_INVALID,
+                           "schema: %s '%s' (on %s) is not one chancery's "
+                           "migrations create: something was added behind "
+                           "its back",
+                           sqlite3_column_text(have, 0),
+                           sqlite3_column_text(have, 1),
+                           sqlite3_column_text(have, 2));
+        if (c > 0)
+            return err_set(e, ST_INVALID, "schema: %s '%s' is missing",
+                           sqlite3_column_text(want, 0),
+                           sqlite3_column_text(want, 1));
+        if (strcmp((const char *)sqlite3_column_text(have, 3),
+                   (const char *)sqlite3_column_text(want, 3)))
+            return err_set(e, ST_INVALID,
+                           "schema: %s '%s' differs from what chancery's "
+                           "migrations create",
+                           sqlite3_column_text(have, 0),
+                           sqlite3_column_text(have, 1));
+        h = sqlite3_step(have);
+        w = sqlite3_step(want);
+    }
+    return ST_OK;
+}
+
+/* The tables, indexes, triggers and views are exactly those the
+ * migrations create, as a fresh registry in memory shows: a trigger that
+ * rewrites later writes, or an extra table, is found. */
+static enum status check_schema(struct store *st, struct err *e)
+{
+    struct store *ref = NULL;
+    sqlite3_stmt *have = NULL, *want = NULL;
+    enum status rc = store_open(":memory:", STORE_OPEN_CREATE, &ref, e);
+
+    if (!rc)
+        rc = db_prepare(st, SCHEMA_SELECT, &have, e);
+    if (!rc)
+        rc = db_prepare(ref, SCHEMA_SELECT, &want, e);
+    if (!rc)
+        rc = compare_schemas(have, want, e);
+    sqlite3_finalize(have);
+    sqlite3_finalize(want);
+    if (ref)
+        store_close(ref);
+    return rc;
+}
+
+static void verifier_init(struct verifier *v, struct store *st)
+{
+    memset(v, 0, sizeof(*v));
+    v->st = st;
+    idmap_init(&v->by_record);
+    row_reader_init(&v->rows, st);
+    buf_init(&v->enc, BUF_MAX_DEFAULT);
+    merkle_frontier_init(&v->tree);
+    v->bad_node_level = -1;
+}
+
 static void verifier_release(struct verifier *v)
 {
+    buf_release(&v->enc);
+    sqlite3_finalize(v->rehash);
+    sqlite3_finalize(v->node);
+    tlog_close(&v->built);
     for (size_t i = 0; i < v->n_records; i++) {
         struct record_images *r = &v->records[i];
 
@@ -218,20 +438,30 @@ static void verifier_release(struct verifier *v)
 
 enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
 {
-    struct verifier v = { .st = st };
+    struct verifier v;
     enum status rc;
 
     *n_checked = 0;
-    idmap_init(&v.by_record);
-    row_reader_init(&v.rows, st);
+    verifier_init(&v, st);
     /* One read transaction: the log and the tables as of one moment. */
     rc = db_exec(st, "BEGIN", e);
+    if (!rc)
+        rc = check_schema(st, e);
+    if (!rc)
+        rc = db_prepare(st,
+                        "SELECT hash FROM tlog_nodes WHERE level = ? AND "
+                        "idx = ?",
+                        &v.node, e);
     if (!rc)
         rc = read_images(&v, e);
     if (!rc)
         rc = check_chain(&v, n_checked, e);
     if (!rc)
         rc = check_counts(&v, e);
+    if (!rc)
+        rc = check_tree(&v, e);
+    if (!rc)
+        rc = check_reencoding(st, e);
     db_exec(st, "ROLLBACK", NULL);
     verifier_release(&v);
     return rc;
@@ -320,5 +550,40 @@ enum status store_verify_image(struct store *st, int64_t *n_records,
     db_exec(st, "ROLLBACK", NULL);
     snapshot_release(&tables);
     snapshot_release(&image);
+    return rc;
+}
+
+enum status log_reencode(struct store *st, struct err *e)
+{
+    struct verifier v;
+    int64_t n = 0;
+    enum status rc;
+    sqlite3_stmt *q = NULL;
+
+    verifier_init(&v, st);
+    v.reencode = 1;
+    rc = db_prepare(st, "UPDATE changes SET hash = ? WHERE seq = ?", &v.rehash,
+                    e);
+    if (!rc)
+        rc = read_images(&v, e);
+    if (!rc)
+        rc = check_chain(&v, &n, e);
+    if (!rc)
+        rc = db_prepare(st,
+                        "INSERT INTO log_encodings (encoding, head_seq, "
+                        "head_hash, broken_at) VALUES (1, ?, ?, ?)",
+                        &q, e);
+    if (!rc) {
+        unsigned char head[HASH_BYTES];
+
+        sqlite3_bind_int64(q, 1, n);
+        if (n && !hash_from_hex(v.old_head, head))
+            sqlite3_bind_blob(q, 2, head, HASH_BYTES, SQLITE_TRANSIENT);
+        if (v.old_break)
+            sqlite3_bind_int64(q, 3, v.old_break);
+        rc = db_step_done(st, q, e);
+    }
+    sqlite3_finalize(q);
+    verifier_release(&v);
     return rc;
 }

@@ -2,9 +2,11 @@
  * Applying changes. One transaction holds the rows written, the change set
  * (when, who, why) and its entries; an error anywhere rolls all of it back.
  * Each entry's hash is BLAKE2b (libsodium) over the previous entry's hash
- * and this entry's fields, so rewriting any past entry breaks every later
- * link. The entries are prepared, hash chain included, by store/prepare.c,
- * on a thread of its own for a large change set; this file binds and steps.
+ * and this entry's encoding (store/entry.c), so rewriting any past entry
+ * breaks every later link, and the entry's leaf joins the log's Merkle
+ * tree (store/tlog.c) in the same transaction. The entries are prepared, hash
+ * chain included, by store/prepare.c, on a thread of its own for a large change
+ * set; this file binds and steps.
  */
 #include <ctype.h>
 #include <pwd.h>
@@ -17,53 +19,7 @@
 #include "base/idmap.h"
 #include "base/xalloc.h"
 #include "store/prepare.h"
-
-/* The bytes an entry's hash covers, gathered so that BLAKE2b takes them in
- * one update rather than in the twenty small ones their parts make: an
- * import hashes an entry per row, and the calls showed in its profile. */
-struct hash_input {
-    crypto_generichash_state h;
-    size_t n;
-    unsigned char buf[4096];
-};
-
-static void hash_add(struct hash_input *in, const char *text)
-{
-    size_t n = strlen(text);
-
-    if (in->n + n > sizeof(in->buf)) {
-        crypto_generichash_update(&in->h, in->buf, in->n);
-        in->n = 0;
-    }
-    if (n > sizeof(in->buf)) {
-        crypto_generichash_update(&in->h, (const unsigned char *)text, n);
-        return;
-    }
-    memcpy(in->buf + in->n, text, n);
-    in->n += n;
-}
-
-void change_hash(const char *prev_hex, const struct log_fields *f,
-                 unsigned char digest[HASH_BYTES])
-{
-    const char *parts[] = { f->recorded, f->actor,  f->op,    f->entity,
-                            f->key,      f->before, f->after, f->reason };
-    struct hash_input in;
-    char seq[24];
-
-    in.n = 0;
-    snprintf(seq, sizeof(seq), "%lld", (long long)f->seq);
-    crypto_generichash_init(&in.h, NULL, 0, HASH_BYTES);
-    hash_add(&in, prev_hex);
-    hash_add(&in, "\x1f");
-    hash_add(&in, seq);
-    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        hash_add(&in, "\x1f");
-        hash_add(&in, parts[i] ? parts[i] : "\x1e");
-    }
-    crypto_generichash_update(&in.h, in.buf, in.n);
-    crypto_generichash_final(&in.h, digest, HASH_BYTES);
-}
+#include "store/tlog.h"
 
 void hash_to_hex(const unsigned char digest[HASH_BYTES], char hex[HASH_HEX])
 {
@@ -108,6 +64,7 @@ struct log_writer {
     struct log_fields f;
     int64_t set_id;
     char prev[HASH_HEX];
+    struct tlog tree;
 };
 
 static enum status add_change_set(struct store *st, struct log_writer *w,
@@ -306,6 +263,9 @@ static enum status write_entries(struct store *st, const struct snapshot *s,
             err_prefix(e, "%s '%s'", x->ent->name, x->key);
         else
             rc = log_append(st, w, w->f.seq + 1 + (int64_t)i, x, e);
+        if (!rc)
+            rc = tlog_append(st, &w->tree, w->f.seq + 1 + (int64_t)i, x->leaf,
+                             e);
     }
     preparer_stop(&p, &w->f.seq, w->prev);
     return rc;
@@ -405,6 +365,7 @@ static void txn_free(struct store_txn *t)
     bulk_close(t->st, &t->bulk);
     idmap_release(&t->conflicts.changed);
     arena_release(&t->conflicts.ids);
+    tlog_close(&t->w.tree);
     free(t);
 }
 

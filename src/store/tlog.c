@@ -1,0 +1,205 @@
+/*
+ * The Merkle tree of the change log, kept as its nodes (store/tlog.h):
+ * table tlog_nodes holds the hash of every perfect subtree (level, index)
+ * the log's leaves have completed, about two rows per entry. A change set
+ * loads the frontier of the tree (one row per set bit of its size),
+ * appends its entries' leaves and inserts the nodes they complete, in its
+ * own transaction, so the tree is always the log's. A checkpoint then
+ * reads the frontier, and a proof a row per level: O(log n), not a rehash
+ * of the log.
+ */
+#include "store/tlog.h"
+
+static int store_node(void *ctx, int level, uint64_t index,
+                      const unsigned char hash[MERKLE_HASH])
+{
+    struct tlog *t = ((void **)ctx)[0];
+    struct store *st = ((void **)ctx)[1];
+    int rc;
+
+    (void)st;
+    sqlite3_bind_int(t->insert, 1, level);
+    sqlite3_bind_int64(t->insert, 2, (sqlite3_int64)index);
+    sqlite3_bind_blob(t->insert, 3, hash, MERKLE_HASH, SQLITE_STATIC);
+    rc = sqlite3_step(t->insert);
+    sqlite3_reset(t->insert);
+    return rc != SQLITE_DONE;
+}
+
+int tlog_node(void *ctx, int level, uint64_t index,
+              unsigned char out[MERKLE_HASH])
+{
+    struct store *st = ctx;
+    sqlite3_stmt *q;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT hash FROM tlog_nodes "
+                           "WHERE level = ? AND idx = ?",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int(q, 1, level);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)index);
+    if (sqlite3_step(q) == SQLITE_ROW &&
+        sqlite3_column_bytes(q, 0) == MERKLE_HASH) {
+        memcpy(out, sqlite3_column_blob(q, 0), MERKLE_HASH);
+        rc = 0;
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static enum status tlog_load(struct store *st, struct tlog *t, uint64_t size,
+                             struct err *e)
+{
+    struct merkle_source src = { tlog_node, st };
+
+    if (db_prepare(st,
+                   "INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)",
+                   &t->insert, e))
+        return ST_ERROR;
+    if (merkle_frontier_load(&t->f, size, &src))
+        return err_set(e, ST_ERROR,
+                       "database '%s': the change log's Merkle tree lacks "
+                       "nodes of its %llu entries",
+                       st->path, (unsigned long long)size);
+    t->loaded = 1;
+    return ST_OK;
+}
+
+enum status tlog_append(struct store *st, struct tlog *t, int64_t seq,
+                        const unsigned char leaf[HASH_BYTES], struct err *e)
+{
+    void *ctx[2] = { t, st };
+
+    if (!t->loaded && tlog_load(st, t, (uint64_t)seq - 1, e))
+        return ST_ERROR;
+    if (t->f.size != (uint64_t)seq - 1)
+        BUG("tree of %llu leaves takes entry %lld",
+            (unsigned long long)t->f.size, (long long)seq);
+    if (merkle_frontier_append(&t->f, leaf, store_node, ctx))
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       sqlite3_errmsg(st->db));
+    return ST_OK;
+}
+
+void tlog_close(struct tlog *t)
+{
+    sqlite3_finalize(t->insert);
+    t->insert = NULL;
+    t->loaded = 0;
+}
+
+/* The tree's size: the log's length, its head's seq. */
+static enum status tree_size(struct store *st, uint64_t *size, struct err *e)
+{
+    int64_t seq;
+    char hash[HASH_HEX];
+
+    if (log_head(st, &seq, hash, e))
+        return ST_ERROR;
+    *size = (uint64_t)seq;
+    return ST_OK;
+}
+
+static enum status tree_error(struct store *st, struct err *e)
+{
+    return err_set(e, ST_ERROR,
+                   "database '%s': the change log's Merkle tree lacks a node "
+                   "(`audit verify` checks it)",
+                   st->path);
+}
+
+/* Ends the read transaction each reader below opens, so that the size
+ * and the nodes it reads are of the same moment. */
+static enum status end_read(struct store *st, enum status rc)
+{
+    db_exec(st, "ROLLBACK", NULL);
+    return rc;
+}
+
+enum status store_tree_head(struct store *st, uint64_t *size,
+                            unsigned char root[STORE_TREE_HASH], struct err *e)
+{
+    struct merkle_source src = { tlog_node, st };
+    struct merkle_frontier f;
+    enum status rc;
+
+    if (db_exec(st, "BEGIN", e))
+        return ST_ERROR;
+    rc = tree_size(st, size, e);
+    if (!rc && merkle_frontier_load(&f, *size, &src))
+        rc = tree_error(st, e);
+    if (!rc)
+        merkle_frontier_root(&f, root);
+    return end_read(st, rc);
+}
+
+enum status store_tree_root(struct store *st, uint64_t size,
+                            unsigned char root[STORE_TREE_HASH], struct err *e)
+{
+    struct merkle_source src = { tlog_node, st };
+    uint64_t now;
+    enum status rc;
+
+    if (db_exec(st, "BEGIN", e))
+        return ST_ERROR;
+    rc = tree_size(st, &now, e);
+    if (!rc && size > now)
+        rc = err_set(e, ST_NOT_FOUND,
+                     "the change log has %llu entries, not %llu",
+                     (unsigned long long)now, (unsigned long long)size);
+    if (!rc && merkle_root_from(&src, size, root))
+        rc = tree_error(st, e);
+    return end_read(st, rc);
+}
+
+enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,
+                                  unsigned char leaf[STORE_TREE_HASH],
+                                  unsigned char proof[][STORE_TREE_HASH],
+                                  size_t *n, struct err *e)
+{
+    struct merkle_source src = { tlog_node, st };
+    uint64_t now;
+    enum status rc;
+
+    if (db_exec(st, "BEGIN", e))
+        return ST_ERROR;
+    rc = tree_size(st, &now, e);
+    if (!rc && size > now)
+        rc = err_set(e, ST_NOT_FOUND,
+                     "the change log has %llu entries, not %llu",
+                     (unsigned long long)now, (unsigned long long)size);
+    if (!rc && (seq < 1 || (uint64_t)seq > size))
+        rc =
+            err_set(e, ST_NOT_FOUND, "no change %lld in a tree of %llu entries",
+                    (long long)seq, (unsigned long long)size);
+    if (!rc &&
+        (tlog_node(st, 0, (uint64_t)seq - 1, leaf) ||
+         merkle_inclusion_proof(&src, (uint64_t)seq - 1, size, proof, n)))
+        rc = tree_error(st, e);
+    return end_read(st, rc);
+}
+
+enum status store_consistency_proof(struct store *st, uint64_t first,
+                                    uint64_t second,
+                                    unsigned char proof[][STORE_TREE_HASH],
+                                    size_t *n, struct err *e)
+{
+    struct merkle_source src = { tlog_node, st };
+    uint64_t now;
+    enum status rc;
+
+    if (db_exec(st, "BEGIN", e))
+        return ST_ERROR;
+    rc = tree_size(st, &now, e);
+    if (!rc && (second > now || first > second))
+        rc = err_set(e, ST_NOT_FOUND,
+                     "no consistency proof from %llu to %llu entries: the "
+                     "change log has %llu",
+                     (unsigned long long)first, (unsigned long long)second,
+                     (unsigned long long)now);
+    if (!rc && merkle_consistency_proof(&src, first, second, proof, n))
+        rc = tree_error(st, e);
+    return end_read(st, rc);
+}

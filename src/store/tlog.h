@@ -1,0 +1,64 @@
+/*
+ * The verifiable log's store side (store/entry.c, store/tlog.c): the
+ * injective encoding of a change-log entry, which is both the input of the
+ * hash chain and the leaf of the Merkle tree, and the tree's nodes, kept
+ * in table tlog_nodes as change sets commit so that a checkpoint or a
+ * proof costs O(log n) lookups.
+ */
+#ifndef STORE_TLOG_H
+#define STORE_TLOG_H
+
+#include "base/buf.h"
+#include "base/merkle.h"
+#include "store/internal.h"
+
+/* The encoding of entries written since schema 6 (the leaf of the tree):
+ *   0x02                                 the encoding's version
+ *   seq                                  8 bytes, big-endian
+ *   recorded, actor, op, entity, key, before, after, reason, each
+ *     0x00                               absent (NULL)
+ *     0x01, length (4 bytes, big-endian), the UTF-8 bytes
+ * Every field is length-prefixed, so no two entries encode alike, and an
+ * absent field differs from every string, the empty one included. */
+#define ENTRY_ENCODING 2
+
+/* The encoding of f into b (emptied first); ST_INVALID when too long. */
+enum status entry_encode(const struct log_fields *f, struct buf *b);
+/* The chain hash (BLAKE2b-256 over the previous hash's 32 bytes, none for
+ * the first entry, then the encoding) and the leaf hash (RFC 9162:
+ * SHA-256(0x00 || encoding)) of an encoded entry. */
+void entry_hashes(const char *prev_hex, const struct buf *enc,
+                  unsigned char chain[HASH_BYTES],
+                  unsigned char leaf[HASH_BYTES]);
+/* The chain hash of encoding 1 (before schema 6): BLAKE2b-256 over the
+ * previous hash in hex, then the seq and each field, each preceded by
+ * 0x1F, an absent field a lone 0x1E. Not injective; kept to check the old
+ * chain once, when migration 6 re-encodes it. */
+void change_hash_v1(const char *prev_hex, const struct log_fields *f,
+                    unsigned char digest[HASH_BYTES]);
+
+/* The tree a change set appends to: its frontier, loaded from tlog_nodes
+ * on the first append, and the statement that inserts nodes. */
+struct tlog {
+    struct merkle_frontier f;
+    sqlite3_stmt *insert;
+    int loaded;
+};
+
+/* Appends the leaf of entry seq (leaf seq - 1), storing each node it
+ * completes. */
+enum status tlog_append(struct store *st, struct tlog *t, int64_t seq,
+                        const unsigned char leaf[HASH_BYTES], struct err *e);
+void tlog_close(struct tlog *t);
+
+/* The node source over tlog_nodes (ctx: the store). */
+int tlog_node(void *ctx, int level, uint64_t index,
+              unsigned char out[MERKLE_HASH]);
+
+/* Re-encodes the whole change log (migration 6): each entry's hash
+ * recomputed in encoding 2 and its leaf added to the tree, after checking
+ * the chain of encoding 1, whose head and verdict log_encodings keeps
+ * (store/verify.c). Inside the migration's transaction. */
+enum status log_reencode(struct store *st, struct err *e);
+
+#endif
