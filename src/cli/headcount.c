@@ -10,136 +10,14 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
+#include "cli/records.h"
 #include "core/count.h"
 #include "core/presence.h"
-
-enum group_by { BY_PLACE, BY_MISSION, BY_CATEGORY };
-
-struct headcount_args {
-    struct count_scope scope;
-    int32_t date;
-    enum group_by by;
-};
-
-struct tally {
-    char *key; /* "SENDING PLACE [CATEGORY]": the index key, the sort order */
-    const char *cells[3]; /* sending, place, mission or category */
-    uint32_t n;
-};
-
-struct tallies {
-    struct tally *items;
-    size_t n, alloc;
-    struct idmap by_key;
-};
+#include "report/views.h"
 
 static const char USAGE[] =
     "[--sending S] [--host H | --country C] [--as-of D] "
     "[--by category|mission] [--category C]...";
-
-static void tally_add(struct tallies *t, const char *const *cells, uint32_t n)
-{
-    char *key =
-        xasprintf("%s %s %s", cells[0], cells[1], cells[2] ? cells[2] : "");
-    uint32_t i = idmap_get(&t->by_key, key);
-
-    if (i == IDMAP_NONE) {
-        i = (uint32_t)t->n++;
-        XGROW(t->items, t->n, t->alloc);
-        memset(&t->items[i], 0, sizeof(t->items[i]));
-        t->items[i].key = key;
-        memcpy(t->items[i].cells, cells, 3 * sizeof(*cells));
-        idmap_put(&t->by_key, key, i);
-    } else {
-        free(key);
-        assert(i < t->n); /* the map only holds rows already added */
-    }
-    t->items[i].n += n;
-}
-
-static void tallies_release(struct tallies *t)
-{
-    for (size_t i = 0; i < t->n; i++)
-        free(t->items[i].key);
-    free(t->items);
-    idmap_release(&t->by_key);
-}
-
-static int by_key(const void *a, const void *b)
-{
-    return strcmp(((const struct tally *)a)->key,
-                  ((const struct tally *)b)->key);
-}
-
-static void count_categories(const struct snapshot *s, uint32_t m,
-                             const struct headcount_args *a, struct tallies *t,
-                             const char *place)
-{
-    uint32_t per[CAT__COUNT] = { 0 };
-
-    ADJ_FOR_EACH(s->postings_by_mission, m, i)
-    {
-        const struct posting *p = snap_posting(s, i);
-
-        if (scope_has_posting(&a->scope, p) && posting_present(p, a->date))
-            per[p->category]++;
-    }
-    for (int c = 0; c < CAT__COUNT; c++) {
-        const char *cells[3] = { snap_mission(s, m)->sending, place,
-                                 enum_name(&ENUM_STAFF_CATEGORY, c) };
-
-        if (per[c])
-            tally_add(t, cells, per[c]);
-    }
-}
-
-static void tally_missions(const struct snapshot *s,
-                           const struct headcount_args *a, struct tallies *t)
-{
-    for (uint32_t m = 0; m < snapshot_count(s, ENT_MISSION); m++) {
-        const struct mission *ms = snap_mission(s, m);
-        const char *place = a->scope.country ? ms->country : ms->host;
-        const char *cells[3] = { ms->sending, place, NULL };
-
-        if (!scope_has_mission(&a->scope, ms))
-            continue;
-        if (a->by == BY_CATEGORY) {
-            count_categories(s, m, a, t, place);
-            continue;
-        }
-        if (a->by == BY_MISSION)
-            cells[2] = ms->id;
-        tally_add(t, cells, count_mission(s, m, &a->scope, a->date));
-    }
-}
-
-static void print_tallies(const struct cli *cli, const struct headcount_args *a,
-                          struct tallies *t)
-{
-    const char *cols[4] = { "sending", a->scope.country ? "country" : "host",
-                            a->by == BY_MISSION ? "mission" : "category",
-                            "present:n" };
-    int with_third = a->by != BY_PLACE;
-    struct grid g;
-
-    if (!with_third)
-        cols[2] = cols[3];
-    if (t->n) /* the map goes stale: it is not used again */
-        qsort(t->items, t->n, sizeof(*t->items), by_key);
-    grid_init(&g, cols, with_third ? 4 : 3);
-    for (size_t i = 0; i < t->n; i++) {
-        char n[16];
-        const char *cells[4] = { t->items[i].cells[0], t->items[i].cells[1],
-                                 t->items[i].cells[2], n };
-
-        snprintf(n, sizeof(n), "%u", t->items[i].n);
-        if (!with_third)
-            cells[2] = n;
-        grid_add_row(&g, cells);
-    }
-    cli_print_grid(cli, &g);
-    grid_release(&g);
-}
 
 static enum status parse_option(int c, struct headcount_args *a, struct err *e)
 {
@@ -202,7 +80,7 @@ static enum status parse_args(struct cli *cli, int argc, char **argv,
 
 int cmd_headcount(struct cli *cli, int argc, char **argv)
 {
-    struct tallies t = { NULL, 0, 0, { NULL, 0, 0 } };
+    struct buf b;
     struct headcount_args a;
     struct store *st;
     struct snapshot s;
@@ -217,9 +95,9 @@ int cmd_headcount(struct cli *cli, int argc, char **argv)
         snapshot_release(&s);
         return cli_fail(&e);
     }
-    tally_missions(&s, &a, &t);
-    print_tallies(cli, &a, &t);
-    tallies_release(&t);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_headcount(&s, &a, cli->format, &b);
+    records_print_buf(&b);
     snapshot_release(&s);
     store_close(st);
     return 0;

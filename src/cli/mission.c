@@ -9,25 +9,7 @@
 #include "cli/commands.h"
 #include "cli/records.h"
 #include "core/presence.h"
-
-struct mission_filter {
-    const char *sending, *host, *country;
-    int32_t open_on; /* DATE_NONE: every mission */
-};
-
-static int matches(const struct mission *m, const struct mission_filter *f)
-{
-    if (f->sending && strcmp(m->sending, f->sending))
-        return 0;
-    if (f->host && strcmp(m->host, f->host))
-        return 0;
-    if (f->country && strcmp(m->country, f->country))
-        return 0;
-    if (f->open_on == DATE_NONE)
-        return 1;
-    return (m->opened == DATE_NONE || m->opened <= f->open_on) &&
-           (m->closed == DATE_NONE || f->open_on < m->closed);
-}
+#include "report/views.h"
 
 static const char LIST_USAGE[] =
     "list [--sending S] [--host H] [--country C] [--open-on D]";
@@ -69,16 +51,16 @@ static int list(struct cli *cli, int argc, char **argv)
     struct mission_filter f = { NULL, NULL, NULL, DATE_NONE };
     struct records out;
     struct err e;
+    struct buf b;
     int rc = parse_list(argc, argv, &f);
 
     if (rc >= 0)
         return rc;
     if (records_open(&out, cli, ENT_MISSION, &e))
         return cli_fail(&e);
-    for (uint32_t i = 0; i < snapshot_count(&out.s, ENT_MISSION); i++)
-        if (matches(snap_mission(&out.s, i), &f))
-            records_add(&out, i);
-    records_print(&out, cli);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_missions(&out.s, &f, &VIEW_SCOPE_ALL, cli->format, &b);
+    records_print_buf(&b);
     records_close(&out);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include "cli/edit.h"
 #include "cli/records.h"
 #include "report/record.h"
+#include "report/views.h"
 
 static const struct edit_option LIST_OPTS[] = {
     { "nationality", NULL, 0 },
@@ -22,21 +23,12 @@ static const struct edit_command LIST = {
     "person", "list " LIST_USAGE, ENT_PERSON, 0, LIST_OPTS, NULL,
 };
 
-/* --name matches a case-sensitive part of the family or given names. */
-static int matches(const struct person *p, const char *nationality,
-                   const char *name)
-{
-    if (nationality && strcmp(p->nationality, nationality) != 0)
-        return 0;
-    return !name || strstr(p->family_name, name) ||
-           (p->given_names && strstr(p->given_names, name));
-}
-
 static int list(struct cli *cli, int argc, char **argv)
 {
     const char *v[EDIT_MAX_OPTIONS];
     struct records out;
     struct err e;
+    struct buf b;
     char **args;
     int rc = edit_args(&LIST, argc, argv, v, &args);
 
@@ -49,10 +41,9 @@ static int list(struct cli *cli, int argc, char **argv)
         records_close(&out);
         return cli_fail(&e);
     }
-    for (uint32_t i = 0; i < snapshot_count(&out.s, ENT_PERSON); i++)
-        if (matches(snap_person(&out.s, i), v[0], v[1]))
-            records_add(&out, i);
-    records_print(&out, cli);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_persons(&out.s, v[0], v[1], &VIEW_SCOPE_ALL, cli->format, &b);
+    records_print_buf(&b);
     records_close(&out);
     return 0;
 }

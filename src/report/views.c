@@ -1,0 +1,409 @@
+/*
+ * The read commands' compute-and-render steps (report/views.h), moved out
+ * of cli/ so that the CLI and `chancery serve` call the same code and print
+ * the same bytes. Counting and ordering are core's; this file groups rows
+ * into grids and renders them.
+ */
+#include "report/views.h"
+
+#include <assert.h>
+
+#include "base/date.h"
+#include "base/xalloc.h"
+#include "core/presence.h"
+#include "core/roster.h"
+
+const struct view_scope VIEW_SCOPE_ALL = { NULL, NULL, 0 };
+
+int view_mission_visible(const struct snapshot *s, const struct view_scope *vs,
+                         uint32_t m)
+{
+    const struct mission *x = snap_mission(s, m);
+
+    if (vs->mission)
+        return !strcmp(x->id, vs->mission);
+    return !vs->sending || !strcmp(x->sending, vs->sending);
+}
+
+/* 1 when record i of kind is within scope: a mission, or a posting or
+ * dependent of one, of the scope's state or mission; a person with a
+ * posting there. Other kinds (states, policies...) are public enough. */
+static int record_visible(const struct snapshot *s, enum entity_kind kind,
+                          uint32_t i, const struct view_scope *vs)
+{
+    if (!vs->sending && !vs->mission)
+        return 1;
+    if (kind == ENT_MISSION)
+        return view_mission_visible(s, vs, i);
+    if (kind == ENT_POSTING)
+        return view_mission_visible(s, vs, snap_posting(s, i)->mission);
+    if (kind == ENT_PERSON) {
+        ADJ_FOR_EACH(s->postings_by_person, i, t)
+        if (view_mission_visible(s, vs, snap_posting(s, t)->mission))
+            return 1;
+        return 0;
+    }
+    return 0;
+}
+
+void view_records_init(struct grid *g, const struct entity *ent)
+{
+    const char **names = xcalloc((size_t)ent->n_fields, sizeof(*names));
+
+    for (int i = 0; i < ent->n_fields; i++)
+        names[i] = ent->fields[i].type == FT_BOOL
+                       ? xasprintf("%s:b", ent->fields[i].name)
+                   : ent->fields[i].type == FT_INT
+                       ? xasprintf("%s:n", ent->fields[i].name)
+                       : xstrdup(ent->fields[i].name);
+    grid_init(g, names, (size_t)ent->n_fields);
+    for (int i = 0; i < ent->n_fields; i++)
+        free((char *)names[i]);
+    free(names);
+}
+
+static int withheld(const struct entity *ent, int k)
+{
+    return ent->kind == ENT_PERSON &&
+           (!strcmp(ent->fields[k].name, "birth_date") ||
+            !strcmp(ent->fields[k].name, "passport"));
+}
+
+void view_records_add(struct grid *g, const struct snapshot *s,
+                      const struct entity *ent, uint32_t i,
+                      const struct view_scope *vs)
+{
+    const void *rec = snapshot_row(s, ent->kind, i);
+    char bufs[64][FIELD_BUF];
+    const char *cells[64];
+
+    if (ent->n_fields > 64)
+        BUG("entity '%s' has too many fields", ent->name);
+    for (int k = 0; k < ent->n_fields; k++)
+        cells[k] = vs->withhold_personal && withheld(ent, k)
+                       ? ""
+                       : field_text(s, &ent->fields[k], rec, bufs[k]);
+    grid_add_row(g, cells);
+}
+
+static int mission_matches(const struct mission *m,
+                           const struct mission_filter *f)
+{
+    if (f->sending && strcmp(m->sending, f->sending))
+        return 0;
+    if (f->host && strcmp(m->host, f->host))
+        return 0;
+    if (f->country && strcmp(m->country, f->country))
+        return 0;
+    if (f->open_on == DATE_NONE)
+        return 1;
+    return (m->opened == DATE_NONE || m->opened <= f->open_on) &&
+           (m->closed == DATE_NONE || f->open_on < m->closed);
+}
+
+void view_missions(const struct snapshot *s, const struct mission_filter *f,
+                   const struct view_scope *vs, enum out_format fmt,
+                   struct buf *b)
+{
+    const struct entity *ent = ENTITIES[ENT_MISSION];
+    struct grid g;
+
+    view_records_init(&g, ent);
+    for (uint32_t i = 0; i < snapshot_count(s, ENT_MISSION); i++)
+        if (mission_matches(snap_mission(s, i), f) &&
+            view_mission_visible(s, vs, i))
+            view_records_add(&g, s, ent, i, vs);
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+}
+
+enum status view_record(const struct snapshot *s, enum entity_kind kind,
+                        const char *key, const struct view_scope *vs,
+                        enum out_format fmt, struct buf *b, struct err *e)
+{
+    const struct entity *ent = ENTITIES[kind];
+    uint32_t i = snapshot_find(s, kind, key);
+    struct grid g;
+
+    if (i == IDMAP_NONE || !record_visible(s, kind, i, vs))
+        return err_set(e, ST_NOT_FOUND, "unknown %s '%s'", ent->name, key);
+    view_records_init(&g, ent);
+    view_records_add(&g, s, ent, i, vs);
+    grid_render_record(&g, 0, fmt, b);
+    grid_release(&g);
+    return ST_OK;
+}
+
+/* --name matches a case-sensitive part of the family or given names. */
+static int person_matches(const struct person *p, const char *nationality,
+                          const char *name)
+{
+    if (nationality && strcmp(p->nationality, nationality) != 0)
+        return 0;
+    return !name || strstr(p->family_name, name) ||
+           (p->given_names && strstr(p->given_names, name));
+}
+
+void view_persons(const struct snapshot *s, const char *nationality,
+                  const char *name, const struct view_scope *vs,
+                  enum out_format fmt, struct buf *b)
+{
+    const struct entity *ent = ENTITIES[ENT_PERSON];
+    struct grid g;
+
+    view_records_init(&g, ent);
+    for (uint32_t i = 0; i < snapshot_count(s, ENT_PERSON); i++)
+        if (person_matches(snap_person(s, i), nationality, name) &&
+            record_visible(s, ENT_PERSON, i, vs))
+            view_records_add(&g, s, ent, i, vs);
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+}
+
+/* The spouse present in posting ti's household on date, or "". */
+static const char *spouse(const struct snapshot *s, uint32_t ti, int32_t date)
+{
+    ADJ_FOR_EACH(s->dependents_by_posting, ti, di)
+    {
+        const struct dependent *d = snap_dependent(s, di);
+
+        if (d->relation == REL_SPOUSE &&
+            (d->joined == DATE_NONE || d->joined <= date) &&
+            (d->left == DATE_NONE || date < d->left))
+            return snap_person(s, d->person)->family_name;
+    }
+    return "";
+}
+
+static void add_row(struct grid *g, const struct snapshot *s,
+                    const struct posting *t, int32_t date, int with_mission)
+{
+    const struct person *p = snap_person(s, t->person);
+    char arrived[DATE_BUF];
+    const char *row[9];
+    const char **cells = row + !!with_mission;
+
+    date_format(t->arrived, arrived);
+    row[0] = snap_mission(s, t->mission)->id;
+    cells[0] = t->id;
+    cells[1] = p->family_name;
+    cells[2] = p->given_names ? p->given_names : "";
+    cells[3] = enum_name(&ENUM_RANK, t->rank);
+    cells[4] = t->title ? t->title : "";
+    cells[5] = enum_name(&ENUM_STAFF_CATEGORY, t->category);
+    cells[6] = arrived;
+    cells[7] = spouse(s, (uint32_t)(t - snap_posting(s, 0)), date);
+    grid_add_row(g, row);
+}
+
+static const char *const COLUMNS[] = {
+    "mission", "posting",  "family_name", "given_names", "rank",
+    "title",   "category", "arrived",     "spouse",
+};
+
+/* Adds mission m's roster on date to g. */
+static void add_mission(struct grid *g, const struct snapshot *s, uint32_t m,
+                        int32_t date, int with_mission)
+{
+    uint32_t *list = xmalloc((roster_capacity(s, m) + 1) * sizeof(*list));
+    size_t n = roster_build(s, m, date, list);
+
+    for (size_t i = 0; i < n; i++)
+        add_row(g, s, snap_posting(s, list[i]), date, with_mission);
+    free(list);
+}
+
+static const struct snapshot *order_snapshot;
+
+/* Embassies first, then by kind and id: the order of the Diplomatic List's
+ * entries for one sending state. */
+static int by_kind(const void *x, const void *y)
+{
+    const struct mission *a =
+        snap_mission(order_snapshot, *(const uint32_t *)x);
+    const struct mission *b =
+        snap_mission(order_snapshot, *(const uint32_t *)y);
+
+    if (a->kind != b->kind)
+        return (a->kind > b->kind) - (a->kind < b->kind);
+    return strcmp(a->id, b->id);
+}
+
+/* The missions of sending accredited to host and open on date. OUT: *n;
+ * returns a new array the caller frees. */
+static uint32_t *missions_to(const struct snapshot *s, const char *sending,
+                             const char *host, int32_t date, size_t *n)
+{
+    struct mission_list ml = snapshot_missions_sent(s, sending);
+    uint32_t *out = xcalloc(ml.n + 1, sizeof(*out));
+
+    if (!host)
+        BUG("a roster of missions without a host");
+    *n = 0;
+    for (size_t i = 0; i < ml.n; i++) {
+        uint32_t m = mission_list_at(&ml, i);
+        const struct mission *x = snap_mission(s, m);
+
+        if (x->host && !strcmp(x->host, host) &&
+            (x->opened == DATE_NONE || x->opened <= date) &&
+            (x->closed == DATE_NONE || date < x->closed))
+            out[(*n)++] = m;
+    }
+    order_snapshot = s;
+    qsort(out, *n, sizeof(*out), by_kind);
+    return out;
+}
+
+void view_roster(const struct snapshot *s, uint32_t m, int32_t date,
+                 enum out_format fmt, struct buf *b)
+{
+    struct grid g;
+
+    grid_init(&g, COLUMNS + 1, 8);
+    add_mission(&g, s, m, date, 0);
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+}
+
+void view_roster_missions(const struct snapshot *s, const char *sending,
+                          const char *host, int32_t date, enum out_format fmt,
+                          struct buf *b)
+{
+    struct grid g;
+    uint32_t *ms;
+    size_t n;
+
+    ms = missions_to(s, sending, host, date, &n);
+    grid_init(&g, COLUMNS, 9);
+    for (size_t i = 0; i < n; i++)
+        add_mission(&g, s, ms[i], date, 1);
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+    free(ms);
+}
+
+struct tally {
+    char *key; /* "SENDING PLACE [CATEGORY]": the index key, the sort order */
+    const char *cells[3]; /* sending, place, mission or category */
+    uint32_t n;
+};
+
+struct tallies {
+    struct tally *items;
+    size_t n, alloc;
+    struct idmap by_key;
+};
+
+static void tally_add(struct tallies *t, const char *const *cells, uint32_t n)
+{
+    char *key =
+        xasprintf("%s %s %s", cells[0], cells[1], cells[2] ? cells[2] : "");
+    uint32_t i = idmap_get(&t->by_key, key);
+
+    if (i == IDMAP_NONE) {
+        i = (uint32_t)t->n++;
+        XGROW(t->items, t->n, t->alloc);
+        memset(&t->items[i], 0, sizeof(t->items[i]));
+        t->items[i].key = key;
+        memcpy(t->items[i].cells, cells, 3 * sizeof(*cells));
+        idmap_put(&t->by_key, key, i);
+    } else {
+        free(key);
+        assert(i < t->n); /* the map only holds rows already added */
+    }
+    t->items[i].n += n;
+}
+
+static void tallies_release(struct tallies *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->items[i].key);
+    free(t->items);
+    idmap_release(&t->by_key);
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const struct tally *)a)->key,
+                  ((const struct tally *)b)->key);
+}
+
+static void count_categories(const struct snapshot *s, uint32_t m,
+                             const struct headcount_args *a, struct tallies *t,
+                             const char *place)
+{
+    uint32_t per[CAT__COUNT] = { 0 };
+
+    ADJ_FOR_EACH(s->postings_by_mission, m, i)
+    {
+        const struct posting *p = snap_posting(s, i);
+
+        if (scope_has_posting(&a->scope, p) && posting_present(p, a->date))
+            per[p->category]++;
+    }
+    for (int c = 0; c < CAT__COUNT; c++) {
+        const char *cells[3] = { snap_mission(s, m)->sending, place,
+                                 enum_name(&ENUM_STAFF_CATEGORY, c) };
+
+        if (per[c])
+            tally_add(t, cells, per[c]);
+    }
+}
+
+static void tally_missions(const struct snapshot *s,
+                           const struct headcount_args *a, struct tallies *t)
+{
+    for (uint32_t m = 0; m < snapshot_count(s, ENT_MISSION); m++) {
+        const struct mission *ms = snap_mission(s, m);
+        const char *place = a->scope.country ? ms->country : ms->host;
+        const char *cells[3] = { ms->sending, place, NULL };
+
+        if (!scope_has_mission(&a->scope, ms))
+            continue;
+        if (a->by == BY_CATEGORY) {
+            count_categories(s, m, a, t, place);
+            continue;
+        }
+        if (a->by == BY_MISSION)
+            cells[2] = ms->id;
+        tally_add(t, cells, count_mission(s, m, &a->scope, a->date));
+    }
+}
+
+static void render_tallies(const struct headcount_args *a, struct tallies *t,
+                           enum out_format fmt, struct buf *b)
+{
+    const char *cols[4] = { "sending", a->scope.country ? "country" : "host",
+                            a->by == BY_MISSION ? "mission" : "category",
+                            "present:n" };
+    int with_third = a->by != BY_PLACE;
+    struct grid g;
+
+    if (!with_third)
+        cols[2] = cols[3];
+    if (t->n) /* the map goes stale: it is not used again */
+        qsort(t->items, t->n, sizeof(*t->items), by_key);
+    grid_init(&g, cols, with_third ? 4 : 3);
+    for (size_t i = 0; i < t->n; i++) {
+        char n[16];
+        const char *cells[4] = { t->items[i].cells[0], t->items[i].cells[1],
+                                 t->items[i].cells[2], n };
+
+        snprintf(n, sizeof(n), "%u", t->items[i].n);
+        if (!with_third)
+            cells[2] = n;
+        grid_add_row(&g, cells);
+    }
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+}
+
+void view_headcount(const struct snapshot *s, const struct headcount_args *a,
+                    enum out_format fmt, struct buf *b)
+{
+    struct tallies t = { NULL, 0, 0, { NULL, 0, 0 } };
+
+    tally_missions(s, a, &t);
+    render_tallies(a, &t, fmt, b);
+    tallies_release(&t);
+}
