@@ -48,6 +48,10 @@ static const struct command COMMANDS[] = {
       "[--html FILE] | compare A.json B.json ...",
       "staffing forecasts under a scenario's measures (Monte Carlo)" },
     { "history", cmd_history, "ENTITY ID", "the recorded changes of a record" },
+    { "user", cmd_user, "add|list|disable|passwd ...",
+      "accounts for serve (password on stdin)" },
+    { "serve", cmd_serve, "[--listen ADDR:PORT] [--threads N]",
+      "the HTTP API (default 127.0.0.1:8080)" },
     { "audit", cmd_audit, "verify", "verify the change log's hash chain" },
     { NULL, NULL, NULL, NULL },
 };

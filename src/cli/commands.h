@@ -27,6 +27,8 @@ int cmd_consular(struct cli *cli, int argc, char **argv);
 int cmd_parity(struct cli *cli, int argc, char **argv);
 int cmd_plan(struct cli *cli, int argc, char **argv);
 int cmd_forecast(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
 
 /* Creates the registry at cli's path with its reference data unless it
  * exists already (init and demo share it). OUT: *created. */

@@ -213,7 +213,7 @@ static void add_mission(struct grid *g, const struct snapshot *s, uint32_t m,
     free(list);
 }
 
-static const struct snapshot *order_snapshot;
+static _Thread_local const struct snapshot *order_snapshot;
 
 /* Embassies first, then by kind and id: the order of the Diplomatic List's
  * entries for one sending state. */

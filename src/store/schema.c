@@ -19,7 +19,7 @@
 #include "base/xalloc.h"
 #include "store/internal.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -230,9 +230,43 @@ static enum status migrate_5(struct store *st, struct err *e)
     return ST_OK;
 }
 
+/* Migration 6: the accounts and sessions of `chancery serve`
+ * (store/account.c), outside the registry's change log. */
+static const char ACCOUNTS_SQL[] =
+    "CREATE TABLE accounts (\n"
+    "    name TEXT NOT NULL PRIMARY KEY,\n"
+    "    role TEXT NOT NULL CHECK (role IN ('officer', 'liaison', "
+    "'analyst', 'auditor')),\n"
+    "    sending TEXT,\n"
+    "    mission TEXT,\n"
+    "    hash TEXT NOT NULL,\n"
+    "    disabled INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE account_changes (\n"
+    "    seq INTEGER NOT NULL PRIMARY KEY,\n"
+    "    recorded TEXT NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    account TEXT NOT NULL,\n"
+    "    op TEXT NOT NULL,\n"
+    "    after TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE sessions (\n"
+    "    token_hash BLOB NOT NULL PRIMARY KEY,\n"
+    "    account TEXT NOT NULL REFERENCES accounts(name),\n"
+    "    created INTEGER NOT NULL,\n"
+    "    last_used INTEGER NOT NULL,\n"
+    "    expires INTEGER NOT NULL,\n"
+    "    revoked INTEGER NOT NULL DEFAULT 0\n"
+    ");\n";
+
+static enum status migrate_6(struct store *st, struct err *e)
+{
+    return db_exec(st, ACCOUNTS_SQL, e);
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
-    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5,
+    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)

@@ -1,0 +1,275 @@
+/*
+ * The route table: every path the server answers, who may call it, which
+ * query parameters it takes, and its handler. Nothing else decides access:
+ * server.c checks the role set and the parameters before any handler runs,
+ * and the handlers pass the caller's scope (report/views.h) to the views,
+ * so a liaison's records outside its state or mission do not exist for it.
+ * A handler maps query parameters to the options of the matching command
+ * and calls the view the command calls, so the bytes are the same.
+ */
+#include <jansson.h>
+
+#include "base/date.h"
+#include "core/enums.h"
+#include "http/http.h"
+
+#define READERS (ROLE_OFFICER | ROLE_LIAISON | ROLE_ANALYST)
+#define ANYONE  (READERS | ROLE_AUDITOR | ROLE_PUBLIC)
+#define LOGGED  (READERS | ROLE_AUDITOR)
+
+unsigned role_bit(const char *name)
+{
+    static const char *const names[] = { "officer", "liaison", "analyst",
+                                         "auditor" };
+
+    for (unsigned i = 0; i < 4; i++)
+        if (name && !strcmp(name, names[i]))
+            return 1u << i;
+    return 0;
+}
+
+int http_code(enum status st)
+{
+    switch (st) {
+    case ST_OK:
+    case ST_FINDINGS:
+        return 200;
+    case ST_USAGE:
+        return 400;
+    case ST_INVALID:
+    case ST_AMBIGUOUS:
+        return 422;
+    case ST_NOT_FOUND:
+        return 404;
+    case ST_ERROR:
+    default:
+        return 500;
+    }
+}
+
+const char *request_param(const struct request *rq, const char *name)
+{
+    for (int i = 0; i < rq->n_params; i++)
+        if (!strcmp(rq->params[i].name, name))
+            return rq->params[i].value;
+    return NULL;
+}
+
+static enum status param_date(const struct request *rq, const char *name,
+                              int32_t *out, struct err *e)
+{
+    const char *v = request_param(rq, name);
+
+    if (v && date_parse(v, out, e)) {
+        err_prefix(e, "%s", name);
+        return e->status = ST_USAGE;
+    }
+    return ST_OK;
+}
+
+static enum status param_state(const struct request *rq, const char *name,
+                               const char **out, struct err *e)
+{
+    const char *v = request_param(rq, name);
+
+    *out = v;
+    if (v && snapshot_find(rq->s, ENT_STATE, v) == IDMAP_NONE &&
+        snapshot_find(rq->s, ENT_ORGANIZATION, v) == IDMAP_NONE)
+        return err_set(e, ST_USAGE, "%s: unknown state '%s'", name, v);
+    return ST_OK;
+}
+
+/* GET /api/v1/missions: `mission list`. */
+static enum status missions(struct request *rq, struct buf *out, struct err *e)
+{
+    struct mission_filter f = { request_param(rq, "sending"),
+                                request_param(rq, "host"),
+                                request_param(rq, "country"), DATE_NONE };
+
+    if (param_date(rq, "open_on", &f.open_on, e))
+        return e->status;
+    view_missions(rq->s, &f, &rq->scope, OUT_JSON, out);
+    return ST_OK;
+}
+
+/* GET /api/v1/missions/{id}: `mission show ID`. */
+static enum status mission(struct request *rq, struct buf *out, struct err *e)
+{
+    return view_record(rq->s, ENT_MISSION, rq->captures[0], &rq->scope,
+                       OUT_JSON, out, e);
+}
+
+/* GET /api/v1/missions/{id}/roster: `roster MISSION [--as-of D]`. */
+static enum status roster(struct request *rq, struct buf *out, struct err *e)
+{
+    uint32_t m = snapshot_find(rq->s, ENT_MISSION, rq->captures[0]);
+    int32_t date = rq->today;
+
+    if (param_date(rq, "as_of", &date, e))
+        return e->status;
+    if (m == IDMAP_NONE || !view_mission_visible(rq->s, &rq->scope, m))
+        return err_set(e, ST_NOT_FOUND, "unknown mission '%s'",
+                       rq->captures[0]);
+    view_roster(rq->s, m, date, OUT_JSON, out);
+    return ST_OK;
+}
+
+/* GET /api/v1/persons: `person list`. */
+static enum status persons(struct request *rq, struct buf *out, struct err *e)
+{
+    const char *nationality;
+
+    if (param_state(rq, "nationality", &nationality, e))
+        return e->status;
+    view_persons(rq->s, nationality, request_param(rq, "name"), &rq->scope,
+                 OUT_JSON, out);
+    return ST_OK;
+}
+
+/* GET /api/v1/postings/{id}: the posting's record. */
+static enum status posting(struct request *rq, struct buf *out, struct err *e)
+{
+    return view_record(rq->s, ENT_POSTING, rq->captures[0], &rq->scope,
+                       OUT_JSON, out, e);
+}
+
+static enum status headcount_option(struct request *rq, int i,
+                                    struct headcount_args *a, struct err *e)
+{
+    const char *n = rq->params[i].name, *v = rq->params[i].value;
+    int c;
+
+    if (!strcmp(n, "by")) {
+        if (strcmp(v, "category") && strcmp(v, "mission"))
+            return err_set(e, ST_USAGE, "by: '%s' is not category or mission",
+                           v);
+        a->by = v[0] == 'c' ? BY_CATEGORY : BY_MISSION;
+    } else if (!strcmp(n, "category")) {
+        if ((c = enum_from_name(&ENUM_STAFF_CATEGORY, v)) == ENUM_NONE)
+            return err_set(e, ST_USAGE, "category: unknown category '%s'", v);
+        a->scope.categories |= 1u << c;
+    }
+    return ST_OK;
+}
+
+/* GET /api/v1/headcount: `headcount`; a liaison counts its own state. */
+static enum status headcount(struct request *rq, struct buf *out, struct err *e)
+{
+    struct headcount_args a;
+
+    memset(&a, 0, sizeof(a));
+    a.date = rq->today;
+    a.scope.sending = request_param(rq, "sending");
+    a.scope.host = request_param(rq, "host");
+    a.scope.country = request_param(rq, "country");
+    if (param_date(rq, "as_of", &a.date, e))
+        return e->status;
+    for (int i = 0; i < rq->n_params; i++)
+        if (headcount_option(rq, i, &a, e))
+            return e->status;
+    if (a.scope.host && a.scope.country)
+        return err_set(e, ST_USAGE, "host and country exclude each other");
+    if (rq->scope.sending) {
+        if (a.scope.sending && strcmp(a.scope.sending, rq->scope.sending))
+            return err_set(e, ST_NOT_FOUND, "unknown state '%s'",
+                           a.scope.sending);
+        a.scope.sending = rq->scope.sending;
+    }
+    view_headcount(rq->s, &a, OUT_JSON, out);
+    return ST_OK;
+}
+
+static enum status openapi(struct request *rq, struct buf *out, struct err *e)
+{
+    (void)rq;
+    (void)e;
+    http_openapi(out);
+    return ST_OK;
+}
+
+static const char *const NONE[] = { NULL };
+static const char *const MISSION_LIST[] = { "sending", "host",        "country",
+                                            "open_on", "as_known_on", NULL };
+static const char *const AS_KNOWN[] = { "as_known_on", NULL };
+static const char *const ROSTER[] = { "as_of", "as_known_on", NULL };
+static const char *const PERSON_LIST[] = { "nationality", "name", "as_known_on",
+                                           NULL };
+static const char *const HEADCOUNT[] = { "sending",     "host", "country",
+                                         "as_of",       "by",   "category",
+                                         "as_known_on", NULL };
+
+const struct route ROUTES[] = {
+    { "POST", "/api/v1/login", ANYONE, auth_login, NONE, 0,
+      "log in: {\"user\",\"password\"} -> {\"token\"}" },
+    { "POST", "/api/v1/logout", LOGGED, auth_logout, NONE, 0,
+      "revoke the bearer token" },
+    { "GET", "/api/v1/missions", READERS, missions, MISSION_LIST, 1,
+      "mission list" },
+    { "GET", "/api/v1/missions/{id}", READERS, mission, AS_KNOWN, 1,
+      "mission show" },
+    { "GET", "/api/v1/missions/{id}/roster", READERS, roster, ROSTER, 1,
+      "roster" },
+    { "GET", "/api/v1/persons", READERS, persons, PERSON_LIST, 1,
+      "person list" },
+    { "GET", "/api/v1/postings/{id}", READERS, posting, AS_KNOWN, 1,
+      "the posting's record" },
+    { "GET", "/api/v1/headcount", READERS, headcount, HEADCOUNT, 1,
+      "headcount" },
+    { "GET", "/openapi.json", ANYONE, openapi, NONE, 0,
+      "this API, as OpenAPI 3.1" },
+    { NULL, NULL, 0, NULL, NULL, 0, NULL },
+};
+
+/* 1 when path matches pattern; captures take the {x} segments, which
+ * point into path and end at the next '/' (the caller copies them). */
+static int match(const char *pattern, const char *path, const char **caps,
+                 size_t *cap_len)
+{
+    int n = 0;
+
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            size_t len = strcspn(path, "/");
+
+            if (!len || n == MAX_CAPTURES)
+                return 0;
+            caps[n] = path;
+            cap_len[n++] = len;
+            path += len;
+            pattern = strchr(pattern, '}') + 1;
+        } else if (*pattern++ != *path++) {
+            return 0;
+        }
+    }
+    return !*pattern && !*path;
+}
+
+const struct route *route_match(const char *method, const char *path,
+                                const char **captures, int *path_known)
+{
+    static _Thread_local char copies[MAX_CAPTURES][256];
+    const char *caps[MAX_CAPTURES];
+    size_t len[MAX_CAPTURES];
+
+    *path_known = 0;
+    for (const struct route *r = ROUTES; r->method; r++) {
+        if (!match(r->pattern, path, caps, len))
+            continue;
+        *path_known = 1;
+        if (strcmp(r->method, method))
+            continue;
+        for (int i = 0; i < MAX_CAPTURES; i++)
+            captures[i] = NULL;
+        for (int i = 0, n = 0; r->pattern[i]; i++)
+            if (r->pattern[i] == '{') {
+                if (len[n] >= sizeof(copies[n]))
+                    return NULL;
+                memcpy(copies[n], caps[n], len[n]);
+                copies[n][len[n]] = '\0';
+                captures[n] = copies[n];
+                n++;
+            }
+        return r;
+    }
+    return NULL;
+}

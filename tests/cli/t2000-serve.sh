@@ -1,0 +1,196 @@
+#!/bin/sh
+# `chancery serve` on a free loopback port (port 0, read from its first
+# line): accounts and login, the role x route matrix generated from the
+# route table (/openapi.json's x-roles), GETs byte-equal to the commands
+# with --format json, hostile inputs, logout, rate limiting, and SIGTERM.
+. tests/cli/lib.sh
+setup_small
+
+command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; exit 0; }
+
+add_user() { # NAME PASSWORD ARGS...
+    name=$1 pw=$2
+    shift 2
+    printf '%s\n' "$pw" | "$CHANCERY" user add "$name" "$@" >"$TMP/out" 2>"$TMP/err"
+}
+add_user off offpw --role officer || not_ok "user add officer"
+add_user lia liapw --role liaison --sending RUS || not_ok "user add liaison"
+add_user liu liupw --role liaison --sending USA || not_ok "user add liaison of USA"
+add_user ana anapw --role analyst || not_ok "user add analyst"
+add_user aud audpw --role auditor || not_ok "user add auditor"
+add_user bad badpw --role liaison >/dev/null 2>&1
+if [ $? -eq 2 ]; then ok "a liaison needs a scope"; else not_ok "a liaison needs a scope"; fi
+add_user off again --role officer
+if [ $? -eq 3 ]; then ok "a taken name is refused"; else not_ok "a taken name is refused"; fi
+expect_exit 0 "user list" user list --format csv
+expect_out "lists the liaison's scope" "lia,liaison,RUS,,false"
+if grep -q argon2 "$TMP/out"; then not_ok "no hash listed"; else ok "no hash listed"; fi
+
+"$CHANCERY" serve --listen 127.0.0.1:0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
+pid=$!
+i=0
+while ! grep -q listening "$TMP/serve.out" && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+port=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$TMP/serve.out")
+if [ -n "$port" ] && [ "$port" != 0 ]; then ok "serve prints the port it picked"; else
+    not_ok "serve prints the port it picked"; kill "$pid"; exit 1; fi
+URL=http://127.0.0.1:$port
+
+# req METHOD PATH [TOKEN] [BODY]: the body in $TMP/body, the code in $code.
+req() {
+    set -- "$1" "$2" "${3:-}" "${4:-}"
+    if [ -n "$3" ]; then
+        code=$(curl -s -o "$TMP/body" -w '%{http_code}' -X "$1" -H "Authorization: Bearer $3" ${4:+--data-binary "$4"} "$URL$2")
+    else
+        code=$(curl -s -o "$TMP/body" -w '%{http_code}' -X "$1" ${4:+--data-binary "$4"} "$URL$2")
+    fi
+}
+expect_code() { # WANT WHAT
+    if [ "$code" = "$1" ]; then ok "$2"; else
+        echo "# HTTP $code, wanted $1: $(head -c 300 "$TMP/body")"; not_ok "$2"; fi
+}
+login() { # NAME PASSWORD: the token on stdout
+    curl -s -X POST --data-binary "{\"user\":\"$1\",\"password\":\"$2\"}" "$URL/api/v1/login" |
+        sed -n 's/.*"token": *"\([0-9a-f]*\)".*/\1/p'
+}
+
+req POST /api/v1/login "" '{"user":"off","password":"offpw"}'
+expect_code 200 "login"
+T_officer=$(login off offpw)
+T_liaison=$(login lia liapw)
+T_other=$(login liu liupw)
+T_analyst=$(login ana anapw)
+T_auditor=$(login aud audpw)
+if [ ${#T_officer} -eq 64 ]; then ok "a 256-bit token in hex"; else not_ok "a 256-bit token in hex"; fi
+
+# The role x route matrix, from the route table as /openapi.json has it.
+req GET /openapi.json
+expect_code 200 "openapi.json is public"
+cp "$TMP/body" "$TMP/openapi.json"
+if grep -q '"openapi": "3.1.0"' "$TMP/openapi.json"; then ok "an OpenAPI 3.1 document"; else not_ok "an OpenAPI 3.1 document"; fi
+python3 - "$TMP/openapi.json" >"$TMP/routes" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for path, item in sorted(doc["paths"].items()):
+    for method, op in sorted(item.items()):
+        print(method.upper(), path, ",".join(op["x-roles"]))
+PY
+n_routes=$(wc -l <"$TMP/routes")
+if [ "$n_routes" -ge 8 ]; then ok "the document lists the routes ($n_routes)"; else not_ok "the document lists the routes"; fi
+while read -r method path roles; do
+    [ "$method" = GET ] || continue
+    p=$(echo "$path" | sed 's/{id}/RUS-WAS/')
+    case $p in /api/v1/postings/*) p=/api/v1/postings/T1 ;; esac
+    for role in public officer liaison analyst auditor; do
+        tok=$(eval echo "\${T_$role:-}")
+        case ",$roles," in
+        *",$role,"* | *",public,"*) want=200 ;;
+        *) if [ $role = public ]; then want=401; else want=403; fi ;;
+        esac
+        req GET "$p" "$tok"
+        expect_code $want "GET $p as $role"
+    done
+    # A liaison of another state: RUS-WAS and T1 do not exist for it.
+    case $path in
+    */\{id\}*) want=404 ;;
+    *) case ",$roles," in *,liaison,* | *,public,*) want=200 ;; *) want=403 ;; esac ;;
+    esac
+    req GET "$p" "$T_other"
+    expect_code $want "GET $p as a liaison of another state"
+done <"$TMP/routes"
+
+# Byte-equality with the commands' --format json.
+same() { # WHAT PATH CHANCERY-ARGS...
+    what=$1 path=$2
+    shift 2
+    "$CHANCERY" "$@" --format json >"$TMP/cli.json" 2>/dev/null
+    req GET "$path" "$T_officer"
+    if [ "$code" = 200 ] && cmp -s "$TMP/cli.json" "$TMP/body"; then ok "$what"; else
+        echo "# HTTP $code"; diff "$TMP/cli.json" "$TMP/body" | head -5 | sed 's/^/# /'; not_ok "$what"; fi
+}
+same "missions = mission list" /api/v1/missions mission list
+same "missions?sending = mission list --sending" "/api/v1/missions?sending=USA" mission list --sending USA
+same "missions?open_on" "/api/v1/missions?open_on=2018-04-24" mission list --open-on 2018-04-24
+same "missions/{id} = mission show" /api/v1/missions/RUS-WAS mission show RUS-WAS
+same "roster = roster" "/api/v1/missions/RUS-WAS/roster?as_of=2021-12-04" roster RUS-WAS --as-of 2021-12-04
+same "roster today" /api/v1/missions/RUS-WAS/roster roster RUS-WAS
+same "persons = person list" /api/v1/persons person list
+same "persons?nationality" "/api/v1/persons?nationality=RUS&name=Ant" person list --nationality RUS --name Ant
+same "headcount = headcount" /api/v1/headcount headcount
+same "headcount?by=category" "/api/v1/headcount?by=category&as_of=2019-01-01" headcount --by category --as-of 2019-01-01
+same "headcount?category" "/api/v1/headcount?category=diplomatic_agent&category=admin_technical&by=mission" headcount --category diplomatic_agent --category admin_technical --by mission
+same "as_known_on" "/api/v1/missions?as_known_on=2000-01-01" --as-known-on 2000-01-01 mission list
+
+# Scope: a liaison sees its own state's records only; an analyst no
+# birth dates or passports.
+req GET /api/v1/missions "$T_liaison"
+if grep -q USA-MOW "$TMP/body" || ! grep -q RUS-WAS "$TMP/body"; then not_ok "a liaison lists its own missions"; else ok "a liaison lists its own missions"; fi
+req GET /api/v1/missions/USA-MOW "$T_liaison"
+expect_code 404 "another state's mission is 404 to a liaison"
+req GET "/api/v1/headcount?sending=USA" "$T_liaison"
+expect_code 404 "another state's headcount is 404 to a liaison"
+req GET /api/v1/persons "$T_analyst"
+if grep -q 1955-05-15 "$TMP/body"; then not_ok "an analyst sees no birth date"; else ok "an analyst sees no birth date"; fi
+req GET /api/v1/persons "$T_officer"
+expect_out_body() { if grep -qF -- "$2" "$TMP/body"; then ok "$1"; else not_ok "$1"; fi; }
+expect_out_body "an officer sees the birth date" 1955-05-15
+
+# Hostile and bad input.
+req GET "/api/v1/missions?bogus=1" "$T_officer"
+expect_code 400 "an unknown parameter is 400"
+expect_out_body "names it" "bogus"
+req GET "/api/v1/missions?open_on=2018-02-30" "$T_officer"
+expect_code 400 "a bad date is 400"
+req GET "/api/v1/headcount?by=colour" "$T_officer"
+expect_code 400 "a bad value is 400"
+req GET /api/v1/missions/RUS-XXX "$T_officer"
+expect_code 404 "an unknown record is 404"
+expect_out_body "as an error object" '{"error": "unknown mission '"'RUS-XXX'"'"}'
+req GET /api/v1/nowhere "$T_officer"
+expect_code 404 "an unknown path is 404"
+req GET /../etc/passwd
+expect_code 404 "no path outside the table"
+req DELETE /api/v1/missions "$T_officer"
+expect_code 405 "another method is 405"
+req GET /api/v1/missions 0000000000000000000000000000000000000000000000000000000000000000
+expect_code 401 "a bad token is 401"
+req POST /api/v1/login "" '{"user":'
+expect_code 400 "malformed JSON is 400"
+req POST /api/v1/login "" '{"user":"off"}'
+expect_code 400 "a login without a password is 400"
+head -c 1100000 /dev/zero | tr '\0' a >"$TMP/big"
+code=$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST --data-binary "@$TMP/big" "$URL/api/v1/login")
+expect_code 413 "a body over 1 MiB is 413"
+long=$(head -c 70000 /dev/zero | tr '\0' a)
+code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/v1/missions?$long")
+case $code in 414 | 431 | 400) ok "an oversized URL is refused ($code)" ;; *) echo "# HTTP $code"; not_ok "an oversized URL is refused" ;; esac
+
+# Logout revokes; a wrong password is 401; too many are 429.
+req POST /api/v1/logout "$T_auditor"
+expect_code 200 "logout"
+req POST /api/v1/logout "$T_auditor"
+expect_code 401 "the token is dead after logout"
+req POST /api/v1/login "" '{"user":"nobody","password":"x"}'
+expect_code 401 "an unknown user is 401"
+req POST /api/v1/login "" '{"user":"ana","password":"wrong"}'
+expect_code 401 "a wrong password is 401, the same answer"
+for k in 2 3 4 5; do req POST /api/v1/login "" '{"user":"ana","password":"wrong"}'; done
+req POST /api/v1/login "" '{"user":"ana","password":"anapw"}'
+expect_code 429 "after five failures the account is rate-limited"
+
+# A write by another process is seen by the next request.
+printf 'off2pw\n' | "$CHANCERY" user disable liu >/dev/null 2>&1
+req GET /api/v1/missions "$T_other"
+expect_code 401 "a disabled account's session ends"
+
+# The access log, and SIGTERM.
+if grep -q '^GET /api/v1/missions 200 [0-9]* off$' "$TMP/serve.err"; then ok "an access-log line per request"; else
+    not_ok "an access-log line per request"; fi
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+if [ $rc -eq 0 ]; then ok "SIGTERM: exit 0"; else echo "# exit $rc"; not_ok "SIGTERM: exit 0"; fi
+
+done_testing
