@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/edit.h"
 #include "cli/records.h"
+#include "report/views.h"
 
 static const struct edit_option STATUS_OPTS[] = {
     { "post", NULL, 0 },
@@ -179,60 +180,6 @@ static const struct edit_command WHERE = {
     "consular", "where " WHERE_USAGE, ENT_CONSULAR, 0, WHERE_OPTS, NULL,
 };
 
-static const char *const WHERE_COLUMNS[] = {
-    "issuing", "post", "city", "country", "status", "wait_days:n", "basis",
-};
-
-static const char *const BASIS[] = {
-    "home post",
-    "home post, not taking this service",
-    "designated for this nationality",
-    "any open post abroad (none designated)",
-};
-
-static void add_post_row(struct grid *g, const struct snapshot *s,
-                         const struct where_row *w);
-
-static void add_where_row(struct grid *g, const struct snapshot *s,
-                          const struct where_row *w)
-{
-    const char *any[7] = { w->issuing,
-                           "*",
-                           "",
-                           "",
-                           "open",
-                           "",
-                           "any other post abroad (none designated)" };
-
-    if (w->post == IDMAP_NONE) {
-        grid_add_row(g, any);
-        return;
-    }
-    add_post_row(g, s, w);
-}
-
-static void add_post_row(struct grid *g, const struct snapshot *s,
-                         const struct where_row *w)
-{
-    const struct mission *m = snap_mission(s, w->post);
-    const struct consular *c =
-        w->row == IDMAP_NONE ? NULL : snap_consular(s, w->row);
-    char wait[16] = "";
-    const char *row[7] = {
-        w->issuing,
-        m->id,
-        m->city ? m->city : "",
-        m->country,
-        c ? enum_name(&ENUM_CONSULAR_STATUS, c->status) : "open (no record)",
-        wait,
-        BASIS[w->basis],
-    };
-
-    if (c && c->wait_days != FIELD_INT_NONE)
-        snprintf(wait, sizeof(wait), "%ld", (long)c->wait_days);
-    grid_add_row(g, row);
-}
-
 static enum status where_query(struct where_query *q, const struct cli *cli,
                                const struct snapshot *s, const char **v,
                                struct err *e)
@@ -256,10 +203,9 @@ static enum status where_query(struct where_query *q, const struct cli *cli,
 static int where(struct cli *cli, int argc, char **argv)
 {
     const char *v[EDIT_MAX_OPTIONS];
-    struct where_answer a;
     struct where_query q;
     struct records r;
-    struct grid g;
+    struct buf b;
     struct err e;
     char **args;
     int rc = edit_args(&WHERE, argc, argv, v, &args);
@@ -272,13 +218,9 @@ static int where(struct cli *cli, int argc, char **argv)
         records_close(&r);
         return cli_fail(&e);
     }
-    consular_where(&r.s, &q, &a);
-    grid_init(&g, WHERE_COLUMNS, 7);
-    for (size_t i = 0; i < a.n; i++)
-        add_where_row(&g, &r.s, &a.rows[i]);
-    cli_print_grid(cli, &g);
-    grid_release(&g);
-    where_answer_release(&a);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_consular_where(&r.s, &q, cli->format, &b);
+    records_print_buf(&b);
     records_close(&r);
     return 0;
 }

@@ -16,11 +16,7 @@
 #include "cli/records.h"
 #include "core/presence.h"
 #include "report/record.h"
-
-struct posting_filter {
-    uint32_t mission, person; /* IDMAP_NONE: any */
-    int32_t present_on;       /* DATE_NONE: any date */
-};
+#include "report/views.h"
 
 static const struct edit_option LIST_OPTS[] = {
     { "mission", NULL, 0 },
@@ -52,41 +48,12 @@ static enum status filter_init(struct posting_filter *f,
     return ST_OK;
 }
 
-static int matches(const struct posting *t, const struct posting_filter *f)
-{
-    return (f->mission == IDMAP_NONE || t->mission == f->mission) &&
-           (f->person == IDMAP_NONE || t->person == f->person) &&
-           (f->present_on == DATE_NONE || posting_present(t, f->present_on));
-}
-
-/* Adds the matching postings, walking a mission's or a person's postings
- * through the snapshot's index when the filter names one. */
-static void add_matching(struct records *out, const struct posting_filter *f)
-{
-    const struct snapshot *s = &out->s;
-    const struct adjacency *by = f->mission != IDMAP_NONE
-                                     ? &s->postings_by_mission
-                                     : &s->postings_by_person;
-    uint32_t g = f->mission != IDMAP_NONE ? f->mission : f->person;
-
-    if (g == IDMAP_NONE) {
-        for (uint32_t i = 0; i < snapshot_count(s, ENT_POSTING); i++)
-            if (matches(snap_posting(s, i), f))
-                records_add(out, i);
-        return;
-    }
-    ADJ_FOR_EACH(*by, g, t)
-    {
-        if (matches(snap_posting(s, t), f))
-            records_add(out, t);
-    }
-}
-
 static int list(struct cli *cli, int argc, char **argv)
 {
     const char *v[EDIT_MAX_OPTIONS];
     struct posting_filter f;
     struct records out;
+    struct buf b;
     struct err e;
     char **args;
     int rc = edit_args(&LIST, argc, argv, v, &args);
@@ -99,8 +66,9 @@ static int list(struct cli *cli, int argc, char **argv)
         records_close(&out);
         return cli_fail(&e);
     }
-    add_matching(&out, &f);
-    records_print(&out, cli);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_postings(&out.s, &f, &VIEW_SCOPE_ALL, cli->format, &b);
+    records_print_buf(&b);
     records_close(&out);
     return 0;
 }

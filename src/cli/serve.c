@@ -36,8 +36,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    struct http_options o = { cli->db_path, "127.0.0.1:8080", 0,
-                              ready,        log_line,         NULL };
+    struct http_options o = {
+        cli->db_path, "127.0.0.1:8080", 0, NULL, ready, log_line, NULL,
+    };
+    struct holidays h;
     struct err e;
     char *end;
     int c;
@@ -60,7 +62,13 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     if (cli->as_known_on != DATE_NONE)
         return cli_error(ST_USAGE, "serve takes as_known_on per request");
     o.ctx = (void *)o.listen;
-    if (http_serve(&o, &e))
+    holidays_init(&h);
+    if (cli_holidays(&h, &e)) {
+        holidays_release(&h);
         return cli_fail(&e);
-    return 0;
+    }
+    o.holidays = &h;
+    c = http_serve(&o, &e) ? cli_fail(&e) : 0;
+    holidays_release(&h);
+    return c;
 }

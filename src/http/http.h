@@ -21,8 +21,9 @@
 
 struct http_options {
     const char *db_path;
-    const char *listen; /* "ADDR:PORT"; NULL: 127.0.0.1:8080 */
-    unsigned threads;   /* 0: one per core */
+    const char *listen;              /* "ADDR:PORT"; NULL: 127.0.0.1:8080 */
+    unsigned threads;                /* 0: one per core */
+    const struct holidays *holidays; /* for deadlines; NULL: weekends */
     /* Called once listening, with the port (the one picked for port 0). */
     void (*ready)(unsigned port, void *ctx);
     /* One access-log line (no newline). */
@@ -99,6 +100,7 @@ struct request {
     struct view_scope scope;
     const struct snapshot *s; /* for routes that read the registry */
     int32_t today;
+    const struct holidays *holidays;
     int code; /* the HTTP status a handler may set beyond its status */
 };
 

@@ -126,11 +126,70 @@ static enum status persons(struct request *rq, struct buf *out, struct err *e)
     return ST_OK;
 }
 
-/* GET /api/v1/postings/{id}: the posting's record. */
+/* GET /api/v1/persons/{id}: `person show ID [--as-of D]`. */
+static enum status person(struct request *rq, struct buf *out, struct err *e)
+{
+    int32_t as_of = rq->today;
+
+    if (param_date(rq, "as_of", &as_of, e))
+        return e->status;
+    return view_person(rq->s, rq->captures[0], as_of, &rq->scope, OUT_JSON, out,
+                       e);
+}
+
+/* GET /api/v1/postings: `posting list`. */
+static enum status postings(struct request *rq, struct buf *out, struct err *e)
+{
+    struct posting_filter f = { IDMAP_NONE, IDMAP_NONE, DATE_NONE };
+    const char *m = request_param(rq, "mission");
+    const char *p = request_param(rq, "person");
+
+    if (m && (f.mission = snapshot_find(rq->s, ENT_MISSION, m)) == IDMAP_NONE)
+        return err_set(e, ST_USAGE, "mission: unknown mission '%s'", m);
+    if (p && (f.person = snapshot_find(rq->s, ENT_PERSON, p)) == IDMAP_NONE)
+        return err_set(e, ST_USAGE, "person: unknown person '%s'", p);
+    if (param_date(rq, "present_on", &f.present_on, e))
+        return e->status;
+    view_postings(rq->s, &f, &rq->scope, OUT_JSON, out);
+    return ST_OK;
+}
+
+/* GET /api/v1/postings/{id}: `posting show ID [--as-of D]`. */
 static enum status posting(struct request *rq, struct buf *out, struct err *e)
 {
-    return view_record(rq->s, ENT_POSTING, rq->captures[0], &rq->scope,
-                       OUT_JSON, out, e);
+    int32_t as_of = rq->today;
+
+    if (param_date(rq, "as_of", &as_of, e))
+        return e->status;
+    return view_posting(rq->s, rq->captures[0], as_of, rq->holidays, &rq->scope,
+                        OUT_JSON, out, e);
+}
+
+/* GET /api/v1/consular/where: `consular where` (public). */
+static enum status consular_where_route(struct request *rq, struct buf *out,
+                                        struct err *e)
+{
+    struct where_query q = { NULL, CS_NONIMMIGRANT_VISA, NULL, rq->today,
+                             NULL };
+    const char *service = request_param(rq, "service");
+
+    if (!request_param(rq, "nationality"))
+        return err_set(e, ST_USAGE, "nationality is required");
+    if (param_state(rq, "nationality", &q.nationality, e) ||
+        param_state(rq, "residence", &q.residence, e) ||
+        param_date(rq, "as_of", &q.date, e) ||
+        param_state(rq, "issuing", &q.issuing, e))
+        return e->status;
+    if (!q.residence)
+        q.residence = q.nationality;
+    if (service && (q.service = enum_from_name(&ENUM_CONSULAR_SERVICE,
+                                               service)) == ENUM_NONE)
+        return err_set(e, ST_USAGE,
+                       "service: '%s' is not nonimmigrant_visa, "
+                       "immigrant_visa, diplomatic_visa or citizen_services",
+                       service);
+    view_consular_where(rq->s, &q, OUT_JSON, out);
+    return ST_OK;
 }
 
 static enum status headcount_option(struct request *rq, int i,
@@ -192,6 +251,12 @@ static const char *const MISSION_LIST[] = { "sending", "host",        "country",
                                             "open_on", "as_known_on", NULL };
 static const char *const AS_KNOWN[] = { "as_known_on", NULL };
 static const char *const ROSTER[] = { "as_of", "as_known_on", NULL };
+static const char *const SHOW[] = { "as_of", "as_known_on", NULL };
+static const char *const POSTING_LIST[] = { "mission", "person", "present_on",
+                                            "as_known_on", NULL };
+static const char *const WHERE[] = { "nationality", "service", "residence",
+                                     "as_of",       "issuing", "as_known_on",
+                                     NULL };
 static const char *const PERSON_LIST[] = { "nationality", "name", "as_known_on",
                                            NULL };
 static const char *const HEADCOUNT[] = { "sending",     "host", "country",
@@ -211,8 +276,13 @@ const struct route ROUTES[] = {
       "roster" },
     { "GET", "/api/v1/persons", READERS, persons, PERSON_LIST, 1,
       "person list" },
-    { "GET", "/api/v1/postings/{id}", READERS, posting, AS_KNOWN, 1,
-      "the posting's record" },
+    { "GET", "/api/v1/persons/{id}", READERS, person, SHOW, 1, "person show" },
+    { "GET", "/api/v1/postings", READERS, postings, POSTING_LIST, 1,
+      "posting list" },
+    { "GET", "/api/v1/postings/{id}", READERS, posting, SHOW, 1,
+      "posting show" },
+    { "GET", "/api/v1/consular/where", ANYONE, consular_where_route, WHERE, 1,
+      "consular where (public)" },
     { "GET", "/api/v1/headcount", READERS, headcount, HEADCOUNT, 1,
       "headcount" },
     { "GET", "/openapi.json", ANYONE, openapi, NONE, 0,

@@ -200,6 +200,7 @@ static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
     rq.address = address;
     rq.body = x->body.data;
     rq.body_len = x->body.len;
+    rq.holidays = sv->o->holidays;
     if (date_today(&rq.today, &e))
         return send_error(c, x, 500, e.msg);
     buf_init(&out, BUF_MAX_DEFAULT);

@@ -12,6 +12,9 @@
 #include "base/xalloc.h"
 #include "core/presence.h"
 #include "core/roster.h"
+#include "report/record.h"
+#include "rules/check.h"
+#include "rules/postview.h"
 
 const struct view_scope VIEW_SCOPE_ALL = { NULL, NULL, 0 };
 
@@ -406,4 +409,152 @@ void view_headcount(const struct snapshot *s, const struct headcount_args *a,
     tally_missions(s, a, &t);
     render_tallies(a, &t, fmt, b);
     tallies_release(&t);
+}
+
+static const char *const WHERE_COLUMNS[] = {
+    "issuing", "post", "city", "country", "status", "wait_days:n", "basis",
+};
+
+static const char *const BASIS[] = {
+    "home post",
+    "home post, not taking this service",
+    "designated for this nationality",
+    "any open post abroad (none designated)",
+};
+
+static void add_post_row(struct grid *g, const struct snapshot *s,
+                         const struct where_row *w);
+
+static void add_where_row(struct grid *g, const struct snapshot *s,
+                          const struct where_row *w)
+{
+    const char *any[7] = { w->issuing,
+                           "*",
+                           "",
+                           "",
+                           "open",
+                           "",
+                           "any other post abroad (none designated)" };
+
+    if (w->post == IDMAP_NONE) {
+        grid_add_row(g, any);
+        return;
+    }
+    add_post_row(g, s, w);
+}
+
+static void add_post_row(struct grid *g, const struct snapshot *s,
+                         const struct where_row *w)
+{
+    const struct mission *m = snap_mission(s, w->post);
+    const struct consular *c =
+        w->row == IDMAP_NONE ? NULL : snap_consular(s, w->row);
+    char wait[16] = "";
+    const char *row[7] = {
+        w->issuing,
+        m->id,
+        m->city ? m->city : "",
+        m->country,
+        c ? enum_name(&ENUM_CONSULAR_STATUS, c->status) : "open (no record)",
+        wait,
+        BASIS[w->basis],
+    };
+
+    if (c && c->wait_days != FIELD_INT_NONE)
+        snprintf(wait, sizeof(wait), "%ld", (long)c->wait_days);
+    grid_add_row(g, row);
+}
+
+void view_consular_where(const struct snapshot *s, const struct where_query *q,
+                         enum out_format fmt, struct buf *b)
+{
+    struct where_answer a;
+    struct grid g;
+
+    consular_where(s, q, &a);
+    grid_init(&g, WHERE_COLUMNS, 7);
+    for (size_t i = 0; i < a.n; i++)
+        add_where_row(&g, s, &a.rows[i]);
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+    where_answer_release(&a);
+}
+
+enum status view_person(const struct snapshot *s, const char *key,
+                        int32_t as_of, const struct view_scope *vs,
+                        enum out_format fmt, struct buf *b, struct err *e)
+{
+    const struct entity *ent = ENTITIES[ENT_PERSON];
+    uint32_t i = snapshot_find(s, ENT_PERSON, key);
+    struct grid g;
+
+    if (i == IDMAP_NONE || !record_visible(s, ENT_PERSON, i, vs))
+        return err_set(e, ST_NOT_FOUND, "unknown person '%s'", key);
+    view_records_init(&g, ent);
+    view_records_add(&g, s, ent, i, vs);
+    person_view_render(b, fmt, s, &g, i, as_of);
+    grid_release(&g);
+    return ST_OK;
+}
+
+static int posting_matches(const struct posting *t,
+                           const struct posting_filter *f)
+{
+    return (f->mission == IDMAP_NONE || t->mission == f->mission) &&
+           (f->person == IDMAP_NONE || t->person == f->person) &&
+           (f->present_on == DATE_NONE || posting_present(t, f->present_on));
+}
+
+static void add_posting(struct grid *g, const struct snapshot *s, uint32_t t,
+                        const struct posting_filter *f,
+                        const struct view_scope *vs)
+{
+    if (posting_matches(snap_posting(s, t), f) &&
+        record_visible(s, ENT_POSTING, t, vs))
+        view_records_add(g, s, ENTITIES[ENT_POSTING], t, vs);
+}
+
+void view_postings(const struct snapshot *s, const struct posting_filter *f,
+                   const struct view_scope *vs, enum out_format fmt,
+                   struct buf *b)
+{
+    const struct adjacency *by = f->mission != IDMAP_NONE
+                                     ? &s->postings_by_mission
+                                     : &s->postings_by_person;
+    uint32_t owner = f->mission != IDMAP_NONE ? f->mission : f->person;
+    struct grid g;
+
+    view_records_init(&g, ENTITIES[ENT_POSTING]);
+    if (owner == IDMAP_NONE) {
+        for (uint32_t i = 0; i < snapshot_count(s, ENT_POSTING); i++)
+            add_posting(&g, s, i, f, vs);
+    } else {
+        ADJ_FOR_EACH(*by, owner, t)
+        add_posting(&g, s, t, f, vs);
+    }
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+}
+
+enum status view_posting(const struct snapshot *s, const char *key,
+                         int32_t as_of, const struct holidays *h,
+                         const struct view_scope *vs, enum out_format fmt,
+                         struct buf *b, struct err *e)
+{
+    struct check_options o = { as_of, NULL, NULL, NULL, 0, h };
+    uint32_t i = snapshot_find(s, ENT_POSTING, key);
+    struct postview v;
+    struct grid g;
+    enum status rc;
+
+    if (i == IDMAP_NONE || !record_visible(s, ENT_POSTING, i, vs))
+        return err_set(e, ST_NOT_FOUND, "unknown posting '%s'", key);
+    if ((rc = postview_build(s, i, &o, &v, e)))
+        return rc;
+    view_records_init(&g, ENTITIES[ENT_POSTING]);
+    view_records_add(&g, s, ENTITIES[ENT_POSTING], i, vs);
+    posting_view_render(b, fmt, s, &g, &v);
+    grid_release(&g);
+    postview_release(&v);
+    return ST_OK;
 }

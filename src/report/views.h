@@ -14,8 +14,10 @@
 #include "base/buf.h"
 #include "base/status.h"
 #include "core/count.h"
+#include "core/holidays.h"
 #include "core/snapshot.h"
 #include "report/grid.h"
+#include "visa/consular.h"
 
 struct view_scope {
     const char *sending;   /* only this sending state's records; NULL: all */
@@ -54,6 +56,32 @@ enum status view_record(const struct snapshot *s, enum entity_kind kind,
 void view_persons(const struct snapshot *s, const char *nationality,
                   const char *name, const struct view_scope *vs,
                   enum out_format fmt, struct buf *b);
+
+/* `person show ID [--as-of D]`: the person with postings, households and
+ * visa cases; ST_NOT_FOUND outside s or scope. */
+enum status view_person(const struct snapshot *s, const char *key,
+                        int32_t as_of, const struct view_scope *vs,
+                        enum out_format fmt, struct buf *b, struct err *e);
+
+struct posting_filter {
+    uint32_t mission, person; /* IDMAP_NONE: any */
+    int32_t present_on;       /* DATE_NONE: any date */
+};
+
+/* `posting list`. */
+void view_postings(const struct snapshot *s, const struct posting_filter *f,
+                   const struct view_scope *vs, enum out_format fmt,
+                   struct buf *b);
+/* `posting show ID [--as-of D]`: the record and its view on as_of under
+ * the public holidays h (NULL: weekends only). */
+enum status view_posting(const struct snapshot *s, const char *key,
+                         int32_t as_of, const struct holidays *h,
+                         const struct view_scope *vs, enum out_format fmt,
+                         struct buf *b, struct err *e);
+
+/* `consular where`: the answer to q. */
+void view_consular_where(const struct snapshot *s, const struct where_query *q,
+                         enum out_format fmt, struct buf *b);
 
 /* `roster MISSION [--as-of D]`: mission m's staff present on date. */
 void view_roster(const struct snapshot *s, uint32_t m, int32_t date,

@@ -81,8 +81,12 @@ n_routes=$(wc -l <"$TMP/routes")
 if [ "$n_routes" -ge 8 ]; then ok "the document lists the routes ($n_routes)"; else not_ok "the document lists the routes"; fi
 while read -r method path roles; do
     [ "$method" = GET ] || continue
-    p=$(echo "$path" | sed 's/{id}/RUS-WAS/')
-    case $p in /api/v1/postings/*) p=/api/v1/postings/T1 ;; esac
+    case $path in
+    /api/v1/persons/*) p=/api/v1/persons/P1 ;;
+    /api/v1/postings/*) p=/api/v1/postings/T1 ;;
+    /api/v1/consular/where) p="$path?nationality=RUS" ;;
+    *) p=$(echo "$path" | sed 's/{id}/RUS-WAS/') ;;
+    esac
     for role in public officer liaison analyst auditor; do
         tok=$(eval echo "\${T_$role:-}")
         case ",$roles," in
@@ -118,6 +122,12 @@ same "roster = roster" "/api/v1/missions/RUS-WAS/roster?as_of=2021-12-04" roster
 same "roster today" /api/v1/missions/RUS-WAS/roster roster RUS-WAS
 same "persons = person list" /api/v1/persons person list
 same "persons?nationality" "/api/v1/persons?nationality=RUS&name=Ant" person list --nationality RUS --name Ant
+same "persons/{id} = person show" /api/v1/persons/P1 person show P1
+same "persons/{id}?as_of" "/api/v1/persons/P1?as_of=2019-01-01" person show P1 --as-of 2019-01-01
+same "postings = posting list" /api/v1/postings posting list
+same "postings?mission&present_on" "/api/v1/postings?mission=RUS-WAS&present_on=2021-12-04" posting list --mission RUS-WAS --present-on 2021-12-04
+same "postings/{id} = posting show" /api/v1/postings/T1 posting show T1
+same "consular/where = consular where" "/api/v1/consular/where?nationality=RUS&service=immigrant_visa" consular where --nationality RUS --service immigrant_visa
 same "headcount = headcount" /api/v1/headcount headcount
 same "headcount?by=category" "/api/v1/headcount?by=category&as_of=2019-01-01" headcount --by category --as-of 2019-01-01
 same "headcount?category" "/api/v1/headcount?category=diplomatic_agent&category=admin_technical&by=mission" headcount --category diplomatic_agent --category admin_technical --by mission
@@ -148,6 +158,10 @@ expect_code 400 "a bad value is 400"
 req GET /api/v1/missions/RUS-XXX "$T_officer"
 expect_code 404 "an unknown record is 404"
 expect_out_body "as an error object" '{"error": "unknown mission '"'RUS-XXX'"'"}'
+req GET /api/v1/consular/where
+expect_code 400 "a required parameter missing is 400"
+req GET "/api/v1/consular/where?nationality=RUS"
+expect_code 200 "consular where is public"
 req GET /api/v1/nowhere "$T_officer"
 expect_code 404 "an unknown path is 404"
 req GET /../etc/passwd
