@@ -10,8 +10,11 @@
 #include <jansson.h>
 
 #include "base/date.h"
+#include "base/xalloc.h"
 #include "core/enums.h"
 #include "http/http.h"
+#include "report/history_view.h"
+#include "store/store.h"
 
 #define READERS (ROLE_OFFICER | ROLE_LIAISON | ROLE_ANALYST)
 #define ANYONE  (READERS | ROLE_AUDITOR | ROLE_PUBLIC)
@@ -238,6 +241,42 @@ static enum status headcount(struct request *rq, struct buf *out, struct err *e)
     return ST_OK;
 }
 
+/* GET /api/v1/history/{entity}/{id}: `history ENTITY ID`. */
+static enum status history(struct request *rq, struct buf *out, struct err *e)
+{
+    const struct entity *ent = entity_by_name(rq->captures[0]);
+    int32_t known = DATE_NONE;
+    struct change_list list = { NULL, 0, 0 };
+    struct history_entry *h;
+    enum status rc;
+    size_t n;
+
+    if (!ent)
+        return err_set(e, ST_USAGE, "unknown entity '%s'", rq->captures[0]);
+    if (param_date(rq, "as_known_on", &known, e))
+        return e->status;
+    pthread_mutex_lock(&rq->res->db_mu);
+    rc = store_history(rq->res->st, ent->name, rq->captures[1], &list, e);
+    pthread_mutex_unlock(&rq->res->db_mu);
+    if (rc)
+        return rc;
+    h = xcalloc(list.n + 1, sizeof(*h));
+    for (size_t i = 0; i < list.n; i++) {
+        const struct change_entry *c = &list.items[i];
+
+        h[i] = (struct history_entry){ c->seq,    c->recorded, c->actor,
+                                       c->op,     c->entity,   c->key,
+                                       c->before, c->after,    c->reason };
+    }
+    n = view_history(h, list.n, known, 0, OUT_JSON, out);
+    free(h);
+    change_list_release(&list);
+    if (!n)
+        return err_set(e, ST_NOT_FOUND, "no recorded changes for %s '%s'",
+                       ent->name, rq->captures[1]);
+    return ST_OK;
+}
+
 static enum status openapi(struct request *rq, struct buf *out, struct err *e)
 {
     (void)rq;
@@ -285,6 +324,8 @@ const struct route ROUTES[] = {
       "consular where (public)" },
     { "GET", "/api/v1/headcount", READERS, headcount, HEADCOUNT, 1,
       "headcount" },
+    { "GET", "/api/v1/history/{entity}/{id}", ROLE_OFFICER | ROLE_AUDITOR,
+      history, AS_KNOWN, 0, "history" },
     { "GET", "/openapi.json", ANYONE, openapi, NONE, 0,
       "this API, as OpenAPI 3.1" },
     { NULL, NULL, 0, NULL, NULL, 0, NULL },

@@ -26,6 +26,7 @@ expect_exit 0 "user list" user list --format csv
 expect_out "lists the liaison's scope" "lia,liaison,RUS,,false"
 if grep -q argon2 "$TMP/out"; then not_ok "no hash listed"; else ok "no hash listed"; fi
 
+: >"$TMP/serve.out"
 "$CHANCERY" serve --listen 127.0.0.1:0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
 pid=$!
 i=0
@@ -85,6 +86,7 @@ while read -r method path roles; do
     /api/v1/persons/*) p=/api/v1/persons/P1 ;;
     /api/v1/postings/*) p=/api/v1/postings/T1 ;;
     /api/v1/consular/where) p="$path?nationality=RUS" ;;
+    /api/v1/history/*) p=/api/v1/history/mission/RUS-WAS ;;
     *) p=$(echo "$path" | sed 's/{id}/RUS-WAS/') ;;
     esac
     for role in public officer liaison analyst auditor; do
@@ -97,9 +99,10 @@ while read -r method path roles; do
         expect_code $want "GET $p as $role"
     done
     # A liaison of another state: RUS-WAS and T1 do not exist for it.
-    case $path in
-    */\{id\}*) want=404 ;;
-    *) case ",$roles," in *,liaison,* | *,public,*) want=200 ;; *) want=403 ;; esac ;;
+    case ",$roles," in
+    *,public,*) want=200 ;;
+    *,liaison,*) case $path in *"{id}"*) want=404 ;; *) want=200 ;; esac ;;
+    *) want=403 ;;
     esac
     req GET "$p" "$T_other"
     expect_code $want "GET $p as a liaison of another state"
@@ -128,6 +131,8 @@ same "postings = posting list" /api/v1/postings posting list
 same "postings?mission&present_on" "/api/v1/postings?mission=RUS-WAS&present_on=2021-12-04" posting list --mission RUS-WAS --present-on 2021-12-04
 same "postings/{id} = posting show" /api/v1/postings/T1 posting show T1
 same "consular/where = consular where" "/api/v1/consular/where?nationality=RUS&service=immigrant_visa" consular where --nationality RUS --service immigrant_visa
+same "history = history" /api/v1/history/mission/RUS-WAS history mission RUS-WAS
+same "history?as_known_on" "/api/v1/history/person/P1?as_known_on=2030-01-01" --as-known-on 2030-01-01 history person P1
 same "headcount = headcount" /api/v1/headcount headcount
 same "headcount?by=category" "/api/v1/headcount?by=category&as_of=2019-01-01" headcount --by category --as-of 2019-01-01
 same "headcount?category" "/api/v1/headcount?category=diplomatic_agent&category=admin_technical&by=mission" headcount --category diplomatic_agent --category admin_technical --by mission
@@ -162,6 +167,10 @@ req GET /api/v1/consular/where
 expect_code 400 "a required parameter missing is 400"
 req GET "/api/v1/consular/where?nationality=RUS"
 expect_code 200 "consular where is public"
+req GET /api/v1/history/spaceship/X "$T_auditor"
+expect_code 400 "history of an unknown entity is 400"
+req GET /api/v1/history/mission/RUS-XXX "$T_auditor"
+expect_code 404 "history of an unknown record is 404"
 req GET /api/v1/nowhere "$T_officer"
 expect_code 404 "an unknown path is 404"
 req GET /../etc/passwd
