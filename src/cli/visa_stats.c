@@ -15,6 +15,7 @@
 #include "cli/edit.h"
 #include "cli/visa.h"
 #include "core/interchange.h"
+#include "report/views.h"
 #include "report/visastats_render.h"
 #include "rules/policy.h"
 
@@ -181,16 +182,18 @@ static int run(const struct cli *cli, const struct snapshot *s, const char **v)
 
     if (stats_query(&q, cli, s, v, &e) || deadline_option(v, &deadline, &e))
         return cli_fail(&e);
-    visa_stats_compute(s, &q, &st);
-    rc = v[7] ? write_chart(s, &q, &st, deadline, v[7]) : 0;
-    if (!rc) {
-        buf_init(&out, BUF_MAX_DEFAULT);
-        visa_stats_render(&st, q.by, cli->format, &out);
-        fwrite(out.data, 1, out.len, stdout);
-        buf_release(&out);
+    if (v[7]) { /* the chart needs the statistics themselves */
+        visa_stats_compute(s, &q, &st);
+        rc = write_chart(s, &q, &st, deadline, v[7]);
+        visa_stats_release(&st);
+        if (rc)
+            return rc;
     }
-    visa_stats_release(&st);
-    return rc;
+    buf_init(&out, BUF_MAX_DEFAULT);
+    view_visa_stats(s, &q, cli->format, &out);
+    fwrite(out.data, 1, out.len, stdout);
+    buf_release(&out);
+    return 0;
 }
 
 int visa_cmd_stats(struct cli *cli, int argc, char **argv)

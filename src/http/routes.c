@@ -277,6 +277,116 @@ static enum status history(struct request *rq, struct buf *out, struct err *e)
     return ST_OK;
 }
 
+/* The value of parameter name among names, into *out; ST_USAGE else. */
+static enum status param_choice(const struct request *rq, const char *name,
+                                const char *const *names, int *out,
+                                struct err *e)
+{
+    const char *v = request_param(rq, name);
+
+    if (!v)
+        return ST_OK;
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(names[i], v))
+            return *out = i, ST_OK;
+    return err_set(e, ST_USAGE, "%s: unknown value '%s'", name, v);
+}
+
+/* The option combinations `parity` accepts. */
+static enum status parity_series(const struct request *rq,
+                                 const struct parity_query *q, struct err *e)
+{
+    int series = q->from != DATE_NONE || q->to != DATE_NONE;
+
+    if (series && request_param(rq, "as_of"))
+        return err_set(e, ST_USAGE, "as_of and from/to exclude each other");
+    if (series && (q->from == DATE_NONE || q->to == DATE_NONE))
+        return err_set(e, ST_USAGE, "a series needs both from and to");
+    if (!series && request_param(rq, "step"))
+        return err_set(e, ST_USAGE, "step needs a series (from and to)");
+    if (series && q->from > q->to)
+        return err_set(e, ST_USAGE, "from is after to");
+    return ST_OK;
+}
+
+/* GET /api/v1/parity/{s1}/{s2}: `parity S1 S2`; a liaison only for
+ * pairs with its own state. */
+static enum status parity(struct request *rq, struct buf *out, struct err *e)
+{
+    static const char *const steps[] = { "month", "quarter", "year", NULL };
+    static const char *const views[] = { "bilateral", "country", NULL };
+    struct parity_query q;
+    const char *assumed[MAX_PARAMS];
+    int step = 0, view = 0;
+
+    memset(&q, 0, sizeof(q));
+    q.as_of = rq->today;
+    q.from = q.to = DATE_NONE;
+    q.o.states[0] = rq->captures[0];
+    q.o.states[1] = rq->captures[1];
+    for (int i = 0; i < rq->n_params; i++)
+        if (!strcmp(rq->params[i].name, "assume"))
+            assumed[q.o.n_assumed++] = rq->params[i].value;
+    q.o.assumed = assumed;
+    if (param_date(rq, "as_of", &q.as_of, e) ||
+        param_date(rq, "from", &q.from, e) || param_date(rq, "to", &q.to, e) ||
+        param_choice(rq, "step", steps, &step, e) ||
+        param_choice(rq, "count", views, &view, e) || parity_series(rq, &q, e))
+        return e->status;
+    q.step = (enum parity_step)step;
+    q.o.view = (enum parity_view)view;
+    if (rq->scope.sending && strcmp(q.o.states[0], rq->scope.sending) &&
+        strcmp(q.o.states[1], rq->scope.sending))
+        return err_set(e, ST_NOT_FOUND, "no parity of %s and %s for you",
+                       q.o.states[0], q.o.states[1]);
+    return view_parity(rq->s, &q, OUT_JSON, out, e);
+}
+
+/* GET /api/v1/visas/stats: `visa stats`; a liaison's are its nationals'. */
+static enum status visa_stats(struct request *rq, struct buf *out,
+                              struct err *e)
+{
+    struct visa_query q = { rq->today, NULL,      NULL,        0,
+                            DATE_NONE, DATE_NONE, VISA_BY_NONE };
+    const char *purpose = request_param(rq, "purpose");
+    const char *by = request_param(rq, "by");
+    int v;
+
+    if (param_date(rq, "as_of", &q.as_of, e) ||
+        param_state(rq, "issuing", &q.issuing, e) ||
+        param_state(rq, "nationality", &q.nationality, e) ||
+        param_date(rq, "from", &q.from, e) || param_date(rq, "to", &q.to, e))
+        return e->status;
+    if (purpose &&
+        (v = enum_from_name(&ENUM_VISA_PURPOSE, purpose)) == ENUM_NONE)
+        return err_set(e, ST_USAGE, "purpose: invalid visa purpose '%s'",
+                       purpose);
+    if (purpose)
+        q.purposes = 1u << v;
+    if (by && (v = enum_from_name(&VISA_BY_NAMES, by)) == ENUM_NONE)
+        return err_set(e, ST_USAGE,
+                       "by: '%s' is not post, class, purpose, nationality, "
+                       "month, quarter or year",
+                       by);
+    if (by)
+        q.by = (enum visa_by)v;
+    if (q.from != DATE_NONE && q.to != DATE_NONE && q.to < q.from)
+        return err_set(e, ST_USAGE, "to is before from");
+    if (rq->scope.sending || rq->scope.mission) {
+        uint32_t m = rq->scope.mission
+                         ? snapshot_find(rq->s, ENT_MISSION, rq->scope.mission)
+                         : IDMAP_NONE;
+        const char *own = m != IDMAP_NONE ? snap_mission(rq->s, m)->sending
+                                          : rq->scope.sending;
+
+        if (!own || (q.nationality && strcmp(q.nationality, own)))
+            return err_set(e, ST_NOT_FOUND, "no visa statistics for you");
+        q.nationality = own;
+    }
+    view_visa_stats(rq->s, &q, OUT_JSON, out);
+    return ST_OK;
+}
+
 static enum status openapi(struct request *rq, struct buf *out, struct err *e)
 {
     (void)rq;
@@ -296,6 +406,12 @@ static const char *const POSTING_LIST[] = { "mission", "person", "present_on",
 static const char *const WHERE[] = { "nationality", "service", "residence",
                                      "as_of",       "issuing", "as_known_on",
                                      NULL };
+static const char *const PARITY[] = { "as_of", "from",   "to",          "step",
+                                      "count", "assume", "as_known_on", NULL };
+static const char *const VISA_STATS[] = {
+    "as_of", "issuing", "nationality", "purpose", "by",
+    "from",  "to",      "as_known_on", NULL
+};
 static const char *const PERSON_LIST[] = { "nationality", "name", "as_known_on",
                                            NULL };
 static const char *const HEADCOUNT[] = { "sending",     "host", "country",
@@ -324,6 +440,9 @@ const struct route ROUTES[] = {
       "consular where (public)" },
     { "GET", "/api/v1/headcount", READERS, headcount, HEADCOUNT, 1,
       "headcount" },
+    { "GET", "/api/v1/parity/{s1}/{s2}", READERS, parity, PARITY, 1, "parity" },
+    { "GET", "/api/v1/visas/stats", READERS, visa_stats, VISA_STATS, 1,
+      "visa stats" },
     { "GET", "/api/v1/history/{entity}/{id}", ROLE_OFFICER | ROLE_AUDITOR,
       history, AS_KNOWN, 0, "history" },
     { "GET", "/openapi.json", ANYONE, openapi, NONE, 0,

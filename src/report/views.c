@@ -12,7 +12,9 @@
 #include "base/xalloc.h"
 #include "core/presence.h"
 #include "core/roster.h"
+#include "report/parity_render.h"
 #include "report/record.h"
+#include "report/visastats_render.h"
 #include "rules/check.h"
 #include "rules/postview.h"
 
@@ -557,4 +559,82 @@ enum status view_posting(const struct snapshot *s, const char *key,
     grid_release(&g);
     postview_release(&v);
     return ST_OK;
+}
+
+#define MAX_PARITY_STEPS 100000
+
+static enum status known_states(const struct snapshot *s,
+                                const struct parity_options *o, struct err *e)
+{
+    for (int k = 0; k < 2; k++) {
+        if (!o->states[k] ||
+            snapshot_find(s, ENT_STATE, o->states[k]) == IDMAP_NONE)
+            return err_set(e, ST_USAGE, "unknown state '%s'",
+                           o->states[k] ? o->states[k] : "");
+    }
+    if (!strcmp(o->states[0], o->states[1]))
+        return err_set(e, ST_USAGE, "parity needs two different states");
+    return ST_OK;
+}
+
+/* The dates asked for: the series, or the one date. */
+static enum status parity_dates_of(const struct parity_query *q,
+                                   int32_t **dates, size_t *n, struct err *e)
+{
+    if (q->from == DATE_NONE) {
+        *dates = xmalloc(sizeof(**dates));
+        (*dates)[0] = q->as_of;
+        *n = 1;
+        return ST_OK;
+    }
+    if (parity_dates(q->from, q->to, q->step, MAX_PARITY_STEPS, dates, n, e))
+        return e->status = ST_USAGE;
+    return ST_OK;
+}
+
+enum status view_parity_compute(const struct snapshot *s,
+                                const struct parity_query *q, int32_t **dates,
+                                size_t *n, struct parity *p, struct err *e)
+{
+    *dates = NULL;
+    *n = 0;
+    if (known_states(s, &q->o, e) || parity_dates_of(q, dates, n, e) ||
+        parity_compute(s, &q->o, *dates, *n, p, e))
+        return e->status;
+    return ST_OK;
+}
+
+void view_parity_render(const struct parity_query *q, const struct parity *p,
+                        enum out_format fmt, struct buf *b)
+{
+    if (q->from == DATE_NONE)
+        parity_render_date(&q->o, q->as_of, p, fmt, b);
+    else
+        parity_render_series(&q->o, p, fmt, b);
+}
+
+enum status view_parity(const struct snapshot *s, const struct parity_query *q,
+                        enum out_format fmt, struct buf *b, struct err *e)
+{
+    struct parity p;
+    int32_t *dates;
+    size_t n;
+    enum status rc;
+
+    parity_init(&p);
+    if (!(rc = view_parity_compute(s, q, &dates, &n, &p, e)))
+        view_parity_render(q, &p, fmt, b);
+    free(dates);
+    parity_release(&p);
+    return rc;
+}
+
+void view_visa_stats(const struct snapshot *s, const struct visa_query *q,
+                     enum out_format fmt, struct buf *b)
+{
+    struct visa_stats st;
+
+    visa_stats_compute(s, q, &st);
+    visa_stats_render(&st, q->by, fmt, b);
+    visa_stats_release(&st);
 }

@@ -17,7 +17,9 @@
 #include "core/holidays.h"
 #include "core/snapshot.h"
 #include "report/grid.h"
+#include "rules/parity.h"
 #include "visa/consular.h"
+#include "visa/stats.h"
 
 struct view_scope {
     const char *sending;   /* only this sending state's records; NULL: all */
@@ -90,6 +92,30 @@ void view_roster(const struct snapshot *s, uint32_t m, int32_t date,
 void view_roster_missions(const struct snapshot *s, const char *sending,
                           const char *host, int32_t date, enum out_format fmt,
                           struct buf *b);
+
+/* `parity S1 S2`: on one date (from is DATE_NONE) or as a series. */
+struct parity_query {
+    struct parity_options o;
+    int32_t as_of, from, to;
+    enum parity_step step;
+};
+
+/* Computes q: *dates (the caller frees) and p (initialised by the
+ * caller); an unknown or repeated state, or a series too long, is
+ * ST_USAGE. */
+enum status view_parity_compute(const struct snapshot *s,
+                                const struct parity_query *q, int32_t **dates,
+                                size_t *n, struct parity *p, struct err *e);
+/* Renders p, computed for q. */
+void view_parity_render(const struct parity_query *q, const struct parity *p,
+                        enum out_format fmt, struct buf *b);
+/* Both, for a caller that needs nothing else (no chart). */
+enum status view_parity(const struct snapshot *s, const struct parity_query *q,
+                        enum out_format fmt, struct buf *b, struct err *e);
+
+/* `visa stats` (without a chart). */
+void view_visa_stats(const struct snapshot *s, const struct visa_query *q,
+                     enum out_format fmt, struct buf *b);
 
 enum headcount_by { BY_PLACE, BY_MISSION, BY_CATEGORY };
 

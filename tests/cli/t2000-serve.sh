@@ -87,6 +87,7 @@ while read -r method path roles; do
     /api/v1/postings/*) p=/api/v1/postings/T1 ;;
     /api/v1/consular/where) p="$path?nationality=RUS" ;;
     /api/v1/history/*) p=/api/v1/history/mission/RUS-WAS ;;
+    /api/v1/parity/*) p=/api/v1/parity/RUS/USA ;;
     *) p=$(echo "$path" | sed 's/{id}/RUS-WAS/') ;;
     esac
     for role in public officer liaison analyst auditor; do
@@ -133,6 +134,10 @@ same "postings/{id} = posting show" /api/v1/postings/T1 posting show T1
 same "consular/where = consular where" "/api/v1/consular/where?nationality=RUS&service=immigrant_visa" consular where --nationality RUS --service immigrant_visa
 same "history = history" /api/v1/history/mission/RUS-WAS history mission RUS-WAS
 same "history?as_known_on" "/api/v1/history/person/P1?as_known_on=2030-01-01" --as-known-on 2030-01-01 history person P1
+same "parity = parity" "/api/v1/parity/RUS/USA?as_of=2021-12-04" parity RUS USA --as-of 2021-12-04
+same "parity series" "/api/v1/parity/USA/RUS?from=2018-01-01&to=2019-01-01&step=quarter&count=country" parity USA RUS --from 2018-01-01 --to 2019-01-01 --step quarter --count country
+same "visas/stats = visa stats" /api/v1/visas/stats visa stats
+same "visas/stats?by&issuing" "/api/v1/visas/stats?by=year&issuing=USA" visa stats --by year --issuing USA
 same "headcount = headcount" /api/v1/headcount headcount
 same "headcount?by=category" "/api/v1/headcount?by=category&as_of=2019-01-01" headcount --by category --as-of 2019-01-01
 same "headcount?category" "/api/v1/headcount?category=diplomatic_agent&category=admin_technical&by=mission" headcount --category diplomatic_agent --category admin_technical --by mission
@@ -171,6 +176,10 @@ req GET /api/v1/history/spaceship/X "$T_auditor"
 expect_code 400 "history of an unknown entity is 400"
 req GET /api/v1/history/mission/RUS-XXX "$T_auditor"
 expect_code 404 "history of an unknown record is 404"
+req GET "/api/v1/parity/RUS/USA?as_of=2020-01-01&from=2019-01-01" "$T_officer"
+expect_code 400 "parity: as_of with from is 400"
+req GET /api/v1/parity/RUS/XXX "$T_officer"
+expect_code 400 "parity of an unknown state is 400"
 req GET /api/v1/nowhere "$T_officer"
 expect_code 404 "an unknown path is 404"
 req GET /../etc/passwd
