@@ -387,6 +387,39 @@ static enum status visa_stats(struct request *rq, struct buf *out,
     return ST_OK;
 }
 
+/* GET /api/v1/check: `check`; a liaison's findings are those about its
+ * state (as the target of the policies). */
+static enum status check(struct request *rq, struct buf *out, struct err *e)
+{
+    struct check_query q;
+    const char *assumed[MAX_PARAMS];
+    size_t n;
+
+    memset(&q, 0, sizeof(q));
+    q.o.as_of = rq->today;
+    q.o.holidays = rq->holidays;
+    q.as_known_on = DATE_NONE;
+    q.as_of_given = request_param(rq, "as_of") != NULL;
+    q.o.issuer = request_param(rq, "issuer");
+    q.o.target = request_param(rq, "target");
+    q.kind = request_param(rq, "kind");
+    q.policy = request_param(rq, "policy");
+    for (int i = 0; i < rq->n_params; i++)
+        if (!strcmp(rq->params[i].name, "assume"))
+            assumed[q.o.n_assumed++] = rq->params[i].value;
+    q.o.assumed = assumed;
+    if (param_date(rq, "as_of", &q.o.as_of, e) ||
+        param_date(rq, "as_known_on", &q.as_known_on, e))
+        return e->status;
+    if (rq->scope.sending || rq->scope.mission) {
+        if (!rq->scope.sending ||
+            (q.o.target && strcmp(q.o.target, rq->scope.sending)))
+            return err_set(e, ST_NOT_FOUND, "no findings for you");
+        q.o.target = rq->scope.sending;
+    }
+    return view_check(rq->s, &q, OUT_JSON, out, &n, e);
+}
+
 static enum status openapi(struct request *rq, struct buf *out, struct err *e)
 {
     (void)rq;
@@ -412,6 +445,8 @@ static const char *const VISA_STATS[] = {
     "as_of", "issuing", "nationality", "purpose", "by",
     "from",  "to",      "as_known_on", NULL
 };
+static const char *const CHECK[] = { "as_of",  "issuer", "target",      "kind",
+                                     "policy", "assume", "as_known_on", NULL };
 static const char *const PERSON_LIST[] = { "nationality", "name", "as_known_on",
                                            NULL };
 static const char *const HEADCOUNT[] = { "sending",     "host", "country",
@@ -441,6 +476,7 @@ const struct route ROUTES[] = {
     { "GET", "/api/v1/headcount", READERS, headcount, HEADCOUNT, 1,
       "headcount" },
     { "GET", "/api/v1/parity/{s1}/{s2}", READERS, parity, PARITY, 1, "parity" },
+    { "GET", "/api/v1/check", READERS, check, CHECK, 1, "check" },
     { "GET", "/api/v1/visas/stats", READERS, visa_stats, VISA_STATS, 1,
       "visa stats" },
     { "GET", "/api/v1/history/{entity}/{id}", ROLE_OFFICER | ROLE_AUDITOR,

@@ -12,10 +12,12 @@
 #include "base/xalloc.h"
 #include "core/presence.h"
 #include "core/roster.h"
+#include "report/docket.h"
 #include "report/parity_render.h"
 #include "report/record.h"
 #include "report/visastats_render.h"
 #include "rules/check.h"
+#include "rules/docket.h"
 #include "rules/postview.h"
 
 const struct view_scope VIEW_SCOPE_ALL = { NULL, NULL, 0 };
@@ -637,4 +639,53 @@ void view_visa_stats(const struct snapshot *s, const struct visa_query *q,
     visa_stats_compute(s, q, &st);
     visa_stats_render(&st, q->by, fmt, b);
     visa_stats_release(&st);
+}
+
+static enum status state_option(const struct snapshot *s, const char *option,
+                                const char *text, struct err *e)
+{
+    if (text && snapshot_find(s, ENT_STATE, text) == IDMAP_NONE &&
+        snapshot_find(s, ENT_ORGANIZATION, text) == IDMAP_NONE)
+        return err_set(e, ST_USAGE, "%s: unknown state '%s'", option, text);
+    return ST_OK;
+}
+
+enum status view_check(const struct snapshot *s, const struct check_query *q,
+                       enum out_format fmt, struct buf *b, size_t *n_findings,
+                       struct err *e)
+{
+    const struct docket_head h = {
+        q->o.as_of, q->as_of_given, q->as_known_on, q->o.issuer,    q->o.target,
+        q->kind,    q->policy,      q->o.assumed,   q->o.n_assumed,
+    };
+    struct findings f;
+    struct docket d;
+    int kind = -1;
+
+    *n_findings = 0;
+    if (state_option(s, "--issuer", q->o.issuer, e) ||
+        state_option(s, "--target", q->o.target, e))
+        return ST_USAGE;
+    if (q->kind &&
+        (kind = enum_from_name(&ENUM_FINDING_KIND, q->kind)) == ENUM_NONE)
+        return err_set(e, ST_USAGE,
+                       "--kind: '%s' is not over_tenure, departure_due, "
+                       "over_cap, dependent_status, local_staff, "
+                       "visa_overdue or ambiguous",
+                       q->kind);
+    if (q->policy && snapshot_find(s, ENT_POLICY, q->policy) == IDMAP_NONE)
+        return err_set(e, ST_INVALID, "--policy: unknown policy '%s'",
+                       q->policy);
+    findings_init(&f);
+    if (rules_check(s, &q->o, &f, e)) {
+        findings_release(&f);
+        return e->status;
+    }
+    findings_keep(&f, kind, q->policy);
+    docket_summarize(&f, &d);
+    docket_render(b, fmt, &h, &f, &d);
+    docket_release(&d);
+    *n_findings = f.n;
+    findings_release(&f);
+    return ST_OK;
 }

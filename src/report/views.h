@@ -17,6 +17,7 @@
 #include "core/holidays.h"
 #include "core/snapshot.h"
 #include "report/grid.h"
+#include "rules/check.h"
 #include "rules/parity.h"
 #include "visa/consular.h"
 #include "visa/stats.h"
@@ -116,6 +117,20 @@ enum status view_parity(const struct snapshot *s, const struct parity_query *q,
 /* `visa stats` (without a chart). */
 void view_visa_stats(const struct snapshot *s, const struct visa_query *q,
                      enum out_format fmt, struct buf *b);
+
+/* `check`: the policies' findings as a docket. */
+struct check_query {
+    struct check_options o; /* with the holidays */
+    int as_of_given;
+    int32_t as_known_on;
+    const char *kind, *policy; /* NULL: any */
+};
+
+/* Validates q against s (an unknown state or kind is ST_USAGE, an unknown
+ * policy ST_INVALID), evaluates and renders the docket. OUT: *n_findings. */
+enum status view_check(const struct snapshot *s, const struct check_query *q,
+                       enum out_format fmt, struct buf *b, size_t *n_findings,
+                       struct err *e);
 
 enum headcount_by { BY_PLACE, BY_MISSION, BY_CATEGORY };
 

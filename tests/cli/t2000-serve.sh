@@ -138,6 +138,9 @@ same "parity = parity" "/api/v1/parity/RUS/USA?as_of=2021-12-04" parity RUS USA 
 same "parity series" "/api/v1/parity/USA/RUS?from=2018-01-01&to=2019-01-01&step=quarter&count=country" parity USA RUS --from 2018-01-01 --to 2019-01-01 --step quarter --count country
 same "visas/stats = visa stats" /api/v1/visas/stats visa stats
 same "visas/stats?by&issuing" "/api/v1/visas/stats?by=year&issuing=USA" visa stats --by year --issuing USA
+same "check = check" /api/v1/check check
+same "check?as_of&issuer" "/api/v1/check?as_of=2019-06-01&issuer=USA" check --as-of 2019-06-01 --issuer USA
+same "check?as_known_on" "/api/v1/check?as_known_on=2030-01-01" --as-known-on 2030-01-01 check
 same "headcount = headcount" /api/v1/headcount headcount
 same "headcount?by=category" "/api/v1/headcount?by=category&as_of=2019-01-01" headcount --by category --as-of 2019-01-01
 same "headcount?category" "/api/v1/headcount?category=diplomatic_agent&category=admin_technical&by=mission" headcount --category diplomatic_agent --category admin_technical --by mission
@@ -180,6 +183,10 @@ req GET "/api/v1/parity/RUS/USA?as_of=2020-01-01&from=2019-01-01" "$T_officer"
 expect_code 400 "parity: as_of with from is 400"
 req GET /api/v1/parity/RUS/XXX "$T_officer"
 expect_code 400 "parity of an unknown state is 400"
+req GET "/api/v1/check?kind=nonsense" "$T_officer"
+expect_code 400 "check: an unknown kind is 400"
+req GET "/api/v1/check?policy=NOPE" "$T_officer"
+expect_code 422 "check: an unknown policy is 422 (invalid input)"
 req GET /api/v1/nowhere "$T_officer"
 expect_code 404 "an unknown path is 404"
 req GET /../etc/passwd
