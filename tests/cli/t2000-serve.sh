@@ -224,6 +224,39 @@ printf 'off2pw\n' | "$CHANCERY" user disable liu >/dev/null 2>&1
 req GET /api/v1/missions "$T_other"
 expect_code 401 "a disabled account's session ends"
 
+# Slowloris: 60 connections that trickle a header byte by byte (each
+# byte keeps its connection alive) do not keep a normal request from an
+# answer: connections are polled, not given a thread each.
+if python3 - "$port" <<'PY'
+import socket, sys, threading, time
+port = int(sys.argv[1])
+slow, stop = [], threading.Event()
+for _ in range(60):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n")
+    slow.append(s)
+def trickle():
+    while not stop.is_set():
+        for s in slow:
+            try:
+                s.sendall(b"X")
+            except OSError:
+                pass
+        time.sleep(0.5)
+threading.Thread(target=trickle, daemon=True).start()
+c = socket.create_connection(("127.0.0.1", port), timeout=30)
+c.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+answer = c.recv(64)
+stop.set()
+sys.exit(0 if answer.startswith(b"HTTP/1.1 200") else 1)
+PY
+then ok "slow clients do not starve a normal one"; else not_ok "slow clients do not starve a normal one"; fi
+
+# Failed logins are limited per address too (20 in the window).
+for k in $(seq 1 20); do req POST /api/v1/login "" "{\"user\":\"u$k\",\"password\":\"x\"}"; done
+req POST /api/v1/login "" '{"user":"off","password":"offpw"}'
+expect_code 429 "after twenty failures from one address, it is rate-limited"
+
 # The access log, and SIGTERM.
 if grep -q '^GET /api/v1/missions 200 [0-9]* off$' "$TMP/serve.err"; then ok "an access-log line per request"; else
     not_ok "an access-log line per request"; fi
