@@ -112,13 +112,13 @@ static int verify(struct request *rq, const char *user, const char *password,
     struct account a;
     int found, ok;
 
-    pthread_mutex_lock(&rq->res->db_mu);
+    pthread_mutex_lock(&rq->res->side_mu);
     found = 0;
-    if (store_account_get(rq->res->st, user, &a, &found, e)) {
-        pthread_mutex_unlock(&rq->res->db_mu);
+    if (store_account_get(rq->res->side, user, &a, &found, e)) {
+        pthread_mutex_unlock(&rq->res->side_mu);
         return -1;
     }
-    pthread_mutex_unlock(&rq->res->db_mu);
+    pthread_mutex_unlock(&rq->res->side_mu);
     ok = !crypto_pwhash_str_verify(found ? a.hash : dummy_hash, password,
                                    strlen(password)) &&
          found && !a.disabled;
@@ -137,9 +137,10 @@ static enum status open_session(struct request *rq, const char *user,
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
     token_hash(token, hash);
-    pthread_mutex_lock(&rq->res->db_mu);
-    rc = store_session_add(rq->res->st, hash, user, now, now + SESSION_TTL, e);
-    pthread_mutex_unlock(&rq->res->db_mu);
+    pthread_mutex_lock(&rq->res->side_mu);
+    rc =
+        store_session_add(rq->res->side, hash, user, now, now + SESSION_TTL, e);
+    pthread_mutex_unlock(&rq->res->side_mu);
     if (rc)
         return rc;
     j = json_pack("{s:s}", "token", token);
@@ -203,9 +204,9 @@ enum status auth_logout(struct request *rq, struct buf *out, struct err *e)
     enum status rc;
 
     token_hash(rq->token, hash);
-    pthread_mutex_lock(&rq->res->db_mu);
-    rc = store_session_revoke(rq->res->st, hash, e);
-    pthread_mutex_unlock(&rq->res->db_mu);
+    pthread_mutex_lock(&rq->res->side_mu);
+    rc = store_session_revoke(rq->res->side, hash, e);
+    pthread_mutex_unlock(&rq->res->side_mu);
     if (!rc)
         buf_addstr(out, "{}\n");
     return rc;
@@ -221,10 +222,10 @@ enum status request_authenticate(struct request *rq, struct err *e)
     if (!rq->token)
         return ST_OK;
     token_hash(rq->token, hash);
-    pthread_mutex_lock(&rq->res->db_mu);
-    rc = store_session_find(rq->res->st, hash, (int64_t)time(NULL),
+    pthread_mutex_lock(&rq->res->side_mu);
+    rc = store_session_find(rq->res->side, hash, (int64_t)time(NULL),
                             SESSION_IDLE, &rq->account, &found, e);
-    pthread_mutex_unlock(&rq->res->db_mu);
+    pthread_mutex_unlock(&rq->res->side_mu);
     if (rc)
         return rc;
     if (!found) {

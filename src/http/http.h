@@ -61,8 +61,12 @@ struct snap_ref {
 
 struct resident {
     pthread_mutex_t mu;    /* cur and every refs */
-    pthread_mutex_t db_mu; /* st */
+    pthread_mutex_t db_mu; /* st: loads the registry, may take a while */
     struct store *st;
+    /* A second connection for short statements (sessions, accounts, the
+     * change log), so that a token is checked while a load runs. */
+    pthread_mutex_t side_mu;
+    struct store *side;
     struct snap_ref *cur;
 };
 

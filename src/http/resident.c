@@ -36,13 +36,19 @@ enum status resident_open(struct resident *r, const char *db_path,
     memset(r, 0, sizeof(*r));
     if (store_open(db_path, STORE_OPEN_EXISTING, &r->st, e))
         return e->status;
+    if (store_open(db_path, STORE_OPEN_EXISTING, &r->side, e)) {
+        store_close(r->st);
+        return e->status;
+    }
     if (load(r->st, DATE_NONE, &r->cur, e)) {
+        store_close(r->side);
         store_close(r->st);
         return e->status;
     }
     r->cur->refs = 1; /* the resident's own reference */
     pthread_mutex_init(&r->mu, NULL);
     pthread_mutex_init(&r->db_mu, NULL);
+    pthread_mutex_init(&r->side_mu, NULL);
     return ST_OK;
 }
 
@@ -57,9 +63,11 @@ static void unref(struct snap_ref *ref)
 void resident_close(struct resident *r)
 {
     unref(r->cur);
+    store_close(r->side);
     store_close(r->st);
     pthread_mutex_destroy(&r->mu);
     pthread_mutex_destroy(&r->db_mu);
+    pthread_mutex_destroy(&r->side_mu);
 }
 
 /* Under db_mu: loads the registry again when the log moved on. */

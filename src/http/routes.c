@@ -255,9 +255,9 @@ static enum status history(struct request *rq, struct buf *out, struct err *e)
         return err_set(e, ST_USAGE, "unknown entity '%s'", rq->captures[0]);
     if (param_date(rq, "as_known_on", &known, e))
         return e->status;
-    pthread_mutex_lock(&rq->res->db_mu);
-    rc = store_history(rq->res->st, ent->name, rq->captures[1], &list, e);
-    pthread_mutex_unlock(&rq->res->db_mu);
+    pthread_mutex_lock(&rq->res->side_mu);
+    rc = store_history(rq->res->side, ent->name, rq->captures[1], &list, e);
+    pthread_mutex_unlock(&rq->res->side_mu);
     if (rc)
         return rc;
     h = xcalloc(list.n + 1, sizeof(*h));
