@@ -224,6 +224,20 @@ printf 'off2pw\n' | "$CHANCERY" user disable liu >/dev/null 2>&1
 req GET /api/v1/missions "$T_other"
 expect_code 401 "a disabled account's session ends"
 
+# Concurrent reads share the snapshot: every view must be thread-safe
+# (core/roster.c's sort once kept its snapshot in a global and crashed).
+loops=""
+for k in 1 2 3 4; do
+    (for j in $(seq 1 25); do
+        curl -s -o /dev/null -H "Authorization: Bearer $T_officer" "$URL/api/v1/missions/RUS-WAS/roster"
+        curl -s -o /dev/null -H "Authorization: Bearer $T_officer" "$URL/api/v1/headcount?by=mission"
+    done) &
+    loops="$loops $!"
+done
+for l in $loops; do wait "$l"; done
+req GET /api/v1/missions/RUS-WAS/roster "$T_officer"
+expect_code 200 "the server lives through concurrent rosters"
+
 # Slowloris: 60 connections that trickle a header byte by byte (each
 # byte keeps its connection alive) do not keep a normal request from an
 # answer: connections are polled, not given a thread each.
