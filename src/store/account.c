@@ -257,9 +257,11 @@ enum status store_session_find(struct store *st,
         return sql_fail(st, q, e);
     }
     sqlite3_finalize(q);
+    /* The touch is a write: at most once a minute per session, so that
+     * reads seldom wait for the database's write lock. */
     if (!*found || db_prepare(st,
-                              "UPDATE sessions SET last_used = ? WHERE "
-                              "token_hash = ?",
+                              "UPDATE sessions SET last_used = ?1 WHERE "
+                              "token_hash = ?2 AND last_used < ?1 - 60",
                               &q, e))
         return e && *found ? e->status : ST_OK;
     sqlite3_bind_int64(q, 1, now);

@@ -24,6 +24,7 @@ add_user() { # NAME PASSWORD ARGS...
 add_user off offpw --role officer || not_ok "user add officer"
 add_user lia liapw --role liaison --sending RUS || not_ok "user add liaison"
 add_user liu liupw --role liaison --sending USA || not_ok "user add liaison of USA"
+add_user lim limpw --role liaison --mission RUS-UN || not_ok "user add liaison of a mission"
 add_user ana anapw --role analyst || not_ok "user add analyst"
 add_user aud audpw --role auditor || not_ok "user add auditor"
 add_user bad badpw --role liaison >/dev/null 2>&1
@@ -163,6 +164,13 @@ req GET /api/v1/missions/USA-MOW "$T_liaison"
 expect_code 404 "another state's mission is 404 to a liaison"
 req GET "/api/v1/headcount?sending=USA" "$T_liaison"
 expect_code 404 "another state's headcount is 404 to a liaison"
+T_mission=$(login lim limpw)
+req GET /api/v1/missions "$T_mission"
+if [ "$(grep -o '"id"' "$TMP/body" | wc -l)" -eq 1 ] && grep -q RUS-UN "$TMP/body"; then ok "a mission's liaison lists its mission alone"; else not_ok "a mission's liaison lists its mission alone"; fi
+req GET /api/v1/missions/RUS-WAS/roster "$T_mission"
+expect_code 404 "another mission's roster is 404 to a mission's liaison"
+req GET /api/v1/missions/RUS-UN/roster "$T_mission"
+expect_code 200 "its own roster is 200"
 req GET /api/v1/persons "$T_analyst"
 if grep -q 1955-05-15 "$TMP/body"; then not_ok "an analyst sees no birth date"; else ok "an analyst sees no birth date"; fi
 req GET /api/v1/persons "$T_officer"
