@@ -22,7 +22,7 @@
 #include "base/xalloc.h"
 #include "store/internal.h"
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -268,10 +268,44 @@ static enum status migrate_7(struct store *st, struct err *e)
     return rc;
 }
 
+/* Migration 8: the accounts and sessions of `chancery serve`
+ * (store/account.c), outside the registry's change log. */
+static const char ACCOUNTS_SQL[] =
+    "CREATE TABLE accounts (\n"
+    "    name TEXT NOT NULL PRIMARY KEY,\n"
+    "    role TEXT NOT NULL CHECK (role IN ('officer', 'liaison', "
+    "'analyst', 'auditor')),\n"
+    "    sending TEXT,\n"
+    "    mission TEXT,\n"
+    "    hash TEXT NOT NULL,\n"
+    "    disabled INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE account_changes (\n"
+    "    seq INTEGER NOT NULL PRIMARY KEY,\n"
+    "    recorded TEXT NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    account TEXT NOT NULL,\n"
+    "    op TEXT NOT NULL,\n"
+    "    after TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE sessions (\n"
+    "    token_hash BLOB NOT NULL PRIMARY KEY,\n"
+    "    account TEXT NOT NULL REFERENCES accounts(name),\n"
+    "    created INTEGER NOT NULL,\n"
+    "    last_used INTEGER NOT NULL,\n"
+    "    expires INTEGER NOT NULL,\n"
+    "    revoked INTEGER NOT NULL DEFAULT 0\n"
+    ");\n";
+
+static enum status migrate_8(struct store *st, struct err *e)
+{
+    return db_exec(st, ACCOUNTS_SQL, e);
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
-    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6,
-    migrate_7,
+    migrate_1, migrate_2, migrate_3, migrate_4,
+    migrate_5, migrate_6, migrate_7, migrate_8,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)
