@@ -30,6 +30,8 @@ static const struct command COMMANDS[] = {
     { "notification", cmd_notification, &NOTIFICATION_SPEC },
     { "publish", cmd_publish, &PUBLISH_SPEC },
     { "history", cmd_history, &HISTORY_SPEC },
+    { "user", cmd_user, &USER_SPEC },
+    { "serve", cmd_serve, &SERVE_SPEC },
     { "audit", cmd_audit, &AUDIT_SPEC },
     { NULL, NULL, NULL },
 };

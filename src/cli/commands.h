@@ -12,7 +12,8 @@ extern const struct cmd_spec INIT_SPEC, IMPORT_SPEC, EXPORT_SPEC, DEMO_SPEC,
     MISSION_SPEC, PERSON_SPEC, POSTING_SPEC, DEPENDENT_SPEC, ROSTER_SPEC,
     HEADCOUNT_SPEC, POLICY_SPEC, CHECK_SPEC, EXPLAIN_SPEC, PARITY_SPEC,
     PLAN_SPEC, VISA_SPEC, CONSULAR_SPEC, FORECAST_SPEC, HISTORY_SPEC,
-    AUDIT_SPEC, PUBLISH_SPEC, NOTIFY_SPEC, NOTIFICATION_SPEC;
+    AUDIT_SPEC, PUBLISH_SPEC, NOTIFY_SPEC, NOTIFICATION_SPEC, USER_SPEC,
+    SERVE_SPEC;
 
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
@@ -37,6 +38,8 @@ int cmd_forecast(struct cli *cli, int argc, char **argv);
 int cmd_publish(struct cli *cli, int argc, char **argv);
 int cmd_notify(struct cli *cli, int argc, char **argv);
 int cmd_notification(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
 
 /* Creates the registry at cli's path with its reference data unless it
  * exists already (init and demo share it). OUT: *created. */

@@ -15,8 +15,7 @@
 #include "cli/commands.h"
 #include "core/interchange.h"
 #include "report/parity_render.h"
-
-#define MAX_STEPS 100000
+#include "report/views.h"
 
 struct parity_args {
     struct parity_options o;
@@ -172,36 +171,9 @@ static int write_svg(const struct parity_args *a, const struct snapshot *s,
     return rc;
 }
 
-static enum status known_states(const struct snapshot *s,
-                                const struct parity_options *o, struct err *e)
-{
-    assert(o->states[0] && o->states[1]); /* set by parse_args */
-    for (int k = 0; k < 2; k++) {
-        if (snapshot_find(s, ENT_STATE, o->states[k]) == IDMAP_NONE)
-            return err_set(e, ST_USAGE, "unknown state '%s'", o->states[k]);
-    }
-    if (!strcmp(o->states[0], o->states[1]))
-        return err_set(e, ST_USAGE, "parity needs two different states");
-    return ST_OK;
-}
-
-/* The dates asked for: the series, or the one date. */
-static enum status dates_of(const struct parity_args *a, int32_t **dates,
-                            size_t *n, struct err *e)
-{
-    if (a->from == DATE_NONE) {
-        *dates = xmalloc(sizeof(**dates));
-        (*dates)[0] = a->as_of;
-        *n = 1;
-        return ST_OK;
-    }
-    if (parity_dates(a->from, a->to, a->step, MAX_STEPS, dates, n, e))
-        return e->status = ST_USAGE;
-    return ST_OK;
-}
-
 static int run(struct cli *cli, struct parity_args *a, const struct snapshot *s)
 {
+    struct parity_query q = { a->o, a->as_of, a->from, a->to, a->step };
     struct parity p;
     struct buf out;
     int32_t *dates = NULL;
@@ -211,13 +183,10 @@ static int run(struct cli *cli, struct parity_args *a, const struct snapshot *s)
 
     parity_init(&p);
     buf_init(&out, BUF_MAX_DEFAULT);
-    if (known_states(s, &a->o, &e) || dates_of(a, &dates, &n, &e) ||
-        parity_compute(s, &a->o, dates, n, &p, &e))
+    if (view_parity_compute(s, &q, &dates, &n, &p, &e))
         rc = cli_fail(&e);
-    else if (a->from == DATE_NONE)
-        parity_render_date(&a->o, a->as_of, &p, cli->format, &out);
     else if (!(rc = a->svg ? write_svg(a, s, dates, &p) : 0))
-        parity_render_series(&a->o, &p, cli->format, &out);
+        view_parity_render(&q, &p, cli->format, &out);
     print(&out);
     buf_release(&out);
     free(dates);

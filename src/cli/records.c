@@ -4,45 +4,24 @@
  */
 #include "cli/records.h"
 
-#include "base/xalloc.h"
+#include "report/views.h"
 
 enum status records_open(struct records *r, struct cli *cli,
                          enum entity_kind kind, struct err *e)
 {
-    const struct entity *ent = ENTITIES[kind];
-    const char **names = xcalloc((size_t)ent->n_fields, sizeof(*names));
-
     snapshot_init(&r->s);
     if (cli_open(cli, &r->st, &r->s, e)) {
         snapshot_release(&r->s);
-        free(names);
         return e->status;
     }
-    r->ent = ent;
-    for (int i = 0; i < ent->n_fields; i++)
-        names[i] = ent->fields[i].type == FT_BOOL
-                       ? xasprintf("%s:b", ent->fields[i].name)
-                   : ent->fields[i].type == FT_INT
-                       ? xasprintf("%s:n", ent->fields[i].name)
-                       : xstrdup(ent->fields[i].name);
-    grid_init(&r->g, names, (size_t)ent->n_fields);
-    for (int i = 0; i < ent->n_fields; i++)
-        free((char *)names[i]);
-    free(names);
+    r->ent = ENTITIES[kind];
+    view_records_init(&r->g, r->ent);
     return ST_OK;
 }
 
 void records_add(struct records *r, uint32_t i)
 {
-    const void *rec = snapshot_row(&r->s, r->ent->kind, i);
-    char bufs[64][FIELD_BUF];
-    const char *cells[64];
-
-    if (r->ent->n_fields > 64)
-        BUG("entity '%s' has too many fields", r->ent->name);
-    for (int k = 0; k < r->ent->n_fields; k++)
-        cells[k] = field_text(&r->s, &r->ent->fields[k], rec, bufs[k]);
-    grid_add_row(&r->g, cells);
+    view_records_add(&r->g, &r->s, r->ent, i, &VIEW_SCOPE_ALL);
 }
 
 void records_print(const struct records *r, const struct cli *cli)

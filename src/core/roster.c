@@ -10,7 +10,7 @@
 
 #include "core/presence.h"
 
-static const struct snapshot *sorting;
+static _Thread_local const struct snapshot *sorting;
 
 static int precedence(const void *a, const void *b)
 {

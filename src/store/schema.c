@@ -18,7 +18,9 @@
  * (store/tlog.h): every entry re-hashed in the injective encoding 2, its
  * leaf in the new Merkle tree (tlog_nodes), and the head of the old chain,
  * with the first entry where it did not verify if any, kept in
- * log_encodings. A table is created with the columns it first had: a
+ * log_encodings; migration 9 the accounts and sessions of `chancery serve`,
+ * outside the change log (docs/api.md). A table is created with the
+ * columns it first had: a
  * column added later (FIELD_ADDED) comes with its own migration. A
  * migration names the entities it creates, so that a later entity never
  * changes what an earlier migration did.
@@ -26,7 +28,7 @@
 #include "base/xalloc.h"
 #include "store/tlog.h"
 
-#define SCHEMA_VERSION 8
+#define SCHEMA_VERSION 9
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -293,10 +295,44 @@ static enum status migrate_8(struct store *st, struct err *e)
     return log_reencode(st, e);
 }
 
+/* Migration 9: the accounts and sessions of `chancery serve`
+ * (store/account.c), outside the registry's change log. */
+static const char ACCOUNTS_SQL[] =
+    "CREATE TABLE accounts (\n"
+    "    name TEXT NOT NULL PRIMARY KEY,\n"
+    "    role TEXT NOT NULL CHECK (role IN ('officer', 'liaison', "
+    "'analyst', 'auditor')),\n"
+    "    sending TEXT,\n"
+    "    mission TEXT,\n"
+    "    hash TEXT NOT NULL,\n"
+    "    disabled INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE account_changes (\n"
+    "    seq INTEGER NOT NULL PRIMARY KEY,\n"
+    "    recorded TEXT NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    account TEXT NOT NULL,\n"
+    "    op TEXT NOT NULL,\n"
+    "    after TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE sessions (\n"
+    "    token_hash BLOB NOT NULL PRIMARY KEY,\n"
+    "    account TEXT NOT NULL REFERENCES accounts(name),\n"
+    "    created INTEGER NOT NULL,\n"
+    "    last_used INTEGER NOT NULL,\n"
+    "    expires INTEGER NOT NULL,\n"
+    "    revoked INTEGER NOT NULL DEFAULT 0\n"
+    ");\n";
+
+static enum status migrate_9(struct store *st, struct err *e)
+{
+    return db_exec(st, ACCOUNTS_SQL, e);
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
-    migrate_1, migrate_2, migrate_3, migrate_4,
-    migrate_5, migrate_6, migrate_7, migrate_8,
+    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5,
+    migrate_6, migrate_7, migrate_8, migrate_9,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)

@@ -186,7 +186,7 @@ static int by_code(const void *x, const void *y)
 
 /* Sorts the lists by sending state, application date and id, or by
  * meeting first. */
-static const struct snapshot *sort_snapshot;
+static _Thread_local const struct snapshot *sort_snapshot;
 
 static int by_case(const void *x, const void *y)
 {

@@ -19,14 +19,16 @@ sqlite3 "$CHANCERY_DB" <"$TOP/tests/fixtures/registry-v3.sql"
 expect_exit 0 "a schema-3 registry verifies after migrating" audit verify
 expect_out "with every entry" "verified 284 changes: the hash chain is intact"
 version=$(sqlite3 "$CHANCERY_DB" "PRAGMA user_version")
-if [ "$version" = 8 ]; then ok "it is at schema 8"; else
-    echo "# user_version $version"; not_ok "it is at schema 8"; fi
+if [ "$version" = 9 ]; then ok "it is at schema 9"; else
+    echo "# user_version $version"; not_ok "it is at schema 9"; fi
 if [ "$(sqlite3 "$CHANCERY_DB" "SELECT count(*) FROM pragma_table_info('postings') WHERE name = 'credentials'")" = 1 ]; then
     ok "schema 6 adds the postings' credentials"; else not_ok "schema 6 adds the postings' credentials"; fi
 if [ "$(sqlite3 "$CHANCERY_DB" "SELECT count(*) FROM sqlite_master WHERE name = 'notifications'")" = 1 ]; then
     ok "schema 7 adds the notifications"; else not_ok "schema 7 adds the notifications"; fi
 if [ "$(sqlite3 "$CHANCERY_DB" "SELECT count(*) FROM log_encodings WHERE encoding = 1 AND head_seq = 284 AND broken_at IS NULL")" = 1 ]; then
     ok "schema 8 keeps the old chain's head"; else not_ok "schema 8 keeps the old chain's head"; fi
+if [ "$(sqlite3 "$CHANCERY_DB" "SELECT count(*) FROM sqlite_master WHERE name = 'accounts'")" = 1 ]; then
+    ok "schema 9 adds the accounts"; else not_ok "schema 9 adds the accounts"; fi
 indexes=$(sqlite3 "$CHANCERY_DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")
 if [ "$indexes" = "change_sets_recorded changes_key" ]; then
     ok "schema 5 keeps no index on reference columns"

@@ -1,0 +1,244 @@
+/*
+ * Logging in and out, and the account behind a bearer token. A token is 32
+ * random bytes (randombytes_buf) in hex; the store keeps only its BLAKE2b
+ * hash (crypto_generichash), so a copy of the database opens no session.
+ * A session ends after SESSION_TTL seconds, or SESSION_IDLE without use.
+ * Failed logins are counted per account and per address in memory: past
+ * the limits, logins are refused (429) until the window ends. An unknown
+ * or disabled account is verified against a dummy argon2id hash made at
+ * start, so the time of an answer does not tell whether an account exists.
+ */
+#include <jansson.h>
+#include <sodium.h>
+
+#include "http/http.h"
+
+#define SESSION_TTL       (12 * 3600)
+#define SESSION_IDLE      (30 * 60)
+#define FAIL_WINDOW       (15 * 60)
+#define FAILS_PER_ACCOUNT 5
+#define FAILS_PER_ADDRESS 20
+#define FAIL_SLOTS        1024
+
+struct fail_slot {
+    char key[160]; /* "u:NAME" or "a:ADDRESS"; "" when free */
+    int fails;
+    int64_t since;
+};
+
+static struct fail_slot slots[FAIL_SLOTS];
+static pthread_mutex_t fail_mu = PTHREAD_MUTEX_INITIALIZER;
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+void auth_init(void)
+{
+    char pw[32];
+
+    randombytes_buf(pw, sizeof(pw));
+    if (crypto_pwhash_str(dummy_hash, pw, sizeof(pw),
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE))
+        BUG("out of memory for the dummy password hash");
+}
+
+/* The slot of key (a new one, or the oldest, when absent and add is 1). */
+static struct fail_slot *slot(const char *key, int64_t now, int add)
+{
+    struct fail_slot *free_slot = NULL, *oldest = &slots[0];
+
+    for (size_t i = 0; i < FAIL_SLOTS; i++) {
+        struct fail_slot *s = &slots[i];
+
+        if (s->key[0] && now - s->since >= FAIL_WINDOW)
+            s->key[0] = '\0';
+        if (!s->key[0]) {
+            free_slot = free_slot ? free_slot : s;
+            continue;
+        }
+        if (!strcmp(s->key, key))
+            return s;
+        if (s->since < oldest->since)
+            oldest = s;
+    }
+    if (!add)
+        return NULL;
+    free_slot = free_slot ? free_slot : oldest;
+    snprintf(free_slot->key, sizeof(free_slot->key), "%s", key);
+    free_slot->fails = 0;
+    free_slot->since = now;
+    return free_slot;
+}
+
+/* 1 when key has failed limit times within the window. */
+static int limited(const char *key, int limit, int64_t now)
+{
+    const struct fail_slot *s;
+    int out;
+
+    pthread_mutex_lock(&fail_mu);
+    s = slot(key, now, 0);
+    out = s && s->fails >= limit;
+    pthread_mutex_unlock(&fail_mu);
+    return out;
+}
+
+static void note_failure(const char *key, int64_t now)
+{
+    pthread_mutex_lock(&fail_mu);
+    slot(key, now, 1)->fails++;
+    pthread_mutex_unlock(&fail_mu);
+}
+
+static void forget_failures(const char *key, int64_t now)
+{
+    struct fail_slot *s;
+
+    pthread_mutex_lock(&fail_mu);
+    if ((s = slot(key, now, 0)))
+        s->key[0] = '\0';
+    pthread_mutex_unlock(&fail_mu);
+}
+
+static void token_hash(const char *token, unsigned char out[32])
+{
+    crypto_generichash(out, 32, (const unsigned char *)token, strlen(token),
+                       NULL, 0);
+}
+
+/* Checks password against the account's hash, or the dummy one. */
+static int verify(struct request *rq, const char *user, const char *password,
+                  struct err *e)
+{
+    struct account a;
+    int found, ok;
+
+    pthread_mutex_lock(&rq->res->side_mu);
+    found = 0;
+    if (store_account_get(rq->res->side, user, &a, &found, e)) {
+        pthread_mutex_unlock(&rq->res->side_mu);
+        return -1;
+    }
+    pthread_mutex_unlock(&rq->res->side_mu);
+    ok = !crypto_pwhash_str_verify(found ? a.hash : dummy_hash, password,
+                                   strlen(password)) &&
+         found && !a.disabled;
+    account_release(&a);
+    return ok;
+}
+
+static enum status open_session(struct request *rq, const char *user,
+                                int64_t now, struct buf *out, struct err *e)
+{
+    unsigned char raw[32], hash[32];
+    char token[2 * sizeof(raw) + 1], *text;
+    enum status rc;
+    json_t *j;
+
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
+    token_hash(token, hash);
+    pthread_mutex_lock(&rq->res->side_mu);
+    rc =
+        store_session_add(rq->res->side, hash, user, now, now + SESSION_TTL, e);
+    pthread_mutex_unlock(&rq->res->side_mu);
+    if (rc)
+        return rc;
+    j = json_pack("{s:s}", "token", token);
+    text = json_dumps(j, 0);
+    buf_addstr(out, text);
+    buf_addch(out, '\n');
+    free(text);
+    json_decref(j);
+    return ST_OK;
+}
+
+enum status auth_login(struct request *rq, struct buf *out, struct err *e)
+{
+    char ukey[160], akey[160];
+    const char *user, *password;
+    int64_t now = (int64_t)time(NULL);
+    json_error_t je;
+    json_t *body;
+    enum status rc;
+    int ok;
+
+    body = json_loadb(rq->body ? rq->body : "", rq->body_len,
+                      JSON_REJECT_DUPLICATES, &je);
+    if (!body)
+        return err_set(e, ST_USAGE, "malformed JSON: %s", je.text);
+    if (json_unpack(body, "{s:s, s:s !}", "user", &user, "password",
+                    &password)) {
+        json_decref(body);
+        return err_set(e, ST_USAGE,
+                       "the body must be {\"user\", "
+                       "\"password\"}, both strings");
+    }
+    snprintf(ukey, sizeof(ukey), "u:%.150s", user);
+    snprintf(akey, sizeof(akey), "a:%.150s", rq->address);
+    if (limited(ukey, FAILS_PER_ACCOUNT, now) ||
+        limited(akey, FAILS_PER_ADDRESS, now)) {
+        json_decref(body);
+        rq->code = 429;
+        return err_set(e, ST_USAGE, "too many failed logins; try later");
+    }
+    if ((ok = verify(rq, user, password, e)) < 0) {
+        json_decref(body);
+        return ST_ERROR;
+    }
+    if (!ok) {
+        note_failure(ukey, now);
+        note_failure(akey, now);
+        json_decref(body);
+        rq->code = 401;
+        return err_set(e, ST_USAGE, "wrong user or password");
+    }
+    forget_failures(ukey, now);
+    rc = open_session(rq, user, now, out, e);
+    json_decref(body);
+    return rc;
+}
+
+enum status auth_logout(struct request *rq, struct buf *out, struct err *e)
+{
+    unsigned char hash[32];
+    enum status rc;
+
+    token_hash(rq->token, hash);
+    pthread_mutex_lock(&rq->res->side_mu);
+    rc = store_session_revoke(rq->res->side, hash, e);
+    pthread_mutex_unlock(&rq->res->side_mu);
+    if (!rc)
+        buf_addstr(out, "{}\n");
+    return rc;
+}
+
+enum status request_authenticate(struct request *rq, struct err *e)
+{
+    unsigned char hash[32];
+    enum status rc;
+    int found = 0;
+
+    rq->role = ROLE_PUBLIC;
+    if (!rq->token)
+        return ST_OK;
+    token_hash(rq->token, hash);
+    pthread_mutex_lock(&rq->res->side_mu);
+    rc = store_session_find(rq->res->side, hash, (int64_t)time(NULL),
+                            SESSION_IDLE, &rq->account, &found, e);
+    pthread_mutex_unlock(&rq->res->side_mu);
+    if (rc)
+        return rc;
+    if (!found) {
+        rq->code = 401;
+        return err_set(e, ST_USAGE, "the token names no live session");
+    }
+    rq->role = role_bit(rq->account.role);
+    if (rq->role == ROLE_LIAISON) {
+        rq->scope.sending = rq->account.sending;
+        rq->scope.mission = rq->account.mission;
+        if (!rq->scope.sending && !rq->scope.mission)
+            rq->scope.mission = ""; /* no scope: nothing is its own */
+    }
+    rq->scope.withhold_personal = rq->role == ROLE_ANALYST;
+    return ST_OK;
+}

@@ -1,0 +1,145 @@
+/*
+ * `chancery serve` (DESIGN.md, "HTTP API and web pages"): the interface
+ * cli/serve.c calls, and what the files of http/ share. server.c runs
+ * libmicrohttpd and turns each request into a call of one route of
+ * routes.c's table, the only place that says which role may do what;
+ * auth.c logs accounts in and finds the account behind a bearer token;
+ * resident.c holds the snapshot every read shares. http/ prints nothing:
+ * the access log goes to the caller's log function.
+ */
+#ifndef HTTP_HTTP_H
+#define HTTP_HTTP_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/status.h"
+#include "core/snapshot.h"
+#include "report/views.h"
+#include "store/account.h"
+
+struct http_options {
+    const char *db_path;
+    const char *listen;              /* "ADDR:PORT"; NULL: 127.0.0.1:8080 */
+    unsigned threads;                /* 0: one per core */
+    const struct holidays *holidays; /* for deadlines; NULL: weekends */
+    /* Called once listening, with the port (the one picked for port 0). */
+    void (*ready)(unsigned port, void *ctx);
+    /* One access-log line (no newline). */
+    void (*log)(const char *line, void *ctx);
+    void *ctx;
+};
+
+/* Serves until SIGTERM or SIGINT, then lets the requests in flight finish
+ * and returns ST_OK. */
+enum status http_serve(const struct http_options *o, struct err *e);
+
+/* The OpenAPI 3.1 document of the route table, into b. */
+void http_openapi(struct buf *b);
+
+/* ---- shared by http/ ---- */
+
+enum role {
+    ROLE_OFFICER = 1 << 0,
+    ROLE_LIAISON = 1 << 1,
+    ROLE_ANALYST = 1 << 2,
+    ROLE_AUDITOR = 1 << 3,
+    ROLE_PUBLIC = 1 << 4 /* no token needed */
+};
+
+/* The role bit of a role name; 0 for none. */
+unsigned role_bit(const char *name);
+
+/* A snapshot shared by the requests that read it. */
+struct snap_ref {
+    struct snapshot s;
+    int64_t seq; /* the change log's head it was loaded at */
+    int refs;
+    int resident; /* 0: a one-request snapshot (as_known_on) */
+};
+
+struct resident {
+    pthread_mutex_t mu;    /* cur and every refs */
+    pthread_mutex_t db_mu; /* st: loads the registry, may take a while */
+    struct store *st;
+    /* A second connection for short statements (sessions, accounts, the
+     * change log), so that a token is checked while a load runs. */
+    pthread_mutex_t side_mu;
+    struct store *side;
+    struct snap_ref *cur;
+};
+
+enum status resident_open(struct resident *r, const char *db_path,
+                          struct err *e);
+void resident_close(struct resident *r);
+/* The present registry, reloaded first when the change log moved (unless
+ * another request is reloading or writing: then the last loaded one), or
+ * the registry as known on a date (not DATE_NONE), loaded for this
+ * request. Release with resident_release. */
+enum status resident_acquire(struct resident *r, int32_t as_known_on,
+                             struct snap_ref **out, struct err *e);
+void resident_release(struct resident *r, struct snap_ref *ref);
+
+/* One query parameter as given. */
+struct param {
+    const char *name, *value;
+};
+
+#define MAX_PARAMS   16
+#define MAX_CAPTURES 4
+
+/* A request as a handler sees it. */
+struct request {
+    struct resident *res;
+    const char *method, *path, *address;
+    const char *captures[MAX_CAPTURES]; /* the {x} of the path, in order */
+    struct param params[MAX_PARAMS];
+    int n_params;
+    const char *body;
+    size_t body_len;
+    const char *token;      /* the bearer token, or NULL */
+    struct account account; /* name NULL: anonymous */
+    unsigned role;          /* ROLE_PUBLIC when anonymous */
+    struct view_scope scope;
+    const struct snapshot *s; /* for routes that read the registry */
+    int32_t today;
+    const struct holidays *holidays;
+    int code; /* the HTTP status a handler may set beyond its status */
+};
+
+/* The value of query parameter name, or NULL. */
+const char *request_param(const struct request *rq, const char *name);
+
+typedef enum status (*route_fn)(struct request *rq, struct buf *out,
+                                struct err *e);
+
+struct route {
+    const char *method;
+    const char *pattern; /* "/api/v1/missions/{id}" */
+    unsigned roles;
+    route_fn handler;
+    const char *const *params; /* allowed query parameters, NULL-ended */
+    int reads; /* reads the registry: takes as_known_on, gets rq->s */
+    const char *summary;
+};
+
+extern const struct route ROUTES[];
+
+/* The route for method and path (captures filled in); NULL, with
+ * *path_known set when the path exists under another method. */
+const struct route *route_match(const char *method, const char *path,
+                                const char **captures, int *path_known);
+
+/* The HTTP code of a status. */
+int http_code(enum status st);
+
+/* auth.c: the login and logout handlers; request_authenticate finds the
+ * account of rq->token (ST_OK and rq->role ROLE_PUBLIC without one; a
+ * token that names no live session is ST_ERROR with rq->code 401). */
+enum status auth_login(struct request *rq, struct buf *out, struct err *e);
+enum status auth_logout(struct request *rq, struct buf *out, struct err *e);
+enum status request_authenticate(struct request *rq, struct err *e);
+void auth_init(void);
+
+#endif

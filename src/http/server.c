@@ -1,0 +1,372 @@
+/*
+ * The server: libmicrohttpd with its own threads (a pool sized to the
+ * cores, each polling its connections), so a slow client holds a socket,
+ * never a thread. Its limits turn hostile clients away cleanly: a body
+ * over 1 MiB is 413, a request line and headers must fit in the
+ * connection's 64 KiB (else libmicrohttpd answers 414 or 431), an idle
+ * connection is closed after CONN_TIMEOUT seconds, and the connections are
+ * capped in all and per address. Each request goes through one path:
+ * route (404/405), query parameters (400), token (401), role (401/403),
+ * snapshot, handler, status to HTTP code; every error is {"error": "..."}.
+ * SIGTERM or SIGINT stops accepting, lets the requests in flight finish
+ * and returns.
+ */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include "base/date.h"
+#include "base/xalloc.h"
+#include "http/http.h"
+
+#define BODY_MAX         ((size_t)1 << 20)
+#define CONN_MEMORY      ((size_t)64 << 10)
+#define CONN_TIMEOUT     10
+#define CONN_LIMIT       512
+#define CONN_PER_ADDRESS 128
+
+struct server {
+    const struct http_options *o;
+    struct resident res;
+};
+
+/* One request's state across libmicrohttpd's calls. */
+struct exchange {
+    struct timespec start;
+    struct buf body;
+    int too_large;
+    int code;
+    char account[64];
+    char method[16];
+    char path[256];
+};
+
+static int64_t usec_since(const struct timespec *t)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)(now.tv_sec - t->tv_sec) * 1000000 +
+           (now.tv_nsec - t->tv_nsec) / 1000;
+}
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, int code,
+                                const struct buf *b)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(b->len, b->data, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result rc;
+
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    rc = MHD_queue_response(c, (unsigned)code, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, struct exchange *x,
+                                  int code, const char *msg)
+{
+    json_t *j = json_pack("{s:s}", "error", msg);
+    char *text = json_dumps(j, 0);
+    struct buf b;
+    enum MHD_Result rc;
+
+    buf_init(&b, BUF_MAX_DEFAULT);
+    buf_addstr(&b, text);
+    buf_addch(&b, '\n');
+    x->code = code;
+    rc = send_buf(c, code, &b);
+    buf_release(&b);
+    free(text);
+    json_decref(j);
+    return rc;
+}
+
+struct param_walk {
+    struct request *rq;
+    const struct route *route;
+    char bad[128];
+};
+
+static enum MHD_Result take_param(void *cls, enum MHD_ValueKind kind,
+                                  const char *key, const char *value)
+{
+    struct param_walk *w = cls;
+    int known = 0;
+
+    (void)kind;
+    for (int i = 0; w->route->params[i]; i++)
+        known |= !strcmp(w->route->params[i], key);
+    if (!known || w->rq->n_params == MAX_PARAMS || !value) {
+        snprintf(w->bad, sizeof(w->bad), "%s", key);
+        return MHD_NO;
+    }
+    w->rq->params[w->rq->n_params++] = (struct param){ key, value };
+    return MHD_YES;
+}
+
+static void client_address(struct MHD_Connection *c, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    snprintf(out, size, "?");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
+/* The checks before a handler runs; 0 when it may run, else the HTTP code
+ * of the error in e. */
+static int admit(struct server *sv, struct MHD_Connection *c,
+                 struct request *rq, const struct route *route, struct err *e)
+{
+    struct param_walk w = { rq, route, "" };
+    const char *auth;
+
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_param, &w);
+    if (w.bad[0])
+        return err_set(e, ST_USAGE, "unknown or repeated parameter '%s'",
+                       w.bad),
+               400;
+    auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (auth && strncmp(auth, "Bearer ", 7))
+        return err_set(e, ST_USAGE, "Authorization must be 'Bearer TOKEN'"),
+               401;
+    rq->token = auth ? auth + 7 : NULL;
+    rq->res = &sv->res;
+    if (request_authenticate(rq, e))
+        return rq->code ? rq->code : http_code(e->status);
+    if (!(route->roles & rq->role) && rq->role == ROLE_PUBLIC)
+        return err_set(e, ST_USAGE, "log in first"), 401;
+    if (!(route->roles & rq->role))
+        return err_set(e, ST_USAGE, "not for the role '%s'", rq->account.role),
+               403;
+    return 0;
+}
+
+/* Runs the route's handler on the registry it reads. */
+static int run(struct request *rq, const struct route *route, struct buf *out,
+               struct err *e)
+{
+    const char *akn = request_param(rq, "as_known_on");
+    int32_t as_known_on = DATE_NONE;
+    struct snap_ref *ref = NULL;
+    enum status st;
+
+    if (route->reads) {
+        if (akn && date_parse(akn, &as_known_on, e)) {
+            err_prefix(e, "as_known_on");
+            return 400;
+        }
+        if (resident_acquire(rq->res, as_known_on, &ref, e))
+            return 500;
+        rq->s = &ref->s;
+    }
+    st = route->handler(rq, out, e);
+    if (ref)
+        resident_release(rq->res, ref);
+    return rq->code ? rq->code : http_code(st);
+}
+
+static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
+                                struct exchange *x, const char *url,
+                                const char *method)
+{
+    struct request rq;
+    const struct route *route;
+    char address[64];
+    struct buf out;
+    struct err e;
+    int known, code;
+    enum MHD_Result rc;
+
+    memset(&rq, 0, sizeof(rq));
+    err_clear(&e);
+    route = route_match(method, url, rq.captures, &known);
+    if (!route)
+        return send_error(c, x, known ? 405 : 404,
+                          known ? "method not allowed" : "no such route");
+    client_address(c, address, sizeof(address));
+    rq.method = method;
+    rq.path = url;
+    rq.address = address;
+    rq.body = x->body.data;
+    rq.body_len = x->body.len;
+    rq.holidays = sv->o->holidays;
+    if (date_today(&rq.today, &e))
+        return send_error(c, x, 500, e.msg);
+    buf_init(&out, BUF_MAX_DEFAULT);
+    code = admit(sv, c, &rq, route, &e);
+    if (!code)
+        code = run(&rq, route, &out, &e);
+    snprintf(x->account, sizeof(x->account), "%s",
+             rq.account.name ? rq.account.name : "-");
+    account_release(&rq.account);
+    if (code >= 400)
+        rc = send_error(c, x, code, e.msg);
+    else
+        rc = (x->code = code, send_buf(c, code, &out));
+    buf_release(&out);
+    return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+                                  const char *url, const char *method,
+                                  const char *version, const char *data,
+                                  size_t *size, void **con_cls)
+{
+    struct exchange *x = *con_cls;
+    const char *length;
+
+    (void)version;
+    if (!x) {
+        x = xcalloc(1, sizeof(*x));
+        clock_gettime(CLOCK_MONOTONIC, &x->start);
+        buf_init(&x->body, BODY_MAX);
+        snprintf(x->account, sizeof(x->account), "-");
+        snprintf(x->method, sizeof(x->method), "%s", method);
+        snprintf(x->path, sizeof(x->path), "%s", url);
+        *con_cls = x;
+        length =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (length && strtoull(length, NULL, 10) > BODY_MAX)
+            return send_error(c, x, 413, "the body is larger than 1 MiB");
+        return MHD_YES;
+    }
+    if (*size) {
+        if (!x->too_large && buf_add(&x->body, data, *size))
+            x->too_large = 1;
+        *size = 0;
+        return MHD_YES;
+    }
+    if (x->too_large)
+        return send_error(c, x, 413, "the body is larger than 1 MiB");
+    return dispatch(cls, c, x, url, method);
+}
+
+/* The access log: one line per request, when its answer has gone. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct server *sv = cls;
+    struct exchange *x = *con_cls;
+    char line[512];
+
+    (void)c;
+    if (!x)
+        return;
+    if (sv->o->log) {
+        snprintf(line, sizeof(line), "%s %s %d %lld %s%s", x->method, x->path,
+                 x->code, (long long)usec_since(&x->start), x->account,
+                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+                                                            : " (aborted)");
+        sv->o->log(line, sv->o->ctx);
+    }
+    buf_release(&x->body);
+    free(x);
+    *con_cls = NULL;
+}
+
+static enum status parse_listen(const char *text, struct sockaddr_in *sa,
+                                struct err *e)
+{
+    const char *colon = strrchr(text, ':');
+    char host[64];
+    char *end;
+    unsigned long port;
+
+    memset(sa, 0, sizeof(*sa));
+    sa->sin_family = AF_INET;
+    if (!colon || colon - text >= (long)sizeof(host))
+        return err_set(e, ST_USAGE, "--listen: '%s' is not ADDR:PORT", text);
+    snprintf(host, sizeof(host), "%.*s", (int)(colon - text), text);
+    port = strtoul(colon + 1, &end, 10);
+    if (!colon[1] || *end || port > 65535)
+        return err_set(e, ST_USAGE, "--listen: bad port in '%s'", text);
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+        return err_set(e, ST_USAGE, "--listen: '%s' is not an IPv4 address",
+                       host);
+    sa->sin_port = htons((uint16_t)port);
+    return ST_OK;
+}
+
+static struct MHD_Daemon *start(struct server *sv, struct sockaddr_in *sa,
+                                unsigned threads)
+{
+    return MHD_start_daemon(
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL, on_request,
+        sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONN_PER_ADDRESS,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv, MHD_OPTION_END);
+}
+
+/* Stops accepting, waits (up to the connection timeout) for the
+ * connections in flight, then stops. */
+static void drain(struct MHD_Daemon *d)
+{
+    MHD_quiesce_daemon(d);
+    for (int i = 0; i < CONN_TIMEOUT * 100; i++) {
+        const union MHD_DaemonInfo *di =
+            MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+        if (!di || !di->num_connections)
+            break;
+        nanosleep(&tick, NULL);
+    }
+    MHD_stop_daemon(d);
+}
+
+enum status http_serve(const struct http_options *o, struct err *e)
+{
+    struct server sv;
+    struct sockaddr_in sa;
+    struct MHD_Daemon *d;
+    const union MHD_DaemonInfo *di;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    sigset_t stop;
+    int sig;
+
+    memset(&sv, 0, sizeof(sv));
+    sv.o = o;
+    if (parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, e))
+        return e->status;
+    if (sodium_init() < 0)
+        return err_set(e, ST_ERROR, "libsodium failed to start");
+    auth_init();
+    if (resident_open(&sv.res, o->db_path, e))
+        return e->status;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL); /* the pool inherits it */
+    signal(SIGPIPE, SIG_IGN);
+    d = start(&sv, &sa,
+              o->threads  ? o->threads
+              : cores > 0 ? (unsigned)cores
+                          : 1);
+    if (!d) {
+        resident_close(&sv.res);
+        return err_set(e, ST_ERROR, "cannot listen on %s",
+                       o->listen ? o->listen : "127.0.0.1:8080");
+    }
+    di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    if (o->ready)
+        o->ready(di ? di->port : ntohs(sa.sin_port), o->ctx);
+    sigwait(&stop, &sig);
+    drain(d);
+    resident_close(&sv.res);
+    return ST_OK;
+}

@@ -1,0 +1,691 @@
+/*
+ * The read commands' compute-and-render steps (report/views.h), moved out
+ * of cli/ so that the CLI and `chancery serve` call the same code and print
+ * the same bytes. Counting and ordering are core's; this file groups rows
+ * into grids and renders them.
+ */
+#include "report/views.h"
+
+#include <assert.h>
+
+#include "base/date.h"
+#include "base/xalloc.h"
+#include "core/presence.h"
+#include "core/roster.h"
+#include "report/docket.h"
+#include "report/parity_render.h"
+#include "report/record.h"
+#include "report/visastats_render.h"
+#include "rules/check.h"
+#include "rules/docket.h"
+#include "rules/postview.h"
+
+const struct view_scope VIEW_SCOPE_ALL = { NULL, NULL, 0 };
+
+int view_mission_visible(const struct snapshot *s, const struct view_scope *vs,
+                         uint32_t m)
+{
+    const struct mission *x = snap_mission(s, m);
+
+    if (vs->mission)
+        return !strcmp(x->id, vs->mission);
+    return !vs->sending || !strcmp(x->sending, vs->sending);
+}
+
+/* 1 when record i of kind is within scope: a mission, or a posting or
+ * dependent of one, of the scope's state or mission; a person with a
+ * posting there. Other kinds (states, policies...) are public enough. */
+static int record_visible(const struct snapshot *s, enum entity_kind kind,
+                          uint32_t i, const struct view_scope *vs)
+{
+    if (!vs->sending && !vs->mission)
+        return 1;
+    if (kind == ENT_MISSION)
+        return view_mission_visible(s, vs, i);
+    if (kind == ENT_POSTING)
+        return view_mission_visible(s, vs, snap_posting(s, i)->mission);
+    if (kind == ENT_PERSON) {
+        ADJ_FOR_EACH(s->postings_by_person, i, t)
+        if (view_mission_visible(s, vs, snap_posting(s, t)->mission))
+            return 1;
+        return 0;
+    }
+    return 0;
+}
+
+void view_records_init(struct grid *g, const struct entity *ent)
+{
+    const char **names = xcalloc((size_t)ent->n_fields, sizeof(*names));
+
+    for (int i = 0; i < ent->n_fields; i++)
+        names[i] = ent->fields[i].type == FT_BOOL
+                       ? xasprintf("%s:b", ent->fields[i].name)
+                   : ent->fields[i].type == FT_INT
+                       ? xasprintf("%s:n", ent->fields[i].name)
+                       : xstrdup(ent->fields[i].name);
+    grid_init(g, names, (size_t)ent->n_fields);
+    for (int i = 0; i < ent->n_fields; i++)
+        free((char *)names[i]);
+    free(names);
+}
+
+static int withheld(const struct entity *ent, int k)
+{
+    return ent->kind == ENT_PERSON &&
+           (!strcmp(ent->fields[k].name, "birth_date") ||
+            !strcmp(ent->fields[k].name, "passport"));
+}
+
+void view_records_add(struct grid *g, const struct snapshot *s,
+                      const struct entity *ent, uint32_t i,
+                      const struct view_scope *vs)
+{
+    const void *rec = snapshot_row(s, ent->kind, i);
+    char bufs[64][FIELD_BUF];
+    const char *cells[64];
+
+    if (ent->n_fields > 64)
+        BUG("entity '%s' has too many fields", ent->name);
+    for (int k = 0; k < ent->n_fields; k++)
+        cells[k] = vs->withhold_personal && withheld(ent, k)
+                       ? ""
+                       : field_text(s, &ent->fields[k], rec, bufs[k]);
+    grid_add_row(g, cells);
+}
+
+static int mission_matches(const struct mission *m,
+                           const struct mission_filter *f)
+{
+    if (f->sending && strcmp(m->sending, f->sending))
+        return 0;
+    if (f->host && strcmp(m->host, f->host))
+        return 0;
+    if (f->country && strcmp(m->country, f->country))
+        return 0;
+    if (f->open_on == DATE_NONE)
+        return 1;
+    return (m->opened == DATE_NONE || m->opened <= f->open_on) &&
+           (m->closed == DATE_NONE || f->open_on < m->closed);
+}
+
+void view_missions(const struct snapshot *s, const struct mission_filter *f,
+                   const struct view_scope *vs, enum out_format fmt,
+                   struct buf *b)
+{
+    const struct entity *ent = ENTITIES[ENT_MISSION];
+    struct grid g;
+
+    view_records_init(&g, ent);
+    for (uint32_t i = 0; i < snapshot_count(s, ENT_MISSION); i++)
+        if (mission_matches(snap_mission(s, i), f) &&
+            view_mission_visible(s, vs, i))
+            view_records_add(&g, s, ent, i, vs);
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+}
+
+enum status view_record(const struct snapshot *s, enum entity_kind kind,
+                        const char *key, const struct view_scope *vs,
+                        enum out_format fmt, struct buf *b, struct err *e)
+{
+    const struct entity *ent = ENTITIES[kind];
+    uint32_t i = snapshot_find(s, kind, key);
+    struct grid g;
+
+    if (i == IDMAP_NONE || !record_visible(s, kind, i, vs))
+        return err_set(e, ST_NOT_FOUND, "unknown %s '%s'", ent->name, key);
+    view_records_init(&g, ent);
+    view_records_add(&g, s, ent, i, vs);
+    grid_render_record(&g, 0, fmt, b);
+    grid_release(&g);
+    return ST_OK;
+}
+
+/* --name matches a case-sensitive part of the family or given names. */
+static int person_matches(const struct person *p, const char *nationality,
+                          const char *name)
+{
+    if (nationality && strcmp(p->nationality, nationality) != 0)
+        return 0;
+    return !name || strstr(p->family_name, name) ||
+           (p->given_names && strstr(p->given_names, name));
+}
+
+void view_persons(const struct snapshot *s, const char *nationality,
+                  const char *name, const struct view_scope *vs,
+                  enum out_format fmt, struct buf *b)
+{
+    const struct entity *ent = ENTITIES[ENT_PERSON];
+    struct grid g;
+
+    view_records_init(&g, ent);
+    for (uint32_t i = 0; i < snapshot_count(s, ENT_PERSON); i++)
+        if (person_matches(snap_person(s, i), nationality, name) &&
+            record_visible(s, ENT_PERSON, i, vs))
+            view_records_add(&g, s, ent, i, vs);
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+}
+
+/* The spouse present in posting ti's household on date, or "". */
+static const char *spouse(const struct snapshot *s, uint32_t ti, int32_t date)
+{
+    ADJ_FOR_EACH(s->dependents_by_posting, ti, di)
+    {
+        const struct dependent *d = snap_dependent(s, di);
+
+        if (d->relation == REL_SPOUSE &&
+            (d->joined == DATE_NONE || d->joined <= date) &&
+            (d->left == DATE_NONE || date < d->left))
+            return snap_person(s, d->person)->family_name;
+    }
+    return "";
+}
+
+static void add_row(struct grid *g, const struct snapshot *s,
+                    const struct posting *t, int32_t date, int with_mission)
+{
+    const struct person *p = snap_person(s, t->person);
+    char arrived[DATE_BUF];
+    const char *row[9];
+    const char **cells = row + !!with_mission;
+
+    date_format(t->arrived, arrived);
+    row[0] = snap_mission(s, t->mission)->id;
+    cells[0] = t->id;
+    cells[1] = p->family_name;
+    cells[2] = p->given_names ? p->given_names : "";
+    cells[3] = enum_name(&ENUM_RANK, t->rank);
+    cells[4] = t->title ? t->title : "";
+    cells[5] = enum_name(&ENUM_STAFF_CATEGORY, t->category);
+    cells[6] = arrived;
+    cells[7] = spouse(s, (uint32_t)(t - snap_posting(s, 0)), date);
+    grid_add_row(g, row);
+}
+
+static const char *const COLUMNS[] = {
+    "mission", "posting",  "family_name", "given_names", "rank",
+    "title",   "category", "arrived",     "spouse",
+};
+
+/* Adds mission m's roster on date to g. */
+static void add_mission(struct grid *g, const struct snapshot *s, uint32_t m,
+                        int32_t date, int with_mission)
+{
+    uint32_t *list = xmalloc((roster_capacity(s, m) + 1) * sizeof(*list));
+    size_t n = roster_build(s, m, date, list);
+
+    for (size_t i = 0; i < n; i++)
+        add_row(g, s, snap_posting(s, list[i]), date, with_mission);
+    free(list);
+}
+
+static _Thread_local const struct snapshot *order_snapshot;
+
+/* Embassies first, then by kind and id: the order of the Diplomatic List's
+ * entries for one sending state. */
+static int by_kind(const void *x, const void *y)
+{
+    const struct mission *a =
+        snap_mission(order_snapshot, *(const uint32_t *)x);
+    const struct mission *b =
+        snap_mission(order_snapshot, *(const uint32_t *)y);
+
+    if (a->kind != b->kind)
+        return (a->kind > b->kind) - (a->kind < b->kind);
+    return strcmp(a->id, b->id);
+}
+
+/* The missions of sending accredited to host and open on date. OUT: *n;
+ * returns a new array the caller frees. */
+static uint32_t *missions_to(const struct snapshot *s, const char *sending,
+                             const char *host, int32_t date, size_t *n)
+{
+    struct mission_list ml = snapshot_missions_sent(s, sending);
+    uint32_t *out = xcalloc(ml.n + 1, sizeof(*out));
+
+    if (!host)
+        BUG("a roster of missions without a host");
+    *n = 0;
+    for (size_t i = 0; i < ml.n; i++) {
+        uint32_t m = mission_list_at(&ml, i);
+        const struct mission *x = snap_mission(s, m);
+
+        if (x->host && !strcmp(x->host, host) &&
+            (x->opened == DATE_NONE || x->opened <= date) &&
+            (x->closed == DATE_NONE || date < x->closed))
+            out[(*n)++] = m;
+    }
+    order_snapshot = s;
+    qsort(out, *n, sizeof(*out), by_kind);
+    return out;
+}
+
+void view_roster(const struct snapshot *s, uint32_t m, int32_t date,
+                 enum out_format fmt, struct buf *b)
+{
+    struct grid g;
+
+    grid_init(&g, COLUMNS + 1, 8);
+    add_mission(&g, s, m, date, 0);
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+}
+
+void view_roster_missions(const struct snapshot *s, const char *sending,
+                          const char *host, int32_t date, enum out_format fmt,
+                          struct buf *b)
+{
+    struct grid g;
+    uint32_t *ms;
+    size_t n;
+
+    ms = missions_to(s, sending, host, date, &n);
+    grid_init(&g, COLUMNS, 9);
+    for (size_t i = 0; i < n; i++)
+        add_mission(&g, s, ms[i], date, 1);
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+    free(ms);
+}
+
+struct tally {
+    char *key; /* "SENDING PLACE [CATEGORY]": the index key, the sort order */
+    const char *cells[3]; /* sending, place, mission or category */
+    uint32_t n;
+};
+
+struct tallies {
+    struct tally *items;
+    size_t n, alloc;
+    struct idmap by_key;
+};
+
+static void tally_add(struct tallies *t, const char *const *cells, uint32_t n)
+{
+    char *key =
+        xasprintf("%s %s %s", cells[0], cells[1], cells[2] ? cells[2] : "");
+    uint32_t i = idmap_get(&t->by_key, key);
+
+    if (i == IDMAP_NONE) {
+        i = (uint32_t)t->n++;
+        XGROW(t->items, t->n, t->alloc);
+        memset(&t->items[i], 0, sizeof(t->items[i]));
+        t->items[i].key = key;
+        memcpy(t->items[i].cells, cells, 3 * sizeof(*cells));
+        idmap_put(&t->by_key, key, i);
+    } else {
+        free(key);
+        assert(i < t->n); /* the map only holds rows already added */
+    }
+    t->items[i].n += n;
+}
+
+static void tallies_release(struct tallies *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->items[i].key);
+    free(t->items);
+    idmap_release(&t->by_key);
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const struct tally *)a)->key,
+                  ((const struct tally *)b)->key);
+}
+
+static void count_categories(const struct snapshot *s, uint32_t m,
+                             const struct headcount_args *a, struct tallies *t,
+                             const char *place)
+{
+    uint32_t per[CAT__COUNT] = { 0 };
+
+    ADJ_FOR_EACH(s->postings_by_mission, m, i)
+    {
+        const struct posting *p = snap_posting(s, i);
+
+        if (scope_has_posting(&a->scope, p) && posting_present(p, a->date))
+            per[p->category]++;
+    }
+    for (int c = 0; c < CAT__COUNT; c++) {
+        const char *cells[3] = { snap_mission(s, m)->sending, place,
+                                 enum_name(&ENUM_STAFF_CATEGORY, c) };
+
+        if (per[c])
+            tally_add(t, cells, per[c]);
+    }
+}
+
+static void tally_missions(const struct snapshot *s,
+                           const struct headcount_args *a, struct tallies *t)
+{
+    for (uint32_t m = 0; m < snapshot_count(s, ENT_MISSION); m++) {
+        const struct mission *ms = snap_mission(s, m);
+        const char *place = a->scope.country ? ms->country : ms->host;
+        const char *cells[3] = { ms->sending, place, NULL };
+
+        if (!scope_has_mission(&a->scope, ms))
+            continue;
+        if (a->by == BY_CATEGORY) {
+            count_categories(s, m, a, t, place);
+            continue;
+        }
+        if (a->by == BY_MISSION)
+            cells[2] = ms->id;
+        tally_add(t, cells, count_mission(s, m, &a->scope, a->date));
+    }
+}
+
+static void render_tallies(const struct headcount_args *a, struct tallies *t,
+                           enum out_format fmt, struct buf *b)
+{
+    const char *cols[4] = { "sending", a->scope.country ? "country" : "host",
+                            a->by == BY_MISSION ? "mission" : "category",
+                            "present:n" };
+    int with_third = a->by != BY_PLACE;
+    struct grid g;
+
+    if (!with_third)
+        cols[2] = cols[3];
+    if (t->n) /* the map goes stale: it is not used again */
+        qsort(t->items, t->n, sizeof(*t->items), by_key);
+    grid_init(&g, cols, with_third ? 4 : 3);
+    for (size_t i = 0; i < t->n; i++) {
+        char n[16];
+        const char *cells[4] = { t->items[i].cells[0], t->items[i].cells[1],
+                                 t->items[i].cells[2], n };
+
+        snprintf(n, sizeof(n), "%u", t->items[i].n);
+        if (!with_third)
+            cells[2] = n;
+        grid_add_row(&g, cells);
+    }
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+}
+
+void view_headcount(const struct snapshot *s, const struct headcount_args *a,
+                    enum out_format fmt, struct buf *b)
+{
+    struct tallies t = { NULL, 0, 0, { NULL, 0, 0 } };
+
+    tally_missions(s, a, &t);
+    render_tallies(a, &t, fmt, b);
+    tallies_release(&t);
+}
+
+static const char *const WHERE_COLUMNS[] = {
+    "issuing", "post", "city", "country", "status", "wait_days:n", "basis",
+};
+
+static const char *const BASIS[] = {
+    "home post",
+    "home post, not taking this service",
+    "designated for this nationality",
+    "any open post abroad (none designated)",
+};
+
+static void add_post_row(struct grid *g, const struct snapshot *s,
+                         const struct where_row *w);
+
+static void add_where_row(struct grid *g, const struct snapshot *s,
+                          const struct where_row *w)
+{
+    const char *any[7] = { w->issuing,
+                           "*",
+                           "",
+                           "",
+                           "open",
+                           "",
+                           "any other post abroad (none designated)" };
+
+    if (w->post == IDMAP_NONE) {
+        grid_add_row(g, any);
+        return;
+    }
+    add_post_row(g, s, w);
+}
+
+static void add_post_row(struct grid *g, const struct snapshot *s,
+                         const struct where_row *w)
+{
+    const struct mission *m = snap_mission(s, w->post);
+    const struct consular *c =
+        w->row == IDMAP_NONE ? NULL : snap_consular(s, w->row);
+    char wait[16] = "";
+    const char *row[7] = {
+        w->issuing,
+        m->id,
+        m->city ? m->city : "",
+        m->country,
+        c ? enum_name(&ENUM_CONSULAR_STATUS, c->status) : "open (no record)",
+        wait,
+        BASIS[w->basis],
+    };
+
+    if (c && c->wait_days != FIELD_INT_NONE)
+        snprintf(wait, sizeof(wait), "%ld", (long)c->wait_days);
+    grid_add_row(g, row);
+}
+
+void view_consular_where(const struct snapshot *s, const struct where_query *q,
+                         enum out_format fmt, struct buf *b)
+{
+    struct where_answer a;
+    struct grid g;
+
+    consular_where(s, q, &a);
+    grid_init(&g, WHERE_COLUMNS, 7);
+    for (size_t i = 0; i < a.n; i++)
+        add_where_row(&g, s, &a.rows[i]);
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+    where_answer_release(&a);
+}
+
+enum status view_person(const struct snapshot *s, const char *key,
+                        int32_t as_of, const struct view_scope *vs,
+                        enum out_format fmt, struct buf *b, struct err *e)
+{
+    const struct entity *ent = ENTITIES[ENT_PERSON];
+    uint32_t i = snapshot_find(s, ENT_PERSON, key);
+    struct grid g;
+
+    if (i == IDMAP_NONE || !record_visible(s, ENT_PERSON, i, vs))
+        return err_set(e, ST_NOT_FOUND, "unknown person '%s'", key);
+    view_records_init(&g, ent);
+    view_records_add(&g, s, ent, i, vs);
+    person_view_render(b, fmt, s, &g, i, as_of);
+    grid_release(&g);
+    return ST_OK;
+}
+
+static int posting_matches(const struct posting *t,
+                           const struct posting_filter *f)
+{
+    return (f->mission == IDMAP_NONE || t->mission == f->mission) &&
+           (f->person == IDMAP_NONE || t->person == f->person) &&
+           (f->present_on == DATE_NONE || posting_present(t, f->present_on));
+}
+
+static void add_posting(struct grid *g, const struct snapshot *s, uint32_t t,
+                        const struct posting_filter *f,
+                        const struct view_scope *vs)
+{
+    if (posting_matches(snap_posting(s, t), f) &&
+        record_visible(s, ENT_POSTING, t, vs))
+        view_records_add(g, s, ENTITIES[ENT_POSTING], t, vs);
+}
+
+void view_postings(const struct snapshot *s, const struct posting_filter *f,
+                   const struct view_scope *vs, enum out_format fmt,
+                   struct buf *b)
+{
+    const struct adjacency *by = f->mission != IDMAP_NONE
+                                     ? &s->postings_by_mission
+                                     : &s->postings_by_person;
+    uint32_t owner = f->mission != IDMAP_NONE ? f->mission : f->person;
+    struct grid g;
+
+    view_records_init(&g, ENTITIES[ENT_POSTING]);
+    if (owner == IDMAP_NONE) {
+        for (uint32_t i = 0; i < snapshot_count(s, ENT_POSTING); i++)
+            add_posting(&g, s, i, f, vs);
+    } else {
+        ADJ_FOR_EACH(*by, owner, t)
+        add_posting(&g, s, t, f, vs);
+    }
+    grid_render(&g, fmt, b);
+    grid_release(&g);
+}
+
+enum status view_posting(const struct snapshot *s, const char *key,
+                         int32_t as_of, const struct holidays *h,
+                         const struct view_scope *vs, enum out_format fmt,
+                         struct buf *b, struct err *e)
+{
+    struct check_options o = { as_of, NULL, NULL, NULL, 0, h };
+    uint32_t i = snapshot_find(s, ENT_POSTING, key);
+    struct postview v;
+    struct grid g;
+    enum status rc;
+
+    if (i == IDMAP_NONE || !record_visible(s, ENT_POSTING, i, vs))
+        return err_set(e, ST_NOT_FOUND, "unknown posting '%s'", key);
+    if ((rc = postview_build(s, i, &o, &v, e)))
+        return rc;
+    view_records_init(&g, ENTITIES[ENT_POSTING]);
+    view_records_add(&g, s, ENTITIES[ENT_POSTING], i, vs);
+    posting_view_render(b, fmt, s, &g, &v);
+    grid_release(&g);
+    postview_release(&v);
+    return ST_OK;
+}
+
+#define MAX_PARITY_STEPS 100000
+
+static enum status known_states(const struct snapshot *s,
+                                const struct parity_options *o, struct err *e)
+{
+    for (int k = 0; k < 2; k++) {
+        if (!o->states[k] ||
+            snapshot_find(s, ENT_STATE, o->states[k]) == IDMAP_NONE)
+            return err_set(e, ST_USAGE, "unknown state '%s'",
+                           o->states[k] ? o->states[k] : "");
+    }
+    if (!strcmp(o->states[0], o->states[1]))
+        return err_set(e, ST_USAGE, "parity needs two different states");
+    return ST_OK;
+}
+
+/* The dates asked for: the series, or the one date. */
+static enum status parity_dates_of(const struct parity_query *q,
+                                   int32_t **dates, size_t *n, struct err *e)
+{
+    if (q->from == DATE_NONE) {
+        *dates = xmalloc(sizeof(**dates));
+        (*dates)[0] = q->as_of;
+        *n = 1;
+        return ST_OK;
+    }
+    if (parity_dates(q->from, q->to, q->step, MAX_PARITY_STEPS, dates, n, e))
+        return e->status = ST_USAGE;
+    return ST_OK;
+}
+
+enum status view_parity_compute(const struct snapshot *s,
+                                const struct parity_query *q, int32_t **dates,
+                                size_t *n, struct parity *p, struct err *e)
+{
+    *dates = NULL;
+    *n = 0;
+    if (known_states(s, &q->o, e) || parity_dates_of(q, dates, n, e) ||
+        parity_compute(s, &q->o, *dates, *n, p, e))
+        return e->status;
+    return ST_OK;
+}
+
+void view_parity_render(const struct parity_query *q, const struct parity *p,
+                        enum out_format fmt, struct buf *b)
+{
+    if (q->from == DATE_NONE)
+        parity_render_date(&q->o, q->as_of, p, fmt, b);
+    else
+        parity_render_series(&q->o, p, fmt, b);
+}
+
+enum status view_parity(const struct snapshot *s, const struct parity_query *q,
+                        enum out_format fmt, struct buf *b, struct err *e)
+{
+    struct parity p;
+    int32_t *dates;
+    size_t n;
+    enum status rc;
+
+    parity_init(&p);
+    if (!(rc = view_parity_compute(s, q, &dates, &n, &p, e)))
+        view_parity_render(q, &p, fmt, b);
+    free(dates);
+    parity_release(&p);
+    return rc;
+}
+
+void view_visa_stats(const struct snapshot *s, const struct visa_query *q,
+                     enum out_format fmt, struct buf *b)
+{
+    struct visa_stats st;
+
+    visa_stats_compute(s, q, &st);
+    visa_stats_render(&st, q->by, fmt, b);
+    visa_stats_release(&st);
+}
+
+static enum status state_option(const struct snapshot *s, const char *option,
+                                const char *text, struct err *e)
+{
+    if (text && snapshot_find(s, ENT_STATE, text) == IDMAP_NONE &&
+        snapshot_find(s, ENT_ORGANIZATION, text) == IDMAP_NONE)
+        return err_set(e, ST_USAGE, "%s: unknown state '%s'", option, text);
+    return ST_OK;
+}
+
+enum status view_check(const struct snapshot *s, const struct check_query *q,
+                       enum out_format fmt, struct buf *b, size_t *n_findings,
+                       struct err *e)
+{
+    const struct docket_head h = {
+        q->o.as_of, q->as_of_given, q->as_known_on, q->o.issuer,    q->o.target,
+        q->kind,    q->policy,      q->o.assumed,   q->o.n_assumed,
+    };
+    struct findings f;
+    struct docket d;
+    int kind = -1;
+
+    *n_findings = 0;
+    if (state_option(s, "--issuer", q->o.issuer, e) ||
+        state_option(s, "--target", q->o.target, e))
+        return ST_USAGE;
+    if (q->kind &&
+        (kind = enum_from_name(&ENUM_FINDING_KIND, q->kind)) == ENUM_NONE)
+        return err_set(e, ST_USAGE,
+                       "--kind: '%s' is not over_tenure, departure_due, "
+                       "over_cap, dependent_status, local_staff, "
+                       "visa_overdue or ambiguous",
+                       q->kind);
+    if (q->policy && snapshot_find(s, ENT_POLICY, q->policy) == IDMAP_NONE)
+        return err_set(e, ST_INVALID, "--policy: unknown policy '%s'",
+                       q->policy);
+    findings_init(&f);
+    if (rules_check(s, &q->o, &f, e)) {
+        findings_release(&f);
+        return e->status;
+    }
+    findings_keep(&f, kind, q->policy);
+    docket_summarize(&f, &d);
+    docket_render(b, fmt, &h, &f, &d);
+    docket_release(&d);
+    *n_findings = f.n;
+    findings_release(&f);
+    return ST_OK;
+}

@@ -1,0 +1,294 @@
+/*
+ * Accounts and sessions (store/account.h) in three tables of their own,
+ * made by schema migration 6. They are not registry entities: they have no
+ * interchange file and no "as known on" state, and their secrets must not
+ * enter the registry's change log, whose entries carry whole record
+ * images. account_changes is their history instead: who changed which
+ * account when, and the account's public fields after the change.
+ */
+#include "store/account.h"
+
+#include "base/clock.h"
+#include "base/xalloc.h"
+#include "store/internal.h"
+
+void account_release(struct account *a)
+{
+    free(a->name);
+    free(a->role);
+    free(a->sending);
+    free(a->mission);
+    free(a->hash);
+    memset(a, 0, sizeof(*a));
+}
+
+static char *col(sqlite3_stmt *q, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+
+    return t ? xstrdup(t) : NULL;
+}
+
+static enum status sql_fail(struct store *st, sqlite3_stmt *q, struct err *e)
+{
+    enum status rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                             sqlite3_errmsg(st->db));
+
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* Records a change of account name: its public fields after it. */
+static enum status note_change(struct store *st, const char *name,
+                               const char *op, const char *actor, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO account_changes (recorded, actor, account, op, after) "
+        "SELECT ?, ?, name, ?, json_object('name', name, 'role', role, "
+        "'sending', sending, 'mission', mission, 'disabled', disabled) "
+        "FROM accounts WHERE name = ?";
+    char now[TIMESTAMP_BUF];
+    sqlite3_stmt *q;
+
+    if (clock_timestamp(now, e) || db_prepare(st, sql, &q, e))
+        return ST_ERROR;
+    db_bind_text(q, 1, now);
+    db_bind_text(q, 2, actor);
+    db_bind_text(q, 3, op);
+    db_bind_text(q, 4, name);
+    if (sqlite3_step(q) != SQLITE_DONE)
+        return sql_fail(st, q, e);
+    sqlite3_finalize(q);
+    return ST_OK;
+}
+
+/* Runs one statement with text parameters (NULL-terminated) in a
+ * transaction with its account_changes entry. OUT: *changed, rows. */
+static enum status account_write(struct store *st, const char *sql,
+                                 const char *const *params, const char *name,
+                                 const char *op, const char *actor,
+                                 int *changed, struct err *e)
+{
+    sqlite3_stmt *q;
+    int rc;
+
+    if (db_exec(st, "BEGIN IMMEDIATE", e))
+        return ST_ERROR;
+    if (db_prepare(st, sql, &q, e))
+        goto fail;
+    for (int i = 0; params[i]; i++)
+        db_bind_text(q, i + 1, params[i][0] ? params[i] : NULL);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_CONSTRAINT) {
+        sqlite3_finalize(q);
+        db_exec(st, "ROLLBACK", NULL);
+        return err_set(e, ST_INVALID, "account '%s' exists already", name);
+    }
+    if (rc != SQLITE_DONE) {
+        sql_fail(st, q, e);
+        goto fail;
+    }
+    sqlite3_finalize(q);
+    *changed = sqlite3_changes(st->db);
+    if (!*changed) {
+        db_exec(st, "ROLLBACK", NULL);
+        return err_set(e, ST_NOT_FOUND, "unknown account '%s'", name);
+    }
+    if (note_change(st, name, op, actor, e) || db_exec(st, "COMMIT", e))
+        goto fail;
+    return ST_OK;
+fail:
+    db_exec(st, "ROLLBACK", NULL);
+    return ST_ERROR;
+}
+
+enum status store_account_add(struct store *st, const struct account *a,
+                              const char *actor, struct err *e)
+{
+    const char *p[] = { a->name,
+                        a->role,
+                        a->sending ? a->sending : "",
+                        a->mission ? a->mission : "",
+                        a->hash,
+                        NULL };
+    int n;
+
+    return account_write(st,
+                         "INSERT INTO accounts (name, role, sending, mission, "
+                         "hash, disabled) VALUES (?, ?, ?, ?, ?, 0)",
+                         p, a->name, "add", actor, &n, e);
+}
+
+enum status store_account_disable(struct store *st, const char *name,
+                                  const char *actor, struct err *e)
+{
+    const char *p[] = { name, NULL };
+    int n;
+
+    if (account_write(st, "UPDATE accounts SET disabled = 1 WHERE name = ?", p,
+                      name, "disable", actor, &n, e))
+        return e->status;
+    return db_exec(st,
+                   "UPDATE sessions SET revoked = 1 WHERE account IN "
+                   "(SELECT name FROM accounts WHERE disabled = 1)",
+                   e);
+}
+
+enum status store_account_passwd(struct store *st, const char *name,
+                                 const char *hash, const char *actor,
+                                 struct err *e)
+{
+    const char *p[] = { hash, name, NULL };
+    int n;
+
+    if (account_write(st, "UPDATE accounts SET hash = ? WHERE name = ?", p,
+                      name, "passwd", actor, &n, e))
+        return e->status;
+    return ST_OK;
+}
+
+static void read_account(sqlite3_stmt *q, struct account *a)
+{
+    a->name = col(q, 0);
+    a->role = col(q, 1);
+    a->sending = col(q, 2);
+    a->mission = col(q, 3);
+    a->disabled = sqlite3_column_int(q, 4);
+    a->hash = col(q, 5);
+}
+
+enum status store_account_get(struct store *st, const char *name,
+                              struct account *a, int *found, struct err *e)
+{
+    sqlite3_stmt *q;
+    int rc;
+
+    memset(a, 0, sizeof(*a));
+    *found = 0;
+    if (db_prepare(st,
+                   "SELECT name, role, sending, mission, disabled, hash "
+                   "FROM accounts WHERE name = ?",
+                   &q, e))
+        return ST_ERROR;
+    db_bind_text(q, 1, name);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        read_account(q, a);
+        *found = 1;
+    } else if (rc != SQLITE_DONE) {
+        return sql_fail(st, q, e);
+    }
+    sqlite3_finalize(q);
+    return ST_OK;
+}
+
+enum status store_account_list(struct store *st, struct account **list,
+                               size_t *n, struct err *e)
+{
+    size_t alloc = 0;
+    sqlite3_stmt *q;
+    int rc;
+
+    *list = NULL;
+    *n = 0;
+    if (db_prepare(st,
+                   "SELECT name, role, sending, mission, disabled, NULL "
+                   "FROM accounts ORDER BY name",
+                   &q, e))
+        return ST_ERROR;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        XGROW(*list, *n + 1, alloc);
+        read_account(q, &(*list)[(*n)++]);
+    }
+    if (rc != SQLITE_DONE)
+        return sql_fail(st, q, e);
+    sqlite3_finalize(q);
+    return ST_OK;
+}
+
+enum status store_session_add(struct store *st, const unsigned char *token_hash,
+                              const char *account, int64_t now, int64_t expires,
+                              struct err *e)
+{
+    sqlite3_stmt *q;
+
+    if (db_prepare(st,
+                   "INSERT INTO sessions (token_hash, account, created, "
+                   "last_used, expires, revoked) VALUES (?, ?, ?, ?, ?, 0)",
+                   &q, e))
+        return ST_ERROR;
+    sqlite3_bind_blob(q, 1, token_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
+    db_bind_text(q, 2, account);
+    sqlite3_bind_int64(q, 3, now);
+    sqlite3_bind_int64(q, 4, now);
+    sqlite3_bind_int64(q, 5, expires);
+    if (sqlite3_step(q) != SQLITE_DONE)
+        return sql_fail(st, q, e);
+    sqlite3_finalize(q);
+    return ST_OK;
+}
+
+enum status store_session_find(struct store *st,
+                               const unsigned char *token_hash, int64_t now,
+                               int64_t idle, struct account *a, int *found,
+                               struct err *e)
+{
+    sqlite3_stmt *q;
+    int rc;
+
+    memset(a, 0, sizeof(*a));
+    *found = 0;
+    if (db_prepare(st,
+                   "SELECT a.name, a.role, a.sending, a.mission, a.disabled, "
+                   "NULL FROM sessions s JOIN accounts a ON a.name = "
+                   "s.account WHERE s.token_hash = ? AND s.revoked = 0 AND "
+                   "a.disabled = 0 AND s.expires > ? AND s.last_used + ? > ?",
+                   &q, e))
+        return ST_ERROR;
+    sqlite3_bind_blob(q, 1, token_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, now);
+    sqlite3_bind_int64(q, 3, idle);
+    sqlite3_bind_int64(q, 4, now);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        read_account(q, a);
+        *found = 1;
+    } else if (rc != SQLITE_DONE) {
+        return sql_fail(st, q, e);
+    }
+    sqlite3_finalize(q);
+    /* The touch is a write: at most once a minute per session, so that
+     * reads seldom wait for the database's write lock. */
+    if (!*found || db_prepare(st,
+                              "UPDATE sessions SET last_used = ?1 WHERE "
+                              "token_hash = ?2 AND last_used < ?1 - 60",
+                              &q, e))
+        return e && *found ? e->status : ST_OK;
+    sqlite3_bind_int64(q, 1, now);
+    sqlite3_bind_blob(q, 2, token_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_step(q); /* a busy database only loses a touch */
+    sqlite3_finalize(q);
+    return ST_OK;
+}
+
+enum status store_session_revoke(struct store *st,
+                                 const unsigned char *token_hash, struct err *e)
+{
+    sqlite3_stmt *q;
+
+    if (db_prepare(st, "UPDATE sessions SET revoked = 1 WHERE token_hash = ?",
+                   &q, e))
+        return ST_ERROR;
+    sqlite3_bind_blob(q, 1, token_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE)
+        return sql_fail(st, q, e);
+    sqlite3_finalize(q);
+    return ST_OK;
+}
+
+enum status store_log_seq(struct store *st, int64_t *seq, struct err *e)
+{
+    char hash[HASH_HEX];
+
+    return log_head(st, seq, hash, e);
+}
