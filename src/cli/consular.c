@@ -5,7 +5,8 @@
  * each cell the wait in days where the post is open and has a known wait,
  * else its status ("limited: 30" when limited with a wait), empty when
  * nothing is recorded. history lists a post's rows as recorded; where
- * answers where a national can apply on a date, and why there.
+ * answers where a national can apply on a date, and why there, rendered by
+ * report/views.c (the same view as GET /api/v1/consular/where).
  */
 #include "visa/consular.h"
 
@@ -14,6 +15,7 @@
 #include "base/date.h"
 #include "cli/commands.h"
 #include "cli/records.h"
+#include "report/views.h"
 
 /* The options of every consular subcommand. */
 struct consular_args {
@@ -231,68 +233,13 @@ static const struct cmd_spec WHERE_SPEC = {
     .opts = WHERE_OPTS,
 };
 
-static const char *const WHERE_COLUMNS[] = {
-    "issuing", "post", "city", "country", "status", "wait_days:n", "basis",
-};
-
-static const char *const BASIS[] = {
-    "home post",
-    "home post, not taking this service",
-    "designated for this nationality",
-    "any open post abroad (none designated)",
-};
-
-static void add_post_row(struct grid *g, const struct snapshot *s,
-                         const struct where_row *w);
-
-static void add_where_row(struct grid *g, const struct snapshot *s,
-                          const struct where_row *w)
-{
-    const char *any[7] = { w->issuing,
-                           "*",
-                           "",
-                           "",
-                           "open",
-                           "",
-                           "any other post abroad (none designated)" };
-
-    if (w->post == IDMAP_NONE) {
-        grid_add_row(g, any);
-        return;
-    }
-    add_post_row(g, s, w);
-}
-
-static void add_post_row(struct grid *g, const struct snapshot *s,
-                         const struct where_row *w)
-{
-    const struct mission *m = snap_mission(s, w->post);
-    const struct consular *c =
-        w->row == IDMAP_NONE ? NULL : snap_consular(s, w->row);
-    char wait[16] = "";
-    const char *row[7] = {
-        w->issuing,
-        m->id,
-        m->city ? m->city : "",
-        m->country,
-        c ? enum_name(&ENUM_CONSULAR_STATUS, c->status) : "open (no record)",
-        wait,
-        BASIS[w->basis],
-    };
-
-    if (c && c->wait_days != FIELD_INT_NONE)
-        snprintf(wait, sizeof(wait), "%ld", (long)c->wait_days);
-    grid_add_row(g, row);
-}
-
 static int where(struct cli *cli, int argc, char **argv)
 {
     struct consular_args o = { NULL, NULL,       NULL,
                                NULL, cli->today, CS_NONIMMIGRANT_VISA };
-    struct where_answer a;
     struct where_query q;
     struct records r;
-    struct grid g;
+    struct buf b;
     struct err e;
     int rc = opts_parse(cli, &WHERE_SPEC, argc, argv, &o, NULL, NULL);
 
@@ -307,13 +254,10 @@ static int where(struct cli *cli, int argc, char **argv)
     q = (struct where_query){ o.nationality, o.service,
                               o.residence ? o.residence : o.nationality,
                               o.as_of, o.issuing };
-    consular_where(&r.s, &q, &a);
-    grid_init(&g, WHERE_COLUMNS, 7);
-    for (size_t i = 0; i < a.n; i++)
-        add_where_row(&g, &r.s, &a.rows[i]);
-    cli_print_grid(cli, &g);
-    grid_release(&g);
-    where_answer_release(&a);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_consular_where(&r.s, &q, cli->format, &b);
+    fwrite(b.data, 1, b.len, stdout);
+    buf_release(&b);
     records_close(&r);
     return 0;
 }
