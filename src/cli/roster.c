@@ -4,137 +4,15 @@
  * spouse present in the household, as the List does. `roster --sending S
  * --host H` gives every mission of S accredited to H open on the date, in
  * order of mission kind (embassy first) and id, each in the same order,
- * with a first column naming the mission.
+ * with a first column naming the mission. Both are rendered by
+ * report/views.c (GET /api/v1/missions/{id}/roster calls the same view);
+ * this file parses, checks and notes.
  */
-#include "core/roster.h"
-
 #include <stddef.h>
 
 #include "base/date.h"
-#include "base/xalloc.h"
 #include "cli/commands.h"
-
-/* The spouse present in posting ti's household on date, or "". */
-static const char *spouse(const struct snapshot *s, uint32_t ti, int32_t date)
-{
-    ADJ_FOR_EACH(s->dependents_by_posting, ti, di)
-    {
-        const struct dependent *d = snap_dependent(s, di);
-
-        if (d->relation == REL_SPOUSE &&
-            (d->joined == DATE_NONE || d->joined <= date) &&
-            (d->left == DATE_NONE || date < d->left))
-            return snap_person(s, d->person)->family_name;
-    }
-    return "";
-}
-
-static void add_row(struct grid *g, const struct snapshot *s,
-                    const struct posting *t, int32_t date, int with_mission)
-{
-    const struct person *p = snap_person(s, t->person);
-    char arrived[DATE_BUF];
-    const char *row[9];
-    const char **cells = row + !!with_mission;
-
-    date_format(t->arrived, arrived);
-    row[0] = snap_mission(s, t->mission)->id;
-    cells[0] = t->id;
-    cells[1] = p->family_name;
-    cells[2] = p->given_names ? p->given_names : "";
-    cells[3] = enum_name(&ENUM_RANK, t->rank);
-    cells[4] = t->title ? t->title : "";
-    cells[5] = enum_name(&ENUM_STAFF_CATEGORY, t->category);
-    cells[6] = arrived;
-    cells[7] = spouse(s, (uint32_t)(t - snap_posting(s, 0)), date);
-    grid_add_row(g, row);
-}
-
-static const char *const COLUMNS[] = {
-    "mission", "posting",  "family_name", "given_names", "rank",
-    "title",   "category", "arrived",     "spouse",
-};
-
-/* Adds mission m's roster on date to g. */
-static void add_mission(struct grid *g, const struct snapshot *s, uint32_t m,
-                        int32_t date, int with_mission)
-{
-    uint32_t *list = xmalloc((roster_capacity(s, m) + 1) * sizeof(*list));
-    size_t n = roster_build(s, m, date, list);
-
-    for (size_t i = 0; i < n; i++)
-        add_row(g, s, snap_posting(s, list[i]), date, with_mission);
-    free(list);
-}
-
-static void print_roster(const struct cli *cli, const struct snapshot *s,
-                         uint32_t m, int32_t date)
-{
-    struct grid g;
-
-    grid_init(&g, COLUMNS + 1, 8);
-    add_mission(&g, s, m, date, 0);
-    cli_print_grid(cli, &g);
-    grid_release(&g);
-}
-
-static const struct snapshot *order_snapshot;
-
-/* Embassies first, then by kind and id: the order of the Diplomatic List's
- * entries for one sending state. */
-static int by_kind(const void *x, const void *y)
-{
-    const struct mission *a =
-        snap_mission(order_snapshot, *(const uint32_t *)x);
-    const struct mission *b =
-        snap_mission(order_snapshot, *(const uint32_t *)y);
-
-    if (a->kind != b->kind)
-        return (a->kind > b->kind) - (a->kind < b->kind);
-    return strcmp(a->id, b->id);
-}
-
-/* The missions of sending accredited to host and open on date. OUT: *n;
- * returns a new array the caller frees. */
-static uint32_t *missions_to(const struct snapshot *s, const char *sending,
-                             const char *host, int32_t date, size_t *n)
-{
-    struct mission_list ml = snapshot_missions_sent(s, sending);
-    uint32_t *out = xcalloc(ml.n + 1, sizeof(*out));
-
-    if (!host)
-        BUG("a roster of missions without a host");
-    *n = 0;
-    for (size_t i = 0; i < ml.n; i++) {
-        uint32_t m = mission_list_at(&ml, i);
-        const struct mission *x = snap_mission(s, m);
-
-        if (x->host && !strcmp(x->host, host) &&
-            (x->opened == DATE_NONE || x->opened <= date) &&
-            (x->closed == DATE_NONE || date < x->closed))
-            out[(*n)++] = m;
-    }
-    order_snapshot = s;
-    qsort(out, *n, sizeof(*out), by_kind);
-    return out;
-}
-
-/* roster --sending S --host H: every mission of S in H on date. */
-static void print_missions(const struct cli *cli, const struct snapshot *s,
-                           const char *sending, const char *host, int32_t date)
-{
-    struct grid g;
-    uint32_t *ms;
-    size_t n;
-
-    ms = missions_to(s, sending, host, date, &n);
-    grid_init(&g, COLUMNS, 9);
-    for (size_t i = 0; i < n; i++)
-        add_mission(&g, s, ms[i], date, 1);
-    cli_print_grid(cli, &g);
-    grid_release(&g);
-    free(ms);
-}
+#include "report/views.h"
 
 struct roster_args {
     int32_t date;
@@ -202,6 +80,7 @@ int cmd_roster(struct cli *cli, int argc, char **argv)
     struct opts_rest id;
     struct store *st = NULL;
     struct snapshot s;
+    struct buf b;
     struct err e;
     uint32_t m;
     int rc = opts_parse(cli, &ROSTER_SPEC, argc, argv, &a, NULL, &id);
@@ -220,13 +99,16 @@ int cmd_roster(struct cli *cli, int argc, char **argv)
             store_close(st);
         return cli_fail(&e);
     }
+    buf_init(&b, BUF_MAX_DEFAULT);
     if (a.sending) {
-        print_missions(cli, &s, a.sending, a.host, a.date);
+        view_roster_missions(&s, a.sending, a.host, a.date, cli->format, &b);
     } else {
         m = snapshot_find(&s, ENT_MISSION, id.v[0]);
         note_closed(snap_mission(&s, m), a.date);
-        print_roster(cli, &s, m, a.date);
+        view_roster(&s, m, a.date, cli->format, &b);
     }
+    fwrite(b.data, 1, b.len, stdout);
+    buf_release(&b);
     snapshot_release(&s);
     store_close(st);
     return 0;
