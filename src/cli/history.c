@@ -13,77 +13,36 @@
  * and fails on the first entry or row that was rewritten; the verifiable
  * log's audit commands (keys, checkpoints, proofs, witnesses) are in
  * cli/audit.c and listed in the family's table here. Neither command
- * needs a snapshot: both ask the store directly.
+ * needs a snapshot: both ask the store directly. The entries are rendered
+ * by report/history_view.c, as the HTTP API's history route renders them.
  */
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/audit.h"
 #include "cli/commands.h"
+#include "report/history_view.h"
 
-static const char *const COLUMNS[] = {
-    "seq:n", "recorded", "actor", "op", "reason", "before", "after",
-};
-#define N_COLUMNS (sizeof(COLUMNS) / sizeof(COLUMNS[0]))
-
-static const char *const RELATED_COLUMNS[] = {
-    "seq:n", "recorded", "actor",  "op",    "entity",
-    "key",   "reason",   "before", "after",
-};
-#define N_RELATED_COLUMNS (sizeof(RELATED_COLUMNS) / sizeof(RELATED_COLUMNS[0]))
-
-/* 1 when the entry was recorded by the end of day (DATE_NONE: always). */
-static int known_on(const struct change_entry *c, int32_t day)
-{
-    char text[DATE_BUF];
-    int32_t d;
-
-    if (day == DATE_NONE)
-        return 1;
-    snprintf(text, sizeof(text), "%s", c->recorded ? c->recorded : "");
-    return !date_parse(text, &d, NULL) && d <= day;
-}
-
-static void add_entry(struct grid *g, const struct change_entry *c, int related)
-{
-    char seq[24];
-    const char *cells[N_RELATED_COLUMNS];
-    size_t k = 0;
-
-    snprintf(seq, sizeof(seq), "%lld", (long long)c->seq);
-    cells[k++] = seq;
-    cells[k++] = c->recorded;
-    cells[k++] = c->actor;
-    cells[k++] = c->op;
-    if (related) {
-        cells[k++] = c->entity;
-        cells[k++] = c->key;
-    }
-    cells[k++] = c->reason;
-    cells[k++] = c->before;
-    cells[k++] = c->after;
-    grid_add_row(g, cells);
-}
-
-/* Prints the entries known on cli's date; 0 when there were none. */
+/* Prints the entries known on cli's date through the history view (the
+ * one GET /api/v1/history/{entity}/{id} calls); 0 when there were none. */
 static size_t print_history(const struct cli *cli,
                             const struct change_list *list, int related)
 {
-    struct grid g;
-    size_t n = 0;
+    struct history_entry *h = xcalloc(list->n + 1, sizeof(*h));
+    struct buf b;
+    size_t n;
 
-    if (related)
-        grid_init(&g, RELATED_COLUMNS, N_RELATED_COLUMNS);
-    else
-        grid_init(&g, COLUMNS, N_COLUMNS);
     for (size_t i = 0; i < list->n; i++) {
-        if (known_on(&list->items[i], cli->as_known_on)) {
-            add_entry(&g, &list->items[i], related);
-            n++;
-        }
+        const struct change_entry *c = &list->items[i];
+
+        h[i] = (struct history_entry){ c->seq,    c->recorded, c->actor,
+                                       c->op,     c->entity,   c->key,
+                                       c->before, c->after,    c->reason };
     }
-    if (n)
-        cli_print_grid(cli, &g);
-    grid_release(&g);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    n = view_history(h, list->n, cli->as_known_on, related, cli->format, &b);
+    fwrite(b.data, 1, b.len, stdout);
+    buf_release(&b);
+    free(h);
     return n;
 }
 
