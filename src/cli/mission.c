@@ -1,33 +1,15 @@
 /*
  * `chancery mission list|show`: the missions of the registry. A mission's
  * row is its record as the interchange files have it, so list, show and
- * export agree on names and values.
+ * export agree on names and values. list renders through report/views.c,
+ * the view GET /api/v1/missions calls.
  */
 #include <stddef.h>
 
 #include "base/date.h"
 #include "cli/commands.h"
 #include "cli/records.h"
-#include "core/presence.h"
-
-struct mission_filter {
-    const char *sending, *host, *country;
-    int32_t open_on; /* DATE_NONE: every mission */
-};
-
-static int matches(const struct mission *m, const struct mission_filter *f)
-{
-    if (f->sending && strcmp(m->sending, f->sending))
-        return 0;
-    if (f->host && strcmp(m->host, f->host))
-        return 0;
-    if (f->country && strcmp(m->country, f->country))
-        return 0;
-    if (f->open_on == DATE_NONE)
-        return 1;
-    return (m->opened == DATE_NONE || m->opened <= f->open_on) &&
-           (m->closed == DATE_NONE || f->open_on < m->closed);
-}
+#include "report/views.h"
 
 static const struct opt LIST_OPTS[] = {
     { .name = "sending",
@@ -80,6 +62,7 @@ static int list(struct cli *cli, int argc, char **argv)
 {
     struct mission_filter f = { NULL, NULL, NULL, DATE_NONE };
     struct records out;
+    struct buf b;
     struct err e;
     int rc = opts_parse(cli, &LIST_SPEC, argc, argv, &f, NULL, NULL);
 
@@ -91,10 +74,9 @@ static int list(struct cli *cli, int argc, char **argv)
         records_close(&out);
         return cli_fail(&e);
     }
-    for (uint32_t i = 0; i < snapshot_count(&out.s, ENT_MISSION); i++)
-        if (matches(snap_mission(&out.s, i), &f))
-            records_add(&out, i);
-    records_print(&out, cli);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_missions(&out.s, &f, &VIEW_SCOPE_ALL, cli->format, &b);
+    records_print_buf(&b);
     records_close(&out);
     return 0;
 }
