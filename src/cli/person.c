@@ -4,6 +4,7 @@
  * show and export agree; `add` goes through the shared write path
  * (cli/edit.h), which validates exactly as an import does. `show` adds
  * the person's postings, households and visa cases (report/record.h).
+ * list renders through report/views.c, as GET /api/v1/persons does.
  */
 #include <stddef.h>
 
@@ -11,6 +12,7 @@
 #include "cli/edit.h"
 #include "cli/records.h"
 #include "report/record.h"
+#include "report/views.h"
 
 struct person_filter {
     const char *nationality, *name;
@@ -40,20 +42,11 @@ static const struct cmd_spec LIST_SPEC = {
     .opts = LIST_OPTS,
 };
 
-/* --name matches a case-sensitive part of the family or given names. */
-static int matches(const struct person *p, const char *nationality,
-                   const char *name)
-{
-    if (nationality && strcmp(p->nationality, nationality) != 0)
-        return 0;
-    return !name || strstr(p->family_name, name) ||
-           (p->given_names && strstr(p->given_names, name));
-}
-
 static int list(struct cli *cli, int argc, char **argv)
 {
     struct person_filter f = { NULL, NULL };
     struct records out;
+    struct buf b;
     struct err e;
     int rc = opts_parse(cli, &LIST_SPEC, argc, argv, &f, NULL, NULL);
 
@@ -65,10 +58,10 @@ static int list(struct cli *cli, int argc, char **argv)
         records_close(&out);
         return cli_fail(&e);
     }
-    for (uint32_t i = 0; i < snapshot_count(&out.s, ENT_PERSON); i++)
-        if (matches(snap_person(&out.s, i), f.nationality, f.name))
-            records_add(&out, i);
-    records_print(&out, cli);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_persons(&out.s, f.nationality, f.name, &VIEW_SCOPE_ALL, cli->format,
+                 &b);
+    records_print_buf(&b);
     records_close(&out);
     return 0;
 }
