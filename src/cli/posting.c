@@ -1,7 +1,8 @@
 /*
  * `chancery posting list|show|notify|arrive|accredit|refuse|end`: tours of
  * duty. The read commands list records as the interchange files have them
- * (cli/records.h); `show` adds the posting's view on a date
+ * (cli/records.h; list renders through report/views.c, as GET
+ * /api/v1/postings does); `show` adds the posting's view on a date
  * (rules/postview.h, rendered by report/record.h). The writes follow a
  * posting's milestones, one command each; every one is a table of options bound
  * to the posting's fields and runs through the shared write path (cli/edit.h),
@@ -18,11 +19,7 @@
 #include "cli/records.h"
 #include "core/presence.h"
 #include "report/record.h"
-
-struct posting_filter {
-    uint32_t mission, person; /* IDMAP_NONE: any */
-    int32_t present_on;       /* DATE_NONE: any date */
-};
+#include "report/views.h"
 
 /* list's command line, resolved into a posting_filter. */
 struct posting_list_args {
@@ -72,41 +69,12 @@ static void filter_init(struct posting_filter *f, const struct snapshot *s,
     f->present_on = a->present_on;
 }
 
-static int matches(const struct posting *t, const struct posting_filter *f)
-{
-    return (f->mission == IDMAP_NONE || t->mission == f->mission) &&
-           (f->person == IDMAP_NONE || t->person == f->person) &&
-           (f->present_on == DATE_NONE || posting_present(t, f->present_on));
-}
-
-/* Adds the matching postings, walking a mission's or a person's postings
- * through the snapshot's index when the filter names one. */
-static void add_matching(struct records *out, const struct posting_filter *f)
-{
-    const struct snapshot *s = &out->s;
-    const struct adjacency *by = f->mission != IDMAP_NONE
-                                     ? &s->postings_by_mission
-                                     : &s->postings_by_person;
-    uint32_t g = f->mission != IDMAP_NONE ? f->mission : f->person;
-
-    if (g == IDMAP_NONE) {
-        for (uint32_t i = 0; i < snapshot_count(s, ENT_POSTING); i++)
-            if (matches(snap_posting(s, i), f))
-                records_add(out, i);
-        return;
-    }
-    ADJ_FOR_EACH(*by, g, t)
-    {
-        if (matches(snap_posting(s, t), f))
-            records_add(out, t);
-    }
-}
-
 static int list(struct cli *cli, int argc, char **argv)
 {
     struct posting_list_args a = { NULL, NULL, DATE_NONE };
     struct posting_filter f;
     struct records out;
+    struct buf b;
     struct err e;
     int rc = opts_parse(cli, &LIST_SPEC, argc, argv, &a, NULL, NULL);
 
@@ -119,8 +87,9 @@ static int list(struct cli *cli, int argc, char **argv)
         return cli_fail(&e);
     }
     filter_init(&f, &out.s, &a);
-    add_matching(&out, &f);
-    records_print(&out, cli);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_postings(&out.s, &f, &VIEW_SCOPE_ALL, cli->format, &b);
+    records_print_buf(&b);
     records_close(&out);
     return 0;
 }
