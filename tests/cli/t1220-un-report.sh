@@ -47,5 +47,9 @@ for text in "@page { size: A4" "@media print" "1. Summary" "2. Cases past the de
     if grep -qF -- "$text" "$TMP/un.html"; then ok "HTML: $text"; else not_ok "HTML: $text"; fi
 done
 if grep -q 'src="http' "$TMP/un.html"; then not_ok "HTML fetches nothing"; else ok "HTML fetches nothing"; fi
+# The chart marks the censored cases and the 15-day practice.
+for text in 'class="censor"' 'class="deadline"' '15 days: the practice' 'class="plateau"'; do
+    if grep -qF -- "$text" "$TMP/un.html"; then ok "HTML chart: $text"; else not_ok "HTML chart: $text"; fi
+done
 
 done_testing
