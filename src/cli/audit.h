@@ -9,12 +9,14 @@
 #include "cli/opts.h"
 
 extern const struct cmd_spec AUDIT_KEYGEN_SPEC, AUDIT_CHECKPOINT_SPEC,
-    AUDIT_VERIFY_CHECKPOINT_SPEC, AUDIT_PROVE_SPEC, AUDIT_WITNESS_SPEC;
+    AUDIT_VERIFY_CHECKPOINT_SPEC, AUDIT_PROVE_SPEC, AUDIT_WITNESS_SPEC,
+    AUDIT_VERIFY_EXPORT_SPEC;
 
 int audit_keygen(struct cli *cli, int argc, char **argv);
 int audit_checkpoint(struct cli *cli, int argc, char **argv);
 int audit_verify_checkpoint(struct cli *cli, int argc, char **argv);
 int audit_prove(struct cli *cli, int argc, char **argv);
 int audit_witness(struct cli *cli, int argc, char **argv);
+int audit_verify_export(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -255,12 +255,14 @@ static const struct command AUDIT_COMMANDS[] = {
       &AUDIT_VERIFY_CHECKPOINT_SPEC },
     { "prove", audit_prove, &AUDIT_PROVE_SPEC },
     { "witness", audit_witness, &AUDIT_WITNESS_SPEC },
+    { "verify-export", audit_verify_export, &AUDIT_VERIFY_EXPORT_SPEC },
     { NULL, NULL, NULL },
 };
 
 const struct cmd_spec AUDIT_SPEC = {
     .name = "audit",
-    .operands = "verify|keygen|checkpoint|verify-checkpoint|prove|witness ...",
+    .operands = "verify|keygen|checkpoint|verify-checkpoint|prove|witness|"
+                "verify-export ...",
     .help = "verify the change log; keys, signed checkpoints, proofs and "
             "witnesses of the verifiable log.",
     .subs = AUDIT_COMMANDS,

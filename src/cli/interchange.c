@@ -413,7 +413,8 @@ static enum status export_notifications(const struct snapshot *s,
 static int export_file(const char *name)
 {
     return interchange_entity_of(name) != NULL ||
-           !strcmp(name, "notifications.jsonl");
+           !strcmp(name, "notifications.jsonl") ||
+           !strcmp(name, STORE_LOG_FILE);
 }
 
 /* Whether dir may be replaced: 0 when it is absent or empty, 1 when it
@@ -507,9 +508,11 @@ static enum status move_into_place(const char *tmp, const char *dir, int holds,
 /* Writes the export into a fresh directory beside dir, then moves it into
  * place: no file of an older export survives, and a failed export leaves
  * dir as it was. */
-static enum status export_to(const struct snapshot *s, const char *dir,
-                             int force, struct err *e)
+static enum status export_to(const struct snapshot *s, struct store *st,
+                             int64_t head, const char *dir, int force,
+                             struct err *e)
 {
+    char *log;
     char *tmp = xasprintf("%s.tmp-XXXXXX", dir);
     enum status rc;
     int holds;
@@ -525,8 +528,13 @@ static enum status export_to(const struct snapshot *s, const char *dir,
                      strerror(errno));
     else if (!rc && !(rc = interchange_write_dir(s, tmp, e)) &&
              !(rc = export_policies(s, tmp, e)) &&
-             !(rc = export_notifications(s, tmp, e)))
-        rc = move_into_place(tmp, dir, holds, e);
+             !(rc = export_notifications(s, tmp, e))) {
+        log = xasprintf("%s/%s", tmp, STORE_LOG_FILE);
+        rc = store_export_log(st, head, log, e);
+        free(log);
+        if (!rc)
+            rc = move_into_place(tmp, dir, holds, e);
+    }
     if (rc && strcmp(tmp + strlen(tmp) - 6, "XXXXXX"))
         remove_export(tmp);
     free(tmp);
@@ -568,6 +576,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     struct snapshot s;
     struct err e;
     struct export_args a = { 0 };
+    int64_t head;
     char *path;
     int rc = opts_parse(cli, &EXPORT_SPEC, argc, argv, &a, NULL, &dir);
 
@@ -583,7 +592,13 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     /* "exp/" names exp: the fresh directory goes beside it, not in it. */
     for (size_t n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
         path[n - 1] = '\0';
-    if (export_to(&s, path, a.force, &e))
+    /* The log up to the registry loaded: its head when loaded, or as
+     * known on the date asked. */
+    head = store_known_head(st);
+    if (cli->as_known_on != DATE_NONE &&
+        store_log_head(st, cli->as_known_on, &head, &e))
+        rc = cli_fail(&e);
+    else if (export_to(&s, st, head, path, a.force, &e))
         rc = cli_fail(&e);
     free(path);
     snapshot_release(&s);

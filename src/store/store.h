@@ -212,4 +212,24 @@ enum status store_consistency_proof(struct store *st, uint64_t first,
                                     unsigned char proof[][STORE_TREE_HASH],
                                     size_t *n, struct err *e);
 
+/* The change log in an export (store/export.c; docs/registry.md, "The
+ * change log in an export"): one JSON object per entry, in seq order. */
+#define STORE_LOG_FILE "changelog.jsonl"
+/* Writes entries 1 to upto of the log to path (created or replaced). */
+enum status store_export_log(struct store *st, int64_t upto, const char *path,
+                             struct err *e);
+
+struct export_summary {
+    uint64_t entries; /* of the export's log */
+    size_t records;   /* compared with their last images */
+};
+
+/* Checks the export in dir without a database: its log must have size
+ * entries whose tree has root, and each record its files hold must be
+ * the log's last image of it, and every record the log leaves must be in
+ * them. ST_INVALID naming the first bad entry ("change N: ..."). */
+enum status store_check_export(const char *dir, uint64_t size,
+                               const unsigned char root[STORE_TREE_HASH],
+                               struct export_summary *out, struct err *e);
+
 #endif

@@ -61,4 +61,14 @@ int tlog_node(void *ctx, int level, uint64_t index,
  * (store/verify.c). Inside the migration's transaction. */
 enum status log_reencode(struct store *st, struct err *e);
 
+/* Hands each entry of seqs 1 to upto to emit, in seq order, with the
+ * fields its encoding covers (an after image the log leaves to the next
+ * entry or the row derived, as `audit verify` derives it) and its stored
+ * hash in hex; nothing is checked (store/export.c). One read transaction.
+ * Stops at emit's first failure. */
+enum status log_walk(struct store *st, int64_t upto,
+                     enum status (*emit)(void *ctx, const struct log_fields *f,
+                                         const char *hash, struct err *e),
+                     void *ctx, struct err *e);
+
 #endif

@@ -51,6 +51,12 @@ struct verifier {
     int64_t old_break;
     sqlite3_stmt *rehash;
     struct tlog built;
+    /* Exporting (store_export_log): each entry up to `upto`, its after
+     * image derived, handed to emit instead of being checked. */
+    enum status (*emit)(void *ctx, const struct log_fields *f, const char *hash,
+                        struct err *e);
+    void *emit_ctx;
+    int64_t upto;
 };
 
 static char *record_id(const char *entity, const char *key)
@@ -199,6 +205,8 @@ static enum status check_entry(struct verifier *v, const struct change_entry *c,
     if (!c->after && !is_delete &&
         derived_after(v, ent, c, &f.after, &from_row, e))
         return e->status;
+    if (v->emit)
+        return v->emit(v->emit_ctx, &f, c->hash ? c->hash : "", e);
     if (entry_encode(&f, &v->enc))
         return err_set(e, ST_INVALID, "change %lld: too long",
                        (long long)c->seq);
@@ -238,8 +246,9 @@ static enum status check_chain(struct verifier *v, int64_t *n_checked,
     enum status rc = ST_OK;
     int step = SQLITE_DONE;
 
-    if (db_prepare(v->st, LOG_SELECT "ORDER BY c.seq", &q, e))
+    if (db_prepare(v->st, LOG_SELECT "WHERE c.seq <= ? ORDER BY c.seq", &q, e))
         return ST_ERROR;
+    sqlite3_bind_int64(q, 1, v->upto);
     while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
         struct change_entry c;
 
@@ -415,6 +424,7 @@ static void verifier_init(struct verifier *v, struct store *st)
     buf_init(&v->enc, BUF_MAX_DEFAULT);
     merkle_frontier_init(&v->tree);
     v->bad_node_level = -1;
+    v->upto = INT64_MAX;
 }
 
 static void verifier_release(struct verifier *v)
@@ -584,6 +594,34 @@ enum status log_reencode(struct store *st, struct err *e)
         rc = db_step_done(st, q, e);
     }
     sqlite3_finalize(q);
+    verifier_release(&v);
+    return rc;
+}
+
+enum status log_walk(struct store *st, int64_t upto,
+                     enum status (*emit)(void *ctx, const struct log_fields *f,
+                                         const char *hash, struct err *e),
+                     void *ctx, struct err *e)
+{
+    struct verifier v;
+    int64_t n = 0;
+    enum status rc;
+
+    verifier_init(&v, st);
+    v.emit = emit;
+    v.emit_ctx = ctx;
+    v.upto = upto;
+    /* One read transaction: the entries and the rows their last after
+     * images come from, as of one moment. */
+    rc = db_exec(st, "BEGIN", e);
+    if (!rc)
+        rc = read_images(&v, e);
+    if (!rc)
+        rc = check_chain(&v, &n, e);
+    if (!rc && n != upto)
+        rc = err_set(e, ST_ERROR, "the change log has %lld entries, not %lld",
+                     (long long)n, (long long)upto);
+    db_exec(st, "ROLLBACK", NULL);
     verifier_release(&v);
     return rc;
 }

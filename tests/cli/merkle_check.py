@@ -13,6 +13,11 @@ Ed25519).
         FILE is chancery's checkpoint; its root must be the root of the
         first N leaf hashes the registry DB keeps (tlog_nodes, level 0), and
         with PUB (a C2SP verifier key) its signature must verify.
+    merkle_check.py export DIR FILE [PUB]
+        DIR is chancery's export: each entry of DIR/changelog.jsonl is
+        re-encoded (encoding 2), its BLAKE2b chain hash recomputed, and the
+        root of their leaves must be FILE's (a checkpoint, its signature
+        checked with PUB).
     merkle_check.py inclusion DB SEQ SIZE PROOF
     merkle_check.py consistency DB M N PROOF
         PROOF (base64 hashes one a line) must be the proof recomputed here.
@@ -172,6 +177,50 @@ def check_checkpoint(db, file, pub):
     return 0
 
 
+FIELDS = ("recorded", "actor", "op", "entity", "key", "before", "after",
+          "reason")
+
+
+def encode(entry):
+    """Encoding 2 (docs/registry.md): 0x02, seq as 8 bytes big-endian, then
+    each field absent (0x00) or 0x01, its length (4 bytes), its bytes."""
+    out = b"\x02" + entry["seq"].to_bytes(8, "big")
+    for name in FIELDS:
+        value = entry[name]
+        if value is None:
+            out += b"\x00"
+        else:
+            data = value.encode()
+            out += b"\x01" + len(data).to_bytes(4, "big") + data
+    return out
+
+
+def check_export(folder, file, pub):
+    import json
+    text = open(file, encoding="utf-8").read()
+    if pub:
+        text = verify_note(text, open(pub).read())
+    origin, size, root = text.splitlines()[:3]
+    leaves, prev = [], b""
+    for n, line in enumerate(open(folder + "/changelog.jsonl",
+                                  encoding="utf-8"), 1):
+        entry = json.loads(line)
+        if entry["seq"] != n:
+            print("line %d holds change %d" % (n, entry["seq"]))
+            return 1
+        enc = encode(entry)
+        prev = hashlib.blake2b(prev + enc, digest_size=32).digest()
+        if prev.hex() != entry["hash"]:
+            print("change %d: chain hash differs" % n)
+            return 1
+        leaves.append(leaf_hash(enc))
+    if len(leaves) != int(size) or mth(leaves) != base64.b64decode(root):
+        print("%d leaves, root %s; checkpoint %s, %s" %
+              (len(leaves), b64(mth(leaves)), size, root))
+        return 1
+    return 0
+
+
 def check_proof(want, file):
     got = open(file).read().split()
     if got != [b64(h) for h in want]:
@@ -188,6 +237,9 @@ def main():
     if what == "checkpoint":
         sys.exit(check_checkpoint(args[0], args[1],
                                   args[2] if len(args) > 2 else None))
+    if what == "export":
+        sys.exit(check_export(args[0], args[1],
+                              args[2] if len(args) > 2 else None))
     if what == "cosigned":
         sys.exit(verify_cosigned(open(args[0], encoding="utf-8").read(),
                                  open(args[1]).read()))
