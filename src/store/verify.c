@@ -14,6 +14,8 @@
  * with the tree the log keeps (store/tlog.c), and, once, re-encodes a log
  * of encoding 1 (log_reencode, migration 6).
  */
+#include <jansson.h>
+
 #include "base/idmap.h"
 #include "base/xalloc.h"
 #include "store/tlog.h"
@@ -186,6 +188,135 @@ static int compare_node(void *ctx, int level, uint64_t index,
     return 0;
 }
 
+/* The key an image names: its key fields joined by '/' (record_key's
+ * form), into out; "" when the image names none. */
+static void image_key(const struct entity *ent, const char *image, char *out,
+                      size_t size)
+{
+    json_t *o = json_loads(image, 0, NULL);
+    size_t n = 0;
+
+    out[0] = '\0';
+    for (int i = 0; o && i < ent->n_fields; i++) {
+        json_t *val = json_object_get(o, ent->fields[i].name);
+
+        if (!(ent->fields[i].flags & FIELD_KEY))
+            continue;
+        n += (size_t)snprintf(
+            out + n, n < size ? size - n : 0, "%s%s", n ? "/" : "",
+            json_is_string(val) ? json_string_value(val) : "");
+    }
+    json_decref(o);
+}
+
+/* 1 when entry seq's stored hash is that of its own content over the
+ * stored hash of the entry before it (the entry checked alone, its after
+ * image derived as the chain's pass would), else 0. */
+static int verifies_alone(struct verifier *v, int64_t seq)
+{
+    sqlite3_stmt *q = NULL;
+    struct change_entry c = { 0 };
+    struct log_fields f;
+    struct record_images *r;
+    char prev[HASH_HEX] = "";
+    unsigned char chain[HASH_BYTES], leaf[HASH_BYTES];
+    int good = 0;
+
+    if (db_prepare(v->st,
+                   LOG_SELECT "WHERE c.seq = ?1 OR c.seq = ?1 - 1 "
+                              "ORDER BY c.seq",
+                   &q, NULL))
+        return 0;
+    sqlite3_bind_int64(q, 1, seq);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        log_entry_release(&c);
+        log_read_entry(q, &c);
+        if (c.seq < seq)
+            snprintf(prev, sizeof(prev), "%s", c.hash ? c.hash : "");
+    }
+    sqlite3_finalize(q);
+    f = (struct log_fields){ c.seq, c.recorded, c.actor, c.op,    c.entity,
+                             c.key, c.before,   c.after, c.reason };
+    r = c.seq == seq && c.entity && c.key ? find_record(v, c.entity, c.key)
+                                          : NULL;
+    for (size_t i = 0; r && !f.after && i < r->n; i++)
+        if (r->items[i].seq > seq)
+            f.after = r->items[i].before;
+    if (c.seq == seq && !f.after && c.op && strcmp(c.op, "delete"))
+        row_reader_image(&v->rows, entity_by_name(c.entity), c.key, &f.after,
+                         NULL);
+    if (c.seq == seq && c.hash && !entry_encode(&f, &v->enc)) {
+        entry_hashes(prev, &v->enc, chain, leaf);
+        hash_to_hex(chain, prev);
+        good = !strcmp(prev, c.hash);
+    }
+    log_entry_release(&c);
+    return good;
+}
+
+/* The entry whose before image names the record of c (by the key inside
+ * the image) while its own key names another: a key rewritten. 0 if
+ * none. */
+static int64_t rekeyed_after(struct verifier *v, const struct entity *ent,
+                             const struct change_entry *c, char *key,
+                             size_t size)
+{
+    size_t prefix = strlen(c->entity);
+
+    for (size_t i = 0; i < v->n_records; i++) {
+        struct record_images *r = &v->records[i];
+
+        if (strncmp(r->id, c->entity, prefix) || r->id[prefix] != '\x1f' ||
+            !strcmp(r->id + prefix + 1, c->key))
+            continue;
+        for (size_t j = 0; j < r->n; j++) {
+            if (r->items[j].seq <= c->seq)
+                continue;
+            image_key(ent, r->items[j].before, key, size);
+            if (!strcmp(key, c->key)) {
+                snprintf(key, size, "%s", r->id + prefix + 1);
+                return r->items[j].seq;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Entry c's hash does not match, and its after image came from a later
+ * entry (from_row < 0: that entry's before image) or from the row. When
+ * the later entry is what was rewritten (its before image, or its key),
+ * ST_INVALID naming it; else ST_OK, and c is to blame. */
+static enum status blame_later(struct verifier *v, const struct entity *ent,
+                               const struct change_entry *c, int64_t from_row,
+                               struct err *e)
+{
+    char key[256];
+    int64_t later = -from_row;
+
+    if (from_row < 0 && !verifies_alone(v, later)) {
+        struct record_images *r = find_record(v, c->entity, c->key);
+
+        image_key(ent, r->items[r->pos].before, key, sizeof(key));
+        if (strcmp(key, c->key))
+            return err_set(e, ST_INVALID,
+                           "change %lld (%s '%s'): its key was rewritten: its "
+                           "before image is that of %s '%s'",
+                           (long long)later, c->entity, c->key, c->entity, key);
+        return err_set(e, ST_INVALID,
+                       "change %lld (%s '%s'): its before image was "
+                       "rewritten: it is not the after image change %lld "
+                       "was hashed with",
+                       (long long)later, c->entity, c->key, (long long)c->seq);
+    }
+    later = rekeyed_after(v, ent, c, key, sizeof(key));
+    if (later)
+        return err_set(e, ST_INVALID,
+                       "change %lld (%s '%s'): its key was rewritten: its "
+                       "before image is that of %s '%s'",
+                       (long long)later, c->entity, key, c->entity, c->key);
+    return ST_OK;
+}
+
 static enum status check_entry(struct verifier *v, const struct change_entry *c,
                                int64_t expect_seq, struct err *e)
 {
@@ -219,6 +350,9 @@ static enum status check_entry(struct verifier *v, const struct change_entry *c,
         return ST_OK;
     }
     merkle_frontier_append(&v->tree, leaf, compare_node, v);
+    if ((!c->hash || strcmp(v->prev, c->hash)) && from_row &&
+        blame_later(v, ent, c, from_row, e))
+        return e->status;
     if ((!c->hash || strcmp(v->prev, c->hash)) && from_row < 0)
         return err_set(e, ST_INVALID,
                        "change %lld (%s '%s'): hash does not match its "

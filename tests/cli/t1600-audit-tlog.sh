@@ -66,14 +66,39 @@ expect_exit 3 "a missing tree node is detected" audit verify
 cp "$TMP/clean.db" "$CHANCERY_DB"
 
 # An update's before image edited: it is also the record's earlier entry's
-# after image, so that entry breaks first; the error names both.
+# after image, so that entry breaks first; the error names the update,
+# whose content was edited, not the earlier entry.
 ch posting end T2 --on 2021-06-30 --reason recalled >/dev/null 2>&1
 upd=$(sql "SELECT max(seq) FROM changes WHERE op = 'update'")
 ins=$(sql "SELECT seq FROM changes WHERE entity = 'posting' AND key = 'T2' AND op = 'insert'")
 cp "$CHANCERY_DB" "$TMP/updated.db"
 sql "UPDATE changes SET before = replace(before, 'Second Secretary', 'First Secretary') WHERE seq = $upd"
 expect_exit 3 "an edited before image is detected" audit verify
-expect_err "naming the entry that stores it" "change $ins (posting 'T2'): hash does not match its content, the chain before it and its after image, which change $upd stores as its before image"
+expect_err "naming the entry that stores it" "change $upd (posting 'T2'): its before image was rewritten: it is not the after image change $ins was hashed with"
+# The same with the update's key edited, to another record's or to none:
+# the update is named, not the record's earlier entry.
+for other in T1 T9; do
+    cp "$TMP/updated.db" "$CHANCERY_DB"
+    sql "UPDATE changes SET key = '$other' WHERE seq = $upd"
+    expect_exit 3 "an update's key edited to '$other' is detected" audit verify
+    expect_err "naming the update" "change $upd (posting '$other'): its key was rewritten: its before image is that of posting 'T2'"
+done
+# A compound key (a dependent's PERSON/POSTING) edited the same way.
+cp "$TMP/updated.db" "$CHANCERY_DB"
+ch dependent end P5 T2 --on 2021-06-30 >/dev/null 2>&1
+dep=$(sql "SELECT max(seq) FROM changes WHERE entity = 'dependent'")
+sql "UPDATE changes SET key = 'P5/T9' WHERE seq = $dep"
+expect_exit 3 "a dependent update's key edited is detected" audit verify
+expect_err "naming the update" "change $dep (dependent 'P5/T9'): its key was rewritten: its before image is that of dependent 'P5/T2'"
+# An entry's own content edited still names that entry.
+cp "$TMP/updated.db" "$CHANCERY_DB"
+sql "UPDATE changes SET op = 'update' WHERE seq = $ins"
+expect_exit 3 "an insert turned into an update is detected" audit verify
+expect_err "naming it" "change $ins (posting 'T2'): hash does not match"
+cp "$TMP/updated.db" "$CHANCERY_DB"
+sql "UPDATE change_sets SET reason = 'routine' WHERE id = (SELECT change_set FROM changes WHERE seq = $upd)"
+expect_exit 3 "an update's reason edited is detected" audit verify
+expect_err "naming it" "change $upd (posting 'T2'): hash does not match"
 cp "$TMP/clean.db" "$CHANCERY_DB"
 
 # The schema is the migrations': an added trigger (one that rewrites later
