@@ -327,6 +327,12 @@ static enum status check_entry(struct verifier *v, const struct change_entry *c,
     int is_delete = c->op && !strcmp(c->op, "delete");
     int64_t from_row = 0; /* 1: the row; -seq: that entry's before image */
 
+    if (c->seq > expect_seq)
+        return err_set(e, ST_INVALID,
+                       "change %lld: missing: the log goes from change %lld "
+                       "to change %lld (entries were deleted)",
+                       (long long)expect_seq, (long long)expect_seq - 1,
+                       (long long)c->seq);
     if (c->seq != expect_seq)
         return err_set(e, ST_INVALID, "change %lld: expected seq %lld",
                        (long long)c->seq, (long long)expect_seq);

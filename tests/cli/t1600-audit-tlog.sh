@@ -55,6 +55,17 @@ sql "UPDATE changes SET before = char(30) WHERE seq = 2"
 expect_exit 3 "a NULL before image replaced by 0x1e is detected" audit verify
 expect_err "naming the entry" "change 2 (state 'AFG'): hash does not match"
 
+# An entry deleted, and two entries swapped: the first out of place is
+# named.
+cp "$TMP/clean.db" "$CHANCERY_DB"
+sql "DELETE FROM changes WHERE seq = 10"
+expect_exit 3 "a deleted entry is detected" audit verify
+expect_err "naming it" "change 10: missing: the log goes from change 9 to change 11"
+cp "$TMP/clean.db" "$CHANCERY_DB"
+sql "UPDATE changes SET seq = -1 WHERE seq = 20; UPDATE changes SET seq = 20 WHERE seq = 21; UPDATE changes SET seq = 21 WHERE seq = -1"
+expect_exit 3 "two entries swapped are detected" audit verify
+expect_err "naming the first" "change 20 (state "
+
 # The tree's nodes are checked against the entries.
 cp "$TMP/clean.db" "$CHANCERY_DB"
 sql "UPDATE tlog_nodes SET hash = zeroblob(32) WHERE level = 3 AND idx = 1"
