@@ -269,4 +269,27 @@ expect_exit 0 "while the common past still proves consistent" \
     audit prove consistency "$TMP/c1" "$TMP/c3" --key "$TMP/us.pub"
 cp "$TMP/honest.db" "$CHANCERY_DB"
 
+# --- Unrelated trees: another registry's log under the same origin. No
+# consistency proof joins it to this one's checkpoints, whichever registry
+# computes it.
+CHANCERY_DB="$TMP/other.db" ch init
+CHANCERY_DB="$TMP/other.db" ch import "$TMP/more"
+CHANCERY_DB="$TMP/other.db" ch import "$TMP/reg"
+CHANCERY_DB="$TMP/other.db" expect_exit 0 "another registry's checkpoint, same origin" \
+    audit checkpoint --sign "$TMP/us.key"
+cp "$TMP/out" "$TMP/other"
+if [ "$(sed -n 2p "$TMP/other")" -gt "$n" ]; then ok "larger than the first checkpoint"; else
+    not_ok "larger than the first checkpoint"; fi
+expect_exit 3 "no consistency proof from this registry" \
+    audit prove consistency "$TMP/c1" "$TMP/other" --key "$TMP/us.pub"
+expect_err "which says so" "are not consistent"
+CHANCERY_DB="$TMP/other.db" expect_exit 3 "nor from the other one" \
+    audit prove consistency "$TMP/c1" "$TMP/other" --key "$TMP/us.pub"
+: >"$TMP/empty-proof"
+expect_exit 3 "a witness refuses the unrelated tree with an empty proof" \
+    audit witness "$TMP/other" --key "$TMP/ru.key" --known "$TMP/c1" --proof "$TMP/empty-proof"
+CHANCERY_DB="$TMP/other.db" expect_exit 3 "and with the proof the other registry computes" \
+    audit witness "$TMP/other" --key "$TMP/ru.key" --known "$TMP/c1" --log-key "$TMP/us.pub"
+expect_err "naming both checkpoints" "is not consistent with"
+
 done_testing
