@@ -4,6 +4,7 @@
  * "Published lists"). publish/dlist.h computes the list and report/dlist.h
  * renders it; this file only parses the options and writes the output.
  */
+#include <sodium.h>
 #include <stddef.h>
 
 #include "base/date.h"
@@ -75,6 +76,20 @@ static int write_html(const struct snapshot *s, const struct dlist *l,
     return st ? cli_fail(&e) : 0;
 }
 
+/* The root hash of the tree of the list's checkpoint_seq entries, in
+ * base64, as `audit checkpoint` prints it. */
+static enum status checkpoint_of(struct store *st, struct dlist *l,
+                                 struct err *e)
+{
+    unsigned char root[STORE_TREE_HASH];
+
+    if (store_tree_root(st, (uint64_t)l->checkpoint_seq, root, e))
+        return e->status;
+    sodium_bin2base64(l->checkpoint_root, sizeof(l->checkpoint_root), root,
+                      sizeof(root), sodium_base64_VARIANT_ORIGINAL);
+    return ST_OK;
+}
+
 /* Names the registry the list comes from, writes the HTML file if asked,
  * and prints the list; returns the exit code. */
 static int emit(const struct cli *cli, struct store *st,
@@ -86,7 +101,8 @@ static int emit(const struct cli *cli, struct store *st,
     int rc = 0;
 
     l->as_known_on = cli->as_known_on;
-    if (store_log_head(st, cli->as_known_on, &l->checkpoint_seq, &e))
+    if (store_log_head(st, cli->as_known_on, &l->checkpoint_seq, &e) ||
+        checkpoint_of(st, l, &e))
         return cli_fail(&e);
     if (a->html && (rc = write_html(s, l, a->html)))
         return rc;

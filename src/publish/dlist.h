@@ -68,10 +68,12 @@ struct dlist {
     const char *host; /* borrowed from the caller */
     int32_t as_of;
     int32_t as_known_on; /* DATE_NONE: the registry as it is now */
-    /* The change log's last entry the snapshot holds, which names the
-     * registry the list was produced from until signed checkpoints come
-     * (DESIGN.md, "Verifiable log"); 0 when not known. */
+    /* The checkpoint the list was produced from (DESIGN.md, "Verifiable
+     * log"): the tree size, which is the change log's last entry the
+     * snapshot holds, and the root hash of that tree in base64 ("" when not
+     * known, and then neither is named). */
     int64_t checkpoint_seq;
+    char checkpoint_root[48];
     struct dlist_state *states;
     size_t n_states;
     struct dlist_mission *missions;

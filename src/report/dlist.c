@@ -200,8 +200,9 @@ static void render_title(const struct dlist *l, struct buf *b)
                  l->kind == DLIST_DIPLOMATIC ? "Diplomatic List"
                                              : "Consular List",
                  l->host, as_of, *known ? ", as known on " : "", known) ||
-        (l->checkpoint_seq > 0 && buf_addf(b, " (change-log entry %lld)",
-                                           (long long)l->checkpoint_seq)) ||
+        (l->checkpoint_root[0] &&
+         buf_addf(b, " (checkpoint: %lld entries, root %s)",
+                  (long long)l->checkpoint_seq, l->checkpoint_root)) ||
         buf_addstr(b, "\n\n"))
         BUG("list output too large");
 }

@@ -341,8 +341,9 @@ static void precedence(const struct snapshot *s, const struct dlist *l,
 static void footer(const struct dlist *l, struct buf *b)
 {
     add(b, "<footer>Produced by chancery from the registry");
-    if (l->checkpoint_seq > 0)
-        addf(b, " at change-log entry %lld", (long long)l->checkpoint_seq);
+    if (l->checkpoint_root[0])
+        addf(b, " at checkpoint %lld (root hash %s)",
+             (long long)l->checkpoint_seq, l->checkpoint_root);
     add(b, ".</footer>\n</body>\n</html>\n");
 }
 

@@ -49,8 +49,14 @@ expect_exit 0 "diplomatic list as a table" publish diplomatic-list --host USA --
 expect_out "the title names the host and date" "Diplomatic List of USA on 2021-12-04"
 ch audit verify
 head=$(sed -n 's/^verified \([0-9]*\) changes.*/\1/p' "$TMP/out")
+ch audit checkpoint
+root=$(sed -n 3p "$TMP/out")
 ch publish diplomatic-list --host USA --as-of 2021-12-04
-expect_out "and the change-log entry it was made from" "(change-log entry $head)"
+expect_out "and the checkpoint it was made from: size and root" "(checkpoint: $head entries, root $root)"
+ch publish diplomatic-list --host USA --as-of 2021-12-04 >/dev/null
+cp "$TMP/out" "$TMP/list1"
+ch publish diplomatic-list --host USA --as-of 2021-12-04
+expect_same "the same list twice: the same bytes" "$TMP/list1" "$TMP/out"
 expect_out "the spouse is named" "Anatoly Antonov"
 ch publish diplomatic-list --host USA --as-of 2021-12-04 --format csv
 cat >"$TMP/want" <<'CSV'
@@ -100,8 +106,8 @@ expect_out "lists the US ambassador" "United States,USA-MOW,T8,John Sullivan,Amb
 expect_exit 0 "HTML document" publish diplomatic-list --host USA --as-of 2021-12-04 --html "$TMP/dl.html"
 if [ -s "$TMP/dl.html" ]; then ok "the HTML file is written"; else not_ok "the HTML file is written"; fi
 expect_out "the list is printed as well" "Order of precedence"
-if grep -qF "at change-log entry $head." "$TMP/dl.html"; then ok "the HTML names the change-log entry"; else
-    not_ok "the HTML names the change-log entry"; fi
+if grep -qF "at checkpoint $head (root hash $root)." "$TMP/dl.html"; then ok "the HTML names the checkpoint"; else
+    not_ok "the HTML names the checkpoint"; fi
 if grep -qF '@page' "$TMP/dl.html" && grep -qF 'size: A4' "$TMP/dl.html"; then
     ok "HTML has an A4 print stylesheet"; else not_ok "HTML has an A4 print stylesheet"; fi
 if grep -qF 'Embassy of Austria &lt;&amp;&gt; Co' "$TMP/dl.html" &&
