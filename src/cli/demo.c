@@ -23,6 +23,7 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
+#include "cli/demo_witness.h"
 #include "core/count.h"
 #include "core/interchange.h"
 #include "rules/policy.h"
@@ -664,5 +665,5 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
     if (!rc)
         print_tour(cli, &s, &rs);
     snapshot_release(&s);
-    return rc;
+    return rc ? rc : demo_witness(cli);
 }
