@@ -59,6 +59,47 @@ echo "$start $end $rows" | awk '{ printf "sqlite3 .import, no validation: %d row
 # The verifiable log: checkpoint and proofs on the imported registry.
 "$BUILD/bench/bench-tlog" "$DIR/chancery.db"
 
+# The verifiable log at about 10,000,000 entries (issue 16): a world of
+# BENCH_TLOG_POSTINGS postings and BENCH_TLOG_PERSONS persons (with their
+# dependents and the missions, 10.1 million rows and entries) imported
+# untimed; then a checkpoint and proofs in process (bench-tlog), the whole
+# commands, and `export` and the offline `audit verify-export` timed as
+# entries per second.
+TLOG_POSTINGS=${BENCH_TLOG_POSTINGS:-3000000}
+TLOG_PERSONS=${BENCH_TLOG_PERSONS:-4500000}
+"$BUILD/bench/gen-world" --postings "$TLOG_POSTINGS" --persons "$TLOG_PERSONS" \
+    "$DIR/tlog-world" >/dev/null
+rm -rf "$DIR/tlog.db"* "$DIR/tlog-export" "$DIR/tlog-key".*
+CHANCERY_DB="$DIR/tlog.db" ./chancery init >/dev/null
+CHANCERY_DB="$DIR/tlog.db" ./chancery import "$DIR/tlog-world" >/dev/null
+"$BUILD/bench/bench-tlog" "$DIR/tlog.db"
+./chancery audit keygen "$DIR/tlog-key" >/dev/null
+# timed WHAT COMMAND...: runs a chancery command on the tlog registry and
+# prints its wall time.
+timed() {
+    what=$1
+    shift
+    start=$(date +%s.%N)
+    CHANCERY_DB="$DIR/tlog.db" ./chancery "$@" >"$DIR/tlog-out"
+    end=$(date +%s.%N)
+    elapsed=$(echo "$start $end" | awk '{ printf "%.3f", $2 - $1 }')
+    echo "$what: $elapsed s"
+}
+timed "tlog: whole command, audit checkpoint --sign" audit checkpoint --sign "$DIR/tlog-key.key"
+cp "$DIR/tlog-out" "$DIR/tlog.checkpoint"
+entries=$(sed -n 2p "$DIR/tlog.checkpoint")
+timed "tlog: whole command, audit prove inclusion" audit prove inclusion $((entries / 2))
+timed "tlog: export of $entries entries" export "$DIR/tlog-export"
+bytes=$(du -sb "$DIR/tlog-export" | cut -f1)
+start=$(date +%s.%N)
+./chancery audit verify-export "$DIR/tlog-export" --checkpoint "$DIR/tlog.checkpoint" \
+    --key "$DIR/tlog-key.pub" >/dev/null
+end=$(date +%s.%N)
+echo "$start $end $entries $bytes" | awk '{ t = $2 - $1
+    printf "tlog: verify-export of %d entries (%.0f MB): %.1f s = %.0f entries/s, %.0f MB/s\n",
+        $3, $4 / 1e6, t, $3 / t, $4 / 1e6 / t }'
+rm -rf "$DIR/tlog-export"
+
 # Reads after writes, whole process, on a copy of the world's registry.
 rm -f "$DIR/reads.db"*
 cp "$DIR/chancery.db" "$DIR/reads.db"

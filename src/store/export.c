@@ -242,7 +242,8 @@ static enum status read_log(struct export_checker *c, struct err *e)
                        "log since schema 8)",
                        c->log_path, strerror(errno));
     while (!rc && (len = getline(&line, &cap, f)) >= 0) {
-        json_t *o = json_loadb(line, (size_t)len, JSON_DECODE_ANY, NULL);
+        json_t *o = json_loadb(line, (size_t)len,
+                               JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
 
         rc = check_line(c, o, ++n_line, e);
         json_decref(o);
