@@ -191,7 +191,9 @@ const struct cmd_spec AUDIT_VERIFY_EXPORT_SPEC = {
     .more = "Needs no database. A truncated, reordered, edited or forged "
             "export fails, naming the first bad entry.",
     .example = { "audit verify-export backup --checkpoint monday.checkpoint "
-                 "--key registry.pub" },
+                 "--key registry.pub",
+                 "audit verify-export backup --checkpoint monday.checkpoint "
+                 "--key registry.pub --witness witness.pub" },
     .opts = VERIFY_EXPORT_OPTS,
 };
 

@@ -595,10 +595,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     /* The log up to the registry loaded: its head when loaded, or as
      * known on the date asked. */
     head = store_known_head(st);
-    if (cli->as_known_on != DATE_NONE &&
-        store_log_head(st, cli->as_known_on, &head, &e))
-        rc = cli_fail(&e);
-    else if (export_to(&s, st, head, path, a.force, &e))
+    if ((cli->as_known_on != DATE_NONE &&
+         store_log_head(st, cli->as_known_on, &head, &e)) ||
+        export_to(&s, st, head, path, a.force, &e))
         rc = cli_fail(&e);
     free(path);
     snapshot_release(&s);

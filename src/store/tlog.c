@@ -49,6 +49,36 @@ int tlog_node(void *ctx, int level, uint64_t index,
     return rc;
 }
 
+/* A node source that prepares its statement once: a proof reads one or
+ * two nodes a level, and preparing the statement for each cost as much as
+ * reading the node. */
+struct node_reader {
+    struct store *st;
+    sqlite3_stmt *q;
+};
+
+static int read_node(void *ctx, int level, uint64_t index,
+                     unsigned char out[MERKLE_HASH])
+{
+    struct node_reader *r = ctx;
+    int rc = -1;
+
+    if (!r->q && sqlite3_prepare_v2(r->st->db,
+                                    "SELECT hash FROM tlog_nodes "
+                                    "WHERE level = ? AND idx = ?",
+                                    -1, &r->q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int(r->q, 1, level);
+    sqlite3_bind_int64(r->q, 2, (sqlite3_int64)index);
+    if (sqlite3_step(r->q) == SQLITE_ROW &&
+        sqlite3_column_bytes(r->q, 0) == MERKLE_HASH) {
+        memcpy(out, sqlite3_column_blob(r->q, 0), MERKLE_HASH);
+        rc = 0;
+    }
+    sqlite3_reset(r->q);
+    return rc;
+}
+
 static enum status tlog_load(struct store *st, struct tlog *t, uint64_t size,
                              struct err *e)
 {
@@ -121,7 +151,8 @@ static enum status end_read(struct store *st, enum status rc)
 enum status store_tree_head(struct store *st, uint64_t *size,
                             unsigned char root[STORE_TREE_HASH], struct err *e)
 {
-    struct merkle_source src = { tlog_node, st };
+    struct node_reader r = { st, NULL };
+    struct merkle_source src = { read_node, &r };
     struct merkle_frontier f;
     enum status rc;
 
@@ -132,13 +163,15 @@ enum status store_tree_head(struct store *st, uint64_t *size,
         rc = tree_error(st, e);
     if (!rc)
         merkle_frontier_root(&f, root);
+    sqlite3_finalize(r.q);
     return end_read(st, rc);
 }
 
 enum status store_tree_root(struct store *st, uint64_t size,
                             unsigned char root[STORE_TREE_HASH], struct err *e)
 {
-    struct merkle_source src = { tlog_node, st };
+    struct node_reader r = { st, NULL };
+    struct merkle_source src = { read_node, &r };
     uint64_t now;
     enum status rc;
 
@@ -151,6 +184,7 @@ enum status store_tree_root(struct store *st, uint64_t size,
                      (unsigned long long)now, (unsigned long long)size);
     if (!rc && merkle_root_from(&src, size, root))
         rc = tree_error(st, e);
+    sqlite3_finalize(r.q);
     return end_read(st, rc);
 }
 
@@ -159,7 +193,8 @@ enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,
                                   unsigned char proof[][STORE_TREE_HASH],
                                   size_t *n, struct err *e)
 {
-    struct merkle_source src = { tlog_node, st };
+    struct node_reader r = { st, NULL };
+    struct merkle_source src = { read_node, &r };
     uint64_t now;
     enum status rc;
 
@@ -175,9 +210,10 @@ enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,
             err_set(e, ST_NOT_FOUND, "no change %lld in a tree of %llu entries",
                     (long long)seq, (unsigned long long)size);
     if (!rc &&
-        (tlog_node(st, 0, (uint64_t)seq - 1, leaf) ||
+        (read_node(&r, 0, (uint64_t)seq - 1, leaf) ||
          merkle_inclusion_proof(&src, (uint64_t)seq - 1, size, proof, n)))
         rc = tree_error(st, e);
+    sqlite3_finalize(r.q);
     return end_read(st, rc);
 }
 
@@ -186,7 +222,8 @@ enum status store_consistency_proof(struct store *st, uint64_t first,
                                     unsigned char proof[][STORE_TREE_HASH],
                                     size_t *n, struct err *e)
 {
-    struct merkle_source src = { tlog_node, st };
+    struct node_reader r = { st, NULL };
+    struct merkle_source src = { read_node, &r };
     uint64_t now;
     enum status rc;
 
@@ -201,5 +238,6 @@ enum status store_consistency_proof(struct store *st, uint64_t first,
                      (unsigned long long)now);
     if (!rc && merkle_consistency_proof(&src, first, second, proof, n))
         rc = tree_error(st, e);
+    sqlite3_finalize(r.q);
     return end_read(st, rc);
 }

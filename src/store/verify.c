@@ -261,7 +261,11 @@ static int64_t rekeyed_after(struct verifier *v, const struct entity *ent,
                              const struct change_entry *c, char *key,
                              size_t size)
 {
-    size_t prefix = strlen(c->entity);
+    size_t prefix;
+
+    if (!c->entity || !c->key)
+        return 0;
+    prefix = strlen(c->entity);
 
     for (size_t i = 0; i < v->n_records; i++) {
         struct record_images *r = &v->records[i];
