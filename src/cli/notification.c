@@ -8,10 +8,8 @@
  */
 #include "report/notification.h"
 
-#include <jansson.h>
 #include <stddef.h>
 
-#include "base/xalloc.h"
 #include "cli/commands.h"
 #include "cli/notify.h"
 #include "store/notice.h"
@@ -199,50 +197,20 @@ static int list(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-/* The states of the notification in its change-log entries. */
-static size_t steps_of(const struct change_list *list,
-                       struct notification_step *steps, json_t **images)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < list->n; i++) {
-        const struct change_entry *c = &list->items[i];
-        json_t *after = c->after ? json_loads(c->after, 0, NULL) : NULL;
-        const char *state = json_string_value(json_object_get(after, "state"));
-
-        images[i] = after;
-        if (!state)
-            continue;
-        steps[n++] = (struct notification_step){ c->recorded, c->actor, state,
-                                                 c->reason };
-    }
-    return n;
-}
-
 static int show_history(struct cli *cli, struct store *st,
                         const struct snapshot *s, const struct notification *n)
 {
-    struct change_list list = { NULL, 0, 0 };
-    struct notification_step *steps;
-    json_t **images;
-    size_t n_steps;
+    struct notice_history h;
     struct buf b;
     struct err e;
 
-    if (store_history(st, "notification", n->id, &list, &e))
+    if (notice_history_load(st, n->id, &h, &e))
         return cli_fail(&e);
-    steps = xcalloc(list.n + 1, sizeof(*steps));
-    images = xcalloc(list.n + 1, sizeof(*images));
-    n_steps = steps_of(&list, steps, images);
     buf_init(&b, BUF_MAX_DEFAULT * 4);
-    notification_render(&b, cli->format, s, n, steps, n_steps);
+    notification_render(&b, cli->format, s, n, h.steps, h.n_steps);
     fwrite(b.data, 1, b.len, stdout);
     buf_release(&b);
-    for (size_t i = 0; i < list.n; i++)
-        json_decref(images[i]);
-    free(images);
-    free(steps);
-    change_list_release(&list);
+    notice_history_release(&h);
     return 0;
 }
 

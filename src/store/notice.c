@@ -10,6 +10,8 @@
  */
 #include "store/notice.h"
 
+#include <jansson.h>
+
 #include "base/clock.h"
 #include "base/xalloc.h"
 #include "core/enums.h"
@@ -292,4 +294,37 @@ enum status notice_decide(struct store *st, struct snapshot *s,
         rc = write_decision(&d, out, e);
     decision_release(&d);
     return rc;
+}
+
+enum status notice_history_load(struct store *st, const char *id,
+                                struct notice_history *h, struct err *e)
+{
+    memset(h, 0, sizeof(*h));
+    if (store_history(st, "notification", id, &h->list, e)) {
+        change_list_release(&h->list);
+        return e->status;
+    }
+    h->steps = xcalloc(h->list.n + 1, sizeof(*h->steps));
+    h->images = xcalloc(h->list.n + 1, sizeof(*h->images));
+    for (size_t i = 0; i < h->list.n; i++) {
+        const struct change_entry *c = &h->list.items[i];
+        json_t *after = c->after ? json_loads(c->after, 0, NULL) : NULL;
+        const char *state = json_string_value(json_object_get(after, "state"));
+
+        h->images[i] = after;
+        if (state)
+            h->steps[h->n_steps++] =
+                (struct notification_step){ c->recorded, c->actor, state,
+                                            c->reason };
+    }
+    return ST_OK;
+}
+
+void notice_history_release(struct notice_history *h)
+{
+    for (size_t i = 0; i < h->list.n; i++)
+        json_decref(h->images[i]);
+    free(h->images);
+    free(h->steps);
+    change_list_release(&h->list);
 }

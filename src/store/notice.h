@@ -21,6 +21,7 @@
 #include "base/problems.h"
 #include "core/holidays.h"
 #include "core/snapshot.h"
+#include "report/notification.h"
 #include "store/store.h"
 
 /* What a submission or a decision is about, and who makes it. */
@@ -68,5 +69,20 @@ enum status notice_submit(struct store *st, struct snapshot *s,
 enum status notice_decide(struct store *st, struct snapshot *s,
                           const struct notice_args *a, struct problems *p,
                           struct notice_outcome *out, struct err *e);
+
+/* A notification's states as its change-log entries record them, for
+ * notification_render; the strings lie in list and images. */
+struct notice_history {
+    struct change_list list;
+    struct notification_step *steps;
+    size_t n_steps;
+    void **images; /* the entries' after images (json_t), owned */
+};
+
+/* The history of notification id, oldest first. OUT: h, released with
+ * notice_history_release. */
+enum status notice_history_load(struct store *st, const char *id,
+                                struct notice_history *h, struct err *e);
+void notice_history_release(struct notice_history *h);
 
 #endif
