@@ -145,6 +145,14 @@ struct route {
 
 extern const struct route ROUTES[];
 
+/* The JSON body a route takes, as a JSON Schema (text), for
+ * /openapi.json; the list ends with a NULL method. */
+struct route_body {
+    const char *method, *pattern, *schema;
+};
+
+extern const struct route_body ROUTE_BODIES[];
+
 /* The route for method and path (captures filled in); NULL, with
  * *path_known set when the path exists under another method. */
 const struct route *route_match(const char *method, const char *path,

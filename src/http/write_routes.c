@@ -338,3 +338,33 @@ enum status route_diplomatic_list(struct request *rq, struct buf *out,
     dlist_release(&l);
     return rc;
 }
+
+/* The bodies of the write routes (and of login), for /openapi.json. A
+ * notification is the object of `notify FILE.json`, whose fields depend
+ * on its kind (docs/registry.md): the schema names the common ones. */
+#define NOTIFICATION_SCHEMA                                                   \
+    "{\"type\":\"object\",\"required\":[\"kind\",\"mission\"],"               \
+    "\"properties\":{\"kind\":{\"enum\":[\"appointment\",\"arrival\","        \
+    "\"change\",\"dependent_join\",\"dependent_leave\",\"termination\","      \
+    "\"transfer\",\"dependent_accredit\",\"correction\"]},"                   \
+    "\"mission\":{\"type\":\"string\"},\"person\":{},\"posting\":{},"         \
+    "\"dependents\":{\"type\":\"array\"},\"replaces\":{\"type\":\"string\"}," \
+    "\"justification\":{\"type\":\"string\"}}}"
+
+const struct route_body ROUTE_BODIES[] = {
+    { "POST", "/api/v1/login",
+      "{\"type\":\"object\",\"required\":[\"user\",\"password\"],"
+      "\"properties\":{\"user\":{\"type\":\"string\"},"
+      "\"password\":{\"type\":\"string\"}}}" },
+    { "POST", "/api/v1/notifications", NOTIFICATION_SCHEMA },
+    { "POST", "/api/v1/notifications/{id}/resubmit", NOTIFICATION_SCHEMA },
+    { "POST", "/api/v1/notifications/{id}/decision",
+      "{\"type\":\"object\",\"required\":[\"decision\"],"
+      "\"additionalProperties\":false,\"properties\":{\"decision\":"
+      "{\"enum\":[\"accept\",\"refuse\",\"return\"]},\"grounds\":"
+      "{\"type\":\"string\",\"description\":\"required to refuse or "
+      "return\"}}}" },
+    { "POST", "/api/v1/notifications/{id}/withdraw",
+      "{\"type\":\"object\",\"additionalProperties\":false}" },
+    { NULL, NULL, NULL },
+};

@@ -170,6 +170,17 @@ for r in '"/api/v1/notifications/{id}/decision"' '"/api/v1/notifications/{id}/re
     expect_body "openapi.json has $r" "$r"
 done
 
+if python3 - "$TMP/body" <<'PY'
+import json, sys
+paths = json.load(open(sys.argv[1]))["paths"]
+body = lambda p: paths[p]["post"]["requestBody"]["content"]["application/json"]["schema"]
+assert body("/api/v1/notifications/{id}/decision")["properties"]["decision"]["enum"] == ["accept", "refuse", "return"]
+assert body("/api/v1/notifications")["required"] == ["kind", "mission"]
+assert body("/api/v1/notifications/{id}/withdraw")["additionalProperties"] is False
+assert "requestBody" not in paths["/api/v1/notifications"]["get"]
+PY
+then ok "openapi.json documents the write routes' bodies"; else not_ok "openapi.json documents the write routes' bodies"; fi
+
 expect_exit 0 "the change log verifies" audit verify
 kill -TERM "$pid"
 wait "$pid"
