@@ -168,10 +168,9 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
         notification_render(j->out, OUT_JSON, s,
                             snapshot_row(s, ENT_NOTIFICATION, o.index), NULL,
                             0);
-    /* A decision commits all it changed in s; a submission applied its
-     * payload to s only to validate it, and a failure may leave part of
-     * it there. */
-    *exact = j->decide && !rc;
+    /* A decision commits all it changed in s, and a submission takes its
+     * payload back out (restore); a failure may leave part of it there. */
+    *exact = !rc;
     problems_release(&p);
     return rc;
 }
@@ -184,6 +183,7 @@ static enum status run_job(struct request *rq, struct buf *out,
     j.a.today = rq->today;
     j.a.holidays = rq->holidays;
     j.a.actor = rq->account.name;
+    j.a.restore = 1;
     return resident_write(rq->res, write_job, &j, e);
 }
 

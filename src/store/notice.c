@@ -116,6 +116,32 @@ static enum status resubmittable(const struct snapshot *s, const char *id,
                    id, enum_name(&ENUM_NOTIFICATION_STATE, n->state));
 }
 
+/* Takes the draft's records back out of s, last first: an update gets
+ * its earlier image back, an insert (the last row of its table by then)
+ * leaves the table and its key index; then s is indexed again. */
+static void undo_draft(struct snapshot *s, const struct notify_draft *d)
+{
+    for (size_t i = d->n_changes; i-- > 0;) {
+        const struct notify_change *c = &d->changes[i];
+        const struct entity *ent = ENTITIES[c->entity];
+        struct record_table *t = &s->tables[c->entity];
+        void *row = snapshot_row(s, c->entity, c->index);
+        char buf[256];
+
+        if (c->update) {
+            memcpy(row, c->before, ent->size);
+            continue;
+        }
+        if (c->index + 1 != t->n)
+            BUG("notification record %u is not the last of %zu", c->index,
+                t->n);
+        idmap_remove(&t->by_key, record_key(s, ent, row, buf, sizeof(buf)));
+        t->n--;
+    }
+    snapshot_touch(s);
+    snapshot_index(s);
+}
+
 enum status notice_submit(struct store *st, struct snapshot *s,
                           const struct notice_args *a, struct problems *p,
                           struct notice_outcome *out, struct err *e)
@@ -135,6 +161,8 @@ enum status notice_submit(struct store *st, struct snapshot *s,
         rc = problems_status(p, e);
     if (!rc)
         rc = write_notification(st, s, a, &d, &w, out, e);
+    if (!rc && a->restore)
+        undo_draft(s, &d);
     findings_release(&w);
     notify_draft_release(&d);
     return rc;

@@ -164,6 +164,25 @@ expect_code 200 "is decided over HTTP"
 req POST /api/v1/notifications "$T_lia" "$TERM_JSON"
 expect_body "the next id follows it" '"id": "N000004"'
 
+# The writer keeps its snapshot between writes: a submission takes its
+# payload's records back out of it, so the same new person can be
+# submitted twice, and is only written once accepted.
+APP30=$(echo "$APP" | sed 's/P20/P30/; s/T20/T30/')
+req POST /api/v1/notifications "$T_lia" "$APP30"
+expect_code 200 "an appointment of a new person"
+id30=$(sed -n 's/^ *"id": "\(N[0-9]*\)".*/\1/p' "$TMP/body" | head -1)
+req POST /api/v1/notifications "$T_lia" "$APP30"
+expect_code 200 "the same appointment again: the first left no record behind"
+expect_body "not a duplicate" '"state": "submitted"'
+req GET /api/v1/persons/P30 "$T_off"
+expect_code 404 "the person is not written before acceptance"
+req POST "/api/v1/notifications/$id30/decision" "$T_off" '{"decision":"accept"}'
+expect_code 200 "accepting the first"
+req GET /api/v1/persons/P30 "$T_off"
+expect_code 200 "writes the person"
+req POST /api/v1/notifications "$T_lia" "$APP30"
+expect_code 422 "then the same new person is a duplicate"
+
 # The document lists the write routes.
 req GET /openapi.json
 for r in '"/api/v1/notifications/{id}/decision"' '"/api/v1/notifications/{id}/resubmit"' '"/api/v1/notifications/{id}/withdraw"' '"/api/v1/lists/diplomatic"'; do
