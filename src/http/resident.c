@@ -26,6 +26,9 @@
 #include "http/http.h"
 #include "store/store.h"
 
+/* The writes after which the writer's snapshot is loaded afresh. */
+#define WS_WRITES_MAX 4096
+
 static enum status load(struct store *st, int32_t as_known_on,
                         struct snap_ref **out, struct err *e)
 {
@@ -180,7 +183,9 @@ enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
     rc = writer_ready(r, e);
     if (!rc)
         rc = fn(r->wr, &r->ws, ctx, &exact, e);
-    r->ws_ok = !rc && exact;
+    /* Each write leaves its strings in the snapshot's arena: a fresh
+     * load now and then bounds it. */
+    r->ws_ok = !rc && exact && ++r->ws_writes % WS_WRITES_MAX;
     pthread_mutex_unlock(&r->wr_mu);
     return rc;
 }

@@ -147,7 +147,8 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
                              int *exact, struct err *e)
 {
     struct job *j = ctx;
-    struct notice_outcome o = { 0, 0 };
+    struct notice_outcome o = { 0, 0, 0 };
+    int64_t head = store_known_head(st);
     struct problems p;
     enum status rc;
     uint32_t i;
@@ -169,8 +170,10 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
                             snapshot_row(s, ENT_NOTIFICATION, o.index), NULL,
                             0);
     /* A decision commits all it changed in s, and a submission takes its
-     * payload back out (restore); a failure may leave part of it there. */
-    *exact = !rc;
+     * payload back out (restore); a failure may leave part of it there.
+     * Entries in the log beyond this write's are another process's,
+     * written between the check of the log's head and this write. */
+    *exact = !rc && store_known_head(st) - head == (int64_t)o.n_changes;
     problems_release(&p);
     return rc;
 }

@@ -85,6 +85,7 @@ static enum status write_notification(struct store *st, struct snapshot *s,
     if (store_apply(st, s, &ch, 1, &meta, e))
         return e->status;
     out->index = ch.index;
+    out->n_changes = 1;
     return ST_OK;
 }
 
@@ -246,6 +247,7 @@ static enum status write_decision(struct decision *d,
         return e->status;
     }
     out->index = d->index;
+    out->n_changes = d->n;
     return ST_OK;
 }
 

@@ -47,7 +47,8 @@ struct notice_args {
 
 /* What came of it. */
 struct notice_outcome {
-    uint32_t index; /* the notification's index in s, on success */
+    uint32_t index;   /* the notification's index in s, on success */
+    size_t n_changes; /* the change-log entries written, on success */
     /* On failure: 1 when the notification's state forbids the step (not
      * returned for a resubmission, already decided, or decided meanwhile
      * by another writer), so that the server answers 409. */
