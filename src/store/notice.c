@@ -304,6 +304,21 @@ static void decision_release(struct decision *d)
     free(d->changes);
 }
 
+/* ST_INVALID when the grounds are no text the notification's field takes
+ * (at most FIELD_TEXT_MAX bytes, nothing invisible), so that an export
+ * of the decision imports again. */
+static enum status check_grounds(struct snapshot *s, const char *grounds,
+                                 struct err *e)
+{
+    const struct field *f = entity_field(ENTITIES[ENT_NOTIFICATION], "grounds");
+    struct notification scratch;
+
+    if (!grounds || !field_parse(s, f, &scratch, grounds, e))
+        return ST_OK;
+    err_prefix(e, "grounds");
+    return e->status = ST_INVALID;
+}
+
 enum status notice_decide(struct store *st, struct snapshot *s,
                           const struct notice_args *a, struct problems *p,
                           struct notice_outcome *out, struct err *e)
@@ -315,6 +330,8 @@ enum status notice_decide(struct store *st, struct snapshot *s,
     d.index = snapshot_find(s, ENT_NOTIFICATION, a->id);
     if (d.index == IDMAP_NONE)
         return err_set(e, ST_INVALID, "unknown notification '%s'", a->id);
+    if (check_grounds(s, a->grounds, e))
+        return e->status;
     d.before =
         *(struct notification *)snapshot_row(s, ENT_NOTIFICATION, d.index);
     if (decidable(&d.before, a->state == NS_WITHDRAWN, out, e))

@@ -87,6 +87,15 @@ req POST /api/v1/notifications/N000001/decision "$T_off" '{"decision":7}'
 expect_code 422 "a decision that is no string is 422"
 req POST /api/v1/notifications/N000001/decision "$T_off" '[1]'
 expect_code 400 "a body that is no object is 400"
+long=$(head -c 1100 /dev/zero | tr '\0' g)
+req POST /api/v1/notifications/N000001/decision "$T_off" "{\"decision\":\"return\",\"grounds\":\"$long\"}"
+expect_code 422 "grounds longer than a text field are 422"
+expect_body "named" "grounds: text of 1100 bytes: at most 1024"
+req POST /api/v1/notifications/N000001/decision "$T_off" '{"decision":"return","grounds":"a\u0007b"}'
+expect_code 422 "grounds with a control character are 422"
+deep=$(python3 -c 'print("[" * 5000 + "]" * 5000)')
+req POST /api/v1/notifications/N000001/decision "$T_off" "$deep"
+expect_code 400 "a body nested too deep is 400"
 req POST /api/v1/notifications/N000009/decision "$T_off" '{"decision":"accept"}'
 expect_code 404 "an unknown notification is 404"
 if [ "$(changes)" = "$before" ]; then ok "no bad decision wrote"; else not_ok "no bad decision wrote"; fi
