@@ -98,7 +98,7 @@ static enum status catch_up(struct resident *r, const struct snap_ref *cur,
     (void)cur;
     (void)seq;
     if (load(r->st, DATE_NONE, out, e))
-        return e->status;
+        return ST_ERROR;
     (*out)->refs = 1;
     return ST_OK;
 }
@@ -106,13 +106,13 @@ static enum status catch_up(struct resident *r, const struct snap_ref *cur,
 /* Under db_mu: follows the change log when it moved on. */
 static void refresh(struct resident *r)
 {
-    struct snap_ref *fresh;
+    struct snap_ref *fresh = NULL;
     struct err e;
     int64_t seq;
 
     if (store_log_seq(r->st, &seq, &e) || seq == r->cur->seq)
         return;
-    if (catch_up(r, r->cur, seq, &fresh, &e))
+    if (catch_up(r, r->cur, seq, &fresh, &e) || !fresh)
         return; /* the last loaded registry serves on */
     pthread_mutex_lock(&r->mu);
     unref(r->cur);

@@ -87,10 +87,10 @@ enum status route_notification(struct request *rq, struct buf *out,
 {
     struct notice_history h;
     enum status rc;
-    uint32_t i;
+    uint32_t i = IDMAP_NONE;
 
-    if (visible(rq, rq->s, rq->captures[0], &i, e))
-        return e->status;
+    if (visible(rq, rq->s, rq->captures[0], &i, e) || i == IDMAP_NONE)
+        return ST_NOT_FOUND;
     pthread_mutex_lock(&rq->res->side_mu);
     rc = notice_history_load(rq->res->side, rq->captures[0], &h, e);
     pthread_mutex_unlock(&rq->res->side_mu);
