@@ -218,6 +218,8 @@ void snapshot_index(struct snapshot *s)
     build_adjacency(&s->missions_by_sending, snapshot_count(s, ENT_STATE),
                     snapshot_count(s, ENT_MISSION), s, mission_sending);
     s->presence = presence_build(s);
+    for (int k = 0; k < ENT__COUNT; k++)
+        s->n_indexed[k] = snapshot_count(s, k);
     s->indexed = 1;
 }
 

@@ -41,6 +41,9 @@ struct snapshot {
     struct arena strings;
     struct record_table tables[ENT__COUNT];
     int indexed; /* the derived indexes below match the records */
+    /* How many records of each kind the derived indexes cover: those
+     * appended since are not in them yet (core/apply.h brings them in). */
+    size_t n_indexed[ENT__COUNT];
     struct adjacency postings_by_mission;
     struct adjacency postings_by_person;
     struct adjacency dependents_by_posting;
