@@ -17,6 +17,7 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "core/apply.h"
 #include "core/interchange.h"
 #include "rules/check.h"
 #include "rules/policy.h"
@@ -84,12 +85,18 @@ void notify_draft_release(struct notify_draft *d)
     notify_draft_init(d);
 }
 
-static void add_change(struct notify_draft *d, int update,
+/* Lists a record the payload wrote, and brings the snapshot's indexes up
+ * to date for it alone (core/apply.h): the checks of the next record see
+ * it, and no index of the registry is rebuilt. */
+static void add_change(struct snapshot *s, struct notify_draft *d, int update,
                        enum entity_kind entity, uint32_t index, void *before)
 {
+    struct snapshot_change c = { entity, index, update ? before : NULL };
+
     XGROW(d->changes, d->n_changes + 1, d->alloc);
     d->changes[d->n_changes++] =
         (struct notify_change){ update, entity, index, before };
+    snapshot_reindex(s, &c, 1);
 }
 
 static int in_list(const char *const *list, const char *key)
@@ -195,7 +202,7 @@ static uint32_t add_record(struct reader *r, const struct entity *ent,
     problems_release(&tmp);
     if (snapshot_count(r->s, ent->kind) == n)
         return IDMAP_NONE;
-    add_change(r->d, 0, ent->kind, (uint32_t)n, NULL);
+    add_change(r->s, r->d, 0, ent->kind, (uint32_t)n, NULL);
     return (uint32_t)n;
 }
 
@@ -216,7 +223,7 @@ static void update_record(struct reader *r, enum entity_kind kind, uint32_t i,
         ent->check(r->s, row, path, &tmp);
     relay(r, path, &tmp);
     problems_release(&tmp);
-    add_change(r->d, 1, kind, i, before);
+    add_change(r->s, r->d, 1, kind, i, before);
 }
 
 /* A person: an object of a new person, or the id of a known one. */
@@ -651,8 +658,7 @@ static void read_root(struct snapshot *s, const char *file, json_t *root,
     d->date = effect_date(root, d->kind, today);
     planned_end(&r, root);
     read_kind(&r, root);
-    snapshot_touch(s);
-    snapshot_index(s);
+    snapshot_index(s); /* kept by add_change: nothing to build */
 }
 
 static json_t *load_json(const char *file, const char *text, size_t len,
