@@ -64,6 +64,11 @@ rm -f "$DIR/reads.db"*
 cp "$DIR/chancery.db" "$DIR/reads.db"
 scripts/bench-reads.sh "$DIR/reads.db"
 
+# Submitting a notification (issue 12): in process on the loaded registry,
+# then whole process beside a read's start-up (target: at most 20 ms more).
+"$BUILD/bench/bench-notify" "$DIR/reads.db"
+scripts/bench-notify.sh "$DIR/reads.db"
+
 # Visas: `visa stats` by month with Kaplan-Meier on BENCH_VISAS synthetic
 # cases in memory beside the same monthly figures in SQLite; then the
 # import rate of BENCH_VISA_IMPORT cases through `chancery import` (the
