@@ -342,6 +342,7 @@ static int accept_records(struct decision *d)
     int rc = 0;
 
     notify_draft_init(&draft);
+    draft.accepting = 1;
     findings_init(&w);
     problems_init(&p);
     holidays_init(&h);

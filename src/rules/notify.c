@@ -74,6 +74,7 @@ void notify_draft_init(struct notify_draft *d)
     d->posting = IDMAP_NONE;
     d->planned_end = DATE_NONE;
     d->date = DATE_NONE;
+    d->closed = DATE_NONE;
 }
 
 void notify_draft_release(struct notify_draft *d)
@@ -293,6 +294,28 @@ static void add_dependent(struct reader *r, json_t *obj, uint32_t posting,
         add_record(r, ent, &rec, path);
 }
 
+/* Adds the appointment's posting. One that would begin in a mission
+ * closed by then is checked as if the mission were open, and the closure
+ * noted for a warning: the office must see it to decide, and cannot accept
+ * it while the mission stays closed (d->accepting checks the posting as
+ * an import does). */
+static uint32_t add_posting(struct reader *r, const struct posting *rec)
+{
+    struct mission *m = snap_mission(r->s, rec->mission);
+    int32_t start = rec->arrived != DATE_NONE ? rec->arrived : rec->notified;
+    int32_t closed = m->closed;
+    uint32_t t;
+
+    if (r->d->accepting || closed == DATE_NONE || start == DATE_NONE ||
+        start < closed)
+        return add_record(r, ENTITIES[ENT_POSTING], rec, "posting");
+    r->d->closed = closed;
+    m->closed = DATE_NONE;
+    t = add_record(r, ENTITIES[ENT_POSTING], rec, "posting");
+    m->closed = closed;
+    return t;
+}
+
 static void appointment_posting(struct reader *r, json_t *root)
 {
     static const char *const skip[] = { "person", "mission", NULL };
@@ -318,8 +341,7 @@ static void appointment_posting(struct reader *r, json_t *root)
         if (!rec.id && !json_object_get(v, "id"))
             problems_add(r->p, "%s: posting.id: required", r->file);
         else if (rec.person != IDMAP_NONE)
-            t = r->d->posting =
-                add_record(r, ENTITIES[ENT_POSTING], &rec, "posting");
+            t = r->d->posting = add_posting(r, &rec);
     }
     deps = json_object_get(root, "dependents");
     if (deps && !json_is_array(deps))
@@ -806,6 +828,38 @@ static void persona_non_grata(const struct snapshot *s,
     png_orders(s, d, out);
 }
 
+/* An appointment into a mission closed on its date. */
+static void mission_closed(const struct snapshot *s,
+                           const struct notify_draft *d, struct findings *out)
+{
+    const struct mission *m = snap_mission(s, d->mission);
+    const struct posting *t;
+    char closed[DATE_BUF], start[DATE_BUF];
+    struct finding *x;
+
+    if (d->closed == DATE_NONE || d->posting == IDMAP_NONE)
+        return;
+    t = snap_posting(s, d->posting);
+    date_format(d->closed, closed);
+    date_format(t->arrived != DATE_NONE ? t->arrived : t->notified, start);
+    x = findings_add(out, "mission-closed", FK_MISSION_CLOSED, ENT_POSTING,
+                     t->id, d->date);
+    finding_detail(out, x,
+                   "mission %s closed on %s: posting %s would begin on %s",
+                   m->id, closed, t->id, start);
+    finding_explain(out, x, "Mission %s (%s, %s in %s) closed on %s.", m->id,
+                    m->name ? m->name : "unnamed", m->sending, m->host, closed);
+    finding_explain(out, x,
+                    "The appointment's posting %s would begin on %s (%s), "
+                    "after the closure.",
+                    t->id, start,
+                    t->arrived != DATE_NONE ? "arrived" : "notified");
+    finding_explain(out, x,
+                    "A posting begins while its mission is open: the office "
+                    "cannot accept the appointment while the mission stays "
+                    "closed.");
+}
+
 /* A tour that would pass a tenure cap before its planned end: the
  * tenure findings about the posting on that day, with the engine's own
  * explain chain (the registry without the notification has no such tour). */
@@ -881,6 +935,7 @@ enum status notify_prepare(struct snapshot *s, const char *file,
     if (!rc && !p->n_total) {
         diff(&before, &after, out);
         persona_non_grata(s, d, out);
+        mission_closed(s, d, out);
         rc = tenure(s, d, &o, out, e);
     }
     findings_release(&before);
