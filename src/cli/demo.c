@@ -15,7 +15,12 @@
  * recorded on that day (store_begin_at). Nothing is recorded after today
  * nor before the change log's last entry: such days are recorded then.
  * The files are read and validated whole before anything is written.
+ * The notifications of the episode are made from the records read
+ * (cli/demo_notify.c) and recorded the same way: each on the day it was
+ * submitted, its decision on the day it was made.
  */
+#include "cli/demo.h"
+
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -51,6 +56,7 @@ static const char *const NEXT_STEPS[] = {
     "chancery consular where --nationality RUS --service nonimmigrant_visa "
     "--as-of " TOUR_DATE,
     "chancery posting list --mission USA-RUS-CG-SPB",
+    "chancery notification list --state submitted",
     "chancery mission list --sending RUS",
     "chancery export /tmp/registry",
     "chancery audit verify",
@@ -212,11 +218,30 @@ static void *final_rec(const struct replay *r, enum entity_kind k, uint32_t i)
     return (char *)r->final[k] + (i - r->start[k]) * ENTITIES[k]->size;
 }
 
-/* The earliest date a record carries: when the office first heard of it. */
+/* The day of a timestamp "YYYY-MM-DDT...", or DATE_NONE. */
+static int32_t stamp_day(const char *at)
+{
+    char d[DATE_BUF];
+    int32_t day;
+
+    if (!at)
+        return DATE_NONE;
+    snprintf(d, sizeof(d), "%.10s", at);
+    return date_parse(d, &day, NULL) ? DATE_NONE : day;
+}
+
+/* The earliest date a record carries: when the office first heard of it
+ * (a notification: when it was submitted). */
 static int32_t own_day(const struct replay *r, enum entity_kind k, uint32_t i)
 {
     const struct entity *ent = ENTITIES[k];
     int32_t day = DATE_NONE;
+
+    if (k == ENT_NOTIFICATION) {
+        day = stamp_day(
+            ((struct notification *)final_rec(r, k, i))->submitted_at);
+        return day == DATE_NONE ? r->floor : clamp(r, day);
+    }
 
     for (int f = 0; f < ent->n_fields; f++) {
         int32_t d;
@@ -301,6 +326,21 @@ static void blank(void *rec, const struct entity *ent, const char *name)
         memset((char *)rec + f->offset, 0, field_size(f));
 }
 
+/* A notification decided after it was submitted is recorded submitted,
+ * and its decision on its own day. */
+static void schedule_notification(struct replay *r, uint32_t i, int32_t known)
+{
+    struct notification *n = snapshot_row(r->s, ENT_NOTIFICATION, i);
+    int32_t day = clamp(r, stamp_day(n->decided_at));
+
+    if (n->state == NS_SUBMITTED || day == DATE_NONE || day <= known)
+        return;
+    n->state = NS_SUBMITTED;
+    n->decided_by = n->decided_at = n->grounds = NULL;
+    n->change_set = FIELD_INT_NONE;
+    add_event(r, day, 1, ENT_NOTIFICATION, i);
+}
+
 /* Leaves out of record i the fields learned after it is recorded, and
  * schedules an update for each day they are learned. */
 static void schedule(struct replay *r, enum entity_kind k, uint32_t i)
@@ -310,6 +350,8 @@ static void schedule(struct replay *r, enum entity_kind k, uint32_t i)
     size_t n_days = 0;
 
     add_event(r, known, 0, k, i);
+    if (k == ENT_NOTIFICATION)
+        schedule_notification(r, i, known);
     for (size_t d = 0; d < N_DATED; d++) {
         const struct field *f;
         int32_t day;
@@ -338,6 +380,9 @@ static void learn(struct replay *r, enum entity_kind k, uint32_t i, int32_t day)
 {
     const struct entity *ent = ENTITIES[k];
     char *rec = snapshot_row(r->s, k, i), *fin = final_rec(r, k, i);
+
+    if (k == ENT_NOTIFICATION) /* its decision, whole */
+        memcpy(rec, fin, ent->size);
 
     for (size_t d = 0; d < N_DATED; d++) {
         const struct field *f;
@@ -475,9 +520,10 @@ static enum status read_demo(struct snapshot *s, const char *dir,
  * recorded. */
 static void plan_replay(struct replay *r)
 {
-    static const enum entity_kind order[] = { ENT_MISSION, ENT_POSTING,
-                                              ENT_DEPENDENT, ENT_VISA,
-                                              ENT_CONSULAR };
+    static const enum entity_kind order[] = {
+        ENT_MISSION, ENT_POSTING,  ENT_DEPENDENT,
+        ENT_VISA,    ENT_CONSULAR, ENT_NOTIFICATION,
+    };
 
     person_days(r);
     for (size_t o = 0; o < sizeof(order) / sizeof(*order); o++) {
@@ -491,6 +537,17 @@ static void plan_replay(struct replay *r)
         for (uint32_t i = r->start[k]; i < snapshot_count(r->s, k); i++)
             schedule(r, k, i);
     qsort(r->events, r->n_events, sizeof(*r->events), by_day);
+}
+
+/* An accepted notification names the change set its decision is in:
+ * the one about to be written, whose first entry follows the log's head
+ * (the demo writes alone: the store refuses a write that raced another). */
+static void accepted_in(struct snapshot *s, uint32_t i, struct store *st)
+{
+    struct notification *n = snapshot_row(s, ENT_NOTIFICATION, i);
+
+    if (n->state == NS_ACCEPTED)
+        n->change_set = (int32_t)(store_known_head(st) + 1);
 }
 
 /* Writes the events of one day, [from, to), as one change set. */
@@ -513,6 +570,8 @@ static enum status write_day(struct replay *r, struct store *st, size_t from,
             memcpy(before, snapshot_row(r->s, x->kind, x->index), size);
             learn(r, x->kind, x->index, x->day);
         }
+        if (x->kind == ENT_NOTIFICATION)
+            accepted_in(r->s, x->index, st);
     }
     date_format(r->events[from].day, day);
     snprintf(at, sizeof(at), "%sT00:00:00Z", day);
@@ -592,6 +651,7 @@ static int replay_demo(struct cli *cli, struct store *st, struct snapshot *s,
     if (!rc && date_parse(first, &r.floor, &e))
         rc = cli_fail(&e);
     if (!rc && !p.n_total) {
+        demo_notifications(s, r.start, cli->today);
         keep_finals(&r);
         if (policy_days(&r, dir, &p, &e))
             rc = cli_fail(&e);

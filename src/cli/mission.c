@@ -1,13 +1,18 @@
 /*
- * `chancery mission list|show`: the missions of the registry. A mission's
- * row is its record as the interchange files have it, so list, show and
- * export agree on names and values. list renders through report/views.c,
- * the view GET /api/v1/missions calls.
+ * `chancery mission list|show|open|close`: the missions of the registry. A
+ * mission's row is its record as the interchange files have it, so list,
+ * show and export agree on names and values. list renders through
+ * report/views.c, the view GET /api/v1/missions calls. open and close are
+ * the officer's writes, tables of options bound to the mission's fields
+ * run through the shared write path (cli/edit.h), so they are checked by
+ * the import's record rules: a mission closes once, after it opened, and
+ * only when every tour there has ended by then.
  */
 #include <stddef.h>
 
 #include "base/date.h"
 #include "cli/commands.h"
+#include "cli/edit.h"
 #include "cli/records.h"
 #include "report/views.h"
 
@@ -96,15 +101,118 @@ static int show(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
+#define NOTE_OPT                                                               \
+    {                                                                          \
+        .name = "note", .arg = "TEXT", .help = "the change's recorded reason." \
+    }
+
+static const struct opt OPEN_OPTS[] = {
+    { .name = "id",
+      .arg = "ID",
+      .field = "id",
+      .flags = EDIT_REQUIRED,
+      .help = "the new mission's id (unique)." },
+    { .name = "name",
+      .arg = "TEXT",
+      .field = "name",
+      .help = "its name, as the List gives it." },
+    { .name = "sending",
+      .arg = "S",
+      .field = "sending",
+      .ref = REF_STATE,
+      .flags = EDIT_REQUIRED,
+      .help = "the sending state." },
+    { .name = "host",
+      .arg = "H",
+      .field = "host",
+      .ref = REF_STATE,
+      .flags = EDIT_REQUIRED,
+      .help = "the state or organization it is accredited to." },
+    { .name = "country",
+      .arg = "C",
+      .field = "country",
+      .ref = REF_STATE,
+      .flags = EDIT_REQUIRED,
+      .help = "the country where it sits." },
+    { .name = "city", .arg = "TEXT", .field = "city", .help = "its city." },
+    { .name = "kind",
+      .arg = "K",
+      .field = "kind",
+      .values = "embassy|consulate_general|consulate|vice_consulate|"
+                "consular_agency|permanent_mission|delegation|trade_mission|"
+                "interests_section|other",
+      .flags = EDIT_REQUIRED | OPT_HINT,
+      .help = "the kind of mission." },
+    { .name = "on",
+      .arg = "D",
+      .field = "opened",
+      .flags = EDIT_TODAY,
+      .def = "today",
+      .help = "the day it opened." },
+    NOTE_OPT,
+    { .name = NULL },
+};
+
+static const struct cmd_spec OPEN_SPEC = {
+    .name = "mission open",
+    .operands = "",
+    .help = "record a mission that opens (an officer's command).",
+    .example = { "mission open --id RUS-SFO --name 'Consulate General of "
+                 "Russia' --sending RUS --host USA --country USA --city 'San "
+                 "Francisco' --kind consulate_general --on 2021-01-04",
+                 "mission open --id USA-VVO --sending USA --host RUS "
+                 "--country RUS --kind consulate_general" },
+    .opts = OPEN_OPTS,
+};
+
+static const struct opt CLOSE_OPTS[] = {
+    { .name = "on",
+      .arg = "D",
+      .field = "closed",
+      .flags = EDIT_TODAY,
+      .def = "today",
+      .help = "the day it closed: every tour there must have ended by "
+              "then." },
+    NOTE_OPT,
+    { .name = NULL },
+};
+
+static const struct cmd_spec CLOSE_SPEC = {
+    .name = "mission close",
+    .operands = "ID",
+    .min_operands = 1,
+    .max_operands = 1,
+    .help = "record the day a mission closed (an officer's command).",
+    .example = { "mission close RUS-SEA --on 2018-04-24",
+                 "mission close USA-VVO --note 'operations suspended'" },
+    .opts = CLOSE_OPTS,
+};
+
+static const char *const CLOSED[] = { "closed", NULL };
+static const struct edit_command OPEN = { &OPEN_SPEC, ENT_MISSION, NULL };
+static const struct edit_command CLOSE = { &CLOSE_SPEC, ENT_MISSION, CLOSED };
+
+static int open_mission(struct cli *cli, int argc, char **argv)
+{
+    return edit_insert(cli, &OPEN, argc, argv);
+}
+
+static int close_mission(struct cli *cli, int argc, char **argv)
+{
+    return edit_update(cli, &CLOSE, argc, argv);
+}
+
 static const struct command MISSION_COMMANDS[] = {
     { "list", list, &LIST_SPEC },
     { "show", show, &SHOW_SPEC },
+    { "open", open_mission, &OPEN_SPEC },
+    { "close", close_mission, &CLOSE_SPEC },
     { NULL, NULL, NULL },
 };
 
 const struct cmd_spec MISSION_SPEC = {
     .name = "mission",
-    .operands = "list|show ...",
+    .operands = "list|show|open|close ...",
     .help = "foreign missions: embassies, consulates, missions to "
             "organizations.",
     .subs = MISSION_COMMANDS,

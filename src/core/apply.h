@@ -31,4 +31,47 @@ enum status snapshot_apply_image(struct snapshot *s, enum entity_kind kind,
                                  const char *image, uint32_t *index,
                                  struct err *e);
 
+/* One record of a change set, as it now stands in s: appended (before is
+ * NULL) or updated in place (before: a copy of the record as it was). */
+struct snapshot_change {
+    enum entity_kind kind;
+    uint32_t index;
+    const void *before;
+};
+
+/* Brings s's derived indexes (core/snapshot.h: postings by mission and by
+ * person, dependents by posting, missions by sending state, presence) up
+ * to date after the records named by changes were appended (snapshot_add)
+ * or written in place, touching only those records' entries: no index is
+ * rebuilt, no array sorted, so the cost follows the change, not the
+ * registry. The indexes must have matched the records before these
+ * changes (built by snapshot_index or kept by an earlier call), and a
+ * record indexed then that changed since must be named, with its before;
+ * records appended since come in whether named or not. A record may be
+ * named more than once (its first before counts). When s was never
+ * indexed this builds the indexes (snapshot_index). */
+void snapshot_reindex(struct snapshot *s, const struct snapshot_change *changes,
+                      size_t n);
+
+/* A change set as the change log records it: for each record, its
+ * entity and its after image (a JSON object, as snapshot_apply_image
+ * takes it). */
+struct change_image {
+    enum entity_kind kind;
+    const char *after; /* NULL: the record was deleted */
+};
+
+/* Applies a committed change set to a loaded snapshot, so that s equals
+ * a snapshot loaded afresh after it: each record inserted or replaced by
+ * key (snapshot_apply_image), then the indexes brought up to date for
+ * those records only (snapshot_reindex; a change set of more than a
+ * sixty-fourth of the registry rebuilds them, which is then as fast). A
+ * process that keeps a snapshot resident (the server) keeps it current
+ * this way. A delete is ST_ERROR (records are never removed from a
+ * snapshot): the caller reloads. On an error s is part-applied and must be
+ * reloaded. */
+enum status snapshot_apply_change_set(struct snapshot *s,
+                                      const struct change_image *set, size_t n,
+                                      struct err *e);
+
 #endif

@@ -193,13 +193,43 @@ static void check_person(const struct snapshot *s, const void *rec,
     problem(p, where, "birth_date", "birth date %s is after today", b);
 }
 
+/* A mission closes once its tours have ended: checked here when the
+ * snapshot is indexed (a command closing it), as the posting rule below
+ * checks each tour on import. */
+static void check_mission_tours(const struct snapshot *s,
+                                const struct mission *m, const char *where,
+                                struct problems *p)
+{
+    uint32_t i;
+    char c[DATE_BUF];
+
+    if (!s->indexed || m->closed == DATE_NONE ||
+        (i = snapshot_find(s, ENT_MISSION, m->id)) == IDMAP_NONE ||
+        i >= s->n_indexed[ENT_MISSION])
+        return;
+    ADJ_FOR_EACH(s->postings_by_mission, i, ti)
+    {
+        const struct posting *t = snap_posting(s, ti);
+
+        /* The posting rule's own test (check_posting_mission). */
+        if (t->arrived == DATE_NONE ||
+            (t->ended != DATE_NONE && t->ended <= m->closed))
+            continue;
+        date_format(m->closed, c);
+        problem(p, where, "closed",
+                "mission '%s' closed on %s: posting '%s' must end by then",
+                m->id, c, t->id);
+        return;
+    }
+}
+
 static void check_mission(const struct snapshot *s, const void *rec,
                           const char *where, struct problems *p)
 {
     const struct mission *m = rec;
 
-    (void)s;
     check_order(m->opened, "opened", m->closed, "closed", where, p);
+    check_mission_tours(s, m, where, p);
 }
 
 /* A posting must begin while its mission is open and end by its closure. */

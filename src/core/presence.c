@@ -6,6 +6,7 @@
 #include "core/presence.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
@@ -15,6 +16,8 @@ struct presence_index {
     uint32_t *start; /* mission m's dates are [start[m], start[m + 1]) */
     int32_t *arrivals;
     int32_t *stops;
+    size_t n_missions;
+    size_t alloc; /* room in arrivals and stops */
 };
 
 int32_t posting_stop(const struct posting *t)
@@ -88,6 +91,8 @@ struct presence_index *presence_build(const struct snapshot *s)
               cmp_date);
     }
     p->start[n_missions] = n;
+    p->n_missions = n_missions;
+    p->alloc = snapshot_count(s, ENT_POSTING) + 1;
     return p;
 }
 
@@ -125,6 +130,95 @@ static uint32_t lower_bound(const int32_t *sorted, uint32_t n, int32_t date)
             hi = mid;
     }
     return lo;
+}
+
+/* Inserts date into the sorted dates of mission m, which has n of them. */
+static void insert_date(int32_t *dates, uint32_t n, int32_t date)
+{
+    uint32_t at = lower_bound(dates, n, date);
+
+    memmove(dates + at + 1, dates + at, (n - at) * sizeof(*dates));
+    dates[at] = date;
+}
+
+/* Removes date from the sorted dates of a mission, n of them. */
+static void remove_date(int32_t *dates, uint32_t n, int32_t date)
+{
+    uint32_t at = lower_bound(dates, n, date);
+
+    if (at == n || dates[at] != date)
+        BUG("no date %d in the presence index", date);
+    memmove(dates + at, dates + at + 1, (n - at - 1) * sizeof(*dates));
+}
+
+/* 1 when t is in the index: it arrived and was present for a day. */
+static int indexed(const struct posting *t)
+{
+    return t->arrived != DATE_NONE && posting_stop(t) > t->arrived;
+}
+
+void presence_add_missions(struct presence_index *p, size_t n_missions)
+{
+    if (n_missions <= p->n_missions)
+        return;
+    p->start = xrealloc(p->start, (n_missions + 1) * sizeof(*p->start));
+    for (size_t m = p->n_missions + 1; m <= n_missions; m++)
+        p->start[m] = p->start[p->n_missions];
+    p->n_missions = n_missions;
+}
+
+void presence_insert(struct presence_index *p, const struct posting *t)
+{
+    uint32_t m = t->mission, n, total;
+
+    if (!indexed(t) || m >= p->n_missions)
+        return;
+    total = p->start[p->n_missions];
+    if (total + 1 >= p->alloc) {
+        p->alloc = p->alloc * 2 + 16;
+        p->arrivals = xrealloc(p->arrivals, p->alloc * sizeof(int32_t));
+        p->stops = xrealloc(p->stops, p->alloc * sizeof(int32_t));
+    }
+    /* Mission m's dates grow by one: every later mission's move up. */
+    memmove(p->arrivals + p->start[m + 1] + 1, p->arrivals + p->start[m + 1],
+            (total - p->start[m + 1]) * sizeof(int32_t));
+    memmove(p->stops + p->start[m + 1] + 1, p->stops + p->start[m + 1],
+            (total - p->start[m + 1]) * sizeof(int32_t));
+    n = p->start[m + 1] - p->start[m];
+    insert_date(p->arrivals + p->start[m], n, t->arrived);
+    insert_date(p->stops + p->start[m], n, posting_stop(t));
+    for (size_t k = m + 1; k <= p->n_missions; k++)
+        p->start[k]++;
+}
+
+void presence_remove(struct presence_index *p, const struct posting *t)
+{
+    uint32_t m = t->mission, n, total;
+
+    if (!indexed(t) || m >= p->n_missions)
+        return;
+    total = p->start[p->n_missions];
+    n = p->start[m + 1] - p->start[m];
+    remove_date(p->arrivals + p->start[m], n, t->arrived);
+    remove_date(p->stops + p->start[m], n, posting_stop(t));
+    /* Mission m's dates shrink by one: every later mission's move down. */
+    memmove(p->arrivals + p->start[m + 1] - 1, p->arrivals + p->start[m + 1],
+            (total - p->start[m + 1]) * sizeof(int32_t));
+    memmove(p->stops + p->start[m + 1] - 1, p->stops + p->start[m + 1],
+            (total - p->start[m + 1]) * sizeof(int32_t));
+    for (size_t k = m + 1; k <= p->n_missions; k++)
+        p->start[k]--;
+}
+
+int presence_equal(const struct presence_index *a,
+                   const struct presence_index *b)
+{
+    size_t n = a->n_missions;
+
+    return n == b->n_missions &&
+           !memcmp(a->start, b->start, (n + 1) * sizeof(*a->start)) &&
+           !memcmp(a->arrivals, b->arrivals, a->start[n] * sizeof(int32_t)) &&
+           !memcmp(a->stops, b->stops, a->start[n] * sizeof(int32_t));
 }
 
 void presence_move_stop(struct presence_index *p, uint32_t mission,

@@ -42,4 +42,17 @@ uint32_t presence_count(const struct presence_index *p, uint32_t mission,
 void presence_move_stop(struct presence_index *p, uint32_t mission,
                         int32_t old_stop, int32_t new_stop);
 
+/* Keeping the index exact as a change set is applied (core/apply.h):
+ * room for missions up to n_missions (new ones have no posting yet);
+ * posting t's dates entered (it was inserted, or after its update) or
+ * taken out (t the record as it was before an update). A posting never
+ * present for a day is not in the index, and these do nothing for it.
+ * Each moves the dates of the missions after t's by one place. */
+void presence_add_missions(struct presence_index *p, size_t n_missions);
+void presence_insert(struct presence_index *p, const struct posting *t);
+void presence_remove(struct presence_index *p, const struct posting *t);
+/* 1 when a and b hold the same dates for the same missions. */
+int presence_equal(const struct presence_index *a,
+                   const struct presence_index *b);
+
 #endif

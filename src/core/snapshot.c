@@ -4,12 +4,15 @@
  * passes over the postings, so building every index is linear in the size
  * of the registry.
  */
+#define _GNU_SOURCE /* mremap, to move mapped rows rather than copy them */
 #include "core/snapshot.h"
 
 #include <sys/mman.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/xalloc.h"
 #include "core/presence.h"
@@ -44,12 +47,16 @@ void snapshot_release(struct snapshot *s)
 {
     release_indexes(s);
     for (int k = 0; k < ENT__COUNT; k++) {
-        if (s->tables[k].mapped) {
-            s->tables[k].rows = NULL;
-            s->tables[k].by_key.slots = NULL;
-        }
-        free(s->tables[k].rows);
-        idmap_release(&s->tables[k].by_key);
+        struct record_table *t = &s->tables[k];
+
+        if (t->mapped || t->slots_mapped)
+            t->by_key.slots = NULL;
+        if (t->rows_map)
+            munmap(t->rows_map, t->rows_map_size);
+        if (t->mapped || t->rows_map)
+            t->rows = NULL;
+        free(t->rows);
+        idmap_release(&t->by_key);
     }
     arena_release(&s->strings);
     if (s->map)
@@ -62,26 +69,96 @@ void *snapshot_row(const struct snapshot *s, enum entity_kind kind, uint32_t i)
     return (char *)s->tables[kind].rows + (size_t)i * ENTITIES[kind]->size;
 }
 
+/* Moves the n bytes at rows (inside the image's private mapping) to a
+ * new anonymous mapping of at least size bytes, at the same offset in a
+ * page: the pages the rows fill whole are remapped, the partial ones at
+ * either end copied. Returns the rows' new address, or NULL (nothing
+ * moved) when the system refuses. OUT: *map, *map_size. */
+static void *move_rows(void *rows, size_t n, size_t size, void **map,
+                       size_t *map_size)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t at = (uintptr_t)rows, off = at % page;
+    uintptr_t first = (at + page - 1) / page * page,
+              last = (at + n) / page * page;
+    char *region, *dst;
+
+    *map_size = (off + size + page - 1) / page * page;
+    region = mmap(NULL, *map_size, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (region == MAP_FAILED)
+        return NULL;
+    dst = region + off;
+    if (last <= first) {
+        memcpy(dst, rows, n);
+    } else {
+        memcpy(dst, rows, first - at);
+        memcpy(dst + (last - at), (char *)last, at + n - last);
+        if (mremap((void *)first, last - first, last - first,
+                   MREMAP_MAYMOVE | MREMAP_FIXED,
+                   dst + (first - at)) == MAP_FAILED) {
+            munmap(region, *map_size);
+            return NULL;
+        }
+    }
+    *map = region;
+    return dst;
+}
+
 void snapshot_own(struct snapshot *s, enum entity_kind kind)
 {
     struct record_table *t = &s->tables[kind];
-    size_t size = ENTITIES[kind]->size, n_slots = t->by_key.mask + 1;
+    size_t size = ENTITIES[kind]->size, alloc = t->n + t->n / 8 + 64;
     void *rows;
-    struct idmap_slot *slots;
 
     if (!t->mapped)
         return;
-    rows = xmalloc_huge(t->n * size + 1);
-    if (t->n)
-        memcpy(rows, t->rows, t->n * size);
-    t->rows = rows;
-    t->alloc = t->n;
-    if (t->by_key.slots) {
-        slots = xmalloc_huge(n_slots * sizeof(*slots));
-        memcpy(slots, t->by_key.slots, n_slots * sizeof(*slots));
-        t->by_key.slots = slots;
+    rows = move_rows(t->rows, t->n * size, alloc * size, &t->rows_map,
+                     &t->rows_map_size);
+    if (!rows) {
+        alloc = t->n;
+        rows = xmalloc_huge(t->n * size + 1);
+        if (t->n)
+            memcpy(rows, t->rows, t->n * size);
     }
+    t->rows = rows;
+    t->alloc = alloc;
+    t->slots_mapped = t->by_key.slots != NULL;
     t->mapped = 0;
+}
+
+/* Gives a table's key index slots of its own before it grows. */
+static void own_slots(struct record_table *t)
+{
+    size_t n_slots = t->by_key.mask + 1;
+    struct idmap_slot *slots;
+
+    if (!t->slots_mapped)
+        return;
+    slots = xmalloc_huge(n_slots * sizeof(*slots));
+    memcpy(slots, t->by_key.slots, n_slots * sizeof(*slots));
+    t->by_key.slots = slots;
+    t->slots_mapped = 0;
+}
+
+/* Makes room for need rows in all; rows move only when the table grows
+ * past its room. */
+static void grow_rows(struct record_table *t, size_t size, size_t need)
+{
+    void *rows;
+
+    if (need <= t->alloc)
+        return;
+    if (!t->rows_map) {
+        t->rows = xgrow(t->rows, size, need, &t->alloc);
+        return;
+    }
+    rows = xmalloc_huge(need * size + 1);
+    memcpy(rows, t->rows, t->n * size);
+    munmap(t->rows_map, t->rows_map_size);
+    t->rows_map = NULL;
+    t->rows = rows;
+    t->alloc = need;
 }
 
 enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
@@ -98,8 +175,9 @@ enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
     snapshot_own(s, kind);
     /* Rows move only when the table grows: an import writes the rows read
      * so far while it appends more (store/feed.c). */
-    if (t->n + 1 > t->alloc)
-        t->rows = xgrow(t->rows, ent->size, t->n + 1, &t->alloc);
+    grow_rows(t, ent->size, t->n + 1);
+    if (2 * (t->by_key.count + 1) > t->by_key.mask + 1)
+        own_slots(t); /* idmap_put is about to grow it */
     row = (char *)t->rows + t->n * ent->size;
     memcpy(row, rec, ent->size);
     key = record_key(s, ent, row, buf, sizeof(buf));
@@ -124,7 +202,8 @@ void snapshot_reserve(struct snapshot *s, enum entity_kind kind, size_t n)
     struct record_table *t = &s->tables[kind];
 
     snapshot_own(s, kind);
-    t->rows = xgrow(t->rows, ENTITIES[kind]->size, t->n + n, &t->alloc);
+    grow_rows(t, ENTITIES[kind]->size, t->n + n);
+    own_slots(t);
     idmap_reserve(&t->by_key, t->n + n);
 }
 
@@ -218,6 +297,8 @@ void snapshot_index(struct snapshot *s)
     build_adjacency(&s->missions_by_sending, snapshot_count(s, ENT_STATE),
                     snapshot_count(s, ENT_MISSION), s, mission_sending);
     s->presence = presence_build(s);
+    for (int k = 0; k < ENT__COUNT; k++)
+        s->n_indexed[k] = snapshot_count(s, k);
     s->indexed = 1;
 }
 

@@ -28,6 +28,12 @@ struct record_table {
     /* rows and by_key's slots lie in the snapshot's mapped image (not to be
      * freed); the first change of the table copies them (snapshot_own). */
     int mapped;
+    /* After snapshot_own: by_key's slots still lie in the image (written
+     * in place until the index grows); rows lie in a mapping of their own
+     * of rows_map_size bytes at rows_map (NULL: malloc'd). */
+    int slots_mapped;
+    void *rows_map;
+    size_t rows_map_size;
 };
 
 /* A compressed adjacency list: the members of group g are
@@ -41,6 +47,9 @@ struct snapshot {
     struct arena strings;
     struct record_table tables[ENT__COUNT];
     int indexed; /* the derived indexes below match the records */
+    /* How many records of each kind the derived indexes cover: those
+     * appended since are not in them yet (core/apply.h brings them in). */
+    size_t n_indexed[ENT__COUNT];
     struct adjacency postings_by_mission;
     struct adjacency postings_by_person;
     struct adjacency dependents_by_posting;
@@ -67,8 +76,12 @@ void snapshot_release(struct snapshot *s);
  * taken. OUT: *index, the new record's index (may be NULL). */
 enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
                          const void *rec, uint32_t *index, struct err *e);
-/* Copies a table mapped from an image to memory of its own, before it
- * grows or its index changes (snapshot_add and snapshot_reserve do so). */
+/* Gives a table mapped from an image memory of its own, with room to
+ * grow, before it grows (snapshot_add and snapshot_reserve do so). Its
+ * rows are moved, not copied: the whole pages they fill are remapped
+ * (mremap) into a larger mapping, so that appending to a million rows
+ * costs what appending to a few does; its key index stays in the image,
+ * written in place (the mapping is private), until it must grow. */
 void snapshot_own(struct snapshot *s, enum entity_kind kind);
 /* Makes room for n more records of kind, so that loading them never grows
  * the arrays or rehashes the index. */

@@ -16,7 +16,7 @@
 
 static const char *const KIND_NAMES[] = {
     "over_tenure", "departure_due", "over_cap",  "dependent_status",
-    "local_staff", "visa_overdue",  "ambiguous",
+    "local_staff", "visa_overdue",  "ambiguous", "mission_closed",
 };
 _Static_assert(sizeof(KIND_NAMES) / sizeof(KIND_NAMES[0]) == FK__COUNT,
                "finding kind names");

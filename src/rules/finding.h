@@ -25,7 +25,8 @@ enum finding_kind {
     FK_DEPENDENT_STATUS,
     FK_LOCAL_STAFF,
     FK_VISA_OVERDUE,
-    FK_AMBIGUOUS, /* the rule cannot decide without guessing a date */
+    FK_AMBIGUOUS,      /* the rule cannot decide without guessing a date */
+    FK_MISSION_CLOSED, /* a notification's appointment after the closure */
     FK__COUNT
 };
 

@@ -43,6 +43,12 @@ struct notify_draft {
     uint32_t posting;          /* the posting it concerns, or IDMAP_NONE */
     int32_t planned_end;       /* the tour's planned end, or DATE_NONE */
     char *payload;             /* the object as given, compact JSON (owned) */
+    /* Set by the caller before reading: the records are about to be
+     * written (a decision to accept), so an appointment into a mission
+     * closed on its date is refused as an import refuses it, rather than
+     * given as a warning. */
+    int accepting;
+    int32_t closed; /* that mission's closure (a warning), or DATE_NONE */
     struct notify_change *changes;
     size_t n_changes, alloc;
 };
@@ -64,9 +70,10 @@ void notify_read(struct snapshot *s, const char *file, const char *text,
  * findings of the policies in effect on the notification's day computed
  * before and after applying it; out receives those of after that before
  * lacks, plus a warning of the person once declared persona non grata
- * or named by a departure order (VCDR art. 9), and of a tour whose cap
+ * or named by a departure order (VCDR art. 9), of a tour whose cap
  * date under a tenure rule comes before the planned end an appointment or
- * arrival gives (`planned_end`). ST_INVALID when a stored
+ * arrival gives (`planned_end`), and of an appointment into a mission
+ * closed on its date (unless d->accepting). ST_INVALID when a stored
  * policy no longer validates. */
 enum status notify_prepare(struct snapshot *s, const char *file,
                            const char *text, size_t len, int32_t today,

@@ -276,6 +276,7 @@ static enum status accept_records(struct decision *d, struct problems *p,
     enum status rc;
 
     notify_draft_init(&draft);
+    draft.accepting = 1;
     findings_init(&w);
     snprintf(where, sizeof(where), "notification %s", n->id);
     rc = notify_prepare(d->s, where, n->payload, strlen(n->payload),

@@ -99,4 +99,21 @@ sed 's/2025-06-30/someday/; s/P40/P42/; s/T40/T42/' "$TMP/long.json" >"$TMP/bad.
 expect_exit 3 "a planned end that is no date" notify "$TMP/bad.json"
 expect_err "is refused" "bad.json: planned_end: expected a date YYYY-MM-DD"
 
+# An appointment into a mission closed on its date is a warning, with its
+# explanation, not a refusal; the office cannot accept it while the
+# mission stays closed (exit 3, nothing written).
+notify_file sea '{"kind":"appointment","mission":"RUS-SEA","person":{"id":"P50","family_name":"Sokolov"},
+ "posting":{"id":"T50","rank":"consul","category":"consular_officer","notified":"2021-06-01"}}'
+expect_exit 0 "an appointment into a closed mission is submitted" --format json notify "$TMP/sea.json"
+expect_out "with a warning" '"id": "mission-closed:T50"'
+expect_out "of its kind" '"kind": "mission_closed"'
+expect_out "its detail" '"detail": "mission RUS-SEA closed on 2018-04-24: posting T50 would begin on 2021-06-01"'
+expect_out "its chain names the closure" '"Mission RUS-SEA (Consulate General of Russia, RUS in USA) closed on 2018-04-24."'
+expect_out "and the rule" '"A posting begins while its mission is open: the office cannot accept the appointment while the mission stays closed."'
+sea=$(sed -n 's/^ *"id": "\(N[0-9]*\)",*$/\1/p' "$TMP/out" | head -n 1)
+expect_exit 3 "accepting it is refused" notification decide "$sea" accept
+expect_err "naming the closure" "notification $sea: posting.notified: mission 'RUS-SEA' was not open on 2021-06-01 (closed 2018-04-24)"
+expect_exit 0 "it stays submitted" --format csv notification list --mission RUS-SEA
+expect_out "as it was" "$sea,appointment,RUS-SEA,submitted"
+
 done_testing

@@ -29,7 +29,9 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "core/apply.h"
 #include "core/entity.h"
+#include "core/presence.h"
 #include "core/snapshot.h"
 #include "store/internal.h"
 #include "store/store.h"
@@ -906,6 +908,116 @@ static void test_rename_not_folded(void **state)
     snapshot_release(&again);
 }
 
+/* The indexes of two snapshots are the same arrays. */
+static void expect_same_indexes(const struct snapshot *a,
+                                const struct snapshot *b)
+{
+    const struct adjacency *x[] = { &a->postings_by_mission,
+                                    &a->postings_by_person,
+                                    &a->dependents_by_posting,
+                                    &a->missions_by_sending },
+                           *y[] = { &b->postings_by_mission,
+                                    &b->postings_by_person,
+                                    &b->dependents_by_posting,
+                                    &b->missions_by_sending };
+    const enum entity_kind group[] = { ENT_MISSION, ENT_PERSON, ENT_POSTING,
+                                       ENT_STATE };
+
+    assert_true(a->indexed && b->indexed);
+    for (size_t i = 0; i < N_OF(x); i++) {
+        size_t n = snapshot_count(a, group[i]);
+
+        assert_memory_equal(x[i]->start, y[i]->start,
+                            (n + 1) * sizeof(*x[i]->start));
+        if (x[i]->start[n])
+            assert_memory_equal(x[i]->items, y[i]->items,
+                                x[i]->start[n] * sizeof(*x[i]->items));
+    }
+    assert_true(presence_equal(a->presence, b->presence));
+}
+
+/* A snapshot kept resident (mapped from the image, as the server holds
+ * one) and brought up to date with the change set another writer
+ * committed, from the change log's after images, equals the registry
+ * loaded afresh: records, keys and every index. */
+static void test_change_set_applied_like_a_load(void **state)
+{
+    static const struct record_ref refs[] = {
+        { "person", "P4" },
+        { "posting", "T4" },
+        { "posting", "T2" },
+        { "dependent", "P2/T4" },
+    };
+    struct fixture *fx = *state;
+    struct snapshot resident, writer, fresh;
+    struct change_image set[N_OF(refs)];
+    struct change_list logs[N_OF(refs)];
+    struct change c[N_OF(refs)];
+    struct posting before;
+    uint32_t t2;
+
+    open_new(fx);
+    write_fixture(fx);
+    /* Enough persons that their rows fill whole pages of the image, which
+     * the first append moves rather than copies (snapshot_own). */
+    for (int i = 0; i < 400; i++) {
+        char line[64];
+
+        snprintf(line, sizeof(line), "PX%d,Filler,,F,,RUS,", i);
+        add_row(&fx->s, ENT_PERSON, line);
+    }
+    insert_range(fx, ENT_PERSON, N_OF(PERSONS),
+                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
+    load(fx, NULL, &resident); /* from the tables; writes the image */
+    snapshot_release(&resident);
+    load(fx, NULL, &resident);
+    assert_string_equal(store_load_source(fx->st), "image+0 changes");
+
+    load(fx, NULL, &writer);
+    c[0] = (struct change){
+        OP_INSERT, ENT_PERSON,
+        add_row(&writer, ENT_PERSON, "P4,Orlov,Pavel,M,1970-01-01,RUS,"), NULL
+    };
+    c[1] = (struct change){ OP_INSERT, ENT_POSTING,
+                            add_row(&writer, ENT_POSTING,
+                                    "T4,P4,M2,Counsellor,counselor,"
+                                    "diplomatic_agent,false,,2021-02-01,,,,"),
+                            NULL };
+    t2 = snapshot_find(&writer, ENT_POSTING, "T2");
+    before = *snap_posting(&writer, t2);
+    snap_posting(&writer, t2)->ended = day_of("2021-03-01");
+    snap_posting(&writer, t2)->end_reason = END_RECALLED;
+    c[2] = (struct change){ OP_UPDATE, ENT_POSTING, t2, &before };
+    c[3] = (struct change){
+        OP_INSERT, ENT_DEPENDENT,
+        add_row(&writer, ENT_DEPENDENT, "P2,T4,spouse,2021-02-01,,,"), NULL
+    };
+    if (store_apply(fx->st, &writer, c, N_OF(c), &META, &fx->e))
+        fail_msg("store_apply: %s", fx->e.msg);
+
+    for (size_t i = 0; i < N_OF(refs); i++) {
+        memset(&logs[i], 0, sizeof(logs[i]));
+        if (store_history(fx->st, refs[i].entity, refs[i].key, &logs[i],
+                          &fx->e))
+            fail_msg("store_history: %s", fx->e.msg);
+        set[i].kind = entity_by_name(refs[i].entity)->kind;
+        set[i].after = logs[i].items[logs[i].n - 1].after;
+    }
+    assert_int_equal(
+        snapshot_apply_change_set(&resident, set, N_OF(set), &fx->e), ST_OK);
+    assert_non_null(resident.tables[ENT_PERSON].rows_map);
+    load(fx, NULL, &fresh);
+    expect_same_records(&fresh, &resident);
+    expect_same_indexes(&fresh, &resident);
+    assert_int_equal(snapshot_find(&resident, ENT_DEPENDENT, "P2/T4"),
+                     snapshot_find(&fresh, ENT_DEPENDENT, "P2/T4"));
+    for (size_t i = 0; i < N_OF(refs); i++)
+        change_list_release(&logs[i]);
+    snapshot_release(&resident);
+    snapshot_release(&writer);
+    snapshot_release(&fresh);
+}
+
 /* An image edited with its checksums recomputed passes the loader's checks
  * (they guard against accidents); `audit verify` compares it with the
  * tables and names the record that differs. */
@@ -988,6 +1100,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_forged_image_fails_audit, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_change_set_applied_like_a_load,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_rename_not_folded, setup,
                                         teardown),
     };
