@@ -352,6 +352,26 @@ static enum status check_recorded(struct store *st, const char *recorded,
     return ST_OK;
 }
 
+/* The actor and the reason go into the change log as they are, so they
+ * obey the limits of text (docs/registry.md, "Limits"): a reason (--note)
+ * as any text field, an actor non-empty and no longer than an id. */
+static enum status check_meta(const char *actor, const char *reason,
+                              struct err *e)
+{
+    if (!*actor)
+        return err_set(e, ST_INVALID,
+                       "the actor (--actor or CHANCERY_ACTOR) is empty");
+    if (field_check_text(actor, FIELD_ID_MAX, e)) {
+        err_prefix(e, "the actor (--actor or CHANCERY_ACTOR)");
+        return e->status;
+    }
+    if (reason && field_check_text(reason, FIELD_TEXT_MAX, e)) {
+        err_prefix(e, "the change's reason (--note)");
+        return e->status;
+    }
+    return ST_OK;
+}
+
 struct store_txn {
     struct store *st;
     char recorded[TIMESTAMP_BUF];
@@ -384,7 +404,9 @@ enum status store_begin_at(struct store *st, const struct change_meta *meta,
     t->w.f.reason = meta ? meta->reason : NULL;
     if (recorded)
         snprintf(t->recorded, sizeof(t->recorded), "%s", recorded);
-    rc = recorded ? ST_OK : clock_timestamp(t->recorded, e);
+    rc = check_meta(t->w.f.actor, t->w.f.reason, e);
+    if (!rc && !recorded)
+        rc = clock_timestamp(t->recorded, e);
     if (!rc)
         rc = bulk_open(st, &t->bulk, expected, e);
     if (!rc && !(rc = db_exec(st, "BEGIN IMMEDIATE", e))) {
