@@ -35,6 +35,9 @@ struct store {
     char *actor;
     /* How the last load went (store_load_source). */
     char load_source[64];
+    /* Inside store_batch_begin/end: change sets share one transaction
+     * (store/write.c, "Batches"); 1, or 2 once one of them failed. */
+    int batch;
     /* Told once per wait when another writer holds the registry. */
     void (*on_wait)(void *ctx);
     void *on_wait_ctx;

@@ -372,6 +372,60 @@ static enum status check_meta(const char *actor, const char *reason,
     return ST_OK;
 }
 
+/* Batches. The demo replays thousands of change sets of a few rows
+ * each; as transactions of their own, each commit writes every page it
+ * touched to the WAL again (some 17 pages of 16 KiB for a handful of rows)
+ * and the WAL is checkpointed every thousand pages. Between
+ * store_batch_begin and store_batch_end the change sets share one
+ * transaction instead: each is still recorded as its own set, the pages
+ * are written once, and the run is all-or-nothing: a change set that
+ * fails (store_abort) fails the batch, which then only rolls back. Not
+ * savepoints: each would copy every page it first touches to a
+ * subjournal, and a batch rolled back whole has no use for them. Bulk
+ * writes (store/bulk.c) are off in a batch: they turn foreign keys off,
+ * which SQLite allows only outside a transaction. */
+enum status store_batch_begin(struct store *st, struct err *e)
+{
+    if (st->batch)
+        BUG("nested batch");
+    if (db_exec(st, "BEGIN IMMEDIATE", e))
+        return ST_ERROR;
+    st->batch = 1;
+    return ST_OK;
+}
+
+enum status store_batch_end(struct store *st, int commit, struct err *e)
+{
+    enum status rc = ST_OK;
+
+    if (!st->batch)
+        BUG("no batch to end");
+    if (commit && st->batch > 1)
+        rc = err_set(e, ST_ERROR,
+                     "a change set of the batch failed: "
+                     "nothing was written");
+    st->batch = 0;
+    if (commit && !rc)
+        rc = db_exec(st, "COMMIT", e);
+    if (!commit || rc) {
+        db_exec(st, "ROLLBACK", NULL);
+        st->known_head = -1;
+    } else
+        image_refresh(st);
+    return rc;
+}
+
+/* Ends the change set's transaction by committing it or rolling it back;
+ * in a batch, a change set rolled back fails the batch. */
+static enum status end_change_set(struct store *st, int commit, struct err *e)
+{
+    if (!st->batch)
+        return db_exec(st, commit ? "COMMIT" : "ROLLBACK", e);
+    if (!commit)
+        st->batch = 2;
+    return ST_OK;
+}
+
 struct store_txn {
     struct store *st;
     char recorded[TIMESTAMP_BUF];
@@ -407,16 +461,18 @@ enum status store_begin_at(struct store *st, const struct change_meta *meta,
     rc = check_meta(t->w.f.actor, t->w.f.reason, e);
     if (!rc && !recorded)
         rc = clock_timestamp(t->recorded, e);
-    if (!rc)
+    if (!rc && !st->batch)
         rc = bulk_open(st, &t->bulk, expected, e);
-    if (!rc && !(rc = db_exec(st, "BEGIN IMMEDIATE", e))) {
+    if (!rc && st->batch > 1)
+        rc = err_set(e, ST_ERROR, "a change set of the batch failed");
+    if (!rc && (st->batch || !(rc = db_exec(st, "BEGIN IMMEDIATE", e)))) {
         rc = log_head(st, &t->w.f.seq, t->w.prev, e);
         if (!rc)
             rc = conflicts_gather(st, &t->conflicts, t->w.f.seq, e);
         if (!rc && recorded)
             rc = check_recorded(st, recorded, e);
         if (rc)
-            db_exec(st, "ROLLBACK", NULL);
+            end_change_set(st, 0, NULL);
     }
     if (rc) {
         txn_free(t);
@@ -462,12 +518,12 @@ enum status store_commit(struct store_txn *t, struct err *e)
         pause_before_commit();
 
     if (!rc)
-        rc = db_exec(st, "COMMIT", e);
+        rc = end_change_set(st, 1, e);
     if (rc)
-        db_exec(st, "ROLLBACK", NULL);
+        end_change_set(st, 0, NULL);
     else
         st->known_head = t->w.f.seq;
-    if (!rc && t->w.set_id &&
+    if (!rc && !st->batch && t->w.set_id &&
         t->w.f.seq - t->w.set_id + 1 >= IMAGE_REWRITE_CHANGES)
         image_refresh(st);
     txn_free(t);
@@ -482,7 +538,7 @@ enum status store_begin(struct store *st, const struct change_meta *meta,
 
 void store_abort(struct store_txn *t)
 {
-    db_exec(t->st, "ROLLBACK", NULL);
+    end_change_set(t->st, 0, NULL);
     txn_free(t);
 }
 
