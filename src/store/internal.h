@@ -14,6 +14,9 @@
 struct entity_statements {
     sqlite3_stmt *insert; /* every field, in descriptor order */
     sqlite3_stmt *update; /* every field, then the key fields */
+    /* The same where the key stays: parameters numbered as update's, the
+     * key columns not set (store/sqlgen.c says why). */
+    sqlite3_stmt *update_in_place;
     sqlite3_stmt *delete; /* the key fields */
     sqlite3_stmt *select; /* every field, in insertion order */
 };
@@ -77,6 +80,7 @@ void sqlgen_add_column(const struct entity *ent, const struct field *f,
 void sqlgen_select_key(const struct entity *ent, struct buf *b);
 void sqlgen_insert(const struct entity *ent, struct buf *b);
 void sqlgen_update(const struct entity *ent, struct buf *b);
+void sqlgen_update_in_place(const struct entity *ent, struct buf *b);
 void sqlgen_delete(const struct entity *ent, struct buf *b);
 void sqlgen_select(const struct entity *ent, struct buf *b);
 

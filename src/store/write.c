@@ -105,7 +105,7 @@ static enum status write_row(struct store *st, const struct prepared_entry *x,
         bind_values(stmt, x->ent, &x->row);
         break;
     case OP_UPDATE:
-        stmt = q->update;
+        stmt = strcmp(x->key, x->old_key) ? q->update : q->update_in_place;
         bind_values(stmt, x->ent, &x->row);
         bind_key_text(stmt, x->ent->n_fields + 1, x->ent, x->old_key);
         break;

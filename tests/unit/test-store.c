@@ -641,6 +641,43 @@ static void test_batch(void **state)
     assert_int_equal(verify(fx), before + 3);
 }
 
+/* 1 when SQLite's plan for the statement scans a table (reads every row
+ * of one rather than seeking by a key). */
+static int plan_scans(sqlite3 *db, const char *sql)
+{
+    char *explain = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *q;
+    int scans = 0;
+
+    if (sqlite3_prepare_v2(db, explain, -1, &q, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", explain, sqlite3_errmsg(db));
+    while (sqlite3_step(q) == SQLITE_ROW)
+        scans |=
+            strncmp((const char *)sqlite3_column_text(q, 3), "SCAN ", 5) == 0;
+    sqlite3_finalize(q);
+    free(explain);
+    return scans;
+}
+
+/* An update that keeps the record's key (every update but a rename)
+ * seeks its row and nothing else: with the key among the columns it sets,
+ * SQLite would look for the rows of every table that refers to the record
+ * (the dependents of a posting, the postings and visas of a person), and
+ * with no index on those columns scan them, once per update. */
+static void test_update_in_place_scans_nothing(void **state)
+{
+    struct fixture *fx = *state;
+
+    open_new(fx);
+    for (int k = 0; k < ENT__COUNT; k++) {
+        const char *sql = sqlite3_sql(fx->st->stmts[k].update_in_place);
+
+        assert_non_null(sql);
+        if (plan_scans(fx->st->db, sql))
+            fail_msg("%s: %s scans a table", ENTITIES[k]->name, sql);
+    }
+}
+
 static void test_as_known_on(void **state)
 {
     struct fixture *fx = *state;
@@ -1008,6 +1045,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_as_known_on, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_in_place_scans_nothing,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_recorded_at, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_and_look_back, setup,
                                         teardown),
