@@ -428,6 +428,7 @@ static enum status end_change_set(struct store *st, int commit, struct err *e)
 
 struct store_txn {
     struct store *st;
+    const struct snapshot *s; /* the registry the set was written from */
     char recorded[TIMESTAMP_BUF];
     struct log_writer w;
     struct bulk bulk;
@@ -489,6 +490,7 @@ enum status store_write(struct store_txn *t, const struct snapshot *s,
         return ST_OK;
     if (!t->w.set_id && add_change_set(t->st, &t->w, e))
         return ST_ERROR;
+    t->s = s;
     if (bulk_note(t->st, &t->bulk, changes, n, e))
         return e->status;
     return write_entries(t->st, s, changes, n, &t->w, &t->conflicts, e);
@@ -509,6 +511,22 @@ static void pause_before_commit(void)
         sqlite3_sleep(10);
 }
 
+/* After a large change set commits: the image of the registry it made.
+ * The writer holds that registry whole when no other change set landed
+ * between its load and its transaction (the snapshot it wrote from, with
+ * its changes, is then the tables' state at the head it committed), so it
+ * writes the image of it directly: after an import of ten million visa
+ * cases, folding them into the old image would cost as much as reading
+ * the tables, and the first read after the import would pay for it.
+ * Otherwise the image is refreshed from the old one, when it can be. */
+static void save_image(struct store_txn *t)
+{
+    if (!t->conflicts.on && t->s && cache_wanted())
+        cache_save(t->st, t->w.f.seq, t->w.prev, t->s);
+    else
+        image_refresh(t->st);
+}
+
 enum status store_commit(struct store_txn *t, struct err *e)
 {
     struct store *st = t->st;
@@ -525,7 +543,7 @@ enum status store_commit(struct store_txn *t, struct err *e)
         st->known_head = t->w.f.seq;
     if (!rc && !st->batch && t->w.set_id &&
         t->w.f.seq - t->w.set_id + 1 >= IMAGE_REWRITE_CHANGES)
-        image_refresh(st);
+        save_image(t);
     txn_free(t);
     return rc;
 }
