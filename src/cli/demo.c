@@ -620,6 +620,24 @@ static enum status write_days(struct replay *r, struct store *st,
     return rc;
 }
 
+/* Writes the days as one batch (store_batch_begin): the demo's thousands
+ * of small change sets then cost one transaction's writes, not one each,
+ * and the demo is recorded whole or not at all. Returns an exit code. */
+static int write_all(struct replay *r, struct store *st, size_t *n_sets)
+{
+    struct err e;
+    enum status rc = store_batch_begin(st, &e);
+
+    if (!rc) {
+        rc = write_days(r, st, n_sets, &e);
+        if (rc)
+            store_batch_end(st, 0, NULL);
+        else
+            rc = store_batch_end(st, 1, &e);
+    }
+    return rc ? cli_fail(&e) : 0;
+}
+
 static void replay_release(struct replay *r)
 {
     for (int k = 0; k < ENT__COUNT; k++) {
@@ -660,8 +678,7 @@ static int replay_demo(struct cli *cli, struct store *st, struct snapshot *s,
         rc = cli_fail_problems(&p);
     if (!rc) {
         plan_replay(&r);
-        if (write_days(&r, st, &rs->n_sets, &e))
-            rc = cli_fail(&e);
+        rc = write_all(&r, st, &rs->n_sets);
     }
     if (!rc && r.n_events) {
         if (strcmp(r.floor_at, DEMO_SINCE "T00:00:00Z") > 0)

@@ -100,6 +100,10 @@ const struct field *entity_field(const struct entity *ent, const char *name);
 /* Bytes field_text may need for a formatted value (dates, booleans). */
 #define FIELD_BUF 16
 
+/* ST_INVALID unless text is at most max bytes without a control or
+ * invisible character (tab aside): the rule of text fields (FIELD_TEXT_MAX),
+ * which the change log's reason and actor obey too. */
+enum status field_check_text(const char *text, size_t max, struct err *e);
 /* Sets field f of rec from text, resolving references and codes in s
  * (strings are copied into s's arena). Empty text is "absent", an error for
  * a required field. ST_INVALID with a message naming the problem, not the

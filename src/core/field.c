@@ -130,13 +130,12 @@ static enum status check_id(const char *text, struct err *e)
     return ST_OK;
 }
 
-static enum status check_text(const char *text, struct err *e)
+enum status field_check_text(const char *text, size_t max, struct err *e)
 {
     size_t n = strlen(text);
 
-    if (n > FIELD_TEXT_MAX)
-        return err_set(e, ST_INVALID, "text of %zu bytes: at most %d", n,
-                       FIELD_TEXT_MAX);
+    if (n > max)
+        return err_set(e, ST_INVALID, "text of %zu bytes: at most %zu", n, max);
     for (size_t i = 0; i < n; i++) {
         if (utf8_hidden(text + i))
             return err_set(e, ST_INVALID,
@@ -155,7 +154,7 @@ static enum status parse_text(struct snapshot *s, const struct field *f,
     if (f->flags & FIELD_KEY)
         rc = check_id(text, e);
     else if (!(f->flags & FIELD_JSON))
-        rc = check_text(text, e);
+        rc = field_check_text(text, FIELD_TEXT_MAX, e);
     if (!rc)
         *AT(rec, f, const char *) = arena_strdup(&s->strings, text);
     return rc;

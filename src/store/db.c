@@ -82,6 +82,8 @@ static enum status prepare_all(struct store *st, struct err *e)
 
         if (prepare_generated(st, ENTITIES[k], sqlgen_insert, &s->insert, e) ||
             prepare_generated(st, ENTITIES[k], sqlgen_update, &s->update, e) ||
+            prepare_generated(st, ENTITIES[k], sqlgen_update_in_place,
+                              &s->update_in_place, e) ||
             prepare_generated(st, ENTITIES[k], sqlgen_delete, &s->delete, e) ||
             prepare_generated(st, ENTITIES[k], sqlgen_select, &s->select, e))
             return ST_ERROR;
@@ -194,6 +196,7 @@ void store_close(struct store *st)
     for (int k = 0; k < ENT__COUNT; k++) {
         sqlite3_finalize(st->stmts[k].insert);
         sqlite3_finalize(st->stmts[k].update);
+        sqlite3_finalize(st->stmts[k].update_in_place);
         sqlite3_finalize(st->stmts[k].delete);
         sqlite3_finalize(st->stmts[k].select);
     }

@@ -14,6 +14,9 @@
 struct entity_statements {
     sqlite3_stmt *insert; /* every field, in descriptor order */
     sqlite3_stmt *update; /* every field, then the key fields */
+    /* The same where the key stays: parameters numbered as update's, the
+     * key columns not set (store/sqlgen.c says why). */
+    sqlite3_stmt *update_in_place;
     sqlite3_stmt *delete; /* the key fields */
     sqlite3_stmt *select; /* every field, in insertion order */
 };
@@ -35,6 +38,9 @@ struct store {
     char *actor;
     /* How the last load went (store_load_source). */
     char load_source[64];
+    /* Inside store_batch_begin/end: change sets share one transaction
+     * (store/write.c, "Batches"); 1, or 2 once one of them failed. */
+    int batch;
     /* Told once per wait when another writer holds the registry. */
     void (*on_wait)(void *ctx);
     void *on_wait_ctx;
@@ -74,6 +80,7 @@ void sqlgen_add_column(const struct entity *ent, const struct field *f,
 void sqlgen_select_key(const struct entity *ent, struct buf *b);
 void sqlgen_insert(const struct entity *ent, struct buf *b);
 void sqlgen_update(const struct entity *ent, struct buf *b);
+void sqlgen_update_in_place(const struct entity *ent, struct buf *b);
 void sqlgen_delete(const struct entity *ent, struct buf *b);
 void sqlgen_select(const struct entity *ent, struct buf *b);
 
@@ -122,6 +129,7 @@ int hash_from_hex(const char *hex, unsigned char digest[HASH_BYTES]);
  * one while it lasts (store/bulk.c says why). */
 #define PAGE_CACHE_PRAGMA      "PRAGMA cache_size = -2097152"
 #define BULK_PAGE_CACHE_PRAGMA "PRAGMA cache_size = -65536"
+#define BULK_END_CACHE_PRAGMA  "PRAGMA cache_size = -524288"
 
 /* How a large change set is written (store/bulk.c): foreign keys checked
  * once per table at the end rather than row by row, and the secondary

@@ -120,6 +120,41 @@ void sqlgen_update(const struct entity *ent, struct buf *b)
     key_list(ent, b, " AND ", " = ?");
 }
 
+/* An update that keeps the key. With a key column among those it sets,
+ * SQLite treats the record as possibly rekeyed and looks, for each table
+ * that refers to this one, for rows referring to the old key: with no
+ * index on the reference columns (docs/registry.md), a scan of the
+ * dependents for each posting updated, of the postings and visas for each
+ * person. So the key columns are only matched, never set. The parameters
+ * keep the numbers of sqlgen_update's (field i is ?i+1, the key fields
+ * follow), so that both bind alike; a table of key columns only keeps
+ * the whole update, which has nothing else to set. */
+void sqlgen_update_in_place(const struct entity *ent, struct buf *b)
+{
+    int n = 0, k = 0;
+
+    for (int i = 0; i < ent->n_fields; i++)
+        n += !(ent->fields[i].flags & FIELD_KEY);
+    if (!n) {
+        sqlgen_update(ent, b);
+        return;
+    }
+    add(b, "UPDATE \"%s\" SET ", ent->table);
+    n = 0;
+    for (int i = 0; i < ent->n_fields; i++)
+        if (!(ent->fields[i].flags & FIELD_KEY))
+            add(b, "%s\"%s\" = ?%d", n++ ? ", " : "", ent->fields[i].name,
+                i + 1);
+    add(b, " WHERE ");
+    for (int i = 0; i < ent->n_fields; i++) {
+        if (!(ent->fields[i].flags & FIELD_KEY))
+            continue;
+        add(b, "%s\"%s\" = ?%d", k ? " AND " : "", ent->fields[i].name,
+            ent->n_fields + k + 1);
+        k++;
+    }
+}
+
 void sqlgen_delete(const struct entity *ent, struct buf *b)
 {
     add(b, "DELETE FROM \"%s\" WHERE ", ent->table);

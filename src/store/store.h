@@ -122,6 +122,14 @@ enum status store_write(struct store_txn *t, const struct snapshot *s,
 enum status store_commit(struct store_txn *t, struct err *e);
 void store_abort(struct store_txn *t);
 
+/* A run of change sets in one transaction (store/write.c, "Batches"):
+ * between the two calls each store_begin_at .. store_commit is a change
+ * set of its own, and store_batch_end commits them all (commit nonzero)
+ * or none; after a change set failed, it commits none. For a trusted
+ * caller writing many small change sets at once (the demo). */
+enum status store_batch_begin(struct store *st, struct err *e);
+enum status store_batch_end(struct store *st, int commit, struct err *e);
+
 /* A change set written on a thread of its own while its records are
  * still being read (store/feed.c): the transaction begins here, on the
  * caller's thread, and the connection belongs to the feed's thread until

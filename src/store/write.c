@@ -105,7 +105,7 @@ static enum status write_row(struct store *st, const struct prepared_entry *x,
         bind_values(stmt, x->ent, &x->row);
         break;
     case OP_UPDATE:
-        stmt = q->update;
+        stmt = strcmp(x->key, x->old_key) ? q->update : q->update_in_place;
         bind_values(stmt, x->ent, &x->row);
         bind_key_text(stmt, x->ent->n_fields + 1, x->ent, x->old_key);
         break;
@@ -352,8 +352,83 @@ static enum status check_recorded(struct store *st, const char *recorded,
     return ST_OK;
 }
 
+/* The actor and the reason go into the change log as they are, so they
+ * obey the limits of text (docs/registry.md, "Limits"): a reason (--note)
+ * as any text field, an actor non-empty and no longer than an id. */
+static enum status check_meta(const char *actor, const char *reason,
+                              struct err *e)
+{
+    if (!*actor)
+        return err_set(e, ST_INVALID,
+                       "the actor (--actor or CHANCERY_ACTOR) is empty");
+    if (field_check_text(actor, FIELD_ID_MAX, e)) {
+        err_prefix(e, "the actor (--actor or CHANCERY_ACTOR)");
+        return e->status;
+    }
+    if (reason && field_check_text(reason, FIELD_TEXT_MAX, e)) {
+        err_prefix(e, "the change's reason (--note)");
+        return e->status;
+    }
+    return ST_OK;
+}
+
+/* Batches. The demo replays thousands of change sets of a few rows
+ * each; as transactions of their own, each commit writes every page it
+ * touched to the WAL again (some 17 pages of 16 KiB for a handful of rows)
+ * and the WAL is checkpointed every thousand pages. Between
+ * store_batch_begin and store_batch_end the change sets share one
+ * transaction instead: each is still recorded as its own set, the pages
+ * are written once, and the run is all-or-nothing: a change set that
+ * fails (store_abort) fails the batch, which then only rolls back. Not
+ * savepoints: each would copy every page it first touches to a
+ * subjournal, and a batch rolled back whole has no use for them. Bulk
+ * writes (store/bulk.c) are off in a batch: they turn foreign keys off,
+ * which SQLite allows only outside a transaction. */
+enum status store_batch_begin(struct store *st, struct err *e)
+{
+    if (st->batch)
+        BUG("nested batch");
+    if (db_exec(st, "BEGIN IMMEDIATE", e))
+        return ST_ERROR;
+    st->batch = 1;
+    return ST_OK;
+}
+
+enum status store_batch_end(struct store *st, int commit, struct err *e)
+{
+    enum status rc = ST_OK;
+
+    if (!st->batch)
+        BUG("no batch to end");
+    if (commit && st->batch > 1)
+        rc = err_set(e, ST_ERROR,
+                     "a change set of the batch failed: "
+                     "nothing was written");
+    st->batch = 0;
+    if (commit && !rc)
+        rc = db_exec(st, "COMMIT", e);
+    if (!commit || rc) {
+        db_exec(st, "ROLLBACK", NULL);
+        st->known_head = -1;
+    } else
+        image_refresh(st);
+    return rc;
+}
+
+/* Ends the change set's transaction by committing it or rolling it back;
+ * in a batch, a change set rolled back fails the batch. */
+static enum status end_change_set(struct store *st, int commit, struct err *e)
+{
+    if (!st->batch)
+        return db_exec(st, commit ? "COMMIT" : "ROLLBACK", e);
+    if (!commit)
+        st->batch = 2;
+    return ST_OK;
+}
+
 struct store_txn {
     struct store *st;
+    const struct snapshot *s; /* the registry the set was written from */
     char recorded[TIMESTAMP_BUF];
     struct log_writer w;
     struct bulk bulk;
@@ -384,17 +459,21 @@ enum status store_begin_at(struct store *st, const struct change_meta *meta,
     t->w.f.reason = meta ? meta->reason : NULL;
     if (recorded)
         snprintf(t->recorded, sizeof(t->recorded), "%s", recorded);
-    rc = recorded ? ST_OK : clock_timestamp(t->recorded, e);
-    if (!rc)
+    rc = check_meta(t->w.f.actor, t->w.f.reason, e);
+    if (!rc && !recorded)
+        rc = clock_timestamp(t->recorded, e);
+    if (!rc && !st->batch)
         rc = bulk_open(st, &t->bulk, expected, e);
-    if (!rc && !(rc = db_exec(st, "BEGIN IMMEDIATE", e))) {
+    if (!rc && st->batch > 1)
+        rc = err_set(e, ST_ERROR, "a change set of the batch failed");
+    if (!rc && (st->batch || !(rc = db_exec(st, "BEGIN IMMEDIATE", e)))) {
         rc = log_head(st, &t->w.f.seq, t->w.prev, e);
         if (!rc)
             rc = conflicts_gather(st, &t->conflicts, t->w.f.seq, e);
         if (!rc && recorded)
             rc = check_recorded(st, recorded, e);
         if (rc)
-            db_exec(st, "ROLLBACK", NULL);
+            end_change_set(st, 0, NULL);
     }
     if (rc) {
         txn_free(t);
@@ -411,6 +490,7 @@ enum status store_write(struct store_txn *t, const struct snapshot *s,
         return ST_OK;
     if (!t->w.set_id && add_change_set(t->st, &t->w, e))
         return ST_ERROR;
+    t->s = s;
     if (bulk_note(t->st, &t->bulk, changes, n, e))
         return e->status;
     return write_entries(t->st, s, changes, n, &t->w, &t->conflicts, e);
@@ -431,6 +511,22 @@ static void pause_before_commit(void)
         sqlite3_sleep(10);
 }
 
+/* After a large change set commits: the image of the registry it made.
+ * The writer holds that registry whole when no other change set landed
+ * between its load and its transaction (the snapshot it wrote from, with
+ * its changes, is then the tables' state at the head it committed), so it
+ * writes the image of it directly: after an import of ten million visa
+ * cases, folding them into the old image would cost as much as reading
+ * the tables, and the first read after the import would pay for it.
+ * Otherwise the image is refreshed from the old one, when it can be. */
+static void save_image(struct store_txn *t)
+{
+    if (!t->conflicts.on && t->s && cache_wanted())
+        cache_save(t->st, t->w.f.seq, t->w.prev, t->s);
+    else
+        image_refresh(t->st);
+}
+
 enum status store_commit(struct store_txn *t, struct err *e)
 {
     struct store *st = t->st;
@@ -440,14 +536,14 @@ enum status store_commit(struct store_txn *t, struct err *e)
         pause_before_commit();
 
     if (!rc)
-        rc = db_exec(st, "COMMIT", e);
+        rc = end_change_set(st, 1, e);
     if (rc)
-        db_exec(st, "ROLLBACK", NULL);
+        end_change_set(st, 0, NULL);
     else
         st->known_head = t->w.f.seq;
-    if (!rc && t->w.set_id &&
+    if (!rc && !st->batch && t->w.set_id &&
         t->w.f.seq - t->w.set_id + 1 >= IMAGE_REWRITE_CHANGES)
-        image_refresh(st);
+        save_image(t);
     txn_free(t);
     return rc;
 }
@@ -460,7 +556,7 @@ enum status store_begin(struct store *st, const struct change_meta *meta,
 
 void store_abort(struct store_txn *t)
 {
-    db_exec(t->st, "ROLLBACK", NULL);
+    end_change_set(t->st, 0, NULL);
     txn_free(t);
 }
 

@@ -26,6 +26,11 @@ if [ "$mode" = wal ]; then ok "the registry is back in WAL mode"; else
     echo "# journal_mode: $mode"; not_ok "the registry is back in WAL mode"; fi
 fks=$(sqlite3 "$CHANCERY_DB" "PRAGMA foreign_key_check" | wc -l)
 if [ "$fks" -eq 0 ]; then ok "no dangling reference"; else not_ok "no dangling reference"; fi
+# The import holds the registry it wrote, so it writes the image of it:
+# the first read after it maps a current image, reading no table.
+CHANCERY_DEBUG_LOAD=1 expect_exit 0 "the first read after the import" person show P60000
+expect_err "maps a current image" "snapshot: image+0 changes"
+expect_out "with the last person" "Name60000"
 expect_exit 0 "history finds a record through the rebuilt index" history person P59999
 expect_out "its insert is there" "insert"
 expect_exit 0 "the change log verifies" audit verify

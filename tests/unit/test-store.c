@@ -606,6 +606,107 @@ static void test_failed_apply_writes_nothing(void **state)
     assert_int_equal(verify(fx), before + 1);
 }
 
+/* A batch (the demo's replay): its change sets are each recorded as sets
+ * of their own, the chain and the tree going on across them; one that
+ * fails fails the whole batch, and then none of them is kept. */
+static void test_batch(void **state)
+{
+    struct fixture *fx = *state;
+    struct change_list list = { 0 };
+    struct snapshot other;
+    struct change c;
+    int64_t before;
+
+    open_new(fx);
+    write_fixture(fx);
+    before = verify(fx);
+
+    snapshot_init(&other);
+    add_state(&other, "USA", "United States");
+    add_state(&other, "RUS", "Russian Federation");
+    c = (struct change){ OP_INSERT, ENT_MISSION,
+                         add_row(&other, ENT_MISSION,
+                                 "M8,Consulate,RUS,USA,USA,Seattle,"
+                                 "consulate,,"),
+                         NULL };
+    if (store_batch_begin(fx->st, &fx->e) ||
+        store_apply_at(fx->st, &other, &c, 1, &META, "2021-03-01T00:00:00Z",
+                       &fx->e))
+        fail_msg("the batch's first set: %s", fx->e.msg);
+    c.index = add_row(&other, ENT_MISSION,
+                      "M9,Consulate,RUS,USA,USA,Boston,consulate,,");
+    if (store_apply_at(fx->st, &other, &c, 1, &META, "2021-03-02T00:00:00Z",
+                       &fx->e) ||
+        store_batch_end(fx->st, 1, &fx->e))
+        fail_msg("the batch's second set: %s", fx->e.msg);
+    assert_int_equal(verify(fx), before + 2);
+    assert_int_equal(store_history(fx->st, "mission", "M9", &list, &fx->e),
+                     ST_OK);
+    assert_int_equal(list.n, 1);
+    assert_string_equal(list.items[0].recorded, "2021-03-02T00:00:00Z");
+    change_list_release(&list);
+
+    /* A set that fails: the set before it in the batch goes too. */
+    c.index = add_row(&other, ENT_MISSION,
+                      "M10,Consulate,RUS,USA,USA,Houston,consulate,,");
+    if (store_batch_begin(fx->st, &fx->e) ||
+        store_apply_at(fx->st, &other, &c, 1, &META, "2021-03-03T00:00:00Z",
+                       &fx->e))
+        fail_msg("the batch's first set: %s", fx->e.msg);
+    c.index = snapshot_find(&other, ENT_MISSION, "M8");
+    assert_int_equal(store_apply_at(fx->st, &other, &c, 1, &META,
+                                    "2021-03-04T00:00:00Z", &fx->e),
+                     ST_INVALID);
+    assert_int_equal(store_batch_end(fx->st, 1, &fx->e), ST_ERROR);
+    assert_int_equal(verify(fx), before + 2);
+    assert_int_equal(store_history(fx->st, "mission", "M10", &list, &fx->e),
+                     ST_OK);
+    assert_int_equal(list.n, 0);
+    change_list_release(&list);
+    snapshot_release(&other);
+
+    /* The store is still usable. */
+    end_t2(fx);
+    assert_int_equal(verify(fx), before + 3);
+}
+
+/* 1 when SQLite's plan for the statement scans a table (reads every row
+ * of one rather than seeking by a key). */
+static int plan_scans(sqlite3 *db, const char *sql)
+{
+    char *explain = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *q;
+    int scans = 0;
+
+    if (sqlite3_prepare_v2(db, explain, -1, &q, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", explain, sqlite3_errmsg(db));
+    while (sqlite3_step(q) == SQLITE_ROW)
+        scans |=
+            strncmp((const char *)sqlite3_column_text(q, 3), "SCAN ", 5) == 0;
+    sqlite3_finalize(q);
+    free(explain);
+    return scans;
+}
+
+/* An update that keeps the record's key (every update but a rename)
+ * seeks its row and nothing else: with the key among the columns it sets,
+ * SQLite would look for the rows of every table that refers to the record
+ * (the dependents of a posting, the postings and visas of a person), and
+ * with no index on those columns scan them, once per update. */
+static void test_update_in_place_scans_nothing(void **state)
+{
+    struct fixture *fx = *state;
+
+    open_new(fx);
+    for (int k = 0; k < ENT__COUNT; k++) {
+        const char *sql = sqlite3_sql(fx->st->stmts[k].update_in_place);
+
+        assert_non_null(sql);
+        if (plan_scans(fx->st->db, sql))
+            fail_msg("%s: %s scans a table", ENTITIES[k]->name, sql);
+    }
+}
+
 static void test_as_known_on(void **state)
 {
     struct fixture *fx = *state;
@@ -1086,6 +1187,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_apply_writes_nothing, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_as_known_on, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_in_place_scans_nothing,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_recorded_at, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_and_look_back, setup,
                                         teardown),
