@@ -63,6 +63,13 @@ expect_exit 2 "the key is required" audit verify-export "$TMP/exp" --checkpoint 
 expect_exit 3 "no cosignature by a witness who did not sign" \
     audit verify-export "$TMP/exp" --checkpoint "$TMP/c1" --key "$TMP/us.pub" --witness "$TMP/ru.pub"
 
+expect_exit 0 "the other office cosigns the checkpoint" \
+    audit witness "$TMP/c1" --key "$TMP/ru.key" --known "$TMP/c1" --log-key "$TMP/us.pub"
+cp "$TMP/out" "$TMP/c1w"
+expect_exit 0 "verify-export checks the cosignature too" \
+    audit verify-export "$TMP/exp" --checkpoint "$TMP/c1w" --key "$TMP/us.pub" --witness "$TMP/ru.pub"
+expect_out "and says so" "signature good, cosignature good, $n entries"
+
 # tamper NAME: a copy of the export in $TMP/NAME to edit.
 tamper() { rm -rf "$TMP/$1"; cp -r "$TMP/exp" "$TMP/$1"; }
 verify_bad() { # WHAT DIR MESSAGE
