@@ -80,5 +80,14 @@ struct visa_stats {
 void visa_stats_compute(const struct snapshot *s, const struct visa_query *q,
                         struct visa_stats *out);
 void visa_stats_release(struct visa_stats *st);
+/* The same with the pass split into parts shares on as many threads
+ * (visa/stats.c): the figures are the same for any parts. A grouping by
+ * text (class, nationality) is never split. visa_stats_compute splits
+ * from VISA_SPLIT_MIN cases, into one share per core, VISA_SPLIT_MAX at
+ * most. */
+#define VISA_SPLIT_MIN (1u << 20)
+#define VISA_SPLIT_MAX 4
+void visa_stats_compute_in(const struct snapshot *s, const struct visa_query *q,
+                           int parts, struct visa_stats *out);
 
 #endif

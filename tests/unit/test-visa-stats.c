@@ -373,6 +373,64 @@ static void test_stats_groups(void **state)
  * Wednesday 29 and Thursday 30: the deadline is 2021-12-30. Without the
  * holiday it would be 2021-12-29.
  */
+/* Two groups' figures are the same, field for field. */
+static void expect_same_group(const struct visa_group *a,
+                              const struct visa_group *b)
+{
+    assert_string_equal(a->key, b->key);
+    assert_true(a->applied == b->applied && a->issued == b->issued &&
+                a->refused == b->refused && a->withdrawn == b->withdrawn &&
+                a->pending == b->pending);
+    assert_memory_equal(a->backlog, b->backlog, sizeof(a->backlog));
+    assert_int_equal(a->p50, b->p50);
+    assert_int_equal(a->p90, b->p90);
+    assert_int_equal(a->max, b->max);
+    assert_int_equal(a->curve.n_steps, b->curve.n_steps);
+    assert_int_equal(a->curve.n_censors, b->curve.n_censors);
+    assert_int_equal(a->curve.n, b->curve.n);
+    assert_int_equal(a->curve.n_censored, b->curve.n_censored);
+    for (size_t i = 0; i < a->curve.n_steps; i++) {
+        assert_int_equal(a->curve.steps[i].t, b->curve.steps[i].t);
+        assert_int_equal(a->curve.steps[i].n, b->curve.steps[i].n);
+        assert_int_equal(a->curve.steps[i].d, b->curve.steps[i].d);
+        assert_true(a->curve.steps[i].s == b->curve.steps[i].s);
+    }
+    for (size_t i = 0; i < a->curve.n_censors; i++) {
+        assert_int_equal(a->curve.censors[i].t, b->curve.censors[i].t);
+        assert_int_equal(a->curve.censors[i].n, b->curve.censors[i].n);
+    }
+    assert_int_equal(a->km50.days, b->km50.days);
+    assert_int_equal(a->km90.days, b->km90.days);
+}
+
+/* The pass split into shares on threads of their own (as for a million
+ * cases or more) gives every figure of one pass, for every grouping and
+ * any number of shares, even more shares than cases. */
+static void test_split_pass(void **state)
+{
+    struct snapshot s;
+    static const int parts[] = { 2, 3, 4, 16 };
+
+    (void)state;
+    build_registry(&s);
+    for (int by = VISA_BY_NONE; by < VISA_BY__COUNT; by++) {
+        struct visa_query q = query((enum visa_by)by);
+        struct visa_stats one, split;
+
+        visa_stats_compute_in(&s, &q, 1, &one);
+        for (size_t k = 0; k < sizeof(parts) / sizeof(*parts); k++) {
+            visa_stats_compute_in(&s, &q, parts[k], &split);
+            assert_int_equal(one.n, split.n);
+            for (size_t i = 0; i < one.n; i++)
+                expect_same_group(&one.groups[i], &split.groups[i]);
+            expect_same_group(&one.total, &split.total);
+            visa_stats_release(&split);
+        }
+        visa_stats_release(&one);
+    }
+    snapshot_release(&s);
+}
+
 static void test_working_days(void **state)
 {
     struct holidays h;
@@ -403,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_stats_km),
         cmocka_unit_test(test_stats_groups),
         cmocka_unit_test(test_working_days),
+        cmocka_unit_test(test_split_pass),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
