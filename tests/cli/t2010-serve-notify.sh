@@ -68,6 +68,12 @@ req GET /api/v1/notifications "$T_liu"
 if [ "$code" = 200 ] && ! grep -q N000001 "$TMP/body"; then ok "nor lists it"; else not_ok "nor lists it"; fi
 req GET /api/v1/notifications "$T_lia"
 expect_body "its own liaison lists it" '"id": "N000001"'
+req GET /api/v1/notifications/N000001 "$T_lim"
+expect_code 404 "the liaison of another mission of the same state does not see it"
+req GET /api/v1/notifications "$T_lim"
+if [ "$code" = 200 ] && ! grep -q N000001 "$TMP/body"; then ok "nor lists it"; else not_ok "nor lists it"; fi
+req GET /api/v1/notifications/N000001 "$T_ana"
+expect_code 200 "an analyst reads it"
 req GET "/api/v1/notifications?state=pending" "$T_lia"
 expect_code 400 "an unknown state filter is 400"
 
