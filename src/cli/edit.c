@@ -12,6 +12,7 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "core/apply.h"
 
 /* An open write: the registry, its present state, and the problems found. */
 struct edit {
@@ -128,6 +129,10 @@ static int insert(struct edit *ed, const void *rec, const char *reason)
 
     if (snapshot_add(&ed->s, ed->ent->kind, rec, &i, &e))
         return cli_fail(&e);
+    /* The indexes take in this record alone (no rebuild of the registry's
+     * for the rules that look at its neighbours). */
+    snapshot_reindex(&ed->s,
+                     &(struct snapshot_change){ ed->ent->kind, i, NULL }, 1);
     check_record(ed, rec, key);
     if (ed->p.n_total)
         return cli_fail_problems(&ed->p);
