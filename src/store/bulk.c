@@ -19,9 +19,8 @@
  *    rollback journal would write new pages once instead of twice, but
  *    it locks every reader out from the first spill of the page cache to
  *    the commit, and "database is locked" is no answer to a read;
- *  - keeps a page cache of 64 MiB instead of 2 GiB while it writes (512
- *    MiB for the index rebuilds and reference checks at its end). The change
- * set writes most of its pages once and does not read them again before COMMIT,
+ *  - keeps a page cache of 64 MiB instead of 2 GiB. The change set writes
+ *    most of its pages once and does not read them again before COMMIT,
  *    so a cache that held them all (some 700 MB for the generated world)
  *    would only cost fresh memory, a page fault every 4 KiB, while a small
  *    one lets SQLite spill the pages it is done with to the file and reuse
@@ -183,14 +182,6 @@ enum status bulk_end(struct store *st, struct bulk *b, struct err *e)
 {
     if (!b->on)
         return ST_OK;
-    /* Rebuilding the indexes sorts in the page cache's room, and checking
-     * references looks every row's parents up in random order; with the
-     * small cache of the writing, both read the same pages back again and
-     * again, each a pread from a WAL that by now holds the whole change
-     * set and a lookup in its index that grows with it. Profiled at the
-     * end of an import of ten million visa cases: 57% of the time in
-     * pread, 25% in sqlite3WalFindFrame. So the cache grows back for them. */
-    db_exec(st, BULK_END_CACHE_PRAGMA, NULL);
     for (size_t i = 1; i < b->n; i += 2)
         if (db_exec(st, b->sql[i], e))
             return ST_ERROR;

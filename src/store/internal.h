@@ -129,7 +129,6 @@ int hash_from_hex(const char *hex, unsigned char digest[HASH_BYTES]);
  * one while it lasts (store/bulk.c says why). */
 #define PAGE_CACHE_PRAGMA      "PRAGMA cache_size = -2097152"
 #define BULK_PAGE_CACHE_PRAGMA "PRAGMA cache_size = -65536"
-#define BULK_END_CACHE_PRAGMA  "PRAGMA cache_size = -524288"
 
 /* How a large change set is written (store/bulk.c): foreign keys checked
  * once per table at the end rather than row by row, and the secondary
