@@ -650,19 +650,12 @@ static enum status state_option(const struct snapshot *s, const char *option,
     return ST_OK;
 }
 
-enum status view_check(const struct snapshot *s, const struct check_query *q,
-                       enum out_format fmt, struct buf *b, size_t *n_findings,
-                       struct err *e)
+enum status view_findings(const struct snapshot *s, const struct check_query *q,
+                          struct findings *f, struct err *e)
 {
-    const struct docket_head h = {
-        q->o.as_of, q->as_of_given, q->as_known_on, q->o.issuer,    q->o.target,
-        q->kind,    q->policy,      q->o.assumed,   q->o.n_assumed,
-    };
-    struct findings f;
-    struct docket d;
     int kind = -1;
 
-    *n_findings = 0;
+    findings_init(f);
     if (state_option(s, "--issuer", q->o.issuer, e) ||
         state_option(s, "--target", q->o.target, e))
         return ST_USAGE;
@@ -676,12 +669,31 @@ enum status view_check(const struct snapshot *s, const struct check_query *q,
     if (q->policy && snapshot_find(s, ENT_POLICY, q->policy) == IDMAP_NONE)
         return err_set(e, ST_INVALID, "--policy: unknown policy '%s'",
                        q->policy);
-    findings_init(&f);
-    if (rules_check(s, &q->o, &f, e)) {
+    if (rules_check(s, &q->o, f, e)) {
+        findings_release(f);
+        findings_init(f);
+        return e->status;
+    }
+    findings_keep(f, kind, q->policy);
+    return ST_OK;
+}
+
+enum status view_check(const struct snapshot *s, const struct check_query *q,
+                       enum out_format fmt, struct buf *b, size_t *n_findings,
+                       struct err *e)
+{
+    const struct docket_head h = {
+        q->o.as_of, q->as_of_given, q->as_known_on, q->o.issuer,    q->o.target,
+        q->kind,    q->policy,      q->o.assumed,   q->o.n_assumed,
+    };
+    struct findings f;
+    struct docket d;
+
+    *n_findings = 0;
+    if (view_findings(s, q, &f, e)) {
         findings_release(&f);
         return e->status;
     }
-    findings_keep(&f, kind, q->policy);
     docket_summarize(&f, &d);
     docket_render(b, fmt, &h, &f, &d);
     docket_release(&d);
