@@ -54,7 +54,6 @@ static const struct opt LIST_OPTS[] = {
       .help = "only the policies S applies." },
     { .name = "target",
       .arg = "S",
-      .ref = REF_STATE,
       .offset = offsetof(struct policy_args, target),
       .def = "any",
       .help = "only the policies applied to S (or to every state, '*')." },
@@ -160,6 +159,13 @@ static int list(struct cli *cli, int argc, char **argv)
         return rc;
     if (read_open(cli, &LIST_SPEC, &a, NULL, &st, &s, &e))
         return cli_fail(&e);
+    /* '*' is every state's target, so --target is no plain state. */
+    if (a.target && strcmp(a.target, "*") &&
+        opts_known(&s, REF_STATE, "--target", a.target, &e)) {
+        snapshot_release(&s);
+        store_close(st);
+        return cli_fail(&e);
+    }
     buf_init(&b, BUF_MAX_DEFAULT);
     view_policies(&s, a.issuer, a.target, &VIEW_SCOPE_ALL, cli->format, &b);
     fwrite(b.data, 1, b.len, stdout);
