@@ -80,6 +80,11 @@ void resident_close(struct resident *r);
 enum status resident_acquire(struct resident *r, int32_t as_known_on,
                              struct snap_ref **out, struct err *e);
 void resident_release(struct resident *r, struct snap_ref *ref);
+/* A snapshot of the request's own, loaded for it (as known on a date, or
+ * now for DATE_NONE), which it may change (plan proves by applying its
+ * departures). Release with resident_release. */
+enum status resident_acquire_own(struct resident *r, int32_t as_known_on,
+                                 struct snap_ref **out, struct err *e);
 
 /* One query parameter as given. */
 struct param {
@@ -103,6 +108,9 @@ struct request {
     unsigned role;          /* ROLE_PUBLIC when anonymous */
     struct view_scope scope;
     const struct snapshot *s; /* for routes that read the registry */
+    struct snapshot *own;     /* s, for routes with READS_OWN */
+    int64_t s_seq;            /* the change log's head s was loaded at */
+    const char *content_type; /* NULL: application/json */
     int32_t today;
     const struct holidays *holidays;
     int code; /* the HTTP status a handler may set beyond its status */
@@ -120,9 +128,13 @@ struct route {
     unsigned roles;
     route_fn handler;
     const char *const *params; /* allowed query parameters, NULL-ended */
-    int reads; /* reads the registry: takes as_known_on, gets rq->s */
+    int reads;                 /* READS_*: takes as_known_on, gets rq->s */
     const char *summary;
 };
+
+/* What a route reads: nothing, the shared registry, or a copy of its own
+ * that it may change. */
+enum { READS_NONE, READS_SHARED, READS_OWN };
 
 extern const struct route ROUTES[];
 

@@ -88,6 +88,20 @@ static void refresh(struct resident *r)
     pthread_mutex_unlock(&r->mu);
 }
 
+enum status resident_acquire_own(struct resident *r, int32_t as_known_on,
+                                 struct snap_ref **out, struct err *e)
+{
+    enum status rc;
+
+    pthread_mutex_lock(&r->db_mu);
+    if (!(rc = load(r->st, as_known_on, out, e))) {
+        (*out)->refs = 1;
+        (*out)->resident = 0;
+    }
+    pthread_mutex_unlock(&r->db_mu);
+    return rc;
+}
+
 enum status resident_acquire(struct resident *r, int32_t as_known_on,
                              struct snap_ref **out, struct err *e)
 {

@@ -53,17 +53,23 @@ static int64_t usec_since(const struct timespec *t)
            (now.tv_nsec - t->tv_nsec) / 1000;
 }
 
-static enum MHD_Result send_buf(struct MHD_Connection *c, int code,
-                                const struct buf *b)
+static enum MHD_Result send_typed(struct MHD_Connection *c, int code,
+                                  const struct buf *b, const char *type)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(b->len, b->data, MHD_RESPMEM_MUST_COPY);
     enum MHD_Result rc;
 
-    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Content-Type", type);
     rc = MHD_queue_response(c, (unsigned)code, r);
     MHD_destroy_response(r);
     return rc;
+}
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, int code,
+                                const struct buf *b)
+{
+    return send_typed(c, code, b, "application/json");
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *c, struct exchange *x,
@@ -166,9 +172,12 @@ static int run(struct request *rq, const struct route *route, struct buf *out,
             err_prefix(e, "as_known_on");
             return 400;
         }
-        if (resident_acquire(rq->res, as_known_on, &ref, e))
+        if ((route->reads == READS_OWN
+                 ? resident_acquire_own(rq->res, as_known_on, &ref, e)
+                 : resident_acquire(rq->res, as_known_on, &ref, e)))
             return 500;
-        rq->s = &ref->s;
+        rq->s = rq->own = &ref->s;
+        rq->s_seq = ref->seq;
     }
     st = route->handler(rq, out, e);
     if (ref)
@@ -213,7 +222,9 @@ static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
     if (code >= 400)
         rc = send_error(c, x, code, e.msg);
     else
-        rc = (x->code = code, send_buf(c, code, &out));
+        rc = (x->code = code, send_typed(c, code, &out,
+                                         rq.content_type ? rq.content_type
+                                                         : "application/json"));
     buf_release(&out);
     return rc;
 }
