@@ -157,15 +157,12 @@ enum status auth_login(struct request *rq, struct buf *out, struct err *e)
     char ukey[160], akey[160];
     const char *user, *password;
     int64_t now = (int64_t)time(NULL);
-    json_error_t je;
     json_t *body;
     enum status rc;
     int ok;
 
-    body = json_loadb(rq->body ? rq->body : "", rq->body_len,
-                      JSON_REJECT_DUPLICATES, &je);
-    if (!body)
-        return err_set(e, ST_USAGE, "malformed JSON: %s", je.text);
+    if (request_json(rq, &body, e))
+        return e->status;
     if (json_unpack(body, "{s:s, s:s !}", "user", &user, "password",
                     &password)) {
         json_decref(body);

@@ -10,6 +10,7 @@
 #ifndef HTTP_HTTP_H
 #define HTTP_HTTP_H
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
 
@@ -94,6 +95,17 @@ struct param {
 #define MAX_PARAMS   16
 #define MAX_CAPTURES 4
 
+/* What a client may send (server.c answers 414, 431, 400 and 413 past
+ * them, each as {"error": ...}): the path and query together, the
+ * headers together and their number, one parameter's value, a body's
+ * nesting and each of its strings. */
+#define HTTP_URL_MAX         8192
+#define HTTP_HEADERS_MAX     16384
+#define HTTP_HEADERS_COUNT   64
+#define HTTP_PARAM_MAX       1024
+#define HTTP_JSON_DEPTH_MAX  32
+#define HTTP_JSON_STRING_MAX 16384
+
 /* A request as a handler sees it. */
 struct request {
     struct resident *res;
@@ -142,6 +154,19 @@ extern const struct route ROUTES[];
  * *path_known set when the path exists under another method. */
 const struct route *route_match(const char *method, const char *path,
                                 const char **captures, int *path_known);
+
+/* parse.c: query parameter key=value for route r into rq: ST_USAGE for a
+ * parameter r does not list, a value missing or too long, or too many. */
+enum status request_add_param(struct request *rq, const struct route *r,
+                              const char *key, const char *value,
+                              struct err *e);
+/* ST_USAGE when the n bytes of text nest deeper than HTTP_JSON_DEPTH_MAX
+ * or hold a string longer than HTTP_JSON_STRING_MAX (checked before
+ * parsing; the text need not be valid JSON). */
+enum status http_json_check(const char *text, size_t n, struct err *e);
+/* The body of rq as JSON within those limits, without duplicate keys;
+ * ST_USAGE (400) else. OUT: *out, the caller's to json_decref. */
+enum status request_json(const struct request *rq, json_t **out, struct err *e);
 
 /* The HTTP code of a status. */
 int http_code(enum status st);

@@ -1,9 +1,10 @@
 /*
  * The server: libmicrohttpd with its own threads (a pool sized to the
  * cores, each polling its connections), so a slow client holds a socket,
- * never a thread. Its limits turn hostile clients away cleanly: a body
- * over 1 MiB is 413, a request line and headers must fit in the
- * connection's 64 KiB (else libmicrohttpd answers 414 or 431), an idle
+ * never a thread. Its limits turn hostile clients away cleanly, each with
+ * an {"error": ...}: a body over 1 MiB is 413, a URL over HTTP_URL_MAX
+ * 414, headers over HTTP_HEADERS_MAX 431 (past the connection's 64 KiB,
+ * libmicrohttpd answers 414 or 431 itself, with its own body), an idle
  * connection is closed after CONN_TIMEOUT seconds, and the connections are
  * capped in all and per address. Each request goes through one path:
  * route (404/405), query parameters (400), token (401), role (401/403),
@@ -94,24 +95,52 @@ static enum MHD_Result send_error(struct MHD_Connection *c, struct exchange *x,
 struct param_walk {
     struct request *rq;
     const struct route *route;
-    char bad[128];
+    struct err e;
 };
 
 static enum MHD_Result take_param(void *cls, enum MHD_ValueKind kind,
                                   const char *key, const char *value)
 {
     struct param_walk *w = cls;
-    int known = 0;
 
     (void)kind;
-    for (int i = 0; w->route->params[i]; i++)
-        known |= !strcmp(w->route->params[i], key);
-    if (!known || w->rq->n_params == MAX_PARAMS || !value) {
-        snprintf(w->bad, sizeof(w->bad), "%s", key);
-        return MHD_NO;
-    }
-    w->rq->params[w->rq->n_params++] = (struct param){ key, value };
+    return request_add_param(w->rq, w->route, key, value, &w->e) ? MHD_NO
+                                                                 : MHD_YES;
+}
+
+/* What the request line's query and the headers weigh. */
+struct weight {
+    size_t bytes, count;
+};
+
+static enum MHD_Result weigh(void *cls, enum MHD_ValueKind kind,
+                             const char *key, const char *value)
+{
+    struct weight *w = cls;
+
+    (void)kind;
+    w->bytes += strlen(key) + (value ? strlen(value) + 2 : 0) + 2;
+    w->count++;
     return MHD_YES;
+}
+
+/* 0 when the request is within the limits of http.h, else the HTTP code,
+ * with the message in e. */
+static int over_limits(struct MHD_Connection *c, const char *url, struct err *e)
+{
+    struct weight q = { strlen(url), 0 }, h = { 0, 0 };
+
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, weigh, &q);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, weigh, &h);
+    if (q.bytes > HTTP_URL_MAX)
+        return err_set(e, ST_USAGE, "the URL is longer than %d bytes",
+                       HTTP_URL_MAX),
+               414;
+    if (h.bytes > HTTP_HEADERS_MAX || h.count > HTTP_HEADERS_COUNT)
+        return err_set(e, ST_USAGE, "the headers pass %d bytes or %d fields",
+                       HTTP_HEADERS_MAX, HTTP_HEADERS_COUNT),
+               431;
+    return 0;
 }
 
 static void client_address(struct MHD_Connection *c, char *out, size_t size)
@@ -134,14 +163,14 @@ static void client_address(struct MHD_Connection *c, char *out, size_t size)
 static int admit(struct server *sv, struct MHD_Connection *c,
                  struct request *rq, const struct route *route, struct err *e)
 {
-    struct param_walk w = { rq, route, "" };
+    struct param_walk w = { rq, route, { ST_OK, "" } };
     const char *auth;
 
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_param, &w);
-    if (w.bad[0])
-        return err_set(e, ST_USAGE, "unknown or repeated parameter '%s'",
-                       w.bad),
-               400;
+    if (w.e.status) {
+        *e = w.e;
+        return 400;
+    }
     auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (auth && strncmp(auth, "Bearer ", 7))
         return err_set(e, ST_USAGE, "Authorization must be 'Bearer TOKEN'"),
@@ -236,6 +265,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 {
     struct exchange *x = *con_cls;
     const char *length;
+    struct err e;
+    int code;
 
     (void)version;
     if (!x) {
@@ -246,6 +277,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         snprintf(x->method, sizeof(x->method), "%s", method);
         snprintf(x->path, sizeof(x->path), "%s", url);
         *con_cls = x;
+        if ((code = over_limits(c, url, &e)))
+            return send_error(c, x, code, e.msg);
         length =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (length && strtoull(length, NULL, 10) > BODY_MAX)
