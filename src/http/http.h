@@ -30,6 +30,8 @@ struct http_options {
     /* One access-log line (no newline). */
     void (*log)(const char *line, void *ctx);
     void *ctx;
+    /* PEM text of the certificate (chain) and its key; NULL: plain HTTP. */
+    const char *tls_cert, *tls_key;
 };
 
 /* Serves until SIGTERM or SIGINT, then lets the requests in flight finish

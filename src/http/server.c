@@ -345,15 +345,23 @@ static enum status parse_listen(const char *text, struct sockaddr_in *sa,
 static struct MHD_Daemon *start(struct server *sv, struct sockaddr_in *sa,
                                 unsigned threads)
 {
+    struct MHD_OptionItem tls[] = {
+        { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)sv->o->tls_key },
+        { MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)sv->o->tls_cert },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    int secure = sv->o->tls_cert && sv->o->tls_key;
+
     return MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL, on_request,
-        sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | (secure ? MHD_USE_TLS : 0),
+        0, NULL, NULL, on_request, sv, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONN_PER_ADDRESS,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv, MHD_OPTION_ARRAY,
+        secure ? tls : tls + 2, MHD_OPTION_END);
 }
 
 /* Stops accepting, waits (up to the connection timeout) for the
@@ -403,8 +411,9 @@ enum status http_serve(const struct http_options *o, struct err *e)
                           : 1);
     if (!d) {
         resident_close(&sv.res);
-        return err_set(e, ST_ERROR, "cannot listen on %s",
-                       o->listen ? o->listen : "127.0.0.1:8080");
+        return err_set(e, ST_ERROR, "cannot listen on %s%s",
+                       o->listen ? o->listen : "127.0.0.1:8080",
+                       o->tls_cert ? " with that TLS certificate and key" : "");
     }
     di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     if (o->ready)
