@@ -22,6 +22,7 @@ struct serve_args {
     long threads;
     const char *access_log;
     const char *tls_cert, *tls_key;
+    int routes;
 };
 
 static const struct opt OPTS[] = {
@@ -54,6 +55,10 @@ static const struct opt OPTS[] = {
       .offset = offsetof(struct serve_args, tls_key),
       .def = "plain HTTP",
       .help = "the certificate's private key (PEM)." },
+    { .name = "routes",
+      .kind = OPT_FLAG,
+      .offset = offsetof(struct serve_args, routes),
+      .help = "print the route table ('METHOD PATH' a line) and exit." },
     { .name = NULL },
 };
 
@@ -148,7 +153,7 @@ static int run(struct http_options *o, const struct serve_args *a)
 
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
-    struct serve_args a = { "127.0.0.1:8080", -1, NULL, NULL, NULL };
+    struct serve_args a = { "127.0.0.1:8080", -1, NULL, NULL, NULL, 0 };
     struct serve_out so = { NULL, stderr };
     struct http_options o = {
         cli->db_path, "127.0.0.1:8080", 0, NULL, ready, log_line, &so, NULL,
@@ -158,6 +163,11 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 
     if (rc != OPTS_GO)
         return rc;
+    if (a.routes) {
+        for (const struct route *r = ROUTES; r->method; r++)
+            printf("%s %s\n", r->method, r->pattern);
+        return 0;
+    }
     if (a.threads == 0 || a.threads > 256)
         return cli_error(ST_USAGE, "--threads: '%ld' is not 1 to 256",
                          a.threads);

@@ -141,10 +141,26 @@ struct route {
     const char *pattern; /* "/api/v1/missions/{id}" */
     unsigned roles;
     route_fn handler;
-    const char *const *params; /* allowed query parameters, NULL-ended */
-    int reads;                 /* READS_*: takes as_known_on, gets rq->s */
+    /* The query parameters it takes, NULL-ended; "!name" is required,
+     * "*name" may be repeated (a repeated option of the command). */
+    const char *const *params;
+    int reads; /* READS_*: takes as_known_on, gets rq->s */
     const char *summary;
 };
+
+/* What a route's entry does not say, for /openapi.json: the JSON Schema
+ * of its body (text) and the media type of its 200 when not JSON. */
+struct route_doc {
+    const char *method, *pattern;
+    const char *body;   /* NULL: no body */
+    const char *type;   /* NULL: application/json */
+    const char *answer; /* the JSON Schema of a 200; NULL: any JSON */
+};
+
+extern const struct route_doc ROUTE_DOCS[];
+
+/* A parameter's name in a route's list, without its marker. */
+const char *param_name(const char *entry);
 
 /* What a route reads: nothing, the shared registry, or a copy of its own
  * that it may change. */
@@ -158,10 +174,14 @@ const struct route *route_match(const char *method, const char *path,
                                 const char **captures, int *path_known);
 
 /* parse.c: query parameter key=value for route r into rq: ST_USAGE for a
- * parameter r does not list, a value missing or too long, or too many. */
+ * parameter r does not list, a value missing or too long, a parameter
+ * given twice that may not be, or too many. */
 enum status request_add_param(struct request *rq, const struct route *r,
                               const char *key, const char *value,
                               struct err *e);
+/* ST_USAGE naming the first parameter that r requires and rq lacks. */
+enum status request_check_required(const struct request *rq,
+                                   const struct route *r, struct err *e);
 /* ST_USAGE when the n bytes of text nest deeper than HTTP_JSON_DEPTH_MAX
  * or hold a string longer than HTTP_JSON_STRING_MAX (checked before
  * parsing; the text need not be valid JSON). */

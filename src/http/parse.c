@@ -9,23 +9,42 @@
  */
 #include "http/http.h"
 
+const char *param_name(const char *entry)
+{
+    return entry + (*entry == '!' || *entry == '*');
+}
+
 enum status request_add_param(struct request *rq, const struct route *r,
                               const char *key, const char *value, struct err *e)
 {
-    int known = 0;
+    const char *entry = NULL;
 
-    for (int i = 0; r->params[i]; i++)
-        known |= !strcmp(r->params[i], key);
-    if (!known)
+    for (int i = 0; r->params[i] && !entry; i++)
+        if (!strcmp(param_name(r->params[i]), key))
+            entry = r->params[i];
+    if (!entry)
         return err_set(e, ST_USAGE, "unknown parameter '%.100s'", key);
     if (!value)
-        return err_set(e, ST_USAGE, "parameter '%.100s' without a value", key);
+        return err_set(e, ST_USAGE, "parameter '%s' without a value", key);
     if (strlen(value) > HTTP_PARAM_MAX)
         return err_set(e, ST_USAGE, "parameter '%s' is longer than %d bytes",
                        key, HTTP_PARAM_MAX);
+    if (*entry != '*' && request_param(rq, key))
+        return err_set(e, ST_USAGE, "parameter '%s' given twice", key);
     if (rq->n_params == MAX_PARAMS)
         return err_set(e, ST_USAGE, "more than %d parameters", MAX_PARAMS);
     rq->params[rq->n_params++] = (struct param){ key, value };
+    return ST_OK;
+}
+
+enum status request_check_required(const struct request *rq,
+                                   const struct route *r, struct err *e)
+{
+    for (int i = 0; r->params[i]; i++)
+        if (r->params[i][0] == '!' &&
+            !request_param(rq, param_name(r->params[i])))
+            return err_set(e, ST_USAGE, "%s is required",
+                           param_name(r->params[i]));
     return ST_OK;
 }
 

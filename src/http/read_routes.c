@@ -20,7 +20,7 @@
 const char *const PARAMS_EXPLAIN[] = { "as_of",       "issuer", "target",
                                        "kind",        "policy", "assume",
                                        "as_known_on", NULL };
-const char *const PARAMS_PLAN[] = { "by", "protect", "assume", "as_known_on",
+const char *const PARAMS_PLAN[] = { "!by", "*protect", "*assume", "as_known_on",
                                     NULL };
 const char *const PARAMS_POLICIES[] = { "issuer", "target", "as_known_on",
                                         NULL };
@@ -31,7 +31,7 @@ const char *const PARAMS_VISAS[] = {
 const char *const PARAMS_VISA_REPORT[] = {
     "from", "to", "as_of", "issuing", "include_bilateral", "as_known_on", NULL
 };
-const char *const PARAMS_CONSULAR_LIST[] = { "host", "as_of", "as_known_on",
+const char *const PARAMS_CONSULAR_LIST[] = { "!host", "as_of", "as_known_on",
                                              NULL };
 
 static enum status get_date(const struct request *rq, const char *name,

@@ -437,21 +437,22 @@ static const char *const ROSTER[] = { "as_of", "as_known_on", NULL };
 static const char *const SHOW[] = { "as_of", "as_known_on", NULL };
 static const char *const POSTING_LIST[] = { "mission", "person", "present_on",
                                             "as_known_on", NULL };
-static const char *const WHERE[] = { "nationality", "service", "residence",
-                                     "as_of",       "issuing", "as_known_on",
-                                     NULL };
-static const char *const PARITY[] = { "as_of", "from",   "to",          "step",
-                                      "count", "assume", "as_known_on", NULL };
+static const char *const WHERE[] = {
+    "!nationality", "service",     "residence", "as_of",
+    "issuing",      "as_known_on", NULL
+};
+static const char *const PARITY[] = { "as_of", "from",    "to",          "step",
+                                      "count", "*assume", "as_known_on", NULL };
 static const char *const VISA_STATS[] = {
     "as_of", "issuing", "nationality", "purpose", "by",
     "from",  "to",      "as_known_on", NULL
 };
-static const char *const CHECK[] = { "as_of",  "issuer", "target",      "kind",
-                                     "policy", "assume", "as_known_on", NULL };
+static const char *const CHECK[] = { "as_of",  "issuer",  "target",      "kind",
+                                     "policy", "*assume", "as_known_on", NULL };
 static const char *const PERSON_LIST[] = { "nationality", "name", "as_known_on",
                                            NULL };
 static const char *const HEADCOUNT[] = { "sending",     "host", "country",
-                                         "as_of",       "by",   "category",
+                                         "as_of",       "by",   "*category",
                                          "as_known_on", NULL };
 
 const struct route ROUTES[] = {

@@ -167,7 +167,7 @@ static int admit(struct server *sv, struct MHD_Connection *c,
     const char *auth;
 
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_param, &w);
-    if (w.e.status) {
+    if (w.e.status || request_check_required(rq, route, &w.e)) {
         *e = w.e;
         return 400;
     }
