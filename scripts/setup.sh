@@ -9,12 +9,15 @@ set -eu
 PACKAGES="build-essential pkg-config sqlite3 libsqlite3-dev libjansson-dev
 libmicrohttpd-dev libsodium-dev libgsl-dev libcsv-dev libcmocka-dev iso-codes
 valgrind clang-format clang-tidy cppcheck python3-numpy libxml2-utils
-clang libclang-rt-14-dev python3-cryptography curl openssl nodejs npm"
+clang libclang-rt-14-dev python3-cryptography curl openssl nodejs"
 
 missing=""
 for p in $PACKAGES; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
+# npm comes with some builds of nodejs, which then conflict with Debian's.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 if [ -n "$missing" ]; then
