@@ -128,8 +128,9 @@ static enum status read_tls(const struct serve_args *a, struct buf *cert,
 }
 
 /* Serves with the holidays and TLS material loaded; returns the exit. */
-static int run(struct http_options *o, const struct serve_args *a)
+static int run(const struct http_options *base, const struct serve_args *a)
 {
+    struct http_options o = *base;
     struct holidays h;
     struct buf cert, key;
     struct err e;
@@ -139,10 +140,10 @@ static int run(struct http_options *o, const struct serve_args *a)
     if (read_tls(a, &cert, &key, &e) || cli_holidays(&h, &e)) {
         rc = cli_fail(&e);
     } else {
-        o->holidays = &h;
-        o->tls_cert = a->tls_cert ? cert.data : NULL;
-        o->tls_key = a->tls_key ? key.data : NULL;
-        rc = http_serve(o, &e) ? cli_fail(&e) : 0;
+        o.holidays = &h;
+        o.tls_cert = a->tls_cert ? cert.data : NULL;
+        o.tls_key = a->tls_key ? key.data : NULL;
+        rc = http_serve(&o, &e) ? cli_fail(&e) : 0;
     }
     sodium_memzero(key.data, key.len);
     buf_release(&cert);
