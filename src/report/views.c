@@ -360,7 +360,13 @@ static void count_categories(const struct snapshot *s, uint32_t m,
 static void tally_missions(const struct snapshot *s,
                            const struct headcount_args *a, struct tallies *t)
 {
-    for (uint32_t m = 0; m < snapshot_count(s, ENT_MISSION); m++) {
+    /* The sending state's missions alone when the scope names one: the
+     * tallies are sorted after, so the order they are added in does not
+     * matter. */
+    struct mission_list sent = snapshot_missions_sent(s, a->scope.sending);
+
+    for (size_t k = 0; k < sent.n; k++) {
+        uint32_t m = mission_list_at(&sent, k);
         const struct mission *ms = snap_mission(s, m);
         const char *place = a->scope.country ? ms->country : ms->host;
         const char *cells[3] = { ms->sending, place, NULL };
