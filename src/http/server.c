@@ -21,6 +21,7 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "http/cache.h"
 #include "http/http.h"
 
 #define BODY_MAX         ((size_t)1 << 20)
@@ -32,6 +33,7 @@
 struct server {
     const struct http_options *o;
     struct resident res;
+    struct answer_cache cache;
 };
 
 /* One request's state across libmicrohttpd's calls. */
@@ -187,15 +189,21 @@ static int admit(struct server *sv, struct MHD_Connection *c,
     return 0;
 }
 
-/* Runs the route's handler on the registry it reads. */
-static int run(struct request *rq, const struct route *route, struct buf *out,
+/* Runs the route's handler on the registry it reads, or queues the kept
+ * answer on c (OUT: *sent) when the same question was answered on the
+ * same registry before. */
+static int run(struct server *sv, struct MHD_Connection *c, struct request *rq,
+               const struct route *route, struct buf *out, int *sent,
                struct err *e)
 {
     const char *akn = request_param(rq, "as_known_on");
     int32_t as_known_on = DATE_NONE;
     struct snap_ref *ref = NULL;
+    struct buf key;
+    int keep = cache_route(route) && !akn, code;
     enum status st;
 
+    *sent = 0;
     if (route->reads) {
         if (akn && date_parse(akn, &as_known_on, e)) {
             err_prefix(e, "as_known_on");
@@ -208,10 +216,22 @@ static int run(struct request *rq, const struct route *route, struct buf *out,
         rq->s = rq->own = &ref->s;
         rq->s_seq = ref->seq;
     }
-    st = route->handler(rq, out, e);
+    buf_init(&key, BUF_MAX_DEFAULT);
+    if (keep) {
+        cache_key(rq, ref->seq, &key);
+        *sent = cache_answer(&sv->cache, key.data, c);
+    }
+    if (!*sent) {
+        st = route->handler(rq, out, e);
+        code = rq->code ? rq->code : http_code(st);
+        if (keep && code == 200)
+            cache_put(&sv->cache, key.data, out,
+                      rq->content_type ? rq->content_type : "application/json");
+    }
+    buf_release(&key);
     if (ref)
         resident_release(rq->res, ref);
-    return rq->code ? rq->code : http_code(st);
+    return *sent ? 200 : code;
 }
 
 static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
@@ -223,7 +243,7 @@ static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
     char address[64];
     struct buf out;
     struct err e;
-    int known, code;
+    int known, code, sent = 0;
     enum MHD_Result rc;
 
     memset(&rq, 0, sizeof(rq));
@@ -244,11 +264,13 @@ static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
     buf_init(&out, BUF_MAX_DEFAULT);
     code = admit(sv, c, &rq, route, &e);
     if (!code)
-        code = run(&rq, route, &out, &e);
+        code = run(sv, c, &rq, route, &out, &sent, &e);
     snprintf(x->account, sizeof(x->account), "%s",
              rq.account.name ? rq.account.name : "-");
     account_release(&rq.account);
-    if (code >= 400)
+    if (sent)
+        rc = (x->code = 200, MHD_YES);
+    else if (code >= 400)
         rc = send_error(c, x, code, e.msg);
     else
         rc = (x->code = code, send_typed(c, code, &out,
@@ -400,6 +422,7 @@ enum status http_serve(const struct http_options *o, struct err *e)
     auth_init();
     if (resident_open(&sv.res, o->db_path, e))
         return e->status;
+    cache_init(&sv.cache);
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
@@ -410,6 +433,7 @@ enum status http_serve(const struct http_options *o, struct err *e)
               : cores > 0 ? (unsigned)cores
                           : 1);
     if (!d) {
+        cache_release(&sv.cache);
         resident_close(&sv.res);
         return err_set(e, ST_ERROR, "cannot listen on %s%s",
                        o->listen ? o->listen : "127.0.0.1:8080",
@@ -420,6 +444,7 @@ enum status http_serve(const struct http_options *o, struct err *e)
         o->ready(di ? di->port : ntohs(sa.sin_port), o->ctx);
     sigwait(&stop, &sig);
     drain(d);
+    cache_release(&sv.cache);
     resident_close(&sv.res);
     return ST_OK;
 }

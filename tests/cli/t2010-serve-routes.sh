@@ -150,6 +150,10 @@ req GET /api/v1/audit/checkpoint
 expect_code 200 "audit/checkpoint is public"
 expect_same "audit/checkpoint = audit checkpoint" "$TMP/cli.txt" "$TMP/body"
 ch policy retire usa-rus-expulsion-2016 --on 2030-01-01 || not_ok "a write by another process"
+# Answers are kept per registry: after the write, the policies are new.
+same "policies after another process's write (no stale answer)" /api/v1/policies policy list
+req GET /api/v1/policies/usa-rus-expulsion-2016 "$T_officer"
+expect_body "the retired policy's end" '"to": "2029-12-31"'
 "$CHANCERY" audit checkpoint >"$TMP/cli2.txt"
 req GET /api/v1/audit/checkpoint
 if ! cmp -s "$TMP/cli.txt" "$TMP/cli2.txt" && cmp -s "$TMP/cli2.txt" "$TMP/body"; then
