@@ -71,6 +71,9 @@ struct resident {
     pthread_mutex_t side_mu;
     struct store *side;
     struct snap_ref *cur;
+    /* st's data version when the change log was last read: until it
+     * moves, no other connection has written, and the log is not read. */
+    int64_t version;
 };
 
 enum status resident_open(struct resident *r, const char *db_path,

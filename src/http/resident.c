@@ -1,8 +1,10 @@
 /*
  * The resident snapshot: the server loads the registry once and every read
  * shares it by reference count. A request first checks the change log's
- * head (at most once per request, and only when no other request holds
- * the store): when another process has written since, it loads the new
+ * head (at most once per request, only when no other request holds the
+ * store, and only when the database's data version says that another
+ * connection has written since the last look): when the log moved, it
+ * loads the new
  * registry and swaps it in; requests already reading keep the old one until
  * they release it. A request never waits for a load: while one runs, the
  * others read the last loaded registry. (Applying the missing change sets
@@ -75,9 +77,14 @@ static void refresh(struct resident *r)
 {
     struct snap_ref *fresh;
     struct err e;
-    int64_t seq;
+    int64_t seq, version;
 
-    if (store_log_seq(r->st, &seq, &e) || seq == r->cur->seq)
+    if (store_data_version(r->st, &version, &e) || version == r->version)
+        return;
+    if (store_log_seq(r->st, &seq, &e))
+        return;
+    r->version = version;
+    if (seq == r->cur->seq)
         return;
     if (load(r->st, DATE_NONE, &fresh, &e))
         return; /* the last loaded registry serves on */
