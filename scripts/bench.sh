@@ -97,3 +97,9 @@ echo "$start $end $VISA_IMPORT" | awk '{ printf "sqlite3 .import of visas.csv, n
 # same model in Python with NumPy: same distribution, and the speed ratio.
 "$BUILD/bench/bench-forecast"
 /usr/bin/python3 bench/forecast_numpy.py --chancery "$BUILD/bench/bench-forecast"
+
+# The HTTP API (issue 13): GET headcount and roster from `chancery serve`
+# beside nginx serving the same bytes, wrk with 64 connections.
+rm -f "$DIR/serve.db"*
+cp "$DIR/chancery.db" "$DIR/serve.db"
+scripts/bench-serve.sh "$DIR/serve.db"
