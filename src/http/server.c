@@ -217,6 +217,7 @@ static int run(struct server *sv, struct MHD_Connection *c, struct request *rq,
         rq->s_seq = ref->seq;
     }
     buf_init(&key, BUF_MAX_DEFAULT);
+    keep = keep && ref; /* cache_route: only routes that read */
     if (keep) {
         cache_key(rq, ref->seq, &key);
         *sent = cache_answer(&sv->cache, key.data, c);
