@@ -111,7 +111,8 @@ scripts/bench-reads.sh "$DIR/reads.db"
 # decided by 16 wrk connections, each acknowledged once durable.
 rm -f "$DIR/serve.db"*
 cp "$DIR/chancery.db" "$DIR/serve.db"
-scripts/bench-serve.sh "$DIR/serve.db"
+scripts/bench-serve-writes.sh "$DIR/serve.db"
+
 # Submitting a notification (issue 12): in process on the loaded registry,
 # then whole process beside a read's start-up (target: at most 20 ms more).
 "$BUILD/bench/bench-notify" "$DIR/reads.db"
@@ -136,3 +137,9 @@ BUILD="$BUILD" scripts/bench-visas.sh "$DIR/chancery.db" "$DIR"
 # same model in Python with NumPy: same distribution, and the speed ratio.
 "$BUILD/bench/bench-forecast"
 /usr/bin/python3 bench/forecast_numpy.py --chancery "$BUILD/bench/bench-forecast"
+
+# The HTTP API (issue 13): GET headcount and roster from `chancery serve`
+# beside nginx serving the same bytes, wrk with 64 connections.
+rm -f "$DIR/serve.db"*
+cp "$DIR/chancery.db" "$DIR/serve.db"
+scripts/bench-serve.sh "$DIR/serve.db"

@@ -1,7 +1,9 @@
 /*
- * Findings on stdout. Table and CSV go through the grid like every
- * listing; JSON is built here with jansson, because a finding nests (its
- * subject, its explain chain) where a grid row is flat.
+ * The options check and explain share, and the run of either: both
+ * render through the views (report/views.h, report/read_views.h), as
+ * `GET /api/v1/check` and `GET /api/v1/findings/{id}/explain` do, so the
+ * bytes are the same; this file only adds the closest ids to an explain
+ * of a finding that does not exist.
  */
 #include "cli/findings.h"
 
@@ -10,9 +12,7 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
-#include "report/docket.h"
-
-#define WRAP 78
+#include "report/read_views.h"
 
 const struct opt CHECK_OPTS[] = {
     { .name = "strict",
@@ -89,34 +89,72 @@ void check_args_release(struct check_args *a)
     (void)a; /* the values are argv's */
 }
 
-/* Checks --kind and --policy; OUT: *kind, the kind's number or -1. */
-static enum status filters_check(const struct snapshot *s,
-                                 const struct check_args *a, int *kind,
-                                 struct err *e)
+/* The view's query from the command line. */
+static struct check_query query_of(const struct cli *cli,
+                                   const struct check_args *a,
+                                   const struct holidays *h)
 {
-    *kind = -1;
-    if (a->kind &&
-        (*kind = enum_from_name(&ENUM_FINDING_KIND, a->kind)) == ENUM_NONE)
-        return err_set(e, ST_USAGE,
-                       "--kind: '%s' is not over_tenure, departure_due, "
-                       "over_cap, dependent_status, local_staff, "
-                       "visa_overdue or ambiguous",
-                       a->kind);
-    (void)s; /* --policy is checked with the other ids (opts_check) */
-    return ST_OK;
+    struct check_query q;
+
+    q.o = a->o;
+    q.o.holidays = h;
+    q.as_of_given = a->as_of_given;
+    q.as_known_on = cli->as_known_on;
+    q.kind = a->kind;
+    q.policy = a->policy;
+    return q;
 }
 
-int check_run(struct cli *cli, struct check_args *a, struct findings *out)
+/* "no finding 'X' on D", with the closest ids check found. */
+static void no_finding(const struct findings *f, const char *id, int32_t as_of,
+                       struct err *e)
 {
-    int kind;
+    const char **ids = xcalloc(f->n + 1, sizeof(*ids));
+    char on[DATE_BUF];
+    struct buf b;
+
+    for (size_t i = 0; i < f->n; i++)
+        ids[i] = f->items[i].id;
+    buf_init(&b, ERR_MSG_MAX);
+    opts_closest(id, ids, f->n, &b);
+    date_format(as_of, on);
+    err_set(e, ST_NOT_FOUND, "no finding '%s' on %s%s", id, on, b.data);
+    buf_release(&b);
+    free(ids);
+}
+
+/* explain's view: the finding's steps, or the closest ids. */
+static enum status explain(const struct snapshot *s,
+                           const struct check_query *q, const char *id,
+                           enum out_format fmt, struct buf *b, struct err *e)
+{
+    const struct finding *x;
+    struct findings f;
+
+    if (!view_findings(s, q, &f, e)) {
+        if ((x = findings_find(&f, id)))
+            view_explain_render(x, fmt, b);
+        else
+            no_finding(&f, id, q->o.as_of, e);
+    }
+    findings_release(&f);
+    return e->status;
+}
+
+int check_run(struct cli *cli, struct check_args *a, const char *explain_id,
+              size_t *n_findings)
+{
     struct holidays h;
     struct store *st = NULL;
     struct snapshot s;
+    struct check_query q;
+    struct buf b;
     struct err e;
     struct opts_rest rest = { a->rest, a->n_rest };
     enum status rc;
 
-    findings_init(out);
+    *n_findings = 0;
+    err_clear(&e);
     snapshot_init(&s);
     holidays_init(&h);
     if (cli_holidays(&h, &e) || cli_open(cli, &st, &s, &e)) {
@@ -124,131 +162,18 @@ int check_run(struct cli *cli, struct check_args *a, struct findings *out)
         snapshot_release(&s);
         return cli_fail(&e);
     }
-    a->o.holidays = &h;
-    rc = opts_check(a->spec, a, NULL, &rest, &s, &e) ||
-         filters_check(&s, a, &kind, &e);
+    q = query_of(cli, a, &h);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    rc = opts_check(a->spec, a, NULL, &rest, &s, &e);
+    if (!rc && explain_id)
+        rc = explain(&s, &q, explain_id, cli->format, &b, &e);
+    else if (!rc)
+        rc = view_check(&s, &q, cli->format, &b, n_findings, &e);
     if (!rc)
-        rc = rules_check(&s, &a->o, out, &e);
-    if (!rc)
-        findings_keep(out, kind, a->policy);
-    a->o.holidays = NULL;
+        fwrite(b.data, 1, b.len, stdout);
+    buf_release(&b);
     holidays_release(&h);
     snapshot_release(&s);
     store_close(st);
     return rc ? cli_fail(&e) : 0;
-}
-
-static void print_buf(struct buf *b)
-{
-    fwrite(b->data, 1, b->len, stdout);
-    buf_release(b);
-}
-
-void findings_print(const struct cli *cli, const struct findings *f)
-{
-    struct buf b;
-    json_t *all;
-
-    buf_init(&b, BUF_MAX_DEFAULT);
-    if (cli->format != OUT_JSON) {
-        findings_render(&b, cli->format, f);
-    } else {
-        all = json_array();
-        for (size_t i = 0; i < f->n; i++)
-            json_array_append_new(all, finding_json(&f->items[i]));
-        json_render(&b, all);
-        json_decref(all);
-    }
-    print_buf(&b);
-}
-
-void docket_print(const struct cli *cli, const struct check_args *a,
-                  const struct findings *f)
-{
-    const struct docket_head h = {
-        a->o.as_of,  a->as_of_given, cli->as_known_on,
-        a->o.issuer, a->o.target,    a->kind,
-        a->policy,   a->o.assumed,   a->o.n_assumed,
-    };
-    struct docket d;
-    struct buf b;
-
-    docket_summarize(f, &d);
-    buf_init(&b, BUF_MAX_DEFAULT);
-    docket_render(&b, cli->format, &h, f, &d);
-    docket_release(&d);
-    print_buf(&b);
-}
-
-/* Prints text wrapped at WRAP columns, the first line after a prefix of
- * indent columns already printed, the rest indented as much. */
-static void print_wrapped(const char *text, int indent)
-{
-    int col = indent;
-
-    while (*text) {
-        size_t word = strcspn(text, " ");
-
-        if (col > indent && col + 1 + (int)word > WRAP) {
-            printf("\n%*s", indent, "");
-            col = indent;
-        } else if (col > indent) {
-            putchar(' ');
-            col++;
-        }
-        printf("%.*s", (int)word, text);
-        col += (int)word;
-        text += word;
-        text += strspn(text, " ");
-    }
-    putchar('\n');
-}
-
-static void print_steps_grid(const struct cli *cli, const struct finding *x)
-{
-    static const char *const cols[] = { "step:n", "text" };
-    struct grid g;
-
-    grid_init(&g, cols, 2);
-    for (size_t i = 0; i < x->n_explain; i++) {
-        char n[16];
-        const char *cells[2] = { n, x->explain[i] };
-
-        snprintf(n, sizeof(n), "%zu", i + 1);
-        grid_add_row(&g, cells);
-    }
-    cli_print_grid(cli, &g);
-    grid_release(&g);
-}
-
-void finding_print_explain(const struct cli *cli, const struct finding *x)
-{
-    char d[DATE_BUF], as_of[DATE_BUF];
-    struct buf b;
-    json_t *v;
-
-    if (cli->format == OUT_JSON) {
-        buf_init(&b, BUF_MAX_DEFAULT);
-        json_render(&b, v = finding_json(x));
-        json_decref(v);
-        print_buf(&b);
-        return;
-    }
-    if (cli->format == OUT_CSV) {
-        print_steps_grid(cli, x);
-        return;
-    }
-    date_format(x->deadline, d);
-    date_format(x->as_of, as_of);
-    printf("%s (%s) as of %s\n", x->id, enum_name(&ENUM_FINDING_KIND, x->kind),
-           as_of);
-    printf("%s %s: %s\n", ENTITIES[x->subject_kind]->name, x->subject,
-           x->detail);
-    printf("deadline: %s%s\n\n", *d ? d : "none",
-           x->overdue ? " (overdue)" : "");
-    for (size_t i = 0; i < x->n_explain; i++) {
-        int n = printf("%3zu. ", i + 1);
-
-        print_wrapped(x->explain[i], n);
-    }
 }

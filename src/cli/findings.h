@@ -1,9 +1,7 @@
 /*
- * Printing findings (rules/finding.h) for `check` and `explain`: a table
- * or CSV of one row per finding, JSON with every field of each (the
- * explain chain as an array of strings), and the chain as readable text.
- * Both commands share the evaluation's options and their parsing here, so
- * `explain` recomputes exactly what `check` printed.
+ * `check` and `explain` share the evaluation's options and their parsing
+ * here, so `explain` recomputes exactly what `check` printed; both render
+ * through the views the HTTP API calls.
  */
 #ifndef CLI_FINDINGS_H
 #define CLI_FINDINGS_H
@@ -36,20 +34,12 @@ int check_args_parse(struct check_args *a, struct cli *cli,
                      const struct cmd_spec *spec, int argc, char **argv);
 void check_args_release(struct check_args *a);
 
-/* Loads the registry and evaluates the policies into out (initialised
- * here; the caller releases it), keeping the findings of --kind and
- * --policy. Returns 0 or the exit code after printing the error: 2 for a
- * kind that is no finding kind, 3 for a policy the registry lacks. */
-int check_run(struct cli *cli, struct check_args *a, struct findings *out);
-
-/* Prints the findings in cli's format: a table, CSV or a JSON array. */
-void findings_print(const struct cli *cli, const struct findings *f);
-/* Prints the findings of a check as a docket (report/docket.h) in cli's
- * format: a header, the findings and their totals. */
-void docket_print(const struct cli *cli, const struct check_args *a,
-                  const struct findings *f);
-/* Prints one finding's explain chain in cli's format: numbered, wrapped
- * text for a table, one row per step for CSV, the finding for JSON. */
-void finding_print_explain(const struct cli *cli, const struct finding *x);
+/* Loads the registry, evaluates the policies and prints, in cli's format,
+ * the docket of check (explain_id NULL) or the steps of finding
+ * explain_id. Returns 0 or the exit code after printing the error: 2 for
+ * a kind that is no finding kind, 3 for a policy the registry lacks or a
+ * finding check does not find. OUT: *n_findings, the docket's. */
+int check_run(struct cli *cli, struct check_args *a, const char *explain_id,
+              size_t *n_findings);
 
 #endif

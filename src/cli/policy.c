@@ -12,6 +12,7 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
+#include "report/read_views.h"
 
 /* An open write: the registry and its present state. */
 struct policy_write {
@@ -53,7 +54,6 @@ static const struct opt LIST_OPTS[] = {
       .help = "only the policies S applies." },
     { .name = "target",
       .arg = "S",
-      .ref = REF_STATE,
       .offset = offsetof(struct policy_args, target),
       .def = "any",
       .help = "only the policies applied to S (or to every state, '*')." },
@@ -146,35 +146,12 @@ static enum status read_open(struct cli *cli, const struct cmd_spec *c,
     return ST_OK;
 }
 
-static int matches(const struct policy *y, const char *issuer,
-                   const char *target)
-{
-    return (!issuer || !strcmp(y->issuer, issuer)) &&
-           (!target || !strcmp(y->target, target));
-}
-
-static void add_row(struct grid *g, const struct snapshot *s,
-                    const struct policy *y)
-{
-    static const char *const cols[] = { "id",   "kind", "issuer", "target",
-                                        "from", "to",   "unless", "title" };
-    const struct entity *ent = ENTITIES[ENT_POLICY];
-    char bufs[8][FIELD_BUF];
-    const char *cells[8];
-
-    for (int k = 0; k < 8; k++)
-        cells[k] = field_text(s, entity_field(ent, cols[k]), y, bufs[k]);
-    grid_add_row(g, cells);
-}
-
 static int list(struct cli *cli, int argc, char **argv)
 {
-    static const char *const cols[] = { "id",   "kind", "issuer", "target",
-                                        "from", "to",   "unless", "title" };
     struct policy_args a = { NULL, NULL, NULL, DATE_NONE };
     struct store *st;
     struct snapshot s;
-    struct grid g;
+    struct buf b;
     struct err e;
     int rc = opts_parse(cli, &LIST_SPEC, argc, argv, &a, NULL, NULL);
 
@@ -182,12 +159,17 @@ static int list(struct cli *cli, int argc, char **argv)
         return rc;
     if (read_open(cli, &LIST_SPEC, &a, NULL, &st, &s, &e))
         return cli_fail(&e);
-    grid_init(&g, cols, 8);
-    for (uint32_t i = 0; i < snapshot_count(&s, ENT_POLICY); i++)
-        if (matches(snapshot_row(&s, ENT_POLICY, i), a.issuer, a.target))
-            add_row(&g, &s, snapshot_row(&s, ENT_POLICY, i));
-    cli_print_grid(cli, &g);
-    grid_release(&g);
+    /* '*' is every state's target, so --target is no plain state. */
+    if (a.target && strcmp(a.target, "*") &&
+        opts_known(&s, REF_STATE, "--target", a.target, &e)) {
+        snapshot_release(&s);
+        store_close(st);
+        return cli_fail(&e);
+    }
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_policies(&s, a.issuer, a.target, &VIEW_SCOPE_ALL, cli->format, &b);
+    fwrite(b.data, 1, b.len, stdout);
+    buf_release(&b);
     snapshot_release(&s);
     store_close(st);
     return 0;
@@ -199,19 +181,18 @@ static int show(struct cli *cli, int argc, char **argv)
     struct opts_rest id;
     struct store *st;
     struct snapshot s;
+    struct buf b;
     struct err e;
-    char *text;
     int rc = opts_parse(cli, &SHOW_SPEC, argc, argv, &a, NULL, &id);
 
     if (rc != OPTS_GO)
         return rc;
     if (read_open(cli, &SHOW_SPEC, &a, &id, &st, &s, &e))
         return cli_fail(&e);
-    rc = 0;
-    text = policy_pretty(
-        snapshot_row(&s, ENT_POLICY, snapshot_find(&s, ENT_POLICY, id.v[0])));
-    fputs(text, stdout);
-    free(text);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    rc = view_policy(&s, id.v[0], &VIEW_SCOPE_ALL, &b, &e) ? cli_fail(&e) : 0;
+    fwrite(b.data, 1, b.len, stdout);
+    buf_release(&b);
     snapshot_release(&s);
     store_close(st);
     return rc;

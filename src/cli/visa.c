@@ -23,67 +23,67 @@
 #include "cli/commands.h"
 #include "cli/edit.h"
 #include "cli/records.h"
+#include "report/read_views.h"
 
 #define PURPOSES "posting|dependent|delegate|tdy|private"
 #define OUTCOMES \
     "pending|admin_processing|issued|refused|withdrawn|annulled|revoked"
 
-/* The list filter; the options fill it, and the post is then resolved. */
-struct visa_filter {
-    const char *issuing, *nationality, *vclass, *post_id;
-    uint32_t post;
-    int purpose, outcome;
-    int32_t from, to;
+/* The list filter (report/read_views.h); the options fill it, and the
+ * post is then resolved. */
+struct list_args {
+    struct visa_filter f;
+    const char *post_id;
 };
 
 static const struct opt LIST_OPTS[] = {
     { .name = "issuing",
       .arg = "S",
       .ref = REF_STATE,
-      .offset = offsetof(struct visa_filter, issuing),
+      .offset = offsetof(struct list_args, f.issuing),
       .def = "any",
       .help = "only cases of the issuing state S." },
     { .name = "nationality",
       .arg = "S",
       .ref = REF_STATE,
-      .offset = offsetof(struct visa_filter, nationality),
+      .offset = offsetof(struct list_args, f.nationality),
       .def = "any",
       .help = "only applicants of nationality S." },
     { .name = "post",
       .arg = "M",
       .ref = REF_MISSION,
-      .offset = offsetof(struct visa_filter, post_id),
+      .offset = offsetof(struct list_args, post_id),
       .def = "any",
       .help = "only cases at post M (a mission of the issuing state)." },
     { .name = "class",
       .arg = "CLASS",
-      .offset = offsetof(struct visa_filter, vclass),
+      .offset = offsetof(struct list_args, f.vclass),
       .def = "any",
       .help = "only visas of class CLASS (A-1, G-1, ...)." },
     { .name = "purpose",
       .arg = "P",
       .kind = OPT_ENUM,
       .values = PURPOSES,
-      .offset = offsetof(struct visa_filter, purpose),
+      .offset = offsetof(struct list_args, f.purpose),
       .def = "any",
       .help = "only cases of that purpose." },
     { .name = "outcome",
       .arg = "O",
       .kind = OPT_ENUM,
       .values = OUTCOMES,
-      .offset = offsetof(struct visa_filter, outcome),
+      .offset = offsetof(struct list_args, f.outcome),
       .def = "any",
       .help = "only cases with that outcome." },
     { .name = "applied-from",
       .arg = "D",
       .kind = OPT_DATE,
-      .offset = offsetof(struct visa_filter, from),
+      .offset = offsetof(struct list_args, f.from),
       .def = "any",
       .help = "only cases applied for on D or later." },
     { .name = "applied-to",
       .arg = "D",
       .kind = OPT_DATE,
-      .offset = offsetof(struct visa_filter, to),
+      .offset = offsetof(struct list_args, f.to),
       .def = "any",
       .help = "only cases applied for on D or earlier." },
     { .name = NULL },
@@ -98,44 +98,34 @@ static const struct cmd_spec LIST_SPEC = {
     .opts = LIST_OPTS,
 };
 
-static int matches(const struct snapshot *s, const struct visa *c,
-                   const struct visa_filter *f)
-{
-    return (!f->issuing || !strcmp(c->issuing, f->issuing)) &&
-           (!f->nationality ||
-            !strcmp(snap_person(s, c->person)->nationality, f->nationality)) &&
-           (f->post == IDMAP_NONE || c->post == f->post) &&
-           (!f->vclass || !strcmp(c->vclass, f->vclass)) &&
-           (f->purpose == ENUM_NONE || c->purpose == f->purpose) &&
-           (f->outcome == ENUM_NONE || c->outcome == f->outcome) &&
-           (f->from == DATE_NONE || c->applied >= f->from) &&
-           (f->to == DATE_NONE || c->applied <= f->to);
-}
-
 static int list(struct cli *cli, int argc, char **argv)
 {
-    struct visa_filter f = { NULL,      NULL,       NULL,
-                             NULL,      IDMAP_NONE, ENUM_NONE,
-                             ENUM_NONE, DATE_NONE,  DATE_NONE };
-    struct records out;
+    struct list_args a = { { NULL, NULL, NULL, IDMAP_NONE, ENUM_NONE, ENUM_NONE,
+                             DATE_NONE, DATE_NONE },
+                           NULL };
+    struct store *st = NULL;
+    struct snapshot s;
+    struct buf b;
     struct err e;
-    int rc = opts_parse(cli, &LIST_SPEC, argc, argv, &f, NULL, NULL);
+    int rc = opts_parse(cli, &LIST_SPEC, argc, argv, &a, NULL, NULL);
 
     if (rc != OPTS_GO)
         return rc;
-    if (records_open(&out, cli, ENT_VISA, &e))
-        return cli_fail(&e);
-    if (opts_check(&LIST_SPEC, &f, NULL, NULL, &out.s, &e)) {
-        records_close(&out);
+    snapshot_init(&s);
+    if (cli_open(cli, &st, &s, &e) ||
+        opts_check(&LIST_SPEC, &a, NULL, NULL, &s, &e)) {
+        snapshot_release(&s);
+        if (st)
+            store_close(st);
         return cli_fail(&e);
     }
-    if (f.post_id)
-        f.post = snapshot_find(&out.s, ENT_MISSION, f.post_id);
-    for (uint32_t i = 0; i < snapshot_count(&out.s, ENT_VISA); i++)
-        if (matches(&out.s, snap_visa(&out.s, i), &f))
-            records_add(&out, i);
-    records_print(&out, cli);
-    records_close(&out);
+    if (a.post_id)
+        a.f.post = snapshot_find(&s, ENT_MISSION, a.post_id);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_visas(&s, &a.f, &VIEW_SCOPE_ALL, cli->format, &b);
+    records_print_buf(&b);
+    snapshot_release(&s);
+    store_close(st);
     return 0;
 }
 
@@ -148,40 +138,24 @@ static const struct cmd_spec SHOW_SPEC = {
     .example = { "visa show V0001", "--format json visa show V0001" },
 };
 
-/* The cases linked to case i: those it follows, back to the first, and
- * those that follow it, as a second grid after the record. */
-static void print_linked(const struct cli *cli, struct records *r, uint32_t i)
-{
-    struct records linked = *r;
-    const struct snapshot *s = &r->s;
-
-    grid_init(&linked.g, (const char *const *)r->g.names, r->g.n_cols);
-    for (uint32_t p = snap_visa(s, i)->previous; p != IDMAP_NONE;
-         p = snap_visa(s, p)->previous)
-        records_add(&linked, p);
-    for (uint32_t k = 0; k < snapshot_count(s, ENT_VISA); k++)
-        if (snap_visa(s, k)->previous == i)
-            records_add(&linked, k);
-    if (linked.g.n_rows) {
-        printf("\nlinked cases:\n");
-        cli_print_grid(cli, &linked.g);
-    }
-    grid_release(&linked.g);
-}
-
 static int show(struct cli *cli, int argc, char **argv)
 {
     struct opts_rest id;
     struct records out;
+    struct buf b;
+    struct err e;
     uint32_t i;
     int rc = opts_parse(cli, &SHOW_SPEC, argc, argv, NULL, NULL, &id);
 
     if (rc != OPTS_GO)
         return rc;
-    if ((rc = records_show(&out, cli, ENT_VISA, id.v[0], &i)))
+    /* records_find names the closest key of an unknown one. */
+    if ((rc = records_find(&out, cli, ENT_VISA, id.v[0], &i)))
         return rc;
-    if (cli->format == OUT_TABLE)
-        print_linked(cli, &out, i);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    if (view_visa(&out.s, id.v[0], &VIEW_SCOPE_ALL, cli->format, &b, &e))
+        BUG("visa '%s' found, then not", id.v[0]);
+    records_print_buf(&b);
     records_close(&out);
     return 0;
 }

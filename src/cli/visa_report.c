@@ -16,6 +16,7 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/visa.h"
+#include "report/read_views.h"
 #include "report/unreport_html.h"
 #include "rules/visa_sla.h"
 #include "visa/unreport.h"
@@ -79,17 +80,6 @@ const struct cmd_spec VISA_REPORT_SPEC = {
     .opts = REPORT_OPTS,
 };
 
-static void print_report(const struct cli *cli, const struct snapshot *s,
-                         const struct report_args *a, const struct un_report *r)
-{
-    struct buf b;
-
-    buf_init(&b, BUF_MAX_DEFAULT);
-    un_report_render(&b, cli->format, s, &a->q, r);
-    fwrite(b.data, 1, b.len, stdout);
-    buf_release(&b);
-}
-
 static int write_html(const struct snapshot *s, const struct report_args *a,
                       const struct un_report *r)
 {
@@ -112,31 +102,41 @@ static int write_html(const struct snapshot *s, const struct report_args *a,
     return rc;
 }
 
-/* Deadlines, report, output: the part of the command after the load. */
+/* Deadlines, report, output: the part of the command after the load. The
+ * HTML file needs the report itself; stdout gets the view's bytes. */
 static int run_report(const struct cli *cli, const struct snapshot *s,
                       const struct report_args *a)
 {
-    int32_t *deadlines =
-        xcalloc(snapshot_count(s, ENT_VISA) + 1, sizeof(*deadlines));
+    int32_t *deadlines;
     struct holidays h;
     struct un_report r;
+    struct buf b;
     struct err e;
     int rc = 0;
 
     holidays_init(&h);
-    memset(&r, 0, sizeof(r));
-    if (cli_holidays(&h, &e) || visa_sla_deadlines(s, &h, deadlines, &e)) {
+    buf_init(&b, BUF_MAX_DEFAULT);
+    if (cli_holidays(&h, &e)) {
         rc = cli_fail(&e);
+    } else if (!a->html) {
+        rc = view_visa_report(s, &a->q, &h, cli->format, &b, &e) ? cli_fail(&e)
+                                                                 : 0;
+        fwrite(b.data, 1, b.len, stdout);
     } else {
-        un_report_build(s, deadlines, &a->q, &r);
-        if (a->html)
+        deadlines =
+            xcalloc(snapshot_count(s, ENT_VISA) + 1, sizeof(*deadlines));
+        memset(&r, 0, sizeof(r));
+        if (visa_sla_deadlines(s, &h, deadlines, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            un_report_build(s, deadlines, &a->q, &r);
             rc = write_html(s, a, &r);
-        else
-            print_report(cli, s, a, &r);
-        un_report_release(&r);
+            un_report_release(&r);
+        }
+        free(deadlines);
     }
+    buf_release(&b);
     holidays_release(&h);
-    free(deadlines);
     return rc;
 }
 

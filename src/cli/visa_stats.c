@@ -8,13 +8,11 @@
  */
 #include <stddef.h>
 
-#include "base/arena.h"
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/visa.h"
 #include "core/interchange.h"
-#include "report/visastats_render.h"
-#include "rules/policy.h"
+#include "report/read_views.h"
 
 /* The command line; by is VISA_BY_NAMES's index less one. */
 struct stats_args {
@@ -113,97 +111,27 @@ static enum status stats_query(struct stats_args *a, struct err *e)
     return ST_OK;
 }
 
-/* The shortest visa_sla deadline of issuing (any issuer when NULL) in
- * effect on as_of, as calendar days (working days taken as 7 for 5), and
- * its label; 0 when none. */
-static int32_t sla_deadline(const struct snapshot *s,
-                            const struct visa_query *q, char *label,
-                            size_t size)
+/* The chart into --svg, then the table on stdout: both views. */
+static int run(const struct cli *cli, const struct snapshot *s,
+               const struct stats_args *a)
 {
-    struct arena a;
-    int32_t best = 0;
-
-    arena_init(&a);
-    for (uint32_t i = 0; i < snapshot_count(s, ENT_POLICY); i++) {
-        const struct policy *y = snapshot_row(s, ENT_POLICY, i);
-        struct policy_rule r;
-        struct err e;
-        int32_t days;
-
-        if (y->kind != PK_VISA_SLA ||
-            (q->issuing && strcmp(y->issuer, q->issuing)) ||
-            policy_rule_load(s, i, &a, &r, &e) ||
-            !policy_rule_in_effect(&r, q->as_of))
-            continue;
-        days = r.u.visa_sla.working_days ? (r.u.visa_sla.max_days * 7 + 4) / 5
-                                         : r.u.visa_sla.max_days;
-        if (best && days >= best)
-            continue;
-        best = days;
-        if (r.u.visa_sla.working_days)
-            snprintf(label, size, "deadline: %d working days, about %ld (%s)",
-                     r.u.visa_sla.max_days, (long)days, y->id);
-        else
-            snprintf(label, size, "deadline: %ld days (%s)", (long)days, y->id);
-    }
-    arena_release(&a);
-    return best;
-}
-
-static void chart_subtitle(const struct visa_query *q, char *out, size_t size)
-{
-    char on[DATE_BUF];
-
-    date_format(q->as_of, on);
-    snprintf(out, size,
-             "Applications%s%s%s%s, as of %s; pending and withdrawn "
-             "cases are censored (ticks).",
-             q->nationality ? " of " : "", q->nationality ? q->nationality : "",
-             q->issuing ? " to " : "", q->issuing ? q->issuing : "", on);
-}
-
-static int write_chart(const struct snapshot *s, const struct visa_query *q,
-                       const struct visa_stats *st, int32_t deadline,
-                       const char *path)
-{
-    char label[160], subtitle[256];
-    struct visa_stats_chart c = { "Time to a visa decision (Kaplan-Meier)",
-                                  subtitle, deadline, label };
+    int32_t deadline = a->deadline > 0 ? (int32_t)a->deadline : 0;
     struct buf b;
     struct err e;
     int rc = 0;
 
-    if (deadline > 0)
-        snprintf(label, sizeof(label), "deadline: %ld days (--deadline)",
-                 (long)deadline);
-    else
-        c.deadline = sla_deadline(s, q, label, sizeof(label));
-    chart_subtitle(q, subtitle, sizeof(subtitle));
     buf_init(&b, BUF_MAX_DEFAULT);
-    visa_stats_render_svg(st, q->by, &c, &b);
-    if (interchange_write_file(path, &b, &e))
-        rc = cli_fail(&e);
-    buf_release(&b);
-    return rc;
-}
-
-static int run(const struct cli *cli, const struct snapshot *s,
-               const struct stats_args *a)
-{
-    struct visa_stats st;
-    struct buf out;
-    int32_t deadline = a->deadline > 0 ? (int32_t)a->deadline : 0;
-    int rc;
-
-    visa_stats_compute(s, &a->q, &st);
-    rc = a->svg ? write_chart(s, &a->q, &st, deadline, a->svg) : 0;
-    if (!rc) {
-        buf_init(&out, BUF_MAX_DEFAULT);
-        visa_stats_render(&st, a->q.by, cli->format, &out);
-        fwrite(out.data, 1, out.len, stdout);
-        buf_release(&out);
+    if (a->svg) {
+        view_visa_stats_svg(s, &a->q, deadline, &b);
+        if (interchange_write_file(a->svg, &b, &e))
+            rc = cli_fail(&e);
+        buf_reset(&b);
     }
-    visa_stats_release(&st);
+    if (!rc) {
+        view_visa_stats(s, &a->q, cli->format, &b);
+        fwrite(b.data, 1, b.len, stdout);
+    }
+    buf_release(&b);
     return rc;
 }
 

@@ -7,10 +7,21 @@
  * the limits, logins are refused (429) until the window ends. An unknown
  * or disabled account is verified against a dummy argon2id hash made at
  * start, so the time of an answer does not tell whether an account exists.
+ *
+ * The account behind a token is kept in memory (SESSION_SLOTS, direct
+ * mapped by the token's hash), so that a request does not query the
+ * database: a kept account serves while no other connection has written
+ * to the database (store_data_version) and for at most SESSION_RECHECK
+ * seconds, after which the store is asked again (which also marks the
+ * session used). So `user disable` by another process ends its sessions
+ * at the next request, and a session's expiry or idle timeout is seen at
+ * most SESSION_RECHECK seconds late. Logging out forgets the token here
+ * first.
  */
 #include <jansson.h>
 #include <sodium.h>
 
+#include "base/xalloc.h"
 #include "http/http.h"
 
 #define SESSION_TTL       (12 * 3600)
@@ -19,6 +30,8 @@
 #define FAILS_PER_ACCOUNT 5
 #define FAILS_PER_ADDRESS 20
 #define FAIL_SLOTS        1024
+#define SESSION_SLOTS     1024
+#define SESSION_RECHECK   30
 
 struct fail_slot {
     char key[160]; /* "u:NAME" or "a:ADDRESS"; "" when free */
@@ -29,6 +42,77 @@ struct fail_slot {
 static struct fail_slot slots[FAIL_SLOTS];
 static pthread_mutex_t fail_mu = PTHREAD_MUTEX_INITIALIZER;
 static char dummy_hash[crypto_pwhash_STRBYTES];
+
+struct session_slot {
+    unsigned char hash[32];
+    struct account a; /* name NULL: free */
+    int64_t version;  /* the database's data version when checked */
+    int64_t checked;  /* when, in seconds */
+};
+
+static struct session_slot sessions[SESSION_SLOTS];
+static pthread_mutex_t session_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* A copy of a's public fields (no password hash). */
+static void account_copy(struct account *to, const struct account *a)
+{
+    memset(to, 0, sizeof(*to));
+    to->name = dup_or_null(a->name);
+    to->role = dup_or_null(a->role);
+    to->sending = dup_or_null(a->sending);
+    to->mission = dup_or_null(a->mission);
+    to->disabled = a->disabled;
+}
+
+static struct session_slot *session_slot(const unsigned char *hash)
+{
+    return &sessions[(hash[0] | (size_t)hash[1] << 8) % SESSION_SLOTS];
+}
+
+/* The kept account of hash into *a when still good; 0 else. */
+static int session_kept(const unsigned char *hash, int64_t version, int64_t now,
+                        struct account *a)
+{
+    struct session_slot *s = session_slot(hash);
+    int hit;
+
+    pthread_mutex_lock(&session_mu);
+    hit = s->a.name && !memcmp(s->hash, hash, sizeof(s->hash)) &&
+          s->version == version && now - s->checked < SESSION_RECHECK;
+    if (hit)
+        account_copy(a, &s->a);
+    pthread_mutex_unlock(&session_mu);
+    return hit;
+}
+
+static void session_keep(const unsigned char *hash, int64_t version,
+                         int64_t now, const struct account *a)
+{
+    struct session_slot *s = session_slot(hash);
+
+    pthread_mutex_lock(&session_mu);
+    account_release(&s->a);
+    memcpy(s->hash, hash, sizeof(s->hash));
+    account_copy(&s->a, a);
+    s->version = version;
+    s->checked = now;
+    pthread_mutex_unlock(&session_mu);
+}
+
+static void session_forget(const unsigned char *hash)
+{
+    struct session_slot *s = session_slot(hash);
+
+    pthread_mutex_lock(&session_mu);
+    if (!memcmp(s->hash, hash, sizeof(s->hash)))
+        account_release(&s->a);
+    pthread_mutex_unlock(&session_mu);
+}
 
 void auth_init(void)
 {
@@ -157,15 +241,12 @@ enum status auth_login(struct request *rq, struct buf *out, struct err *e)
     char ukey[160], akey[160];
     const char *user, *password;
     int64_t now = (int64_t)time(NULL);
-    json_error_t je;
     json_t *body;
     enum status rc;
     int ok;
 
-    body = json_loadb(rq->body ? rq->body : "", rq->body_len,
-                      JSON_REJECT_DUPLICATES, &je);
-    if (!body)
-        return err_set(e, ST_USAGE, "malformed JSON: %s", je.text);
+    if (request_json(rq, &body, e))
+        return e->status;
     if (json_unpack(body, "{s:s, s:s !}", "user", &user, "password",
                     &password)) {
         json_decref(body);
@@ -204,6 +285,7 @@ enum status auth_logout(struct request *rq, struct buf *out, struct err *e)
     enum status rc;
 
     token_hash(rq->token, hash);
+    session_forget(hash);
     pthread_mutex_lock(&rq->res->side_mu);
     rc = store_session_revoke(rq->res->side, hash, e);
     pthread_mutex_unlock(&rq->res->side_mu);
@@ -215,6 +297,7 @@ enum status auth_logout(struct request *rq, struct buf *out, struct err *e)
 enum status request_authenticate(struct request *rq, struct err *e)
 {
     unsigned char hash[32];
+    int64_t version, now = (int64_t)time(NULL);
     enum status rc;
     int found = 0;
 
@@ -223,8 +306,13 @@ enum status request_authenticate(struct request *rq, struct err *e)
         return ST_OK;
     token_hash(rq->token, hash);
     pthread_mutex_lock(&rq->res->side_mu);
-    rc = store_session_find(rq->res->side, hash, (int64_t)time(NULL),
-                            SESSION_IDLE, &rq->account, &found, e);
+    rc = store_data_version(rq->res->side, &version, e);
+    if (!rc && !(found = session_kept(hash, version, now, &rq->account))) {
+        rc = store_session_find(rq->res->side, hash, now, SESSION_IDLE,
+                                &rq->account, &found, e);
+        if (!rc && found)
+            session_keep(hash, version, now, &rq->account);
+    }
     pthread_mutex_unlock(&rq->res->side_mu);
     if (rc)
         return rc;

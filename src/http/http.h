@@ -10,6 +10,7 @@
 #ifndef HTTP_HTTP_H
 #define HTTP_HTTP_H
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
 
@@ -29,6 +30,8 @@ struct http_options {
     /* One access-log line (no newline). */
     void (*log)(const char *line, void *ctx);
     void *ctx;
+    /* PEM text of the certificate (chain) and its key; NULL: plain HTTP. */
+    const char *tls_cert, *tls_key;
 };
 
 /* Serves until SIGTERM or SIGINT, then lets the requests in flight finish
@@ -77,6 +80,9 @@ struct resident {
     struct snapshot ws;
     int ws_ok;
     unsigned ws_writes; /* since the process started */
+    /* st's data version when the change log was last read: until it
+     * moves, no other connection has written, and the log is not read. */
+    int64_t version;
 };
 
 enum status resident_open(struct resident *r, const char *db_path,
@@ -89,6 +95,11 @@ void resident_close(struct resident *r);
 enum status resident_acquire(struct resident *r, int32_t as_known_on,
                              struct snap_ref **out, struct err *e);
 void resident_release(struct resident *r, struct snap_ref *ref);
+/* A snapshot of the request's own, loaded for it (as known on a date, or
+ * now for DATE_NONE), which it may change (plan proves by applying its
+ * departures). Release with resident_release. */
+enum status resident_acquire_own(struct resident *r, int32_t as_known_on,
+                                 struct snap_ref **out, struct err *e);
 
 /* A write: fn runs under the write lock with the writer's connection and
  * snapshot (the registry at the change log's head); it sets *exact to 1
@@ -109,6 +120,17 @@ struct param {
 #define MAX_PARAMS   16
 #define MAX_CAPTURES 4
 
+/* What a client may send (server.c answers 414, 431, 400 and 413 past
+ * them, each as {"error": ...}): the path and query together, the
+ * headers together and their number, one parameter's value, a body's
+ * nesting and each of its strings. */
+#define HTTP_URL_MAX         8192
+#define HTTP_HEADERS_MAX     16384
+#define HTTP_HEADERS_COUNT   64
+#define HTTP_PARAM_MAX       1024
+#define HTTP_JSON_DEPTH_MAX  32
+#define HTTP_JSON_STRING_MAX 16384
+
 /* A request as a handler sees it. */
 struct request {
     struct resident *res;
@@ -123,6 +145,9 @@ struct request {
     unsigned role;          /* ROLE_PUBLIC when anonymous */
     struct view_scope scope;
     const struct snapshot *s; /* for routes that read the registry */
+    struct snapshot *own;     /* s, for routes with READS_OWN */
+    int64_t s_seq;            /* the change log's head s was loaded at */
+    const char *content_type; /* NULL: application/json */
     int32_t today;
     const struct holidays *holidays;
     int code; /* the HTTP status a handler may set beyond its status */
@@ -139,25 +164,54 @@ struct route {
     const char *pattern; /* "/api/v1/missions/{id}" */
     unsigned roles;
     route_fn handler;
-    const char *const *params; /* allowed query parameters, NULL-ended */
-    int reads; /* reads the registry: takes as_known_on, gets rq->s */
+    /* The query parameters it takes, NULL-ended; "!name" is required,
+     * "*name" may be repeated (a repeated option of the command). */
+    const char *const *params;
+    int reads; /* READS_*: takes as_known_on, gets rq->s */
     const char *summary;
 };
 
-extern const struct route ROUTES[];
-
-/* The JSON body a route takes, as a JSON Schema (text), for
- * /openapi.json; the list ends with a NULL method. */
-struct route_body {
-    const char *method, *pattern, *schema;
+/* What a route's entry does not say, for /openapi.json: the JSON Schema
+ * of its body (text) and the media type of its 200 when not JSON. */
+struct route_doc {
+    const char *method, *pattern;
+    const char *body;   /* NULL: no body */
+    const char *type;   /* NULL: application/json */
+    const char *answer; /* the JSON Schema of a 200; NULL: any JSON */
 };
 
-extern const struct route_body ROUTE_BODIES[];
+extern const struct route_doc ROUTE_DOCS[];
+
+/* A parameter's name in a route's list, without its marker. */
+const char *param_name(const char *entry);
+
+/* What a route reads: nothing, the shared registry, or a copy of its own
+ * that it may change. */
+enum { READS_NONE, READS_SHARED, READS_OWN };
+
+extern const struct route ROUTES[];
 
 /* The route for method and path (captures filled in); NULL, with
  * *path_known set when the path exists under another method. */
 const struct route *route_match(const char *method, const char *path,
                                 const char **captures, int *path_known);
+
+/* parse.c: query parameter key=value for route r into rq: ST_USAGE for a
+ * parameter r does not list, a value missing or too long, a parameter
+ * given twice that may not be, or too many. */
+enum status request_add_param(struct request *rq, const struct route *r,
+                              const char *key, const char *value,
+                              struct err *e);
+/* ST_USAGE naming the first parameter that r requires and rq lacks. */
+enum status request_check_required(const struct request *rq,
+                                   const struct route *r, struct err *e);
+/* ST_USAGE when the n bytes of text nest deeper than HTTP_JSON_DEPTH_MAX
+ * or hold a string longer than HTTP_JSON_STRING_MAX (checked before
+ * parsing; the text need not be valid JSON). */
+enum status http_json_check(const char *text, size_t n, struct err *e);
+/* The body of rq as JSON within those limits, without duplicate keys;
+ * ST_USAGE (400) else. OUT: *out, the caller's to json_decref. */
+enum status request_json(const struct request *rq, json_t **out, struct err *e);
 
 /* The HTTP code of a status. */
 int http_code(enum status st);

@@ -1,12 +1,13 @@
 /*
  * The resident snapshot: the server loads the registry once and every read
  * shares it by reference count. A request first checks the change log's
- * head (at most once per request, and only when no other request holds
- * the store): when it has moved (the server's own writes, or another
- * process's), catch_up() brings the registry up to it and swaps it in;
- * requests already reading keep the old one until they release it. A
- * request never waits for a catch-up another runs: it reads the last
- * registry.
+ * head (at most once per request, only when no other request holds the
+ * store, and only when the database's data version says that another
+ * connection has written since the last look): when it has moved (the
+ * server's own writes, or another process's), catch_up() brings the registry up
+ * to it and swaps it in; requests already reading keep the old one until they
+ * release it. A request never waits for a catch-up another runs: it reads the
+ * last registry.
  *
  * catch_up() is the one place that follows the change log. Today it loads
  * the registry again; once core/apply.c applies a change set in memory
@@ -108,9 +109,14 @@ static void refresh(struct resident *r)
 {
     struct snap_ref *fresh = NULL;
     struct err e;
-    int64_t seq;
+    int64_t seq, version;
 
-    if (store_log_seq(r->st, &seq, &e) || seq == r->cur->seq)
+    if (store_data_version(r->st, &version, &e) || version == r->version)
+        return;
+    if (store_log_seq(r->st, &seq, &e))
+        return;
+    r->version = version;
+    if (seq == r->cur->seq)
         return;
     if (catch_up(r, r->cur, seq, &fresh, &e) || !fresh)
         return; /* the last loaded registry serves on */
@@ -118,6 +124,20 @@ static void refresh(struct resident *r)
     unref(r->cur);
     r->cur = fresh;
     pthread_mutex_unlock(&r->mu);
+}
+
+enum status resident_acquire_own(struct resident *r, int32_t as_known_on,
+                                 struct snap_ref **out, struct err *e)
+{
+    enum status rc;
+
+    pthread_mutex_lock(&r->db_mu);
+    if (!(rc = load(r->st, as_known_on, out, e))) {
+        (*out)->refs = 1;
+        (*out)->resident = 0;
+    }
+    pthread_mutex_unlock(&r->db_mu);
+    return rc;
 }
 
 enum status resident_acquire(struct resident *r, int32_t as_known_on,

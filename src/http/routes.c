@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "core/enums.h"
 #include "http/http.h"
+#include "http/read_routes.h"
 #include "report/history_view.h"
 #include "store/store.h"
 
@@ -437,21 +438,22 @@ static const char *const ROSTER[] = { "as_of", "as_known_on", NULL };
 static const char *const SHOW[] = { "as_of", "as_known_on", NULL };
 static const char *const POSTING_LIST[] = { "mission", "person", "present_on",
                                             "as_known_on", NULL };
-static const char *const WHERE[] = { "nationality", "service", "residence",
-                                     "as_of",       "issuing", "as_known_on",
-                                     NULL };
-static const char *const PARITY[] = { "as_of", "from",   "to",          "step",
-                                      "count", "assume", "as_known_on", NULL };
+static const char *const WHERE[] = {
+    "!nationality", "service",     "residence", "as_of",
+    "issuing",      "as_known_on", NULL
+};
+static const char *const PARITY[] = { "as_of", "from",    "to",          "step",
+                                      "count", "*assume", "as_known_on", NULL };
 static const char *const VISA_STATS[] = {
     "as_of", "issuing", "nationality", "purpose", "by",
     "from",  "to",      "as_known_on", NULL
 };
-static const char *const CHECK[] = { "as_of",  "issuer", "target",      "kind",
-                                     "policy", "assume", "as_known_on", NULL };
+static const char *const CHECK[] = { "as_of",  "issuer",  "target",      "kind",
+                                     "policy", "*assume", "as_known_on", NULL };
 static const char *const PERSON_LIST[] = { "nationality", "name", "as_known_on",
                                            NULL };
 static const char *const HEADCOUNT[] = { "sending",     "host", "country",
-                                         "as_of",       "by",   "category",
+                                         "as_of",       "by",   "*category",
                                          "as_known_on", NULL };
 
 static const char *const NOTIFICATION_LIST[] = { "state", "mission", "kind",
@@ -485,6 +487,24 @@ const struct route ROUTES[] = {
     { "GET", "/api/v1/check", READERS, check, CHECK, 1, "check" },
     { "GET", "/api/v1/visas/stats", READERS, visa_stats, VISA_STATS, 1,
       "visa stats" },
+    { "GET", "/api/v1/findings/{id}/explain", READERS, route_explain,
+      PARAMS_EXPLAIN, 1, "explain" },
+    { "GET", "/api/v1/plan/{s1}/{s2}", READERS, route_plan, PARAMS_PLAN,
+      READS_OWN, "plan" },
+    { "GET", "/api/v1/policies", READERS, route_policies, PARAMS_POLICIES, 1,
+      "policy list" },
+    { "GET", "/api/v1/policies/{id}", READERS, route_policy, AS_KNOWN, 1,
+      "policy show" },
+    { "GET", "/api/v1/visas/report", ROLE_OFFICER | ROLE_ANALYST,
+      route_visa_report, PARAMS_VISA_REPORT, 1, "visa report --un" },
+    { "GET", "/api/v1/visas", READERS, route_visas, PARAMS_VISAS, 1,
+      "visa list" },
+    { "GET", "/api/v1/visas/{id}", READERS, route_visa, AS_KNOWN, 1,
+      "visa show" },
+    { "GET", "/api/v1/lists/consular", ANYONE, route_consular_list,
+      PARAMS_CONSULAR_LIST, 1, "publish consular-list (public)" },
+    { "GET", "/api/v1/audit/checkpoint", ANYONE, route_checkpoint, NONE, 0,
+      "audit checkpoint: the log's checkpoint (public)" },
     { "GET", "/api/v1/history/{entity}/{id}", ROLE_OFFICER | ROLE_AUDITOR,
       history, AS_KNOWN, 0, "history" },
     /* write_routes.c */

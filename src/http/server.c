@@ -1,9 +1,10 @@
 /*
  * The server: libmicrohttpd with its own threads (a pool sized to the
  * cores, each polling its connections), so a slow client holds a socket,
- * never a thread. Its limits turn hostile clients away cleanly: a body
- * over 1 MiB is 413, a request line and headers must fit in the
- * connection's 64 KiB (else libmicrohttpd answers 414 or 431), an idle
+ * never a thread. Its limits turn hostile clients away cleanly, each with
+ * an {"error": ...}: a body over 1 MiB is 413, a URL over HTTP_URL_MAX
+ * 414, headers over HTTP_HEADERS_MAX 431 (past the connection's 64 KiB,
+ * libmicrohttpd answers 414 or 431 itself, with its own body), an idle
  * connection is closed after CONN_TIMEOUT seconds, and the connections are
  * capped in all and per address. Each request goes through one path:
  * route (404/405), query parameters (400), token (401), role (401/403),
@@ -20,6 +21,7 @@
 
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "http/cache.h"
 #include "http/http.h"
 
 #define BODY_MAX         ((size_t)1 << 20)
@@ -31,6 +33,7 @@
 struct server {
     const struct http_options *o;
     struct resident res;
+    struct answer_cache cache;
 };
 
 /* One request's state across libmicrohttpd's calls. */
@@ -53,17 +56,23 @@ static int64_t usec_since(const struct timespec *t)
            (now.tv_nsec - t->tv_nsec) / 1000;
 }
 
-static enum MHD_Result send_buf(struct MHD_Connection *c, int code,
-                                const struct buf *b)
+static enum MHD_Result send_typed(struct MHD_Connection *c, int code,
+                                  const struct buf *b, const char *type)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(b->len, b->data, MHD_RESPMEM_MUST_COPY);
     enum MHD_Result rc;
 
-    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Content-Type", type);
     rc = MHD_queue_response(c, (unsigned)code, r);
     MHD_destroy_response(r);
     return rc;
+}
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, int code,
+                                const struct buf *b)
+{
+    return send_typed(c, code, b, "application/json");
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *c, struct exchange *x,
@@ -88,24 +97,52 @@ static enum MHD_Result send_error(struct MHD_Connection *c, struct exchange *x,
 struct param_walk {
     struct request *rq;
     const struct route *route;
-    char bad[128];
+    struct err e;
 };
 
 static enum MHD_Result take_param(void *cls, enum MHD_ValueKind kind,
                                   const char *key, const char *value)
 {
     struct param_walk *w = cls;
-    int known = 0;
 
     (void)kind;
-    for (int i = 0; w->route->params[i]; i++)
-        known |= !strcmp(w->route->params[i], key);
-    if (!known || w->rq->n_params == MAX_PARAMS || !value) {
-        snprintf(w->bad, sizeof(w->bad), "%s", key);
-        return MHD_NO;
-    }
-    w->rq->params[w->rq->n_params++] = (struct param){ key, value };
+    return request_add_param(w->rq, w->route, key, value, &w->e) ? MHD_NO
+                                                                 : MHD_YES;
+}
+
+/* What the request line's query and the headers weigh. */
+struct weight {
+    size_t bytes, count;
+};
+
+static enum MHD_Result weigh(void *cls, enum MHD_ValueKind kind,
+                             const char *key, const char *value)
+{
+    struct weight *w = cls;
+
+    (void)kind;
+    w->bytes += strlen(key) + (value ? strlen(value) + 2 : 0) + 2;
+    w->count++;
     return MHD_YES;
+}
+
+/* 0 when the request is within the limits of http.h, else the HTTP code,
+ * with the message in e. */
+static int over_limits(struct MHD_Connection *c, const char *url, struct err *e)
+{
+    struct weight q = { strlen(url), 0 }, h = { 0, 0 };
+
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, weigh, &q);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, weigh, &h);
+    if (q.bytes > HTTP_URL_MAX)
+        return err_set(e, ST_USAGE, "the URL is longer than %d bytes",
+                       HTTP_URL_MAX),
+               414;
+    if (h.bytes > HTTP_HEADERS_MAX || h.count > HTTP_HEADERS_COUNT)
+        return err_set(e, ST_USAGE, "the headers pass %d bytes or %d fields",
+                       HTTP_HEADERS_MAX, HTTP_HEADERS_COUNT),
+               431;
+    return 0;
 }
 
 static void client_address(struct MHD_Connection *c, char *out, size_t size)
@@ -128,14 +165,14 @@ static void client_address(struct MHD_Connection *c, char *out, size_t size)
 static int admit(struct server *sv, struct MHD_Connection *c,
                  struct request *rq, const struct route *route, struct err *e)
 {
-    struct param_walk w = { rq, route, "" };
+    struct param_walk w = { rq, route, { ST_OK, "" } };
     const char *auth;
 
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_param, &w);
-    if (w.bad[0])
-        return err_set(e, ST_USAGE, "unknown or repeated parameter '%s'",
-                       w.bad),
-               400;
+    if (w.e.status || request_check_required(rq, route, &w.e)) {
+        *e = w.e;
+        return 400;
+    }
     auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (auth && strncmp(auth, "Bearer ", 7))
         return err_set(e, ST_USAGE, "Authorization must be 'Bearer TOKEN'"),
@@ -152,28 +189,50 @@ static int admit(struct server *sv, struct MHD_Connection *c,
     return 0;
 }
 
-/* Runs the route's handler on the registry it reads. */
-static int run(struct request *rq, const struct route *route, struct buf *out,
+/* Runs the route's handler on the registry it reads, or queues the kept
+ * answer on c (OUT: *sent) when the same question was answered on the
+ * same registry before. */
+static int run(struct server *sv, struct MHD_Connection *c, struct request *rq,
+               const struct route *route, struct buf *out, int *sent,
                struct err *e)
 {
     const char *akn = request_param(rq, "as_known_on");
     int32_t as_known_on = DATE_NONE;
     struct snap_ref *ref = NULL;
+    struct buf key;
+    int keep = cache_route(route) && !akn, code;
     enum status st;
 
+    *sent = 0;
     if (route->reads) {
         if (akn && date_parse(akn, &as_known_on, e)) {
             err_prefix(e, "as_known_on");
             return 400;
         }
-        if (resident_acquire(rq->res, as_known_on, &ref, e))
+        if ((route->reads == READS_OWN
+                 ? resident_acquire_own(rq->res, as_known_on, &ref, e)
+                 : resident_acquire(rq->res, as_known_on, &ref, e)))
             return 500;
-        rq->s = &ref->s;
+        rq->s = rq->own = &ref->s;
+        rq->s_seq = ref->seq;
     }
-    st = route->handler(rq, out, e);
+    buf_init(&key, BUF_MAX_DEFAULT);
+    keep = keep && ref; /* cache_route: only routes that read */
+    if (keep) {
+        cache_key(rq, ref->seq, &key);
+        *sent = cache_answer(&sv->cache, key.data, c);
+    }
+    if (!*sent) {
+        st = route->handler(rq, out, e);
+        code = rq->code ? rq->code : http_code(st);
+        if (keep && code == 200)
+            cache_put(&sv->cache, key.data, out,
+                      rq->content_type ? rq->content_type : "application/json");
+    }
+    buf_release(&key);
     if (ref)
         resident_release(rq->res, ref);
-    return rq->code ? rq->code : http_code(st);
+    return *sent ? 200 : code;
 }
 
 static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
@@ -185,7 +244,7 @@ static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
     char address[64];
     struct buf out;
     struct err e;
-    int known, code;
+    int known, code, sent = 0;
     enum MHD_Result rc;
 
     memset(&rq, 0, sizeof(rq));
@@ -206,14 +265,18 @@ static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
     buf_init(&out, BUF_MAX_DEFAULT);
     code = admit(sv, c, &rq, route, &e);
     if (!code)
-        code = run(&rq, route, &out, &e);
+        code = run(sv, c, &rq, route, &out, &sent, &e);
     snprintf(x->account, sizeof(x->account), "%s",
              rq.account.name ? rq.account.name : "-");
     account_release(&rq.account);
-    if (code >= 400)
+    if (sent)
+        rc = (x->code = 200, MHD_YES);
+    else if (code >= 400)
         rc = send_error(c, x, code, e.msg);
     else
-        rc = (x->code = code, send_buf(c, code, &out));
+        rc = (x->code = code, send_typed(c, code, &out,
+                                         rq.content_type ? rq.content_type
+                                                         : "application/json"));
     buf_release(&out);
     return rc;
 }
@@ -225,6 +288,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 {
     struct exchange *x = *con_cls;
     const char *length;
+    struct err e;
+    int code;
 
     (void)version;
     if (!x) {
@@ -235,6 +300,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         snprintf(x->method, sizeof(x->method), "%s", method);
         snprintf(x->path, sizeof(x->path), "%s", url);
         *con_cls = x;
+        if ((code = over_limits(c, url, &e)))
+            return send_error(c, x, code, e.msg);
         length =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (length && strtoull(length, NULL, 10) > BODY_MAX)
@@ -301,15 +368,23 @@ static enum status parse_listen(const char *text, struct sockaddr_in *sa,
 static struct MHD_Daemon *start(struct server *sv, struct sockaddr_in *sa,
                                 unsigned threads)
 {
+    struct MHD_OptionItem tls[] = {
+        { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)sv->o->tls_key },
+        { MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)sv->o->tls_cert },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    int secure = sv->o->tls_cert && sv->o->tls_key;
+
     return MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL, on_request,
-        sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | (secure ? MHD_USE_TLS : 0),
+        0, NULL, NULL, on_request, sv, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONN_PER_ADDRESS,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv, MHD_OPTION_ARRAY,
+        secure ? tls : tls + 2, MHD_OPTION_END);
 }
 
 /* Stops accepting, waits (up to the connection timeout) for the
@@ -348,6 +423,7 @@ enum status http_serve(const struct http_options *o, struct err *e)
     auth_init();
     if (resident_open(&sv.res, o->db_path, e))
         return e->status;
+    cache_init(&sv.cache);
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
@@ -358,15 +434,18 @@ enum status http_serve(const struct http_options *o, struct err *e)
               : cores > 0 ? (unsigned)cores
                           : 1);
     if (!d) {
+        cache_release(&sv.cache);
         resident_close(&sv.res);
-        return err_set(e, ST_ERROR, "cannot listen on %s",
-                       o->listen ? o->listen : "127.0.0.1:8080");
+        return err_set(e, ST_ERROR, "cannot listen on %s%s",
+                       o->listen ? o->listen : "127.0.0.1:8080",
+                       o->tls_cert ? " with that TLS certificate and key" : "");
     }
     di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     if (o->ready)
         o->ready(di ? di->port : ntohs(sa.sin_port), o->ctx);
     sigwait(&stop, &sig);
     drain(d);
+    cache_release(&sv.cache);
     resident_close(&sv.res);
     return ST_OK;
 }

@@ -183,6 +183,9 @@ static enum status run_job(struct request *rq, struct buf *out,
 {
     struct job j = { rq, out, *a, decide };
 
+    /* The body's nesting and string lengths, before any parser sees it. */
+    if (rq->body_len && http_json_check(rq->body, rq->body_len, e))
+        return e->status;
     j.a.today = rq->today;
     j.a.holidays = rq->holidays;
     j.a.actor = rq->account.name;
@@ -217,16 +220,14 @@ static enum status read_body(const struct request *rq,
                              const char *const *fields, const char **values,
                              json_t **root, struct err *e)
 {
-    json_error_t je;
     const char *key;
     json_t *v;
 
     *root = NULL;
     if (!rq->body_len)
         return ST_OK;
-    *root = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
-    if (!*root)
-        return err_set(e, ST_USAGE, "body: invalid JSON: %s", je.text);
+    if (request_json(rq, root, e))
+        return e->status;
     if (!json_is_object(*root))
         return err_set(e, ST_USAGE, "body: not a JSON object");
     json_object_foreach(*root, key, v)
@@ -341,33 +342,3 @@ enum status route_diplomatic_list(struct request *rq, struct buf *out,
     dlist_release(&l);
     return rc;
 }
-
-/* The bodies of the write routes (and of login), for /openapi.json. A
- * notification is the object of `notify FILE.json`, whose fields depend
- * on its kind (docs/registry.md): the schema names the common ones. */
-#define NOTIFICATION_SCHEMA                                                   \
-    "{\"type\":\"object\",\"required\":[\"kind\",\"mission\"],"               \
-    "\"properties\":{\"kind\":{\"enum\":[\"appointment\",\"arrival\","        \
-    "\"change\",\"dependent_join\",\"dependent_leave\",\"termination\","      \
-    "\"transfer\",\"dependent_accredit\",\"correction\"]},"                   \
-    "\"mission\":{\"type\":\"string\"},\"person\":{},\"posting\":{},"         \
-    "\"dependents\":{\"type\":\"array\"},\"replaces\":{\"type\":\"string\"}," \
-    "\"justification\":{\"type\":\"string\"}}}"
-
-const struct route_body ROUTE_BODIES[] = {
-    { "POST", "/api/v1/login",
-      "{\"type\":\"object\",\"required\":[\"user\",\"password\"],"
-      "\"properties\":{\"user\":{\"type\":\"string\"},"
-      "\"password\":{\"type\":\"string\"}}}" },
-    { "POST", "/api/v1/notifications", NOTIFICATION_SCHEMA },
-    { "POST", "/api/v1/notifications/{id}/resubmit", NOTIFICATION_SCHEMA },
-    { "POST", "/api/v1/notifications/{id}/decision",
-      "{\"type\":\"object\",\"required\":[\"decision\"],"
-      "\"additionalProperties\":false,\"properties\":{\"decision\":"
-      "{\"enum\":[\"accept\",\"refuse\",\"return\"]},\"grounds\":"
-      "{\"type\":\"string\",\"description\":\"required to refuse or "
-      "return\"}}}" },
-    { "POST", "/api/v1/notifications/{id}/withdraw",
-      "{\"type\":\"object\",\"additionalProperties\":false}" },
-    { NULL, NULL, NULL },
-};

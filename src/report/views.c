@@ -360,7 +360,13 @@ static void count_categories(const struct snapshot *s, uint32_t m,
 static void tally_missions(const struct snapshot *s,
                            const struct headcount_args *a, struct tallies *t)
 {
-    for (uint32_t m = 0; m < snapshot_count(s, ENT_MISSION); m++) {
+    /* The sending state's missions alone when the scope names one: the
+     * tallies are sorted after, so the order they are added in does not
+     * matter. */
+    struct mission_list sent = snapshot_missions_sent(s, a->scope.sending);
+
+    for (size_t k = 0; k < sent.n; k++) {
+        uint32_t m = mission_list_at(&sent, k);
         const struct mission *ms = snap_mission(s, m);
         const char *place = a->scope.country ? ms->country : ms->host;
         const char *cells[3] = { ms->sending, place, NULL };
@@ -650,19 +656,12 @@ static enum status state_option(const struct snapshot *s, const char *option,
     return ST_OK;
 }
 
-enum status view_check(const struct snapshot *s, const struct check_query *q,
-                       enum out_format fmt, struct buf *b, size_t *n_findings,
-                       struct err *e)
+enum status view_findings(const struct snapshot *s, const struct check_query *q,
+                          struct findings *f, struct err *e)
 {
-    const struct docket_head h = {
-        q->o.as_of, q->as_of_given, q->as_known_on, q->o.issuer,    q->o.target,
-        q->kind,    q->policy,      q->o.assumed,   q->o.n_assumed,
-    };
-    struct findings f;
-    struct docket d;
     int kind = -1;
 
-    *n_findings = 0;
+    findings_init(f);
     if (state_option(s, "--issuer", q->o.issuer, e) ||
         state_option(s, "--target", q->o.target, e))
         return ST_USAGE;
@@ -676,12 +675,31 @@ enum status view_check(const struct snapshot *s, const struct check_query *q,
     if (q->policy && snapshot_find(s, ENT_POLICY, q->policy) == IDMAP_NONE)
         return err_set(e, ST_INVALID, "--policy: unknown policy '%s'",
                        q->policy);
-    findings_init(&f);
-    if (rules_check(s, &q->o, &f, e)) {
+    if (rules_check(s, &q->o, f, e)) {
+        findings_release(f);
+        findings_init(f);
+        return e->status;
+    }
+    findings_keep(f, kind, q->policy);
+    return ST_OK;
+}
+
+enum status view_check(const struct snapshot *s, const struct check_query *q,
+                       enum out_format fmt, struct buf *b, size_t *n_findings,
+                       struct err *e)
+{
+    const struct docket_head h = {
+        q->o.as_of, q->as_of_given, q->as_known_on, q->o.issuer,    q->o.target,
+        q->kind,    q->policy,      q->o.assumed,   q->o.n_assumed,
+    };
+    struct findings f;
+    struct docket d;
+
+    *n_findings = 0;
+    if (view_findings(s, q, &f, e)) {
         findings_release(&f);
         return e->status;
     }
-    findings_keep(&f, kind, q->policy);
     docket_summarize(&f, &d);
     docket_render(b, fmt, &h, &f, &d);
     docket_release(&d);

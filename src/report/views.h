@@ -127,6 +127,12 @@ struct check_query {
 };
 
 /* Validates q against s (an unknown state or kind is ST_USAGE, an unknown
+ * policy ST_INVALID) and evaluates it: f (initialised here, released by
+ * the caller) holds the findings q keeps. check and explain share it. */
+enum status view_findings(const struct snapshot *s, const struct check_query *q,
+                          struct findings *f, struct err *e);
+
+/* Validates q against s (an unknown state or kind is ST_USAGE, an unknown
  * policy ST_INVALID), evaluates and renders the docket. OUT: *n_findings. */
 enum status view_check(const struct snapshot *s, const struct check_query *q,
                        enum out_format fmt, struct buf *b, size_t *n_findings,

@@ -292,3 +292,17 @@ enum status store_log_seq(struct store *st, int64_t *seq, struct err *e)
 
     return log_head(st, seq, hash, e);
 }
+
+enum status store_data_version(struct store *st, int64_t *version,
+                               struct err *e)
+{
+    sqlite3_stmt *q;
+
+    if (db_prepare(st, "PRAGMA data_version", &q, e))
+        return ST_ERROR;
+    if (sqlite3_step(q) != SQLITE_ROW)
+        return sql_fail(st, q, e);
+    *version = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return ST_OK;
+}

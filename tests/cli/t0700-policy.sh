@@ -209,6 +209,10 @@ expect_exit 0 "policy list" policy list --format csv
 expect_out "list row" "usa-rus-tenure,tenure_cap,USA,RUS,2020-12-01,,,Three years"
 expect_exit 0 "policy list --issuer" policy list --issuer RUS --format csv
 if [ "$(wc -l <"$TMP/out")" -eq 1 ]; then ok "no policy of RUS"; else not_ok "no policy of RUS"; fi
+expect_exit 0 "policy list --target '*', as its help says" policy list --target '*' --format csv
+if [ "$(wc -l <"$TMP/out")" -eq 1 ]; then ok "no policy for every state"; else not_ok "no policy for every state"; fi
+expect_exit 3 "policy list --target of no state" policy list --target RSU
+expect_err "names it" "--target: unknown state 'RSU'"
 expect_exit 0 "policy show" policy show usa-rus-tenure
 expect_out "show prints the JSON, indented" '  "max_tenure": "P3Y",'
 expect_exit 3 "show an unknown policy" policy show nope
