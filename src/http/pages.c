@@ -505,6 +505,8 @@ static int run(struct page_rq *p, struct MHD_Connection *c,
         p->rq.s = &ref->s;
     }
     st = r->handler(p, e);
+    if (st)
+        buf_reset(&p->out); /* the error page replaces what was begun */
     if (ref)
         resident_release(p->rq.res, ref);
     code = p->rq.code ? p->rq.code : http_code(st);
@@ -569,7 +571,7 @@ static int answer(struct MHD_Connection *c, struct page_rq *p)
                         404);
     else
         code = run(p, c, r, &e);
-    if (code >= 400)
+    if (code >= 400 && !p->out.len)
         error_page(p, code, e.msg[0] ? e.msg : "the page failed");
     if (code == 303)
         return reply(c, p, 303, "", 0, "text/html; charset=utf-8", 0);

@@ -295,7 +295,7 @@ static void cell(struct buf *b, const char *text, const char *link, int num)
 void page_grid(struct buf *b, const struct grid *g, const char *caption,
                const struct page_link *links)
 {
-    add(b, "<div class=\"table\"><table>\n");
+    add(b, "<div class=\"table\" tabindex=\"0\"><table>\n");
     if (caption)
         page_fmt(b, "<caption>%s</caption>\n", caption);
     add(b, "<thead><tr>");
@@ -352,7 +352,7 @@ static void object_table(struct buf *b, const json_t *a, const char *caption,
     const json_t *v;
     size_t n = json_array_size(a);
 
-    add(b, "<div class=\"table\"><table>\n");
+    add(b, "<div class=\"table\" tabindex=\"0\"><table>\n");
     if (caption)
         page_fmt(b, "<caption>%s</caption>\n", caption);
     add(b, "<thead><tr>");
@@ -590,4 +590,32 @@ void page_history_link(struct buf *b, const char *entity, const char *id)
     page_fmt(b, "<p><a href=\"/history/%s/", entity);
     page_url(b, id);
     page_raw(b, "\">Its recorded history</a></p>\n");
+}
+
+void page_embed_body(struct buf *b, const char *html)
+{
+    const char *start = strstr(html, "<body>");
+    const char *end = strstr(html, "</body>");
+    const char *h1, *h1_end;
+
+    if (!start || !end || end < start)
+        return;
+    start += strlen("<body>");
+    h1 = strstr(start, "<h1>");
+    h1_end = h1 ? strstr(h1, "</h1>") : NULL;
+    if (h1 && h1_end && h1_end < end) {
+        addn(b, start, (size_t)(h1 - start));
+        start = h1_end + strlen("</h1>");
+    }
+    addn(b, start, (size_t)(end - start));
+}
+
+void page_summary(struct buf *b, const char *recorded, const char *actor,
+                  const char *reason)
+{
+    page_fmt(b,
+             "<dl class=\"summary\"><dt>Recorded</dt><dd>%s</dd><dt>Actor"
+             "</dt><dd>%s</dd><dt>Reason</dt><dd>%s</dd></dl>\n",
+             recorded ? recorded : "", actor ? actor : "",
+             reason ? reason : "");
 }

@@ -63,6 +63,11 @@ void page_para(struct buf *b, const char *text);
  * alert as the kind says). */
 void page_message(struct buf *b, const char *kind, const char *text);
 
+/* A description list of a change set's (or any act's) recorded time,
+ * actor and reason. */
+void page_summary(struct buf *b, const char *recorded, const char *actor,
+                  const char *reason);
+
 /* A column whose cells link to prefix + cell. */
 struct page_link {
     const char *column;
@@ -92,6 +97,11 @@ void page_pager(struct buf *b, const char *base, size_t first, size_t total);
 /* An SVG document (a chart of report/) inline, without its XML
  * declaration, in a figure with a caption. */
 void page_svg(struct buf *b, const char *svg, const char *caption);
+
+/* The body of a self-contained HTML document of report/ (the UN
+ * report's), without its first <h1>, inside the page. Such documents
+ * carry their style in <head> only, which this leaves out. */
+void page_embed_body(struct buf *b, const char *html);
 
 /* ---- forms ---- */
 

@@ -34,7 +34,7 @@ static void mission_block(struct buf *b, const struct snapshot *s,
         page_para(b, "No staff of the list's categories notified as present.");
         return;
     }
-    page_raw(b, "<div class=\"table\"><table><thead><tr><th scope=\"col\">"
+    page_raw(b, "<div class=\"table\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">"
                 "Name</th><th scope=\"col\">Title</th><th scope=\"col\">"
                 "Spouse</th></tr></thead>\n<tbody>\n");
     for (size_t k = dm->first; k < dm->first + dm->n; k++) {
@@ -102,7 +102,7 @@ static void precedence(struct buf *b, const struct snapshot *s,
                        "took up functions (VCDR arts. 14 and 16)."
                      : "Heads of consular post by class, then by the date "
                        "each took up functions (VCCR art. 16).");
-    page_raw(b, "<div class=\"table\"><table><thead><tr><th scope=\"col\">"
+    page_raw(b, "<div class=\"table\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">"
                 "No.</th><th scope=\"col\">Name</th><th scope=\"col\">Title"
                 "</th><th scope=\"col\">Mission</th><th scope=\"col\">Took "
                 "up functions</th></tr></thead>\n<tbody>\n");

@@ -59,7 +59,7 @@ void page_staff(struct buf *b, const struct snapshot *s, uint32_t m,
     uint32_t *rows = xcalloc(roster_capacity(s, m) + 1, sizeof(*rows));
     size_t n = roster_build(s, m, date, rows);
 
-    page_raw(b, "<div class=\"table\"><table><caption>Staff present and "
+    page_raw(b, "<div class=\"table\" tabindex=\"0\"><table><caption>Staff present and "
                 "their households</caption><thead><tr>"
                 "<th scope=\"col\">Posting</th><th scope=\"col\">Name</th>"
                 "<th scope=\"col\">Rank</th><th scope=\"col\">Title</th>"
@@ -144,7 +144,7 @@ void page_docket(struct buf *b, const json_t *docket, const char *explain,
     page_fmt(b, "<p>%zu findings on %s.</p>\n", n, str(docket, "as_of"));
     if (!n)
         return;
-    page_raw(b, "<div class=\"table\"><table><caption>Findings (select one "
+    page_raw(b, "<div class=\"table\" tabindex=\"0\"><table><caption>Findings (select one "
                 "for its explanation)</caption><thead><tr>"
                 "<th scope=\"col\">Finding</th><th scope=\"col\">Policy</th>"
                 "<th scope=\"col\">Kind</th><th scope=\"col\">Subject</th>"
@@ -194,7 +194,7 @@ void page_notifications(struct buf *b, const struct snapshot *s,
         return;
     }
     page_fmt(b,
-             "<div class=\"table\"><table><caption>%s</caption><thead><tr>"
+             "<div class=\"table\" tabindex=\"0\"><table><caption>%s</caption><thead><tr>"
              "<th scope=\"col\">Notification</th><th scope=\"col\">Kind</th>"
              "<th scope=\"col\">Mission</th><th scope=\"col\">Submitted</th>"
              "<th scope=\"col\">By</th><th scope=\"col\">State</th>"
@@ -282,7 +282,7 @@ void page_notification(struct buf *b, const struct snapshot *s,
     json_decref(payload);
     if (!n_steps)
         return;
-    page_raw(b, "<h2>History</h2><div class=\"table\"><table><thead><tr>"
+    page_raw(b, "<h2>History</h2><div class=\"table\" tabindex=\"0\"><table><thead><tr>"
                 "<th scope=\"col\">Recorded</th><th scope=\"col\">Actor</th>"
                 "<th scope=\"col\">State</th><th scope=\"col\">Reason</th>"
                 "</tr></thead><tbody>\n");
@@ -299,7 +299,7 @@ void page_policies(struct buf *b, const struct snapshot *s)
 {
     size_t n = snapshot_count(s, ENT_POLICY);
 
-    page_raw(b, "<div class=\"table\"><table><caption>Policies</caption>"
+    page_raw(b, "<div class=\"table\" tabindex=\"0\"><table><caption>Policies</caption>"
                 "<thead><tr><th scope=\"col\">Policy</th><th scope=\"col\">"
                 "Kind</th><th scope=\"col\">Issuer</th><th scope=\"col\">"
                 "Target</th><th scope=\"col\">From</th><th scope=\"col\">To"
