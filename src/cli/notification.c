@@ -1,22 +1,18 @@
 /*
  * `chancery notification list|show|decide|resubmit|withdraw`: following
- * notifications and the office's decisions on them. Accepting writes the
- * notification's records (rules/notify.h, recomputed on the registry as it
- * is now, warnings included) and its new state in one change set, whose
- * reason names the notification; the store refuses a write on a snapshot
- * older than the change log's head, so two officers deciding at once
- * never both write. Each command's line is its option table (cli/opts.h).
+ * notifications and the office's decisions on them. Deciding runs
+ * store/notice.h's steps, which the server's write routes share (accepting
+ * writes the notification's records and its new state in one change set);
+ * this file parses, opens the registry and prints. Each command's line is
+ * its option table (cli/opts.h).
  */
 #include "report/notification.h"
 
-#include <jansson.h>
 #include <stddef.h>
 
-#include "base/clock.h"
-#include "base/xalloc.h"
 #include "cli/commands.h"
 #include "cli/notify.h"
-#include "rules/notify.h"
+#include "store/notice.h"
 
 struct list_args {
     const char *state, *mission, *kind;
@@ -201,50 +197,20 @@ static int list(struct cli *cli, int argc, char **argv)
     return 0;
 }
 
-/* The states of the notification in its change-log entries. */
-static size_t steps_of(const struct change_list *list,
-                       struct notification_step *steps, json_t **images)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < list->n; i++) {
-        const struct change_entry *c = &list->items[i];
-        json_t *after = c->after ? json_loads(c->after, 0, NULL) : NULL;
-        const char *state = json_string_value(json_object_get(after, "state"));
-
-        images[i] = after;
-        if (!state)
-            continue;
-        steps[n++] = (struct notification_step){ c->recorded, c->actor, state,
-                                                 c->reason };
-    }
-    return n;
-}
-
 static int show_history(struct cli *cli, struct store *st,
                         const struct snapshot *s, const struct notification *n)
 {
-    struct change_list list = { NULL, 0, 0 };
-    struct notification_step *steps;
-    json_t **images;
-    size_t n_steps;
+    struct notice_history h;
     struct buf b;
     struct err e;
 
-    if (store_history(st, "notification", n->id, &list, &e))
+    if (notice_history_load(st, n->id, &h, &e))
         return cli_fail(&e);
-    steps = xcalloc(list.n + 1, sizeof(*steps));
-    images = xcalloc(list.n + 1, sizeof(*images));
-    n_steps = steps_of(&list, steps, images);
     buf_init(&b, BUF_MAX_DEFAULT * 4);
-    notification_render(&b, cli->format, s, n, steps, n_steps);
+    notification_render(&b, cli->format, s, n, h.steps, h.n_steps);
     fwrite(b.data, 1, b.len, stdout);
     buf_release(&b);
-    for (size_t i = 0; i < list.n; i++)
-        json_decref(images[i]);
-    free(images);
-    free(steps);
-    change_list_release(&list);
+    notice_history_release(&h);
     return 0;
 }
 
@@ -270,149 +236,40 @@ static int show(struct cli *cli, int argc, char **argv)
     return rc;
 }
 
-/* Refuses a decision on a notification no longer submitted: exit 1. */
-static int undecidable(const struct notification *n, int withdrawing)
+/* Runs a decision on notification id: state, with grounds (NULL: none),
+ * through store/notice.h, and prints the notification as decided. */
+static int run_decision(struct cli *cli, const char *id, int state,
+                        const char *grounds)
 {
-    if (n->state == NS_SUBMITTED || (withdrawing && n->state == NS_RETURNED))
-        return 0;
-    return cli_error(ST_ERROR,
-                     "notification '%s' already decided: %s by %s "
-                     "at %s",
-                     n->id, enum_name(&ENUM_NOTIFICATION_STATE, n->state),
-                     n->decided_by ? n->decided_by : "?",
-                     n->decided_at ? n->decided_at : "?");
-}
-
-/* A decision being written: the changes of the records, then the
- * notification's own update. */
-struct decision {
-    struct cli *cli;
-    struct store *st;
-    struct snapshot *s;
-    uint32_t index;
-    struct notification before;
-    struct change *changes;
-    size_t n;
-};
-
-/* Writes the notification's new state (and d's record changes). */
-static int write_decision(struct decision *d, int state, const char *grounds,
-                          const char *verb)
-{
-    struct notification *n = snapshot_row(d->s, ENT_NOTIFICATION, d->index);
-    char now[TIMESTAMP_BUF], reason[96];
-    struct change_meta meta = { NULL, reason };
-    struct err e;
-
-    if (clock_timestamp(now, &e))
-        return cli_fail(&e);
-    n->state = state;
-    n->decided_by = arena_strdup(&d->s->strings, store_actor(d->st));
-    n->decided_at = arena_strdup(&d->s->strings, now);
-    n->grounds = grounds ? arena_strdup(&d->s->strings, grounds) : NULL;
-    if (state == NS_ACCEPTED)
-        n->change_set = (int32_t)(store_known_head(d->st) + 1);
-    if (!d->changes) /* room for the update: accept_records makes it */
-        d->changes = xcalloc(1, sizeof(*d->changes));
-    d->changes[d->n++] =
-        (struct change){ OP_UPDATE, ENT_NOTIFICATION, d->index, &d->before };
-    snprintf(reason, sizeof(reason), "notification %s %s", n->id, verb);
-    if (store_apply(d->st, d->s, d->changes, d->n, &meta, &e)) {
-        if (strstr(e.msg, "changed while"))
-            return cli_error(ST_ERROR,
-                             "notification '%s' may be already decided: %s",
-                             n->id, e.msg);
-        return cli_fail(&e);
-    }
-    notification_print(d->cli, d->s, n);
-    return 0;
-}
-
-/* Applies the payload again on the registry as it is now: its records
- * become d's changes, its warnings the notification's. */
-static int accept_records(struct decision *d)
-{
-    struct notification *n = snapshot_row(d->s, ENT_NOTIFICATION, d->index);
-    struct notify_draft draft;
-    struct findings w;
+    struct notice_args a = { id, state,      grounds, NULL, NULL,
+                             0,  cli->today, NULL,    NULL };
+    struct notice_outcome out;
     struct problems p;
     struct holidays h;
-    char where[64], *warnings;
+    struct store *st;
+    struct snapshot s;
     struct err e;
     int rc = 0;
 
-    notify_draft_init(&draft);
-    findings_init(&w);
-    problems_init(&p);
-    holidays_init(&h);
-    snprintf(where, sizeof(where), "notification %s", n->id);
-    if (cli_holidays(&h, &e) ||
-        notify_prepare(d->s, where, n->payload, strlen(n->payload),
-                       d->cli->today, &h, &draft, &w, &p, &e))
-        rc = cli_fail(&e);
-    else if (p.n_total)
-        rc = cli_fail_problems(&p);
-    if (!rc) {
-        /* The row may have moved as records were appended. */
-        n = snapshot_row(d->s, ENT_NOTIFICATION, d->index);
-        warnings = notify_warnings_json(&w);
-        n->warnings = arena_strdup(&d->s->strings, warnings);
-        free(warnings);
-        d->changes = xcalloc(draft.n_changes + 1, sizeof(*d->changes));
-        for (size_t i = 0; i < draft.n_changes; i++) {
-            const struct notify_change *c = &draft.changes[i];
-
-            d->changes[d->n++] =
-                (struct change){ c->update ? OP_UPDATE : OP_INSERT, c->entity,
-                                 c->index, c->before };
-            draft.changes[i].before = NULL; /* now d's */
-        }
-    }
-    holidays_release(&h);
-    problems_release(&p);
-    findings_release(&w);
-    notify_draft_release(&draft);
-    return rc;
-}
-
-static void decision_release(struct decision *d)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        if (d->changes[i].entity != ENT_NOTIFICATION)
-            free((void *)d->changes[i].before);
-    }
-    free(d->changes);
-}
-
-/* Runs a decision on notification id: state, with grounds (NULL: none). */
-static int run_decision(struct cli *cli, const char *id, int state,
-                        const char *grounds, const char *verb)
-{
-    struct decision d = { cli, NULL, NULL, 0, { 0 }, NULL, 0 };
-    const struct notification *n;
-    struct snapshot s;
-    struct err e;
-    int rc;
-
     snapshot_init(&s);
-    d.s = &s;
-    if (cli_open_for_write(cli, &d.st, &s, &e)) {
+    if (cli_open_for_write(cli, &st, &s, &e)) {
         snapshot_release(&s);
         return cli_fail(&e);
     }
-    if (!(n = find(&s, id))) {
-        rc = ST_INVALID;
-    } else if (!(rc = undecidable(n, state == NS_WITHDRAWN))) {
-        d.index = snapshot_find(&s, ENT_NOTIFICATION, id);
-        d.before = *n;
-        if (state == NS_ACCEPTED)
-            rc = accept_records(&d);
-        if (!rc)
-            rc = write_decision(&d, state, grounds, verb);
-    }
-    decision_release(&d);
+    problems_init(&p);
+    holidays_init(&h);
+    a.holidays = &h;
+    if (state == NS_ACCEPTED && cli_holidays(&h, &e))
+        rc = cli_fail(&e);
+    else if (notice_decide(st, &s, &a, &p, &out, &e))
+        rc = p.n_total ? cli_fail_problems(&p) : cli_fail(&e);
+    else
+        notification_print(cli, &s,
+                           snapshot_row(&s, ENT_NOTIFICATION, out.index));
+    holidays_release(&h);
+    problems_release(&p);
     snapshot_release(&s);
-    store_close(d.st);
+    store_close(st);
     return rc;
 }
 
@@ -420,7 +277,6 @@ static int decide(struct cli *cli, int argc, char **argv)
 {
     static const char *const verbs[] = { "accept", "refuse", "return" };
     static const int states[] = { NS_ACCEPTED, NS_REFUSED, NS_RETURNED };
-    static const char *const done[] = { "accepted", "refused", "returned" };
     struct decide_args a = { NULL };
     char *pos[2] = { NULL, NULL };
     int rc = parse(cli, &DECIDE_SPEC, &a, argc, argv, pos, 2), k;
@@ -437,7 +293,7 @@ static int decide(struct cli *cli, int argc, char **argv)
     if (k > 0 && (!grounds || !*grounds))
         return cli_error(ST_USAGE, "--grounds is required to %s a notification",
                          verbs[k]);
-    return run_decision(cli, pos[0], states[k], grounds, done[k]);
+    return run_decision(cli, pos[0], states[k], grounds);
 }
 
 static int withdraw(struct cli *cli, int argc, char **argv)
@@ -447,7 +303,7 @@ static int withdraw(struct cli *cli, int argc, char **argv)
 
     if (rc >= 0 || !id)
         return rc >= 0 ? rc : ST_USAGE;
-    return run_decision(cli, id, NS_WITHDRAWN, NULL, "withdrawn");
+    return run_decision(cli, id, NS_WITHDRAWN, NULL);
 }
 
 static int resubmit(struct cli *cli, int argc, char **argv)

@@ -68,6 +68,14 @@ struct resident {
     pthread_mutex_t side_mu;
     struct store *side;
     struct snap_ref *cur;
+    /* The writer: its own connection, durable (synchronous=FULL), and
+     * its own snapshot, which a write may change as it goes (rules/notify.h
+     * applies a payload in place), so that no reader ever sees a write
+     * half done. ws_ok is 0 when ws must be loaded again. */
+    pthread_mutex_t wr_mu;
+    struct store *wr;
+    struct snapshot ws;
+    int ws_ok;
 };
 
 enum status resident_open(struct resident *r, const char *db_path,
@@ -80,6 +88,17 @@ void resident_close(struct resident *r);
 enum status resident_acquire(struct resident *r, int32_t as_known_on,
                              struct snap_ref **out, struct err *e);
 void resident_release(struct resident *r, struct snap_ref *ref);
+
+/* A write: fn runs under the write lock with the writer's connection and
+ * snapshot (the registry at the change log's head); it sets *exact to 1
+ * when s still matches the registry afterwards (it changed in s only
+ * what it committed), else s is loaded again before the next write.
+ * Returns fn's status; the change set fn commits is durable when it
+ * returns. */
+typedef enum status (*resident_write_fn)(struct store *st, struct snapshot *s,
+                                         void *ctx, int *exact, struct err *e);
+enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
+                           struct err *e);
 
 /* One query parameter as given. */
 struct param {
@@ -126,6 +145,14 @@ struct route {
 
 extern const struct route ROUTES[];
 
+/* The JSON body a route takes, as a JSON Schema (text), for
+ * /openapi.json; the list ends with a NULL method. */
+struct route_body {
+    const char *method, *pattern, *schema;
+};
+
+extern const struct route_body ROUTE_BODIES[];
+
 /* The route for method and path (captures filled in); NULL, with
  * *path_known set when the path exists under another method. */
 const struct route *route_match(const char *method, const char *path,
@@ -170,5 +197,17 @@ struct page_exchange {
 int pages_path(const char *url);
 /* Answers a page request on c; returns libmicrohttpd's MHD_Result. */
 int pages_dispatch(struct MHD_Connection *c, struct page_exchange *px);
+
+/* write_routes.c: the notification routes and the Diplomatic List. */
+enum status route_notifications(struct request *rq, struct buf *out,
+                                struct err *e);
+enum status route_notification(struct request *rq, struct buf *out,
+                               struct err *e);
+enum status route_notify(struct request *rq, struct buf *out, struct err *e);
+enum status route_decide(struct request *rq, struct buf *out, struct err *e);
+enum status route_resubmit(struct request *rq, struct buf *out, struct err *e);
+enum status route_withdraw(struct request *rq, struct buf *out, struct err *e);
+enum status route_diplomatic_list(struct request *rq, struct buf *out,
+                                  struct err *e);
 
 #endif

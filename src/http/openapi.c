@@ -1,8 +1,9 @@
 /*
  * /openapi.json: the OpenAPI 3.1 document of the route table, generated
  * from it (jansson builds it) so that the document cannot drift from what
- * the server answers: every route, its path and query parameters, who may
- * call it, and every error it may answer, each an {"error": "..."}.
+ * the server answers: every route, its path and query parameters, its
+ * body (ROUTE_BODIES), who may call it, and every error it may answer,
+ * each an {"error": "..."}.
  */
 #include <jansson.h>
 
@@ -39,8 +40,20 @@ static json_t *roles(unsigned set)
     return a;
 }
 
+/* The requestBody of route r, or NULL when it takes none. */
+static json_t *request_body(const struct route *r)
+{
+    for (const struct route_body *b = ROUTE_BODIES; b->method; b++)
+        if (!strcmp(b->method, r->method) && !strcmp(b->pattern, r->pattern))
+            return json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
+                             "application/json", "schema",
+                             json_loads(b->schema, 0, NULL));
+    return NULL;
+}
+
 static json_t *operation(const struct route *r)
 {
+    json_t *body = request_body(r);
     json_t *params = json_array(), *responses = json_object();
     json_t *op;
 
@@ -64,6 +77,8 @@ static json_t *operation(const struct route *r)
                                       "#/components/schemas/Error"));
     op = json_pack("{s:s, s:o, s:o, s:o}", "summary", r->summary, "parameters",
                    params, "responses", responses, "x-roles", roles(r->roles));
+    if (body)
+        json_object_set_new(op, "requestBody", body);
     if (!(r->roles & ROLE_PUBLIC))
         json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearer"));
     return op;

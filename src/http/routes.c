@@ -19,6 +19,7 @@
 #define READERS (ROLE_OFFICER | ROLE_LIAISON | ROLE_ANALYST)
 #define ANYONE  (READERS | ROLE_AUDITOR | ROLE_PUBLIC)
 #define LOGGED  (READERS | ROLE_AUDITOR)
+#define WRITERS (ROLE_OFFICER | ROLE_LIAISON) /* notifications */
 
 unsigned role_bit(const char *name)
 {
@@ -453,6 +454,11 @@ static const char *const HEADCOUNT[] = { "sending",     "host", "country",
                                          "as_of",       "by",   "category",
                                          "as_known_on", NULL };
 
+static const char *const NOTIFICATION_LIST[] = { "state", "mission", "kind",
+                                                 "as_known_on", NULL };
+static const char *const DIPLOMATIC_LIST[] = { "host", "as_of", "as_known_on",
+                                               NULL };
+
 const struct route ROUTES[] = {
     { "POST", "/api/v1/login", ANYONE, auth_login, NONE, 0,
       "log in: {\"user\",\"password\"} -> {\"token\"}" },
@@ -481,6 +487,23 @@ const struct route ROUTES[] = {
       "visa stats" },
     { "GET", "/api/v1/history/{entity}/{id}", ROLE_OFFICER | ROLE_AUDITOR,
       history, AS_KNOWN, 0, "history" },
+    /* write_routes.c */
+    { "GET", "/api/v1/notifications", READERS, route_notifications,
+      NOTIFICATION_LIST, 1, "notification list (a liaison's own)" },
+    { "POST", "/api/v1/notifications", WRITERS, route_notify, NONE, 0,
+      "notify: the body is the notification object" },
+    { "GET", "/api/v1/notifications/{id}", READERS, route_notification,
+      AS_KNOWN, 1, "notification show" },
+    { "POST", "/api/v1/notifications/{id}/decision", ROLE_OFFICER, route_decide,
+      NONE, 0,
+      "notification decide: {\"decision\":\"accept|refuse|return\","
+      "\"grounds\"}" },
+    { "POST", "/api/v1/notifications/{id}/resubmit", WRITERS, route_resubmit,
+      NONE, 0, "notification resubmit: the body is the notification object" },
+    { "POST", "/api/v1/notifications/{id}/withdraw", WRITERS, route_withdraw,
+      NONE, 0, "notification withdraw" },
+    { "GET", "/api/v1/lists/diplomatic", ANYONE, route_diplomatic_list,
+      DIPLOMATIC_LIST, 1, "publish diplomatic-list (public)" },
     { "GET", "/openapi.json", ANYONE, openapi, NONE, 0,
       "this API, as OpenAPI 3.1" },
     { NULL, NULL, 0, NULL, NULL, 0, NULL },

@@ -182,6 +182,11 @@ enum status store_open(const char *path, int mode, struct store **out,
     return ST_OK;
 }
 
+enum status store_set_durable(struct store *st, struct err *e)
+{
+    return db_exec(st, "PRAGMA synchronous = FULL", e);
+}
+
 void store_close(struct store *st)
 {
     if (!st)

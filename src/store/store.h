@@ -32,6 +32,12 @@ enum status store_open(const char *path, int mode, struct store **out,
                        struct err *e);
 void store_close(struct store *st);
 
+/* Makes every commit through st durable before it returns: SQLite's
+ * synchronous=FULL, so that the WAL is synced at each commit (the default,
+ * NORMAL, survives a crash of the process but not of the machine). The
+ * server sets it on its writer: a write is acknowledged only once durable. */
+enum status store_set_durable(struct store *st, struct err *e);
+
 /* A write waits for another writer (up to STORE_WAIT_MAX_MS) rather than
  * failing; fn(ctx) is called once when such a wait begins, so that the
  * user learns why nothing happens. */

@@ -15,6 +15,9 @@ mkdir -p "$TMP/big"
 ch import "$TMP/big/persons.csv" "$TMP/big/postings.csv" || { echo "not ok - the large mission"; cat "$TMP/err"; exit 1; }
 
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; exit 0; }
+# A notification of RUS-WAS, for the routes that show one.
+printf '%s\n' '{"kind":"termination","mission":"RUS-WAS","posting":"T2","ended":"2021-12-31","end_reason":"tour_completed"}' >"$TMP/n1.json"
+ch notify "$TMP/n1.json" || { echo "not ok - notify"; cat "$TMP/err"; exit 1; }
 
 add_user() { # NAME PASSWORD ARGS...
     name=$1 pw=$2
@@ -103,6 +106,8 @@ while read -r method path roles; do
     /api/v1/consular/where) p="$path?nationality=RUS" ;;
     /api/v1/history/*) p=/api/v1/history/mission/RUS-WAS ;;
     /api/v1/parity/*) p=/api/v1/parity/RUS/USA ;;
+    /api/v1/notifications/*) p=/api/v1/notifications/N000001 ;;
+    /api/v1/lists/diplomatic) p="$path?host=USA" ;;
     *) p=$(echo "$path" | sed 's/{id}/RUS-WAS/') ;;
     esac
     for role in public officer liaison analyst auditor; do

@@ -305,6 +305,33 @@ static void test_open_missing(void **state)
     assert_int_not_equal(access(fx->path, F_OK), 0);
 }
 
+/* PRAGMA synchronous of st's connection: 1 NORMAL, 2 FULL. */
+static int synchronous(struct store *st)
+{
+    sqlite3_stmt *q;
+    int v = -1;
+
+    assert_int_equal(
+        sqlite3_prepare_v2(st->db, "PRAGMA synchronous", -1, &q, NULL),
+        SQLITE_OK);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* A connection commits as SQLite's WAL default (NORMAL) until it is made
+ * durable (the server's writer): then each commit syncs (FULL). */
+static void test_set_durable(void **state)
+{
+    struct fixture *fx = *state;
+
+    open_new(fx);
+    assert_int_equal(synchronous(fx->st), 1);
+    assert_int_equal(store_set_durable(fx->st, &fx->e), ST_OK);
+    assert_int_equal(synchronous(fx->st), 2);
+}
+
 static void test_create_then_reopen(void **state)
 {
     struct fixture *fx = *state;
@@ -937,6 +964,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_then_reopen, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_set_durable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_and_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_and_history, setup,
                                         teardown),
