@@ -4,7 +4,8 @@
 #   make asan       the same tests under ASan+UBSan, no recovery
 #   make valgrind   the same tests under valgrind
 #   make lint       layer check, clang-format, clang-tidy, cppcheck
-#   make demo       load the demo registry and print the tour
+#   make demo       load the demo registry, print the tour and the web
+#                   interface's demo accounts
 #   make bench      the benchmarks of bench/
 #   make fuzz       the libFuzzer harnesses tests/fuzz/fuzz-*.c, built with
 #                   clang into build-fuzz/; FUZZ_SECONDS=N runs each for N s
@@ -91,6 +92,7 @@ lint:
 
 demo: chancery
 	./chancery demo
+	scripts/demo-accounts.sh
 
 bench: chancery $(BENCH_BIN)
 	scripts/bench.sh

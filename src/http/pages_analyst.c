@@ -153,8 +153,8 @@ static enum status parity(struct page_rq *p, struct err *e)
         page_open(p, "Parity", "/parity");
         parity_form(p, &q);
         page_svg(&p->out, svg.data,
-                 "Each side's staff in the other's country: solid lines "
-                 "count bilaterally, dashed lines with the missions to "
+                 "Each side's staff in the other's country: dark lines "
+                 "count bilaterally, light lines with the missions to "
                  "organizations.");
         page_json_text(&p->out, json.data, "The series", NULL, 0);
         page_close(p);

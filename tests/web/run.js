@@ -14,9 +14,9 @@ const path = require("path");
 const { chromium } = require("playwright-core");
 const axe = require("axe-core");
 
-const CHANCERY = process.env.CHANCERY || path.resolve("build/chancery");
+const CHANCERY = process.env.CHANCERY || path.resolve(__dirname, "../../build/chancery");
 const OUT = process.env.WEB_OUT ||
-  path.resolve(process.env.BUILD || "build", "tests/web");
+  path.resolve(__dirname, "../..", process.env.BUILD || "build", "tests/web");
 const BROWSER = process.env.CHROMIUM || "/usr/bin/chromium";
 const TODAY = "2021-12-04";
 
@@ -69,14 +69,19 @@ function startServer() {
       const m = text.match(/listening on 127\.0\.0\.1:(\d+)/);
       if (m) resolve({ srv, base: `http://127.0.0.1:${m[1]}` });
     });
-    srv.stderr.on("data", (d) => { text += d; });
-    srv.on("exit", (code) => reject(new Error(`serve exited ${code}: ${text}`)));
+    const log = fs.createWriteStream(path.join(OUT, "serve.log"));
+    srv.stderr.on("data", (d) => { text += d; log.write(d); });
+    srv.on("exit", (code, sig) => {
+      if (!stopping) console.log(`# serve exited ${code} ${sig}: ${text.slice(-2000).split("\n").join("\n# ")}`);
+      reject(new Error(`serve exited ${code}`));
+    });
   });
 }
 
 // ---- pages ----
 
 const shots = [];
+let stopping = false;
 
 async function check(page, name) {
   const results = await page.evaluate(async (source) => {
@@ -130,9 +135,11 @@ async function main() {
     await auditorPages(browser, base);
     await officerPages(browser, base);
     await liaisonPages(browser, base);
+    await journey(browser, base);
     await security(browser, base);
   } finally {
     await browser.close();
+    stopping = true;
     srv.kill("SIGTERM");
   }
   console.log(`# screenshots: ${shots.length} in ${OUT}`);
@@ -233,6 +240,104 @@ async function liaisonPages(browser, base) {
   await check(page, "liaison-home");
   await visit(page, base, "/missions/USA-RUS-EMB", "liaison-other-mission", 404);
   await context.close();
+}
+
+// The notification's journey: submitted with a spouse and a child (the
+// child's family name an XSS probe), invisible to another state's liaison,
+// returned, corrected, accepted, on the Diplomatic List, in the change log.
+async function journey(browser, base) {
+  const lia = await signIn(await browser.newContext(), base, "rus-liaison");
+  let dialogs = 0;
+  lia.on("dialog", (d) => { dialogs++; d.dismiss(); });
+  await visit(lia, base, "/notify", "liaison-notify-kinds");
+  await visit(lia, base, "/notify/appointment", "liaison-appointment-form");
+  await lia.getByLabel("Mission (required)").selectOption("RUS-USA-EMB");
+  const fill = async (name, value) => lia.locator(`[name="${name}"]`).fill(value);
+  await fill("person.family_name", "Sokolov");
+  await fill("person.given_names", "Ivan Petrovich");
+  await lia.locator('[name="person.sex"]').selectOption("M");
+  await fill("posting.title", "Counselor (political)");
+  await lia.locator('[name="posting.rank"]').selectOption("counselor");
+  await fill("posting.notified", "2021-11-20");
+  await fill("posting.arrived", "2021-12-01");
+  await fill("planned_end", "2026-12-01");
+  await fill("dependents[0].person.family_name", "Sokolova");
+  await fill("dependents[0].person.given_names", "Anna");
+  await lia.locator('[name="dependents[0].person.sex"]').selectOption("F");
+  await fill("dependents[0].joined", "2021-12-01");
+  await fill("dependents[1].person.family_name", "<script>alert(1)</script>");
+  await fill("dependents[1].person.given_names", "Misha");
+  await lia.locator('[name="dependents[1].person.sex"]').selectOption("M");
+  await fill("dependents[1].joined", "2021-12-01");
+  // A bad value first: the error shows beside its field, the form kept.
+  await fill("person.nationality", "XXX");
+  await Promise.all([lia.waitForNavigation(), lia.getByRole("button", { name: "Submit the notification" }).click()]);
+  const err = await lia.locator(".field.invalid p.error").allTextContents();
+  ok(err.length >= 1, "a bad field is refused, its error beside it", err.join(" | "));
+  ok(await lia.locator('[name="person.family_name"]').inputValue() === "Sokolov", "and the form is kept");
+  await check(lia, "liaison-appointment-errors");
+  await fill("person.nationality", "RUS");
+  await Promise.all([lia.waitForNavigation(), lia.getByRole("button", { name: "Submit the notification" }).click()]);
+  const m = lia.url().match(/\/notifications\/(N\d+)/);
+  ok(m, "the appointment is submitted", lia.url());
+  const id = m ? m[1] : "N000000";
+  ok((await lia.locator(".state").first().textContent()) === "submitted", "it shows as submitted");
+  const warn = await lia.locator(".message.warning").count();
+  ok(warn === 1, "the rules' warning is shown with its explanation");
+  const main = await lia.locator("main").textContent();
+  ok(main.includes("<script>alert(1)</script>") && dialogs === 0, "the XSS name shows as text and runs nothing");
+  await check(lia, "liaison-notification-submitted");
+  await visit(lia, base, "/notifications", "liaison-notifications");
+
+  const other = await signIn(await browser.newContext(), base, "usa-liaison");
+  await visit(other, base, `/notifications/${id}`, "other-liaison-notification", 404);
+  ok(!(await (await other.goto(base + "/notifications")).text()).includes(id),
+    "another state's liaison does not see it in its list");
+
+  const off = await signIn(await browser.newContext(), base, "officer1");
+  await visit(off, base, "/inbox", "officer-inbox-with-one");
+  await Promise.all([off.waitForNavigation(), off.getByRole("link", { name: id }).click()]);
+  await check(off, "officer-decision");
+  await off.getByLabel("Decision (required)").selectOption("return");
+  await off.getByLabel("Grounds").fill("passport number missing");
+  await Promise.all([off.waitForNavigation(), off.getByRole("button", { name: "Record the decision" }).click()]);
+  ok((await off.locator(".state").first().textContent()) === "returned", "the officer returns it with grounds");
+
+  await lia.goto(base + `/notifications/${id}`);
+  await Promise.all([lia.waitForNavigation(), lia.getByRole("link", { name: "Correct it and submit it again" }).click()]);
+  await check(lia, "liaison-resubmit-form");
+  ok((await lia.locator(".message.error").textContent()).includes("passport number missing"),
+    "the liaison sees the grounds on the form");
+  await lia.locator('[name="person.passport"]').fill("7100123");
+  await Promise.all([lia.waitForNavigation(), lia.getByRole("button", { name: "Submit the notification" }).click()]);
+  ok((await lia.locator(".state").first().textContent()) === "submitted", "the liaison resubmits it corrected");
+
+  await off.goto(base + `/notifications/${id}`);
+  await off.getByLabel("Decision (required)").selectOption("accept");
+  await Promise.all([off.waitForNavigation(), off.getByRole("button", { name: "Record the decision" }).click()]);
+  ok((await off.locator(".state").first().textContent()) === "accepted", "the officer accepts it");
+  await check(off, "officer-accepted");
+
+  const pub = await (await browser.newContext()).newPage();
+  await visit(pub, base, "/lists/diplomatic?host=USA", "public-diplomatic-list-after");
+  const row = pub.locator("tr", { hasText: "Ivan Petrovich" });
+  ok(await row.count() === 1 && (await row.textContent()).includes("Anna"),
+    "the Diplomatic List shows the diplomat with the spouse");
+
+  const aud = await signIn(await browser.newContext(), base, "auditor1");
+  await visit(aud, base, "/changes", "auditor-changes");
+  const first = aud.locator("main table tbody tr").first();
+  const txt = await first.textContent();
+  ok(txt.includes("officer1") && txt.includes(`notification ${id} accepted`),
+    "the auditor sees the acceptance's change set with the officer as actor", txt);
+  await Promise.all([aud.waitForNavigation(), first.locator("a").first().click()]);
+  await check(aud, "auditor-change-set");
+  ok((await aud.locator("main").textContent()).includes("Sokolov"), "its entries write the diplomat");
+  await visit(aud, base, `/history/notification/${id}`, "auditor-history");
+  await visit(aud, base, "/verify", "auditor-verify");
+  await Promise.all([aud.waitForNavigation(), aud.getByRole("button", { name: "Verify the change log now" }).click()]);
+  ok((await aud.locator(".message").textContent()).startsWith("Verified"), "verification passes");
+  await check(aud, "auditor-verified");
 }
 
 async function security(browser, base) {
