@@ -83,12 +83,13 @@ uint32_t page_own_mission(const struct page_rq *p)
     return snapshot_find(p->rq.s, ENT_MISSION, p->rq.scope.mission);
 }
 
-static void open_frame(struct page_rq *p, const char *title,
-                       const char *active, int print)
+static void open_frame(struct page_rq *p, const char *title, const char *active,
+                       int print)
 {
-    struct page_frame f = { title, p->rq.account.name, p->rq.account.role,
-                            NULL,  p->csrf,            active,
-                            print };
+    struct page_frame f = {
+        title, p->rq.account.name, p->rq.account.role, NULL, p->csrf, active,
+        print
+    };
 
     if (p->rq.role == ROLE_LIAISON)
         f.scope = p->rq.scope.mission && *p->rq.scope.mission
@@ -156,10 +157,10 @@ static void signin_form(struct page_rq *p, const char *message,
     unsigned char raw[16];
     char pre[33];
     const char *next = page_param(p, "next");
-    struct page_field fu = { "user", "User name", "text", user, NULL, NULL,
-                             NULL, 1 };
-    struct page_field fp = { "password", "Password", "password", NULL, NULL,
-                             NULL, NULL, 1 };
+    struct page_field fu = { "user", "User name", "text", user,
+                             NULL,   NULL,        NULL,   1 };
+    struct page_field fp = { "password", "Password", "password", NULL,
+                             NULL,       NULL,       NULL,       1 };
 
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2hex(pre, sizeof(pre), raw, sizeof(raw));
@@ -316,9 +317,8 @@ static int match(const char *pattern, const char *path,
     return !*pattern && !*path;
 }
 
-static const struct page_route *find_route(struct page_rq *p,
-                                           char store[MAX_CAPTURES][256],
-                                           int *known)
+static const struct page_route *
+find_route(struct page_rq *p, char store[MAX_CAPTURES][256], int *known)
 {
     *known = 0;
     for (size_t t = 0; t < sizeof(TABLES) / sizeof(TABLES[0]); t++)
@@ -444,8 +444,8 @@ static int csrf_ok(struct page_rq *p, struct MHD_Connection *c)
 static void error_page(struct page_rq *p, int code, const char *msg)
 {
     static const char *const titles[][2] = {
-        { "400", "Bad request" },   { "403", "Not allowed" },
-        { "404", "Not found" },     { "405", "Method not allowed" },
+        { "400", "Bad request" },       { "403", "Not allowed" },
+        { "404", "Not found" },         { "405", "Method not allowed" },
         { "409", "Changed meanwhile" }, { "422", "Invalid input" },
         { "500", "Server error" },
     };
@@ -477,8 +477,8 @@ static int run(struct page_rq *p, struct MHD_Connection *c,
     if (!(r->roles & p->rq.role) && p->rq.role == ROLE_PUBLIC) {
         char next[300];
 
-        snprintf(next, sizeof(next), "/login?%snext=",
-                 p->expired ? "expired=1&" : "");
+        snprintf(next, sizeof(next),
+                 "/login?%snext=", p->expired ? "expired=1&" : "");
         buf_reset(&p->out);
         if (buf_addstr(&p->out, next))
             return 500;
@@ -515,7 +515,7 @@ static int run(struct page_rq *p, struct MHD_Connection *c,
 
 static enum MHD_Result reply(struct MHD_Connection *c, struct page_rq *p,
                              int code, const void *data, size_t len,
-                            const char *type, int cache)
+                             const char *type, int cache)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(
         len, (void *)data, MHD_RESPMEM_MUST_COPY);
@@ -548,7 +548,7 @@ static int static_file(struct MHD_Connection *c, struct page_rq *p)
             return reply(c, p, 200, a->data, a->size, a->type, 1);
     error_page(p, 404, "no such file");
     return reply(c, p, 404, p->out.data, p->out.len, "text/html; charset=utf-8",
-                0);
+                 0);
 }
 
 static int answer(struct MHD_Connection *c, struct page_rq *p)
@@ -576,7 +576,7 @@ static int answer(struct MHD_Connection *c, struct page_rq *p)
     if (code == 303)
         return reply(c, p, 303, "", 0, "text/html; charset=utf-8", 0);
     return reply(c, p, code, p->out.data, p->out.len,
-                p->type ? p->type : "text/html; charset=utf-8", 0);
+                 p->type ? p->type : "text/html; charset=utf-8", 0);
 }
 
 int pages_dispatch(struct MHD_Connection *c, struct page_exchange *px)

@@ -20,15 +20,15 @@ struct page_rq {
     struct page_exchange *px;
     struct param form[MAX_FORM]; /* a POST's fields, decoded */
     int n_form;
-    char *form_text;           /* their storage (owned) */
+    char *form_text;              /* their storage (owned) */
     char session[AUTH_TOKEN_BUF]; /* the session cookie's token, or "" */
     char csrf[AUTH_TOKEN_BUF];    /* the session's form token, or "" */
-    int expired;               /* a cookie that names no live session */
+    int expired;                  /* a cookie that names no live session */
     struct buf out;
-    const char *type;       /* Content-Type; NULL: HTML */
-    char location[512];     /* a redirect (303) when set */
-    char cookies[2][256];   /* Set-Cookie headers, "" when none */
-    int secure;             /* the connection is TLS: cookies are Secure */
+    const char *type;     /* Content-Type; NULL: HTML */
+    char location[512];   /* a redirect (303) when set */
+    char cookies[2][256]; /* Set-Cookie headers, "" when none */
+    int secure;           /* the connection is TLS: cookies are Secure */
 };
 
 typedef enum status (*page_fn)(struct page_rq *p, struct err *e);
@@ -56,8 +56,7 @@ size_t page_offset(const struct page_rq *p);
 
 /* Starts the page: the layout for the caller's account. */
 void page_open(struct page_rq *p, const char *title, const char *active);
-void page_open_print(struct page_rq *p, const char *title,
-                     const char *active);
+void page_open_print(struct page_rq *p, const char *title, const char *active);
 /* Ends it. */
 void page_close(struct page_rq *p);
 /* Redirects (303 See Other) to a local path. */

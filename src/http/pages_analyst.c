@@ -68,8 +68,8 @@ static enum status parity_chart(const struct page_rq *p,
     struct parity o2;
     enum status rc;
 
-    other.view = q->o.view == PARITY_BILATERAL ? PARITY_COUNTRY
-                                               : PARITY_BILATERAL;
+    other.view =
+        q->o.view == PARITY_BILATERAL ? PARITY_COUNTRY : PARITY_BILATERAL;
     parity_init(&o2);
     rc = parity_compute(p->rq.s, &other, dates, pa->n_points, &o2, e);
     if (!rc) {
@@ -235,8 +235,8 @@ static enum status visas(struct page_rq *p, struct err *e)
     struct visa_query q;
     struct visa_stats st;
     struct visa_stats_chart c = { "Time to a visa decision (Kaplan-Meier)",
-                                  "Ticks: cases still pending or withdrawn",
-                                  15, "15 days" };
+                                  "Ticks: cases still pending or withdrawn", 15,
+                                  "15 days" };
     char d[DATE_BUF];
     struct buf svg, json;
 
@@ -247,8 +247,8 @@ static enum status visas(struct page_rq *p, struct err *e)
         struct page_field f[] = {
             { "issuing", "Issuing state", "text", q.issuing, NULL, NULL, NULL,
               0 },
-            { "nationality", "Applicants of", "text", q.nationality, NULL,
-              NULL, NULL, 0 },
+            { "nationality", "Applicants of", "text", q.nationality, NULL, NULL,
+              NULL, 0 },
             { "by", "By", "select", param_or(p, "by", "year"), NULL, NULL,
               "year|quarter|month|post|class|purpose|nationality", 0 },
             { "as_of", "As of", "date", d, NULL, NULL, NULL, 0 },

@@ -28,7 +28,10 @@ struct nfield {
     int required;
 };
 
-#define END_FIELDS { NULL, NULL, NULL, NULL, NULL, 0 }
+#define END_FIELDS                      \
+    {                                   \
+        NULL, NULL, NULL, NULL, NULL, 0 \
+    }
 
 static const char SEX[] = "|F|M|X";
 static const char RANKS[] =
@@ -295,8 +298,7 @@ static void place_problems(struct form_state *f, const struct problems *p)
         if (k >= 0 && !f->errors[k]) {
             f->errors[k] = xstrdup(colon + 2);
             f->n_errors++;
-        }
-        else
+        } else
             buf_addf(&general, "%s. ", rest);
     }
     if (general.len)
@@ -312,14 +314,10 @@ static void fields(struct page_rq *p, const struct nfield *nf,
     char path[160];
 
     for (size_t i = 0; nf[i].path; i++) {
-        struct page_field f = { path,
-                                nf[i].label,
-                                nf[i].type,
-                                NULL,
-                                NULL,
-                                nf[i].hint,
-                                nf[i].options,
-                                nf[i].required };
+        struct page_field f = {
+            path, nf[i].label, nf[i].type,    NULL,
+            NULL, nf[i].hint,  nf[i].options, nf[i].required
+        };
 
         snprintf(path, sizeof(path), "%s%s", prefix, nf[i].path);
         f.value = value_of(fs, path);
@@ -339,7 +337,8 @@ static void mission_options(const struct page_rq *p, struct buf *opts)
 
         if (view_mission_visible(s, &p->rq.scope, m) &&
             snap_mission(s, m)->closed == DATE_NONE)
-            buf_addf(opts, "%s%s", opts->len ? "|" : "", snap_mission(s, m)->id);
+            buf_addf(opts, "%s%s", opts->len ? "|" : "",
+                     snap_mission(s, m)->id);
     }
 }
 
@@ -348,8 +347,8 @@ static void render_form(struct page_rq *p, const struct kind_form *k,
 {
     struct buf opts;
     char title[160];
-    struct page_field fm = { "mission", "Mission", "select", NULL, NULL,
-                             NULL,      NULL,      1 };
+    struct page_field fm = { "mission", "Mission", "select", NULL,
+                             NULL,      NULL,      NULL,     1 };
 
     buf_init(&opts, 32768);
     mission_options(p, &opts);
@@ -443,8 +442,7 @@ static char *payload_of(const struct form_state *fs, const char *kind)
     char *text;
 
     for (int i = 0; i < fs->n; i++)
-        if (fs->values[i] && *fs->values[i] &&
-            !blank_member(fs, fs->paths[i]))
+        if (fs->values[i] && *fs->values[i] && !blank_member(fs, fs->paths[i]))
             json_set_path(root, fs->paths[i], fs->values[i]);
     text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(root);
@@ -458,8 +456,8 @@ struct submit_job {
     int conflict;
 };
 
-static enum status submit_job(struct store *st, struct snapshot *s,
-                              void *ctx, int *exact, struct err *e)
+static enum status submit_job(struct store *st, struct snapshot *s, void *ctx,
+                              int *exact, struct err *e)
 {
     struct submit_job *j = ctx;
     struct notice_outcome o = { 0, 0 };
@@ -470,8 +468,8 @@ static enum status submit_job(struct store *st, struct snapshot *s,
     j->conflict = o.conflict;
     if (!rc)
         snprintf(j->id, sizeof(j->id), "%s",
-                 ((const struct notification *)snapshot_row(
-                      s, ENT_NOTIFICATION, o.index))
+                 ((const struct notification *)snapshot_row(s, ENT_NOTIFICATION,
+                                                            o.index))
                      ->id);
     return rc;
 }
@@ -599,8 +597,13 @@ static const struct notification *visible(const struct page_rq *p,
 static void decision_form(struct page_rq *p, const struct notification *n)
 {
     char action[80];
-    struct page_field fd = { "decision", "Decision", "select", "accept",
-                             NULL,       NULL,       "accept|return|refuse",
+    struct page_field fd = { "decision",
+                             "Decision",
+                             "select",
+                             "accept",
+                             NULL,
+                             NULL,
+                             "accept|return|refuse",
                              1 };
     struct page_field fg = { "grounds",
                              "Grounds",
@@ -681,7 +684,8 @@ static enum status decision_post(struct page_rq *p, struct err *e)
         json_decref(body);
         return e->status;
     }
-    json_object_set_new(body, "decision", json_string(decision ? decision : ""));
+    json_object_set_new(body, "decision",
+                        json_string(decision ? decision : ""));
     if (grounds && *grounds)
         json_object_set_new(body, "grounds", json_string(grounds));
     text = json_dumps(body, JSON_COMPACT);
@@ -754,7 +758,12 @@ static enum status notifications(struct page_rq *p, struct err *e)
     uint32_t *rows = xcalloc(total + 1, sizeof(*rows));
     const char *state = page_param(p, "state");
     int want = state ? enum_from_name(&ENUM_NOTIFICATION_STATE, state) : -1;
-    struct page_field fs = { "state", "State", "select", state, NULL, NULL,
+    struct page_field fs = { "state",
+                             "State",
+                             "select",
+                             state,
+                             NULL,
+                             NULL,
                              "|submitted|returned|accepted|refused|withdrawn",
                              0 };
 
@@ -784,8 +793,8 @@ enum status pages_home_liaison(struct page_rq *p, struct err *e)
     uint32_t m = want ? snapshot_find(s, ENT_MISSION, want) : IDMAP_NONE;
     struct mission_list l = snapshot_missions_sent(s, p->rq.scope.sending);
     struct buf opts;
-    struct page_field fm = { "mission", "Mission", "select", NULL, NULL, NULL,
-                             NULL,      0 };
+    struct page_field fm = { "mission", "Mission", "select", NULL,
+                             NULL,      NULL,      NULL,     0 };
     static const struct page_card cards[] = {
         { NULL, "New notification", "/notify",
           "Appointment, arrival, change, household, end of a tour." },
@@ -821,8 +830,7 @@ enum status pages_home_liaison(struct page_rq *p, struct err *e)
 #define MISSIONS (ROLE_LIAISON)
 
 const struct page_route PAGES_LIAISON[] = {
-    { "GET", "/notifications", ROLE_OFFICER | ROLE_LIAISON, notifications,
-      1 },
+    { "GET", "/notifications", ROLE_OFFICER | ROLE_LIAISON, notifications, 1 },
     { "GET", "/notifications/{id}", ROLE_OFFICER | ROLE_LIAISON,
       notification_get, 1 },
     { "POST", "/notifications/{id}/decision", ROLE_OFFICER, decision_post, 1 },

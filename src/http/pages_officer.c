@@ -36,8 +36,7 @@ enum status pages_home_officer(struct page_rq *p, struct err *e)
     };
 
     (void)e;
-    snprintf(inbox, sizeof(inbox), "%zu",
-             count_state(p->rq.s, NS_SUBMITTED));
+    snprintf(inbox, sizeof(inbox), "%zu", count_state(p->rq.s, NS_SUBMITTED));
     snprintf(missions, sizeof(missions), "%zu",
              snapshot_count(p->rq.s, ENT_MISSION));
     snprintf(postings, sizeof(postings), "%zu",
@@ -90,8 +89,10 @@ static enum status inbox(struct page_rq *p, struct err *e)
 }
 
 static const struct page_link RECORD_LINKS[] = {
-    { "id", "/missions/" },       { "mission", "/missions/" },
-    { "person", "/persons/" },    { "posting", "/postings/" },
+    { "id", "/missions/" },
+    { "mission", "/missions/" },
+    { "person", "/persons/" },
+    { "posting", "/postings/" },
     { NULL, NULL },
 };
 
@@ -99,8 +100,10 @@ static enum status missions(struct page_rq *p, struct err *e)
 {
     struct mission_filter f = { page_param(p, "sending"), NULL, NULL,
                                 DATE_NONE };
-    struct page_field fs = { "sending", "Sending state", "text", f.sending,
-                             NULL,      "A code: RUS, USA...", NULL, 0 };
+    struct page_field fs = { "sending", "Sending state",
+                             "text",    f.sending,
+                             NULL,      "A code: RUS, USA...",
+                             NULL,      0 };
     size_t first = page_offset(p);
     struct buf json, base;
     json_t *all;
@@ -228,6 +231,7 @@ static enum status run_check(struct page_rq *p, json_t **out, struct err *e)
     size_t n;
     enum status rc;
 
+    *out = NULL;
     memset(&q, 0, sizeof(q));
     q.o.holidays = p->rq.holidays;
     q.as_known_on = DATE_NONE;
@@ -276,14 +280,14 @@ static enum status check(struct page_rq *p, struct err *e)
 {
     struct page_field fields[] = {
         { "as_of", "On", "date", page_param(p, "as_of"), NULL, NULL, NULL, 0 },
-        { "issuer", "Issuer", "text", page_param(p, "issuer"), NULL, NULL,
-          NULL, 0 },
-        { "target", "Target", "text", page_param(p, "target"), NULL, NULL,
-          NULL, 0 },
+        { "issuer", "Issuer", "text", page_param(p, "issuer"), NULL, NULL, NULL,
+          0 },
+        { "target", "Target", "text", page_param(p, "target"), NULL, NULL, NULL,
+          0 },
         { "kind", "Kind", "select", page_param(p, "kind"), NULL, NULL, KINDS,
           0 },
-        { "policy", "Policy", "text", page_param(p, "policy"), NULL, NULL,
-          NULL, 0 },
+        { "policy", "Policy", "text", page_param(p, "policy"), NULL, NULL, NULL,
+          0 },
     };
     struct buf q, explain;
     json_t *docket;
@@ -320,8 +324,12 @@ static enum status finding(struct page_rq *p, struct err *e)
     if (run_check(p, &docket, e))
         return e->status;
     all = json_object_get(docket, "findings");
-    json_array_foreach(all, i, f) if (!strcmp(
-        json_string_value(json_object_get(f, "id")), p->rq.captures[0])) break;
+    for (i = 0; i < json_array_size(all); i++) {
+        f = json_array_get(all, i);
+        if (!strcmp(json_string_value(json_object_get(f, "id")),
+                    p->rq.captures[0]))
+            break;
+    }
     if (i == json_array_size(all)) {
         json_decref(docket);
         return err_set(e, ST_NOT_FOUND, "no finding '%s' on this date",

@@ -23,16 +23,13 @@ static const char *host_name(const struct snapshot *s, const char *host)
 static void list_filters(struct page_rq *p, const char *action,
                          const char *host, const char *as_of)
 {
-    struct page_field fh = { "host",
-                             "Receiving state or organization",
-                             "text",
-                             host,
-                             NULL,
-                             "A code: USA, RUS, UN...",
-                             NULL,
-                             0 };
-    struct page_field fd = { "as_of", "On", "date", as_of, NULL, NULL, NULL,
-                             0 };
+    struct page_field fh = { "host", "Receiving state or organization",
+                             "text", host,
+                             NULL,   "A code: USA, RUS, UN...",
+                             NULL,   0 };
+    struct page_field fd = {
+        "as_of", "On", "date", as_of, NULL, NULL, NULL, 0
+    };
 
     page_filter_begin(&p->out, action);
     page_field(&p->out, &fh);
@@ -98,23 +95,20 @@ static enum status where(struct page_rq *p, struct err *e)
     const char *service = page_param(p, "service");
     struct where_query q = { nat, CS_NONIMMIGRANT_VISA, NULL, p->rq.today,
                              NULL };
-    struct page_field fn = { "nationality",
-                             "Nationality",
-                             "text",
-                             nat,
-                             NULL,
-                             "The applicant's state, as a code: RUS, USA...",
-                             NULL,
-                             1 };
+    struct page_field fn = {
+        "nationality", "Nationality",
+        "text",        nat,
+        NULL,          "The applicant's state, as a code: RUS, USA...",
+        NULL,          1
+    };
     struct page_field fs = { "service", "Service", "select", service,
                              NULL,      NULL,      SERVICES, 0 };
     struct buf json;
 
     if (nat && snapshot_find(p->rq.s, ENT_STATE, nat) == IDMAP_NONE)
         fn.error = "No state has this code.";
-    if (service &&
-        (q.service = enum_from_name(&ENUM_CONSULAR_SERVICE, service)) ==
-            ENUM_NONE)
+    if (service && (q.service = enum_from_name(&ENUM_CONSULAR_SERVICE,
+                                               service)) == ENUM_NONE)
         return err_set(e, ST_USAGE, "service: unknown service '%s'", service);
     if (page_date(p, "as_of", p->rq.today, &q.date, e))
         return e->status;

@@ -190,9 +190,9 @@ static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
     enum MHD_Result rc;
 
     if (pages_path(url)) {
-        struct page_exchange px = { &sv->res, sv->o->holidays, method,
-                                    url, address, x->body.data,
-                                    x->body.len, 0, "-" };
+        struct page_exchange px = { &sv->res, sv->o->holidays, method,      url,
+                                    address,  x->body.data,    x->body.len, 0,
+                                    "-" };
 
         client_address(c, address, sizeof(address));
         rc = (enum MHD_Result)pages_dispatch(c, &px);

@@ -450,8 +450,8 @@ void page_pager(struct buf *b, const char *base, size_t first, size_t total)
     page_fmt(b, "Rows %zu to %zu of %zu. ", first + 1,
              first + PAGE_ROWS < total ? first + PAGE_ROWS : total, total);
     if (first > 0)
-        page_fmt(b, "<a href=\"%soffset=%zu\" rel=\"prev\">Previous</a> ",
-                 base, first > PAGE_ROWS ? first - PAGE_ROWS : 0);
+        page_fmt(b, "<a href=\"%soffset=%zu\" rel=\"prev\">Previous</a> ", base,
+                 first > PAGE_ROWS ? first - PAGE_ROWS : 0);
     if (first + PAGE_ROWS < total)
         page_fmt(b, "<a href=\"%soffset=%zu\" rel=\"next\">Next</a>", base,
                  first + PAGE_ROWS);
@@ -556,8 +556,7 @@ void page_field(struct buf *b, const struct page_field *f)
     if (f->hint)
         page_fmt(b, "<p class=\"hint\" id=\"h-%s\">%s</p>", f->name, f->hint);
     if (f->error)
-        page_fmt(b, "<p class=\"error\" id=\"e-%s\">%s</p>", f->name,
-                 f->error);
+        page_fmt(b, "<p class=\"error\" id=\"e-%s\">%s</p>", f->name, f->error);
     page_raw(b, "</div>\n");
 }
 
@@ -573,8 +572,7 @@ void page_fieldset_end(struct buf *b)
 
 void page_filter_end(struct buf *b, const char *submit)
 {
-    page_fmt(b, "<p><button type=\"submit\">%s</button></p></form>\n",
-             submit);
+    page_fmt(b, "<p><button type=\"submit\">%s</button></p></form>\n", submit);
 }
 
 void page_date_field(struct buf *b, const char *name, const char *label,

@@ -34,14 +34,17 @@ static void mission_block(struct buf *b, const struct snapshot *s,
         page_para(b, "No staff of the list's categories notified as present.");
         return;
     }
-    page_raw(b, "<div class=\"table\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">"
-                "Name</th><th scope=\"col\">Title</th><th scope=\"col\">"
-                "Spouse</th></tr></thead>\n<tbody>\n");
+    page_raw(
+        b,
+        "<div class=\"table\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">"
+        "Name</th><th scope=\"col\">Title</th><th scope=\"col\">"
+        "Spouse</th></tr></thead>\n<tbody>\n");
     for (size_t k = dm->first; k < dm->first + dm->n; k++) {
         const struct dlist_member *mb = &l->members[k];
         const struct posting *t = snap_posting(s, mb->posting);
 
-        page_raw(b, t->head_of_mission ? "<tr class=\"head\"><td>" : "<tr><td>");
+        page_raw(b,
+                 t->head_of_mission ? "<tr class=\"head\"><td>" : "<tr><td>");
         person_name(b, s, t->person);
         page_fmt(b, "</td><td>%s</td><td>", t->title ? t->title : "");
         if (mb->spouse != IDMAP_NONE)
@@ -55,8 +58,8 @@ static size_t state_members(const struct dlist *l, size_t i)
 {
     size_t n = 0;
 
-    for (size_t j = l->states[i].first;
-         j < l->states[i].first + l->states[i].n; j++)
+    for (size_t j = l->states[i].first; j < l->states[i].first + l->states[i].n;
+         j++)
         n += l->missions[j].n;
     return n;
 }
@@ -66,8 +69,8 @@ static size_t page_after(const struct dlist *l, size_t first)
 {
     size_t n = 0, i = first;
 
-    while (i < l->n_states && (i == first || n + state_members(l, i) <=
-                                                 LIST_MEMBERS)) {
+    while (i < l->n_states &&
+           (i == first || n + state_members(l, i) <= LIST_MEMBERS)) {
         n += state_members(l, i);
         i++;
     }
@@ -102,10 +105,12 @@ static void precedence(struct buf *b, const struct snapshot *s,
                        "took up functions (VCDR arts. 14 and 16)."
                      : "Heads of consular post by class, then by the date "
                        "each took up functions (VCCR art. 16).");
-    page_raw(b, "<div class=\"table\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">"
-                "No.</th><th scope=\"col\">Name</th><th scope=\"col\">Title"
-                "</th><th scope=\"col\">Mission</th><th scope=\"col\">Took "
-                "up functions</th></tr></thead>\n<tbody>\n");
+    page_raw(
+        b,
+        "<div class=\"table\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">"
+        "No.</th><th scope=\"col\">Name</th><th scope=\"col\">Title"
+        "</th><th scope=\"col\">Mission</th><th scope=\"col\">Took "
+        "up functions</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < l->n_heads; i++) {
         const struct posting *t = snap_posting(s, l->heads[i].posting);
         char d[DATE_BUF] = "";

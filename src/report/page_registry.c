@@ -59,12 +59,14 @@ void page_staff(struct buf *b, const struct snapshot *s, uint32_t m,
     uint32_t *rows = xcalloc(roster_capacity(s, m) + 1, sizeof(*rows));
     size_t n = roster_build(s, m, date, rows);
 
-    page_raw(b, "<div class=\"table\" tabindex=\"0\"><table><caption>Staff present and "
-                "their households</caption><thead><tr>"
-                "<th scope=\"col\">Posting</th><th scope=\"col\">Name</th>"
-                "<th scope=\"col\">Rank</th><th scope=\"col\">Title</th>"
-                "<th scope=\"col\">Category</th><th scope=\"col\">Arrived"
-                "</th><th scope=\"col\">Household</th></tr></thead><tbody>\n");
+    page_raw(
+        b,
+        "<div class=\"table\" tabindex=\"0\"><table><caption>Staff present and "
+        "their households</caption><thead><tr>"
+        "<th scope=\"col\">Posting</th><th scope=\"col\">Name</th>"
+        "<th scope=\"col\">Rank</th><th scope=\"col\">Title</th>"
+        "<th scope=\"col\">Category</th><th scope=\"col\">Arrived"
+        "</th><th scope=\"col\">Household</th></tr></thead><tbody>\n");
     for (size_t i = first; i < n && i < first + PAGE_ROWS; i++) {
         const struct posting *t = snap_posting(s, rows[i]);
 
@@ -106,8 +108,10 @@ static const char *str(const json_t *o, const char *key)
 static const char *record_prefix(const char *entity)
 {
     static const char *const map[][2] = {
-        { "posting", "/postings/" }, { "person", "/persons/" },
-        { "mission", "/missions/" }, { "visa", "/visas/" },
+        { "posting", "/postings/" },
+        { "person", "/persons/" },
+        { "mission", "/missions/" },
+        { "visa", "/visas/" },
     };
 
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -144,12 +148,14 @@ void page_docket(struct buf *b, const json_t *docket, const char *explain,
     page_fmt(b, "<p>%zu findings on %s.</p>\n", n, str(docket, "as_of"));
     if (!n)
         return;
-    page_raw(b, "<div class=\"table\" tabindex=\"0\"><table><caption>Findings (select one "
-                "for its explanation)</caption><thead><tr>"
-                "<th scope=\"col\">Finding</th><th scope=\"col\">Policy</th>"
-                "<th scope=\"col\">Kind</th><th scope=\"col\">Subject</th>"
-                "<th scope=\"col\">Deadline</th><th scope=\"col\">Overdue"
-                "</th><th scope=\"col\">Detail</th></tr></thead><tbody>\n");
+    page_raw(
+        b,
+        "<div class=\"table\" tabindex=\"0\"><table><caption>Findings (select one "
+        "for its explanation)</caption><thead><tr>"
+        "<th scope=\"col\">Finding</th><th scope=\"col\">Policy</th>"
+        "<th scope=\"col\">Kind</th><th scope=\"col\">Subject</th>"
+        "<th scope=\"col\">Deadline</th><th scope=\"col\">Overdue"
+        "</th><th scope=\"col\">Detail</th></tr></thead><tbody>\n");
     for (size_t i = first; i < n && i < first + PAGE_ROWS; i++)
         finding_row(b, json_array_get(all, i), explain);
     page_raw(b, "</tbody></table></div>\n");
@@ -163,8 +169,10 @@ void page_explain(struct buf *b, const json_t *finding)
 
     page_fmt(b, "<p><strong>%s</strong></p>\n", str(finding, "detail"));
     page_raw(b, "<h2>From the rule to the finding</h2><ol class=\"steps\">");
-    json_array_foreach(steps, i, x) page_fmt(b, "<li>%s</li>\n",
-                                             json_string_value(x));
+    json_array_foreach(steps, i, x)
+    {
+        page_fmt(b, "<li>%s</li>\n", json_string_value(x));
+    }
     page_raw(b, "</ol>\n");
 }
 
@@ -193,13 +201,14 @@ void page_notifications(struct buf *b, const struct snapshot *s,
         page_para(b, "No notifications.");
         return;
     }
-    page_fmt(b,
-             "<div class=\"table\" tabindex=\"0\"><table><caption>%s</caption><thead><tr>"
-             "<th scope=\"col\">Notification</th><th scope=\"col\">Kind</th>"
-             "<th scope=\"col\">Mission</th><th scope=\"col\">Submitted</th>"
-             "<th scope=\"col\">By</th><th scope=\"col\">State</th>"
-             "<th scope=\"col\">Warnings</th></tr></thead><tbody>\n",
-             caption);
+    page_fmt(
+        b,
+        "<div class=\"table\" tabindex=\"0\"><table><caption>%s</caption><thead><tr>"
+        "<th scope=\"col\">Notification</th><th scope=\"col\">Kind</th>"
+        "<th scope=\"col\">Mission</th><th scope=\"col\">Submitted</th>"
+        "<th scope=\"col\">By</th><th scope=\"col\">State</th>"
+        "<th scope=\"col\">Warnings</th></tr></thead><tbody>\n",
+        caption);
     for (size_t i = 0; i < n && i < PAGE_ROWS; i++) {
         const struct notification *x =
             snapshot_row(s, ENT_NOTIFICATION, rows[i]);
@@ -236,10 +245,12 @@ static void warnings(struct buf *b, const char *text)
         const json_t *steps = json_object_get(f, "explain"), *x;
         size_t k;
 
-        page_fmt(b, "<li><strong>%s</strong> (%s, %s)<ol>",
-                 str(f, "detail"), str(f, "kind"), str(f, "policy"));
-        json_array_foreach(steps, k, x) page_fmt(b, "<li>%s</li>",
-                                                 json_string_value(x));
+        page_fmt(b, "<li><strong>%s</strong> (%s, %s)<ol>", str(f, "detail"),
+                 str(f, "kind"), str(f, "policy"));
+        json_array_foreach(steps, k, x)
+        {
+            page_fmt(b, "<li>%s</li>", json_string_value(x));
+        }
         page_raw(b, "</ol></li>\n");
     }
     page_raw(b, "</ul></div>\n");
@@ -282,10 +293,12 @@ void page_notification(struct buf *b, const struct snapshot *s,
     json_decref(payload);
     if (!n_steps)
         return;
-    page_raw(b, "<h2>History</h2><div class=\"table\" tabindex=\"0\"><table><thead><tr>"
-                "<th scope=\"col\">Recorded</th><th scope=\"col\">Actor</th>"
-                "<th scope=\"col\">State</th><th scope=\"col\">Reason</th>"
-                "</tr></thead><tbody>\n");
+    page_raw(
+        b,
+        "<h2>History</h2><div class=\"table\" tabindex=\"0\"><table><thead><tr>"
+        "<th scope=\"col\">Recorded</th><th scope=\"col\">Actor</th>"
+        "<th scope=\"col\">State</th><th scope=\"col\">Reason</th>"
+        "</tr></thead><tbody>\n");
     for (size_t i = 0; i < n_steps; i++)
         page_fmt(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
                  steps[i].recorded, steps[i].actor, steps[i].state,
@@ -299,12 +312,14 @@ void page_policies(struct buf *b, const struct snapshot *s)
 {
     size_t n = snapshot_count(s, ENT_POLICY);
 
-    page_raw(b, "<div class=\"table\" tabindex=\"0\"><table><caption>Policies</caption>"
-                "<thead><tr><th scope=\"col\">Policy</th><th scope=\"col\">"
-                "Kind</th><th scope=\"col\">Issuer</th><th scope=\"col\">"
-                "Target</th><th scope=\"col\">From</th><th scope=\"col\">To"
-                "</th><th scope=\"col\">Unless</th><th scope=\"col\">Title"
-                "</th></tr></thead><tbody>\n");
+    page_raw(
+        b,
+        "<div class=\"table\" tabindex=\"0\"><table><caption>Policies</caption>"
+        "<thead><tr><th scope=\"col\">Policy</th><th scope=\"col\">"
+        "Kind</th><th scope=\"col\">Issuer</th><th scope=\"col\">"
+        "Target</th><th scope=\"col\">From</th><th scope=\"col\">To"
+        "</th><th scope=\"col\">Unless</th><th scope=\"col\">Title"
+        "</th></tr></thead><tbody>\n");
     for (uint32_t i = 0; i < n && i < 1000; i++) {
         const struct policy *p = snapshot_row(s, ENT_POLICY, i);
 
@@ -312,8 +327,8 @@ void page_policies(struct buf *b, const struct snapshot *s)
                  enum_name(&ENUM_POLICY_KIND, p->kind), p->issuer, p->target);
         date_cell(b, p->from);
         date_cell(b, p->to);
-        page_fmt(b, "<td>%s</td><td>%s</td></tr>\n",
-                 p->unless ? p->unless : "", p->title ? p->title : "");
+        page_fmt(b, "<td>%s</td><td>%s</td></tr>\n", p->unless ? p->unless : "",
+                 p->title ? p->title : "");
     }
     page_raw(b, "</tbody></table></div>\n");
 }

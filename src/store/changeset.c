@@ -65,7 +65,8 @@ enum status store_change_set(struct store *st, int64_t id, size_t limit,
     sqlite3_stmt *q;
     int step;
 
-    if (db_prepare(st, LOG_SELECT "WHERE c.change_set = ? ORDER BY c.seq LIMIT ?",
+    if (db_prepare(st,
+                   LOG_SELECT "WHERE c.change_set = ? ORDER BY c.seq LIMIT ?",
                    &q, e))
         return ST_ERROR;
     sqlite3_bind_int64(q, 1, id);
