@@ -41,13 +41,13 @@ static int64_t int_param(const struct page_rq *p, const char *name)
 static enum status changes(struct page_rq *p, struct err *e)
 {
     static const char *const cols[] = { "change_set", "recorded", "actor",
-                                        "reason", "entries:n" };
+                                        "reason" };
     static const struct page_link links[] = { { "change_set", "/changes/" },
                                               { NULL, NULL } };
     struct change_set_list l = { NULL, 0, 0 };
     struct grid g;
     enum status rc;
-    char id[32], n[32], next[64];
+    char id[32], next[64];
 
     pthread_mutex_lock(&p->rq.res->side_mu);
     rc = store_change_sets(p->rq.res->side, int_param(p, "before"),
@@ -55,13 +55,12 @@ static enum status changes(struct page_rq *p, struct err *e)
     pthread_mutex_unlock(&p->rq.res->side_mu);
     if (rc)
         return rc;
-    grid_init(&g, cols, 5);
+    grid_init(&g, cols, 4);
     for (size_t i = 0; i < l.n; i++) {
-        const char *row[5] = { id, l.items[i].recorded, l.items[i].actor,
-                               l.items[i].reason, n };
+        const char *row[4] = { id, l.items[i].recorded, l.items[i].actor,
+                               l.items[i].reason };
 
         snprintf(id, sizeof(id), "%lld", (long long)l.items[i].id);
-        snprintf(n, sizeof(n), "%lld", (long long)l.items[i].n_changes);
         grid_add_row(&g, row);
     }
     page_open(p, "Change log", "/changes");

@@ -11,7 +11,7 @@
 
 #include "base/date.h"
 
-#define LIST_MEMBERS 400
+#define LIST_MEMBERS 300
 
 static void person_name(struct buf *b, const struct snapshot *s, uint32_t i)
 {

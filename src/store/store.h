@@ -170,7 +170,6 @@ void change_list_release(struct change_list *list);
 struct change_set_info {
     int64_t id;
     char *recorded, *actor, *reason;
-    int64_t n_changes;
 };
 
 struct change_set_list {
