@@ -2,8 +2,8 @@
  * Every page works without it; the server validates every form again.
  * - A date field with data-not-before="other" is marked invalid, with a
  *   message, when it comes before that other field's date.
- * - A decision form whose grounds are required (return, refuse) asks for
- *   them before it is sent. */
+ * - A decision form asks for the grounds before it sends a return or a
+ *   refusal. */
 "use strict";
 
 document.addEventListener("DOMContentLoaded", function () {
@@ -21,14 +21,16 @@ document.addEventListener("DOMContentLoaded", function () {
     el.addEventListener("input", check);
     other.addEventListener("input", check);
   });
-  document.querySelectorAll("form[data-needs-grounds]").forEach(function (form) {
+  document.querySelectorAll("form").forEach(function (form) {
+    var d = form.querySelector("select[name=decision]");
+    var g = form.querySelector("textarea[name=grounds]");
+    if (!d || !g) return;
     form.addEventListener("submit", function (ev) {
-      var g = form.querySelector("textarea[name=grounds]");
-      if (g && !g.value.trim()) {
+      if (d.value !== "accept" && !g.value.trim()) {
         g.setCustomValidity("Give the grounds of this decision.");
         g.reportValidity();
         ev.preventDefault();
-      } else if (g) {
+      } else {
         g.setCustomValidity("");
       }
     });

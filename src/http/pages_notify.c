@@ -19,6 +19,7 @@
 #include "base/xalloc.h"
 #include "http/pages.h"
 #include "report/page_registry.h"
+#include "rules/notify.h"
 #include "store/notice.h"
 
 /* ---- fields of the forms ---- */
@@ -27,6 +28,20 @@ struct nfield {
     const char *path, *label, *type, *options, *hint;
     int required;
 };
+
+/* Dates a field may not precede (hints of web/app.js while typing). */
+static const char *const NOT_BEFORE[][2] = {
+    { "posting.arrived", "posting.notified" },
+    { "planned_end", "posting.notified" },
+};
+
+static const char *not_before(const char *path)
+{
+    for (size_t i = 0; i < sizeof(NOT_BEFORE) / sizeof(NOT_BEFORE[0]); i++)
+        if (!strcmp(NOT_BEFORE[i][0], path))
+            return NOT_BEFORE[i][1];
+    return NULL;
+}
 
 #define END_FIELDS                      \
     {                                   \
@@ -322,7 +337,7 @@ static void fields(struct page_rq *p, const struct nfield *nf,
         snprintf(path, sizeof(path), "%s%s", prefix, nf[i].path);
         f.value = value_of(fs, path);
         f.error = error_of(fs, path);
-        page_field(&p->out, &f);
+        page_field_after(&p->out, &f, not_before(path));
     }
 }
 
@@ -343,7 +358,8 @@ static void mission_options(const struct page_rq *p, struct buf *opts)
 }
 
 static void render_form(struct page_rq *p, const struct kind_form *k,
-                        const char *action, struct form_state *fs)
+                        const char *action, struct form_state *fs,
+                        const char *warnings)
 {
     struct buf opts;
     char title[160];
@@ -362,6 +378,8 @@ static void render_form(struct page_rq *p, const struct kind_form *k,
                      fs->general ? fs->general
                                  : "The notification was not sent: correct "
                                    "the fields marked below.");
+    if (warnings)
+        page_warnings(&p->out, warnings);
     page_form_begin(&p->out, action, p->csrf);
     page_field(&p->out, &fm);
     page_fieldset_begin(&p->out, k->title);
@@ -375,6 +393,7 @@ static void render_form(struct page_rq *p, const struct kind_form *k,
         fields(p, MEMBER, "dependents[1].", fs);
         page_fieldset_end(&p->out);
     }
+    page_preview_button(&p->out, "preview", "Check for warnings first");
     page_form_end(&p->out, "Submit the notification");
     page_close(p);
     buf_release(&opts);
@@ -474,6 +493,37 @@ static enum status submit_job(struct store *st, struct snapshot *s, void *ctx,
     return rc;
 }
 
+struct preview_job {
+    const struct notice_args *a;
+    struct problems *p;
+    char *warnings; /* malloc'd JSON array */
+};
+
+/* The warnings the notification would bring, computed on the writer's
+ * snapshot as a submission computes them, without writing anything. */
+static enum status preview_job(struct store *st, struct snapshot *s, void *ctx,
+                               int *exact, struct err *e)
+{
+    struct preview_job *j = ctx;
+    struct notify_draft d;
+    struct findings w;
+    enum status rc;
+
+    (void)st;
+    *exact = 0; /* the payload is applied to s to check it */
+    notify_draft_init(&d);
+    findings_init(&w);
+    rc = notify_prepare(s, j->a->file, j->a->text, j->a->len, j->a->today,
+                        j->a->holidays, &d, &w, j->p, e);
+    if (!rc && !j->p->n_total)
+        j->warnings = notify_warnings_json(&w);
+    else if (!rc)
+        rc = ST_INVALID;
+    findings_release(&w);
+    notify_draft_release(&d);
+    return rc;
+}
+
 /* Submits the form's notification (again, for id); redirects to it, or
  * renders the form again with its problems. */
 static enum status submit(struct page_rq *p, const struct kind_form *k,
@@ -488,7 +538,8 @@ static enum status submit(struct page_rq *p, const struct kind_form *k,
 
     memset(&fs, 0, sizeof(fs));
     for (int i = 0; i < p->n_form; i++)
-        if (strcmp(p->form[i].name, "csrf"))
+        if (strcmp(p->form[i].name, "csrf") &&
+            strcmp(p->form[i].name, "preview"))
             set_value(&fs, p->form[i].name, p->form[i].value);
     m = value_of(&fs, "mission")
             ? snapshot_find(p->rq.s, ENT_MISSION, value_of(&fs, "mission"))
@@ -508,8 +559,24 @@ static enum status submit(struct page_rq *p, const struct kind_form *k,
                                     .holidays = p->rq.holidays,
                                     .actor = p->rq.account.name };
         j.p = &probs;
-        rc = resident_write(p->rq.res, submit_job, &j, e);
-        free(text);
+        if (page_form(p, "preview")) {
+            struct preview_job pj = { &j.a, &probs, NULL };
+
+            rc = resident_write(p->rq.res, preview_job, &pj, e);
+            if (!rc)
+                render_form(p, k, action, &fs,
+                            pj.warnings ? pj.warnings : "[]");
+            free(pj.warnings);
+            free(text);
+            if (!rc) {
+                problems_release(&probs);
+                form_state_release(&fs);
+                return ST_OK;
+            }
+        } else {
+            rc = resident_write(p->rq.res, submit_job, &j, e);
+            free(text);
+        }
         if (rc && j.conflict)
             p->rq.code = 409;
     }
@@ -522,7 +589,7 @@ static enum status submit(struct page_rq *p, const struct kind_form *k,
         place_problems(&fs, &probs);
         p->rq.code = p->rq.code ? p->rq.code : 422;
         err_clear(e);
-        render_form(p, k, action, &fs);
+        render_form(p, k, action, &fs, NULL);
         rc = ST_OK;
     }
     problems_release(&probs);
@@ -559,7 +626,7 @@ static enum status notify_get(struct page_rq *p, struct err *e)
     memset(&fs, 0, sizeof(fs));
     defaults(p, k, &fs);
     snprintf(action, sizeof(action), "/notify/%s", k->kind);
-    render_form(p, k, action, &fs);
+    render_form(p, k, action, &fs, NULL);
     form_state_release(&fs);
     return ST_OK;
 }
@@ -729,7 +796,7 @@ static enum status resubmit_get(struct page_rq *p, struct err *e)
     if (n->grounds)
         fs.general = xasprintf("Returned: %s", n->grounds);
     snprintf(action, sizeof(action), "/notifications/%s/resubmit", n->id);
-    render_form(p, k, action, &fs);
+    render_form(p, k, action, &fs, NULL);
     form_state_release(&fs);
     return ST_OK;
 }

@@ -510,7 +510,7 @@ static void options(struct buf *b, const struct page_field *f)
 }
 
 static void control(struct buf *b, const struct page_field *f,
-                    const char *described)
+                    const char *described, const char *not_before)
 {
     const char *req = f->required ? " required" : "";
     const char *inv = f->error ? " aria-invalid=\"true\"" : "";
@@ -533,6 +533,8 @@ static void control(struct buf *b, const struct page_field *f,
     } else {
         page_fmt(b, "<input id=\"f-%s\" name=\"%s\" type=\"%s\" value=\"%s\"",
                  f->name, f->name, f->type, f->value ? f->value : "");
+        if (not_before)
+            page_fmt(b, " data-not-before=\"%s\"", not_before);
         page_raw(b, req);
         page_raw(b, inv);
         page_raw(b, described);
@@ -541,6 +543,12 @@ static void control(struct buf *b, const struct page_field *f,
 }
 
 void page_field(struct buf *b, const struct page_field *f)
+{
+    page_field_after(b, f, NULL);
+}
+
+void page_field_after(struct buf *b, const struct page_field *f,
+                      const char *not_before)
 {
     char described[160] = "";
 
@@ -552,7 +560,7 @@ void page_field(struct buf *b, const struct page_field *f)
     page_fmt(b, "<div class=\"field%s\"><label for=\"f-%s\">%s%s</label>\n",
              f->error ? " invalid" : "", f->name, f->label,
              f->required ? " (required)" : "");
-    control(b, f, described);
+    control(b, f, described, not_before);
     if (f->hint)
         page_fmt(b, "<p class=\"hint\" id=\"h-%s\">%s</p>", f->name, f->hint);
     if (f->error)
@@ -616,4 +624,12 @@ void page_summary(struct buf *b, const char *recorded, const char *actor,
              "</dt><dd>%s</dd><dt>Reason</dt><dd>%s</dd></dl>\n",
              recorded ? recorded : "", actor ? actor : "",
              reason ? reason : "");
+}
+
+void page_preview_button(struct buf *b, const char *name, const char *label)
+{
+    page_fmt(b,
+             "<p><button type=\"submit\" class=\"secondary\" name=\"%s\" "
+             "value=\"1\" formnovalidate>%s</button></p>\n",
+             name, label);
 }

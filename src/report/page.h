@@ -107,6 +107,8 @@ void page_embed_body(struct buf *b, const char *html);
 
 /* Opens a POST form to action with the CSRF token as a hidden field. */
 void page_form_begin(struct buf *b, const char *action, const char *csrf);
+/* A second submit button of a form, sending name=1 (a preview). */
+void page_preview_button(struct buf *b, const char *name, const char *label);
 /* Closes it with a submit button. */
 void page_form_end(struct buf *b, const char *submit);
 /* Opens a GET form (filters; no token: it changes nothing). */
@@ -134,6 +136,10 @@ struct page_field {
     int required;
 };
 void page_field(struct buf *b, const struct page_field *f);
+/* The same, for a date that may not precede the field named not_before
+ * (a hint web/app.js gives while typing; the server checks again). */
+void page_field_after(struct buf *b, const struct page_field *f,
+                      const char *not_before);
 /* A fieldset with a legend around fields. */
 void page_fieldset_begin(struct buf *b, const char *legend);
 void page_fieldset_end(struct buf *b);

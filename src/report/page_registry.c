@@ -226,7 +226,7 @@ void page_notifications(struct buf *b, const struct snapshot *s,
     page_raw(b, "</tbody></table></div>\n");
 }
 
-static void warnings(struct buf *b, const char *text)
+void page_warnings(struct buf *b, const char *text)
 {
     json_t *w = text ? json_loads(text, 0, NULL) : NULL;
     const json_t *f;
@@ -286,7 +286,7 @@ void page_notification(struct buf *b, const struct snapshot *s,
     field_row(b, "Grounds", n->grounds);
     field_row(b, "Change set", set);
     page_raw(b, "</dl>\n");
-    warnings(b, n->warnings);
+    page_warnings(b, n->warnings);
     page_raw(b, "<h2>What it would record</h2>\n");
     if (payload)
         page_json(b, payload, NULL, NULL, 0);

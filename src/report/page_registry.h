@@ -36,6 +36,10 @@ struct page_step {
     const char *recorded, *actor, *state, *reason;
 };
 
+/* A notification's warnings (the JSON array notify_warnings_json makes),
+ * each with its explanation, under a heading; "no warning" when none. */
+void page_warnings(struct buf *b, const char *text);
+
 /* Notification n: its fields, warnings with their explanations, what it
  * would record and its history. */
 void page_notification(struct buf *b, const struct snapshot *s,

@@ -277,6 +277,12 @@ async function journey(browser, base) {
   ok(await lia.locator('[name="person.family_name"]').inputValue() === "Sokolov", "and the form is kept");
   await check(lia, "liaison-appointment-errors");
   await fill("person.nationality", "RUS");
+  // The warnings the rules give, before submitting.
+  await Promise.all([lia.waitForNavigation(), lia.getByRole("button", { name: "Check for warnings first" }).click()]);
+  ok(await lia.locator(".message.warning li").count() >= 1, "the rules' warnings show before submitting",
+    await lia.locator("main").textContent());
+  ok(await lia.locator('[name="dependents[0].person.family_name"]').inputValue() === "Sokolova", "with the form kept");
+  await check(lia, "liaison-appointment-warnings");
   await Promise.all([lia.waitForNavigation(), lia.getByRole("button", { name: "Submit the notification" }).click()]);
   const m = lia.url().match(/\/notifications\/(N\d+)/);
   ok(m, "the appointment is submitted", lia.url());
