@@ -886,8 +886,14 @@ enum status pages_home_liaison(struct page_rq *p, struct err *e)
     page_field(&p->out, &fm);
     page_filter_end(&p->out, "Show");
     if (m != IDMAP_NONE) {
+        buf_reset(&opts);
+        buf_addstr(&opts, "/?mission=");
+        page_url(&opts, snap_mission(s, m)->id);
+        buf_addch(&opts, '&');
         page_heading(&p->out, 2, snap_mission(s, m)->name);
-        page_staff(&p->out, s, m, p->rq.today, 0);
+        page_staff(&p->out, s, m, p->rq.today, page_offset(p));
+        page_pager(&p->out, opts.data, page_offset(p),
+                   page_staff_count(s, m, p->rq.today));
     }
     page_close(p);
     buf_release(&opts);
