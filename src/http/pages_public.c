@@ -49,6 +49,7 @@ static enum status list_page(struct page_rq *p, enum dlist_kind kind,
     struct dlist l;
     int32_t as_of;
 
+    memset(&l, 0, sizeof(l));
     host = host ? host : DEFAULT_HOST;
     if (page_date(p, "as_of", p->rq.today, &as_of, e))
         return e->status;

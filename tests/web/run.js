@@ -352,14 +352,27 @@ async function security(browser, base) {
   // A form posted without its token is refused.
   const r = await page.request.post(base + "/logout", { form: { nothing: "1" } });
   ok(r.status() === 403, "a form without its CSRF token is refused (403)", `got ${r.status()}`);
-  // An ended session signs out and says so.
+  // A decision posted without its token changes nothing.
+  const d = await page.request.post(base + "/notifications/N000001/decision",
+    { form: { decision: "refuse", grounds: "forged" } });
+  ok(d.status() === 403, "a decision without its CSRF token is refused (403)", `got ${d.status()}`);
+  // A forged session cookie names no session: signed out, and told so.
   const cookies = await context.cookies();
   const c = cookies.find((x) => x.name === "chancery_session");
   await context.clearCookies();
   await context.addCookies([{ ...c, value: "0".repeat(64) }]);
   await page.goto(base + "/inbox");
   ok(page.url().includes("/login") && (await page.locator(".message").textContent()).includes("session has ended"),
-    "an expired session is sent to sign in again, told so");
+    "a forged session cookie is sent to sign in again");
+  // A session that ended (a password change revokes it) likewise.
+  await context.clearCookies();
+  await context.addCookies([c]);
+  await page.goto(base + "/inbox");
+  ok(page.url().endsWith("/inbox"), "the real session still works");
+  ch(["user", "passwd", "officer1"], "a-new-password\n");
+  await page.goto(base + "/inbox");
+  ok(page.url().includes("/login") && (await page.locator(".message").textContent()).includes("session has ended"),
+    "an ended session is sent to sign in again, told so");
   await check(page, "session-ended");
   await context.close();
 }
