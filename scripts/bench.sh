@@ -64,6 +64,12 @@ rm -f "$DIR/reads.db"*
 cp "$DIR/chancery.db" "$DIR/reads.db"
 scripts/bench-reads.sh "$DIR/reads.db"
 
+# Writes through the server (issue 13): notifications submitted and
+# decided by 16 wrk connections, each acknowledged once durable.
+rm -f "$DIR/serve.db"*
+cp "$DIR/chancery.db" "$DIR/serve.db"
+scripts/bench-serve.sh "$DIR/serve.db"
+
 # Visas: `visa stats` by month with Kaplan-Meier on BENCH_VISAS synthetic
 # cases in memory beside the same monthly figures in SQLite; then the
 # import rate of BENCH_VISA_IMPORT cases through `chancery import` (the

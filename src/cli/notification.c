@@ -241,8 +241,9 @@ static int show(struct cli *cli, int argc, char **argv)
 static int run_decision(struct cli *cli, const char *id, int state,
                         const char *grounds)
 {
-    struct notice_args a = { id, state,      grounds, NULL, NULL,
-                             0,  cli->today, NULL,    NULL };
+    struct notice_args a = {
+        .id = id, .state = state, .grounds = grounds, .today = cli->today
+    };
     struct notice_outcome out;
     struct problems p;
     struct holidays h;

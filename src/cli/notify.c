@@ -28,8 +28,11 @@ void notification_print(const struct cli *cli, const struct snapshot *s,
 static int submit(struct cli *cli, struct store *st, struct snapshot *s,
                   const char *path, const struct buf *text, const char *id)
 {
-    struct notice_args a = { id,        0,          NULL, path, text->data,
-                             text->len, cli->today, NULL, NULL };
+    struct notice_args a = { .id = id,
+                             .file = path,
+                             .text = text->data,
+                             .len = text->len,
+                             .today = cli->today };
     struct notice_outcome out;
     struct problems p;
     struct holidays h;

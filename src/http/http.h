@@ -76,6 +76,7 @@ struct resident {
     struct store *wr;
     struct snapshot ws;
     int ws_ok;
+    unsigned ws_writes; /* since the process started */
 };
 
 enum status resident_open(struct resident *r, const char *db_path,

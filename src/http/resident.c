@@ -26,6 +26,9 @@
 #include "http/http.h"
 #include "store/store.h"
 
+/* The writes after which the writer's snapshot is loaded afresh. */
+#define WS_WRITES_MAX 4096
+
 static enum status load(struct store *st, int32_t as_known_on,
                         struct snap_ref **out, struct err *e)
 {
@@ -95,7 +98,7 @@ static enum status catch_up(struct resident *r, const struct snap_ref *cur,
     (void)cur;
     (void)seq;
     if (load(r->st, DATE_NONE, out, e))
-        return e->status;
+        return ST_ERROR;
     (*out)->refs = 1;
     return ST_OK;
 }
@@ -103,13 +106,13 @@ static enum status catch_up(struct resident *r, const struct snap_ref *cur,
 /* Under db_mu: follows the change log when it moved on. */
 static void refresh(struct resident *r)
 {
-    struct snap_ref *fresh;
+    struct snap_ref *fresh = NULL;
     struct err e;
     int64_t seq;
 
     if (store_log_seq(r->st, &seq, &e) || seq == r->cur->seq)
         return;
-    if (catch_up(r, r->cur, seq, &fresh, &e))
+    if (catch_up(r, r->cur, seq, &fresh, &e) || !fresh)
         return; /* the last loaded registry serves on */
     pthread_mutex_lock(&r->mu);
     unref(r->cur);
@@ -180,7 +183,9 @@ enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
     rc = writer_ready(r, e);
     if (!rc)
         rc = fn(r->wr, &r->ws, ctx, &exact, e);
-    r->ws_ok = !rc && exact;
+    /* Each write leaves its strings in the snapshot's arena: a fresh
+     * load now and then bounds it. */
+    r->ws_ok = !rc && exact && ++r->ws_writes % WS_WRITES_MAX;
     pthread_mutex_unlock(&r->wr_mu);
     return rc;
 }

@@ -87,10 +87,10 @@ enum status route_notification(struct request *rq, struct buf *out,
 {
     struct notice_history h;
     enum status rc;
-    uint32_t i;
+    uint32_t i = IDMAP_NONE;
 
-    if (visible(rq, rq->s, rq->captures[0], &i, e))
-        return e->status;
+    if (visible(rq, rq->s, rq->captures[0], &i, e) || i == IDMAP_NONE)
+        return ST_NOT_FOUND;
     pthread_mutex_lock(&rq->res->side_mu);
     rc = notice_history_load(rq->res->side, rq->captures[0], &h, e);
     pthread_mutex_unlock(&rq->res->side_mu);
@@ -147,7 +147,8 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
                              int *exact, struct err *e)
 {
     struct job *j = ctx;
-    struct notice_outcome o = { 0, 0 };
+    struct notice_outcome o = { 0, 0, 0 };
+    int64_t head = store_known_head(st);
     struct problems p;
     enum status rc;
     uint32_t i;
@@ -168,10 +169,11 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
         notification_render(j->out, OUT_JSON, s,
                             snapshot_row(s, ENT_NOTIFICATION, o.index), NULL,
                             0);
-    /* A decision commits all it changed in s; a submission applied its
-     * payload to s only to validate it, and a failure may leave part of
-     * it there. */
-    *exact = j->decide && !rc;
+    /* A decision commits all it changed in s, and a submission takes its
+     * payload back out (restore); a failure may leave part of it there.
+     * Entries in the log beyond this write's are another process's,
+     * written between the check of the log's head and this write. */
+    *exact = !rc && store_known_head(st) - head == (int64_t)o.n_changes;
     problems_release(&p);
     return rc;
 }
@@ -184,6 +186,7 @@ static enum status run_job(struct request *rq, struct buf *out,
     j.a.today = rq->today;
     j.a.holidays = rq->holidays;
     j.a.actor = rq->account.name;
+    j.a.restore = 1;
     return resident_write(rq->res, write_job, &j, e);
 }
 

@@ -85,6 +85,7 @@ static enum status write_notification(struct store *st, struct snapshot *s,
     if (store_apply(st, s, &ch, 1, &meta, e))
         return e->status;
     out->index = ch.index;
+    out->n_changes = 1;
     return ST_OK;
 }
 
@@ -116,6 +117,32 @@ static enum status resubmittable(const struct snapshot *s, const char *id,
                    id, enum_name(&ENUM_NOTIFICATION_STATE, n->state));
 }
 
+/* Takes the draft's records back out of s, last first: an update gets
+ * its earlier image back, an insert (the last row of its table by then)
+ * leaves the table and its key index; then s is indexed again. */
+static void undo_draft(struct snapshot *s, const struct notify_draft *d)
+{
+    for (size_t i = d->n_changes; i-- > 0;) {
+        const struct notify_change *c = &d->changes[i];
+        const struct entity *ent = ENTITIES[c->entity];
+        struct record_table *t = &s->tables[c->entity];
+        void *row = snapshot_row(s, c->entity, c->index);
+        char buf[256];
+
+        if (c->update) {
+            memcpy(row, c->before, ent->size);
+            continue;
+        }
+        if (c->index + 1 != t->n)
+            BUG("notification record %u is not the last of %zu", c->index,
+                t->n);
+        idmap_remove(&t->by_key, record_key(s, ent, row, buf, sizeof(buf)));
+        t->n--;
+    }
+    snapshot_touch(s);
+    snapshot_index(s);
+}
+
 enum status notice_submit(struct store *st, struct snapshot *s,
                           const struct notice_args *a, struct problems *p,
                           struct notice_outcome *out, struct err *e)
@@ -135,6 +162,8 @@ enum status notice_submit(struct store *st, struct snapshot *s,
         rc = problems_status(p, e);
     if (!rc)
         rc = write_notification(st, s, a, &d, &w, out, e);
+    if (!rc && a->restore)
+        undo_draft(s, &d);
     findings_release(&w);
     notify_draft_release(&d);
     return rc;
@@ -218,6 +247,7 @@ static enum status write_decision(struct decision *d,
         return e->status;
     }
     out->index = d->index;
+    out->n_changes = d->n;
     return ST_OK;
 }
 
@@ -274,6 +304,21 @@ static void decision_release(struct decision *d)
     free(d->changes);
 }
 
+/* ST_INVALID when the grounds are no text the notification's field takes
+ * (at most FIELD_TEXT_MAX bytes, nothing invisible), so that an export
+ * of the decision imports again. */
+static enum status check_grounds(struct snapshot *s, const char *grounds,
+                                 struct err *e)
+{
+    const struct field *f = entity_field(ENTITIES[ENT_NOTIFICATION], "grounds");
+    struct notification scratch;
+
+    if (!grounds || !field_parse(s, f, &scratch, grounds, e))
+        return ST_OK;
+    err_prefix(e, "grounds");
+    return e->status = ST_INVALID;
+}
+
 enum status notice_decide(struct store *st, struct snapshot *s,
                           const struct notice_args *a, struct problems *p,
                           struct notice_outcome *out, struct err *e)
@@ -285,6 +330,8 @@ enum status notice_decide(struct store *st, struct snapshot *s,
     d.index = snapshot_find(s, ENT_NOTIFICATION, a->id);
     if (d.index == IDMAP_NONE)
         return err_set(e, ST_INVALID, "unknown notification '%s'", a->id);
+    if (check_grounds(s, a->grounds, e))
+        return e->status;
     d.before =
         *(struct notification *)snapshot_row(s, ENT_NOTIFICATION, d.index);
     if (decidable(&d.before, a->state == NS_WITHDRAWN, out, e))

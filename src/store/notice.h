@@ -9,8 +9,9 @@
  * Each function takes a snapshot loaded from st (the registry as the
  * write sees it) and changes it: the payload's records are applied to it
  * (rules/notify.h), and the notification is added or updated in it before
- * the change set is written. A caller that keeps the snapshot after a
- * failure must load it again.
+ * the change set is written. After a success s matches the registry
+ * (with a submission's restore set); a caller that keeps the snapshot
+ * after a failure must load it again.
  */
 #ifndef STORE_NOTICE_H
 #define STORE_NOTICE_H
@@ -38,11 +39,16 @@ struct notice_args {
     int32_t today;                   /* dates a change that names no day */
     const struct holidays *holidays; /* for the warnings' deadlines */
     const char *actor;               /* who; NULL: store_actor(st) */
+    /* A submission: take the payload's records back out of s once the
+     * notification is written, so that s still matches the registry (a
+     * caller that keeps s: the server's writer). */
+    int restore;
 };
 
 /* What came of it. */
 struct notice_outcome {
-    uint32_t index; /* the notification's index in s, on success */
+    uint32_t index;   /* the notification's index in s, on success */
+    size_t n_changes; /* the change-log entries written, on success */
     /* On failure: 1 when the notification's state forbids the step (not
      * returned for a resubmission, already decided, or decided meanwhile
      * by another writer), so that the server answers 409. */

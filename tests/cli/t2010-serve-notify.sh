@@ -68,6 +68,12 @@ req GET /api/v1/notifications "$T_liu"
 if [ "$code" = 200 ] && ! grep -q N000001 "$TMP/body"; then ok "nor lists it"; else not_ok "nor lists it"; fi
 req GET /api/v1/notifications "$T_lia"
 expect_body "its own liaison lists it" '"id": "N000001"'
+req GET /api/v1/notifications/N000001 "$T_lim"
+expect_code 404 "the liaison of another mission of the same state does not see it"
+req GET /api/v1/notifications "$T_lim"
+if [ "$code" = 200 ] && ! grep -q N000001 "$TMP/body"; then ok "nor lists it"; else not_ok "nor lists it"; fi
+req GET /api/v1/notifications/N000001 "$T_ana"
+expect_code 200 "an analyst reads it"
 req GET "/api/v1/notifications?state=pending" "$T_lia"
 expect_code 400 "an unknown state filter is 400"
 
@@ -87,6 +93,15 @@ req POST /api/v1/notifications/N000001/decision "$T_off" '{"decision":7}'
 expect_code 422 "a decision that is no string is 422"
 req POST /api/v1/notifications/N000001/decision "$T_off" '[1]'
 expect_code 400 "a body that is no object is 400"
+long=$(head -c 1100 /dev/zero | tr '\0' g)
+req POST /api/v1/notifications/N000001/decision "$T_off" "{\"decision\":\"return\",\"grounds\":\"$long\"}"
+expect_code 422 "grounds longer than a text field are 422"
+expect_body "named" "grounds: text of 1100 bytes: at most 1024"
+req POST /api/v1/notifications/N000001/decision "$T_off" '{"decision":"return","grounds":"a\u0007b"}'
+expect_code 422 "grounds with a control character are 422"
+deep=$(python3 -c 'print("[" * 5000 + "]" * 5000)')
+req POST /api/v1/notifications/N000001/decision "$T_off" "$deep"
+expect_code 400 "a body nested too deep is 400"
 req POST /api/v1/notifications/N000009/decision "$T_off" '{"decision":"accept"}'
 expect_code 404 "an unknown notification is 404"
 if [ "$(changes)" = "$before" ]; then ok "no bad decision wrote"; else not_ok "no bad decision wrote"; fi
@@ -163,6 +178,25 @@ req POST /api/v1/notifications/N000003/decision "$T_off" '{"decision":"refuse","
 expect_code 200 "is decided over HTTP"
 req POST /api/v1/notifications "$T_lia" "$TERM_JSON"
 expect_body "the next id follows it" '"id": "N000004"'
+
+# The writer keeps its snapshot between writes: a submission takes its
+# payload's records back out of it, so the same new person can be
+# submitted twice, and is only written once accepted.
+APP30=$(echo "$APP" | sed 's/P20/P30/; s/T20/T30/')
+req POST /api/v1/notifications "$T_lia" "$APP30"
+expect_code 200 "an appointment of a new person"
+id30=$(sed -n 's/^ *"id": "\(N[0-9]*\)".*/\1/p' "$TMP/body" | head -1)
+req POST /api/v1/notifications "$T_lia" "$APP30"
+expect_code 200 "the same appointment again: the first left no record behind"
+expect_body "not a duplicate" '"state": "submitted"'
+req GET /api/v1/persons/P30 "$T_off"
+expect_code 404 "the person is not written before acceptance"
+req POST "/api/v1/notifications/$id30/decision" "$T_off" '{"decision":"accept"}'
+expect_code 200 "accepting the first"
+req GET /api/v1/persons/P30 "$T_off"
+expect_code 200 "writes the person"
+req POST /api/v1/notifications "$T_lia" "$APP30"
+expect_code 422 "then the same new person is a duplicate"
 
 # The document lists the write routes.
 req GET /openapi.json

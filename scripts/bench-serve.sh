@@ -1,0 +1,44 @@
+#!/bin/sh
+# Writes through `chancery serve` (issue 13; usage: scripts/bench-serve.sh
+# DB, a registry scripts/bench.sh made from the generated world, which
+# this changes): wrk, 16 connections on loopback, each submitting a
+# notification as a liaison and refusing it as an officer, every write
+# acknowledged only once committed durably (synchronous=FULL). Target:
+# at least 300 acknowledged writes per second.
+set -eu
+DB=$1
+SECONDS_RUN=${BENCH_SERVE_SECONDS:-20}
+export CHANCERY_DB="$DB" TZ=UTC LC_ALL=C CHANCERY_TODAY=${CHANCERY_TODAY:-2025-12-31}
+WORK=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null; rm -rf "$WORK"' EXIT
+pid=
+
+posting=$(sqlite3 "$DB" "SELECT id FROM postings WHERE ended IS NULL AND arrived IS NOT NULL LIMIT 1")
+mission=$(sqlite3 "$DB" "SELECT mission FROM postings WHERE id = '$posting'")
+sending=$(sqlite3 "$DB" "SELECT sending FROM missions WHERE id = '$mission'")
+printf '{"kind":"termination","mission":"%s","posting":"%s","ended":"2026-06-30","end_reason":"tour_completed"}\n' \
+    "$mission" "$posting" >"$WORK/payload.json"
+for u in bench-officer:officer "bench-$sending:liaison"; do
+    name=${u%%:*} role=${u#*:}
+    scope=""
+    [ "$role" = liaison ] && scope="--sending $sending"
+    # shellcheck disable=SC2086
+    printf 'benchpw\n' | ./chancery user add "$name" --role "$role" $scope >/dev/null 2>&1 || true
+done
+
+./chancery serve --listen 127.0.0.1:0 >"$WORK/out" 2>/dev/null &
+pid=$!
+while ! grep -q listening "$WORK/out"; do sleep 0.2; done
+url=http://$(sed -n 's/^listening on //p' "$WORK/out")
+token() {
+    curl -s -X POST --data-binary "{\"user\":\"$1\",\"password\":\"benchpw\"}" "$url/api/v1/login" |
+        sed -n 's/.*"token": *"\([0-9a-f]*\)".*/\1/p'
+}
+liaison=$(token "bench-$sending")
+officer=$(token bench-officer)
+echo "serve writes on $(sqlite3 "$DB" "SELECT count(*) FROM postings") postings, mission $mission:"
+wrk -t2 -c16 -d"${SECONDS_RUN}s" --latency -s bench/serve-writes.lua "$url" -- \
+    "$liaison" "$officer" "$WORK/payload.json" | grep -E "^serve writes|Requests/sec|Non-2xx"
+kill -TERM "$pid"
+wait "$pid" || true
+pid=
