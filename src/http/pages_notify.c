@@ -559,7 +559,8 @@ static enum status submit(struct page_rq *p, const struct kind_form *k,
                                     .len = strlen(text),
                                     .today = p->rq.today,
                                     .holidays = p->rq.holidays,
-                                    .actor = p->rq.account.name };
+                                    .actor = p->rq.account.name,
+                                    .restore = 1 };
         j.p = &probs;
         if (page_form(p, "preview")) {
             struct preview_job pj = { &j.a, &probs, NULL };

@@ -316,7 +316,9 @@ async function journey(browser, base) {
     "the liaison sees the grounds on the form");
   await lia.locator('[name="person.passport"]').fill("7100123");
   await Promise.all([lia.waitForNavigation(), lia.getByRole("button", { name: "Submit the notification" }).click()]);
-  ok((await lia.locator(".state").first().textContent()) === "submitted", "the liaison resubmits it corrected");
+  const again = await lia.locator(".state").count() ? await lia.locator(".state").first().textContent() : "";
+  ok(again === "submitted", "the liaison resubmits it corrected",
+    await lia.locator(".message.error, p.error").allTextContents());
 
   await off.goto(base + `/notifications/${id}`);
   await off.getByLabel("Decision (required)").selectOption("accept");
