@@ -4,7 +4,8 @@
 #   make asan       the same tests under ASan+UBSan, no recovery
 #   make valgrind   the same tests under valgrind
 #   make lint       layer check, clang-format, clang-tidy, cppcheck
-#   make demo       load the demo registry and print the tour
+#   make demo       load the demo registry, print the tour and the web
+#                   interface's demo accounts
 #   make bench      the benchmarks of bench/
 #   make fuzz       the libFuzzer harnesses tests/fuzz/fuzz-*.c, built with
 #                   clang into build-fuzz/; FUZZ_SECONDS=N runs each for N s
@@ -27,7 +28,9 @@ LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 BUILD ?= build
 LIB_SRC = $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
-LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
+# The web pages' style sheet and script, compiled in (scripts/embed-web.sh).
+WEB_FILES = web/style.css web/app.js
 UNIT_SRC = $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
@@ -52,6 +55,13 @@ $(BUILD)/libchancery.a: $(LIB_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen/web_assets.c: $(WEB_FILES) scripts/embed-web.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-web.sh $@ $(WEB_FILES)
+
+$(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libchancery.a
 	@mkdir -p $(dir $@)
@@ -82,6 +92,7 @@ lint:
 
 demo: chancery
 	./chancery demo
+	scripts/demo-accounts.sh
 
 bench: chancery $(BENCH_BIN)
 	scripts/bench.sh

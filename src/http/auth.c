@@ -211,39 +211,55 @@ static int verify(struct request *rq, const char *user, const char *password,
 }
 
 static enum status open_session(struct request *rq, const char *user,
-                                int64_t now, struct buf *out, struct err *e)
+                                int64_t now, char token[AUTH_TOKEN_BUF],
+                                struct err *e)
 {
     unsigned char raw[32], hash[32];
-    char token[2 * sizeof(raw) + 1], *text;
     enum status rc;
-    json_t *j;
 
     randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
+    sodium_bin2hex(token, AUTH_TOKEN_BUF, raw, sizeof(raw));
     token_hash(token, hash);
     pthread_mutex_lock(&rq->res->side_mu);
     rc =
         store_session_add(rq->res->side, hash, user, now, now + SESSION_TTL, e);
     pthread_mutex_unlock(&rq->res->side_mu);
-    if (rc)
-        return rc;
-    j = json_pack("{s:s}", "token", token);
-    text = json_dumps(j, 0);
-    buf_addstr(out, text);
-    buf_addch(out, '\n');
-    free(text);
-    json_decref(j);
-    return ST_OK;
+    return rc;
+}
+
+enum status auth_sign_in(struct request *rq, const char *user,
+                         const char *password, char token[AUTH_TOKEN_BUF],
+                         struct err *e)
+{
+    char ukey[160], akey[160];
+    int64_t now = (int64_t)time(NULL);
+    int ok;
+
+    snprintf(ukey, sizeof(ukey), "u:%.150s", user);
+    snprintf(akey, sizeof(akey), "a:%.150s", rq->address);
+    if (limited(ukey, FAILS_PER_ACCOUNT, now) ||
+        limited(akey, FAILS_PER_ADDRESS, now)) {
+        rq->code = 429;
+        return err_set(e, ST_USAGE, "too many failed logins; try later");
+    }
+    if ((ok = verify(rq, user, password, e)) < 0)
+        return ST_ERROR;
+    if (!ok) {
+        note_failure(ukey, now);
+        note_failure(akey, now);
+        rq->code = 401;
+        return err_set(e, ST_USAGE, "wrong user or password");
+    }
+    forget_failures(ukey, now);
+    return open_session(rq, user, now, token, e);
 }
 
 enum status auth_login(struct request *rq, struct buf *out, struct err *e)
 {
-    char ukey[160], akey[160];
+    char token[AUTH_TOKEN_BUF], *text;
     const char *user, *password;
-    int64_t now = (int64_t)time(NULL);
-    json_t *body;
+    json_t *body, *j;
     enum status rc;
-    int ok;
 
     if (request_json(rq, &body, e))
         return e->status;
@@ -254,29 +270,17 @@ enum status auth_login(struct request *rq, struct buf *out, struct err *e)
                        "the body must be {\"user\", "
                        "\"password\"}, both strings");
     }
-    snprintf(ukey, sizeof(ukey), "u:%.150s", user);
-    snprintf(akey, sizeof(akey), "a:%.150s", rq->address);
-    if (limited(ukey, FAILS_PER_ACCOUNT, now) ||
-        limited(akey, FAILS_PER_ADDRESS, now)) {
-        json_decref(body);
-        rq->code = 429;
-        return err_set(e, ST_USAGE, "too many failed logins; try later");
-    }
-    if ((ok = verify(rq, user, password, e)) < 0) {
-        json_decref(body);
-        return ST_ERROR;
-    }
-    if (!ok) {
-        note_failure(ukey, now);
-        note_failure(akey, now);
-        json_decref(body);
-        rq->code = 401;
-        return err_set(e, ST_USAGE, "wrong user or password");
-    }
-    forget_failures(ukey, now);
-    rc = open_session(rq, user, now, out, e);
+    rc = auth_sign_in(rq, user, password, token, e);
     json_decref(body);
-    return rc;
+    if (rc)
+        return rc;
+    j = json_pack("{s:s}", "token", token);
+    text = json_dumps(j, 0);
+    buf_addstr(out, text);
+    buf_addch(out, '\n');
+    free(text);
+    json_decref(j);
+    return ST_OK;
 }
 
 enum status auth_logout(struct request *rq, struct buf *out, struct err *e)

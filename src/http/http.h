@@ -224,6 +224,35 @@ enum status auth_logout(struct request *rq, struct buf *out, struct err *e);
 enum status request_authenticate(struct request *rq, struct err *e);
 void auth_init(void);
 
+/* A token's text: 64 hex digits and the NUL. */
+#define AUTH_TOKEN_BUF 65
+
+/* Checks user's password (with the failed-login limits: rq->code 429 or
+ * 401 on refusal) and opens a session; OUT: its token. */
+enum status auth_sign_in(struct request *rq, const char *user,
+                         const char *password, char token[AUTH_TOKEN_BUF],
+                         struct err *e);
+
+/* ---- pages.c: the web pages ---- */
+
+struct MHD_Connection;
+
+/* One page request as server.c hands it over. */
+struct page_exchange {
+    struct resident *res;
+    const struct holidays *holidays;
+    const char *method, *url, *address;
+    const char *body;
+    size_t body_len;
+    int code;         /* OUT: the HTTP status sent */
+    char account[64]; /* OUT: who asked, for the access log */
+};
+
+/* 1 when url is a page's (not under /api/ nor /openapi.json). */
+int pages_path(const char *url);
+/* Answers a page request on c; returns libmicrohttpd's MHD_Result. */
+int pages_dispatch(struct MHD_Connection *c, struct page_exchange *px);
+
 /* write_routes.c: the notification routes and the Diplomatic List. */
 enum status route_notifications(struct request *rq, struct buf *out,
                                 struct err *e);

@@ -9,6 +9,7 @@
  * capped in all and per address. Each request goes through one path:
  * route (404/405), query parameters (400), token (401), role (401/403),
  * snapshot, handler, status to HTTP code; every error is {"error": "..."}.
+ * A path outside /api/ and /openapi.json is a web page (pages.c).
  * SIGTERM or SIGINT stops accepting, lets the requests in flight finish
  * and returns.
  */
@@ -247,6 +248,17 @@ static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
     int known, code, sent = 0;
     enum MHD_Result rc;
 
+    if (pages_path(url)) {
+        struct page_exchange px = { &sv->res, sv->o->holidays, method,      url,
+                                    address,  x->body.data,    x->body.len, 0,
+                                    "-" };
+
+        client_address(c, address, sizeof(address));
+        rc = (enum MHD_Result)pages_dispatch(c, &px);
+        x->code = px.code;
+        snprintf(x->account, sizeof(x->account), "%s", px.account);
+        return rc;
+    }
     memset(&rq, 0, sizeof(rq));
     err_clear(&e);
     route = route_match(method, url, rq.captures, &known);

@@ -252,6 +252,10 @@ static void draw(struct buf *b, const struct kmchart *c)
          "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" " REPORT_FONT_ATTR
          ">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
          W, H, W, H);
+    /* The accessible name of the chart (role="img" needs one). */
+    addf(b, "<title>");
+    html_escape(b, c->title);
+    addf(b, "</title>\n");
     text(b, LEFT, 20, "font-size=\"15\" font-weight=\"bold\"", c->title);
     if (c->subtitle)
         text(b, LEFT, 36, "font-size=\"11\" fill=\"#555\"", c->subtitle);

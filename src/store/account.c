@@ -141,9 +141,22 @@ enum status store_account_passwd(struct store *st, const char *name,
     const char *p[] = { hash, name, NULL };
     int n;
 
+    sqlite3_stmt *q;
+    int step;
+
     if (account_write(st, "UPDATE accounts SET hash = ? WHERE name = ?", p,
                       name, "passwd", actor, &n, e))
         return e->status;
+    /* A new password ends the sessions the old one opened. */
+    if (db_prepare(st, "UPDATE sessions SET revoked = 1 WHERE account = ?", &q,
+                   e))
+        return ST_ERROR;
+    db_bind_text(q, 1, name);
+    step = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (step != SQLITE_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       sqlite3_errmsg(st->db));
     return ST_OK;
 }
 

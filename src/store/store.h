@@ -174,6 +174,26 @@ enum status store_history(struct store *st, const char *entity, const char *key,
                           struct change_list *list, struct err *e);
 void change_list_release(struct change_list *list);
 
+/* A change set as the auditor's pages list it (store/changeset.c). */
+struct change_set_info {
+    int64_t id;
+    char *recorded, *actor, *reason;
+};
+
+struct change_set_list {
+    struct change_set_info *items;
+    size_t n, alloc;
+};
+
+/* The latest limit change sets with an id below before (0: any), newest
+ * first. OUT: out, released with change_set_list_release. */
+enum status store_change_sets(struct store *st, int64_t before, size_t limit,
+                              struct change_set_list *out, struct err *e);
+void change_set_list_release(struct change_set_list *l);
+/* The first limit entries of change set id, in sequence order. */
+enum status store_change_set(struct store *st, int64_t id, size_t limit,
+                             struct change_list *list, struct err *e);
+
 /* A record named by its entity and key ("dependent", "P1/T2"). */
 struct record_ref {
     const char *entity;

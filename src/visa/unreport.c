@@ -45,6 +45,42 @@ static void serve_until(int32_t *until, uint32_t person, int32_t end)
         until[person] = end;
 }
 
+/* The household of posting t serves at the UN as long as it stays. */
+static void household_until(const struct snapshot *s, uint32_t t,
+                            int32_t *until)
+{
+    const struct posting *p = snap_posting(s, t);
+
+    ADJ_FOR_EACH(s->dependents_by_posting, t, i)
+    {
+        const struct dependent *d = snapshot_row(s, ENT_DEPENDENT, i);
+        int32_t end = d->left != DATE_NONE ? d->left : p->ended;
+
+        serve_until(until, d->person, end == DATE_NONE ? INT32_MAX : end);
+    }
+}
+
+/* With the indexes, only the missions to the UN are walked: a registry
+ * of a million postings holds a few thousand there, and the web page of
+ * the UN report must answer in milliseconds. */
+static void indexed_until(const struct snapshot *s, int32_t *until)
+{
+    for (uint32_t m = 0; m < snapshot_count(s, ENT_MISSION); m++) {
+        const struct mission *x = snap_mission(s, m);
+
+        if (!x->host || strcmp(x->host, UN_HQ_ORGANIZATION))
+            continue;
+        ADJ_FOR_EACH(s->postings_by_mission, m, t)
+        {
+            const struct posting *p = snap_posting(s, t);
+
+            serve_until(until, p->person,
+                        p->ended == DATE_NONE ? INT32_MAX : p->ended);
+            household_until(s, t, until);
+        }
+    }
+}
+
 int32_t *un_service_until(const struct snapshot *s)
 {
     size_t n = snapshot_count(s, ENT_PERSON);
@@ -52,6 +88,10 @@ int32_t *un_service_until(const struct snapshot *s)
 
     for (size_t i = 0; i < n; i++)
         until[i] = DATE_NONE;
+    if (s->indexed) {
+        indexed_until(s, until);
+        return until;
+    }
     for (uint32_t i = 0; i < snapshot_count(s, ENT_POSTING); i++) {
         const struct posting *p = snap_posting(s, i);
 

@@ -1,0 +1,71 @@
+#!/bin/sh
+# The web pages on a large registry (issue 14's targets: at most 50 ms of
+# server time and 100 KB a page, charts apart). Usage:
+#   scripts/bench-web.sh DB     (a registry holding the generated world,
+#                                as scripts/bench.sh imports it)
+# Starts `chancery serve` on DB, signs in one account per role (made here
+# when missing), fetches each page five times and prints, per page, the
+# median server time from the access log (microseconds, the time from the
+# request to the answer, machine load apart from the client) and its size.
+set -eu
+DB=$1
+CH=${CHANCERY:-./chancery}
+export CHANCERY_DB="$DB" TZ=UTC LC_ALL=C CHANCERY_TODAY=${CHANCERY_TODAY:-2025-12-31}
+WORK=$(mktemp -d)
+"$CH" serve --listen 127.0.0.1:0 >"$WORK/out" 2>"$WORK/log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$WORK"' EXIT
+for u in "bench-off officer" "bench-ana analyst" "bench-aud auditor"; do
+    set -- $u
+    "$CH" user list --format csv | grep -q "^$1," ||
+        printf '%s\n' "$1-pw" | "$CH" user add "$1" --role "$2" >/dev/null
+done
+"$CH" user list --format csv | grep -q "^bench-lia," ||
+    printf 'bench-lia-pw\n' | "$CH" user add bench-lia --role liaison --sending RUS >/dev/null
+i=0
+while ! grep -q listening "$WORK/out" && [ $i -lt 600 ]; do sleep 0.5; i=$((i + 1)); done
+U=http://$(sed -n 's/^listening on //p' "$WORK/out")
+login() {
+    pre=$(curl -s -c "$WORK/jar.$1" "$U/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+    curl -s -b "$WORK/jar.$1" -c "$WORK/jar.$1" -o /dev/null \
+        -d "csrf=$pre&user=$1&password=$1-pw" "$U/login"
+}
+for r in off ana aud lia; do login "bench-$r"; done
+touch "$WORK/jar.x"
+M=$(sqlite3 "$DB" "SELECT mission FROM postings WHERE ended IS NULL GROUP BY mission ORDER BY count(*) DESC LIMIT 1")
+T=$(sqlite3 "$DB" "SELECT id FROM postings LIMIT 1 OFFSET 5000")
+P=$(sqlite3 "$DB" "SELECT person FROM postings WHERE id = '$T'")
+page() { # WHO PATH
+    : >"$WORK/log"
+    for k in 1 2 3 4 5; do
+        size=$(curl -s -b "$WORK/jar.$1" -o /dev/null -w '%{size_download}' "$U$2")
+    done
+    sleep 0.2
+    awk -v p="$2" -v s="$size" '{ print $4 }' "$WORK/log" | sort -n | sed -n 3p |
+        awk -v p="$2" -v s="$size" '{ printf "%-52s %7.1f ms %7.1f KB\n", p, $1 / 1000, s / 1024 }'
+}
+page x /
+page x "/lists/diplomatic?host=USA"
+page x "/lists/diplomatic?host=USA&part=precedence"
+page x "/lists/consular?host=USA"
+page x "/consular/where?nationality=RUS"
+page bench-off /
+page bench-off /inbox
+page bench-off /check
+page bench-off /missions
+page bench-off "/missions?offset=60000"
+page bench-off "/missions/$M"
+page bench-off "/postings/$T"
+page bench-off "/persons/$P"
+page bench-off /policies
+page bench-ana "/parity?s1=RUS&s2=USA"
+page bench-ana /headcount
+page bench-ana /visas
+page bench-ana /visas/report
+page bench-lia /
+page bench-lia /notifications
+page bench-lia /notify/appointment
+page bench-aud /changes
+page bench-aud /changes/1
+page bench-aud "/history/posting/$T"
+page bench-aud /verify
