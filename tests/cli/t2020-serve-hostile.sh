@@ -70,8 +70,11 @@ code=$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H 'Transfer-Encoding: c
 error 413 "a chunked body over 1 MiB is 413"
 req DELETE /api/v1/missions "$T"
 error 405 "another method is 405"
-req GET /nowhere
+req GET /api/v1/nowhere
 error 404 "no such route is 404"
+# Outside /api/ a path is a web page: an unknown one is the page's 404.
+req GET /nowhere
+expect_code 404 "no such page is 404"
 req GET /api/v1/missions
 error 401 "no token is 401"
 req GET /api/v1/history/mission/RUS-WAS "$T"
