@@ -4,7 +4,6 @@
  * "Published lists"). publish/dlist.h computes the list and report/dlist.h
  * renders it; this file only parses the options and writes the output.
  */
-#include <sodium.h>
 #include <stddef.h>
 
 #include "base/date.h"
@@ -76,20 +75,6 @@ static int write_html(const struct snapshot *s, const struct dlist *l,
     return st ? cli_fail(&e) : 0;
 }
 
-/* The root hash of the tree of the list's checkpoint_seq entries, in
- * base64, as `audit checkpoint` prints it. */
-static enum status checkpoint_of(struct store *st, struct dlist *l,
-                                 struct err *e)
-{
-    unsigned char root[STORE_TREE_HASH];
-
-    if (store_tree_root(st, (uint64_t)l->checkpoint_seq, root, e))
-        return e->status;
-    sodium_bin2base64(l->checkpoint_root, sizeof(l->checkpoint_root), root,
-                      sizeof(root), sodium_base64_VARIANT_ORIGINAL);
-    return ST_OK;
-}
-
 /* Names the registry the list comes from, writes the HTML file if asked,
  * and prints the list; returns the exit code. */
 static int emit(const struct cli *cli, struct store *st,
@@ -102,7 +87,8 @@ static int emit(const struct cli *cli, struct store *st,
 
     l->as_known_on = cli->as_known_on;
     if (store_log_head(st, cli->as_known_on, &l->checkpoint_seq, &e) ||
-        checkpoint_of(st, l, &e))
+        store_tree_root_b64(st, (uint64_t)l->checkpoint_seq, l->checkpoint_root,
+                            sizeof(l->checkpoint_root), &e))
         return cli_fail(&e);
     if (a->html && (rc = write_html(s, l, a->html)))
         return rc;

@@ -287,6 +287,13 @@ enum status route_consular_list(struct request *rq, struct buf *out,
         rc = store_log_head(rq->res->side, as_known_on, &l.checkpoint_seq, e);
         pthread_mutex_unlock(&rq->res->side_mu);
     }
+    if (!rc) {
+        pthread_mutex_lock(&rq->res->side_mu);
+        rc = store_tree_root_b64(rq->res->side, (uint64_t)l.checkpoint_seq,
+                                 l.checkpoint_root, sizeof(l.checkpoint_root),
+                                 e);
+        pthread_mutex_unlock(&rq->res->side_mu);
+    }
     if (!rc)
         dlist_render(rq->s, &l, OUT_JSON, out);
     dlist_release(&l);

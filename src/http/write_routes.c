@@ -336,6 +336,10 @@ enum status route_diplomatic_list(struct request *rq, struct buf *out,
     l.as_known_on = known;
     pthread_mutex_lock(&rq->res->side_mu);
     rc = store_log_head(rq->res->side, known, &l.checkpoint_seq, e);
+    if (!rc)
+        rc = store_tree_root_b64(rq->res->side, (uint64_t)l.checkpoint_seq,
+                                 l.checkpoint_root, sizeof(l.checkpoint_root),
+                                 e);
     pthread_mutex_unlock(&rq->res->side_mu);
     if (!rc)
         dlist_render(rq->s, &l, OUT_JSON, out);

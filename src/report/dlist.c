@@ -106,6 +106,21 @@ static int dump_to_buf(const char *text, size_t n, void *b)
     return buf_add(b, text, n) ? -1 : 0;
 }
 
+/* The checkpoint the list was made from, {"size","root"}; null when its
+ * root is not known. */
+static json_t *checkpoint_json(const struct dlist *l)
+{
+    json_t *o;
+
+    if (!l->checkpoint_root[0])
+        return json_null();
+    o = json_object();
+    json_object_set_new_nocheck(o, "size", json_integer(l->checkpoint_seq));
+    json_object_set_new_nocheck(o, "root",
+                                json_string_nocheck(l->checkpoint_root));
+    return o;
+}
+
 static void render_json(const struct snapshot *s, const struct dlist *l,
                         struct buf *b)
 {
@@ -114,6 +129,7 @@ static void render_json(const struct snapshot *s, const struct dlist *l,
     json_object_set_new_nocheck(o, "host", json_string_nocheck(l->host));
     json_object_set_new_nocheck(o, "as_of", date_or_null(l->as_of));
     json_object_set_new_nocheck(o, "as_known_on", date_or_null(l->as_known_on));
+    json_object_set_new_nocheck(o, "checkpoint", checkpoint_json(l));
     for (size_t i = 0; i < l->n_missions; i++)
         json_array_append_new(missions, mission_json(s, l, &l->missions[i]));
     json_object_set_new_nocheck(o, "missions", missions);

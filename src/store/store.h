@@ -234,6 +234,11 @@ enum status store_tree_head(struct store *st, uint64_t *size,
 /* The root of the tree's first size leaves; ST_NOT_FOUND past its size. */
 enum status store_tree_root(struct store *st, uint64_t size,
                             unsigned char root[STORE_TREE_HASH], struct err *e);
+/* The root of the tree's first size leaves in base64 (C2SP's encoding, as
+ * `audit checkpoint` prints it) into out (at least 48 bytes): the
+ * checkpoint a published list names. */
+enum status store_tree_root_b64(struct store *st, uint64_t size, char *out,
+                                size_t out_size, struct err *e);
 /* The leaf hash of entry seq, and its inclusion proof in the tree of size
  * leaves (at most 65 hashes into proof; *n of them). */
 enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,

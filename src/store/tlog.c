@@ -10,6 +10,8 @@
  */
 #include "store/tlog.h"
 
+#include <sodium.h>
+
 static int store_node(void *ctx, int level, uint64_t index,
                       const unsigned char hash[MERKLE_HASH])
 {
@@ -186,6 +188,21 @@ enum status store_tree_root(struct store *st, uint64_t size,
         rc = tree_error(st, e);
     sqlite3_finalize(r.q);
     return end_read(st, rc);
+}
+
+enum status store_tree_root_b64(struct store *st, uint64_t size, char *out,
+                                size_t out_size, struct err *e)
+{
+    unsigned char root[STORE_TREE_HASH];
+
+    if (out_size < sodium_base64_ENCODED_LEN(STORE_TREE_HASH,
+                                             sodium_base64_VARIANT_ORIGINAL))
+        BUG("base64 root buffer too small");
+    if (store_tree_root(st, size, root, e))
+        return e->status;
+    sodium_bin2base64(out, out_size, root, sizeof(root),
+                      sodium_base64_VARIANT_ORIGINAL);
+    return ST_OK;
 }
 
 enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,

@@ -76,7 +76,7 @@ expect_same "CSV: states by name, head first, precedence by class and date" "$TM
 ch publish diplomatic-list --host USA --as-of 2021-12-04 --format json
 if command -v jq >/dev/null; then
     shape=$(jq -c '[keys_unsorted, (.missions[0] | keys_unsorted), (.missions[0].staff[0] | keys_unsorted), (.precedence[0] | keys_unsorted)]' "$TMP/out")
-    if [ "$shape" = '[["host","as_of","as_known_on","missions","precedence"],["mission","sending","name","staff"],["posting","name","title","rank","spouse"],["posting","mission","sending","rank","credentials"]]' ]; then
+    if [ "$shape" = '[["host","as_of","as_known_on","checkpoint","missions","precedence"],["mission","sending","name","staff"],["posting","name","title","rank","spouse"],["posting","mission","sending","rank","credentials"]]' ]; then
         ok "JSON has the documented shape"; else echo "# shape: $shape"; not_ok "JSON has the documented shape"; fi
     got=$(jq -r '[.host, .as_of, (.as_known_on | tostring), (.missions | map(.mission) | join(" ")), (.precedence | map(.posting + "=" + (.credentials // "none")) | join(" ")), .missions[2].staff[0].spouse, (.missions[2].staff[1].spouse | tostring)] | join("|")' "$TMP/out")
     if [ "$got" = "USA|2021-12-04|null|AUT-WAS DEU-WAS RUS-WAS|T1=2017-09-05 T3=2018-06-04 T4=none|Elena Antonova|null" ]; then
@@ -85,6 +85,9 @@ else
     expect_out "JSON names the host" '"host": "USA"'
     expect_out "JSON's as_known_on is null" '"as_known_on": null'
 fi
+# The JSON names the checkpoint the list was made from, as the table does.
+expect_out "JSON names the checkpoint's size" "\"size\": $head"
+expect_out "and its root" "\"root\": \"$root\""
 
 # The closed French embassy and its ended ambassador are gone; they were on
 # the list before.
