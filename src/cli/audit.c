@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <unistd.h>
 
+#include "base/date.h"
 #include "base/merkle.h"
 #include "base/note.h"
 #include "base/xalloc.h"
@@ -30,6 +31,7 @@
 struct audit_args {
     const char *sign, *origin, *name, *checkpoint, *key, *known, *log_key,
         *proof, *witness;
+    long size; /* checkpoint --size; -1 when absent */
     struct opts_rest pos;
 };
 
@@ -68,6 +70,13 @@ static const struct opt CHECKPOINT_OPTS[] = {
     AUDIT_OPT("origin", "ORIGIN", origin,
               "$CHANCERY_ORIGIN, else the signing key's name, else chancery",
               "the name of the log the checkpoint's first line gives.", 0),
+    { .name = "size",
+      .arg = "N",
+      .kind = OPT_INT,
+      .offset = offsetof(struct audit_args, size),
+      .def = "the log's size (as known on --as-known-on's date)",
+      .help = "the checkpoint of the log's first N entries: the one printed "
+              "when the log had N, byte for byte." },
     { .name = NULL },
 };
 
@@ -78,7 +87,9 @@ const struct cmd_spec AUDIT_CHECKPOINT_SPEC = {
             "--sign.",
     .more = "A checkpoint is the log's origin, its size and its Merkle root; "
             "another office that keeps it can later check that the log was "
-            "only appended to.",
+            "only appended to. --size N (or --as-known-on D) prints the "
+            "checkpoint of the log's first N entries (as known on D), the "
+            "same bytes as the one printed then.",
     .example = { "audit checkpoint",
                  "audit checkpoint --sign registry.key --origin "
                  "state.gov/registry" },
@@ -202,6 +213,7 @@ static int audit_args(struct cli *cli, const struct cmd_spec *c, int argc,
                       char **argv, struct audit_args *a)
 {
     memset(a, 0, sizeof(*a));
+    a->size = -1;
     return opts_parse(cli, c, argc, argv, a, NULL, &a->pos);
 }
 
@@ -298,6 +310,26 @@ static const char *origin_of(const struct audit_args *a,
     return k ? k->name : "chancery";
 }
 
+/* The tree the checkpoint is of: its first --size leaves, else the log as
+ * known on --as-known-on's date, else the log now. */
+static enum status tree_at(const struct cli *cli, const struct audit_args *a,
+                           struct store *st, struct checkpoint *c,
+                           struct err *e)
+{
+    int64_t head;
+
+    if (a->size >= 0) {
+        c->size = (uint64_t)a->size;
+        return store_tree_root(st, c->size, c->root, e);
+    }
+    if (cli->as_known_on == DATE_NONE)
+        return store_tree_head(st, &c->size, c->root, e);
+    if (store_log_head(st, cli->as_known_on, &head, e))
+        return e->status;
+    c->size = (uint64_t)head;
+    return store_tree_root(st, c->size, c->root, e);
+}
+
 int audit_checkpoint(struct cli *cli, int argc, char **argv)
 {
     struct audit_args a;
@@ -318,9 +350,12 @@ int audit_checkpoint(struct cli *cli, int argc, char **argv)
              origin_of(&a, a.sign ? &k : NULL));
     if (!c.origin[0] || strchr(c.origin, '\n'))
         return cli_error(ST_USAGE, "bad origin '%s'", c.origin);
+    if (a.size >= 0 && cli->as_known_on != DATE_NONE)
+        return cli_error(ST_USAGE,
+                         "--size and --as-known-on name the tree twice");
     if (store_open(cli->db_path, STORE_OPEN_EXISTING, &st, &e))
         return cli_fail(&e);
-    if (store_tree_head(st, &c.size, c.root, &e))
+    if (tree_at(cli, &a, st, &c, &e))
         rc = cli_fail(&e);
     store_close(st);
     buf_init(&text, 1 << 16);
