@@ -33,3 +33,26 @@ enum status clock_timestamp(char out[TIMESTAMP_BUF], struct err *e)
              tm.tm_min, tm.tm_sec);
     return ST_OK;
 }
+
+enum status clock_seconds(uint64_t *out, struct err *e)
+{
+    const char *pinned = getenv("CHANCERY_TODAY");
+    time_t now;
+    int32_t d;
+
+    if (pinned && *pinned) {
+        if (date_today(&d, e))
+            return e->status;
+        if (d < 0)
+            return err_set(e, ST_INVALID,
+                           "CHANCERY_TODAY: a time before 1970 cannot be "
+                           "a cosignature's");
+        *out = (uint64_t)d * 86400u;
+        return ST_OK;
+    }
+    now = time(NULL);
+    if (now < 0)
+        return err_set(e, ST_ERROR, "cannot read the clock");
+    *out = (uint64_t)now;
+    return ST_OK;
+}

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/date.h"
 #include "base/merkle.h"
 #include "base/note.h"
@@ -704,20 +705,26 @@ int audit_witness(struct cli *cli, int argc, char **argv)
         return cli_fail(&e);
     {
         size_t text_len = 0;
+        uint64_t when;
         struct buf out;
 
+        rc = 0;
         buf_init(&out, 1 << 20);
         note_split(text.data, &text_len, &e);
         buf_add(&out, text.data, text.len);
         if (text_len == text.len)
             buf_addch(&out, '\n');
-        note_cosign_line(&w, text.data, text_len, (uint64_t)time(NULL), &out);
-        fputs(out.data, stdout);
+        if (clock_seconds(&when, &e))
+            rc = cli_fail(&e);
+        else
+            note_cosign_line(&w, text.data, text_len, when, &out);
+        if (!rc)
+            fputs(out.data, stdout);
         buf_release(&out);
     }
     sodium_memzero(&w, sizeof(w));
     buf_release(&text);
-    return 0;
+    return rc;
 }
 
 int audit_verify_export(struct cli *cli, int argc, char **argv)

@@ -27,6 +27,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/date.h"
 #include "base/merkle.h"
 #include "base/note.h"
@@ -132,8 +133,9 @@ static enum status cosign(struct store *st, const struct office *log,
                           const struct checkpoint *c, const struct buf *note,
                           struct buf *out, struct err *e)
 {
-    unsigned char proof[MERKLE_PROOF_MAX][MERKLE_HASH];
     size_t n = 0, text_len = 0;
+    uint64_t when;
+    unsigned char proof[MERKLE_PROOF_MAX][MERKLE_HASH];
 
     if (note_verify(note->data, &log->key, 0, NULL, e) ||
         store_consistency_proof(st, known->size, c->size, proof, &n, e))
@@ -150,8 +152,9 @@ static enum status cosign(struct store *st, const struct office *log,
     note_split(note->data, &text_len, e);
     buf_reset(out);
     buf_add(out, note->data, note->len);
-    return note_cosign_line(&w->key, note->data, text_len, (uint64_t)time(NULL),
-                            out);
+    if (clock_seconds(&when, e))
+        return e->status;
+    return note_cosign_line(&w->key, note->data, text_len, when, out);
 }
 
 /* Checkpoints log's registry (as known on first_seen the first time w

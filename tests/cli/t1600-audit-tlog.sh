@@ -215,6 +215,14 @@ expect_exit 3 "the checkpoints in the wrong order are refused" \
 expect_exit 0 "the Russian office cosigns the American checkpoint" \
     audit witness "$TMP/c2" --key "$TMP/ru.key" --known "$TMP/c1" --log-key "$TMP/us.pub"
 cp "$TMP/out" "$TMP/c2w"
+# With "today" pinned, the cosignature's time is that day at 00:00 UTC
+# (2021-12-04: 1638576000), so the cosigned note is reproducible.
+ts=$(sed -n 's/^— ru.example\/registry //p' "$TMP/c2w" | /usr/bin/python3 -c \
+    'import base64, sys; print(int.from_bytes(base64.b64decode(sys.stdin.read())[4:12], "big"))')
+if [ "$ts" = 1638576000 ]; then ok "the cosignature is timed at the pinned day's start"; else
+    echo "# timestamp $ts"; not_ok "the cosignature is timed at the pinned day's start"; fi
+ch audit witness "$TMP/c2" --key "$TMP/ru.key" --known "$TMP/c1" --log-key "$TMP/us.pub"
+expect_same "cosigning again gives the same bytes" "$TMP/c2w" "$TMP/out"
 if [ "$(grep -c '^— ' "$TMP/c2w")" = 2 ] && grep -q '^— ru.example/registry ' "$TMP/c2w"; then
     ok "the note now carries both signatures"; else
     not_ok "the note now carries both signatures"; fi

@@ -34,6 +34,14 @@ if /usr/bin/python3 -c "import cryptography" 2>/dev/null; then
     if /usr/bin/python3 tests/cli/merkle_check.py cosigned "$W/us.checkpoint" "$W/ru.pub" >"$TMP/out" 2>"$TMP/err"
     then ok "python verifies the Russian cosignature"; else not_ok "python verifies the Russian cosignature"; fi
 fi
+# Under the pinned "today" (2021-12-04) the cosignatures are timed at that
+# day's start (1638576000), so the witness files are reproducible.
+for f in us ru; do
+    ts=$(sed -n 's/^— [a-z.]*\/registry //p' "$W/$f.checkpoint" | tail -n 1 | /usr/bin/python3 -c \
+        'import base64, sys; print(int.from_bytes(base64.b64decode(sys.stdin.read())[4:12], "big"))')
+    if [ "$ts" = 1638576000 ]; then ok "$f.checkpoint's cosignature is timed at the pinned day"; else
+        echo "# timestamp $ts"; not_ok "$f.checkpoint's cosignature is timed at the pinned day"; fi
+done
 cp "$W/us.key" "$TMP/us.key.first"
 
 # A write, then the demo again: the same keys, and the witness checks the
