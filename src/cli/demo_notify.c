@@ -17,7 +17,9 @@
 #include "base/xalloc.h"
 #include "cli/commands.h"
 #include "cli/demo.h"
+#include "core/presence.h"
 #include "rules/check.h"
+#include "rules/notify.h"
 
 #define DUMP     (JSON_COMPACT | JSON_PRESERVE_ORDER)
 #define TOUR_DAY "2021-12-04"
@@ -49,10 +51,108 @@ static const char *embassy(const struct mission *m)
     return !strcmp(m->sending, "RUS") ? "rus-embassy" : "usa-embassy";
 }
 
+/* The dates of posting t learned after day blanked: t as the office knew
+ * it then. */
+static void as_known(struct posting *t, int32_t day)
+{
+    if (t->arrived > day)
+        t->arrived = DATE_NONE;
+    if (t->accredited > day)
+        t->accredited = DATE_NONE;
+    if (t->refused > day)
+        t->refused = DATE_NONE;
+    if (t->ended > day) {
+        t->ended = DATE_NONE;
+        t->end_reason = ENUM_NONE;
+    }
+}
+
+/* Sets posting ti to *to, keeping the presence index exact. */
+static void set_posting(struct snapshot *s, uint32_t ti,
+                        const struct posting *to)
+{
+    struct posting *t = snap_posting(s, ti);
+
+    presence_remove(s->presence, t);
+    *t = *to;
+    presence_insert(s->presence, t);
+}
+
+/* The findings of the policies in effect on o with posting ti as *t. */
+static void findings_with(struct snapshot *s, uint32_t ti,
+                          const struct posting *t,
+                          const struct check_options *o, struct findings *f)
+{
+    struct err e;
+
+    set_posting(s, ti, t);
+    if (rules_check(s, o, f, &e))
+        BUG("demo check: %s", e.msg);
+}
+
+/* The warnings of the notification of kind about posting ti (an
+ * appointment, or the termination ending it on ended) looked at on day,
+ * the day it was submitted or decided, as `notify` computes them
+ * (rules/notify.h): the findings the policies in effect then give with
+ * its records that they do not give without them, and the warnings no
+ * policy states. The registry is the demo's whole one, the posting set as
+ * the office knew it that day; it is put back as it was. */
+static const char *warnings_of(struct maker *k, int kind, uint32_t ti,
+                               int32_t day, int32_t ended)
+{
+    struct snapshot *s = k->s;
+    const struct posting saved = *snap_posting(s, ti);
+    const struct mission *m = snap_mission(s, saved.mission);
+    struct posting with = saved, without = saved;
+    struct check_options o = { day, NULL, m->sending, NULL, 0, NULL };
+    struct findings before, after, w;
+    struct notify_draft d;
+    struct err e;
+    char *json;
+    const char *out;
+
+    as_known(&with, day);
+    as_known(&without, day);
+    notify_draft_init(&d);
+    d.kind = kind;
+    d.mission = saved.mission;
+    d.person = saved.person;
+    d.posting = ti;
+    if (kind == NK_APPOINTMENT) { /* without it, no such posting */
+        d.date = saved.notified;
+        without.arrived = without.accredited = DATE_NONE;
+        without.refused = saved.notified;
+        if (m->closed != DATE_NONE && m->closed <= d.date)
+            d.closed = m->closed;
+    } else { /* the tour ends on ended */
+        d.date = o.as_of = ended > day ? ended : day;
+        with.ended = ended;
+        with.end_reason = END_ORDERED_DEPARTURE;
+    }
+    findings_init(&before);
+    findings_init(&after);
+    findings_init(&w);
+    findings_with(s, ti, &without, &o, &before);
+    findings_with(s, ti, &with, &o, &after);
+    if (notify_warnings(s, &d, &o, &before, &after, &w, &e))
+        BUG("demo warnings: %s", e.msg);
+    set_posting(s, ti, &saved);
+    json = notify_warnings_json(&w);
+    out = arena_strdup(&s->strings, json);
+    free(json);
+    findings_release(&before);
+    findings_release(&after);
+    findings_release(&w);
+    notify_draft_release(&d);
+    return out;
+}
+
 /* Appends a notification of mission m submitted on day; its decision is
- * state on decided (ignored while it is submitted). */
+ * state on decided (ignored while it is submitted). Its warnings are those
+ * of the day it was decided, else of the day it was submitted. */
 static void add(struct maker *k, int kind, uint32_t m, json_t *payload,
-                int32_t day, int state, int32_t decided, const char *grounds)
+                int32_t day, int state, int32_t decided, const char *grounds,
+                uint32_t ti, int32_t ended)
 {
     const struct mission *ms = snap_mission(k->s, m);
     struct notification n;
@@ -71,7 +171,8 @@ static void add(struct maker *k, int kind, uint32_t m, json_t *payload,
     n.submitted_by = embassy(ms);
     n.submitted_at = stamp(k->s, day);
     n.state = state;
-    n.warnings = "[]";
+    n.warnings =
+        warnings_of(k, kind, ti, state == NS_SUBMITTED ? day : decided, ended);
     n.change_set = FIELD_INT_NONE;
     if (state != NS_SUBMITTED) {
         n.decided_by = office(ms);
@@ -91,9 +192,10 @@ static json_t *date_json(int32_t day)
     return json_string(d);
 }
 
-/* The appointment notified with posting t. */
-static void appointment(struct maker *k, const struct posting *t)
+/* The appointment notified with posting ti. */
+static void appointment(struct maker *k, uint32_t ti)
 {
+    const struct posting *t = snap_posting(k->s, ti);
     const struct snapshot *s = k->s;
     json_t *posting = json_object(), *p;
 
@@ -116,13 +218,13 @@ static void appointment(struct maker *k, const struct posting *t)
 
     if (t->accredited != DATE_NONE)
         add(k, NK_APPOINTMENT, t->mission, p, t->notified, NS_ACCEPTED,
-            t->accredited, NULL);
+            t->accredited, NULL, ti, DATE_NONE);
     else if (t->refused != DATE_NONE)
         add(k, NK_APPOINTMENT, t->mission, p, t->notified, NS_REFUSED,
-            t->refused, "accreditation refused");
+            t->refused, "accreditation refused", ti, DATE_NONE);
     else
         add(k, NK_APPOINTMENT, t->mission, p, t->notified, NS_SUBMITTED,
-            DATE_NONE, NULL);
+            DATE_NONE, NULL, ti, DATE_NONE);
     json_decref(p);
 }
 
@@ -164,7 +266,8 @@ static void terminations(struct maker *k, int32_t tour, int32_t wave)
                       "mission", snap_mission(k->s, t->mission)->id, "posting",
                       t->id, "ended", date_json(wave), "end_reason",
                       "ordered_departure");
-        add(k, NK_TERMINATION, t->mission, p, tour, NS_ACCEPTED, wave, NULL);
+        add(k, NK_TERMINATION, t->mission, p, tour, NS_ACCEPTED, wave, NULL, ti,
+            wave);
         if (wave <= k->today && t->ended == DATE_NONE) {
             t->ended = wave;
             t->end_reason = END_ORDERED_DEPARTURE;
@@ -209,8 +312,9 @@ void demo_notifications(struct snapshot *s, const uint32_t *start,
     }
     sorting = s;
     qsort(order, n, sizeof(*order), by_notified);
+    snapshot_index(s);
     for (size_t i = 0; i < n; i++)
-        appointment(&k, snap_posting(s, order[i]));
+        appointment(&k, order[i]);
     free(order);
     if (tour <= today)
         terminations(&k, tour, wave);

@@ -22,6 +22,7 @@
 #include "base/problems.h"
 #include "core/holidays.h"
 #include "core/snapshot.h"
+#include "rules/check.h"
 #include "rules/finding.h"
 
 /* One record the payload writes: an insert, or an update of the record at
@@ -80,6 +81,19 @@ enum status notify_prepare(struct snapshot *s, const char *file,
                            const struct holidays *h, struct notify_draft *d,
                            struct findings *out, struct problems *p,
                            struct err *e);
+
+/* The warnings of draft d (notify_warnings.c): the findings of after
+ * that before lacks or has with another detail, a person once declared
+ * persona non grata, an appointment into a closed mission, a tour past a
+ * tenure cap before its planned end (computed at o's options).
+ * notify_prepare calls it; so does the demo (cli/demo_notify.c), whose
+ * notifications' records its registry already holds. */
+enum status notify_warnings(const struct snapshot *s,
+                            const struct notify_draft *d,
+                            const struct check_options *o,
+                            const struct findings *before,
+                            const struct findings *after, struct findings *out,
+                            struct err *e);
 
 /* The warnings as a JSON array (compact text, malloc'd): each finding's
  * id, policy, kind, subject, detail and explain chain. */

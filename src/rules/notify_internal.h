@@ -40,15 +40,4 @@ const char *notify_value_text(const json_t *v, char *tmp, size_t size);
  * the mission are known (notify_records.c). */
 void notify_read_kind(struct reader *r, json_t *root);
 
-/* The warnings of draft d (notify_warnings.c): the findings of after
- * that before lacks or has with another detail, a person once declared
- * persona non grata, an appointment into a closed mission, a tour past a
- * tenure cap before its planned end (computed at o's options). */
-enum status notify_warnings(const struct snapshot *s,
-                            const struct notify_draft *d,
-                            const struct check_options *o,
-                            const struct findings *before,
-                            const struct findings *after, struct findings *out,
-                            struct err *e);
-
 #endif

@@ -54,6 +54,23 @@ if [ "$(jq -r '.accredited' "$TMP/out")" = "$decided" ]; then ok "on the posting
 expect_exit 0 "known the day before" --as-known-on "$(date -u -d "$decided - 1 day" +%F)" --format json notification show N000002
 expect_out "it was still outstanding" '"state": "submitted"'
 
+# The change log names who did what: the embassy submitted, the receiving
+# state's protocol office decided, and its decision's change set holds the
+# records accepting wrote (the posting's accreditation).
+ch --format json notification show N000002
+steps=$(jq -r '[.history[] | .state + ":" + .actor + ":" + .reason] | join(" ")' "$TMP/out")
+if [ "$steps" = "submitted:usa-embassy:notification N000002 submitted accepted:rus-mfa-protocol:notification N000002 accepted" ]; then
+    ok "submitted by the embassy, decided by the office, in the change log"; else
+    echo "# $steps"; not_ok "submitted by the embassy, decided by the office, in the change log"; fi
+set_seq=$(jq -r '.change_set' "$TMP/out")
+ch --format csv history posting "$posting"
+acc=$(awk -F, -v d="\"\"accredited\"\":\"\"$decided\"\"" 'index($0, d) && $4 == "update" {print $1 "," $3 "," $5}' "$TMP/out" | tail -n 1)
+if [ "${acc#*,}" = "rus-mfa-protocol,notification N000002 accepted" ] && [ "${acc%%,*}" -ge "$set_seq" ]; then
+    ok "the accreditation is in the decision's change set, by the office"; else
+    echo "# $acc (change set $set_seq)"; not_ok "the accreditation is in the decision's change set, by the office"; fi
+expect_exit 0 "an outstanding Russian appointment" --format json notification show N000001
+expect_out "was submitted by the Russian embassy" '"actor": "rus-embassy"'
+
 # Once 2022-01-30 has come, the terminations are accepted on that day.
 export CHANCERY_TODAY=2022-03-01
 export CHANCERY_DB="$TMP/later.db"
@@ -69,5 +86,35 @@ expect_exit 0 "as known the day before" --as-known-on 2022-01-29 --format csv no
 n=$(($(wc -l <"$TMP/out") - 1))
 if [ "$n" -eq 27 ]; then ok "they were outstanding"; else not_ok "outstanding: $n, wanted 27"; fi
 expect_exit 0 "the log verifies" audit verify
+
+# Warnings are computed as `notify` computes them: with a tight US cap on
+# Russian staff in force before the demo, each Russian appointment
+# accepted gains the cap exceeded, with its explain chain, as counted on
+# the day it was decided.
+export CHANCERY_TODAY=2021-12-04
+export CHANCERY_DB="$TMP/capped.db"
+ch init
+cat >"$TMP/cap.json" <<'JSON'
+{"id":"tight-cap","kind":"headcount_cap","issuer":"USA","target":"RUS","effective":{"from":"2021-01-01"},"params":{"limit":10}}
+JSON
+ch policy add "$TMP/cap.json"
+ch demo || { echo "not ok - demo failed"; cat "$TMP/err"; exit 1; }
+expect_exit 0 "the notifications under the cap" --format csv notification list --kind appointment --state accepted --mission RUS-USA-EMB
+n=$(awk -F, 'NR > 1 && $8 == 1' "$TMP/out" | wc -l)
+all=$(($(wc -l <"$TMP/out") - 1))
+if [ "$n" -eq "$all" ] && [ "$n" -gt 0 ]; then ok "each accepted Russian appointment has a warning ($n)"; else
+    not_ok "each accepted Russian appointment has a warning ($n of $all)"; fi
+id=$(sed -n 2p "$TMP/out" | cut -d, -f1)
+expect_exit 0 "one of them" --format json notification show "$id"
+expect_out "the cap exceeded" '"id": "tight-cap:RUS"'
+day=$(jq -r '.decided_at[0:10]' "$TMP/out")
+detail=$(jq -r '.warnings[0].detail' "$TMP/out")
+ch --format json check --as-of "$day" --issuer USA
+want=$(jq -r '.findings[] | select(.id == "tight-cap:RUS") | .detail' "$TMP/out" | head -n 1)
+if [ -n "$detail" ] && [ "$detail" = "$want" ]; then ok "as check finds it on the day of the decision ($detail)"; else
+    echo "# warning: $detail; check: $want"; not_ok "as check finds it on the day of the decision"; fi
+expect_exit 0 "the US appointments in Russia" --format csv notification list --kind appointment --mission USA-RUS
+if awk -F, 'NR > 1 && $8 != 0' "$TMP/out" | grep -q .; then not_ok "are not under a cap on Russia's staff"; else
+    ok "are not under a cap on Russia's staff"; fi
 
 done_testing
