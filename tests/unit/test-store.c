@@ -1119,6 +1119,47 @@ static void test_change_set_applied_like_a_load(void **state)
     snapshot_release(&fresh);
 }
 
+/* A snapshot loaded at one head of the change log follows it to the
+ * next (store_follow): the records later change sets wrote, updates and
+ * inserts, applied in memory, equal a fresh load, records and indexes,
+ * and the head it now holds is the log's; a delete cannot be followed. */
+static void test_follow(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot resident, fresh;
+    struct change del = { OP_DELETE, ENT_DEPENDENT, 1, NULL };
+    int64_t from, head = -1, seq;
+    uint32_t first;
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &resident);
+    assert_int_equal(store_log_head(fx->st, DATE_NONE, &from, &fx->e), ST_OK);
+    assert_int_equal(store_follow(fx->st, from, &resident, &head, &fx->e),
+                     ST_OK);
+    assert_int_equal(head, from); /* nothing to follow */
+
+    end_t2(fx);
+    first = add_row(&fx->s, ENT_PERSON, "P4,Orlov,Pavel,M,1970-01-01,RUS,");
+    insert_range(fx, ENT_PERSON, first, first + 1);
+    if (store_follow(fx->st, from, &resident, &head, &fx->e))
+        fail_msg("store_follow: %s", fx->e.msg);
+    assert_int_equal(store_log_head(fx->st, DATE_NONE, &seq, &fx->e), ST_OK);
+    assert_int_equal(head, seq);
+    assert_int_equal(head, from + 2);
+    load(fx, NULL, &fresh);
+    expect_same_records(&fresh, &resident);
+    expect_same_indexes(&fresh, &resident);
+    snapshot_release(&fresh);
+
+    assert_int_equal(store_apply(fx->st, &fx->s, &del, 1, &META, &fx->e),
+                     ST_OK);
+    assert_int_equal(store_follow(fx->st, head, &resident, &head, &fx->e),
+                     ST_ERROR);
+    assert_non_null(strstr(fx->e.msg, "deleted"));
+    snapshot_release(&resident);
+}
+
 /* An image edited with its checksums recomputed passes the loader's checks
  * (they guard against accidents); `audit verify` compares it with the
  * tables and names the record that differs. */
@@ -1178,6 +1219,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_then_reopen, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_set_durable, setup, teardown),
