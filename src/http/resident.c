@@ -71,9 +71,13 @@ static enum status load(struct store *st, int32_t as_known_on,
     return ST_OK;
 }
 
+static enum status writer_ready(struct resident *r, struct err *e);
+
 enum status resident_open(struct resident *r, const char *db_path,
                           struct err *e)
 {
+    struct err we;
+
     memset(r, 0, sizeof(*r));
     snapshot_init(&r->ws);
     if (store_open(db_path, STORE_OPEN_EXISTING, &r->st, e) ||
@@ -94,6 +98,9 @@ enum status resident_open(struct resident *r, const char *db_path,
     pthread_mutex_init(&r->db_mu, NULL);
     pthread_mutex_init(&r->side_mu, NULL);
     pthread_mutex_init(&r->wr_mu, NULL);
+    /* The writer's snapshot now, not at the first write (on failure,
+     * the first write loads it). */
+    (void)writer_ready(r, &we);
     return ST_OK;
 }
 
