@@ -249,7 +249,8 @@ void resident_release(struct resident *r, struct snap_ref *ref)
     }
     pthread_mutex_lock(&r->mu);
     unref(ref);
-    if (ref == r->spare && ref->refs == 1)
+    /* The spare keeps the resident's reference: never freed here. */
+    if (r->spare && r->spare->refs == 1)
         pthread_cond_broadcast(&r->freed);
     pthread_mutex_unlock(&r->mu);
 }
