@@ -38,7 +38,28 @@ liaison=$(token "bench-$sending")
 officer=$(token bench-officer)
 echo "serve writes on $(sqlite3 "$DB" "SELECT count(*) FROM postings") postings, mission $mission:"
 wrk -t2 -c16 -d"${SECONDS_RUN}s" --latency -s bench/serve-writes.lua "$url" -- \
-    "$liaison" "$officer" "$WORK/payload.json" | grep -E "^serve writes|Requests/sec|Non-2xx"
+    "$liaison" "$officer" "$WORK/payload.json" | grep -E "^serve writes|Requests/sec|Non-2xx" &
+wrk_pid=$!
+# A read issued right after a write, under the write load: a liaison
+# submits, then reads the new notification (the resident registry must
+# already hold it: a 404 counts as a miss); curl's time for the read.
+sleep 1
+: >"$WORK/raw"
+misses=0
+while kill -0 "$wrk_pid" 2>/dev/null; do
+    id=$(curl -s -X POST -H "Authorization: Bearer $liaison" \
+        --data-binary @"$WORK/payload.json" "$url/api/v1/notifications" |
+        sed -n 's/.*"id": *"\(N[0-9]*\)".*/\1/p' | head -n 1)
+    [ -n "$id" ] || continue
+    r=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' \
+        -H "Authorization: Bearer $liaison" "$url/api/v1/notifications/$id")
+    [ "${r% *}" = 200 ] || misses=$((misses + 1))
+    echo "${r#* }" >>"$WORK/raw"
+done
+wait "$wrk_pid" || true
+sort -n "$WORK/raw" | awk -v misses="$misses" '{ t[NR] = $1 } END {
+    if (NR) printf "read after write: %d reads, p50 %.1f ms, p99 %.1f ms, %d not yet visible (target: p99 at most 10 ms)\n",
+        NR, t[int(NR * 0.5 + 0.5)] * 1000, t[int(NR * 0.99 + 0.5)] * 1000, misses }'
 kill -TERM "$pid"
 wait "$pid" || true
 pid=

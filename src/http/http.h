@@ -71,6 +71,12 @@ struct resident {
     pthread_mutex_t side_mu;
     struct store *side;
     struct snap_ref *cur;
+    /* The twin of cur (resident.c): the registry before the last swap,
+     * held by the readers that took it then, brought to the change log's
+     * head and swapped in at the next catch-up once they released it
+     * (freed is signalled as they do). NULL until loaded. */
+    struct snap_ref *spare;
+    pthread_cond_t freed;
     /* The writer: its own connection, durable (synchronous=FULL), and
      * its own snapshot, which a write may change as it goes (rules/notify.h
      * applies a payload in place), so that no reader ever sees a write

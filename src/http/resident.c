@@ -9,19 +9,40 @@
  * release it. A request never waits for a catch-up another runs: it reads the
  * last registry.
  *
- * catch_up() is the one place that follows the change log. Today it loads
- * the registry again; once core/apply.c applies a change set in memory
- * (snapshot_apply_change_set), it applies the change sets after the
- * resident's seq instead, and nothing else here changes.
+ * catch_up() is the one place that follows the change log, and it applies
+ * the change sets after the resident's seq in memory (store_follow, core/
+ * apply.h) instead of loading the registry again: O(change), not
+ * O(registry). Readers hold the registry by reference count and never
+ * lock it, so it cannot be changed under them; a copy of a million
+ * postings per write would cost most of a load. So the resident keeps
+ * two registries (double buffering): cur, which requests take, and its
+ * twin, spare, the cur before the last swap. A catch-up waits until no
+ * reader holds the spare any more (readers take only cur, so those left
+ * on the spare are finishing requests they began before the swap), applies
+ * to it every change set since its own seq (the gap of both swaps),
+ * gives it the new seq (the answer cache keys on it) and swaps: it becomes
+ * cur, and the old cur the spare. Requests never wait: one that finds a
+ * catch-up running reads cur. When a change set cannot be applied (a
+ * delete, a renamed record, a gap past store_follow's limit) or readers
+ * keep the spare past SPARE_WAIT_MS, the registry is loaded as before.
+ * The price is the memory of a second registry.
+ *
+ * A write that commits brings the readers' registry up to it before it
+ * is acknowledged, so a read issued after the answer sees the write.
  *
  * Writes go through resident_write: one writer at a time, on a connection
  * of its own made durable (synchronous=FULL: a write is acknowledged only
  * once it survives a crash of the machine), with a snapshot of its own
  * that a write may change as it goes. That snapshot is kept between
- * writes while it still matches the registry, and loaded again when a
- * write left records in it that it did not commit (a submission applies
- * its payload only to validate it), failed, or another process wrote.
+ * writes while it still matches the registry, follows another process's
+ * writes the same way (store_follow), and is loaded again when a write
+ * left records in it that it did not commit (a failure may), when it
+ * cannot follow, and every WS_WRITES_MAX writes (each leaves strings in
+ * its arena).
  */
+#include <errno.h>
+#include <time.h>
+
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "http/http.h"
@@ -29,6 +50,9 @@
 
 /* The writes after which the writer's snapshot is loaded afresh. */
 #define WS_WRITES_MAX 4096
+/* How long a catch-up waits for the readers still on the spare before it
+ * loads the registry instead. */
+#define SPARE_WAIT_MS 2000
 
 static enum status load(struct store *st, int32_t as_known_on,
                         struct snap_ref **out, struct err *e)
@@ -47,9 +71,13 @@ static enum status load(struct store *st, int32_t as_known_on,
     return ST_OK;
 }
 
+static enum status writer_ready(struct resident *r, struct err *e);
+
 enum status resident_open(struct resident *r, const char *db_path,
                           struct err *e)
 {
+    struct err we;
+
     memset(r, 0, sizeof(*r));
     snapshot_init(&r->ws);
     if (store_open(db_path, STORE_OPEN_EXISTING, &r->st, e) ||
@@ -62,10 +90,17 @@ enum status resident_open(struct resident *r, const char *db_path,
         return e->status;
     }
     r->cur->refs = 1; /* the resident's own reference */
+    /* The twin: without it the first catch-up would load. */
+    if (!load(r->st, DATE_NONE, &r->spare, e))
+        r->spare->refs = 1;
+    pthread_cond_init(&r->freed, NULL);
     pthread_mutex_init(&r->mu, NULL);
     pthread_mutex_init(&r->db_mu, NULL);
     pthread_mutex_init(&r->side_mu, NULL);
     pthread_mutex_init(&r->wr_mu, NULL);
+    /* The writer's snapshot now, not at the first write (on failure,
+     * the first write loads it). */
+    (void)writer_ready(r, &we);
     return ST_OK;
 }
 
@@ -80,6 +115,8 @@ static void unref(struct snap_ref *ref)
 void resident_close(struct resident *r)
 {
     unref(r->cur);
+    if (r->spare)
+        unref(r->spare);
     snapshot_release(&r->ws);
     store_close(r->wr);
     store_close(r->side);
@@ -88,16 +125,55 @@ void resident_close(struct resident *r)
     pthread_mutex_destroy(&r->mu);
     pthread_mutex_destroy(&r->db_mu);
     pthread_mutex_destroy(&r->side_mu);
+    pthread_cond_destroy(&r->freed);
 }
 
-/* Under db_mu: the registry of cur brought up to the change log's head,
- * seq, into *out (refs 1). The seam for core/apply.c's in-memory apply:
- * only this function changes when reloading gives way to it. */
-static enum status catch_up(struct resident *r, const struct snap_ref *cur,
-                            int64_t seq, struct snap_ref **out, struct err *e)
+/* Under db_mu: takes the spare (r->spare becomes NULL) once no reader
+ * holds it, or NULL when there is none or readers kept it past
+ * SPARE_WAIT_MS: it is then left to them (the last one frees it). */
+static struct snap_ref *take_spare(struct resident *r)
 {
-    (void)cur;
-    (void)seq;
+    struct snap_ref *b;
+    struct timespec until;
+    int rc = 0;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += SPARE_WAIT_MS / 1000;
+    until.tv_nsec += (long)(SPARE_WAIT_MS % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&r->mu);
+    while (r->spare && r->spare->refs > 1 && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&r->freed, &r->mu, &until);
+    b = r->spare;
+    r->spare = NULL;
+    if (b && b->refs > 1) {
+        unref(b);
+        b = NULL;
+    }
+    pthread_mutex_unlock(&r->mu);
+    return b;
+}
+
+/* Under db_mu: the registry brought up to the change log's head into
+ * *out (refs 1): the spare with the change sets since its seq applied,
+ * else (no spare, or they cannot be applied) loaded. */
+static enum status catch_up(struct resident *r, struct snap_ref **out,
+                            struct err *e)
+{
+    struct snap_ref *b = take_spare(r);
+    int64_t head;
+
+    if (b) {
+        if (!store_follow(r->st, b->seq, &b->s, &head, e)) {
+            b->seq = head;
+            *out = b;
+            return ST_OK;
+        }
+        unref(b); /* part-applied: dropped */
+    }
     if (load(r->st, DATE_NONE, out, e))
         return ST_ERROR;
     (*out)->refs = 1;
@@ -118,10 +194,12 @@ static void refresh(struct resident *r)
     r->version = version;
     if (seq == r->cur->seq)
         return;
-    if (catch_up(r, r->cur, seq, &fresh, &e) || !fresh)
+    if (catch_up(r, &fresh, &e) || !fresh)
         return; /* the last loaded registry serves on */
     pthread_mutex_lock(&r->mu);
-    unref(r->cur);
+    if (r->spare) /* a load while the spare was caught up elsewhere */
+        unref(r->spare);
+    r->spare = r->cur; /* keeps the resident's reference */
     r->cur = fresh;
     pthread_mutex_unlock(&r->mu);
 }
@@ -171,18 +249,24 @@ void resident_release(struct resident *r, struct snap_ref *ref)
     }
     pthread_mutex_lock(&r->mu);
     unref(ref);
+    /* The spare keeps the resident's reference: never freed here. */
+    if (r->spare && r->spare->refs == 1)
+        pthread_cond_broadcast(&r->freed);
     pthread_mutex_unlock(&r->mu);
 }
 
-/* Under wr_mu: the writer's snapshot, loaded again unless it still holds
- * the registry at the change log's head. */
+/* Under wr_mu: the writer's snapshot at the change log's head: kept, or
+ * brought there by following another process's writes, else loaded. */
 static enum status writer_ready(struct resident *r, struct err *e)
 {
-    int64_t seq;
+    int64_t seq, head;
 
     if (store_log_seq(r->wr, &seq, e))
         return e->status;
     if (r->ws_ok && seq == store_known_head(r->wr))
+        return ST_OK;
+    if (r->ws_ok &&
+        !store_follow(r->wr, store_known_head(r->wr), &r->ws, &head, e))
         return ST_OK;
     snapshot_release(&r->ws);
     snapshot_init(&r->ws);
@@ -207,5 +291,12 @@ enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
      * load now and then bounds it. */
     r->ws_ok = !rc && exact && ++r->ws_writes % WS_WRITES_MAX;
     pthread_mutex_unlock(&r->wr_mu);
+    /* The readers' registry brought up to the write before it is
+     * acknowledged: a read issued after the answer sees it. */
+    if (!rc) {
+        pthread_mutex_lock(&r->db_mu);
+        refresh(r);
+        pthread_mutex_unlock(&r->db_mu);
+    }
     return rc;
 }

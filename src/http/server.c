@@ -1,10 +1,14 @@
 /*
- * The server: libmicrohttpd with its own threads (a pool sized to the
- * cores, each polling its connections), so a slow client holds a socket,
- * never a thread. Its limits turn hostile clients away cleanly, each with
- * an {"error": ...}: a body over 1 MiB is 413, a URL over HTTP_URL_MAX
- * 414, headers over HTTP_HEADERS_MAX 431 (past the connection's 64 KiB,
- * libmicrohttpd answers 414 or 431 itself, with its own body), an idle
+ * The server: libmicrohttpd with its own threads (a pool of
+ * THREADS_PER_CORE per core, each polling its connections), so a slow
+ * client holds a socket, never a thread. A handler runs on its thread
+ * and a write waits there for the writer and the disk (a durable commit):
+ * with one thread per core, a few writes in flight would hold every
+ * thread and the reads polled by them would wait behind the writes, so
+ * the pool is larger than the cores. Its limits turn hostile clients away
+ * cleanly, each with an {"error": ...}: a body over 1 MiB is 413, a URL over
+ * HTTP_URL_MAX 414, headers over HTTP_HEADERS_MAX 431 (past the connection's 64
+ * KiB, libmicrohttpd answers 414 or 431 itself, with its own body), an idle
  * connection is closed after CONN_TIMEOUT seconds, and the connections are
  * capped in all and per address. Each request goes through one path:
  * route (404/405), query parameters (400), token (401), role (401/403),
@@ -29,6 +33,7 @@
 #define CONN_MEMORY      ((size_t)64 << 10)
 #define CONN_TIMEOUT     10
 #define CONN_LIMIT       512
+#define THREADS_PER_CORE 8
 #define CONN_PER_ADDRESS 128
 
 struct server {
@@ -442,9 +447,10 @@ enum status http_serve(const struct http_options *o, struct err *e)
     pthread_sigmask(SIG_BLOCK, &stop, NULL); /* the pool inherits it */
     signal(SIGPIPE, SIG_IGN);
     d = start(&sv, &sa,
-              o->threads  ? o->threads
-              : cores > 0 ? (unsigned)cores
-                          : 1);
+              o->threads ? o->threads
+              : cores > 0
+                  ? (unsigned)(cores < 32 ? cores : 32) * THREADS_PER_CORE
+                  : THREADS_PER_CORE);
     if (!d) {
         cache_release(&sv.cache);
         resident_close(&sv.res);

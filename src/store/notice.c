@@ -11,9 +11,11 @@
 #include "store/notice.h"
 
 #include <jansson.h>
+#include <string.h>
 
 #include "base/clock.h"
 #include "base/xalloc.h"
+#include "core/apply.h"
 #include "core/enums.h"
 #include "rules/notify.h"
 
@@ -117,11 +119,33 @@ static enum status resubmittable(const struct snapshot *s, const char *id,
                    id, enum_name(&ENUM_NOTIFICATION_STATE, n->state));
 }
 
+/* Gives update c its earlier image back, and the indexes with it: the
+ * record is reindexed from the draft's image (core/apply.h), nothing is
+ * rebuilt. */
+static void undo_update(struct snapshot *s, const struct notify_change *c)
+{
+    const struct entity *ent = ENTITIES[c->entity];
+    void *row = snapshot_row(s, c->entity, c->index),
+         *draft = xmalloc(ent->size);
+    struct snapshot_change sc = { c->entity, c->index, draft };
+
+    memcpy(draft, row, ent->size);
+    memcpy(row, c->before, ent->size);
+    snapshot_reindex(s, &sc, 1);
+    free(draft);
+}
+
 /* Takes the draft's records back out of s, last first: an update gets
  * its earlier image back, an insert (the last row of its table by then)
- * leaves the table and its key index; then s is indexed again. */
+ * leaves the table and its key index. A draft of updates alone (a
+ * termination, an arrival) keeps the indexes record by record; one that
+ * inserted records (which no index takes out) indexes s again. */
 static void undo_draft(struct snapshot *s, const struct notify_draft *d)
 {
+    int inserted = 0;
+
+    for (size_t i = 0; i < d->n_changes; i++)
+        inserted |= !d->changes[i].update;
     for (size_t i = d->n_changes; i-- > 0;) {
         const struct notify_change *c = &d->changes[i];
         const struct entity *ent = ENTITIES[c->entity];
@@ -129,6 +153,10 @@ static void undo_draft(struct snapshot *s, const struct notify_draft *d)
         void *row = snapshot_row(s, c->entity, c->index);
         char buf[256];
 
+        if (c->update && !inserted) {
+            undo_update(s, c);
+            continue;
+        }
         if (c->update) {
             memcpy(row, c->before, ent->size);
             continue;
@@ -139,8 +167,10 @@ static void undo_draft(struct snapshot *s, const struct notify_draft *d)
         idmap_remove(&t->by_key, record_key(s, ent, row, buf, sizeof(buf)));
         t->n--;
     }
-    snapshot_touch(s);
-    snapshot_index(s);
+    if (inserted) {
+        snapshot_touch(s);
+        snapshot_index(s);
+    }
 }
 
 enum status notice_submit(struct store *st, struct snapshot *s,

@@ -152,6 +152,15 @@ int store_feed_failed(struct store_feed *f);
 void store_feed_drain(struct store_feed *f);
 enum status store_feed_finish(struct store_feed *f, int commit, struct err *e);
 
+/* Brings s, the present registry as loaded (or followed) at the change
+ * log's seq from, to the log's head: the records the change sets since
+ * wrote are applied in memory (store/follow.c), no table is read whole.
+ * OUT: *head, the seq s now holds. ST_ERROR when the gap cannot be
+ * applied (a delete, a renamed record, too many changes): s may then be
+ * part-applied and must be loaded again. */
+enum status store_follow(struct store *st, int64_t from, struct snapshot *s,
+                         int64_t *head, struct err *e);
+
 /* The change log's head when the registry was loaded (-1 before): the
  * next change set a write of this store records is this plus one. */
 int64_t store_known_head(const struct store *st);
