@@ -15,6 +15,7 @@ struct presence_index {
     uint32_t *start; /* mission m's dates are [start[m], start[m + 1]) */
     int32_t *arrivals;
     int32_t *stops;
+    int borrowed; /* the arrays are the snapshot image's */
 };
 
 int32_t posting_stop(const struct posting *t)
@@ -63,7 +64,7 @@ struct presence_index *presence_build(const struct snapshot *s)
 {
     size_t n_missions = snapshot_count(s, ENT_MISSION);
     const struct adjacency *by_mission = &s->postings_by_mission;
-    struct presence_index *p = xmalloc(sizeof(*p));
+    struct presence_index *p = xcalloc(1, sizeof(*p));
     uint32_t n = 0;
 
     p->start = xmalloc_huge((n_missions + 1) * sizeof(*p->start));
@@ -91,10 +92,34 @@ struct presence_index *presence_build(const struct snapshot *s)
     return p;
 }
 
+void presence_arrays(const struct presence_index *p, const uint32_t **start,
+                     const int32_t **arrivals, const int32_t **stops)
+{
+    *start = p->start;
+    *arrivals = p->arrivals;
+    *stops = p->stops;
+}
+
+struct presence_index *presence_over(uint32_t *start, int32_t *arrivals,
+                                     int32_t *stops)
+{
+    struct presence_index *p = xcalloc(1, sizeof(*p));
+
+    p->start = start;
+    p->arrivals = arrivals;
+    p->stops = stops;
+    p->borrowed = 1;
+    return p;
+}
+
 void presence_free(struct presence_index *p)
 {
     if (!p)
         return;
+    if (p->borrowed) {
+        free(p);
+        return;
+    }
     free(p->start);
     free(p->arrivals);
     free(p->stops);

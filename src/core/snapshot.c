@@ -31,6 +31,13 @@ static void adjacency_release(struct adjacency *a)
 
 static void release_indexes(struct snapshot *s)
 {
+    if (s->indexes_mapped) {
+        struct adjacency none = { NULL, NULL };
+
+        s->postings_by_mission = s->postings_by_person = none;
+        s->dependents_by_posting = s->missions_by_sending = none;
+        s->indexes_mapped = 0;
+    }
     adjacency_release(&s->postings_by_mission);
     adjacency_release(&s->postings_by_person);
     adjacency_release(&s->dependents_by_posting);
@@ -52,9 +59,12 @@ void snapshot_release(struct snapshot *s)
         idmap_release(&s->tables[k].by_key);
     }
     arena_release(&s->strings);
-    if (s->map)
+    if (s->map && s->unmap)
+        s->unmap(s->map, s->map_size);
+    else if (s->map)
         munmap(s->map, s->map_size);
     s->map = NULL;
+    s->unmap = NULL;
 }
 
 void *snapshot_row(const struct snapshot *s, enum entity_kind kind, uint32_t i)

@@ -46,10 +46,15 @@ struct snapshot {
     struct adjacency dependents_by_posting;
     struct adjacency missions_by_sending; /* grouped by state index */
     struct presence_index *presence;
+    /* The derived indexes above lie in the mapped image (not to be freed):
+     * the image keeps them, so a load maps them instead of building them. */
+    int indexes_mapped;
     /* The image the records lie in when they were mapped from one
-     * (store/cache.c); unmapped by snapshot_release. */
+     * (store/cache.c); snapshot_release unmaps it with unmap (munmap when
+     * NULL), which also forgets what the image's loader kept of it. */
     void *map;
     size_t map_size;
+    void (*unmap)(void *map, size_t size);
 };
 
 /* A list of mission indexes: items[0..n), or when items is NULL every
