@@ -37,7 +37,7 @@ enum status snapshot_apply_texts(struct snapshot *s, enum entity_kind kind,
             rc = snapshot_add(s, kind, rec, &at, e);
         } else {
             memcpy(snapshot_row(s, kind, at), rec, ent->size);
-            snapshot_touch(s);
+            snapshot_touch_kind(s, kind);
         }
         if (!rc && index)
             *index = at;

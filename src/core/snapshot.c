@@ -120,7 +120,11 @@ enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
     if (index)
         *index = (uint32_t)t->n;
     t->n++;
-    s->indexed = 0;
+    /* The derived indexes count these records (and group by the first
+     * three); policies, visas and the rest do not enter them. */
+    if (kind == ENT_POSTING || kind == ENT_DEPENDENT || kind == ENT_MISSION ||
+        kind == ENT_PERSON || kind == ENT_STATE)
+        s->indexed = 0;
     return ST_OK;
 }
 
@@ -234,4 +238,10 @@ void snapshot_index(struct snapshot *s)
 void snapshot_touch(struct snapshot *s)
 {
     s->indexed = 0;
+}
+
+void snapshot_touch_kind(struct snapshot *s, enum entity_kind kind)
+{
+    if (kind == ENT_POSTING || kind == ENT_DEPENDENT || kind == ENT_MISSION)
+        s->indexed = 0;
 }

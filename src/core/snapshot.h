@@ -69,7 +69,9 @@ void snapshot_release(struct snapshot *s);
 
 /* Appends a copy of rec (its strings must already be in s's arena or be
  * static) and indexes its key; ST_INVALID "duplicate ..." if the key is
- * taken. OUT: *index, the new record's index (may be NULL). */
+ * taken. The derived indexes go stale when rec is a record they count
+ * (a posting, dependent, mission, person or state). OUT: *index, the new
+ * record's index (may be NULL). */
 enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
                          const void *rec, uint32_t *index, struct err *e);
 /* Copies a table mapped from an image to memory of its own, before it
@@ -87,6 +89,10 @@ uint32_t snapshot_find(const struct snapshot *s, enum entity_kind kind,
 void snapshot_index(struct snapshot *s);
 /* Marks the derived indexes stale after records changed. */
 void snapshot_touch(struct snapshot *s);
+/* The same after a record of kind changed in place: only postings,
+ * dependents and missions have fields the derived indexes read, so a
+ * changed policy or person leaves them (and a mapped image's) current. */
+void snapshot_touch_kind(struct snapshot *s, enum entity_kind kind);
 
 static inline size_t snapshot_count(const struct snapshot *s,
                                     enum entity_kind k)
