@@ -72,6 +72,8 @@
 /* The unit checked on first touch: a multiple of the page size, small
  * enough that a command touching a few records checks little. */
 #define BLOCK UINT64_C(32768)
+/* A scan opens up to this many blocks at a time. */
+#define RUN 16
 /* Images below this size are checked whole at load. */
 #define LAZY_MIN (UINT64_C(4) << 20)
 
@@ -812,19 +814,32 @@ static void lazy_damaged(void)
     _exit(1);
 }
 
-/* Checks block b and opens it; 0 when sound. Safe in a signal handler. */
+/* Checks block b and opens it, with the blocks after it when the one
+ * before was read (a scan: up to RUN blocks in one call, each checked,
+ * stopping at one that fails, which is not opened); 0 when b is sound.
+ * Safe in a signal handler. */
 static int lazy_check(uint64_t b)
 {
-    const char *at = lazy.view + b * BLOCK;
+    uint64_t n = 1, end = lazy.data_end / BLOCK;
 
     if (lazy.checked[b])
         return 0;
-    if (image_sum(at, BLOCK) != lazy.sums[b] ||
-        mprotect(lazy.map + b * BLOCK, BLOCK, PROT_READ | PROT_WRITE))
+    if (lazy.checked[b - 1])
+        while (n < RUN && b + n < end && !lazy.checked[b + n])
+            n++;
+    for (uint64_t i = 0; i < n; i++) {
+        if (image_sum(lazy.view + (b + i) * BLOCK, BLOCK) != lazy.sums[b + i]) {
+            if (i == 0)
+                return 1;
+            n = i;
+        }
+    }
+    if (mprotect(lazy.map + b * BLOCK, n * BLOCK, PROT_READ | PROT_WRITE))
         return 1;
     /* The view's pages are read once: give them back. */
-    madvise((void *)(uintptr_t)at, BLOCK, MADV_DONTNEED);
-    lazy.checked[b] = 1;
+    madvise((void *)(uintptr_t)(lazy.view + b * BLOCK), n * BLOCK,
+            MADV_DONTNEED);
+    memset(lazy.checked + b, 1, n);
     return 0;
 }
 
@@ -933,6 +948,8 @@ static int lazy_load(struct store *st, int fd, const char *view, size_t size,
     lazy.data_end = h->data_end;
     lazy.sums = block_sums(view);
     lazy.checked = xcalloc(h->data_end / BLOCK, 1);
+    lazy.checked[0] = 1; /* the header's block, checked above and never
+                            opened: lazy_check reads checked[b - 1] */
     lazy.path = cache_path(st);
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = on_fault;
