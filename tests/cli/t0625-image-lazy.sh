@@ -33,11 +33,11 @@ expect_err "the roster reads the image" "snapshot: image+0 changes"
 expect_same "and answers as the tables" "$TMP/roster.tables" "$TMP/out"
 cp "$img" "$TMP/good"
 
-# One flipped byte in each block of 32 KiB but the header's: the roster
+# One flipped byte in each block of 16 KiB but the header's: the roster
 # must answer as the tables every time; some blocks it needs (it starts
 # again), most it never reads.
 size=$(wc -c <"$TMP/good")
-pos=$((32768 + 1000)) bad=0 again=0 unread=0 n=0
+pos=$((16384 + 1000)) bad=0 again=0 unread=0 n=0
 while [ "$pos" -lt $((size - 4096)) ]; do
     cp "$TMP/good" "$img"
     printf '\125' | dd of="$img" bs=1 seek="$pos" conv=notrunc 2>/dev/null
@@ -54,7 +54,7 @@ while [ "$pos" -lt $((size - 4096)) ]; do
     else
         unread=$((unread + 1))
     fi
-    pos=$((pos + 32768)) n=$((n + 1))
+    pos=$((pos + 16384)) n=$((n + 1))
 done
 if [ "$bad" -eq 0 ] && [ "$n" -gt 8 ]; then ok "no damaged block ($n tried) changes the roster"; else not_ok "no damaged block changes the roster ($bad of $n did)"; fi
 if [ "$again" -gt 0 ]; then ok "a damaged block the roster reads is caught ($again)"; else not_ok "a damaged block the roster reads is caught"; fi
