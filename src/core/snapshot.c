@@ -245,3 +245,67 @@ void snapshot_touch_kind(struct snapshot *s, enum entity_kind kind)
     if (kind == ENT_POSTING || kind == ENT_DEPENDENT || kind == ENT_MISSION)
         s->indexed = 0;
 }
+
+static int same_adjacency(const struct adjacency *a, const struct adjacency *b,
+                          size_t groups)
+{
+    return !memcmp(a->start, b->start, (groups + 1) * sizeof(*a->start)) &&
+           !memcmp(a->items, b->items, a->start[groups] * sizeof(*a->items));
+}
+
+static int same_presence(const struct presence_index *a,
+                         const struct presence_index *b, size_t n_missions)
+{
+    const uint32_t *start[2];
+    const int32_t *arrivals[2], *stops[2];
+    size_t n;
+
+    presence_arrays(a, &start[0], &arrivals[0], &stops[0]);
+    presence_arrays(b, &start[1], &arrivals[1], &stops[1]);
+    n = start[0][n_missions];
+    return !memcmp(start[0], start[1], (n_missions + 1) * sizeof(*start[0])) &&
+           !memcmp(arrivals[0], arrivals[1], n * sizeof(*arrivals[0])) &&
+           !memcmp(stops[0], stops[1], n * sizeof(*stops[0]));
+}
+
+const char *snapshot_index_stale(struct snapshot *s)
+{
+    static const char *const names[4] = { "postings by mission",
+                                          "postings by person",
+                                          "dependents by posting",
+                                          "missions by sending state" };
+    struct adjacency *now[4] = { &s->postings_by_mission,
+                                 &s->postings_by_person,
+                                 &s->dependents_by_posting,
+                                 &s->missions_by_sending };
+    size_t groups[4] = { snapshot_count(s, ENT_MISSION),
+                         snapshot_count(s, ENT_PERSON),
+                         snapshot_count(s, ENT_POSTING),
+                         snapshot_count(s, ENT_STATE) };
+    struct adjacency kept[4], none = { NULL, NULL };
+    struct presence_index *kept_presence = s->presence;
+    int mapped = s->indexes_mapped;
+    const char *differs = NULL;
+
+    if (!s->indexed) {
+        snapshot_index(s);
+        return NULL;
+    }
+    for (int j = 0; j < 4; j++) {
+        kept[j] = *now[j];
+        *now[j] = none;
+    }
+    s->presence = NULL;
+    s->indexes_mapped = 0;
+    s->indexed = 0;
+    snapshot_index(s);
+    for (int j = 0; j < 4 && !differs; j++)
+        if (!same_adjacency(&kept[j], now[j], groups[j]))
+            differs = names[j];
+    if (!differs && !same_presence(kept_presence, s->presence, groups[0]))
+        differs = "presence";
+    for (int j = 0; j < 4 && !mapped; j++)
+        adjacency_release(&kept[j]);
+    presence_free(kept_presence); /* only its handle when mapped */
+    return differs;
+}

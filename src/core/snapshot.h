@@ -87,6 +87,11 @@ uint32_t snapshot_find(const struct snapshot *s, enum entity_kind kind,
                        const char *key);
 /* Builds the derived indexes; call after adding or changing records. */
 void snapshot_index(struct snapshot *s);
+/* Builds the derived indexes of s afresh from its records and compares
+ * them with those it had (a mapped image's): the name of the first that
+ * differs ("postings by mission", ..., "presence"), else NULL. s keeps the
+ * fresh ones. `audit verify` so checks an image's indexes. */
+const char *snapshot_index_stale(struct snapshot *s);
 /* Marks the derived indexes stale after records changed. */
 void snapshot_touch(struct snapshot *s);
 /* The same after a record of kind changed in place: only postings,

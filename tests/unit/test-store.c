@@ -923,6 +923,8 @@ static void test_image_indexes(void **state)
                  d += 61)
                 assert_int_equal(presence_count(tables.presence, m, d),
                                  presence_count(image.presence, m, d));
+        assert_null(snapshot_index_stale(&image)); /* audit verify's check */
+        assert_false(image.indexes_mapped);
         snapshot_release(&image);
     }
     unsetenv("CHANCERY_SNAPSHOT_LAZY");
