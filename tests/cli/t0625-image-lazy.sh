@@ -37,7 +37,7 @@ cp "$img" "$TMP/good"
 # must answer as the tables every time; some blocks it needs (it starts
 # again), most it never reads.
 size=$(wc -c <"$TMP/good")
-pos=$((16384 + 1000)) bad=0 again=0 unread=0 n=0
+pos=$((16384 + 1000)) bad=0 again=0 unread=0 n=0 last_used=$((16384 + 1000))
 while [ "$pos" -lt $((size - 4096)) ]; do
     cp "$TMP/good" "$img"
     printf '\125' | dd of="$img" bs=1 seek="$pos" conv=notrunc 2>/dev/null
@@ -57,8 +57,15 @@ while [ "$pos" -lt $((size - 4096)) ]; do
     pos=$((pos + 16384)) n=$((n + 1))
 done
 if [ "$bad" -eq 0 ] && [ "$n" -gt 8 ]; then ok "no damaged block ($n tried) changes the roster"; else not_ok "no damaged block changes the roster ($bad of $n did)"; fi
-if [ "$again" -gt 0 ]; then ok "a damaged block the roster reads is caught ($again)"; else not_ok "a damaged block the roster reads is caught"; fi
-if [ "$unread" -gt 0 ]; then ok "the blocks it does not read are not checked ($unread)"; else not_ok "the blocks it does not read are not checked"; fi
+# (Valgrind refuses the image's fixed address: the image is then checked
+# whole at load, which the answers above still cover.)
+if [ -n "${VALGRIND:-}" ]; then
+    ok "a damaged block the roster reads is caught # SKIP under valgrind"
+    ok "the blocks it does not read are not checked # SKIP under valgrind"
+else
+    if [ "$again" -gt 0 ]; then ok "a damaged block the roster reads is caught ($again)"; else not_ok "a damaged block the roster reads is caught"; fi
+    if [ "$unread" -gt 0 ]; then ok "the blocks it does not read are not checked ($unread)"; else not_ok "the blocks it does not read are not checked"; fi
+fi
 
 # After a damaged block the image was rebuilt: the next read uses it.
 CHANCERY_DEBUG_LOAD=1 ch roster M07
