@@ -10,6 +10,12 @@
 . tests/cli/lib.sh
 
 export CHANCERY_SNAPSHOT_LAZY=always
+# Valgrind reports every first touch of a block as an invalid read (it
+# checks the access before the fault handler opens the block): under it
+# the image is checked whole, and the answers below must not change.
+if [ -n "${VALGRIND:-}" ]; then
+    export CHANCERY_SNAPSHOT_LAZY=never
+fi
 ch init || { echo "not ok - init failed"; exit 1; }
 mkdir -p "$TMP/reg"
 awk 'BEGIN {
@@ -57,8 +63,6 @@ while [ "$pos" -lt $((size - 4096)) ]; do
     pos=$((pos + 16384)) n=$((n + 1))
 done
 if [ "$bad" -eq 0 ] && [ "$n" -gt 8 ]; then ok "no damaged block ($n tried) changes the roster"; else not_ok "no damaged block changes the roster ($bad of $n did)"; fi
-# (Valgrind refuses the image's fixed address: the image is then checked
-# whole at load, which the answers above still cover.)
 if [ -n "${VALGRIND:-}" ]; then
     ok "a damaged block the roster reads is caught # SKIP under valgrind"
     ok "the blocks it does not read are not checked # SKIP under valgrind"
