@@ -303,6 +303,9 @@ enum status snapshot_apply_change_set(struct snapshot *s,
     struct snapshot_change *changes = xcalloc(n + 1, sizeof(*changes));
     size_t total = 0;
     enum status rc = ST_OK;
+    /* Whether the indexes matched the records before this set: applying
+     * its records marks them stale (snapshot_add, snapshot_touch_kind). */
+    int indexed = s->indexed;
 
     for (int k = 0; k < ENT__COUNT; k++)
         total += snapshot_count(s, k);
@@ -318,7 +321,7 @@ enum status snapshot_apply_change_set(struct snapshot *s,
         rc = apply_image(s, set[i].kind, set[i].after, &changes[i].index,
                          (void **)&changes[i].before, e);
     }
-    if (!rc && s->indexed && n * 64 <= total) {
+    if (!rc && indexed && n * 64 <= total) {
         snapshot_reindex(s, changes, n);
     } else if (!rc) {
         snapshot_touch(s);
