@@ -1053,7 +1053,7 @@ static void test_index_stale(void **state)
     assert_string_equal(snapshot_index_stale(s), "missions by sending state");
     presence_move_stop(s->presence, snap_posting(s, 0)->mission,
                        posting_stop(snap_posting(s, 0)),
-                       posting_stop(snap_posting(s, 0)) + 1);
+                       posting_stop(snap_posting(s, 0)) - 1);
     assert_string_equal(snapshot_index_stale(s), "presence");
     assert_null(snapshot_index_stale(s));
 }
