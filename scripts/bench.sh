@@ -118,6 +118,13 @@ scripts/bench-serve-writes.sh "$DIR/serve.db"
 "$BUILD/bench/bench-notify" "$DIR/reads.db"
 scripts/bench-notify.sh "$DIR/reads.db"
 
+# Whole-process reads beside the sqlite3 CLI answering the same SQL, with
+# 1,000 policies, on two more copies of the world's registry (issue 11).
+rm -f "$DIR/whole.db"* "$DIR/peer.db"*
+cp "$DIR/chancery.db" "$DIR/whole.db"
+cp "$DIR/chancery.db" "$DIR/peer.db"
+BUILD="$BUILD" scripts/bench-whole.sh "$DIR/whole.db" "$DIR/peer.db"
+
 # Visas: `visa stats` by month with Kaplan-Meier on BENCH_VISAS synthetic
 # cases in memory beside the same monthly figures in SQLite; then, whole
 # process, the import of BENCH_VISA_IMPORT cases (ten million) into a copy

@@ -57,7 +57,7 @@ static enum status apply_texts(struct snapshot *s, enum entity_kind kind,
                 memcpy(*before, snapshot_row(s, kind, at), ent->size);
             }
             memcpy(snapshot_row(s, kind, at), rec, ent->size);
-            snapshot_touch(s);
+            snapshot_touch_kind(s, kind);
         }
         if (!rc && index)
             *index = at;
@@ -255,6 +255,9 @@ void snapshot_reindex(struct snapshot *s, const struct snapshot_change *changes,
         snapshot_index(s);
         return;
     }
+    /* The lists grow: a mapped image's are copied first (xrealloc cannot
+     * take them). */
+    snapshot_own_indexes(s);
     /* The groups first: a new posting may belong to a new mission. */
     adj_grow(&s->postings_by_mission, s->n_indexed[ENT_MISSION],
              snapshot_count(s, ENT_MISSION));
@@ -300,7 +303,8 @@ enum status snapshot_apply_change_set(struct snapshot *s,
     struct snapshot_change *changes = xcalloc(n + 1, sizeof(*changes));
     size_t total = 0;
     enum status rc = ST_OK;
-    /* Before the records: an update marks the indexes stale. */
+    /* Whether the indexes matched the records before this set: applying
+     * its records marks them stale (snapshot_add, snapshot_touch_kind). */
     int indexed = s->indexed;
 
     for (int k = 0; k < ENT__COUNT; k++)

@@ -18,7 +18,8 @@
 
 /* Inserts or updates the record of kind whose field texts are texts[0..
  * n_fields), in descriptor order, NULL or "" when absent; each goes through
- * the field codec, as on load. The derived indexes are marked stale. On an
+ * the field codec, as on load. The derived indexes are marked stale when
+ * the record is one they read (snapshot_touch_kind). On an
  * error s is unchanged but for strings added to its arena. OUT: *index, the
  * record's index (may be NULL). */
 enum status snapshot_apply_texts(struct snapshot *s, enum entity_kind kind,

@@ -18,6 +18,9 @@ struct presence_index {
     int32_t *stops;
     size_t n_missions;
     size_t alloc; /* room in arrivals and stops */
+    /* The arrays are the snapshot image's (mapped, private): written in
+     * place within their bounds, copied (presence_own) before they grow. */
+    int borrowed;
 };
 
 int32_t posting_stop(const struct posting *t)
@@ -66,7 +69,7 @@ struct presence_index *presence_build(const struct snapshot *s)
 {
     size_t n_missions = snapshot_count(s, ENT_MISSION);
     const struct adjacency *by_mission = &s->postings_by_mission;
-    struct presence_index *p = xmalloc(sizeof(*p));
+    struct presence_index *p = xcalloc(1, sizeof(*p));
     uint32_t n = 0;
 
     p->start = xmalloc_huge((n_missions + 1) * sizeof(*p->start));
@@ -96,10 +99,60 @@ struct presence_index *presence_build(const struct snapshot *s)
     return p;
 }
 
+void presence_arrays(const struct presence_index *p, const uint32_t **start,
+                     const int32_t **arrivals, const int32_t **stops)
+{
+    *start = p->start;
+    *arrivals = p->arrivals;
+    *stops = p->stops;
+}
+
+struct presence_index *presence_over(uint32_t *start, int32_t *arrivals,
+                                     int32_t *stops, size_t n_missions,
+                                     size_t n_dates)
+{
+    struct presence_index *p = xcalloc(1, sizeof(*p));
+
+    p->start = start;
+    p->arrivals = arrivals;
+    p->stops = stops;
+    p->n_missions = n_missions;
+    p->alloc = n_dates; /* no room to spare (read no date at load) */
+    p->borrowed = 1;
+    return p;
+}
+
+/* Gives borrowed arrays memory of their own, with room for more dates,
+ * before they grow: xrealloc cannot take a pointer into the image. */
+static void presence_own(struct presence_index *p)
+{
+    size_t n = p->start[p->n_missions];
+    uint32_t *start;
+    int32_t *arrivals, *stops;
+
+    if (!p->borrowed)
+        return;
+    start = xmalloc_huge((p->n_missions + 1) * sizeof(*start));
+    memcpy(start, p->start, (p->n_missions + 1) * sizeof(*start));
+    p->alloc = n + n / 8 + 16;
+    arrivals = xmalloc_huge(p->alloc * sizeof(int32_t));
+    stops = xmalloc_huge(p->alloc * sizeof(int32_t));
+    memcpy(arrivals, p->arrivals, n * sizeof(int32_t));
+    memcpy(stops, p->stops, n * sizeof(int32_t));
+    p->start = start;
+    p->arrivals = arrivals;
+    p->stops = stops;
+    p->borrowed = 0;
+}
+
 void presence_free(struct presence_index *p)
 {
     if (!p)
         return;
+    if (p->borrowed) {
+        free(p);
+        return;
+    }
     free(p->start);
     free(p->arrivals);
     free(p->stops);
@@ -161,6 +214,7 @@ void presence_add_missions(struct presence_index *p, size_t n_missions)
 {
     if (n_missions <= p->n_missions)
         return;
+    presence_own(p);
     p->start = xrealloc(p->start, (n_missions + 1) * sizeof(*p->start));
     for (size_t m = p->n_missions + 1; m <= n_missions; m++)
         p->start[m] = p->start[p->n_missions];
@@ -174,6 +228,8 @@ void presence_insert(struct presence_index *p, const struct posting *t)
     if (!indexed(t) || m >= p->n_missions)
         return;
     total = p->start[p->n_missions];
+    if (total + 1 >= p->alloc)
+        presence_own(p);
     if (total + 1 >= p->alloc) {
         p->alloc = p->alloc * 2 + 16;
         p->arrivals = xrealloc(p->arrivals, p->alloc * sizeof(int32_t));

@@ -31,6 +31,18 @@ struct presence_index;
  * built); the caller frees it with presence_free. */
 struct presence_index *presence_build(const struct snapshot *s);
 void presence_free(struct presence_index *p);
+/* The index's arrays as they lie: start[0..n_missions], and arrivals and
+ * stops of start[n_missions] dates each (for the snapshot image). */
+void presence_arrays(const struct presence_index *p, const uint32_t **start,
+                     const int32_t **arrivals, const int32_t **stops);
+/* An index over arrays laid out as presence_arrays gives them for
+ * n_missions missions and n_dates dates (start[n_missions]), borrowed
+ * (presence_free leaves them alone): the snapshot image's, mapped private and
+ * writable. The edits below write them in place while they keep their size, and
+ * copy them into memory of the index's own before they grow. */
+struct presence_index *presence_over(uint32_t *start, int32_t *arrivals,
+                                     int32_t *stops, size_t n_missions,
+                                     size_t n_dates);
 /* Postings present at mission m on date, every category counted. */
 uint32_t presence_count(const struct presence_index *p, uint32_t mission,
                         int32_t date);

@@ -34,6 +34,13 @@ static void adjacency_release(struct adjacency *a)
 
 static void release_indexes(struct snapshot *s)
 {
+    if (s->indexes_mapped) {
+        struct adjacency none = { NULL, NULL };
+
+        s->postings_by_mission = s->postings_by_person = none;
+        s->dependents_by_posting = s->missions_by_sending = none;
+        s->indexes_mapped = 0;
+    }
     adjacency_release(&s->postings_by_mission);
     adjacency_release(&s->postings_by_person);
     adjacency_release(&s->dependents_by_posting);
@@ -59,9 +66,12 @@ void snapshot_release(struct snapshot *s)
         idmap_release(&t->by_key);
     }
     arena_release(&s->strings);
-    if (s->map)
+    if (s->map && s->unmap)
+        s->unmap(s->map, s->map_size);
+    else if (s->map)
         munmap(s->map, s->map_size);
     s->map = NULL;
+    s->unmap = NULL;
 }
 
 void *snapshot_row(const struct snapshot *s, enum entity_kind kind, uint32_t i)
@@ -92,6 +102,12 @@ static void *move_rows(void *rows, size_t n, size_t size, void **map,
     if (last <= first) {
         memcpy(dst, rows, n);
     } else {
+        /* A large image is mapped with no access until a page is touched,
+         * when store/cache.c checks its block and opens it: touch each
+         * page first, so that none moves unchecked (or unreadable) out of
+         * the range the checker watches. */
+        for (uintptr_t p = first; p < last; p += page)
+            (void)*(volatile const char *)p;
         memcpy(dst, rows, first - at);
         memcpy(dst + (last - at), (char *)last, at + n - last);
         if (mremap((void *)first, last - first, last - first,
@@ -188,7 +204,11 @@ enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
     if (index)
         *index = (uint32_t)t->n;
     t->n++;
-    s->indexed = 0;
+    /* The derived indexes count these records (and group by the first
+     * three); policies, visas and the rest do not enter them. */
+    if (kind == ENT_POSTING || kind == ENT_DEPENDENT || kind == ENT_MISSION ||
+        kind == ENT_PERSON || kind == ENT_STATE)
+        s->indexed = 0;
     return ST_OK;
 }
 
@@ -302,7 +322,88 @@ void snapshot_index(struct snapshot *s)
     s->indexed = 1;
 }
 
+/* A copy of an adjacency list of n_groups groups, in memory of its own. */
+static void adjacency_copy(struct adjacency *a, size_t n_groups)
+{
+    uint32_t *start = xmalloc_huge((n_groups + 1) * sizeof(*start));
+    uint32_t *items;
+    size_t n;
+
+    memcpy(start, a->start, (n_groups + 1) * sizeof(*start));
+    n = start[n_groups];
+    items = xmalloc_huge((n + 1) * sizeof(*items));
+    memcpy(items, a->items, n * sizeof(*items));
+    a->start = start;
+    a->items = items;
+}
+
+void snapshot_own_indexes(struct snapshot *s)
+{
+    if (!s->indexes_mapped)
+        return;
+    adjacency_copy(&s->postings_by_mission, s->n_indexed[ENT_MISSION]);
+    adjacency_copy(&s->postings_by_person, s->n_indexed[ENT_PERSON]);
+    adjacency_copy(&s->dependents_by_posting, s->n_indexed[ENT_POSTING]);
+    adjacency_copy(&s->missions_by_sending, s->n_indexed[ENT_STATE]);
+    s->indexes_mapped = 0;
+}
+
 void snapshot_touch(struct snapshot *s)
 {
     s->indexed = 0;
+}
+
+void snapshot_touch_kind(struct snapshot *s, enum entity_kind kind)
+{
+    if (kind == ENT_POSTING || kind == ENT_DEPENDENT || kind == ENT_MISSION)
+        s->indexed = 0;
+}
+
+static int same_adjacency(const struct adjacency *a, const struct adjacency *b,
+                          size_t groups)
+{
+    return !memcmp(a->start, b->start, (groups + 1) * sizeof(*a->start)) &&
+           !memcmp(a->items, b->items, a->start[groups] * sizeof(*a->items));
+}
+
+const char *snapshot_index_stale(struct snapshot *s)
+{
+    static const char *const names[4] = { "postings by mission",
+                                          "postings by person",
+                                          "dependents by posting",
+                                          "missions by sending state" };
+    struct adjacency *now[4] = { &s->postings_by_mission,
+                                 &s->postings_by_person,
+                                 &s->dependents_by_posting,
+                                 &s->missions_by_sending };
+    size_t groups[4] = { snapshot_count(s, ENT_MISSION),
+                         snapshot_count(s, ENT_PERSON),
+                         snapshot_count(s, ENT_POSTING),
+                         snapshot_count(s, ENT_STATE) };
+    struct adjacency kept[4], none = { NULL, NULL };
+    struct presence_index *kept_presence = s->presence;
+    int mapped = s->indexes_mapped;
+    const char *differs = NULL;
+
+    if (!s->indexed) {
+        snapshot_index(s);
+        return NULL;
+    }
+    for (int j = 0; j < 4; j++) {
+        kept[j] = *now[j];
+        *now[j] = none;
+    }
+    s->presence = NULL;
+    s->indexes_mapped = 0;
+    s->indexed = 0;
+    snapshot_index(s);
+    for (int j = 0; j < 4 && !differs; j++)
+        if (!same_adjacency(&kept[j], now[j], groups[j]))
+            differs = names[j];
+    if (!differs && !presence_equal(kept_presence, s->presence))
+        differs = "presence";
+    for (int j = 0; j < 4 && !mapped; j++)
+        adjacency_release(&kept[j]);
+    presence_free(kept_presence); /* only its handle when mapped */
+    return differs;
 }

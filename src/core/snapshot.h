@@ -55,10 +55,15 @@ struct snapshot {
     struct adjacency dependents_by_posting;
     struct adjacency missions_by_sending; /* grouped by state index */
     struct presence_index *presence;
+    /* The derived indexes above lie in the mapped image (not to be freed):
+     * the image keeps them, so a load maps them instead of building them. */
+    int indexes_mapped;
     /* The image the records lie in when they were mapped from one
-     * (store/cache.c); unmapped by snapshot_release. */
+     * (store/cache.c); snapshot_release unmaps it with unmap (munmap when
+     * NULL), which also forgets what the image's loader kept of it. */
     void *map;
     size_t map_size;
+    void (*unmap)(void *map, size_t size);
 };
 
 /* A list of mission indexes: items[0..n), or when items is NULL every
@@ -73,7 +78,9 @@ void snapshot_release(struct snapshot *s);
 
 /* Appends a copy of rec (its strings must already be in s's arena or be
  * static) and indexes its key; ST_INVALID "duplicate ..." if the key is
- * taken. OUT: *index, the new record's index (may be NULL). */
+ * taken. The derived indexes go stale when rec is a record they count
+ * (a posting, dependent, mission, person or state). OUT: *index, the new
+ * record's index (may be NULL). */
 enum status snapshot_add(struct snapshot *s, enum entity_kind kind,
                          const void *rec, uint32_t *index, struct err *e);
 /* Gives a table mapped from an image memory of its own, with room to
@@ -93,8 +100,21 @@ uint32_t snapshot_find(const struct snapshot *s, enum entity_kind kind,
                        const char *key);
 /* Builds the derived indexes; call after adding or changing records. */
 void snapshot_index(struct snapshot *s);
+/* Builds the derived indexes of s afresh from its records and compares
+ * them with those it had (a mapped image's): the name of the first that
+ * differs ("postings by mission", ..., "presence"), else NULL. s keeps the
+ * fresh ones. `audit verify` so checks an image's indexes. */
+const char *snapshot_index_stale(struct snapshot *s);
+/* Gives adjacency lists mapped from an image (indexes_mapped) memory of
+ * their own, so that they can grow (core/apply.c edits them); the
+ * presence index copies its arrays itself when it must grow. */
+void snapshot_own_indexes(struct snapshot *s);
 /* Marks the derived indexes stale after records changed. */
 void snapshot_touch(struct snapshot *s);
+/* The same after a record of kind changed in place: only postings,
+ * dependents and missions have fields the derived indexes read, so a
+ * changed policy or person leaves them (and a mapped image's) current. */
+void snapshot_touch_kind(struct snapshot *s, enum entity_kind kind);
 
 static inline size_t snapshot_count(const struct snapshot *s,
                                     enum entity_kind k)

@@ -13,6 +13,10 @@ enum status db_exec(struct store *st, const char *sql, struct err *e)
 {
     char *msg = NULL;
 
+    /* Anything but a read transaction may write (store/cache.c). */
+    if (strcmp(sql, "BEGIN") && strcmp(sql, "COMMIT") &&
+        strcmp(sql, "ROLLBACK") && strncmp(sql, "PRAGMA", 6))
+        cache_writing();
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         err_set(e, ST_ERROR, "database '%s': %s", st->path,
                 msg ? msg : "unknown error");

@@ -210,16 +210,26 @@ struct image_info {
 
 /* 0 when images are kept (CHANCERY_SNAPSHOT_CACHE=never turns them off). */
 int cache_wanted(void);
-/* Maps PATH.snapshot and fills the empty snapshot s from it in place;
- * 0 and *info on success, else 1 with s left empty. */
+/* 0 when images are not to be read (=never, or =rebuild: a process started
+ * again after a damaged block reads the tables and writes a new image). */
+int cache_readable(void);
+/* Said by the store when it begins a write transaction: from then on a
+ * damaged block of a mapped image stops the process instead of starting
+ * it again (which would repeat the write). */
+void cache_writing(void);
+/* Maps PATH.snapshot and fills the empty snapshot s from it in place,
+ * its derived indexes included; 0 and *info on success, else 1 with s
+ * left empty. A large image is checked block by block as it is touched
+ * (store/cache.c). */
 int cache_load(struct store *st, struct snapshot *s, struct image_info *info);
-/* Writes s as the image of the log head (seq, hash); a failure to write
- * leaves no image, never a partial one. */
+/* Writes s (indexed first if need be) as the image of the log head (seq,
+ * hash); a failure to write leaves no image, never a partial one. */
 void cache_save(struct store *st, int64_t seq, const char *hash,
-                const struct snapshot *s);
-/* The checks and decoding of an image of size bytes at data (writable,
- * 64-byte aligned), for cache_load and the fuzzer: 0 when sound, the rows
- * and index of s then lying in data. */
+                struct snapshot *s);
+/* The checks and decoding of a whole image of size bytes at data
+ * (writable, 64-byte aligned), for cache_load and the fuzzer: every block's
+ * checksum, then every value; 0 when sound, the rows and indexes of s then
+ * lying in data. */
 int image_decode(void *data, size_t size, struct snapshot *s,
                  struct image_info *info);
 /* Recomputes the checksums of an image (for the fuzzer, so that it reaches

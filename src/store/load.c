@@ -261,7 +261,7 @@ int load_image(struct store *st, int64_t seq, const char *hash,
     struct image_info info;
     int64_t gap;
 
-    if (!cache_wanted() || cache_load(st, s, &info))
+    if (!cache_readable() || cache_load(st, s, &info))
         return 1;
     gap = seq - info.seq;
     *changes = gap;
@@ -304,9 +304,9 @@ static enum status load_present(struct store *st, struct snapshot *s,
     if (rc)
         return rc;
     st->known_head = seq;
+    snapshot_index(s);
     if (rewrite)
         cache_save(st, seq, hash, s);
-    snapshot_index(s);
     return ST_OK;
 }
 
@@ -317,7 +317,7 @@ void image_refresh(struct store *st)
     int64_t seq, changes = 0;
     int ok;
 
-    if (!cache_wanted())
+    if (!cache_readable())
         return;
     snapshot_init(&s);
     if (db_exec(st, "BEGIN", NULL))

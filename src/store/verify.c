@@ -696,8 +696,15 @@ enum status store_verify_image(struct store *st, int64_t *n_records,
     if (!rc)
         rc = load_tables(st, &tables, e);
     if (!rc && !load_image(st, seq, hash, &image, &changes)) {
+        const char *index;
+
         *n_records = 0;
         rc = compare_snapshots(&tables, &image, n_records, e);
+        if (!rc && (index = snapshot_index_stale(&image)))
+            rc = err_set(e, ST_INVALID,
+                         "the snapshot image's index of %s differs from "
+                         "its records",
+                         index);
         if (rc)
             err_prefix(e, "database '%s'", st->path);
     }

@@ -521,8 +521,11 @@ static void pause_before_commit(void)
  * Otherwise the image is refreshed from the old one, when it can be. */
 static void save_image(struct store_txn *t)
 {
+    /* The image keeps the derived indexes, which cache_save builds when
+     * the writer's are stale: an index is a cache of the records, so the
+     * registry the caller holds is the same after (only rebuilt). */
     if (!t->conflicts.on && t->s && cache_wanted())
-        cache_save(t->st, t->w.f.seq, t->w.prev, t->s);
+        cache_save(t->st, t->w.f.seq, t->w.prev, (struct snapshot *)t->s);
     else
         image_refresh(t->st);
 }

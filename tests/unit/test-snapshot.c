@@ -1007,11 +1007,65 @@ static void test_apply(void **state)
     assert_int_equal(snapshot_find(s, ENT_PERSON, "PY"), IDMAP_NONE);
 }
 
+/* A change the derived indexes do not read (a person changed in place, an
+ * organization added) leaves them current, so a snapshot mapped from an
+ * image keeps its indexes; a posting changed in place makes them stale. */
+static void test_apply_keeps_indexes(void **state)
+{
+    struct snapshot *s = *state;
+    struct err e = { 0 };
+    const char *org[] = { "XORG", "An Organization", "USA" };
+
+    snapshot_index(s);
+    assert_int_equal(
+        snapshot_apply_image(s, ENT_PERSON,
+                             "{\"id\":\"P9\",\"family_name\":\"Renamed\","
+                             "\"given_names\":\"Anna\",\"sex\":\"F\","
+                             "\"birth_date\":\"1981-01-01\","
+                             "\"nationality\":\"RUS\",\"passport\":null}",
+                             NULL, &e),
+        ST_OK);
+    assert_true(s->indexed);
+    assert_int_equal(snapshot_apply_texts(s, ENT_ORGANIZATION, org, NULL, &e),
+                     ST_OK);
+    assert_true(s->indexed);
+    snapshot_touch_kind(s, ENT_POSTING);
+    assert_false(s->indexed);
+}
+
+/* snapshot_index_stale rebuilds the derived indexes and names the first
+ * that differed: what `audit verify` runs on an image's mapped indexes. */
+static void test_index_stale(void **state)
+{
+    struct snapshot *s = *state;
+    uint32_t *items, t;
+
+    snapshot_index(s);
+    assert_null(snapshot_index_stale(s));
+    assert_true(s->indexed);
+    items = s->postings_by_mission.items;
+    t = items[0];
+    items[0] = items[1];
+    items[1] = t;
+    assert_string_equal(snapshot_index_stale(s), "postings by mission");
+    assert_null(snapshot_index_stale(s));
+    s->missions_by_sending.start[1]++;
+    assert_string_equal(snapshot_index_stale(s), "missions by sending state");
+    presence_move_stop(s->presence, snap_posting(s, 0)->mission,
+                       posting_stop(snap_posting(s, 0)),
+                       posting_stop(snap_posting(s, 0)) - 1);
+    assert_string_equal(snapshot_index_stale(s), "presence");
+    assert_null(snapshot_index_stale(s));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_find, setup, teardown),
         cmocka_unit_test_setup_teardown(test_apply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apply_keeps_indexes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_index_stale, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_adjacency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_rebuilt_after_changes, setup,

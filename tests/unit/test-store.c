@@ -1203,6 +1203,58 @@ static void test_submission_restored(void **state)
     holidays_release(&h);
     snapshot_release(&s);
     snapshot_release(&fresh);
+static void expect_same_adjacency(const struct adjacency *a,
+                                  const struct adjacency *b, size_t groups)
+{
+    assert_memory_equal(a->start, b->start, (groups + 1) * sizeof(*a->start));
+    if (a->start[groups])
+        assert_memory_equal(a->items, b->items,
+                            a->start[groups] * sizeof(*a->items));
+}
+
+/* The image keeps the derived indexes: a load maps them, checked on touch
+ * or whole, and they are those a load from the tables builds. */
+static void test_image_indexes(void **state)
+{
+    static const char *const modes[] = { "always", "never" };
+    struct fixture *fx = *state;
+    struct snapshot tables, image, warm;
+
+    open_new(fx);
+    write_fixture(fx);
+    setenv("CHANCERY_SNAPSHOT_CACHE", "never", 1);
+    load(fx, NULL, &tables);
+    unsetenv("CHANCERY_SNAPSHOT_CACHE");
+    load(fx, NULL, &warm); /* writes the image */
+    snapshot_release(&warm);
+    for (int i = 0; i < 2; i++) {
+        setenv("CHANCERY_SNAPSHOT_LAZY", modes[i], 1);
+        load(fx, NULL, &image);
+        assert_string_equal(store_load_source(fx->st), "image+0 changes");
+        assert_true(image.indexes_mapped);
+        expect_same_adjacency(&tables.postings_by_mission,
+                              &image.postings_by_mission,
+                              snapshot_count(&tables, ENT_MISSION));
+        expect_same_adjacency(&tables.postings_by_person,
+                              &image.postings_by_person,
+                              snapshot_count(&tables, ENT_PERSON));
+        expect_same_adjacency(&tables.dependents_by_posting,
+                              &image.dependents_by_posting,
+                              snapshot_count(&tables, ENT_POSTING));
+        expect_same_adjacency(&tables.missions_by_sending,
+                              &image.missions_by_sending,
+                              snapshot_count(&tables, ENT_STATE));
+        for (uint32_t m = 0; m < snapshot_count(&tables, ENT_MISSION); m++)
+            for (int32_t d = day_of("2015-01-01"); d < day_of("2023-01-01");
+                 d += 61)
+                assert_int_equal(presence_count(tables.presence, m, d),
+                                 presence_count(image.presence, m, d));
+        assert_null(snapshot_index_stale(&image)); /* audit verify's check */
+        assert_false(image.indexes_mapped);
+        snapshot_release(&image);
+    }
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    snapshot_release(&tables);
 }
 
 /* An image edited with its checksums recomputed passes the loader's checks
@@ -1297,6 +1349,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_rename_not_folded, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_image_indexes, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
