@@ -1121,88 +1121,6 @@ static void test_change_set_applied_like_a_load(void **state)
     snapshot_release(&fresh);
 }
 
-/* A snapshot loaded at one head of the change log follows it to the
- * next (store_follow): the records later change sets wrote, updates and
- * inserts, applied in memory, equal a fresh load, records and indexes,
- * and the head it now holds is the log's; a delete cannot be followed. */
-static void test_follow(void **state)
-{
-    struct fixture *fx = *state;
-    struct snapshot resident, fresh;
-    struct change del = { OP_DELETE, ENT_DEPENDENT, 1, NULL };
-    int64_t from, head = -1, seq;
-    uint32_t first;
-
-    open_new(fx);
-    write_fixture(fx);
-    load(fx, NULL, &resident);
-    assert_int_equal(store_log_head(fx->st, DATE_NONE, &from, &fx->e), ST_OK);
-    assert_int_equal(store_follow(fx->st, from, &resident, &head, &fx->e),
-                     ST_OK);
-    assert_int_equal(head, from); /* nothing to follow */
-
-    end_t2(fx);
-    first = add_row(&fx->s, ENT_PERSON, "P4,Orlov,Pavel,M,1970-01-01,RUS,");
-    insert_range(fx, ENT_PERSON, first, first + 1);
-    if (store_follow(fx->st, from, &resident, &head, &fx->e))
-        fail_msg("store_follow: %s", fx->e.msg);
-    assert_int_equal(store_log_head(fx->st, DATE_NONE, &seq, &fx->e), ST_OK);
-    assert_int_equal(head, seq);
-    assert_int_equal(head, from + 2);
-    load(fx, NULL, &fresh);
-    expect_same_records(&fresh, &resident);
-    expect_same_indexes(&fresh, &resident);
-    snapshot_release(&fresh);
-
-    assert_int_equal(store_apply(fx->st, &fx->s, &del, 1, &META, &fx->e),
-                     ST_OK);
-    assert_int_equal(store_follow(fx->st, head, &resident, &head, &fx->e),
-                     ST_ERROR);
-    assert_non_null(strstr(fx->e.msg, "deleted"));
-    snapshot_release(&resident);
-}
-
-/* The writer of the server submits a notification on the snapshot it
- * keeps and takes the payload's records back out of it (restore): a
- * termination's update is undone with its indexes record by record, and
- * the snapshot is then the registry as loaded afresh, the notification
- * included, records and indexes. */
-static void test_submission_restored(void **state)
-{
-    static const char TERM[] = "{\"kind\":\"termination\",\"mission\":"
-                               "\"M1\",\"posting\":\"T2\",\"ended\":"
-                               "\"2021-12-31\",\"end_reason\":"
-                               "\"tour_completed\"}";
-    struct fixture *fx = *state;
-    struct snapshot s, fresh;
-    struct holidays h;
-    struct notice_args a = {
-        .file = "term.json", .text = TERM, .len = sizeof(TERM) - 1, .restore = 1
-    };
-    struct notice_outcome out;
-    struct problems p;
-
-    open_new(fx);
-    write_fixture(fx);
-    set_today("2021-06-01");
-    a.today = day_of("2021-06-01");
-    holidays_init(&h);
-    a.holidays = &h;
-    problems_init(&p);
-    load(fx, NULL, &s);
-    if (notice_submit(fx->st, &s, &a, &p, &out, &fx->e))
-        fail_msg("notice_submit: %s", fx->e.msg);
-    assert_int_equal(
-        snap_posting(&s, snapshot_find(&s, ENT_POSTING, "T2"))->ended,
-        DATE_NONE);
-    load(fx, NULL, &fresh);
-    assert_int_equal(snapshot_count(&fresh, ENT_NOTIFICATION), 1);
-    expect_same_records(&fresh, &s);
-    expect_same_indexes(&fresh, &s);
-    problems_release(&p);
-    holidays_release(&h);
-    snapshot_release(&s);
-    snapshot_release(&fresh);
 static void expect_same_adjacency(const struct adjacency *a,
                                   const struct adjacency *b, size_t groups)
 {
@@ -1312,13 +1230,97 @@ static void test_forged_image_fails_audit(void **state)
     free(path);
 }
 
+/* A snapshot loaded at one head of the change log follows it to the
+ * next (store_follow): the records later change sets wrote, updates and
+ * inserts, applied in memory, equal a fresh load, records and indexes,
+ * and the head it now holds is the log's; a delete cannot be followed. */
+static void test_follow(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot resident, fresh;
+    struct change del = { OP_DELETE, ENT_DEPENDENT, 1, NULL };
+    int64_t from, head = -1, seq;
+    uint32_t first;
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &resident);
+    assert_int_equal(store_log_head(fx->st, DATE_NONE, &from, &fx->e), ST_OK);
+    assert_int_equal(store_follow(fx->st, from, &resident, &head, &fx->e),
+                     ST_OK);
+    assert_int_equal(head, from); /* nothing to follow */
+
+    end_t2(fx);
+    first = add_row(&fx->s, ENT_PERSON, "P4,Orlov,Pavel,M,1970-01-01,RUS,");
+    insert_range(fx, ENT_PERSON, first, first + 1);
+    if (store_follow(fx->st, from, &resident, &head, &fx->e))
+        fail_msg("store_follow: %s", fx->e.msg);
+    assert_int_equal(store_log_head(fx->st, DATE_NONE, &seq, &fx->e), ST_OK);
+    assert_int_equal(head, seq);
+    assert_int_equal(head, from + 2);
+    load(fx, NULL, &fresh);
+    expect_same_records(&fresh, &resident);
+    expect_same_indexes(&fresh, &resident);
+    snapshot_release(&fresh);
+
+    assert_int_equal(store_apply(fx->st, &fx->s, &del, 1, &META, &fx->e),
+                     ST_OK);
+    assert_int_equal(store_follow(fx->st, head, &resident, &head, &fx->e),
+                     ST_ERROR);
+    assert_non_null(strstr(fx->e.msg, "deleted"));
+    snapshot_release(&resident);
+}
+
+/* The writer of the server submits a notification on the snapshot it
+ * keeps and takes the payload's records back out of it (restore): a
+ * termination's update is undone with its indexes record by record, and
+ * the snapshot is then the registry as loaded afresh, the notification
+ * included, records and indexes. */
+static void test_submission_restored(void **state)
+{
+    static const char TERM[] = "{\"kind\":\"termination\",\"mission\":"
+                               "\"M1\",\"posting\":\"T2\",\"ended\":"
+                               "\"2021-12-31\",\"end_reason\":"
+                               "\"tour_completed\"}";
+    struct fixture *fx = *state;
+    struct snapshot s, fresh;
+    struct holidays h;
+    struct notice_args a = {
+        .file = "term.json", .text = TERM, .len = sizeof(TERM) - 1, .restore = 1
+    };
+    struct notice_outcome out;
+    struct problems p;
+
+    open_new(fx);
+    write_fixture(fx);
+    set_today("2021-06-01");
+    a.today = day_of("2021-06-01");
+    holidays_init(&h);
+    a.holidays = &h;
+    problems_init(&p);
+    load(fx, NULL, &s);
+    if (notice_submit(fx->st, &s, &a, &p, &out, &fx->e))
+        fail_msg("notice_submit: %s", fx->e.msg);
+    assert_int_equal(
+        snap_posting(&s, snapshot_find(&s, ENT_POSTING, "T2"))->ended,
+        DATE_NONE);
+    load(fx, NULL, &fresh);
+    assert_int_equal(snapshot_count(&fresh, ENT_NOTIFICATION), 1);
+    expect_same_records(&fresh, &s);
+    expect_same_indexes(&fresh, &s);
+    problems_release(&p);
+    holidays_release(&h);
+    snapshot_release(&s);
+    snapshot_release(&fresh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submission_restored, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_then_reopen, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_set_durable, setup, teardown),
