@@ -75,6 +75,9 @@ enum status pages_home_liaison(struct page_rq *p, struct err *e);
 enum status pages_home_analyst(struct page_rq *p, struct err *e);
 enum status pages_home_auditor(struct page_rq *p, struct err *e);
 
+/* The analyst's "forecasts compared" page (pages_forecast.c). */
+enum status pages_forecasts(struct page_rq *p, struct err *e);
+
 /* The mission a liaison's scope names, or IDMAP_NONE. */
 uint32_t page_own_mission(const struct page_rq *p);
 

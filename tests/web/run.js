@@ -201,6 +201,16 @@ async function analystPages(browser, base) {
   await visit(page, base, "/visas?issuing=USA&by=year", "analyst-visas");
   ok(await page.locator("figure.chart svg").count() === 1, "the Kaplan-Meier chart is inline");
   await visit(page, base, "/visas/report?issuing=USA&from=2019-01-01&to=2022-12-31", "analyst-un-report");
+  await visit(page, base, "/forecasts", "analyst-forecasts");
+  ok(await page.locator("figure.chart svg").count() === 1, "the forecasts' chart is inline");
+  ok(/Runs limited to 100 per scenario/.test(await page.locator("main").textContent()),
+    "the forecasts page says it limits the runs");
+  await visit(page, base, "/forecasts?a=us-compromise.json&b=visa-agreement.json&by=mission&runs=50",
+    "analyst-forecasts-missions");
+  ok(/Runs limited to 50 per scenario/.test(await page.locator("main").textContent()),
+    "the runs asked for are the runs made");
+  await visit(page, base, "/forecasts?runs=100000", "analyst-forecasts-too-many-runs", 400);
+  await visit(page, base, "/forecasts?a=nothing.json", "analyst-forecasts-no-scenario", 400);
   await visit(page, base, "/inbox", "analyst-inbox-refused", 403);
   ok(page.cspErrors.length === 0, "no CSP violation on the analyst's pages", page.cspErrors.join("\n"));
   await context.close();
@@ -230,6 +240,11 @@ async function officerPages(browser, base) {
   await visit(page, base, "/postings/T02183", "officer-posting");
   await visit(page, base, "/persons/P05158", "officer-person");
   await visit(page, base, "/policies", "officer-policies");
+  for (const [label, url] of [["Change log", "/changes"], ["History", "/history"]])
+    ok(await page.locator(`nav a[href="${url}"]`).filter({ hasText: label }).count() === 1,
+      `the officer's navigation links to ${label}`);
+  await Promise.all([page.waitForNavigation(), page.locator('nav a[href="/changes"]').click()]);
+  await check(page, "officer-changes");
   ok(page.cspErrors.length === 0, "no CSP violation on the officer's pages", page.cspErrors.join("\n"));
   await context.close();
 }
