@@ -240,6 +240,25 @@ async function officerPages(browser, base) {
   await visit(page, base, "/postings/T02183", "officer-posting");
   await visit(page, base, "/persons/P05158", "officer-person");
   await visit(page, base, "/policies", "officer-policies");
+  const pol = page.locator('main table a[href="/policies/usa-rus-expulsion-2016"]');
+  ok(await pol.count() === 1, "the policies list links each policy to its page");
+  await Promise.all([page.waitForNavigation(), pol.click()]);
+  ok((await page.locator("h1").textContent()) === "usa-rus-expulsion-2016", "a policy has its page");
+  ok(/persona non grata/.test(await page.locator("main").textContent()), "with its record");
+  await check(page, "officer-policy");
+  await visit(page, base, "/policies?as_known_on=2016-06-30", "officer-policies-known");
+  ok(await page.locator('main table a[href="/policies/usa-rus-expulsion-2016"]').count() === 0,
+    "as recorded on 2016-06-30 the 2016 expulsion is not in the list yet");
+  ok(/As recorded on 2016-06-30/.test(await page.locator("main").textContent()),
+    "and the page says which day it shows");
+  await visit(page, base, "/policies/usa-rus-expulsion-2016?as_known_on=2016-06-30",
+    "officer-policy-not-yet-known", 404);
+  await visit(page, base, "/missions/RUS-USA-EMB?as_known_on=1991-12-31", "officer-mission-not-yet-known", 404);
+  await visit(page, base, "/missions/RUS-USA-EMB?as_known_on=2016-06-30&as_of=2016-06-30",
+    "officer-mission-known");
+  ok(await page.getByLabel("As recorded on").inputValue() === "2016-06-30",
+    "the mission page keeps the day it was recorded on in its form");
+  await visit(page, base, "/persons/P05158?as_known_on=bad", "officer-person-bad-known", 400);
   for (const [label, url] of [["Change log", "/changes"], ["History", "/history"]])
     ok(await page.locator(`nav a[href="${url}"]`).filter({ hasText: label }).count() === 1,
       `the officer's navigation links to ${label}`);
