@@ -137,6 +137,7 @@ async function main() {
     await liaisonPages(browser, base);
     await journey(browser, base);
     await security(browser, base);
+    await withdrawal(browser, base);
   } finally {
     await browser.close();
     stopping = true;
@@ -411,6 +412,28 @@ async function security(browser, base) {
     "an ended session is sent to sign in again, told so");
   await check(page, "session-ended");
   await context.close();
+}
+
+// A liaison withdraws its own submitted notification from its page (a
+// form with the CSRF token, as the API's withdraw route); without the
+// token, or by another state's liaison, nothing changes.
+async function withdrawal(browser, base) {
+  const other = await signIn(await browser.newContext(), base, "usa-liaison");
+  const forged = await other.request.post(base + "/notifications/N000005/withdraw", { form: {} });
+  ok(forged.status() === 403, "a withdrawal without its CSRF token is refused (403)", `got ${forged.status()}`);
+  await visit(other, base, "/notifications/N000005", "other-liaison-withdraw-target", 404);
+  const lia = await signIn(await browser.newContext(), base, "rus-liaison");
+  await visit(lia, base, "/notifications/N000005", "liaison-notification-withdrawable");
+  const button = lia.getByRole("button", { name: "Withdraw the notification" });
+  ok(await button.count() === 1, "a submitted notification offers its liaison to withdraw it");
+  await Promise.all([lia.waitForNavigation(), button.click()]);
+  ok(lia.url().endsWith("/notifications/N000005"), "the withdrawal returns to the notification", lia.url());
+  ok((await lia.locator(".state").first().textContent()) === "withdrawn", "which shows as withdrawn");
+  ok(await lia.getByRole("button", { name: "Withdraw the notification" }).count() === 0,
+    "and offers no second withdrawal");
+  await check(lia, "liaison-notification-withdrawn");
+  const st = ch(["notification", "show", "N000005", "--format", "json"]);
+  ok(/"state": *"withdrawn"/.test(st), "the registry records it withdrawn", st.slice(0, 300));
 }
 
 main().catch((err) => {
