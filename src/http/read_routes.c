@@ -340,15 +340,14 @@ enum status route_parity_svg(struct request *rq, struct buf *out, struct err *e)
 
     if (route_parity_query(rq, &q, assumed, e))
         return e->status;
+    other = q.o;
+    other.view =
+        q.o.view == PARITY_BILATERAL ? PARITY_COUNTRY : PARITY_BILATERAL;
     parity_init(&p);
     parity_init(&p2);
     rc = view_parity_compute(rq->s, &q, &dates, &n, &p, e);
-    if (!rc) {
-        other = q.o;
-        other.view =
-            q.o.view == PARITY_BILATERAL ? PARITY_COUNTRY : PARITY_BILATERAL;
+    if (!rc)
         rc = parity_compute(rq->s, &other, dates, p.n_points, &p2, e);
-    }
     if (!rc) {
         views[q.o.view] = &p;
         views[other.view] = &p2;
