@@ -29,8 +29,9 @@ LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 BUILD ?= build
 LIB_SRC = $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
-# The web pages' style sheet and script, compiled in (scripts/embed-web.sh).
-WEB_FILES = web/style.css web/app.js
+# The web pages' style sheet and script, compiled in (scripts/embed-web.sh),
+# and the scenarios the "forecasts compared" page offers.
+WEB_FILES = web/style.css web/app.js $(sort $(wildcard data/demo/scenarios/*.json))
 UNIT_SRC = $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(sort $(wildcard bench/*.c))

@@ -24,6 +24,7 @@ tmp=$out.tmp
         *.css) type="text/css; charset=utf-8" ;;
         *.js) type="text/javascript; charset=utf-8" ;;
         *.svg) type="image/svg+xml" ;;
+        *.json) type="application/json" ;;
         *) type="application/octet-stream" ;;
         esac
         echo "    { \"$(basename "$f")\", \"$type\", a$i, sizeof(a$i) },"

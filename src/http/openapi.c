@@ -59,6 +59,7 @@ const struct route_doc ROUTE_DOCS[] = {
     { "GET", "/api/v1/plan/{s1}/{s2}", NULL, NULL,
       "{\"type\": \"object\", \"required\": [\"departures\", \"proof\"]}" },
     { "GET", "/api/v1/audit/checkpoint", NULL, "text/plain", NULL },
+    { "GET", "/api/v1/parity/{s1}/{s2}.svg", NULL, "image/svg+xml", NULL },
     { "GET", "/openapi.json", NULL, NULL,
       "{\"type\": \"object\", \"required\": [\"openapi\", \"paths\"]}" },
     { "POST", "/api/v1/notifications", NOTIFICATION_SCHEMA, NULL, NULL },

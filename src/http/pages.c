@@ -499,9 +499,13 @@ static int run(struct page_rq *p, struct MHD_Connection *c,
                            "wrong: reload the page and send it again"),
                    403;
     }
+    p->as_known_on = DATE_NONE;
+    if (r->reads && !strcmp(r->method, "GET") &&
+        page_date(p, "as_known_on", DATE_NONE, &p->as_known_on, e))
+        return 400;
     if (r->reads) {
-        if (resident_acquire(p->rq.res, DATE_NONE, &ref, e))
-            return 500;
+        if (resident_acquire(p->rq.res, p->as_known_on, &ref, e))
+            return http_code(e->status);
         p->rq.s = &ref->s;
     }
     st = r->handler(p, e);
@@ -602,4 +606,24 @@ int pages_dispatch(struct MHD_Connection *c, struct page_exchange *px)
     free(p->form_text);
     free(p);
     return rc;
+}
+
+void page_known_form(struct page_rq *p, const char *action, const char *as_of)
+{
+    char known[DATE_BUF] = "";
+    char text[160];
+
+    if (p->as_known_on != DATE_NONE) {
+        date_format(p->as_known_on, known);
+        snprintf(text, sizeof(text),
+                 "As recorded on %s: the registry as it stood at the end of "
+                 "that day, before any later change or correction.",
+                 known);
+        page_message(&p->out, "notice", text);
+    }
+    page_filter_begin(&p->out, action);
+    if (as_of)
+        page_date_field(&p->out, "as_of", "On", as_of);
+    page_date_field(&p->out, "as_known_on", "As recorded on", known);
+    page_filter_end(&p->out, "Show");
 }

@@ -29,6 +29,8 @@ struct page_rq {
     char location[512];   /* a redirect (303) when set */
     char cookies[2][256]; /* Set-Cookie headers, "" when none */
     int secure;           /* the connection is TLS: cookies are Secure */
+    int32_t as_known_on;  /* a read page's registry as recorded on that
+                             day (DATE_NONE: now) */
 };
 
 typedef enum status (*page_fn)(struct page_rq *p, struct err *e);
@@ -74,6 +76,14 @@ enum status pages_home_officer(struct page_rq *p, struct err *e);
 enum status pages_home_liaison(struct page_rq *p, struct err *e);
 enum status pages_home_analyst(struct page_rq *p, struct err *e);
 enum status pages_home_auditor(struct page_rq *p, struct err *e);
+
+/* The analyst's "forecasts compared" page (pages_forecast.c). */
+enum status pages_forecasts(struct page_rq *p, struct err *e);
+
+/* The "as of" and "as recorded on" fields of a record page (a form to
+ * action), and a notice when the page shows the registry as recorded on
+ * an earlier day; as_of NULL: the record has no date to show it on. */
+void page_known_form(struct page_rq *p, const char *action, const char *as_of);
 
 /* The mission a liaison's scope names, or IDMAP_NONE. */
 uint32_t page_own_mission(const struct page_rq *p);

@@ -28,6 +28,9 @@ enum status pages_home_analyst(struct page_rq *p, struct err *e)
         { NULL, "Visa statistics", "/visas",
           "Time to a visa decision (Kaplan-Meier), by year, post or "
           "class." },
+        { NULL, "Forecasts compared", "/forecasts",
+          "Two staffing scenarios run on the registry, the second's "
+          "median and band drawn over the first's." },
         { NULL, "UN report", "/visas/report",
           "Visa delays for the Committee on Relations with the Host "
           "Country." },
@@ -314,6 +317,7 @@ const struct page_route PAGES_ANALYST[] = {
     { "GET", "/parity", PAGE_READERS, parity, 1 },
     { "GET", "/headcount", PAGE_READERS, headcount, 1 },
     { "GET", "/visas", PAGE_READERS, visas, 1 },
+    { "GET", "/forecasts", ROLE_OFFICER | ROLE_ANALYST, pages_forecasts, 1 },
     { "GET", "/visas/report", ROLE_OFFICER | ROLE_ANALYST, un_report, 1 },
     { NULL, NULL, 0, NULL, 0 },
 };

@@ -693,6 +693,19 @@ static void decision_form(struct page_rq *p, const struct notification *n)
     page_form_end(&p->out, "Record the decision");
 }
 
+/* A liaison withdraws its own submitted or returned notification. */
+static void withdraw_form(struct page_rq *p, const struct notification *n)
+{
+    char action[80];
+
+    snprintf(action, sizeof(action), "/notifications/%s/withdraw", n->id);
+    page_heading(&p->out, 2, "Withdraw");
+    page_para(&p->out, "The office will not decide a withdrawn "
+                       "notification; it cannot be submitted again.");
+    page_form_begin(&p->out, action, p->csrf);
+    page_form_end(&p->out, "Withdraw the notification");
+}
+
 static enum status show(struct page_rq *p, const char *message,
                         const char *kind, struct err *e)
 {
@@ -729,6 +742,9 @@ static enum status show(struct page_rq *p, const char *message,
         page_link(&p->out, link, "resubmit", "Correct it and submit it again");
     }
     page_notification(&p->out, p->rq.s, n, steps, h.n_steps);
+    if (p->rq.role == ROLE_LIAISON &&
+        (n->state == NS_SUBMITTED || n->state == NS_RETURNED))
+        withdraw_form(p, n);
     page_close(p);
     free(steps);
     notice_history_release(&h);
@@ -766,6 +782,33 @@ static enum status decision_post(struct page_rq *p, struct err *e)
     buf_release(&scratch);
     free(text);
     json_decref(body);
+    if (!rc) {
+        snprintf(to, sizeof(to), "/notifications/%s", p->rq.captures[0]);
+        page_redirect(p, to);
+        return ST_OK;
+    }
+    if (rc == ST_ERROR && !rq.code)
+        return rc;
+    p->rq.code = rq.code ? rq.code : 422;
+    return show(p, e->msg, "error", e);
+}
+
+/* POST /notifications/{id}/withdraw: the API's route_withdraw, so the
+ * scope, the states allowed and the change set are the API's. */
+static enum status withdraw_post(struct page_rq *p, struct err *e)
+{
+    struct request rq = p->rq;
+    struct buf scratch;
+    char to[80];
+    enum status rc;
+
+    if (!visible(p, p->rq.captures[0], e))
+        return e->status;
+    rq.body = "{}";
+    rq.body_len = 2;
+    buf_init(&scratch, PAGE_MAX);
+    rc = route_withdraw(&rq, &scratch, e);
+    buf_release(&scratch);
     if (!rc) {
         snprintf(to, sizeof(to), "/notifications/%s", p->rq.captures[0]);
         page_redirect(p, to);
@@ -910,6 +953,7 @@ const struct page_route PAGES_LIAISON[] = {
     { "GET", "/notifications/{id}", ROLE_OFFICER | ROLE_LIAISON,
       notification_get, 1 },
     { "POST", "/notifications/{id}/decision", ROLE_OFFICER, decision_post, 1 },
+    { "POST", "/notifications/{id}/withdraw", MISSIONS, withdraw_post, 1 },
     { "GET", "/notifications/{id}/resubmit", MISSIONS, resubmit_get, 1 },
     { "POST", "/notifications/{id}/resubmit", MISSIONS, resubmit_post, 1 },
     { "GET", "/notify", MISSIONS, notify_kinds, 1 },

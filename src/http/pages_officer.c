@@ -10,6 +10,7 @@
 #include "base/xalloc.h"
 #include "http/pages.h"
 #include "report/page_registry.h"
+#include "report/read_views.h"
 
 static size_t count_state(const struct snapshot *s, int state)
 {
@@ -166,11 +167,15 @@ static enum status mission(struct page_rq *p, struct err *e)
     buf_addstr(&base, "/missions/");
     page_url(&base, p->rq.captures[0]);
     buf_addf(&base, "?as_of=%s&", d);
+    if (p->as_known_on != DATE_NONE) {
+        char k[DATE_BUF];
+
+        date_format(p->as_known_on, k);
+        buf_addf(&base, "as_known_on=%s&", k);
+    }
     page_open(p, snap_mission(s, m)->name, NULL);
+    page_known_form(p, base.data, d);
     page_json_text(&p->out, json.data, NULL, NULL, 0);
-    page_filter_begin(&p->out, base.data);
-    page_date_field(&p->out, "as_of", "Staff on", d);
-    page_filter_end(&p->out, "Show");
     page_staff(&p->out, s, m, date, page_offset(p));
     page_pager(&p->out, base.data, page_offset(p),
                page_staff_count(s, m, date));
@@ -184,6 +189,7 @@ static enum status person(struct page_rq *p, struct err *e)
 {
     struct buf json;
     int32_t date;
+    char d[DATE_BUF];
 
     if (page_date(p, "as_of", p->rq.today, &date, e))
         return e->status;
@@ -194,6 +200,8 @@ static enum status person(struct page_rq *p, struct err *e)
         return e->status;
     }
     page_open(p, "Person", NULL);
+    date_format(date, d);
+    page_known_form(p, p->rq.path, d);
     page_json_text(&p->out, json.data, NULL, RECORD_LINKS, 0);
     if (p->rq.role == ROLE_OFFICER)
         page_history_link(&p->out, "person", p->rq.captures[0]);
@@ -206,6 +214,7 @@ static enum status posting(struct page_rq *p, struct err *e)
 {
     struct buf json;
     int32_t date;
+    char d[DATE_BUF];
 
     if (page_date(p, "as_of", p->rq.today, &date, e))
         return e->status;
@@ -216,6 +225,8 @@ static enum status posting(struct page_rq *p, struct err *e)
         return e->status;
     }
     page_open(p, "Posting", NULL);
+    date_format(date, d);
+    page_known_form(p, p->rq.path, d);
     page_json_text(&p->out, json.data, NULL, RECORD_LINKS, 0);
     if (p->rq.role == ROLE_OFFICER)
         page_history_link(&p->out, "posting", p->rq.captures[0]);
@@ -228,8 +239,30 @@ static enum status policies(struct page_rq *p, struct err *e)
 {
     (void)e;
     page_open(p, "Policies", "/policies");
+    page_known_form(p, "/policies", NULL);
     page_policies(&p->out, p->rq.s);
     page_close(p);
+    return ST_OK;
+}
+
+/* A policy: its record as `policy show ID` gives it, as the API's
+ * /api/v1/policies/{id} (scope included), and its history. */
+static enum status policy(struct page_rq *p, struct err *e)
+{
+    struct buf json;
+
+    buf_init(&json, PAGE_MAX);
+    if (view_policy(p->rq.s, p->rq.captures[0], &p->rq.scope, &json, e)) {
+        buf_release(&json);
+        return e->status;
+    }
+    page_open(p, p->rq.captures[0], "/policies");
+    page_known_form(p, p->rq.path, NULL);
+    page_json_text(&p->out, json.data, NULL, RECORD_LINKS, 0);
+    if (p->rq.role == ROLE_OFFICER)
+        page_history_link(&p->out, "policy", p->rq.captures[0]);
+    page_close(p);
+    buf_release(&json);
     return ST_OK;
 }
 
@@ -363,5 +396,6 @@ const struct page_route PAGES_OFFICER[] = {
     { "GET", "/persons/{id}", PAGE_READERS, person, 1 },
     { "GET", "/postings/{id}", PAGE_READERS, posting, 1 },
     { "GET", "/policies", PAGE_READERS, policies, 1 },
+    { "GET", "/policies/{id}", PAGE_READERS, policy, 1 },
     { NULL, NULL, 0, NULL, 0 },
 };

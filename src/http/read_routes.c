@@ -9,17 +9,24 @@
  */
 #include "http/read_routes.h"
 
+#include <stdlib.h>
+
 #include "base/date.h"
 #include "base/note.h"
 #include "core/enums.h"
 #include "publish/dlist.h"
 #include "report/dlist.h"
+#include "report/parity_render.h"
 #include "report/read_views.h"
+#include "report/views.h"
 #include "store/store.h"
 
 const char *const PARAMS_EXPLAIN[] = { "as_of",       "issuer", "target",
                                        "kind",        "policy", "assume",
                                        "as_known_on", NULL };
+const char *const PARAMS_PARITY_SVG[] = { "!from", "!to",     "step",
+                                          "count", "*assume", "as_known_on",
+                                          NULL };
 const char *const PARAMS_PLAN[] = { "!by", "*protect", "*assume", "as_known_on",
                                     NULL };
 const char *const PARAMS_POLICIES[] = { "issuer", "target", "as_known_on",
@@ -321,4 +328,41 @@ enum status route_checkpoint(struct request *rq, struct buf *out, struct err *e)
     rq->content_type = "text/plain; charset=utf-8";
     return checkpoint_text(&c, out) ? err_set(e, ST_ERROR, "no checkpoint")
                                     : ST_OK;
+}
+
+/* GET /api/v1/parity/{s1}/{s2}.svg: `parity S1 S2 --from D --to D --svg`:
+ * the series in the asked counting view and the other view on the same
+ * dates, drawn as the command draws them (a series only: from and to are
+ * required, as --svg requires them). */
+enum status route_parity_svg(struct request *rq, struct buf *out, struct err *e)
+{
+    const char *assumed[MAX_PARAMS];
+    struct parity_query q;
+    struct parity_options other;
+    const struct parity *views[2];
+    struct parity p, p2;
+    int32_t *dates = NULL;
+    size_t n = 0;
+    enum status rc;
+
+    if (route_parity_query(rq, &q, assumed, e))
+        return e->status;
+    other = q.o;
+    other.view =
+        q.o.view == PARITY_BILATERAL ? PARITY_COUNTRY : PARITY_BILATERAL;
+    parity_init(&p);
+    parity_init(&p2);
+    rc = view_parity_compute(rq->s, &q, &dates, &n, &p, e);
+    if (!rc)
+        rc = parity_compute(rq->s, &other, dates, p.n_points, &p2, e);
+    if (!rc) {
+        views[q.o.view] = &p;
+        views[other.view] = &p2;
+        parity_render_svg(&q.o, views, out);
+        rq->content_type = "image/svg+xml";
+    }
+    free(dates);
+    parity_release(&p2);
+    parity_release(&p);
+    return rc;
 }

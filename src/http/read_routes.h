@@ -24,6 +24,17 @@ enum status route_consular_list(struct request *rq, struct buf *out,
 enum status route_checkpoint(struct request *rq, struct buf *out,
                              struct err *e);
 
+/* GET /api/v1/parity/{s1}/{s2}.svg: the bytes `parity S1 S2 --svg` writes. */
+enum status route_parity_svg(struct request *rq, struct buf *out,
+                             struct err *e);
+/* routes.c: the parity query of rq's captures and parameters, as
+ * `parity` reads its options (assumed: room for MAX_PARAMS); a liaison's
+ * pair without its state is ST_NOT_FOUND. */
+struct parity_query;
+enum status route_parity_query(const struct request *rq, struct parity_query *q,
+                               const char **assumed, struct err *e);
+
+extern const char *const PARAMS_PARITY_SVG[];
 extern const char *const PARAMS_EXPLAIN[];
 extern const char *const PARAMS_PLAN[];
 extern const char *const PARAMS_POLICIES[];

@@ -311,36 +311,46 @@ static enum status parity_series(const struct request *rq,
     return ST_OK;
 }
 
+enum status route_parity_query(const struct request *rq, struct parity_query *q,
+                               const char **assumed, struct err *e)
+{
+    static const char *const steps[] = { "month", "quarter", "year", NULL };
+    static const char *const views[] = { "bilateral", "country", NULL };
+    int step = 0, view = 0;
+
+    memset(q, 0, sizeof(*q));
+    q->as_of = rq->today;
+    q->from = q->to = DATE_NONE;
+    q->o.states[0] = rq->captures[0];
+    q->o.states[1] = rq->captures[1];
+    for (int i = 0; i < rq->n_params; i++)
+        if (!strcmp(rq->params[i].name, "assume"))
+            assumed[q->o.n_assumed++] = rq->params[i].value;
+    q->o.assumed = assumed;
+    if (param_date(rq, "as_of", &q->as_of, e) ||
+        param_date(rq, "from", &q->from, e) ||
+        param_date(rq, "to", &q->to, e) ||
+        param_choice(rq, "step", steps, &step, e) ||
+        param_choice(rq, "count", views, &view, e) || parity_series(rq, q, e))
+        return e->status;
+    q->step = (enum parity_step)step;
+    q->o.view = (enum parity_view)view;
+    if (rq->scope.sending && strcmp(q->o.states[0], rq->scope.sending) &&
+        strcmp(q->o.states[1], rq->scope.sending))
+        return err_set(e, ST_NOT_FOUND, "no parity of %s and %s for you",
+                       q->o.states[0], q->o.states[1]);
+    return ST_OK;
+}
+
 /* GET /api/v1/parity/{s1}/{s2}: `parity S1 S2`; a liaison only for
  * pairs with its own state. */
 static enum status parity(struct request *rq, struct buf *out, struct err *e)
 {
-    static const char *const steps[] = { "month", "quarter", "year", NULL };
-    static const char *const views[] = { "bilateral", "country", NULL };
     struct parity_query q;
     const char *assumed[MAX_PARAMS];
-    int step = 0, view = 0;
 
-    memset(&q, 0, sizeof(q));
-    q.as_of = rq->today;
-    q.from = q.to = DATE_NONE;
-    q.o.states[0] = rq->captures[0];
-    q.o.states[1] = rq->captures[1];
-    for (int i = 0; i < rq->n_params; i++)
-        if (!strcmp(rq->params[i].name, "assume"))
-            assumed[q.o.n_assumed++] = rq->params[i].value;
-    q.o.assumed = assumed;
-    if (param_date(rq, "as_of", &q.as_of, e) ||
-        param_date(rq, "from", &q.from, e) || param_date(rq, "to", &q.to, e) ||
-        param_choice(rq, "step", steps, &step, e) ||
-        param_choice(rq, "count", views, &view, e) || parity_series(rq, &q, e))
+    if (route_parity_query(rq, &q, assumed, e))
         return e->status;
-    q.step = (enum parity_step)step;
-    q.o.view = (enum parity_view)view;
-    if (rq->scope.sending && strcmp(q.o.states[0], rq->scope.sending) &&
-        strcmp(q.o.states[1], rq->scope.sending))
-        return err_set(e, ST_NOT_FOUND, "no parity of %s and %s for you",
-                       q.o.states[0], q.o.states[1]);
     return view_parity(rq->s, &q, OUT_JSON, out, e);
 }
 
@@ -483,6 +493,8 @@ const struct route ROUTES[] = {
       "consular where (public)" },
     { "GET", "/api/v1/headcount", READERS, headcount, HEADCOUNT, 1,
       "headcount" },
+    { "GET", "/api/v1/parity/{s1}/{s2}.svg", READERS, route_parity_svg,
+      PARAMS_PARITY_SVG, 1, "parity --svg: the chart (both counting views)" },
     { "GET", "/api/v1/parity/{s1}/{s2}", READERS, parity, PARITY, 1, "parity" },
     { "GET", "/api/v1/check", READERS, check, CHECK, 1, "check" },
     { "GET", "/api/v1/visas/stats", READERS, visa_stats, VISA_STATS, 1,
@@ -530,7 +542,8 @@ const struct route ROUTES[] = {
 };
 
 /* 1 when path matches pattern; captures take the {x} segments, which
- * point into path and end at the next '/' (the caller copies them). */
+ * point into path and end at the next '/', or before the literal that
+ * follows the {x} in its segment ("{s2}.svg") (the caller copies them). */
 static int match(const char *pattern, const char *path, const char **caps,
                  size_t *cap_len)
 {
@@ -538,14 +551,18 @@ static int match(const char *pattern, const char *path, const char **caps,
 
     while (*pattern && *path) {
         if (*pattern == '{') {
+            const char *after = strchr(pattern, '}') + 1;
+            size_t tail = strcspn(after, "/{");
             size_t len = strcspn(path, "/");
 
-            if (!len || n == MAX_CAPTURES)
+            if (len <= tail || n == MAX_CAPTURES ||
+                memcmp(path + len - tail, after, tail))
                 return 0;
+            len -= tail;
             caps[n] = path;
             cap_len[n++] = len;
             path += len;
-            pattern = strchr(pattern, '}') + 1;
+            pattern = after;
         } else if (*pattern++ != *path++) {
             return 0;
         }

@@ -323,7 +323,9 @@ void page_policies(struct buf *b, const struct snapshot *s)
     for (uint32_t i = 0; i < n && i < 1000; i++) {
         const struct policy *p = snapshot_row(s, ENT_POLICY, i);
 
-        page_fmt(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>", p->id,
+        page_raw(b, "<tr><td>");
+        page_link(b, "/policies/", p->id, p->id);
+        page_fmt(b, "</td><td>%s</td><td>%s</td><td>%s</td>",
                  enum_name(&ENUM_POLICY_KIND, p->kind), p->issuer, p->target);
         date_cell(b, p->from);
         date_cell(b, p->to);

@@ -45,6 +45,7 @@ sample() {
     /api/v1/postings/{id}) SAMPLE=/api/v1/postings/T00365 OTHER=404 ;;
     /api/v1/consular/where) SAMPLE="$1?nationality=RUS" ;;
     /api/v1/parity/{s1}/{s2}) SAMPLE=/api/v1/parity/RUS/POL OTHER=404 ;;
+    /api/v1/parity/{s1}/{s2}.svg) SAMPLE="/api/v1/parity/RUS/POL.svg?from=2020-01-01&to=2020-12-31" OTHER=404 ;;
     /api/v1/plan/{s1}/{s2}) SAMPLE="/api/v1/plan/RUS/POL?by=2022-06-30" OTHER=404 ;;
     /api/v1/findings/{id}/explain) SAMPLE="/api/v1/findings/usa-rus-tenure:T01907/explain?as_of=2021-12-04" OTHER=404 ;;
     /api/v1/policies/{id}) SAMPLE=/api/v1/policies/usa-rus-tenure ;;

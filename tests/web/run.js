@@ -137,6 +137,7 @@ async function main() {
     await liaisonPages(browser, base);
     await journey(browser, base);
     await security(browser, base);
+    await withdrawal(browser, base);
   } finally {
     await browser.close();
     stopping = true;
@@ -201,6 +202,16 @@ async function analystPages(browser, base) {
   await visit(page, base, "/visas?issuing=USA&by=year", "analyst-visas");
   ok(await page.locator("figure.chart svg").count() === 1, "the Kaplan-Meier chart is inline");
   await visit(page, base, "/visas/report?issuing=USA&from=2019-01-01&to=2022-12-31", "analyst-un-report");
+  await visit(page, base, "/forecasts", "analyst-forecasts");
+  ok(await page.locator("figure.chart svg").count() === 1, "the forecasts' chart is inline");
+  ok(/Runs limited to 100 per scenario/.test(await page.locator("main").textContent()),
+    "the forecasts page says it limits the runs");
+  await visit(page, base, "/forecasts?a=us-compromise.json&b=visa-agreement.json&by=mission&runs=50",
+    "analyst-forecasts-missions");
+  ok(/Runs limited to 50 per scenario/.test(await page.locator("main").textContent()),
+    "the runs asked for are the runs made");
+  await visit(page, base, "/forecasts?runs=100000", "analyst-forecasts-too-many-runs", 400);
+  await visit(page, base, "/forecasts?a=nothing.json", "analyst-forecasts-no-scenario", 400);
   await visit(page, base, "/inbox", "analyst-inbox-refused", 403);
   ok(page.cspErrors.length === 0, "no CSP violation on the analyst's pages", page.cspErrors.join("\n"));
   await context.close();
@@ -230,6 +241,30 @@ async function officerPages(browser, base) {
   await visit(page, base, "/postings/T02183", "officer-posting");
   await visit(page, base, "/persons/P05158", "officer-person");
   await visit(page, base, "/policies", "officer-policies");
+  const pol = page.locator('main table a[href="/policies/usa-rus-expulsion-2016"]');
+  ok(await pol.count() === 1, "the policies list links each policy to its page");
+  await Promise.all([page.waitForNavigation(), pol.click()]);
+  ok((await page.locator("h1").textContent()) === "usa-rus-expulsion-2016", "a policy has its page");
+  ok(/persona non grata/.test(await page.locator("main").textContent()), "with its record");
+  await check(page, "officer-policy");
+  await visit(page, base, "/policies?as_known_on=2016-06-30", "officer-policies-known");
+  ok(await page.locator('main table a[href="/policies/usa-rus-expulsion-2016"]').count() === 0,
+    "as recorded on 2016-06-30 the 2016 expulsion is not in the list yet");
+  ok(/As recorded on 2016-06-30/.test(await page.locator("main").textContent()),
+    "and the page says which day it shows");
+  await visit(page, base, "/policies/usa-rus-expulsion-2016?as_known_on=2016-06-30",
+    "officer-policy-not-yet-known", 404);
+  await visit(page, base, "/missions/RUS-USA-EMB?as_known_on=1991-12-31", "officer-mission-not-yet-known", 404);
+  await visit(page, base, "/missions/RUS-USA-EMB?as_known_on=2016-06-30&as_of=2016-06-30",
+    "officer-mission-known");
+  ok(await page.getByLabel("As recorded on").inputValue() === "2016-06-30",
+    "the mission page keeps the day it was recorded on in its form");
+  await visit(page, base, "/persons/P05158?as_known_on=bad", "officer-person-bad-known", 400);
+  for (const [label, url] of [["Change log", "/changes"], ["History", "/history"]])
+    ok(await page.locator(`nav a[href="${url}"]`).filter({ hasText: label }).count() === 1,
+      `the officer's navigation links to ${label}`);
+  await Promise.all([page.waitForNavigation(), page.locator('nav a[href="/changes"]').click()]);
+  await check(page, "officer-changes");
   ok(page.cspErrors.length === 0, "no CSP violation on the officer's pages", page.cspErrors.join("\n"));
   await context.close();
 }
@@ -377,6 +412,28 @@ async function security(browser, base) {
     "an ended session is sent to sign in again, told so");
   await check(page, "session-ended");
   await context.close();
+}
+
+// A liaison withdraws its own submitted notification from its page (a
+// form with the CSRF token, as the API's withdraw route); without the
+// token, or by another state's liaison, nothing changes.
+async function withdrawal(browser, base) {
+  const other = await signIn(await browser.newContext(), base, "usa-liaison");
+  const forged = await other.request.post(base + "/notifications/N000005/withdraw", { form: {} });
+  ok(forged.status() === 403, "a withdrawal without its CSRF token is refused (403)", `got ${forged.status()}`);
+  await visit(other, base, "/notifications/N000005", "other-liaison-withdraw-target", 404);
+  const lia = await signIn(await browser.newContext(), base, "rus-liaison");
+  await visit(lia, base, "/notifications/N000005", "liaison-notification-withdrawable");
+  const button = lia.getByRole("button", { name: "Withdraw the notification" });
+  ok(await button.count() === 1, "a submitted notification offers its liaison to withdraw it");
+  await Promise.all([lia.waitForNavigation(), button.click()]);
+  ok(lia.url().endsWith("/notifications/N000005"), "the withdrawal returns to the notification", lia.url());
+  ok((await lia.locator(".state").first().textContent()) === "withdrawn", "which shows as withdrawn");
+  ok(await lia.getByRole("button", { name: "Withdraw the notification" }).count() === 0,
+    "and offers no second withdrawal");
+  await check(lia, "liaison-notification-withdrawn");
+  const st = ch(["notification", "show", "N000005", "--format", "json"]);
+  ok(/"state": *"withdrawn"/.test(st), "the registry records it withdrawn", st.slice(0, 300));
 }
 
 main().catch((err) => {
