@@ -16,16 +16,16 @@
 #include "base/xalloc.h"
 #include "store/internal.h"
 
-static char *column_dup(sqlite3_stmt *q, int i)
+static char *column_dup(struct sql_stmt *q, int i)
 {
-    const char *text = (const char *)sqlite3_column_text(q, i);
+    const char *text = (const char *)sql_column_text(q, i);
 
     return text ? xstrdup(text) : NULL;
 }
 
-void log_read_entry(sqlite3_stmt *q, struct change_entry *c)
+void log_read_entry(struct sql_stmt *q, struct change_entry *c)
 {
-    c->seq = sqlite3_column_int64(q, 0);
+    c->seq = sql_column_int64(q, 0);
     c->recorded = column_dup(q, 1);
     c->actor = column_dup(q, 2);
     c->op = column_dup(q, 3);
@@ -35,9 +35,9 @@ void log_read_entry(sqlite3_stmt *q, struct change_entry *c)
     c->after = column_dup(q, 7);
     c->reason = column_dup(q, 8);
     c->hash = NULL;
-    if (sqlite3_column_bytes(q, 9) == HASH_BYTES) {
+    if (sql_column_bytes(q, 9) == HASH_BYTES) {
         c->hash = xmalloc(HASH_HEX);
-        hash_to_hex(sqlite3_column_blob(q, 9), c->hash);
+        hash_to_hex(sql_column_blob(q, 9), c->hash);
     }
 }
 
@@ -63,7 +63,7 @@ void change_list_release(struct change_list *list)
     list->n = list->alloc = 0;
 }
 
-void bind_key_text(sqlite3_stmt *q, int first, const struct entity *ent,
+void bind_key_text(struct sql_stmt *q, int first, const struct entity *ent,
                    const char *key)
 {
     int n_keys = 0, i = 0;
@@ -77,11 +77,10 @@ void bind_key_text(sqlite3_stmt *q, int first, const struct entity *ent,
 
         if (!slash)
             break;
-        sqlite3_bind_text(q, first + i, part, (int)(slash - part),
-                          SQLITE_TRANSIENT);
+        sql_bind_text(q, first + i, part, (int)(slash - part), SQL_TRANSIENT);
         part = slash + 1;
     }
-    sqlite3_bind_text(q, first + i, part, -1, SQLITE_TRANSIENT);
+    sql_bind_text(q, first + i, part, -1, SQL_TRANSIENT);
 }
 
 void row_reader_init(struct row_reader *r, struct store *st)
@@ -94,7 +93,7 @@ void row_reader_init(struct row_reader *r, struct store *st)
 void row_reader_release(struct row_reader *r)
 {
     for (int k = 0; k < ENT__COUNT; k++)
-        sqlite3_finalize(r->by_key[k]);
+        sql_finalize(r->by_key[k]);
     buf_release(&r->image);
 }
 
@@ -116,7 +115,7 @@ static enum status prepare_by_key(struct row_reader *r,
 enum status row_reader_image(struct row_reader *r, const struct entity *ent,
                              const char *key, const char **image, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     *image = NULL;
@@ -124,15 +123,15 @@ enum status row_reader_image(struct row_reader *r, const struct entity *ent,
         return ST_ERROR;
     q = r->by_key[ent->kind];
     bind_key_text(q, 1, ent, key);
-    step = sqlite3_step(q);
-    if (step == SQLITE_ROW) {
+    step = sql_step(q);
+    if (step == SQL_ROW) {
         row_image_to(&r->image, ent, q);
         *image = r->image.data;
     }
-    sqlite3_reset(q);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    sql_reset(q);
+    if (step != SQL_ROW && step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", r->st->path,
-                       sqlite3_errmsg(r->st->db));
+                       db_errmsg(r->st));
     return ST_OK;
 }
 
@@ -165,7 +164,7 @@ enum status store_history(struct store *st, const char *entity, const char *key,
                           struct change_list *list, struct err *e)
 {
     const struct entity *ent = entity_by_name(entity);
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     if (!ent)
@@ -176,14 +175,14 @@ enum status store_history(struct store *st, const char *entity, const char *key,
         return ST_ERROR;
     db_bind_text(q, 1, entity);
     db_bind_text(q, 2, key);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((step = sql_step(q)) == SQL_ROW) {
         XGROW(list->items, list->n + 1, list->alloc);
         log_read_entry(q, &list->items[list->n++]);
     }
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE)
+    sql_finalize(q);
+    if (step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     return derive_afters(st, ent, list, e);
 }
 
@@ -234,7 +233,7 @@ enum status store_log_head(struct store *st, int32_t as_known_on, int64_t *seq,
                            struct err *e)
 {
     char next[DATE_BUF];
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     /* The same cut as a load as known on a date: the change sets recorded
@@ -250,11 +249,11 @@ enum status store_log_head(struct store *st, int32_t as_known_on, int64_t *seq,
         date_format(as_known_on + 1, next);
         db_bind_text(q, 1, next);
     }
-    step = sqlite3_step(q);
-    *seq = step == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_finalize(q);
-    if (step != SQLITE_ROW)
+    step = sql_step(q);
+    *seq = step == SQL_ROW ? sql_column_int64(q, 0) : 0;
+    sql_finalize(q);
+    if (step != SQL_ROW)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     return ST_OK;
 }

@@ -41,7 +41,7 @@ struct verifier {
     char prev[HASH_HEX];
     struct buf enc;              /* the entry being checked, encoded */
     struct merkle_frontier tree; /* the tree of the entries checked */
-    sqlite3_stmt *node;          /* a node the log keeps */
+    struct sql_stmt *node;       /* a node the log keeps */
     int64_t bad_node_level, bad_node_index; /* the first that differs */
     /* Re-encoding (migration 6): the chain of encoding 1 recomputed, its
      * first break, the statement that rewrites a hash, the tree built. */
@@ -49,7 +49,7 @@ struct verifier {
     char old_prev[HASH_HEX];
     char old_head[HASH_HEX]; /* the stored hash of the last entry */
     int64_t old_break;
-    sqlite3_stmt *rehash;
+    struct sql_stmt *rehash;
     struct tlog built;
 };
 
@@ -87,7 +87,7 @@ static void add_image(struct verifier *v, int64_t seq, const char *entity,
 
 static enum status read_images(struct verifier *v, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     if (db_prepare(v->st,
@@ -95,15 +95,15 @@ static enum status read_images(struct verifier *v, struct err *e)
                    "WHERE before IS NOT NULL ORDER BY seq",
                    &q, e))
         return ST_ERROR;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW)
-        add_image(v, sqlite3_column_int64(q, 0),
-                  (const char *)sqlite3_column_text(q, 1),
-                  (const char *)sqlite3_column_text(q, 2),
-                  (const char *)sqlite3_column_text(q, 3));
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE)
+    while ((step = sql_step(q)) == SQL_ROW)
+        add_image(v, sql_column_int64(q, 0),
+                  (const char *)sql_column_text(q, 1),
+                  (const char *)sql_column_text(q, 2),
+                  (const char *)sql_column_text(q, 3));
+    sql_finalize(q);
+    if (step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", v->st->path,
-                       sqlite3_errmsg(v->st->db));
+                       db_errmsg(v->st));
     return ST_OK;
 }
 
@@ -150,8 +150,8 @@ static enum status reencode_entry(struct verifier *v,
         v->old_break = c->seq;
     snprintf(v->old_head, sizeof(v->old_head), "%s", c->hash ? c->hash : "");
     entry_hashes(v->prev, &v->enc, chain, leaf);
-    sqlite3_bind_blob(v->rehash, 1, chain, HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(v->rehash, 2, c->seq);
+    sql_bind_blob(v->rehash, 1, chain, HASH_BYTES, SQL_STATIC);
+    sql_bind_int64(v->rehash, 2, c->seq);
     if (db_step_done(v->st, v->rehash, e))
         return ST_ERROR;
     return tlog_append(v->st, &v->built, c->seq, leaf, e);
@@ -167,12 +167,12 @@ static int compare_node(void *ctx, int level, uint64_t index,
 
     if (v->bad_node_level >= 0)
         return 0;
-    sqlite3_bind_int(v->node, 1, level);
-    sqlite3_bind_int64(v->node, 2, (sqlite3_int64)index);
-    same = sqlite3_step(v->node) == SQLITE_ROW &&
-           sqlite3_column_bytes(v->node, 0) == MERKLE_HASH &&
-           !memcmp(sqlite3_column_blob(v->node, 0), hash, MERKLE_HASH);
-    sqlite3_reset(v->node);
+    sql_bind_int(v->node, 1, level);
+    sql_bind_int64(v->node, 2, (int64_t)index);
+    same = sql_step(v->node) == SQL_ROW &&
+           sql_column_bytes(v->node, 0) == MERKLE_HASH &&
+           !memcmp(sql_column_blob(v->node, 0), hash, MERKLE_HASH);
+    sql_reset(v->node);
     if (!same) {
         v->bad_node_level = level;
         v->bad_node_index = (int64_t)index;
@@ -234,13 +234,13 @@ static enum status check_entry(struct verifier *v, const struct change_entry *c,
 static enum status check_chain(struct verifier *v, int64_t *n_checked,
                                struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     enum status rc = ST_OK;
-    int step = SQLITE_DONE;
+    int step = SQL_DONE;
 
     if (db_prepare(v->st, LOG_SELECT "ORDER BY c.seq", &q, e))
         return ST_ERROR;
-    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    while (!rc && (step = sql_step(q)) == SQL_ROW) {
         struct change_entry c;
 
         log_read_entry(q, &c);
@@ -249,10 +249,10 @@ static enum status check_chain(struct verifier *v, int64_t *n_checked,
             (*n_checked)++;
         log_entry_release(&c);
     }
-    if (!rc && step != SQLITE_DONE)
+    if (!rc && step != SQL_DONE)
         rc = err_set(e, ST_ERROR, "database '%s': %s", v->st->path,
-                     sqlite3_errmsg(v->st->db));
-    sqlite3_finalize(q);
+                     db_errmsg(v->st));
+    sql_finalize(q);
     return rc;
 }
 
@@ -261,16 +261,16 @@ static enum status check_counts(struct verifier *v, struct err *e)
 {
     for (int k = 0; k < ENT__COUNT; k++) {
         char sql[128];
-        sqlite3_stmt *q;
+        struct sql_stmt *q;
         int64_t n = -1;
 
         snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"",
                  ENTITIES[k]->table);
         if (db_prepare(v->st, sql, &q, e))
             return ST_ERROR;
-        if (sqlite3_step(q) == SQLITE_ROW)
-            n = sqlite3_column_int64(q, 0);
-        sqlite3_finalize(q);
+        if (sql_step(q) == SQL_ROW)
+            n = sql_column_int64(q, 0);
+        sql_finalize(q);
         if (n != v->live[k])
             return err_set(e, ST_INVALID,
                            "table %s holds %lld rows, but the change log "
@@ -284,7 +284,7 @@ static enum status check_counts(struct verifier *v, struct err *e)
 /* The tree the log keeps has the root of the entries' leaves. */
 static enum status check_tree(struct verifier *v, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int64_t n = -1;
 
     if (v->bad_node_level >= 0) {
@@ -301,9 +301,9 @@ static enum status check_tree(struct verifier *v, struct err *e)
     }
     if (db_prepare(v->st, "SELECT count(*) FROM tlog_nodes", &q, e))
         return ST_ERROR;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    if (sql_step(q) == SQL_ROW)
+        n = sql_column_int64(q, 0);
+    sql_finalize(q);
     if (n != (int64_t)(2 * v->tree.size) - __builtin_popcountll(v->tree.size))
         return err_set(e, ST_INVALID,
                        "the change log's Merkle tree (table tlog_nodes) "
@@ -315,7 +315,7 @@ static enum status check_tree(struct verifier *v, struct err *e)
 /* A log re-encoded from a broken chain of encoding 1 stays suspect. */
 static enum status check_reencoding(struct store *st, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     enum status rc = ST_OK;
 
     if (db_prepare(st,
@@ -323,13 +323,13 @@ static enum status check_reencoding(struct store *st, struct err *e)
                    "WHERE broken_at IS NOT NULL",
                    &q, e))
         return ST_ERROR;
-    if (sqlite3_step(q) == SQLITE_ROW)
+    if (sql_step(q) == SQL_ROW)
         rc = err_set(e, ST_INVALID,
                      "change %lld: hash did not match under encoding 1 when "
                      "the log was re-encoded (schema 6); the entries were "
                      "re-encoded as they stood",
-                     (long long)sqlite3_column_int64(q, 0));
-    sqlite3_finalize(q);
+                     (long long)sql_column_int64(q, 0));
+    sql_finalize(q);
     return rc;
 }
 
@@ -338,48 +338,43 @@ static enum status check_reencoding(struct store *st, struct err *e)
     "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master " \
     "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name"
 
-static int object_cmp(sqlite3_stmt *a, sqlite3_stmt *b)
+static int object_cmp(struct sql_stmt *a, struct sql_stmt *b)
 {
-    int c = strcmp((const char *)sqlite3_column_text(a, 0),
-                   (const char *)sqlite3_column_text(b, 0));
+    int c = strcmp((const char *)sql_column_text(a, 0),
+                   (const char *)sql_column_text(b, 0));
 
     return c ? c
-             : strcmp((const char *)sqlite3_column_text(a, 1),
-                      (const char *)sqlite3_column_text(b, 1));
+             : strcmp((const char *)sql_column_text(a, 1),
+                      (const char *)sql_column_text(b, 1));
 }
 
 /* Walks the two sorted lists of objects; the first difference into e. */
-static enum status compare_schemas(sqlite3_stmt *have, sqlite3_stmt *want,
+static enum status compare_schemas(struct sql_stmt *have, struct sql_stmt *want,
                                    struct err *e)
 {
-    int h = sqlite3_step(have), w = sqlite3_step(want);
+    int h = sql_step(have), w = sql_step(want);
 
-    while (h == SQLITE_ROW || w == SQLITE_ROW) {
-        int c = h != SQLITE_ROW   ? 1
-                : w != SQLITE_ROW ? -1
-                                  : object_cmp(have, want);
+    while (h == SQL_ROW || w == SQL_ROW) {
+        int c = h != SQL_ROW ? 1 : w != SQL_ROW ? -1 : object_cmp(have, want);
 
         if (c < 0)
             return err_set(e, ST_INVALID,
                            "schema: %s '%s' (on %s) is not one chancery's "
                            "migrations create: something was added behind "
                            "its back",
-                           sqlite3_column_text(have, 0),
-                           sqlite3_column_text(have, 1),
-                           sqlite3_column_text(have, 2));
+                           sql_column_text(have, 0), sql_column_text(have, 1),
+                           sql_column_text(have, 2));
         if (c > 0)
             return err_set(e, ST_INVALID, "schema: %s '%s' is missing",
-                           sqlite3_column_text(want, 0),
-                           sqlite3_column_text(want, 1));
-        if (strcmp((const char *)sqlite3_column_text(have, 3),
-                   (const char *)sqlite3_column_text(want, 3)))
+                           sql_column_text(want, 0), sql_column_text(want, 1));
+        if (strcmp((const char *)sql_column_text(have, 3),
+                   (const char *)sql_column_text(want, 3)))
             return err_set(e, ST_INVALID,
                            "schema: %s '%s' differs from what chancery's "
                            "migrations create",
-                           sqlite3_column_text(have, 0),
-                           sqlite3_column_text(have, 1));
-        h = sqlite3_step(have);
-        w = sqlite3_step(want);
+                           sql_column_text(have, 0), sql_column_text(have, 1));
+        h = sql_step(have);
+        w = sql_step(want);
     }
     return ST_OK;
 }
@@ -390,7 +385,7 @@ static enum status compare_schemas(sqlite3_stmt *have, sqlite3_stmt *want,
 static enum status check_schema(struct store *st, struct err *e)
 {
     struct store *ref = NULL;
-    sqlite3_stmt *have = NULL, *want = NULL;
+    struct sql_stmt *have = NULL, *want = NULL;
     enum status rc = store_open(":memory:", STORE_OPEN_CREATE, &ref, e);
 
     if (!rc)
@@ -399,8 +394,8 @@ static enum status check_schema(struct store *st, struct err *e)
         rc = db_prepare(ref, SCHEMA_SELECT, &want, e);
     if (!rc)
         rc = compare_schemas(have, want, e);
-    sqlite3_finalize(have);
-    sqlite3_finalize(want);
+    sql_finalize(have);
+    sql_finalize(want);
     if (ref)
         store_close(ref);
     return rc;
@@ -420,8 +415,8 @@ static void verifier_init(struct verifier *v, struct store *st)
 static void verifier_release(struct verifier *v)
 {
     buf_release(&v->enc);
-    sqlite3_finalize(v->rehash);
-    sqlite3_finalize(v->node);
+    sql_finalize(v->rehash);
+    sql_finalize(v->node);
     tlog_close(&v->built);
     for (size_t i = 0; i < v->n_records; i++) {
         struct record_images *r = &v->records[i];
@@ -444,7 +439,7 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
     *n_checked = 0;
     verifier_init(&v, st);
     /* One read transaction: the log and the tables as of one moment. */
-    rc = db_exec(st, "BEGIN", e);
+    rc = db_begin(st, DB_READ, e);
     if (!rc)
         rc = check_schema(st, e);
     if (!rc)
@@ -536,7 +531,7 @@ enum status store_verify_image(struct store *st, int64_t *n_records,
     *n_records = -1;
     snapshot_init(&tables);
     snapshot_init(&image);
-    rc = db_exec(st, "BEGIN", e);
+    rc = db_begin(st, DB_READ, e);
     if (!rc)
         rc = log_head(st, &seq, hash, e);
     if (!rc)
@@ -558,7 +553,7 @@ enum status log_reencode(struct store *st, struct err *e)
     struct verifier v;
     int64_t n = 0;
     enum status rc;
-    sqlite3_stmt *q = NULL;
+    struct sql_stmt *q = NULL;
 
     verifier_init(&v, st);
     v.reencode = 1;
@@ -576,14 +571,14 @@ enum status log_reencode(struct store *st, struct err *e)
     if (!rc) {
         unsigned char head[HASH_BYTES];
 
-        sqlite3_bind_int64(q, 1, n);
+        sql_bind_int64(q, 1, n);
         if (n && !hash_from_hex(v.old_head, head))
-            sqlite3_bind_blob(q, 2, head, HASH_BYTES, SQLITE_TRANSIENT);
+            sql_bind_blob(q, 2, head, HASH_BYTES, SQL_TRANSIENT);
         if (v.old_break)
-            sqlite3_bind_int64(q, 3, v.old_break);
+            sql_bind_int64(q, 3, v.old_break);
         rc = db_step_done(st, q, e);
     }
-    sqlite3_finalize(q);
+    sql_finalize(q);
     verifier_release(&v);
     return rc;
 }
