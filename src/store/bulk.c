@@ -41,7 +41,7 @@ enum status bulk_open(struct store *st, struct bulk *b, size_t expected,
                       struct err *e)
 {
     memset(b, 0, sizeof(*b));
-    if (expected < BULK_MIN_CHANGES)
+    if (expected < BULK_MIN_CHANGES || st->pg)
         return ST_OK;
     b->on = 1;
     b->expected = expected;

@@ -109,6 +109,9 @@ void sqlgen_create_table_pg(const struct entity *ent, struct buf *b);
 
 /* Brings the schema to the newest version. */
 enum status schema_migrate(struct store *st, struct err *e);
+/* Creates the newest schema in a PostgreSQL database's current schema,
+ * inside the caller's transaction. */
+enum status schema_create_pg(struct store *st, struct err *e);
 /* The same on PostgreSQL; with create, makes the schema when the database
  * has none, else a database without one is an error naming `init`. */
 enum status schema_migrate_pg(struct store *st, int create, struct err *e);
@@ -236,6 +239,11 @@ struct image_info {
 
 /* 0 when images are kept (CHANCERY_SNAPSHOT_CACHE=never turns them off). */
 int cache_wanted(void);
+/* Whether st keeps an image: an SQLite registry's PATH.snapshot, when
+ * cache_wanted. A PostgreSQL registry loads from its tables: many
+ * machines share it, and a file beside one of them would be a cache of
+ * that machine alone (store/db.c). */
+#define images_kept(st) (!(st)->pg && cache_wanted())
 /* Maps PATH.snapshot and fills the empty snapshot s from it in place;
  * 0 and *info on success, else 1 with s left empty. */
 int cache_load(struct store *st, struct snapshot *s, struct image_info *info);

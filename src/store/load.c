@@ -259,7 +259,7 @@ int load_image(struct store *st, int64_t seq, const char *hash,
     struct image_info info;
     int64_t gap;
 
-    if (!cache_wanted() || cache_load(st, s, &info))
+    if (!images_kept(st) || cache_load(st, s, &info))
         return 1;
     gap = seq - info.seq;
     *changes = gap;
@@ -296,7 +296,7 @@ static enum status load_present(struct store *st, struct snapshot *s,
     } else if (!rc) {
         rc = load_tables(st, s, e);
         snprintf(st->load_source, sizeof(st->load_source), "tables");
-        rewrite = cache_wanted();
+        rewrite = images_kept(st);
     }
     db_exec(st, "COMMIT", NULL);
     if (rc)
@@ -315,7 +315,7 @@ void image_refresh(struct store *st)
     int64_t seq, changes = 0;
     int ok;
 
-    if (!cache_wanted())
+    if (!images_kept(st))
         return;
     snapshot_init(&s);
     if (db_begin(st, DB_READ, NULL))

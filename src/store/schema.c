@@ -442,7 +442,7 @@ static const char PG_LOG_SQL[] =
     "    revoked INTEGER NOT NULL DEFAULT 0\n"
     ");\n";
 
-static enum status create_pg(struct store *st, struct err *e)
+enum status schema_create_pg(struct store *st, struct err *e)
 {
     struct buf sql;
     enum status rc;
@@ -522,7 +522,7 @@ enum status schema_migrate_pg(struct store *st, int create, struct err *e)
     /* Under the writers' lock, so that two first runs make it once. */
     if (db_begin(st, DB_WRITE, e) || pg_version(st, &version, e))
         goto fail;
-    if (!version && create_pg(st, e))
+    if (!version && schema_create_pg(st, e))
         goto fail;
     if (!version)
         version = SCHEMA_VERSION_PG;

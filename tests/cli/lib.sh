@@ -11,6 +11,16 @@ TOP=$(pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export CHANCERY_DB="$TMP/test.db"
+# Under make check-pg (tests/pg/run.sh, which exports CHANCERY_PG=1 and
+# libpq's PGHOST, PGPORT, PGUSER) each test gets a database of its own on
+# the harness's cluster, dropped when it ends.
+if [ -n "${CHANCERY_PG:-}" ]; then
+    pg_db="t_$(basename "$TMP" | tr -c 'a-zA-Z0-9\n' _ | tr A-Z a-z)_$$"
+    psql -d postgres -qXc "CREATE DATABASE $pg_db" >/dev/null ||
+        { echo "not ok - cannot create database $pg_db"; exit 1; }
+    export CHANCERY_DB="postgresql:///$pg_db"
+    trap 'rm -rf "$TMP"; psql -d postgres -qXc "DROP DATABASE $pg_db WITH (FORCE)" >/dev/null 2>&1' EXIT
+fi
 n_test=0
 
 # Runs chancery (under $VALGRIND when set); output in $TMP/out, $TMP/err.
