@@ -158,6 +158,17 @@ static enum status pg_begin_write(struct store *st, struct err *e)
     return ST_OK;
 }
 
+/* PostgreSQL: a change set of this many changes or more is written with
+ * COPY (store/sql_pg.h, batching) rather than a round trip per row. */
+#define PG_COPY_MIN_CHANGES 1000
+
+enum status db_batch(struct store *st, size_t expected, struct err *e)
+{
+    if (!st->pg || expected < PG_COPY_MIN_CHANGES)
+        return ST_OK;
+    return pg_batch_begin(st->pg) ? db_fail(st, e) : ST_OK;
+}
+
 enum status db_begin(struct store *st, enum db_txn kind, struct err *e)
 {
     if (!st->pg)

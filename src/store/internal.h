@@ -63,6 +63,9 @@ void db_sleep_ms(int ms);
  * PostgreSQL advisory lock held to the end of the transaction). */
 enum db_txn { DB_READ, DB_WRITE };
 enum status db_begin(struct store *st, enum db_txn kind, struct err *e);
+/* Inside a write transaction, about to write a change set of about
+ * expected changes: on PostgreSQL, a large one goes by COPY. */
+enum status db_batch(struct store *st, size_t expected, struct err *e);
 
 /* Runs sql (no results); ST_ERROR with SQLite's message on failure. */
 enum status db_exec(struct store *st, const char *sql, struct err *e);

@@ -392,7 +392,7 @@ static const char PG_LOG_SQL[] =
     "CREATE INDEX change_sets_recorded ON change_sets(recorded);\n"
     "CREATE TABLE changes (\n"
     "    seq BIGINT NOT NULL PRIMARY KEY,\n"
-    "    change_set BIGINT NOT NULL REFERENCES change_sets(id),\n"
+    "    change_set BIGINT NOT NULL REFERENCES change_sets(id) DEFERRABLE,\n"
     "    op TEXT NOT NULL CHECK (op = 'insert' OR op = 'update' OR "
     "op = 'delete'),\n"
     "    entity TEXT NOT NULL,\n"

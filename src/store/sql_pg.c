@@ -24,6 +24,10 @@ struct pg_conn {
     char sqlstate[6];
     long changes;
     unsigned long next_name;
+    int batching;             /* pg_batch_begin: COPY the inserts */
+    struct pg_stmt **pending; /* the statements with rows to COPY, */
+    size_t n_pending, alloc;  /* in the order of their first row */
+    size_t pending_bytes;
 };
 
 struct pg_param {
@@ -43,17 +47,27 @@ struct pg_stmt {
     unsigned char **blobs; /* decoded bytea of the current row, by column */
     size_t *blob_len;
     int n_cols;
+    char *copy_sql; /* an INSERT of one row of `?`s: its COPY, else NULL */
+    char *rows;     /* rows waiting for it, in COPY's text format */
+    size_t n_rows_bytes, rows_alloc;
 };
+
+/* While batching, a flush once this much waits. */
+#define PG_BATCH_BYTES (32u << 20)
 
 static void set_error(struct pg_conn *c, const PGresult *res)
 {
-    const char *msg = res ? PQresultErrorMessage(res) : "";
+    const char *msg =
+        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail =
+        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     size_t n;
 
     if (!msg || !*msg)
         msg = PQerrorMessage(c->conn);
-    snprintf(c->error, sizeof(c->error), "%s", msg && *msg ? msg : "error");
+    snprintf(c->error, sizeof(c->error), "%s%s%s", msg && *msg ? msg : "error",
+             detail ? ": " : "", detail ? detail : "");
     /* libpq ends its messages with a newline; the store's messages don't. */
     n = strlen(c->error);
     while (n && (c->error[n - 1] == '\n' || c->error[n - 1] == ' '))
@@ -113,10 +127,24 @@ long pg_changes(const struct pg_conn *c)
 
 int pg_exec(struct pg_conn *c, const char *sql)
 {
-    PGresult *res = PQexec(c->conn, sql);
-    ExecStatusType s = PQresultStatus(res);
-    int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
+    PGresult *res;
+    ExecStatusType s;
+    int rc;
 
+    int rollback =
+        !strncmp(sql, "ROLLBACK", 8) && strncmp(sql, "ROLLBACK TO", 11);
+
+    /* A rollback drops the rows waiting; anything else sends them first.
+     * The transaction's end ends the batch. */
+    if (rollback)
+        pg_batch_discard(c);
+    else if (c->n_pending && pg_batch_flush(c))
+        return -1;
+    if (rollback || !strncmp(sql, "COMMIT", 6))
+        c->batching = 0;
+    res = PQexec(c->conn, sql);
+    s = PQresultStatus(res);
+    rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
     if (rc)
         set_error(c, res);
     PQclear(res);
@@ -160,11 +188,37 @@ static char *dollar_params(const char *sql, int *n_params)
     return out;
 }
 
+/* "COPY t (cols) FROM STDIN" when sql is "INSERT INTO t (cols) VALUES
+ * (?, ?, ...)", with one `?` per column in order; else NULL. */
+static char *copy_of(const char *sql)
+{
+    const char *open = strchr(sql, '('), *close, *values, *p;
+    int n_cols = 1, n_params = 0;
+
+    if (strncmp(sql, "INSERT INTO ", 12) || !open || strchr(sql, '\'') ||
+        !(close = strchr(open, ')')) || strncmp(close, ") VALUES (", 10))
+        return NULL;
+    for (p = open; p < close; p++)
+        n_cols += *p == ',';
+    values = close + 10;
+    for (p = values; *p && *p != ')'; p++) {
+        if (*p == '?')
+            n_params++;
+        else if (*p != ',' && *p != ' ')
+            return NULL;
+    }
+    if (*p != ')' || p[1] || n_params != n_cols)
+        return NULL;
+    return xasprintf("COPY %.*s FROM STDIN", (int)(close + 1 - (sql + 12)),
+                     sql + 12);
+}
+
 struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql)
 {
     struct pg_stmt *q = xcalloc(1, sizeof(*q));
 
     q->c = c;
+    q->copy_sql = copy_of(sql);
     q->sql = dollar_params(sql, &q->n_params);
     q->params = xcalloc((size_t)q->n_params + 1, sizeof(*q->params));
     q->row = -1;
@@ -204,10 +258,30 @@ void pg_clear_bindings(struct pg_stmt *q)
         param_free(&q->params[i]);
 }
 
+/* Forgets q's waiting rows. */
+static void unpend(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+
+    for (size_t i = 0; i < c->n_pending; i++) {
+        if (c->pending[i] != q)
+            continue;
+        memmove(c->pending + i, c->pending + i + 1,
+                (c->n_pending - i - 1) * sizeof(*c->pending));
+        c->n_pending--;
+        break;
+    }
+    c->pending_bytes -= q->n_rows_bytes;
+    q->n_rows_bytes = 0;
+}
+
 void pg_finalize(struct pg_stmt *q)
 {
     char sql[64];
 
+    unpend(q);
+    free(q->rows);
+    free(q->copy_sql);
     pg_reset(q);
     pg_clear_bindings(q);
     if (q->name[0]) {
@@ -285,8 +359,146 @@ static PGresult *run(struct pg_stmt *q)
     return res;
 }
 
+static void rows_add(struct pg_stmt *q, const char *data, size_t n)
+{
+    if (q->n_rows_bytes + n > q->rows_alloc) {
+        q->rows_alloc = (q->n_rows_bytes + n) * 2 + 4096;
+        q->rows = xrealloc(q->rows, q->rows_alloc);
+    }
+    memcpy(q->rows + q->n_rows_bytes, data, n);
+    q->n_rows_bytes += n;
+    q->c->pending_bytes += n;
+}
+
+/* One value in COPY's text format: \N for NULL, text with backslash,
+ * tab and line ends escaped, bytea as \\x and hex digits. */
+static void copy_value(struct pg_stmt *q, const struct pg_param *p)
+{
+    static const char hex[] = "0123456789abcdef";
+    char two[2];
+
+    if (!p->data) {
+        rows_add(q, "\\N", 2);
+        return;
+    }
+    if (p->binary) {
+        rows_add(q, "\\\\x", 3);
+        for (int i = 0; i < p->n; i++) {
+            two[0] = hex[(unsigned char)p->data[i] >> 4];
+            two[1] = hex[(unsigned char)p->data[i] & 15];
+            rows_add(q, two, 2);
+        }
+        return;
+    }
+    for (int i = 0, from = 0; i <= p->n; i++) {
+        const char *esc = NULL;
+
+        if (i < p->n) {
+            char ch = p->data[i];
+
+            esc = ch == '\\'   ? "\\\\"
+                  : ch == '\t' ? "\\t"
+                  : ch == '\n' ? "\\n"
+                  : ch == '\r' ? "\\r"
+                               : NULL;
+            if (!esc)
+                continue;
+        }
+        rows_add(q, p->data + from, (size_t)(i - from));
+        if (esc)
+            rows_add(q, esc, 2);
+        from = i + 1;
+    }
+}
+
+/* Appends the bound row to q's rows for COPY. */
+static void batch_row(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+
+    if (!q->n_rows_bytes) {
+        XGROW(c->pending, c->n_pending + 1, c->alloc);
+        c->pending[c->n_pending++] = q;
+    }
+    for (int i = 0; i < q->n_params; i++) {
+        if (i)
+            rows_add(q, "\t", 1);
+        copy_value(q, &q->params[i]);
+    }
+    rows_add(q, "\n", 1);
+    c->changes = 1;
+}
+
+/* Sends q's rows with COPY. */
+static int copy_rows(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+    PGresult *res = PQexec(c->conn, q->copy_sql);
+    int ok = PQresultStatus(res) == PGRES_COPY_IN;
+
+    PQclear(res);
+    for (size_t at = 0; ok && at < q->n_rows_bytes; at += 1 << 20) {
+        size_t n =
+            q->n_rows_bytes - at < (1u << 20) ? q->n_rows_bytes - at : 1u << 20;
+
+        ok = PQputCopyData(c->conn, q->rows + at, (int)n) == 1;
+    }
+    if (PQputCopyEnd(c->conn, ok ? NULL : "chancery: copy failed") != 1)
+        ok = 0;
+    while ((res = PQgetResult(c->conn))) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            if (ok)
+                set_error(c, res);
+            ok = 0;
+        }
+        PQclear(res);
+    }
+    if (!ok && !c->error[0])
+        set_error(c, NULL);
+    return ok ? 0 : -1;
+}
+
+int pg_batch_flush(struct pg_conn *c)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < c->n_pending && !rc; i++) {
+        c->error[0] = '\0';
+        rc = copy_rows(c->pending[i]);
+    }
+    pg_batch_discard(c);
+    return rc;
+}
+
+void pg_batch_discard(struct pg_conn *c)
+{
+    for (size_t i = 0; i < c->n_pending; i++)
+        c->pending[i]->n_rows_bytes = 0;
+    c->n_pending = 0;
+    c->pending_bytes = 0;
+}
+
+int pg_batch_begin(struct pg_conn *c)
+{
+    /* The rows of several tables go in table by table, so their
+     * references are checked at COMMIT (they are all DEFERRABLE). */
+    if (pg_exec(c, "SET CONSTRAINTS ALL DEFERRED"))
+        return -1;
+    c->batching = 1;
+    return 0;
+}
+
 int pg_step(struct pg_stmt *q)
 {
+    if (q->c->batching && q->copy_sql && !q->res) {
+        batch_row(q);
+        if (q->c->pending_bytes >= PG_BATCH_BYTES && pg_batch_flush(q->c))
+            return 1;
+        return 101;
+    }
+    /* Anything else runs after the rows waiting, which it may read. */
+    if (q->c->n_pending && pg_batch_flush(q->c))
+        return 1;
     if (!q->res) {
         ExecStatusType s;
 

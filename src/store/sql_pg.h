@@ -20,6 +20,15 @@ void pg_close(struct pg_conn *c);
 int pg_exec(struct pg_conn *c, const char *sql);
 /* A statement of sql (with `?` parameters); it runs at its first step. */
 struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql);
+/* Batching, for a large change set: from pg_batch_begin to the end of
+ * the transaction, each step of an INSERT of one row is kept, and the
+ * rows go to the server with COPY, table by table, before any other
+ * statement runs (pg_exec, or a step of another statement) or when many
+ * wait. References are deferred to COMMIT meanwhile. A failure of a row
+ * shows at that flush. pg_batch_flush: 0, or -1 with the error kept. */
+int pg_batch_begin(struct pg_conn *c);
+int pg_batch_flush(struct pg_conn *c);
+void pg_batch_discard(struct pg_conn *c);
 /* The last error's message, without libpq's trailing newline. */
 const char *pg_errmsg(const struct pg_conn *c);
 /* Whether the last error was a constraint's (SQLSTATE class 23). */

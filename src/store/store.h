@@ -186,8 +186,10 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e);
 /* Checks the snapshot image against the tables: every record of each,
  * field by field, once the image is brought up to the log's head as a
  * read would. OUT: *n_records compared, or -1 when there is no usable
- * image (none, damaged or from another registry: reads ignore it). A
+ * image (none, damaged or from another registry: reads ignore it), or
+ * STORE_NO_IMAGES when the backend keeps none (PostgreSQL). A
  * difference is ST_INVALID naming the first record that differs. */
+#define STORE_NO_IMAGES (-2)
 enum status store_verify_image(struct store *st, int64_t *n_records,
                                struct err *e);
 

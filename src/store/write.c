@@ -390,6 +390,8 @@ enum status store_begin_at(struct store *st, const struct change_meta *meta,
     if (!rc && !(rc = db_begin(st, DB_WRITE, e))) {
         rc = log_head(st, &t->w.f.seq, t->w.prev, e);
         if (!rc)
+            rc = db_batch(st, expected, e);
+        if (!rc)
             rc = conflicts_gather(st, &t->conflicts, t->w.f.seq, e);
         if (!rc && recorded)
             rc = check_recorded(st, recorded, e);
