@@ -1,6 +1,7 @@
 # chancery: a plain GNU Makefile with pkg-config (as Redis and git build).
 #   make            build ./chancery
 #   make check      unit, rule and command tests; ends "N passed, N failed"
+#   make check-pg   the command tests against PostgreSQL (a throwaway cluster)
 #   make asan       the same tests under ASan+UBSan, no recovery
 #   make valgrind   the same tests under valgrind
 #   make lint       layer check, clang-format, clang-tidy, cppcheck
@@ -64,6 +65,11 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libchancery.a
 check: $(BUILD)/chancery chancery.1 $(UNIT_BIN)
 	@BUILD=$(BUILD) CHANCERY=$(CURDIR)/$(BUILD)/chancery scripts/run-tests.sh
 
+# The command tests against PostgreSQL, on a cluster that tests/pg/run.sh
+# makes with initdb in a temporary folder and removes after.
+check-pg: $(BUILD)/chancery
+	@CHANCERY=$(CURDIR)/$(BUILD)/chancery tests/pg/run.sh
+
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g" \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check
@@ -125,5 +131,5 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libchancery.a
 	$(CC) $(CFLAGS_ALL) -DFUZZ_TOP='"$(CURDIR)"' -fsanitize=fuzzer -o $@ $< \
 	  $(BUILD)/libchancery.a $(LIBS)
 
-.PHONY: all check asan valgrind lint demo bench install clean fuzz fuzz-bins
+.PHONY: all check check-pg asan valgrind lint demo bench install clean fuzz fuzz-bins
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d

@@ -23,6 +23,32 @@ if [ -n "${CHANCERY_PG:-}" ]; then
 fi
 n_test=0
 
+# db_sql SQL: runs SQL on the test's registry (sqlite3, or psql under
+# check-pg), rows as "a|b" lines. db_has_sql: whether that client exists.
+db_sql() {
+    if [ -n "${CHANCERY_PG:-}" ]; then
+        psql -d "$CHANCERY_DB" -AtqX -v ON_ERROR_STOP=1 -c "$1"
+    else
+        sqlite3 "$CHANCERY_DB" "$1"
+    fi
+}
+db_has_sql() {
+    if [ -n "${CHANCERY_PG:-}" ]; then command -v psql >/dev/null
+    else command -v sqlite3 >/dev/null; fi
+}
+# db_reset: the registry gone, for a test that starts again.
+db_reset() {
+    if [ -n "${CHANCERY_PG:-}" ]; then
+        psql -d postgres -qXc "DROP DATABASE $pg_db WITH (FORCE)" >/dev/null &&
+            psql -d postgres -qXc "CREATE DATABASE $pg_db" >/dev/null
+    else
+        rm -f "$CHANCERY_DB"
+    fi
+}
+# pg_only / sqlite_only: true under that backend (check-pg or make check).
+pg_only() { [ -n "${CHANCERY_PG:-}" ]; }
+sqlite_only() { [ -z "${CHANCERY_PG:-}" ]; }
+
 # Runs chancery (under $VALGRIND when set); output in $TMP/out, $TMP/err.
 # Valgrind's errors exit 99: that fails a test even where the caller does
 # not check the exit.
