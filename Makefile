@@ -7,6 +7,7 @@
 #   make lint       layer check, clang-format, clang-tidy, cppcheck
 #   make demo       load the demo registry and print the tour
 #   make bench      the benchmarks of bench/
+#   make bench-pg   import into PostgreSQL beside psql \copy and SQLite
 #   make fuzz       the libFuzzer harnesses tests/fuzz/fuzz-*.c, built with
 #                   clang into build-fuzz/; FUZZ_SECONDS=N runs each for N s
 # DEVELOPER=1 (set by .ci/run) adds -Werror.
@@ -92,6 +93,9 @@ demo: chancery
 bench: chancery $(BENCH_BIN)
 	scripts/bench.sh
 
+bench-pg: $(BUILD)/chancery $(BUILD)/bench/gen-world
+	BUILD=$(BUILD) scripts/bench-pg.sh
+
 install: chancery chancery.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/chancery \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
@@ -131,5 +135,5 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libchancery.a
 	$(CC) $(CFLAGS_ALL) -DFUZZ_TOP='"$(CURDIR)"' -fsanitize=fuzzer -o $@ $< \
 	  $(BUILD)/libchancery.a $(LIBS)
 
-.PHONY: all check check-pg asan valgrind lint demo bench install clean fuzz fuzz-bins
+.PHONY: all check check-pg asan bench-pg valgrind lint demo bench install clean fuzz fuzz-bins
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d
