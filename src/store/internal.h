@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "base/buf.h"
+#include "base/idmap.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -212,9 +213,19 @@ struct row_reader {
     struct store *st;
     struct sql_stmt *by_key[ENT__COUNT];
     struct buf image;
+    /* Whole tables (row_reader_whole): each read once, its images by key,
+     * for a reader that wants nearly every row (audit verify) over a
+     * backend where a lookup is a round trip (PostgreSQL). */
+    int whole;
+    int read[ENT__COUNT];
+    struct idmap keys[ENT__COUNT];
+    char **images[ENT__COUNT];
+    size_t n_images[ENT__COUNT], alloc_images[ENT__COUNT];
 };
 
 void row_reader_init(struct row_reader *r, struct store *st);
+/* Makes r read whole tables (above) from now on. */
+void row_reader_whole(struct row_reader *r);
 void row_reader_release(struct row_reader *r);
 /* OUT: *image, the image of ent's row under key (borrowed until the next
  * call), or NULL when the table has no such row. */

@@ -92,9 +92,97 @@ void row_reader_init(struct row_reader *r, struct store *st)
 
 void row_reader_release(struct row_reader *r)
 {
-    for (int k = 0; k < ENT__COUNT; k++)
+    for (int k = 0; k < ENT__COUNT; k++) {
         sql_finalize(r->by_key[k]);
+        if (!r->whole)
+            continue;
+        for (size_t i = 0; i < r->n_images[k]; i++)
+            free(r->images[k][i]);
+        free(r->images[k]);
+        idmap_release(&r->keys[k]);
+    }
     buf_release(&r->image);
+}
+
+void row_reader_whole(struct row_reader *r)
+{
+    r->whole = 1;
+    for (int k = 0; k < ENT__COUNT; k++)
+        idmap_init(&r->keys[k]);
+}
+
+/* The key of the row q holds (its columns in descriptor order), as
+ * record_key writes it, into b. */
+static void row_key_to(struct buf *b, const struct entity *ent,
+                       struct sql_stmt *q)
+{
+    int n = 0;
+
+    buf_reset(b);
+    for (int i = 0; i < ent->n_fields; i++) {
+        const char *t;
+
+        if (!(ent->fields[i].flags & FIELD_KEY))
+            continue;
+        t = sql_column_text(q, i);
+        if ((n++ && buf_addstr(b, "/")) || buf_addstr(b, t ? t : ""))
+            BUG("key too long");
+    }
+}
+
+/* Reads ent's whole table into r's images by key. */
+static enum status read_whole(struct row_reader *r, const struct entity *ent,
+                              struct err *e)
+{
+    int k = ent->kind, step;
+    struct sql_stmt *q;
+    struct buf sql, key;
+
+    buf_init(&sql, 1 << 16);
+    (r->st->pg ? sqlgen_select_pg : sqlgen_select)(ent, &sql);
+    step = db_prepare(r->st, sql.data, &q, e);
+    buf_release(&sql);
+    if (step)
+        return ST_ERROR;
+    buf_init(&key, BUF_MAX_DEFAULT);
+    while ((step = sql_step(q)) == SQL_ROW) {
+        char *both;
+
+        row_key_to(&key, ent, q);
+        row_image_to(&r->image, ent, q);
+        /* The key, its NUL, then the image: the map borrows the key. */
+        both = xmalloc(key.len + r->image.len + 2);
+        memcpy(both, key.data, key.len + 1);
+        memcpy(both + key.len + 1, r->image.data, r->image.len + 1);
+        XGROW(r->images[k], r->n_images[k] + 1, r->alloc_images[k]);
+        r->images[k][r->n_images[k]] = both;
+        idmap_put(&r->keys[k], both, (uint32_t)r->n_images[k]);
+        r->n_images[k]++;
+    }
+    buf_release(&key);
+    sql_finalize(q);
+    r->read[k] = 1;
+    if (step != SQL_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", r->st->path,
+                       db_errmsg(r->st));
+    return ST_OK;
+}
+
+static enum status whole_image(struct row_reader *r, const struct entity *ent,
+                               const char *key, const char **image,
+                               struct err *e)
+{
+    uint32_t i;
+
+    if (!r->read[ent->kind] && read_whole(r, ent, e))
+        return ST_ERROR;
+    i = idmap_get(&r->keys[ent->kind], key);
+    if (i != IDMAP_NONE) {
+        const char *both = r->images[ent->kind][i];
+
+        *image = both + strlen(both) + 1;
+    }
+    return ST_OK;
 }
 
 static enum status prepare_by_key(struct row_reader *r,
@@ -119,6 +207,8 @@ enum status row_reader_image(struct row_reader *r, const struct entity *ent,
     int step;
 
     *image = NULL;
+    if (r->whole)
+        return whole_image(r, ent, key, image, e);
     if (prepare_by_key(r, ent, e))
         return ST_ERROR;
     q = r->by_key[ent->kind];

@@ -68,10 +68,14 @@ static void set_error(struct pg_conn *c, const PGresult *res)
         msg = PQerrorMessage(c->conn);
     snprintf(c->error, sizeof(c->error), "%s%s%s", msg && *msg ? msg : "error",
              detail ? ": " : "", detail ? detail : "");
-    /* libpq ends its messages with a newline; the store's messages don't. */
+    /* libpq ends its messages with a newline and puts hints on lines of
+     * their own; the store's messages are one line. */
     n = strlen(c->error);
     while (n && (c->error[n - 1] == '\n' || c->error[n - 1] == ' '))
         c->error[--n] = '\0';
+    for (char *p = c->error; *p; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
     snprintf(c->sqlstate, sizeof(c->sqlstate), "%s", state ? state : "");
 }
 

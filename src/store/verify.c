@@ -42,6 +42,13 @@ struct verifier {
     struct buf enc;              /* the entry being checked, encoded */
     struct merkle_frontier tree; /* the tree of the entries checked */
     struct sql_stmt *node;       /* a node the log keeps */
+    /* PostgreSQL: every node read at once, by level and index (a lookup
+     * per node would be a round trip); level_n[l] nodes of level l, each
+     * HASH_BYTES, and whether the table has it. */
+    int nodes_read;
+    unsigned char *level_hash[64];
+    unsigned char *level_have[64];
+    size_t level_n[64];
     int64_t bad_node_level, bad_node_index; /* the first that differs */
     /* Re-encoding (migration 6): the chain of encoding 1 recomputed, its
      * first break, the statement that rewrites a hash, the tree built. */
@@ -157,6 +164,43 @@ static enum status reencode_entry(struct verifier *v,
     return tlog_append(v->st, &v->built, c->seq, leaf, e);
 }
 
+/* Reads every node of tlog_nodes into v's levels. */
+static enum status read_nodes(struct verifier *v, struct err *e)
+{
+    struct sql_stmt *q;
+    int step;
+
+    if (db_prepare(v->st, "SELECT level, idx, hash FROM tlog_nodes", &q, e))
+        return ST_ERROR;
+    while ((step = sql_step(q)) == SQL_ROW) {
+        int64_t level = sql_column_int64(q, 0), idx = sql_column_int64(q, 1);
+        size_t n;
+
+        if (level < 0 || level >= 64 || idx < 0 || idx > INT32_MAX ||
+            sql_column_bytes(q, 2) != HASH_BYTES)
+            continue; /* not a node chancery writes: it compares unequal */
+        n = v->level_n[level];
+        if ((size_t)idx >= n) {
+            size_t grown = (size_t)idx * 2 + 16;
+
+            v->level_hash[level] =
+                xrealloc(v->level_hash[level], grown * HASH_BYTES);
+            v->level_have[level] = xrealloc(v->level_have[level], grown);
+            memset(v->level_have[level] + n, 0, grown - n);
+            v->level_n[level] = grown;
+        }
+        memcpy(v->level_hash[level] + (size_t)idx * HASH_BYTES,
+               sql_column_blob(q, 2), HASH_BYTES);
+        v->level_have[level][idx] = 1;
+    }
+    sql_finalize(q);
+    v->nodes_read = 1;
+    if (step != SQL_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", v->st->path,
+                       db_errmsg(v->st));
+    return ST_OK;
+}
+
 /* Compares a node of the tree rebuilt with the one the log keeps; notes
  * the first that differs. */
 static int compare_node(void *ctx, int level, uint64_t index,
@@ -167,6 +211,17 @@ static int compare_node(void *ctx, int level, uint64_t index,
 
     if (v->bad_node_level >= 0)
         return 0;
+    if (v->nodes_read) {
+        same = level >= 0 && level < 64 && index < v->level_n[level] &&
+               v->level_have[level][index] &&
+               !memcmp(v->level_hash[level] + index * HASH_BYTES, hash,
+                       MERKLE_HASH);
+        if (!same) {
+            v->bad_node_level = level;
+            v->bad_node_index = (int64_t)index;
+        }
+        return 0;
+    }
     sql_bind_int(v->node, 1, level);
     sql_bind_int64(v->node, 2, (int64_t)index);
     same = sql_step(v->node) == SQL_ROW &&
@@ -349,12 +404,17 @@ static int object_cmp(struct sql_stmt *a, struct sql_stmt *b)
 }
 
 /* Walks the two sorted lists of objects; the first difference into e. */
-static enum status compare_schemas(struct sql_stmt *have, struct sql_stmt *want,
-                                   struct err *e)
+static enum status compare_schemas(struct store *st, struct sql_stmt *have,
+                                   struct sql_stmt *want, struct err *e)
 {
     int h = sql_step(have), w = sql_step(want);
 
-    while (h == SQL_ROW || w == SQL_ROW) {
+    for (;;) {
+        if ((h != SQL_ROW && h != SQL_DONE) || (w != SQL_ROW && w != SQL_DONE))
+            return err_set(e, ST_ERROR, "database '%s': schema: %s", st->path,
+                           db_errmsg(st));
+        if (h != SQL_ROW && w != SQL_ROW)
+            break;
         int c = h != SQL_ROW ? 1 : w != SQL_ROW ? -1 : object_cmp(have, want);
 
         if (c < 0)
@@ -383,34 +443,35 @@ static enum status compare_schemas(struct sql_stmt *have, struct sql_stmt *want,
  * objects of schema ?1: relations with their columns, indexes,
  * constraints, triggers, rules and functions, each with its definition
  * (the schema's name taken out, so that two schemas compare). */
-#define PG_SCHEMA_SELECT                                                       \
-    "SELECT 'relation ' || c.relkind, c.relname::text, c.relname::text, "      \
-    "coalesce((SELECT string_agg(a.attname || ' ' || "                         \
-    "format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN "     \
-    "' not null' ELSE '' END || ' ' || a.attidentity || coalesce(' ' || "      \
-    "pg_get_expr(d.adbin, d.adrelid), ''), ', ' ORDER BY a.attnum) FROM "      \
-    "pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND "     \
-    "d.adnum = a.attnum WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT "    \
-    "a.attisdropped), '') FROM pg_class c JOIN pg_namespace n ON n.oid = "     \
-    "c.relnamespace WHERE n.nspname = ?1 AND c.relkind <> 'i' "                \
-    "UNION ALL SELECT 'index', c.relname::text, t.relname::text, "             \
-    "replace(pg_get_indexdef(c.oid), n.nspname || '.', '') FROM pg_index x "   \
-    "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = "      \
-    "x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "          \
-    "n.nspname = ?1 "                                                          \
-    "UNION ALL SELECT 'constraint', o.conname::text, t.relname::text, "        \
-    "replace(pg_get_constraintdef(o.oid), n.nspname || '.', '') FROM "         \
-    "pg_constraint o JOIN pg_class t ON t.oid = o.conrelid JOIN "              \
-    "pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ?1 "           \
-    "UNION ALL SELECT 'trigger', g.tgname::text, t.relname::text, "            \
-    "replace(pg_get_triggerdef(g.oid), n.nspname || '.', '') FROM pg_trigger " \
-    "g JOIN pg_class t ON t.oid = g.tgrelid JOIN pg_namespace n ON n.oid = "   \
-    "t.relnamespace WHERE n.nspname = ?1 AND NOT g.tgisinternal "              \
-    "UNION ALL SELECT 'rule', r.rulename::text, r.tablename::text, "           \
-    "r.definition FROM pg_rules r WHERE r.schemaname = ?1 "                    \
-    "UNION ALL SELECT 'function', p.proname::text, '', p.prosrc FROM "         \
-    "pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE "           \
-    "n.nspname = ?1 ORDER BY 1 COLLATE \"C\", 2 COLLATE \"C\""
+#define PG_SCHEMA_SELECT                                                        \
+    "SELECT * FROM (SELECT 'relation ' || c.relkind::text AS kind, "            \
+    "c.relname::text AS name, c.relname::text, "                                \
+    "coalesce((SELECT string_agg(a.attname || ' ' || "                          \
+    "format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN "      \
+    "' not null' ELSE '' END || ' ' || a.attidentity::text || coalesce(' ' || " \
+    "pg_get_expr(d.adbin, d.adrelid), ''), ', ' ORDER BY a.attnum) FROM "       \
+    "pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND "      \
+    "d.adnum = a.attnum WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT "     \
+    "a.attisdropped), '') FROM pg_class c JOIN pg_namespace n ON n.oid = "      \
+    "c.relnamespace WHERE n.nspname = ?1 AND c.relkind <> 'i' "                 \
+    "UNION ALL SELECT 'index', c.relname::text, t.relname::text, "              \
+    "replace(pg_get_indexdef(c.oid), n.nspname || '.', '') FROM pg_index x "    \
+    "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = "       \
+    "x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "           \
+    "n.nspname = ?1 "                                                           \
+    "UNION ALL SELECT 'constraint', o.conname::text, t.relname::text, "         \
+    "replace(pg_get_constraintdef(o.oid), n.nspname || '.', '') FROM "          \
+    "pg_constraint o JOIN pg_class t ON t.oid = o.conrelid JOIN "               \
+    "pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ?1 "            \
+    "UNION ALL SELECT 'trigger', g.tgname::text, t.relname::text, "             \
+    "replace(pg_get_triggerdef(g.oid), n.nspname || '.', '') FROM pg_trigger "  \
+    "g JOIN pg_class t ON t.oid = g.tgrelid JOIN pg_namespace n ON n.oid = "    \
+    "t.relnamespace WHERE n.nspname = ?1 AND NOT g.tgisinternal "               \
+    "UNION ALL SELECT 'rule', r.rulename::text, r.tablename::text, "            \
+    "r.definition FROM pg_rules r WHERE r.schemaname = ?1 "                     \
+    "UNION ALL SELECT 'function', p.proname::text, '', p.prosrc FROM "          \
+    "pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE "            \
+    "n.nspname = ?1) o ORDER BY kind COLLATE \"C\", name COLLATE \"C\""
 
 /* The schema of a PostgreSQL registry against the one chancery makes,
  * made for the comparison in a schema of its own, inside the verifier's
@@ -438,7 +499,7 @@ static enum status check_schema_pg(struct store *st, struct err *e)
         !db_prepare(st, PG_SCHEMA_SELECT, &want, e)) {
         sql_bind_text(have, 1, name, -1, SQL_STATIC);
         sql_bind_text(want, 1, "chancery_reference", -1, SQL_STATIC);
-        rc = compare_schemas(have, want, e);
+        rc = compare_schemas(st, have, want, e);
     }
     sql_finalize(q);
     sql_finalize(have);
@@ -466,7 +527,7 @@ static enum status check_schema(struct store *st, struct err *e)
     if (!rc)
         rc = db_prepare(ref, SCHEMA_SELECT, &want, e);
     if (!rc)
-        rc = compare_schemas(have, want, e);
+        rc = compare_schemas(st, have, want, e);
     sql_finalize(have);
     sql_finalize(want);
     if (ref)
@@ -490,6 +551,10 @@ static void verifier_release(struct verifier *v)
     buf_release(&v->enc);
     sql_finalize(v->rehash);
     sql_finalize(v->node);
+    for (int l = 0; l < 64; l++) {
+        free(v->level_hash[l]);
+        free(v->level_have[l]);
+    }
     tlog_close(&v->built);
     for (size_t i = 0; i < v->n_records; i++) {
         struct record_images *r = &v->records[i];
@@ -520,6 +585,10 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
                         "SELECT hash FROM tlog_nodes WHERE level = ? AND "
                         "idx = ?",
                         &v.node, e);
+    if (!rc && st->pg) {
+        row_reader_whole(&v.rows);
+        rc = read_nodes(&v, e);
+    }
     if (!rc)
         rc = read_images(&v, e);
     if (!rc)
