@@ -47,10 +47,20 @@ static enum status note_change(struct store *st, const char *name,
         "SELECT ?, ?, name, ?, json_object('name', name, 'role', role, "
         "'sending', sending, 'mission', mission, 'disabled', disabled) "
         "FROM accounts WHERE name = ?";
+    /* PostgreSQL's json_build_object spaces its output: the same bytes
+     * as SQLite's json_object are spelled out. */
+    static const char sql_pg[] =
+        "INSERT INTO account_changes (recorded, actor, account, op, after) "
+        "SELECT ?, ?, name, ?, '{\"name\":' || to_json(name)::text || "
+        "',\"role\":' || to_json(role)::text || ',\"sending\":' || "
+        "coalesce(to_json(sending)::text, 'null') || ',\"mission\":' || "
+        "coalesce(to_json(mission)::text, 'null') || ',\"disabled\":' || "
+        "disabled::text || '}' FROM accounts WHERE name = ?";
     char now[TIMESTAMP_BUF];
     struct sql_stmt *q;
 
-    if (clock_timestamp(now, e) || db_prepare(st, sql, &q, e))
+    if (clock_timestamp(now, e) ||
+        db_prepare(st, DB_DIALECT(st, sql, sql_pg), &q, e))
         return ST_ERROR;
     db_bind_text(q, 1, now);
     db_bind_text(q, 2, actor);
