@@ -104,6 +104,7 @@ void pg_close(struct pg_conn *c)
     if (!c)
         return;
     PQfinish(c->conn);
+    free(c->pending);
     free(c);
 }
 
