@@ -202,7 +202,9 @@ static enum status prepare_all(struct store *st, struct err *e)
 
         if (prepare_generated(st, ENTITIES[k], sqlgen_insert, &s->insert, e) ||
             prepare_generated(st, ENTITIES[k], sqlgen_update, &s->update, e) ||
-            prepare_generated(st, ENTITIES[k], sqlgen_update_in_place,
+            /* PostgreSQL checks references only when a key changes. */
+            prepare_generated(st, ENTITIES[k],
+                              st->pg ? sqlgen_update : sqlgen_update_in_place,
                               &s->update_in_place, e) ||
             prepare_generated(st, ENTITIES[k], sqlgen_delete, &s->delete, e) ||
             prepare_generated(st, ENTITIES[k],
