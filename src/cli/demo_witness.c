@@ -198,18 +198,16 @@ static enum status witness_one(const char *dir, const struct office *log,
     return rc;
 }
 
-/* The witness folder: $CHANCERY_WITNESS when set, else PATH.witness
- * beside an SQLite database, or chancery.witness in the current folder
- * for a database named by URL (PostgreSQL), which has no folder. */
+/* The witness folder: PATH.witness beside an SQLite database; for a
+ * database named by URL (PostgreSQL), which has no folder beside it,
+ * $CHANCERY_WITNESS, else chancery.witness in the current folder. */
 static char *witness_dir(const char *db_path)
 {
     const char *env = getenv("CHANCERY_WITNESS");
 
-    if (env && *env)
-        return xstrdup(env);
-    if (strstr(db_path, "://"))
-        return xstrdup("chancery.witness");
-    return xasprintf("%s.witness", db_path);
+    if (!strstr(db_path, "://"))
+        return xasprintf("%s.witness", db_path);
+    return xstrdup(env && *env ? env : "chancery.witness");
 }
 
 int demo_witness(struct cli *cli)

@@ -19,7 +19,8 @@ if [ -n "${CHANCERY_PG:-}" ]; then
     psql -d postgres -qXc "CREATE DATABASE $pg_db" >/dev/null ||
         { echo "not ok - cannot create database $pg_db"; exit 1; }
     export CHANCERY_DB="postgresql:///$pg_db"
-    # The demo's witness folder, which a URL has no place beside.
+    # The demo's witness folder, which a URL has no place beside
+    # (an SQLite registry's is beside it).
     export CHANCERY_WITNESS="$TMP/witness"
     trap 'rm -rf "$TMP"; psql -d postgres -qXc "DROP DATABASE $pg_db WITH (FORCE)" >/dev/null 2>&1' EXIT
 fi

@@ -5,7 +5,8 @@
 # the last one they saw; a rewritten registry is refused.
 . tests/cli/lib.sh
 
-W="${CHANCERY_WITNESS:-$CHANCERY_DB.witness}"
+W="$CHANCERY_DB.witness"
+pg_only && W=$CHANCERY_WITNESS
 expect_exit 0 "the demo" demo
 expect_out "names the witnessed checkpoints" "Witnessed checkpoints ($W)"
 expect_out "the Russian office cosigns the US registry's" "state.gov/registry"
