@@ -6,10 +6,11 @@
  * saw. The demo's registry is the US office's (origin state.gov/registry);
  * the Russian office's is a registry of its own beside it (mid.ru/registry,
  * its reference data). Everything lives in PATH.witness beside the demo's
- * database PATH (witness_dir says where for PostgreSQL): each office's Ed25519 key (made once, mode 0600, never
- * replaced), each registry's latest checkpoint cosigned by the other
- * office, and the checkpoint each office last cosigned, so that a second
- * run checks consistency with the first.
+ * database PATH (witness_dir says where for PostgreSQL): each office's
+ * Ed25519 key (made once, mode 0600, never replaced), each registry's
+ * latest checkpoint cosigned by the other office, and the checkpoint each
+ * office last cosigned, so that a second run checks consistency with the
+ * first.
  *
  * The first time, the Russian office is shown the US registry as it was
  * recorded by 2021-11-30 (its tree of that size, which the log keeps) and
