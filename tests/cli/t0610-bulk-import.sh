@@ -38,9 +38,10 @@ fks=0
 sqlite_only && fks=$(sqlite3 "$CHANCERY_DB" "PRAGMA foreign_key_check" | wc -l)
 if [ "$fks" -eq 0 ]; then ok "no dangling reference"; else not_ok "no dangling reference"; fi
 # The import holds the registry it wrote, so it writes the image of it:
-# the first read after it maps a current image, reading no table.
+# the first read after it maps a current image, reading no table. (A
+# PostgreSQL registry keeps no image: the read loads from its tables.)
 CHANCERY_DEBUG_LOAD=1 expect_exit 0 "the first read after the import" person show P60000
-expect_err "maps a current image" "snapshot: image+0 changes"
+sqlite_only && expect_err "maps a current image" "snapshot: image+0 changes"
 expect_out "with the last person" "Name60000"
 expect_exit 0 "history finds a record through the rebuilt index" history person P59999
 expect_out "its insert is there" "insert"
