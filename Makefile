@@ -1,19 +1,21 @@
 # chancery: a plain GNU Makefile with pkg-config (as Redis and git build).
 #   make            build ./chancery
 #   make check      unit, rule and command tests; ends "N passed, N failed"
+#   make check-pg   the command tests against PostgreSQL (a throwaway cluster)
 #   make asan       the same tests under ASan+UBSan, no recovery
 #   make valgrind   the same tests under valgrind
 #   make lint       layer check, clang-format, clang-tidy, cppcheck
 #   make demo       load the demo registry, print the tour and the web
 #                   interface's demo accounts
 #   make bench      the benchmarks of bench/
+#   make bench-pg   import into PostgreSQL beside psql \copy and SQLite
 #   make fuzz       the libFuzzer harnesses tests/fuzz/fuzz-*.c, built with
 #                   clang into build-fuzz/; FUZZ_SECONDS=N runs each for N s
 # DEVELOPER=1 (set by .ci/run) adds -Werror.
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS = sqlite3 jansson libsodium gsl libmicrohttpd
+PKGS = sqlite3 libpq jansson libsodium gsl libmicrohttpd
 OPT ?= -O2 -g
 # Error messages are cut at ERR_MSG_MAX on purpose, so truncation is no bug.
 WARN = -Wno-format-truncation -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -75,6 +77,11 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libchancery.a
 check: $(BUILD)/chancery chancery.1 $(UNIT_BIN)
 	@BUILD=$(BUILD) CHANCERY=$(CURDIR)/$(BUILD)/chancery scripts/run-tests.sh
 
+# The command tests against PostgreSQL, on a cluster that tests/pg/run.sh
+# makes with initdb in a temporary folder and removes after.
+check-pg: $(BUILD)/chancery
+	@CHANCERY=$(CURDIR)/$(BUILD)/chancery tests/pg/run.sh
+
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g" \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check
@@ -97,6 +104,9 @@ demo: chancery
 
 bench: chancery $(BENCH_BIN)
 	scripts/bench.sh
+
+bench-pg: $(BUILD)/chancery $(BUILD)/bench/gen-world
+	BUILD=$(BUILD) scripts/bench-pg.sh
 
 install: chancery chancery.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/chancery \
@@ -137,5 +147,5 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libchancery.a
 	$(CC) $(CFLAGS_ALL) -DFUZZ_TOP='"$(CURDIR)"' -fsanitize=fuzzer -o $@ $< \
 	  $(BUILD)/libchancery.a $(LIBS)
 
-.PHONY: all check asan valgrind lint demo bench install clean fuzz fuzz-bins
+.PHONY: all check check-pg asan bench-pg valgrind lint demo bench install clean fuzz fuzz-bins
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d

@@ -11,7 +11,7 @@ PACKAGES="build-essential pkg-config sqlite3 libsqlite3-dev libjansson-dev
 libmicrohttpd-dev libsodium-dev libgsl-dev libcsv-dev libcmocka-dev iso-codes
 valgrind clang-format clang-tidy cppcheck python3-numpy libxml2-utils
 clang libclang-rt-14-dev python3-cryptography curl openssl xxd
-chromium nodejs"
+chromium nodejs postgresql libpq-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -6,10 +6,11 @@
  * saw. The demo's registry is the US office's (origin state.gov/registry);
  * the Russian office's is a registry of its own beside it (mid.ru/registry,
  * its reference data). Everything lives in PATH.witness beside the demo's
- * database PATH: each office's Ed25519 key (made once, mode 0600, never
- * replaced), each registry's latest checkpoint cosigned by the other
- * office, and the checkpoint each office last cosigned, so that a second
- * run checks consistency with the first.
+ * database PATH (witness_dir says where for PostgreSQL): each office's
+ * Ed25519 key (made once, mode 0600, never replaced), each registry's
+ * latest checkpoint cosigned by the other office, and the checkpoint each
+ * office last cosigned, so that a second run checks consistency with the
+ * first.
  *
  * The first time, the Russian office is shown the US registry as it was
  * recorded by 2021-11-30 (its tree of that size, which the log keeps) and
@@ -201,11 +202,23 @@ static enum status witness_one(const char *dir, const struct office *log,
     return rc;
 }
 
+/* The witness folder: PATH.witness beside an SQLite database; for a
+ * database named by URL (PostgreSQL), which has no folder beside it,
+ * $CHANCERY_WITNESS, else chancery.witness in the current folder. */
+static char *witness_dir(const char *db_path)
+{
+    const char *env = getenv("CHANCERY_WITNESS");
+
+    if (!strstr(db_path, "://"))
+        return xasprintf("%s.witness", db_path);
+    return xstrdup(env && *env ? env : "chancery.witness");
+}
+
 int demo_witness(struct cli *cli)
 {
     struct office us = { .name = "us", .origin = "state.gov/registry" };
     struct office ru = { .name = "ru", .origin = "mid.ru/registry" };
-    char *dir = xasprintf("%s.witness", cli->db_path);
+    char *dir = witness_dir(cli->db_path);
     struct cli other = *cli;
     int32_t seen, never = DATE_NONE;
     struct err e;

@@ -237,6 +237,8 @@ static int verify(struct cli *cli, int argc, char **argv)
                (long long)n);
         if (store_verify_image(st, &n, &e))
             rc = cli_fail(&e);
+        else if (n == STORE_NO_IMAGES)
+            printf("no snapshot image: reads load from the tables\n");
         else if (n < 0)
             printf("no usable snapshot image: the next read writes one\n");
         else

@@ -22,19 +22,19 @@ void account_release(struct account *a)
     memset(a, 0, sizeof(*a));
 }
 
-static char *col(sqlite3_stmt *q, int i)
+static char *col(struct sql_stmt *q, int i)
 {
-    const char *t = (const char *)sqlite3_column_text(q, i);
+    const char *t = (const char *)sql_column_text(q, i);
 
     return t ? xstrdup(t) : NULL;
 }
 
-static enum status sql_fail(struct store *st, sqlite3_stmt *q, struct err *e)
+static enum status sql_fail(struct store *st, struct sql_stmt *q, struct err *e)
 {
-    enum status rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                             sqlite3_errmsg(st->db));
+    enum status rc =
+        err_set(e, ST_ERROR, "database '%s': %s", st->path, db_errmsg(st));
 
-    sqlite3_finalize(q);
+    sql_finalize(q);
     return rc;
 }
 
@@ -47,18 +47,28 @@ static enum status note_change(struct store *st, const char *name,
         "SELECT ?, ?, name, ?, json_object('name', name, 'role', role, "
         "'sending', sending, 'mission', mission, 'disabled', disabled) "
         "FROM accounts WHERE name = ?";
+    /* PostgreSQL's json_build_object spaces its output: the same bytes
+     * as SQLite's json_object are spelled out. */
+    static const char sql_pg[] =
+        "INSERT INTO account_changes (recorded, actor, account, op, after) "
+        "SELECT ?, ?, name, ?, '{\"name\":' || to_json(name)::text || "
+        "',\"role\":' || to_json(role)::text || ',\"sending\":' || "
+        "coalesce(to_json(sending)::text, 'null') || ',\"mission\":' || "
+        "coalesce(to_json(mission)::text, 'null') || ',\"disabled\":' || "
+        "disabled::text || '}' FROM accounts WHERE name = ?";
     char now[TIMESTAMP_BUF];
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
 
-    if (clock_timestamp(now, e) || db_prepare(st, sql, &q, e))
+    if (clock_timestamp(now, e) ||
+        db_prepare(st, DB_DIALECT(st, sql, sql_pg), &q, e))
         return ST_ERROR;
     db_bind_text(q, 1, now);
     db_bind_text(q, 2, actor);
     db_bind_text(q, 3, op);
     db_bind_text(q, 4, name);
-    if (sqlite3_step(q) != SQLITE_DONE)
+    if (sql_step(q) != SQL_DONE)
         return sql_fail(st, q, e);
-    sqlite3_finalize(q);
+    sql_finalize(q);
     return ST_OK;
 }
 
@@ -69,27 +79,27 @@ static enum status account_write(struct store *st, const char *sql,
                                  const char *op, const char *actor,
                                  int *changed, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int rc;
 
-    if (db_exec(st, "BEGIN IMMEDIATE", e))
+    if (db_begin(st, DB_WRITE, e))
         return ST_ERROR;
     if (db_prepare(st, sql, &q, e))
         goto fail;
     for (int i = 0; params[i]; i++)
         db_bind_text(q, i + 1, params[i][0] ? params[i] : NULL);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_CONSTRAINT) {
-        sqlite3_finalize(q);
+    rc = sql_step(q);
+    if (rc != SQL_DONE && db_is_constraint(st)) {
+        sql_finalize(q);
         db_exec(st, "ROLLBACK", NULL);
         return err_set(e, ST_INVALID, "account '%s' exists already", name);
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != SQL_DONE) {
         sql_fail(st, q, e);
         goto fail;
     }
-    sqlite3_finalize(q);
-    *changed = sqlite3_changes(st->db);
+    sql_finalize(q);
+    *changed = db_changes(st);
     if (!*changed) {
         db_exec(st, "ROLLBACK", NULL);
         return err_set(e, ST_NOT_FOUND, "unknown account '%s'", name);
@@ -141,8 +151,7 @@ enum status store_account_passwd(struct store *st, const char *name,
     const char *p[] = { hash, name, NULL };
     int n;
 
-    sqlite3_stmt *q;
-    int step;
+    struct sql_stmt *q;
 
     if (account_write(st, "UPDATE accounts SET hash = ? WHERE name = ?", p,
                       name, "passwd", actor, &n, e))
@@ -152,28 +161,26 @@ enum status store_account_passwd(struct store *st, const char *name,
                    e))
         return ST_ERROR;
     db_bind_text(q, 1, name);
-    step = sqlite3_step(q);
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE)
-        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+    if (sql_step(q) != SQL_DONE)
+        return sql_fail(st, q, e);
+    sql_finalize(q);
     return ST_OK;
 }
 
-static void read_account(sqlite3_stmt *q, struct account *a)
+static void read_account(struct sql_stmt *q, struct account *a)
 {
     a->name = col(q, 0);
     a->role = col(q, 1);
     a->sending = col(q, 2);
     a->mission = col(q, 3);
-    a->disabled = sqlite3_column_int(q, 4);
+    a->disabled = sql_column_int(q, 4);
     a->hash = col(q, 5);
 }
 
 enum status store_account_get(struct store *st, const char *name,
                               struct account *a, int *found, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int rc;
 
     memset(a, 0, sizeof(*a));
@@ -184,14 +191,14 @@ enum status store_account_get(struct store *st, const char *name,
                    &q, e))
         return ST_ERROR;
     db_bind_text(q, 1, name);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
+    rc = sql_step(q);
+    if (rc == SQL_ROW) {
         read_account(q, a);
         *found = 1;
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != SQL_DONE) {
         return sql_fail(st, q, e);
     }
-    sqlite3_finalize(q);
+    sql_finalize(q);
     return ST_OK;
 }
 
@@ -199,7 +206,7 @@ enum status store_account_list(struct store *st, struct account **list,
                                size_t *n, struct err *e)
 {
     size_t alloc = 0;
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int rc;
 
     *list = NULL;
@@ -209,13 +216,13 @@ enum status store_account_list(struct store *st, struct account **list,
                    "FROM accounts ORDER BY name",
                    &q, e))
         return ST_ERROR;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((rc = sql_step(q)) == SQL_ROW) {
         XGROW(*list, *n + 1, alloc);
         read_account(q, &(*list)[(*n)++]);
     }
-    if (rc != SQLITE_DONE)
+    if (rc != SQL_DONE)
         return sql_fail(st, q, e);
-    sqlite3_finalize(q);
+    sql_finalize(q);
     return ST_OK;
 }
 
@@ -223,21 +230,21 @@ enum status store_session_add(struct store *st, const unsigned char *token_hash,
                               const char *account, int64_t now, int64_t expires,
                               struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
 
     if (db_prepare(st,
                    "INSERT INTO sessions (token_hash, account, created, "
                    "last_used, expires, revoked) VALUES (?, ?, ?, ?, ?, 0)",
                    &q, e))
         return ST_ERROR;
-    sqlite3_bind_blob(q, 1, token_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
+    sql_bind_blob(q, 1, token_hash, SESSION_HASH_BYTES, SQL_STATIC);
     db_bind_text(q, 2, account);
-    sqlite3_bind_int64(q, 3, now);
-    sqlite3_bind_int64(q, 4, now);
-    sqlite3_bind_int64(q, 5, expires);
-    if (sqlite3_step(q) != SQLITE_DONE)
+    sql_bind_int64(q, 3, now);
+    sql_bind_int64(q, 4, now);
+    sql_bind_int64(q, 5, expires);
+    if (sql_step(q) != SQL_DONE)
         return sql_fail(st, q, e);
-    sqlite3_finalize(q);
+    sql_finalize(q);
     return ST_OK;
 }
 
@@ -246,7 +253,7 @@ enum status store_session_find(struct store *st,
                                int64_t idle, struct account *a, int *found,
                                struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int rc;
 
     memset(a, 0, sizeof(*a));
@@ -258,18 +265,18 @@ enum status store_session_find(struct store *st,
                    "a.disabled = 0 AND s.expires > ? AND s.last_used + ? > ?",
                    &q, e))
         return ST_ERROR;
-    sqlite3_bind_blob(q, 1, token_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, now);
-    sqlite3_bind_int64(q, 3, idle);
-    sqlite3_bind_int64(q, 4, now);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
+    sql_bind_blob(q, 1, token_hash, SESSION_HASH_BYTES, SQL_STATIC);
+    sql_bind_int64(q, 2, now);
+    sql_bind_int64(q, 3, idle);
+    sql_bind_int64(q, 4, now);
+    rc = sql_step(q);
+    if (rc == SQL_ROW) {
         read_account(q, a);
         *found = 1;
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != SQL_DONE) {
         return sql_fail(st, q, e);
     }
-    sqlite3_finalize(q);
+    sql_finalize(q);
     /* The touch is a write: at most once a minute per session, so that
      * reads seldom wait for the database's write lock. */
     if (!*found || db_prepare(st,
@@ -277,25 +284,25 @@ enum status store_session_find(struct store *st,
                               "token_hash = ?2 AND last_used < ?1 - 60",
                               &q, e))
         return e && *found ? e->status : ST_OK;
-    sqlite3_bind_int64(q, 1, now);
-    sqlite3_bind_blob(q, 2, token_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_step(q); /* a busy database only loses a touch */
-    sqlite3_finalize(q);
+    sql_bind_int64(q, 1, now);
+    sql_bind_blob(q, 2, token_hash, SESSION_HASH_BYTES, SQL_STATIC);
+    sql_step(q); /* a busy database only loses a touch */
+    sql_finalize(q);
     return ST_OK;
 }
 
 enum status store_session_revoke(struct store *st,
                                  const unsigned char *token_hash, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
 
     if (db_prepare(st, "UPDATE sessions SET revoked = 1 WHERE token_hash = ?",
                    &q, e))
         return ST_ERROR;
-    sqlite3_bind_blob(q, 1, token_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_DONE)
+    sql_bind_blob(q, 1, token_hash, SESSION_HASH_BYTES, SQL_STATIC);
+    if (sql_step(q) != SQL_DONE)
         return sql_fail(st, q, e);
-    sqlite3_finalize(q);
+    sql_finalize(q);
     return ST_OK;
 }
 
@@ -306,16 +313,29 @@ enum status store_log_seq(struct store *st, int64_t *seq, struct err *e)
     return log_head(st, seq, hash, e);
 }
 
+/* PostgreSQL has no data_version. Its stand-in is a sum of counters that
+ * only grow and that every write the server keeps anything for moves: the
+ * change log's head, the account change log's, and the sessions opened
+ * and revoked (sessions are never deleted). Read in a statement of its
+ * own, it sees what other connections committed, as data_version does;
+ * unlike the statistics views (pg_stat_*) it is current at once, and
+ * unlike a sequence it cannot move before the write it counts commits. */
+#define PG_DATA_VERSION                                      \
+    "SELECT (SELECT coalesce(max(seq), 0) FROM changes) + "  \
+    "(SELECT coalesce(max(seq), 0) FROM account_changes) + " \
+    "(SELECT count(*) + coalesce(sum(revoked), 0) FROM sessions)"
+
 enum status store_data_version(struct store *st, int64_t *version,
                                struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
 
-    if (db_prepare(st, "PRAGMA data_version", &q, e))
+    if (db_prepare(st, DB_DIALECT(st, "PRAGMA data_version", PG_DATA_VERSION),
+                   &q, e))
         return ST_ERROR;
-    if (sqlite3_step(q) != SQLITE_ROW)
+    if (sql_step(q) != SQL_ROW)
         return sql_fail(st, q, e);
-    *version = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    *version = sql_column_int64(q, 0);
+    sql_finalize(q);
     return ST_OK;
 }

@@ -41,7 +41,7 @@ enum status bulk_open(struct store *st, struct bulk *b, size_t expected,
                       struct err *e)
 {
     memset(b, 0, sizeof(*b));
-    if (expected < BULK_MIN_CHANGES)
+    if (expected < BULK_MIN_CHANGES || st->pg)
         return ST_OK;
     b->on = 1;
     b->expected = expected;
@@ -72,15 +72,15 @@ static void add_sql(struct bulk *b, char *sql)
 static int64_t table_rows(struct store *st, const char *table)
 {
     char sql[128];
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int64_t n = 0;
 
     snprintf(sql, sizeof(sql), "SELECT max(rowid) FROM \"%s\"", table);
     if (db_prepare(st, sql, &q, NULL))
         return 0;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    if (sql_step(q) == SQL_ROW)
+        n = sql_column_int64(q, 0);
+    sql_finalize(q);
     return n;
 }
 
@@ -89,7 +89,7 @@ static int64_t table_rows(struct store *st, const char *table)
 static enum status drop_indexes(struct store *st, struct bulk *b,
                                 const char *table, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     size_t first = b->n;
     int step;
 
@@ -98,16 +98,16 @@ static enum status drop_indexes(struct store *st, struct bulk *b,
                    "AND sql IS NOT NULL AND tbl_name = ?",
                    &q, e))
         return ST_ERROR;
-    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    sql_bind_text(q, 1, table, -1, SQL_STATIC);
+    while ((step = sql_step(q)) == SQL_ROW) {
         add_sql(b, xasprintf("DROP INDEX \"%s\"",
-                             (const char *)sqlite3_column_text(q, 0)));
-        add_sql(b, xstrdup((const char *)sqlite3_column_text(q, 1)));
+                             (const char *)sql_column_text(q, 0)));
+        add_sql(b, xstrdup((const char *)sql_column_text(q, 1)));
     }
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE)
+    sql_finalize(q);
+    if (step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     for (size_t i = first; i < b->n; i += 2)
         if (db_exec(st, b->sql[i], e))
             return ST_ERROR;
@@ -157,7 +157,7 @@ static enum status check_references(struct store *st, const char *table,
                                     struct err *e)
 {
     char sql[96];
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     enum status rc = ST_OK;
     int step;
 
@@ -165,16 +165,15 @@ static enum status check_references(struct store *st, const char *table,
              table ? "(\"" : "", table ? table : "", table ? "\")" : "");
     if (db_prepare(st, sql, &q, e))
         return ST_ERROR;
-    step = sqlite3_step(q);
-    if (step == SQLITE_ROW)
+    step = sql_step(q);
+    if (step == SQL_ROW)
         rc = err_set(e, ST_INVALID, "%s row %lld refers to a missing row of %s",
-                     (const char *)sqlite3_column_text(q, 0),
-                     (long long)sqlite3_column_int64(q, 1),
-                     (const char *)sqlite3_column_text(q, 2));
-    else if (step != SQLITE_DONE)
-        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                     sqlite3_errmsg(st->db));
-    sqlite3_finalize(q);
+                     (const char *)sql_column_text(q, 0),
+                     (long long)sql_column_int64(q, 1),
+                     (const char *)sql_column_text(q, 2));
+    else if (step != SQL_DONE)
+        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path, db_errmsg(st));
+    sql_finalize(q);
     return rc;
 }
 

@@ -10,9 +10,9 @@
 #include "base/xalloc.h"
 #include "store/internal.h"
 
-static char *dup_col(sqlite3_stmt *q, int i)
+static char *dup_col(struct sql_stmt *q, int i)
 {
-    const char *text = (const char *)sqlite3_column_text(q, i);
+    const char *text = sql_column_text(q, i);
 
     return text ? xstrdup(text) : NULL;
 }
@@ -20,7 +20,7 @@ static char *dup_col(sqlite3_stmt *q, int i)
 enum status store_change_sets(struct store *st, int64_t before, size_t limit,
                               struct change_set_list *out, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     if (db_prepare(st,
@@ -29,22 +29,22 @@ enum status store_change_sets(struct store *st, int64_t before, size_t limit,
                    "LIMIT ?",
                    &q, e))
         return ST_ERROR;
-    sqlite3_bind_int64(q, 1, before > 0 ? before : INT64_MAX);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)limit);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    sql_bind_int64(q, 1, before > 0 ? before : INT64_MAX);
+    sql_bind_int64(q, 2, (int64_t)limit);
+    while ((step = sql_step(q)) == SQL_ROW) {
         struct change_set_info *c;
 
         XGROW(out->items, out->n + 1, out->alloc);
         c = &out->items[out->n++];
-        c->id = sqlite3_column_int64(q, 0);
+        c->id = sql_column_int64(q, 0);
         c->recorded = dup_col(q, 1);
         c->actor = dup_col(q, 2);
         c->reason = dup_col(q, 3);
     }
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE)
+    sql_finalize(q);
+    if (step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     return ST_OK;
 }
 
@@ -62,22 +62,22 @@ void change_set_list_release(struct change_set_list *l)
 enum status store_change_set(struct store *st, int64_t id, size_t limit,
                              struct change_list *list, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     if (db_prepare(st,
                    LOG_SELECT "WHERE c.change_set = ? ORDER BY c.seq LIMIT ?",
                    &q, e))
         return ST_ERROR;
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)limit);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    sql_bind_int64(q, 1, id);
+    sql_bind_int64(q, 2, (int64_t)limit);
+    while ((step = sql_step(q)) == SQL_ROW) {
         XGROW(list->items, list->n + 1, list->alloc);
         log_read_entry(q, &list->items[list->n++]);
     }
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE)
+    sql_finalize(q);
+    if (step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     return ST_OK;
 }

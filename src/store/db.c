@@ -1,18 +1,66 @@
 /*
- * Opening the registry: the SQLite connection with foreign keys on and WAL
- * journaling, the schema brought up to date, and one prepared statement per
- * entity and operation, made once and reused for every row.
+ * Opening the registry: with an SQLite file, the connection with foreign
+ * keys on and WAL journaling; with a postgresql:// URL, a libpq connection
+ * (store/sql_pg.c). Either way the schema is brought up to date and one
+ * statement is prepared per entity and operation, made once and reused for
+ * every row. The connection-level calls of store/sql.h are here, each
+ * choosing its backend.
  */
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/xalloc.h"
 #include "store/internal.h"
+#include "store/sql_pg.h"
+
+int db_is_pg_url(const char *path)
+{
+    return !strncmp(path, "postgresql://", 13) ||
+           !strncmp(path, "postgres://", 11);
+}
+
+const char *db_errmsg(struct store *st)
+{
+    return st->pg ? pg_errmsg(st->pg) : sqlite3_errmsg(st->db);
+}
+
+int db_is_constraint(struct store *st)
+{
+    if (st->pg)
+        return pg_is_constraint(st->pg);
+    return (sqlite3_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT;
+}
+
+long db_changes(struct store *st)
+{
+    return st->pg ? pg_changes(st->pg) : sqlite3_changes(st->db);
+}
+
+void db_sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+/* A write refused by a PostgreSQL standby says so plainly. */
+static enum status db_fail(struct store *st, struct err *e)
+{
+    if (st->pg && pg_is_read_only(st->pg))
+        return err_set(e, ST_ERROR,
+                       "database '%s' is a read-only standby: writes go to "
+                       "the primary",
+                       st->path);
+    return err_set(e, ST_ERROR, "database '%s': %s", st->path, db_errmsg(st));
+}
 
 enum status db_exec(struct store *st, const char *sql, struct err *e)
 {
     char *msg = NULL;
 
+    if (st->pg)
+        return pg_exec(st->pg, sql) ? db_fail(st, e) : ST_OK;
     /* Anything but a read transaction may write (store/cache.c). */
     if (strcmp(sql, "BEGIN") && strcmp(sql, "COMMIT") &&
         strcmp(sql, "ROLLBACK") && strncmp(sql, "PRAGMA", 6))
@@ -26,47 +74,119 @@ enum status db_exec(struct store *st, const char *sql, struct err *e)
     return ST_OK;
 }
 
-enum status db_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
+enum status db_prepare(struct store *st, const char *sql, struct sql_stmt **out,
                        struct err *e)
 {
-    if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK)
+    struct sql_stmt *q = xcalloc(1, sizeof(*q));
+
+    if (st->pg) {
+        q->pg = pg_prepare(st->pg, sql);
+    } else if (sqlite3_prepare_v2(st->db, sql, -1, &q->lite, NULL) !=
+               SQLITE_OK) {
+        free(q);
+        *out = NULL;
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
                        sqlite3_errmsg(st->db));
+    }
+    *out = q;
     return ST_OK;
 }
 
-enum status db_step_done(struct store *st, sqlite3_stmt *stmt, struct err *e)
+void sql_finalize(struct sql_stmt *q)
 {
-    int rc = sqlite3_step(stmt);
+    if (!q)
+        return;
+    if (q->lite)
+        sqlite3_finalize(q->lite);
+    else
+        pg_finalize(q->pg);
+    free(q);
+}
 
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    if (rc != SQLITE_DONE)
-        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+enum status db_step_done(struct store *st, struct sql_stmt *stmt, struct err *e)
+{
+    int rc = sql_step(stmt);
+
+    sql_reset(stmt);
+    sql_clear_bindings(stmt);
+    if (rc != SQL_DONE)
+        return db_fail(st, e);
     return ST_OK;
 }
 
-void db_bind_text(sqlite3_stmt *stmt, int i, const char *text)
+void db_bind_text(struct sql_stmt *stmt, int i, const char *text)
 {
     if (text)
-        sqlite3_bind_text(stmt, i, text, -1, SQLITE_TRANSIENT);
+        sql_bind_text(stmt, i, text, -1, SQL_TRANSIENT);
     else
-        sqlite3_bind_null(stmt, i);
+        sql_bind_null(stmt, i);
 }
 
-void db_bind_static(sqlite3_stmt *stmt, int i, const char *text)
+void db_bind_static(struct sql_stmt *stmt, int i, const char *text)
 {
     if (text)
-        sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC);
+        sql_bind_text(stmt, i, text, -1, SQL_STATIC);
     else
-        sqlite3_bind_null(stmt, i);
+        sql_bind_null(stmt, i);
+}
+
+/* PostgreSQL: the key of the advisory lock that serializes the writers
+ * of one database, so that the change log's sequence stays gap-free and
+ * its hash chain linear ("chancery" in ASCII). */
+#define PG_WRITE_LOCK "7162124244384180601"
+
+/* A writer that finds the lock held tells the user once, then waits. */
+static enum status pg_begin_write(struct store *st, struct err *e)
+{
+    struct sql_stmt *q;
+    int got = 0;
+
+    if (db_exec(st, "BEGIN", e))
+        return ST_ERROR;
+    if (db_prepare(st, "SELECT pg_try_advisory_xact_lock(" PG_WRITE_LOCK ")",
+                   &q, e)) {
+        db_exec(st, "ROLLBACK", NULL);
+        return ST_ERROR;
+    }
+    if (sql_step(q) == SQL_ROW)
+        got = sql_column_int(q, 0);
+    sql_finalize(q);
+    if (!got) {
+        if (st->on_wait)
+            st->on_wait(st->on_wait_ctx);
+        if (db_exec(st, "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")", e)) {
+            db_exec(st, "ROLLBACK", NULL);
+            return ST_ERROR;
+        }
+    }
+    return ST_OK;
+}
+
+/* PostgreSQL: a change set of this many changes or more is written with
+ * COPY (store/sql_pg.h, batching) rather than a round trip per row. */
+#define PG_COPY_MIN_CHANGES 1000
+
+enum status db_batch(struct store *st, size_t expected, struct err *e)
+{
+    if (!st->pg || expected < PG_COPY_MIN_CHANGES)
+        return ST_OK;
+    return pg_batch_begin(st->pg) ? db_fail(st, e) : ST_OK;
+}
+
+enum status db_begin(struct store *st, enum db_txn kind, struct err *e)
+{
+    if (!st->pg)
+        return db_exec(st, kind == DB_WRITE ? "BEGIN IMMEDIATE" : "BEGIN", e);
+    if (kind == DB_WRITE)
+        return pg_begin_write(st, e);
+    /* One snapshot for every statement of the read, as SQLite's. */
+    return db_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ", e);
 }
 
 typedef void (*sqlgen_fn)(const struct entity *, struct buf *);
 
 static enum status prepare_generated(struct store *st, const struct entity *ent,
-                                     sqlgen_fn gen, sqlite3_stmt **out,
+                                     sqlgen_fn gen, struct sql_stmt **out,
                                      struct err *e)
 {
     struct buf sql;
@@ -86,10 +206,14 @@ static enum status prepare_all(struct store *st, struct err *e)
 
         if (prepare_generated(st, ENTITIES[k], sqlgen_insert, &s->insert, e) ||
             prepare_generated(st, ENTITIES[k], sqlgen_update, &s->update, e) ||
-            prepare_generated(st, ENTITIES[k], sqlgen_update_in_place,
+            /* PostgreSQL checks references only when a key changes. */
+            prepare_generated(st, ENTITIES[k],
+                              st->pg ? sqlgen_update : sqlgen_update_in_place,
                               &s->update_in_place, e) ||
             prepare_generated(st, ENTITIES[k], sqlgen_delete, &s->delete, e) ||
-            prepare_generated(st, ENTITIES[k], sqlgen_select, &s->select, e))
+            prepare_generated(st, ENTITIES[k],
+                              st->pg ? sqlgen_select_pg : sqlgen_select,
+                              &s->select, e))
             return ST_ERROR;
     }
     if (db_prepare(st,
@@ -123,7 +247,7 @@ static int busy_wait(void *ctx, int count)
     }
     if (st->waited_ms >= STORE_WAIT_MAX_MS)
         return 0;
-    sqlite3_sleep(step);
+    db_sleep_ms(step);
     st->waited_ms += step;
     return 1;
 }
@@ -142,6 +266,41 @@ static void configure_sqlite(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* The URL as messages name it: a password in it shows as "***". */
+static char *display_url(const char *url)
+{
+    const char *auth = strstr(url, "://") + 3;
+    const char *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+    const char *slash = strchr(auth, '/');
+
+    if (!at || !colon || colon > at || (slash && slash < at))
+        return xstrdup(url);
+    return xasprintf("%.*s:***%s", (int)(colon - url), url, at);
+}
+
+/* A PostgreSQL registry: its schema made (STORE_OPEN_CREATE) or checked
+ * and brought up to date, then the statements prepared. */
+static enum status open_pg(const char *url, int mode, struct store **out,
+                           struct err *e)
+{
+    struct store *st = xcalloc(1, sizeof(*st));
+
+    st->path = display_url(url);
+    st->known_head = -1;
+    if (pg_open(url, &st->pg, e)) {
+        err_prefix(e, "database '%s'", st->path);
+        store_close(st);
+        return ST_ERROR;
+    }
+    if (schema_migrate_pg(st, mode == STORE_OPEN_CREATE, e) ||
+        prepare_all(st, e)) {
+        store_close(st);
+        return ST_ERROR;
+    }
+    *out = st;
+    return ST_OK;
+}
+
 enum status store_open(const char *path, int mode, struct store **out,
                        struct err *e)
 {
@@ -152,6 +311,8 @@ enum status store_open(const char *path, int mode, struct store **out,
      * around every bind and step. */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
+    if (db_is_pg_url(path))
+        return open_pg(path, mode, out, e);
     pthread_once(&configured, configure_sqlite);
     if (mode == STORE_OPEN_CREATE)
         flags |= SQLITE_OPEN_CREATE;
@@ -188,9 +349,15 @@ enum status store_open(const char *path, int mode, struct store **out,
     return ST_OK;
 }
 
+/* PostgreSQL's commits are durable by default (synchronous_commit on: a
+ * commit returns once its WAL is flushed, and on the standbys the cluster
+ * names); the session asks for it in case the server was set otherwise. */
 enum status store_set_durable(struct store *st, struct err *e)
 {
-    return db_exec(st, "PRAGMA synchronous = FULL", e);
+    return db_exec(st,
+                   DB_DIALECT(st, "PRAGMA synchronous = FULL",
+                              "SET synchronous_commit = on"),
+                   e);
 }
 
 void store_close(struct store *st)
@@ -198,16 +365,19 @@ void store_close(struct store *st)
     if (!st)
         return;
     for (int k = 0; k < ENT__COUNT; k++) {
-        sqlite3_finalize(st->stmts[k].insert);
-        sqlite3_finalize(st->stmts[k].update);
-        sqlite3_finalize(st->stmts[k].update_in_place);
-        sqlite3_finalize(st->stmts[k].delete);
-        sqlite3_finalize(st->stmts[k].select);
+        sql_finalize(st->stmts[k].insert);
+        sql_finalize(st->stmts[k].update);
+        sql_finalize(st->stmts[k].update_in_place);
+        sql_finalize(st->stmts[k].delete);
+        sql_finalize(st->stmts[k].select);
     }
-    sqlite3_finalize(st->log_insert);
-    sqlite3_finalize(st->set_insert);
-    sqlite3_finalize(st->log_head);
-    sqlite3_close(st->db);
+    sql_finalize(st->log_insert);
+    sql_finalize(st->set_insert);
+    sql_finalize(st->log_head);
+    if (st->pg)
+        pg_close(st->pg);
+    else
+        sqlite3_close(st->db);
     free(st->path);
     free(st->actor);
     free(st);

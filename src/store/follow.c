@@ -51,16 +51,16 @@ static void gap_push(struct gap *g, enum entity_kind kind, const char *image)
 
 /* One record of the gap: its present row, into g. */
 static enum status gap_record(struct row_reader *rr, const struct snapshot *s,
-                              sqlite3_stmt *q, struct gap *g, struct err *e)
+                              struct sql_stmt *q, struct gap *g, struct err *e)
 {
     const struct entity *ent =
-        entity_by_name((const char *)sqlite3_column_text(q, 0));
-    const char *key = (const char *)sqlite3_column_text(q, 1),
-               *op = (const char *)sqlite3_column_text(q, 3), *image = NULL;
+        entity_by_name((const char *)sql_column_text(q, 0));
+    const char *key = (const char *)sql_column_text(q, 1),
+               *op = (const char *)sql_column_text(q, 3), *image = NULL;
 
     if (!ent || !key || !op)
         return err_set(e, ST_ERROR, "change log: unknown entry");
-    if (sqlite3_column_int(q, 2))
+    if (sql_column_int(q, 2))
         return err_set(e, ST_ERROR, "change log: %s '%s' deleted", ent->name,
                        key);
     /* Not inserted in the gap yet not in s: an update renamed it. */
@@ -82,27 +82,30 @@ static enum status gap_read(struct store *st, int64_t from,
                             struct err *e)
 {
     struct row_reader rr;
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     enum status rc = ST_OK;
     int step;
 
-    /* op is that of the record's first change in the gap: SQLite takes a
-     * bare column from the row that min() picks. */
+    /* Each record changed in the gap, with the op of its first change
+     * there (the entry whose seq is the group's least), in plain SQL that
+     * both backends run. */
     if (db_prepare(st,
-                   "SELECT entity, key, sum(op = 'delete'), op, min(seq) AS "
-                   "first FROM changes WHERE seq > ? GROUP BY entity, key "
-                   "ORDER BY first",
+                   "SELECT c.entity, c.key, g.deletes, c.op, g.first "
+                   "FROM (SELECT entity, key, min(seq) AS first, "
+                   "sum(CASE WHEN op = 'delete' THEN 1 ELSE 0 END) AS deletes "
+                   "FROM changes WHERE seq > ? GROUP BY entity, key) AS g "
+                   "JOIN changes AS c ON c.seq = g.first ORDER BY g.first",
                    &q, e))
         return ST_ERROR;
-    sqlite3_bind_int64(q, 1, from);
+    sql_bind_int64(q, 1, from);
     row_reader_init(&rr, st);
-    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
+    while (!rc && (step = sql_step(q)) == SQL_ROW)
         rc = gap_record(&rr, s, q, g, e);
-    if (!rc && step != SQLITE_DONE)
+    if (!rc && step != SQL_DONE)
         rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                     sqlite3_errmsg(st->db));
+                     db_errmsg(st));
     row_reader_release(&rr);
-    sqlite3_finalize(q);
+    sql_finalize(q);
     return rc;
 }
 

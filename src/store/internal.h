@@ -9,25 +9,30 @@
 #include <sqlite3.h>
 
 #include "base/buf.h"
+#include "base/idmap.h"
+#include "store/sql.h"
 #include "store/store.h"
 
 struct entity_statements {
-    sqlite3_stmt *insert; /* every field, in descriptor order */
-    sqlite3_stmt *update; /* every field, then the key fields */
+    struct sql_stmt *insert; /* every field, in descriptor order */
+    struct sql_stmt *update; /* every field, then the key fields */
     /* The same where the key stays: parameters numbered as update's, the
      * key columns not set (store/sqlgen.c says why). */
-    sqlite3_stmt *update_in_place;
-    sqlite3_stmt *delete; /* the key fields */
-    sqlite3_stmt *select; /* every field, in insertion order */
+    struct sql_stmt *update_in_place;
+    struct sql_stmt *delete; /* the key fields */
+    struct sql_stmt *select; /* every field, in insertion order */
 };
 
+struct pg_conn;
+
 struct store {
-    sqlite3 *db;
+    sqlite3 *db;        /* the SQLite backend's connection, or */
+    struct pg_conn *pg; /* PostgreSQL's (store/sql_pg.c) */
     char *path;
     struct entity_statements stmts[ENT__COUNT];
-    sqlite3_stmt *log_insert;
-    sqlite3_stmt *set_insert;
-    sqlite3_stmt *log_head;
+    struct sql_stmt *log_insert;
+    struct sql_stmt *set_insert;
+    struct sql_stmt *log_head;
     /* The change log's last seq when the present registry was last loaded
      * or written through this connection; -1 before either. When the log
      * head has moved on since, a write is refused if it touches a record
@@ -47,19 +52,42 @@ struct store {
     int64_t waited_ms;
 };
 
+/* Whether path names a PostgreSQL database (postgresql://...). */
+int db_is_pg_url(const char *path);
+/* The backend's message for the last failure on st. */
+const char *db_errmsg(struct store *st);
+/* Whether the last failure on st was a constraint's. */
+int db_is_constraint(struct store *st);
+/* The rows the last statement run on st changed. */
+long db_changes(struct store *st);
+void db_sleep_ms(int ms);
+
+/* The text of a statement that differs between the backends. */
+#define DB_DIALECT(st, sqlite, postgresql) ((st)->pg ? (postgresql) : (sqlite))
+
+/* A transaction that reads (one consistent state of the registry) or
+ * writes (after every other writer: SQLite's BEGIN IMMEDIATE, a
+ * PostgreSQL advisory lock held to the end of the transaction). */
+enum db_txn { DB_READ, DB_WRITE };
+enum status db_begin(struct store *st, enum db_txn kind, struct err *e);
+/* Inside a write transaction, about to write a change set of about
+ * expected changes: on PostgreSQL, a large one goes by COPY. */
+enum status db_batch(struct store *st, size_t expected, struct err *e);
+
 /* Runs sql (no results); ST_ERROR with SQLite's message on failure. */
 enum status db_exec(struct store *st, const char *sql, struct err *e);
 /* Prepares sql; ST_ERROR with SQLite's message on failure. */
-enum status db_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
+enum status db_prepare(struct store *st, const char *sql, struct sql_stmt **out,
                        struct err *e);
 /* Steps a statement that returns no row and resets it. */
-enum status db_step_done(struct store *st, sqlite3_stmt *stmt, struct err *e);
+enum status db_step_done(struct store *st, struct sql_stmt *stmt,
+                         struct err *e);
 /* Binds text (NULL when absent) to parameter i, copied by SQLite. */
-void db_bind_text(sqlite3_stmt *stmt, int i, const char *text);
+void db_bind_text(struct sql_stmt *stmt, int i, const char *text);
 /* The same without the copy: text must stay valid until the statement has
  * been stepped and reset (the write path's hot loop saves a malloc per
  * value this way). */
-void db_bind_static(sqlite3_stmt *stmt, int i, const char *text);
+void db_bind_static(struct sql_stmt *stmt, int i, const char *text);
 
 #define BIND_MAX_FIELDS 32
 
@@ -84,8 +112,20 @@ void sqlgen_update_in_place(const struct entity *ent, struct buf *b);
 void sqlgen_delete(const struct entity *ent, struct buf *b);
 void sqlgen_select(const struct entity *ent, struct buf *b);
 
+/* The same select in insertion order, for PostgreSQL (its tables keep an
+ * identity column "_row" for it). */
+void sqlgen_select_pg(const struct entity *ent, struct buf *b);
+/* ent's table for PostgreSQL at the newest schema (every field). */
+void sqlgen_create_table_pg(const struct entity *ent, struct buf *b);
+
 /* Brings the schema to the newest version. */
 enum status schema_migrate(struct store *st, struct err *e);
+/* Creates the newest schema in a PostgreSQL database's current schema,
+ * inside the caller's transaction. */
+enum status schema_create_pg(struct store *st, struct err *e);
+/* The same on PostgreSQL; with create, makes the schema when the database
+ * has none, else a database without one is an error naming `init`. */
+enum status schema_migrate_pg(struct store *st, int create, struct err *e);
 
 /* The field texts of rec, a record of s. */
 void record_values(const struct snapshot *s, const struct entity *ent,
@@ -104,7 +144,7 @@ void record_image_to(struct buf *b, const struct snapshot *s,
                      const struct entity *ent, const void *rec);
 /* The image of a table row of ent, q's columns in descriptor order (as
  * sqlgen_select and sqlgen_select_key return them), into b. */
-void row_image_to(struct buf *b, const struct entity *ent, sqlite3_stmt *q);
+void row_image_to(struct buf *b, const struct entity *ent, struct sql_stmt *q);
 
 /* The fields of one change-log entry. */
 struct log_fields {
@@ -166,23 +206,33 @@ void bulk_close(struct store *st, struct bulk *b);
     "SELECT c.seq, s.recorded, s.actor, c.op, c.entity, c.key, c.before, " \
     "c.after, s.reason, c.hash FROM changes c "                            \
     "JOIN change_sets s ON s.id = c.change_set "
-void log_read_entry(sqlite3_stmt *q, struct change_entry *c);
+void log_read_entry(struct sql_stmt *q, struct change_entry *c);
 void log_entry_release(struct change_entry *c);
 
 /* Binds a record key as record_key writes it (the fields of a compound key
  * joined by '/') to q's parameters from `first` on. */
-void bind_key_text(sqlite3_stmt *q, int first, const struct entity *ent,
+void bind_key_text(struct sql_stmt *q, int first, const struct entity *ent,
                    const char *key);
 
 /* The present rows of the tables, read by key, for the images the log
  * leaves to them. Statements are prepared on first use. */
 struct row_reader {
     struct store *st;
-    sqlite3_stmt *by_key[ENT__COUNT];
+    struct sql_stmt *by_key[ENT__COUNT];
     struct buf image;
+    /* Whole tables (row_reader_whole): each read once, its images by key,
+     * for a reader that wants nearly every row (audit verify) over a
+     * backend where a lookup is a round trip (PostgreSQL). */
+    int whole;
+    int read[ENT__COUNT];
+    struct idmap keys[ENT__COUNT];
+    char **images[ENT__COUNT];
+    size_t n_images[ENT__COUNT], alloc_images[ENT__COUNT];
 };
 
 void row_reader_init(struct row_reader *r, struct store *st);
+/* Makes r read whole tables (above) from now on. */
+void row_reader_whole(struct row_reader *r);
 void row_reader_release(struct row_reader *r);
 /* OUT: *image, the image of ent's row under key (borrowed until the next
  * call), or NULL when the table has no such row. */
@@ -210,6 +260,11 @@ struct image_info {
 
 /* 0 when images are kept (CHANCERY_SNAPSHOT_CACHE=never turns them off). */
 int cache_wanted(void);
+/* Whether st keeps an image: an SQLite registry's PATH.snapshot, when
+ * cache_wanted. A PostgreSQL registry loads from its tables: many
+ * machines share it, and a file beside one of them would be a cache of
+ * that machine alone (store/db.c). */
+#define images_kept(st) (!(st)->pg && cache_wanted())
 /* 0 when images are not to be read (=never, or =rebuild: a process started
  * again after a damaged block reads the tables and writes a new image). */
 int cache_readable(void);

@@ -13,13 +13,13 @@
 #include "core/apply.h"
 #include "store/internal.h"
 
-static enum status load_row(struct store *st, sqlite3_stmt *q,
+static enum status load_row(struct store *st, struct sql_stmt *q,
                             struct snapshot *s, const struct entity *ent,
                             void *rec, struct err *e)
 {
     record_clear(ent, rec);
     for (int i = 0; i < ent->n_fields; i++) {
-        const char *text = (const char *)sqlite3_column_text(q, i);
+        const char *text = (const char *)sql_column_text(q, i);
 
         if (field_parse(s, &ent->fields[i], rec, text ? text : "", e)) {
             err_prefix(e, "database '%s': %s column '%s'", st->path, ent->table,
@@ -37,37 +37,36 @@ static enum status reserve_rows(struct store *st, struct snapshot *s,
                                 const struct entity *ent, struct err *e)
 {
     char sql[128];
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
 
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", ent->table);
     if (db_prepare(st, sql, &q, e))
         return ST_ERROR;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        snapshot_reserve(s, ent->kind, (size_t)sqlite3_column_int64(q, 0));
-    sqlite3_finalize(q);
+    if (sql_step(q) == SQL_ROW)
+        snapshot_reserve(s, ent->kind, (size_t)sql_column_int64(q, 0));
+    sql_finalize(q);
     return ST_OK;
 }
 
 static enum status load_table(struct store *st, struct snapshot *s,
                               const struct entity *ent, struct err *e)
 {
-    sqlite3_stmt *q = st->stmts[ent->kind].select;
+    struct sql_stmt *q = st->stmts[ent->kind].select;
     void *rec = xmalloc(ent->size);
     enum status rc = ST_OK;
     int step;
 
-    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
+    while (!rc && (step = sql_step(q)) == SQL_ROW)
         rc = load_row(st, q, s, ent, rec, e);
-    if (!rc && step != SQLITE_DONE)
-        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                     sqlite3_errmsg(st->db));
-    sqlite3_reset(q);
+    if (!rc && step != SQL_DONE)
+        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path, db_errmsg(st));
+    sql_reset(q);
     free(rec);
     return rc;
 }
 
 /* Binds the fields of a JSON image to stmt's first parameters. */
-static enum status bind_image(sqlite3_stmt *q, const struct entity *ent,
+static enum status bind_image(struct sql_stmt *q, const struct entity *ent,
                               const char *image, struct err *e)
 {
     json_error_t jerr;
@@ -91,12 +90,12 @@ static enum status bind_image(sqlite3_stmt *q, const struct entity *ent,
 }
 
 /* Undoes one change: removes what it wrote, restores what it replaced. */
-static enum status undo_one(struct store *st, sqlite3_stmt *q, struct err *e)
+static enum status undo_one(struct store *st, struct sql_stmt *q, struct err *e)
 {
     const struct entity *ent =
-        entity_by_name((const char *)sqlite3_column_text(q, 0));
-    const char *key = (const char *)sqlite3_column_text(q, 1);
-    const char *before = (const char *)sqlite3_column_text(q, 2);
+        entity_by_name((const char *)sql_column_text(q, 0));
+    const char *key = (const char *)sql_column_text(q, 1);
+    const char *before = (const char *)sql_column_text(q, 2);
     const struct entity_statements *s;
 
     if (!ent)
@@ -115,7 +114,7 @@ static enum status undo_one(struct store *st, sqlite3_stmt *q, struct err *e)
 static enum status undo_after(struct store *st, int32_t day, struct err *e)
 {
     char next[DATE_BUF];
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     enum status rc = ST_OK;
     int step;
 
@@ -131,13 +130,12 @@ static enum status undo_after(struct store *st, int32_t day, struct err *e)
                    "ORDER BY seq DESC",
                    &q, e))
         return ST_ERROR;
-    sqlite3_bind_text(q, 1, next, -1, SQLITE_TRANSIENT);
-    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
+    sql_bind_text(q, 1, next, -1, SQL_TRANSIENT);
+    while (!rc && (step = sql_step(q)) == SQL_ROW)
         rc = undo_one(st, q, e);
-    if (!rc && step != SQLITE_DONE)
-        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                     sqlite3_errmsg(st->db));
-    sqlite3_finalize(q);
+    if (!rc && step != SQL_DONE)
+        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path, db_errmsg(st));
+    sql_finalize(q);
     return rc;
 }
 
@@ -171,7 +169,7 @@ static size_t total_records(const struct snapshot *s)
  * made from this registry's log, not from another's. */
 static int log_has(struct store *st, const struct image_info *info)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     char hex[HASH_HEX] = "";
     int step;
 
@@ -179,19 +177,19 @@ static int log_has(struct store *st, const struct image_info *info)
         return info->hash[0] == '\0';
     if (db_prepare(st, "SELECT hash FROM changes WHERE seq = ?", &q, NULL))
         return 0;
-    sqlite3_bind_int64(q, 1, info->seq);
-    step = sqlite3_step(q);
-    if (step == SQLITE_ROW && sqlite3_column_bytes(q, 0) == HASH_BYTES)
-        hash_to_hex(sqlite3_column_blob(q, 0), hex);
-    sqlite3_finalize(q);
-    return step == SQLITE_ROW && !strcmp(hex, info->hash);
+    sql_bind_int64(q, 1, info->seq);
+    step = sql_step(q);
+    if (step == SQL_ROW && sql_column_bytes(q, 0) == HASH_BYTES)
+        hash_to_hex(sql_column_blob(q, 0), hex);
+    sql_finalize(q);
+    return step == SQL_ROW && !strcmp(hex, info->hash);
 }
 
 /* Applies the present row of ent under key to s; 1 when it cannot be (no
  * such row: deleted or renamed), else 0. A record whose first change in
  * the gap is not its insert must be in s already: if not, an update gave
  * it this key (a rename), and its old record would be left behind. */
-static int fold_record(struct store *st, sqlite3_stmt **by_key,
+static int fold_record(struct store *st, struct sql_stmt **by_key,
                        const struct entity *ent, const char *key, int inserted,
                        struct snapshot *s)
 {
@@ -210,13 +208,13 @@ static int fold_record(struct store *st, sqlite3_stmt **by_key,
             return 1;
     }
     bind_key_text(by_key[ent->kind], 1, ent, key);
-    step = sqlite3_step(by_key[ent->kind]);
-    bad = step != SQLITE_ROW || ent->n_fields > BIND_MAX_FIELDS;
+    step = sql_step(by_key[ent->kind]);
+    bad = step != SQL_ROW || ent->n_fields > BIND_MAX_FIELDS;
     for (int i = 0; !bad && i < ent->n_fields; i++)
-        texts[i] = (const char *)sqlite3_column_text(by_key[ent->kind], i);
+        texts[i] = (const char *)sql_column_text(by_key[ent->kind], i);
     if (!bad)
         bad = snapshot_apply_texts(s, ent->kind, texts, NULL, NULL) != ST_OK;
-    sqlite3_reset(by_key[ent->kind]);
+    sql_reset(by_key[ent->kind]);
     return bad;
 }
 
@@ -226,7 +224,7 @@ static int fold_record(struct store *st, sqlite3_stmt **by_key,
  * renamed record, a row that no longer parses). */
 static int fold_changes(struct store *st, int64_t from, struct snapshot *s)
 {
-    sqlite3_stmt *q, *by_key[ENT__COUNT] = { NULL };
+    struct sql_stmt *q, *by_key[ENT__COUNT] = { NULL };
     int bad = 0, step;
 
     /* op is that of the record's first change in the gap: SQLite takes a
@@ -237,21 +235,21 @@ static int fold_changes(struct store *st, int64_t from, struct snapshot *s)
                    "ORDER BY first",
                    &q, NULL))
         return 1;
-    sqlite3_bind_int64(q, 1, from);
-    while (!bad && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    sql_bind_int64(q, 1, from);
+    while (!bad && (step = sql_step(q)) == SQL_ROW) {
         const struct entity *ent =
-            entity_by_name((const char *)sqlite3_column_text(q, 0));
-        const char *key = (const char *)sqlite3_column_text(q, 1),
-                   *op = (const char *)sqlite3_column_text(q, 3);
+            entity_by_name((const char *)sql_column_text(q, 0));
+        const char *key = (const char *)sql_column_text(q, 1),
+                   *op = (const char *)sql_column_text(q, 3);
 
-        bad = !ent || !key || !op || sqlite3_column_int(q, 2) ||
+        bad = !ent || !key || !op || sql_column_int(q, 2) ||
               fold_record(st, by_key, ent, key, !strcmp(op, "insert"), s);
     }
-    if (!bad && step != SQLITE_DONE)
+    if (!bad && step != SQL_DONE)
         bad = 1;
-    sqlite3_finalize(q);
+    sql_finalize(q);
     for (int k = 0; k < ENT__COUNT; k++)
-        sqlite3_finalize(by_key[k]);
+        sql_finalize(by_key[k]);
     return bad;
 }
 
@@ -261,7 +259,7 @@ int load_image(struct store *st, int64_t seq, const char *hash,
     struct image_info info;
     int64_t gap;
 
-    if (!cache_readable() || cache_load(st, s, &info))
+    if (!images_kept(st) || !cache_readable() || cache_load(st, s, &info))
         return 1;
     gap = seq - info.seq;
     *changes = gap;
@@ -287,7 +285,7 @@ static enum status load_present(struct store *st, struct snapshot *s,
     enum status rc;
     int rewrite = 0;
 
-    if (db_exec(st, "BEGIN", e))
+    if (db_begin(st, DB_READ, e))
         return ST_ERROR;
     rc = log_head(st, &seq, hash, e);
     if (!rc && !load_image(st, seq, hash, s, &changes)) {
@@ -298,7 +296,7 @@ static enum status load_present(struct store *st, struct snapshot *s,
     } else if (!rc) {
         rc = load_tables(st, s, e);
         snprintf(st->load_source, sizeof(st->load_source), "tables");
-        rewrite = cache_wanted();
+        rewrite = images_kept(st);
     }
     db_exec(st, "COMMIT", NULL);
     if (rc)
@@ -317,10 +315,10 @@ void image_refresh(struct store *st)
     int64_t seq, changes = 0;
     int ok;
 
-    if (!cache_readable())
+    if (!images_kept(st) || !cache_readable())
         return;
     snapshot_init(&s);
-    if (db_exec(st, "BEGIN", NULL))
+    if (db_begin(st, DB_READ, NULL))
         return;
     ok = !log_head(st, &seq, hash, NULL) &&
          !load_image(st, seq, hash, &s, &changes);
@@ -342,9 +340,14 @@ enum status store_load(struct store *st, int32_t as_known_on,
 
     if (as_known_on == DATE_NONE)
         return load_present(st, out, e);
-    if (db_exec(st, "BEGIN; PRAGMA defer_foreign_keys = ON", e))
+    if (db_begin(st, DB_READ, e))
         return ST_ERROR;
-    rc = undo_after(st, as_known_on, e);
+    rc = db_exec(st,
+                 DB_DIALECT(st, "PRAGMA defer_foreign_keys = ON",
+                            "SET CONSTRAINTS ALL DEFERRED"),
+                 e);
+    if (!rc)
+        rc = undo_after(st, as_known_on, e);
     if (!rc)
         rc = load_tables(st, out, e);
     db_exec(st, "ROLLBACK", NULL);

@@ -16,16 +16,16 @@
 #include "base/xalloc.h"
 #include "store/internal.h"
 
-static char *column_dup(sqlite3_stmt *q, int i)
+static char *column_dup(struct sql_stmt *q, int i)
 {
-    const char *text = (const char *)sqlite3_column_text(q, i);
+    const char *text = (const char *)sql_column_text(q, i);
 
     return text ? xstrdup(text) : NULL;
 }
 
-void log_read_entry(sqlite3_stmt *q, struct change_entry *c)
+void log_read_entry(struct sql_stmt *q, struct change_entry *c)
 {
-    c->seq = sqlite3_column_int64(q, 0);
+    c->seq = sql_column_int64(q, 0);
     c->recorded = column_dup(q, 1);
     c->actor = column_dup(q, 2);
     c->op = column_dup(q, 3);
@@ -35,9 +35,9 @@ void log_read_entry(sqlite3_stmt *q, struct change_entry *c)
     c->after = column_dup(q, 7);
     c->reason = column_dup(q, 8);
     c->hash = NULL;
-    if (sqlite3_column_bytes(q, 9) == HASH_BYTES) {
+    if (sql_column_bytes(q, 9) == HASH_BYTES) {
         c->hash = xmalloc(HASH_HEX);
-        hash_to_hex(sqlite3_column_blob(q, 9), c->hash);
+        hash_to_hex(sql_column_blob(q, 9), c->hash);
     }
 }
 
@@ -63,7 +63,7 @@ void change_list_release(struct change_list *list)
     list->n = list->alloc = 0;
 }
 
-void bind_key_text(sqlite3_stmt *q, int first, const struct entity *ent,
+void bind_key_text(struct sql_stmt *q, int first, const struct entity *ent,
                    const char *key)
 {
     int n_keys = 0, i = 0;
@@ -77,11 +77,10 @@ void bind_key_text(sqlite3_stmt *q, int first, const struct entity *ent,
 
         if (!slash)
             break;
-        sqlite3_bind_text(q, first + i, part, (int)(slash - part),
-                          SQLITE_TRANSIENT);
+        sql_bind_text(q, first + i, part, (int)(slash - part), SQL_TRANSIENT);
         part = slash + 1;
     }
-    sqlite3_bind_text(q, first + i, part, -1, SQLITE_TRANSIENT);
+    sql_bind_text(q, first + i, part, -1, SQL_TRANSIENT);
 }
 
 void row_reader_init(struct row_reader *r, struct store *st)
@@ -93,9 +92,97 @@ void row_reader_init(struct row_reader *r, struct store *st)
 
 void row_reader_release(struct row_reader *r)
 {
-    for (int k = 0; k < ENT__COUNT; k++)
-        sqlite3_finalize(r->by_key[k]);
+    for (int k = 0; k < ENT__COUNT; k++) {
+        sql_finalize(r->by_key[k]);
+        if (!r->whole)
+            continue;
+        for (size_t i = 0; i < r->n_images[k]; i++)
+            free(r->images[k][i]);
+        free(r->images[k]);
+        idmap_release(&r->keys[k]);
+    }
     buf_release(&r->image);
+}
+
+void row_reader_whole(struct row_reader *r)
+{
+    r->whole = 1;
+    for (int k = 0; k < ENT__COUNT; k++)
+        idmap_init(&r->keys[k]);
+}
+
+/* The key of the row q holds (its columns in descriptor order), as
+ * record_key writes it, into b. */
+static void row_key_to(struct buf *b, const struct entity *ent,
+                       struct sql_stmt *q)
+{
+    int n = 0;
+
+    buf_reset(b);
+    for (int i = 0; i < ent->n_fields; i++) {
+        const char *t;
+
+        if (!(ent->fields[i].flags & FIELD_KEY))
+            continue;
+        t = sql_column_text(q, i);
+        if ((n++ && buf_addstr(b, "/")) || buf_addstr(b, t ? t : ""))
+            BUG("key too long");
+    }
+}
+
+/* Reads ent's whole table into r's images by key. */
+static enum status read_whole(struct row_reader *r, const struct entity *ent,
+                              struct err *e)
+{
+    int k = ent->kind, step;
+    struct sql_stmt *q;
+    struct buf sql, key;
+
+    buf_init(&sql, 1 << 16);
+    (r->st->pg ? sqlgen_select_pg : sqlgen_select)(ent, &sql);
+    step = db_prepare(r->st, sql.data, &q, e);
+    buf_release(&sql);
+    if (step)
+        return ST_ERROR;
+    buf_init(&key, BUF_MAX_DEFAULT);
+    while ((step = sql_step(q)) == SQL_ROW) {
+        char *both;
+
+        row_key_to(&key, ent, q);
+        row_image_to(&r->image, ent, q);
+        /* The key, its NUL, then the image: the map borrows the key. */
+        both = xmalloc(key.len + r->image.len + 2);
+        memcpy(both, key.data, key.len + 1);
+        memcpy(both + key.len + 1, r->image.data, r->image.len + 1);
+        XGROW(r->images[k], r->n_images[k] + 1, r->alloc_images[k]);
+        r->images[k][r->n_images[k]] = both;
+        idmap_put(&r->keys[k], both, (uint32_t)r->n_images[k]);
+        r->n_images[k]++;
+    }
+    buf_release(&key);
+    sql_finalize(q);
+    r->read[k] = 1;
+    if (step != SQL_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", r->st->path,
+                       db_errmsg(r->st));
+    return ST_OK;
+}
+
+static enum status whole_image(struct row_reader *r, const struct entity *ent,
+                               const char *key, const char **image,
+                               struct err *e)
+{
+    uint32_t i;
+
+    if (!r->read[ent->kind] && read_whole(r, ent, e))
+        return ST_ERROR;
+    i = idmap_get(&r->keys[ent->kind], key);
+    if (i != IDMAP_NONE) {
+        const char *both = r->images[ent->kind][i];
+
+        *image = both + strlen(both) + 1;
+    }
+    return ST_OK;
 }
 
 static enum status prepare_by_key(struct row_reader *r,
@@ -116,23 +203,25 @@ static enum status prepare_by_key(struct row_reader *r,
 enum status row_reader_image(struct row_reader *r, const struct entity *ent,
                              const char *key, const char **image, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     *image = NULL;
+    if (r->whole)
+        return whole_image(r, ent, key, image, e);
     if (prepare_by_key(r, ent, e))
         return ST_ERROR;
     q = r->by_key[ent->kind];
     bind_key_text(q, 1, ent, key);
-    step = sqlite3_step(q);
-    if (step == SQLITE_ROW) {
+    step = sql_step(q);
+    if (step == SQL_ROW) {
         row_image_to(&r->image, ent, q);
         *image = r->image.data;
     }
-    sqlite3_reset(q);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    sql_reset(q);
+    if (step != SQL_ROW && step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", r->st->path,
-                       sqlite3_errmsg(r->st->db));
+                       db_errmsg(r->st));
     return ST_OK;
 }
 
@@ -165,7 +254,7 @@ enum status store_history(struct store *st, const char *entity, const char *key,
                           struct change_list *list, struct err *e)
 {
     const struct entity *ent = entity_by_name(entity);
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     if (!ent)
@@ -176,14 +265,14 @@ enum status store_history(struct store *st, const char *entity, const char *key,
         return ST_ERROR;
     db_bind_text(q, 1, entity);
     db_bind_text(q, 2, key);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((step = sql_step(q)) == SQL_ROW) {
         XGROW(list->items, list->n + 1, list->alloc);
         log_read_entry(q, &list->items[list->n++]);
     }
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE)
+    sql_finalize(q);
+    if (step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     return derive_afters(st, ent, list, e);
 }
 
@@ -234,7 +323,7 @@ enum status store_log_head(struct store *st, int32_t as_known_on, int64_t *seq,
                            struct err *e)
 {
     char next[DATE_BUF];
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     /* The same cut as a load as known on a date: the change sets recorded
@@ -250,11 +339,11 @@ enum status store_log_head(struct store *st, int32_t as_known_on, int64_t *seq,
         date_format(as_known_on + 1, next);
         db_bind_text(q, 1, next);
     }
-    step = sqlite3_step(q);
-    *seq = step == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_finalize(q);
-    if (step != SQLITE_ROW)
+    step = sql_step(q);
+    *seq = step == SQL_ROW ? sql_column_int64(q, 0) : 0;
+    sql_finalize(q);
+    if (step != SQL_ROW)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     return ST_OK;
 }

@@ -166,13 +166,13 @@ char *record_image(const struct snapshot *s, const struct entity *ent,
     return text;
 }
 
-void row_image_to(struct buf *b, const struct entity *ent, sqlite3_stmt *q)
+void row_image_to(struct buf *b, const struct entity *ent, struct sql_stmt *q)
 {
     const char *values[BIND_MAX_FIELDS];
 
     if (ent->n_fields > BIND_MAX_FIELDS)
         BUG("entity '%s' has too many fields", ent->name);
     for (int i = 0; i < ent->n_fields; i++)
-        values[i] = (const char *)sqlite3_column_text(q, i);
+        values[i] = (const char *)sql_column_text(q, i);
     values_image_to(b, ent, values);
 }

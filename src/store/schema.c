@@ -115,9 +115,9 @@ static const char CHANGE_SETS_SQL[] =
 
 /* 1 when column i of q holds what *last holds (both may be NULL); then
  * *last takes the column's text. */
-static int same_text(sqlite3_stmt *q, int i, char **last)
+static int same_text(struct sql_stmt *q, int i, char **last)
 {
-    const char *t = (const char *)sqlite3_column_text(q, i);
+    const char *t = (const char *)sql_column_text(q, i);
     int same = t ? *last && !strcmp(t, *last) : !*last;
 
     free(*last);
@@ -127,7 +127,7 @@ static int same_text(sqlite3_stmt *q, int i, char **last)
 
 /* 1 when the row of q starts a new change set: its time, actor or reason
  * differs from the row before. */
-static int starts_set(sqlite3_stmt *q, char *last[3])
+static int starts_set(struct sql_stmt *q, char *last[3])
 {
     int same = 1;
 
@@ -136,42 +136,41 @@ static int starts_set(sqlite3_stmt *q, char *last[3])
     return !same;
 }
 
-static enum status copy_entry(struct store *st, sqlite3_stmt *old,
-                              sqlite3_stmt *entry, sqlite3_int64 set_id,
+static enum status copy_entry(struct store *st, struct sql_stmt *old,
+                              struct sql_stmt *entry, int64_t set_id,
                               struct err *e)
 {
-    sqlite3_int64 seq = sqlite3_column_int64(old, 0);
+    int64_t seq = sql_column_int64(old, 0);
     unsigned char digest[HASH_BYTES];
 
-    if (hash_from_hex((const char *)sqlite3_column_text(old, 9), digest))
+    if (hash_from_hex((const char *)sql_column_text(old, 9), digest))
         return err_set(e, ST_ERROR, "database '%s': change %lld: bad hash",
                        st->path, (long long)seq);
-    sqlite3_bind_int64(entry, 1, seq);
-    sqlite3_bind_int64(entry, 2, set_id);
+    sql_bind_int64(entry, 1, seq);
+    sql_bind_int64(entry, 2, set_id);
     for (int i = 0; i < 5; i++)
-        sqlite3_bind_value(entry, 3 + i, sqlite3_column_value(old, 4 + i));
-    sqlite3_bind_blob(entry, 8, digest, sizeof(digest), SQLITE_STATIC);
+        sql_bind_column(entry, 3 + i, old, 4 + i);
+    sql_bind_blob(entry, 8, digest, sizeof(digest), SQL_STATIC);
     return db_step_done(st, entry, e);
 }
 
 /* Copies the version-3 entries: a run of entries with the same time, actor
  * and reason becomes one change set, named by its first seq. */
-static enum status copy_v3_entries(struct store *st, sqlite3_stmt *old,
-                                   sqlite3_stmt *set, sqlite3_stmt *entry,
+static enum status copy_v3_entries(struct store *st, struct sql_stmt *old,
+                                   struct sql_stmt *set, struct sql_stmt *entry,
                                    struct err *e)
 {
-    sqlite3_int64 set_id = 0;
+    int64_t set_id = 0;
     char *last[3] = { NULL, NULL, NULL };
     enum status rc = ST_OK;
     int step;
 
-    while (!rc && (step = sqlite3_step(old)) == SQLITE_ROW) {
+    while (!rc && (step = sql_step(old)) == SQL_ROW) {
         if (starts_set(old, last) || !set_id) {
-            set_id = sqlite3_column_int64(old, 0);
-            sqlite3_bind_int64(set, 1, set_id);
+            set_id = sql_column_int64(old, 0);
+            sql_bind_int64(set, 1, set_id);
             for (int i = 0; i < 3; i++)
-                sqlite3_bind_value(set, 2 + i,
-                                   sqlite3_column_value(old, 1 + i));
+                sql_bind_column(set, 2 + i, old, 1 + i);
             rc = db_step_done(st, set, e);
         }
         if (!rc)
@@ -179,15 +178,14 @@ static enum status copy_v3_entries(struct store *st, sqlite3_stmt *old,
     }
     for (int i = 0; i < 3; i++)
         free(last[i]);
-    if (!rc && step != SQLITE_DONE)
-        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                     sqlite3_errmsg(st->db));
+    if (!rc && step != SQL_DONE)
+        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path, db_errmsg(st));
     return rc;
 }
 
 static enum status migrate_4(struct store *st, struct err *e)
 {
-    sqlite3_stmt *old = NULL, *set = NULL, *entry = NULL;
+    struct sql_stmt *old = NULL, *set = NULL, *entry = NULL;
     enum status rc;
 
     rc = db_exec(st, CHANGE_SETS_SQL, e);
@@ -209,9 +207,9 @@ static enum status migrate_4(struct store *st, struct err *e)
                         &entry, e);
     if (!rc)
         rc = copy_v3_entries(st, old, set, entry, e);
-    sqlite3_finalize(old);
-    sqlite3_finalize(set);
-    sqlite3_finalize(entry);
+    sql_finalize(old);
+    sql_finalize(set);
+    sql_finalize(entry);
     if (!rc)
         rc = db_exec(st, "DROP TABLE changes_v3", e);
     return rc;
@@ -337,17 +335,16 @@ static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
 
 static enum status user_version(struct store *st, int *out, struct err *e)
 {
-    sqlite3_stmt *stmt;
+    struct sql_stmt *stmt;
     enum status rc;
 
     if ((rc = db_prepare(st, "PRAGMA user_version", &stmt, e)))
         return rc;
-    if (sqlite3_step(stmt) == SQLITE_ROW)
-        *out = sqlite3_column_int(stmt, 0);
+    if (sql_step(stmt) == SQL_ROW)
+        *out = sql_column_int(stmt, 0);
     else
-        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                     sqlite3_errmsg(st->db));
-    sqlite3_finalize(stmt);
+        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path, db_errmsg(st));
+    sql_finalize(stmt);
     return rc;
 }
 
@@ -374,4 +371,171 @@ enum status schema_migrate(struct store *st, struct err *e)
         }
     }
     return ST_OK;
+}
+
+/* PostgreSQL. A new database gets the newest schema at once, in one
+ * transaction (the SQLite migrations above rebuild data that a new
+ * database does not have): the same tables, columns and constraints, with
+ * PostgreSQL's types (BIGINT, BYTEA), references that a load "as known
+ * on" a date may defer, and an identity column "_row" in each entity's
+ * table for the insertion order SQLite's rowid gives. The version is kept
+ * in chancery_schema; migrations after SCHEMA_VERSION_PG run on both. */
+#define SCHEMA_VERSION_PG 9
+
+static const char PG_LOG_SQL[] =
+    "CREATE TABLE change_sets (\n"
+    "    id BIGINT NOT NULL PRIMARY KEY,\n"
+    "    recorded TEXT NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    reason TEXT\n"
+    ");\n"
+    "CREATE INDEX change_sets_recorded ON change_sets(recorded);\n"
+    "CREATE TABLE changes (\n"
+    "    seq BIGINT NOT NULL PRIMARY KEY,\n"
+    "    change_set BIGINT NOT NULL REFERENCES change_sets(id) DEFERRABLE,\n"
+    "    op TEXT NOT NULL CHECK (op = 'insert' OR op = 'update' OR "
+    "op = 'delete'),\n"
+    "    entity TEXT NOT NULL,\n"
+    "    key TEXT NOT NULL,\n"
+    "    before TEXT,\n"
+    "    after TEXT,\n"
+    "    hash BYTEA NOT NULL CHECK (length(hash) = 32)\n"
+    ");\n"
+    "CREATE INDEX changes_key ON changes(key);\n"
+    "CREATE TABLE tlog_nodes (\n"
+    "    level INTEGER NOT NULL,\n"
+    "    idx BIGINT NOT NULL,\n"
+    "    hash BYTEA NOT NULL CHECK (length(hash) = 32),\n"
+    "    PRIMARY KEY (level, idx)\n"
+    ");\n"
+    "CREATE TABLE log_encodings (\n"
+    "    encoding INTEGER NOT NULL PRIMARY KEY,\n"
+    "    head_seq BIGINT NOT NULL,\n"
+    "    head_hash BYTEA,\n"
+    "    broken_at BIGINT\n"
+    ");\n"
+    /* What migration 8 records for an empty log. */
+    "INSERT INTO log_encodings VALUES (1, 0, NULL, NULL);\n"
+    "CREATE TABLE accounts (\n"
+    "    name TEXT NOT NULL PRIMARY KEY,\n"
+    "    role TEXT NOT NULL CHECK (role IN ('officer', 'liaison', "
+    "'analyst', 'auditor')),\n"
+    "    sending TEXT,\n"
+    "    mission TEXT,\n"
+    "    hash TEXT NOT NULL,\n"
+    "    disabled INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE account_changes (\n"
+    "    seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    recorded TEXT NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    account TEXT NOT NULL,\n"
+    "    op TEXT NOT NULL,\n"
+    "    after TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE sessions (\n"
+    "    token_hash BYTEA NOT NULL PRIMARY KEY,\n"
+    "    account TEXT NOT NULL REFERENCES accounts(name),\n"
+    "    created BIGINT NOT NULL,\n"
+    "    last_used BIGINT NOT NULL,\n"
+    "    expires BIGINT NOT NULL,\n"
+    "    revoked INTEGER NOT NULL DEFAULT 0\n"
+    ");\n";
+
+enum status schema_create_pg(struct store *st, struct err *e)
+{
+    struct buf sql;
+    enum status rc;
+    char bump[96];
+
+    buf_init(&sql, 1 << 20);
+    for (int k = 0; k < ENT__COUNT; k++)
+        sqlgen_create_table_pg(ENTITIES[k], &sql);
+    if (buf_addstr(&sql, PG_LOG_SQL))
+        BUG("schema too long");
+    snprintf(bump, sizeof(bump),
+             "CREATE TABLE chancery_schema (version INTEGER NOT NULL);\n"
+             "INSERT INTO chancery_schema VALUES (%d);\n",
+             SCHEMA_VERSION_PG);
+    if (buf_addstr(&sql, bump))
+        BUG("schema too long");
+    rc = db_exec(st, sql.data, e);
+    buf_release(&sql);
+    return rc;
+}
+
+/* The first column of sql's single row as an integer (0 for none). */
+static enum status pg_int(struct store *st, const char *sql, int *out,
+                          struct err *e)
+{
+    struct sql_stmt *q;
+    int step;
+
+    *out = 0;
+    if (db_prepare(st, sql, &q, e))
+        return ST_ERROR;
+    step = sql_step(q);
+    if (step == SQL_ROW)
+        *out = sql_column_int(q, 0);
+    sql_finalize(q);
+    if (step != SQL_ROW && step != SQL_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       db_errmsg(st));
+    return ST_OK;
+}
+
+/* The schema's version, 0 when the database has none. */
+static enum status pg_version(struct store *st, int *out, struct err *e)
+{
+    int exists;
+
+    *out = 0;
+    if (pg_int(st,
+               "SELECT count(*) FROM pg_tables WHERE tablename = "
+               "'chancery_schema' AND schemaname = current_schema()",
+               &exists, e))
+        return ST_ERROR;
+    if (!exists)
+        return ST_OK;
+    return pg_int(st, "SELECT max(version) FROM chancery_schema", out, e);
+}
+
+enum status schema_migrate_pg(struct store *st, int create, struct err *e)
+{
+    int version = 0;
+    char bump[64];
+
+    if (pg_version(st, &version, e))
+        return ST_ERROR;
+    if (!version && !create)
+        return err_set(e, ST_ERROR,
+                       "no registry at '%s' (run 'chancery init' first)",
+                       st->path);
+    if (version >= SCHEMA_VERSION) {
+        if (version > SCHEMA_VERSION)
+            return err_set(e, ST_ERROR,
+                           "database '%s' has schema %d, newer than this "
+                           "chancery (%d)",
+                           st->path, version, SCHEMA_VERSION);
+        return ST_OK;
+    }
+    /* Under the writers' lock, so that two first runs make it once. */
+    if (db_begin(st, DB_WRITE, e) || pg_version(st, &version, e))
+        goto fail;
+    if (!version && schema_create_pg(st, e))
+        goto fail;
+    if (!version)
+        version = SCHEMA_VERSION_PG;
+    for (; version < SCHEMA_VERSION; version++) {
+        snprintf(bump, sizeof(bump), "UPDATE chancery_schema SET version = %d",
+                 version + 1);
+        if (MIGRATIONS[version](st, e) || db_exec(st, bump, e))
+            goto fail;
+    }
+    if (db_exec(st, "COMMIT", e))
+        goto fail;
+    return ST_OK;
+fail:
+    db_exec(st, "ROLLBACK", NULL);
+    return ST_ERROR;
 }

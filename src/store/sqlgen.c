@@ -48,7 +48,9 @@ static void column_checks(const struct field *f, struct buf *b)
     }
 }
 
-static void column(const struct field *f, struct buf *b)
+/* A column; pg: PostgreSQL's, whose references may be deferred (a load
+ * "as known on" a date undoes changes out of order, store/load.c). */
+static void column_of(const struct field *f, int pg, struct buf *b)
 {
     const struct entity *target;
 
@@ -57,9 +59,14 @@ static void column(const struct field *f, struct buf *b)
     column_checks(f, b);
     if (f->type == FT_REF || (f->type == FT_CODE && f->ref == ENT_STATE)) {
         target = ENTITIES[f->ref];
-        add(b, " REFERENCES \"%s\"(\"%s\")", target->table,
-            target->fields[0].name);
+        add(b, " REFERENCES \"%s\"(\"%s\")%s", target->table,
+            target->fields[0].name, pg ? " DEFERRABLE" : "");
     }
+}
+
+static void column(const struct field *f, struct buf *b)
+{
+    column_of(f, 0, b);
 }
 
 static void key_list(const struct entity *ent, struct buf *b, const char *sep,
@@ -83,6 +90,22 @@ void sqlgen_create_table(const struct entity *ent, struct buf *b)
             continue;
         add(b, "    ");
         column(&ent->fields[i], b);
+        add(b, ",\n");
+    }
+    if (ent->sql_checks)
+        add(b, "    %s,\n", ent->sql_checks);
+    add(b, "    PRIMARY KEY (");
+    key_list(ent, b, ", ", "");
+    add(b, ")\n);\n");
+}
+
+void sqlgen_create_table_pg(const struct entity *ent, struct buf *b)
+{
+    add(b, "CREATE TABLE \"%s\" (\n", ent->table);
+    add(b, "    \"_row\" BIGINT GENERATED ALWAYS AS IDENTITY,\n");
+    for (int i = 0; i < ent->n_fields; i++) {
+        add(b, "    ");
+        column_of(&ent->fields[i], 1, b);
         add(b, ",\n");
     }
     if (ent->sql_checks)
@@ -170,6 +193,14 @@ void sqlgen_select(const struct entity *ent, struct buf *b)
      * SQLite's one dialect word here; PostgreSQL would order by an identity
      * column. */
     add(b, " FROM \"%s\" ORDER BY rowid", ent->table);
+}
+
+void sqlgen_select_pg(const struct entity *ent, struct buf *b)
+{
+    add(b, "SELECT ");
+    for (int i = 0; i < ent->n_fields; i++)
+        add(b, "%s\"%s\"", i ? ", " : "", ent->fields[i].name);
+    add(b, " FROM \"%s\" ORDER BY \"_row\"", ent->table);
 }
 
 void sqlgen_select_key(const struct entity *ent, struct buf *b)

@@ -34,8 +34,9 @@ void store_close(struct store *st);
 
 /* Makes every commit through st durable before it returns: SQLite's
  * synchronous=FULL, so that the WAL is synced at each commit (the default,
- * NORMAL, survives a crash of the process but not of the machine). The
- * server sets it on its writer: a write is acknowledged only once durable. */
+ * NORMAL, survives a crash of the process but not of the machine);
+ * PostgreSQL's synchronous_commit on, its default. The server sets it on
+ * its writer: a write is acknowledged only once durable. */
 enum status store_set_durable(struct store *st, struct err *e);
 
 /* A write waits for another writer (up to STORE_WAIT_MAX_MS) rather than
@@ -125,7 +126,8 @@ void store_abort(struct store_txn *t);
 /* A run of change sets in one transaction (store/write.c, "Batches"):
  * between the two calls each store_begin_at .. store_commit is a change
  * set of its own, and store_batch_end commits them all (commit nonzero)
- * or none; after a change set failed, it commits none. For a trusted
+ * or none; after a change set failed, it commits none. On PostgreSQL too
+ * one transaction, holding the writers' lock throughout. For a trusted
  * caller writing many small change sets at once (the demo). */
 enum status store_batch_begin(struct store *st, struct err *e);
 enum status store_batch_end(struct store *st, int commit, struct err *e);
@@ -229,8 +231,10 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e);
 /* Checks the snapshot image against the tables: every record of each,
  * field by field, once the image is brought up to the log's head as a
  * read would. OUT: *n_records compared, or -1 when there is no usable
- * image (none, damaged or from another registry: reads ignore it). A
+ * image (none, damaged or from another registry: reads ignore it), or
+ * STORE_NO_IMAGES when the backend keeps none (PostgreSQL). A
  * difference is ST_INVALID naming the first record that differs. */
+#define STORE_NO_IMAGES (-2)
 enum status store_verify_image(struct store *st, int64_t *n_records,
                                struct err *e);
 

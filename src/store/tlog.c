@@ -20,34 +20,32 @@ static int store_node(void *ctx, int level, uint64_t index,
     int rc;
 
     (void)st;
-    sqlite3_bind_int(t->insert, 1, level);
-    sqlite3_bind_int64(t->insert, 2, (sqlite3_int64)index);
-    sqlite3_bind_blob(t->insert, 3, hash, MERKLE_HASH, SQLITE_STATIC);
-    rc = sqlite3_step(t->insert);
-    sqlite3_reset(t->insert);
-    return rc != SQLITE_DONE;
+    sql_bind_int(t->insert, 1, level);
+    sql_bind_int64(t->insert, 2, (int64_t)index);
+    sql_bind_blob(t->insert, 3, hash, MERKLE_HASH, SQL_STATIC);
+    rc = sql_step(t->insert);
+    sql_reset(t->insert);
+    return rc != SQL_DONE;
 }
 
 int tlog_node(void *ctx, int level, uint64_t index,
               unsigned char out[MERKLE_HASH])
 {
     struct store *st = ctx;
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int rc = -1;
 
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT hash FROM tlog_nodes "
-                           "WHERE level = ? AND idx = ?",
-                           -1, &q, NULL) != SQLITE_OK)
+    if (db_prepare(st,
+                   "SELECT hash FROM tlog_nodes WHERE level = ? AND idx = ?",
+                   &q, NULL))
         return -1;
-    sqlite3_bind_int(q, 1, level);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)index);
-    if (sqlite3_step(q) == SQLITE_ROW &&
-        sqlite3_column_bytes(q, 0) == MERKLE_HASH) {
-        memcpy(out, sqlite3_column_blob(q, 0), MERKLE_HASH);
+    sql_bind_int(q, 1, level);
+    sql_bind_int64(q, 2, (int64_t)index);
+    if (sql_step(q) == SQL_ROW && sql_column_bytes(q, 0) == MERKLE_HASH) {
+        memcpy(out, sql_column_blob(q, 0), MERKLE_HASH);
         rc = 0;
     }
-    sqlite3_finalize(q);
+    sql_finalize(q);
     return rc;
 }
 
@@ -56,7 +54,7 @@ int tlog_node(void *ctx, int level, uint64_t index,
  * reading the node. */
 struct node_reader {
     struct store *st;
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
 };
 
 static int read_node(void *ctx, int level, uint64_t index,
@@ -65,19 +63,18 @@ static int read_node(void *ctx, int level, uint64_t index,
     struct node_reader *r = ctx;
     int rc = -1;
 
-    if (!r->q && sqlite3_prepare_v2(r->st->db,
-                                    "SELECT hash FROM tlog_nodes "
-                                    "WHERE level = ? AND idx = ?",
-                                    -1, &r->q, NULL) != SQLITE_OK)
+    if (!r->q && db_prepare(r->st,
+                            "SELECT hash FROM tlog_nodes "
+                            "WHERE level = ? AND idx = ?",
+                            &r->q, NULL))
         return -1;
-    sqlite3_bind_int(r->q, 1, level);
-    sqlite3_bind_int64(r->q, 2, (sqlite3_int64)index);
-    if (sqlite3_step(r->q) == SQLITE_ROW &&
-        sqlite3_column_bytes(r->q, 0) == MERKLE_HASH) {
-        memcpy(out, sqlite3_column_blob(r->q, 0), MERKLE_HASH);
+    sql_bind_int(r->q, 1, level);
+    sql_bind_int64(r->q, 2, (int64_t)index);
+    if (sql_step(r->q) == SQL_ROW && sql_column_bytes(r->q, 0) == MERKLE_HASH) {
+        memcpy(out, sql_column_blob(r->q, 0), MERKLE_HASH);
         rc = 0;
     }
-    sqlite3_reset(r->q);
+    sql_reset(r->q);
     return rc;
 }
 
@@ -111,13 +108,13 @@ enum status tlog_append(struct store *st, struct tlog *t, int64_t seq,
             (unsigned long long)t->f.size, (long long)seq);
     if (merkle_frontier_append(&t->f, leaf, store_node, ctx))
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     return ST_OK;
 }
 
 void tlog_close(struct tlog *t)
 {
-    sqlite3_finalize(t->insert);
+    sql_finalize(t->insert);
     t->insert = NULL;
     t->loaded = 0;
 }
@@ -158,14 +155,14 @@ enum status store_tree_head(struct store *st, uint64_t *size,
     struct merkle_frontier f;
     enum status rc;
 
-    if (db_exec(st, "BEGIN", e))
+    if (db_begin(st, DB_READ, e))
         return ST_ERROR;
     rc = tree_size(st, size, e);
     if (!rc && merkle_frontier_load(&f, *size, &src))
         rc = tree_error(st, e);
     if (!rc)
         merkle_frontier_root(&f, root);
-    sqlite3_finalize(r.q);
+    sql_finalize(r.q);
     return end_read(st, rc);
 }
 
@@ -177,7 +174,7 @@ enum status store_tree_root(struct store *st, uint64_t size,
     uint64_t now;
     enum status rc;
 
-    if (db_exec(st, "BEGIN", e))
+    if (db_begin(st, DB_READ, e))
         return ST_ERROR;
     rc = tree_size(st, &now, e);
     if (!rc && size > now)
@@ -186,7 +183,7 @@ enum status store_tree_root(struct store *st, uint64_t size,
                      (unsigned long long)now, (unsigned long long)size);
     if (!rc && merkle_root_from(&src, size, root))
         rc = tree_error(st, e);
-    sqlite3_finalize(r.q);
+    sql_finalize(r.q);
     return end_read(st, rc);
 }
 
@@ -215,7 +212,7 @@ enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,
     uint64_t now;
     enum status rc;
 
-    if (db_exec(st, "BEGIN", e))
+    if (db_begin(st, DB_READ, e))
         return ST_ERROR;
     rc = tree_size(st, &now, e);
     if (!rc && size > now)
@@ -230,7 +227,7 @@ enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,
         (read_node(&r, 0, (uint64_t)seq - 1, leaf) ||
          merkle_inclusion_proof(&src, (uint64_t)seq - 1, size, proof, n)))
         rc = tree_error(st, e);
-    sqlite3_finalize(r.q);
+    sql_finalize(r.q);
     return end_read(st, rc);
 }
 
@@ -244,7 +241,7 @@ enum status store_consistency_proof(struct store *st, uint64_t first,
     uint64_t now;
     enum status rc;
 
-    if (db_exec(st, "BEGIN", e))
+    if (db_begin(st, DB_READ, e))
         return ST_ERROR;
     rc = tree_size(st, &now, e);
     if (!rc && (second > now || first > second))
@@ -255,6 +252,6 @@ enum status store_consistency_proof(struct store *st, uint64_t first,
                      (unsigned long long)now);
     if (!rc && merkle_consistency_proof(&src, first, second, proof, n))
         rc = tree_error(st, e);
-    sqlite3_finalize(r.q);
+    sql_finalize(r.q);
     return end_read(st, rc);
 }

@@ -41,7 +41,7 @@ void change_hash_v1(const char *prev_hex, const struct log_fields *f,
  * on the first append, and the statement that inserts nodes. */
 struct tlog {
     struct merkle_frontier f;
-    sqlite3_stmt *insert;
+    struct sql_stmt *insert;
     int loaded;
 };
 

@@ -43,7 +43,14 @@ struct verifier {
     char prev[HASH_HEX];
     struct buf enc;              /* the entry being checked, encoded */
     struct merkle_frontier tree; /* the tree of the entries checked */
-    sqlite3_stmt *node;          /* a node the log keeps */
+    struct sql_stmt *node;       /* a node the log keeps */
+    /* PostgreSQL: every node read at once, by level and index (a lookup
+     * per node would be a round trip); level_n[l] nodes of level l, each
+     * HASH_BYTES, and whether the table has it. */
+    int nodes_read;
+    unsigned char *level_hash[64];
+    unsigned char *level_have[64];
+    size_t level_n[64];
     int64_t bad_node_level, bad_node_index; /* the first that differs */
     /* Re-encoding (migration 6): the chain of encoding 1 recomputed, its
      * first break, the statement that rewrites a hash, the tree built. */
@@ -51,7 +58,7 @@ struct verifier {
     char old_prev[HASH_HEX];
     char old_head[HASH_HEX]; /* the stored hash of the last entry */
     int64_t old_break;
-    sqlite3_stmt *rehash;
+    struct sql_stmt *rehash;
     struct tlog built;
     /* Exporting (store_export_log): each entry up to `upto`, its after
      * image derived, handed to emit instead of being checked. */
@@ -95,7 +102,7 @@ static void add_image(struct verifier *v, int64_t seq, const char *entity,
 
 static enum status read_images(struct verifier *v, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     if (db_prepare(v->st,
@@ -103,15 +110,15 @@ static enum status read_images(struct verifier *v, struct err *e)
                    "WHERE before IS NOT NULL ORDER BY seq",
                    &q, e))
         return ST_ERROR;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW)
-        add_image(v, sqlite3_column_int64(q, 0),
-                  (const char *)sqlite3_column_text(q, 1),
-                  (const char *)sqlite3_column_text(q, 2),
-                  (const char *)sqlite3_column_text(q, 3));
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE)
+    while ((step = sql_step(q)) == SQL_ROW)
+        add_image(v, sql_column_int64(q, 0),
+                  (const char *)sql_column_text(q, 1),
+                  (const char *)sql_column_text(q, 2),
+                  (const char *)sql_column_text(q, 3));
+    sql_finalize(q);
+    if (step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", v->st->path,
-                       sqlite3_errmsg(v->st->db));
+                       db_errmsg(v->st));
     return ST_OK;
 }
 
@@ -158,11 +165,48 @@ static enum status reencode_entry(struct verifier *v,
         v->old_break = c->seq;
     snprintf(v->old_head, sizeof(v->old_head), "%s", c->hash ? c->hash : "");
     entry_hashes(v->prev, &v->enc, chain, leaf);
-    sqlite3_bind_blob(v->rehash, 1, chain, HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(v->rehash, 2, c->seq);
+    sql_bind_blob(v->rehash, 1, chain, HASH_BYTES, SQL_STATIC);
+    sql_bind_int64(v->rehash, 2, c->seq);
     if (db_step_done(v->st, v->rehash, e))
         return ST_ERROR;
     return tlog_append(v->st, &v->built, c->seq, leaf, e);
+}
+
+/* Reads every node of tlog_nodes into v's levels. */
+static enum status read_nodes(struct verifier *v, struct err *e)
+{
+    struct sql_stmt *q;
+    int step;
+
+    if (db_prepare(v->st, "SELECT level, idx, hash FROM tlog_nodes", &q, e))
+        return ST_ERROR;
+    while ((step = sql_step(q)) == SQL_ROW) {
+        int64_t level = sql_column_int64(q, 0), idx = sql_column_int64(q, 1);
+        size_t n;
+
+        if (level < 0 || level >= 64 || idx < 0 || idx > INT32_MAX ||
+            sql_column_bytes(q, 2) != HASH_BYTES)
+            continue; /* not a node chancery writes: it compares unequal */
+        n = v->level_n[level];
+        if ((size_t)idx >= n) {
+            size_t grown = (size_t)idx * 2 + 16;
+
+            v->level_hash[level] =
+                xrealloc(v->level_hash[level], grown * HASH_BYTES);
+            v->level_have[level] = xrealloc(v->level_have[level], grown);
+            memset(v->level_have[level] + n, 0, grown - n);
+            v->level_n[level] = grown;
+        }
+        memcpy(v->level_hash[level] + (size_t)idx * HASH_BYTES,
+               sql_column_blob(q, 2), HASH_BYTES);
+        v->level_have[level][idx] = 1;
+    }
+    sql_finalize(q);
+    v->nodes_read = 1;
+    if (step != SQL_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", v->st->path,
+                       db_errmsg(v->st));
+    return ST_OK;
 }
 
 /* Compares a node of the tree rebuilt with the one the log keeps; notes
@@ -175,12 +219,23 @@ static int compare_node(void *ctx, int level, uint64_t index,
 
     if (v->bad_node_level >= 0)
         return 0;
-    sqlite3_bind_int(v->node, 1, level);
-    sqlite3_bind_int64(v->node, 2, (sqlite3_int64)index);
-    same = sqlite3_step(v->node) == SQLITE_ROW &&
-           sqlite3_column_bytes(v->node, 0) == MERKLE_HASH &&
-           !memcmp(sqlite3_column_blob(v->node, 0), hash, MERKLE_HASH);
-    sqlite3_reset(v->node);
+    if (v->nodes_read) {
+        same = level >= 0 && level < 64 && index < v->level_n[level] &&
+               v->level_have[level][index] &&
+               !memcmp(v->level_hash[level] + index * HASH_BYTES, hash,
+                       MERKLE_HASH);
+        if (!same) {
+            v->bad_node_level = level;
+            v->bad_node_index = (int64_t)index;
+        }
+        return 0;
+    }
+    sql_bind_int(v->node, 1, level);
+    sql_bind_int64(v->node, 2, (int64_t)index);
+    same = sql_step(v->node) == SQL_ROW &&
+           sql_column_bytes(v->node, 0) == MERKLE_HASH &&
+           !memcmp(sql_column_blob(v->node, 0), hash, MERKLE_HASH);
+    sql_reset(v->node);
     if (!same) {
         v->bad_node_level = level;
         v->bad_node_index = (int64_t)index;
@@ -214,7 +269,7 @@ static void image_key(const struct entity *ent, const char *image, char *out,
  * image derived as the chain's pass would), else 0. */
 static int verifies_alone(struct verifier *v, int64_t seq)
 {
-    sqlite3_stmt *q = NULL;
+    struct sql_stmt *q = NULL;
     struct change_entry c = { 0 };
     struct log_fields f;
     struct record_images *r;
@@ -227,14 +282,14 @@ static int verifies_alone(struct verifier *v, int64_t seq)
                               "ORDER BY c.seq",
                    &q, NULL))
         return 0;
-    sqlite3_bind_int64(q, 1, seq);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    sql_bind_int64(q, 1, seq);
+    while (sql_step(q) == SQL_ROW) {
         log_entry_release(&c);
         log_read_entry(q, &c);
         if (c.seq < seq)
             snprintf(prev, sizeof(prev), "%s", c.hash ? c.hash : "");
     }
-    sqlite3_finalize(q);
+    sql_finalize(q);
     f = (struct log_fields){ c.seq, c.recorded, c.actor, c.op,    c.entity,
                              c.key, c.before,   c.after, c.reason };
     r = c.seq == seq && c.entity && c.key ? find_record(v, c.entity, c.key)
@@ -386,14 +441,14 @@ static enum status check_entry(struct verifier *v, const struct change_entry *c,
 static enum status check_chain(struct verifier *v, int64_t *n_checked,
                                struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     enum status rc = ST_OK;
-    int step = SQLITE_DONE;
+    int step = SQL_DONE;
 
     if (db_prepare(v->st, LOG_SELECT "WHERE c.seq <= ? ORDER BY c.seq", &q, e))
         return ST_ERROR;
-    sqlite3_bind_int64(q, 1, v->upto);
-    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    sql_bind_int64(q, 1, v->upto);
+    while (!rc && (step = sql_step(q)) == SQL_ROW) {
         struct change_entry c;
 
         log_read_entry(q, &c);
@@ -402,10 +457,10 @@ static enum status check_chain(struct verifier *v, int64_t *n_checked,
             (*n_checked)++;
         log_entry_release(&c);
     }
-    if (!rc && step != SQLITE_DONE)
+    if (!rc && step != SQL_DONE)
         rc = err_set(e, ST_ERROR, "database '%s': %s", v->st->path,
-                     sqlite3_errmsg(v->st->db));
-    sqlite3_finalize(q);
+                     db_errmsg(v->st));
+    sql_finalize(q);
     return rc;
 }
 
@@ -414,16 +469,16 @@ static enum status check_counts(struct verifier *v, struct err *e)
 {
     for (int k = 0; k < ENT__COUNT; k++) {
         char sql[128];
-        sqlite3_stmt *q;
+        struct sql_stmt *q;
         int64_t n = -1;
 
         snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"",
                  ENTITIES[k]->table);
         if (db_prepare(v->st, sql, &q, e))
             return ST_ERROR;
-        if (sqlite3_step(q) == SQLITE_ROW)
-            n = sqlite3_column_int64(q, 0);
-        sqlite3_finalize(q);
+        if (sql_step(q) == SQL_ROW)
+            n = sql_column_int64(q, 0);
+        sql_finalize(q);
         if (n != v->live[k])
             return err_set(e, ST_INVALID,
                            "table %s holds %lld rows, but the change log "
@@ -437,7 +492,7 @@ static enum status check_counts(struct verifier *v, struct err *e)
 /* The tree the log keeps has the root of the entries' leaves. */
 static enum status check_tree(struct verifier *v, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int64_t n = -1;
 
     if (v->bad_node_level >= 0) {
@@ -454,9 +509,9 @@ static enum status check_tree(struct verifier *v, struct err *e)
     }
     if (db_prepare(v->st, "SELECT count(*) FROM tlog_nodes", &q, e))
         return ST_ERROR;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    if (sql_step(q) == SQL_ROW)
+        n = sql_column_int64(q, 0);
+    sql_finalize(q);
     if (n != (int64_t)(2 * v->tree.size) - __builtin_popcountll(v->tree.size))
         return err_set(e, ST_INVALID,
                        "the change log's Merkle tree (table tlog_nodes) "
@@ -468,7 +523,7 @@ static enum status check_tree(struct verifier *v, struct err *e)
 /* A log re-encoded from a broken chain of encoding 1 stays suspect. */
 static enum status check_reencoding(struct store *st, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     enum status rc = ST_OK;
 
     if (db_prepare(st,
@@ -476,13 +531,13 @@ static enum status check_reencoding(struct store *st, struct err *e)
                    "WHERE broken_at IS NOT NULL",
                    &q, e))
         return ST_ERROR;
-    if (sqlite3_step(q) == SQLITE_ROW)
+    if (sql_step(q) == SQL_ROW)
         rc = err_set(e, ST_INVALID,
                      "change %lld: hash did not match under encoding 1 when "
                      "the log was re-encoded (schema 6); the entries were "
                      "re-encoded as they stood",
-                     (long long)sqlite3_column_int64(q, 0));
-    sqlite3_finalize(q);
+                     (long long)sql_column_int64(q, 0));
+    sql_finalize(q);
     return rc;
 }
 
@@ -491,50 +546,120 @@ static enum status check_reencoding(struct store *st, struct err *e)
     "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master " \
     "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name"
 
-static int object_cmp(sqlite3_stmt *a, sqlite3_stmt *b)
+static int object_cmp(struct sql_stmt *a, struct sql_stmt *b)
 {
-    int c = strcmp((const char *)sqlite3_column_text(a, 0),
-                   (const char *)sqlite3_column_text(b, 0));
+    int c = strcmp((const char *)sql_column_text(a, 0),
+                   (const char *)sql_column_text(b, 0));
 
     return c ? c
-             : strcmp((const char *)sqlite3_column_text(a, 1),
-                      (const char *)sqlite3_column_text(b, 1));
+             : strcmp((const char *)sql_column_text(a, 1),
+                      (const char *)sql_column_text(b, 1));
 }
 
 /* Walks the two sorted lists of objects; the first difference into e. */
-static enum status compare_schemas(sqlite3_stmt *have, sqlite3_stmt *want,
-                                   struct err *e)
+static enum status compare_schemas(struct store *st, struct sql_stmt *have,
+                                   struct sql_stmt *want, struct err *e)
 {
-    int h = sqlite3_step(have), w = sqlite3_step(want);
+    int h = sql_step(have), w = sql_step(want);
 
-    while (h == SQLITE_ROW || w == SQLITE_ROW) {
-        int c = h != SQLITE_ROW   ? 1
-                : w != SQLITE_ROW ? -1
-                                  : object_cmp(have, want);
+    for (;;) {
+        if ((h != SQL_ROW && h != SQL_DONE) || (w != SQL_ROW && w != SQL_DONE))
+            return err_set(e, ST_ERROR, "database '%s': schema: %s", st->path,
+                           db_errmsg(st));
+        if (h != SQL_ROW && w != SQL_ROW)
+            break;
+        int c = h != SQL_ROW ? 1 : w != SQL_ROW ? -1 : object_cmp(have, want);
 
         if (c < 0)
             return err_set(e, ST_INVALID,
                            "schema: %s '%s' (on %s) is not one chancery's "
                            "migrations create: something was added behind "
                            "its back",
-                           sqlite3_column_text(have, 0),
-                           sqlite3_column_text(have, 1),
-                           sqlite3_column_text(have, 2));
+                           sql_column_text(have, 0), sql_column_text(have, 1),
+                           sql_column_text(have, 2));
         if (c > 0)
             return err_set(e, ST_INVALID, "schema: %s '%s' is missing",
-                           sqlite3_column_text(want, 0),
-                           sqlite3_column_text(want, 1));
-        if (strcmp((const char *)sqlite3_column_text(have, 3),
-                   (const char *)sqlite3_column_text(want, 3)))
+                           sql_column_text(want, 0), sql_column_text(want, 1));
+        if (strcmp((const char *)sql_column_text(have, 3),
+                   (const char *)sql_column_text(want, 3)))
             return err_set(e, ST_INVALID,
                            "schema: %s '%s' differs from what chancery's "
                            "migrations create",
-                           sqlite3_column_text(have, 0),
-                           sqlite3_column_text(have, 1));
-        h = sqlite3_step(have);
-        w = sqlite3_step(want);
+                           sql_column_text(have, 0), sql_column_text(have, 1));
+        h = sql_step(have);
+        w = sql_step(want);
     }
     return ST_OK;
+}
+
+/* PostgreSQL's catalog read as SCHEMA_SELECT reads SQLite's, for the
+ * objects of schema ?1: relations with their columns, indexes,
+ * constraints, triggers, rules and functions, each with its definition
+ * (the schema's name taken out, so that two schemas compare). */
+#define PG_SCHEMA_SELECT                                                        \
+    "SELECT * FROM (SELECT 'relation ' || c.relkind::text AS kind, "            \
+    "c.relname::text AS name, c.relname::text, "                                \
+    "coalesce((SELECT string_agg(a.attname || ' ' || "                          \
+    "format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN "      \
+    "' not null' ELSE '' END || ' ' || a.attidentity::text || coalesce(' ' || " \
+    "pg_get_expr(d.adbin, d.adrelid), ''), ', ' ORDER BY a.attnum) FROM "       \
+    "pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND "      \
+    "d.adnum = a.attnum WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT "     \
+    "a.attisdropped), '') FROM pg_class c JOIN pg_namespace n ON n.oid = "      \
+    "c.relnamespace WHERE n.nspname = ?1 AND c.relkind <> 'i' "                 \
+    "UNION ALL SELECT 'index', c.relname::text, t.relname::text, "              \
+    "replace(pg_get_indexdef(c.oid), n.nspname || '.', '') FROM pg_index x "    \
+    "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = "       \
+    "x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "           \
+    "n.nspname = ?1 "                                                           \
+    "UNION ALL SELECT 'constraint', o.conname::text, t.relname::text, "         \
+    "replace(pg_get_constraintdef(o.oid), n.nspname || '.', '') FROM "          \
+    "pg_constraint o JOIN pg_class t ON t.oid = o.conrelid JOIN "               \
+    "pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ?1 "            \
+    "UNION ALL SELECT 'trigger', g.tgname::text, t.relname::text, "             \
+    "replace(pg_get_triggerdef(g.oid), n.nspname || '.', '') FROM pg_trigger "  \
+    "g JOIN pg_class t ON t.oid = g.tgrelid JOIN pg_namespace n ON n.oid = "    \
+    "t.relnamespace WHERE n.nspname = ?1 AND NOT g.tgisinternal "               \
+    "UNION ALL SELECT 'rule', r.rulename::text, r.tablename::text, "            \
+    "r.definition FROM pg_rules r WHERE r.schemaname = ?1 "                     \
+    "UNION ALL SELECT 'function', p.proname::text, '', p.prosrc FROM "          \
+    "pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE "            \
+    "n.nspname = ?1) o ORDER BY kind COLLATE \"C\", name COLLATE \"C\""
+
+/* The schema of a PostgreSQL registry against the one chancery makes,
+ * made for the comparison in a schema of its own, inside the verifier's
+ * transaction, under a savepoint that is rolled back. */
+static enum status check_schema_pg(struct store *st, struct err *e)
+{
+    struct sql_stmt *have = NULL, *want = NULL, *q = NULL;
+    char *name = NULL;
+    enum status rc = db_exec(st, "SAVEPOINT schema_check", e);
+
+    if (!rc)
+        rc = db_prepare(st, "SELECT current_schema()", &q, e);
+    if (!rc && sql_step(q) == SQL_ROW && sql_column_text(q, 0))
+        name = xstrdup(sql_column_text(q, 0));
+    if (!rc && !name)
+        rc = err_set(e, ST_ERROR, "database '%s': no current schema", st->path);
+    if (!rc)
+        rc = db_exec(st,
+                     "CREATE SCHEMA chancery_reference; SET LOCAL "
+                     "search_path = chancery_reference",
+                     e);
+    if (!rc)
+        rc = schema_create_pg(st, e);
+    if (!rc && !db_prepare(st, PG_SCHEMA_SELECT, &have, e) &&
+        !db_prepare(st, PG_SCHEMA_SELECT, &want, e)) {
+        sql_bind_text(have, 1, name, -1, SQL_STATIC);
+        sql_bind_text(want, 1, "chancery_reference", -1, SQL_STATIC);
+        rc = compare_schemas(st, have, want, e);
+    }
+    sql_finalize(q);
+    sql_finalize(have);
+    sql_finalize(want);
+    free(name);
+    db_exec(st, "ROLLBACK TO SAVEPOINT schema_check", NULL);
+    return rc;
 }
 
 /* The tables, indexes, triggers and views are exactly those the
@@ -543,17 +668,21 @@ static enum status compare_schemas(sqlite3_stmt *have, sqlite3_stmt *want,
 static enum status check_schema(struct store *st, struct err *e)
 {
     struct store *ref = NULL;
-    sqlite3_stmt *have = NULL, *want = NULL;
-    enum status rc = store_open(":memory:", STORE_OPEN_CREATE, &ref, e);
+    struct sql_stmt *have = NULL, *want = NULL;
+    enum status rc;
+
+    if (st->pg)
+        return check_schema_pg(st, e);
+    rc = store_open(":memory:", STORE_OPEN_CREATE, &ref, e);
 
     if (!rc)
         rc = db_prepare(st, SCHEMA_SELECT, &have, e);
     if (!rc)
         rc = db_prepare(ref, SCHEMA_SELECT, &want, e);
     if (!rc)
-        rc = compare_schemas(have, want, e);
-    sqlite3_finalize(have);
-    sqlite3_finalize(want);
+        rc = compare_schemas(st, have, want, e);
+    sql_finalize(have);
+    sql_finalize(want);
     if (ref)
         store_close(ref);
     return rc;
@@ -574,8 +703,12 @@ static void verifier_init(struct verifier *v, struct store *st)
 static void verifier_release(struct verifier *v)
 {
     buf_release(&v->enc);
-    sqlite3_finalize(v->rehash);
-    sqlite3_finalize(v->node);
+    sql_finalize(v->rehash);
+    sql_finalize(v->node);
+    for (int l = 0; l < 64; l++) {
+        free(v->level_hash[l]);
+        free(v->level_have[l]);
+    }
     tlog_close(&v->built);
     for (size_t i = 0; i < v->n_records; i++) {
         struct record_images *r = &v->records[i];
@@ -598,7 +731,7 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
     *n_checked = 0;
     verifier_init(&v, st);
     /* One read transaction: the log and the tables as of one moment. */
-    rc = db_exec(st, "BEGIN", e);
+    rc = db_begin(st, DB_READ, e);
     if (!rc)
         rc = check_schema(st, e);
     if (!rc)
@@ -606,6 +739,10 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
                         "SELECT hash FROM tlog_nodes WHERE level = ? AND "
                         "idx = ?",
                         &v.node, e);
+    if (!rc && st->pg) {
+        row_reader_whole(&v.rows);
+        rc = read_nodes(&v, e);
+    }
     if (!rc)
         rc = read_images(&v, e);
     if (!rc)
@@ -687,10 +824,12 @@ enum status store_verify_image(struct store *st, int64_t *n_records,
     int64_t seq = 0, changes = 0;
     enum status rc;
 
-    *n_records = -1;
+    *n_records = st->pg ? STORE_NO_IMAGES : -1;
+    if (st->pg)
+        return ST_OK;
     snapshot_init(&tables);
     snapshot_init(&image);
-    rc = db_exec(st, "BEGIN", e);
+    rc = db_begin(st, DB_READ, e);
     if (!rc)
         rc = log_head(st, &seq, hash, e);
     if (!rc)
@@ -719,7 +858,7 @@ enum status log_reencode(struct store *st, struct err *e)
     struct verifier v;
     int64_t n = 0;
     enum status rc;
-    sqlite3_stmt *q = NULL;
+    struct sql_stmt *q = NULL;
 
     verifier_init(&v, st);
     v.reencode = 1;
@@ -737,14 +876,14 @@ enum status log_reencode(struct store *st, struct err *e)
     if (!rc) {
         unsigned char head[HASH_BYTES];
 
-        sqlite3_bind_int64(q, 1, n);
+        sql_bind_int64(q, 1, n);
         if (n && !hash_from_hex(v.old_head, head))
-            sqlite3_bind_blob(q, 2, head, HASH_BYTES, SQLITE_TRANSIENT);
+            sql_bind_blob(q, 2, head, HASH_BYTES, SQL_TRANSIENT);
         if (v.old_break)
-            sqlite3_bind_int64(q, 3, v.old_break);
+            sql_bind_int64(q, 3, v.old_break);
         rc = db_step_done(st, q, e);
     }
-    sqlite3_finalize(q);
+    sql_finalize(q);
     verifier_release(&v);
     return rc;
 }

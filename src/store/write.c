@@ -42,19 +42,19 @@ int hash_from_hex(const char *hex, unsigned char digest[HASH_BYTES])
 enum status log_head(struct store *st, int64_t *seq, char hash[HASH_HEX],
                      struct err *e)
 {
-    int rc = sqlite3_step(st->log_head);
+    int rc = sql_step(st->log_head);
 
     *seq = 0;
     hash[0] = '\0';
-    if (rc == SQLITE_ROW) {
-        *seq = sqlite3_column_int64(st->log_head, 0);
-        if (sqlite3_column_bytes(st->log_head, 1) == HASH_BYTES)
-            hash_to_hex(sqlite3_column_blob(st->log_head, 1), hash);
+    if (rc == SQL_ROW) {
+        *seq = sql_column_int64(st->log_head, 0);
+        if (sql_column_bytes(st->log_head, 1) == HASH_BYTES)
+            hash_to_hex(sql_column_blob(st->log_head, 1), hash);
     }
-    sqlite3_reset(st->log_head);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    sql_reset(st->log_head);
+    if (rc != SQL_ROW && rc != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     return ST_OK;
 }
 
@@ -70,25 +70,25 @@ struct log_writer {
 static enum status add_change_set(struct store *st, struct log_writer *w,
                                   struct err *e)
 {
-    sqlite3_stmt *q = st->set_insert;
+    struct sql_stmt *q = st->set_insert;
 
     w->set_id = w->f.seq + 1;
-    sqlite3_bind_int64(q, 1, w->set_id);
+    sql_bind_int64(q, 1, w->set_id);
     db_bind_static(q, 2, w->f.recorded);
     db_bind_static(q, 3, w->f.actor);
     db_bind_static(q, 4, w->f.reason);
     return db_step_done(st, q, e);
 }
 
-static void bind_values(sqlite3_stmt *q, const struct entity *ent,
+static void bind_values(struct sql_stmt *q, const struct entity *ent,
                         const struct record_text *row)
 {
     for (int i = 0; i < ent->n_fields; i++) {
         if (row->values[i])
-            sqlite3_bind_text(q, i + 1, row->values[i], row->lengths[i],
-                              SQLITE_STATIC);
+            sql_bind_text(q, i + 1, row->values[i], row->lengths[i],
+                          SQL_STATIC);
         else
-            sqlite3_bind_null(q, i + 1);
+            sql_bind_null(q, i + 1);
     }
 }
 
@@ -97,7 +97,7 @@ static enum status write_row(struct store *st, const struct prepared_entry *x,
                              struct err *e)
 {
     const struct entity_statements *q = &st->stmts[x->ent->kind];
-    sqlite3_stmt *stmt;
+    struct sql_stmt *stmt;
 
     switch (x->change->op) {
     case OP_INSERT:
@@ -116,7 +116,7 @@ static enum status write_row(struct store *st, const struct prepared_entry *x,
     }
     if (!db_step_done(st, stmt, e))
         return ST_OK;
-    if (sqlite3_errcode(st->db) == SQLITE_CONSTRAINT)
+    if (db_is_constraint(st))
         e->status = ST_INVALID;
     return e->status;
 }
@@ -128,15 +128,15 @@ static enum status log_append(struct store *st, const struct log_writer *w,
                               int64_t seq, const struct prepared_entry *x,
                               struct err *e)
 {
-    sqlite3_stmt *q = st->log_insert;
+    struct sql_stmt *q = st->log_insert;
 
-    sqlite3_bind_int64(q, 1, seq);
-    sqlite3_bind_int64(q, 2, w->set_id);
+    sql_bind_int64(q, 1, seq);
+    sql_bind_int64(q, 2, w->set_id);
     db_bind_static(q, 3, change_op_name(x->change->op));
     db_bind_static(q, 4, x->ent->name);
     db_bind_static(q, 5, x->key);
     db_bind_static(q, 6, x->change->op == OP_INSERT ? NULL : x->before.data);
-    sqlite3_bind_blob(q, 7, x->hash, HASH_BYTES, SQLITE_STATIC);
+    sql_bind_blob(q, 7, x->hash, HASH_BYTES, SQL_STATIC);
     return db_step_done(st, q, e);
 }
 
@@ -165,7 +165,7 @@ static const char *conflict_id(struct arena *a, const char *entity,
 static enum status conflicts_gather(struct store *st, struct conflicts *c,
                                     int64_t head, struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     int step;
 
     if (st->known_head < 0 || head == st->known_head)
@@ -177,18 +177,18 @@ static enum status conflicts_gather(struct store *st, struct conflicts *c,
                        "command ran; nothing was written");
     if (db_prepare(st, "SELECT entity, key FROM changes WHERE seq > ?", &q, e))
         return ST_ERROR;
-    sqlite3_bind_int64(q, 1, st->known_head);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *ent = (const char *)sqlite3_column_text(q, 0),
-                   *key = (const char *)sqlite3_column_text(q, 1);
+    sql_bind_int64(q, 1, st->known_head);
+    while ((step = sql_step(q)) == SQL_ROW) {
+        const char *ent = (const char *)sql_column_text(q, 0),
+                   *key = (const char *)sql_column_text(q, 1);
 
         if (ent && key)
             idmap_put(&c->changed, conflict_id(&c->ids, ent, key), 0);
     }
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE)
+    sql_finalize(q);
+    if (step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     return ST_OK;
 }
 
@@ -307,7 +307,7 @@ void store_set_actor(struct store *st, const char *actor)
 enum status store_last_recorded(struct store *st, char *out, size_t size,
                                 struct err *e)
 {
-    sqlite3_stmt *q;
+    struct sql_stmt *q;
     const char *last;
     int rc;
 
@@ -316,13 +316,13 @@ enum status store_last_recorded(struct store *st, char *out, size_t size,
                    &q, e))
         return ST_ERROR;
     out[0] = '\0';
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW && (last = (const char *)sqlite3_column_text(q, 0)))
+    rc = sql_step(q);
+    if (rc == SQL_ROW && (last = (const char *)sql_column_text(q, 0)))
         snprintf(out, size, "%s", last);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    sql_finalize(q);
+    if (rc != SQL_ROW && rc != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       sqlite3_errmsg(st->db));
+                       db_errmsg(st));
     return ST_OK;
 }
 
@@ -388,7 +388,7 @@ enum status store_batch_begin(struct store *st, struct err *e)
 {
     if (st->batch)
         BUG("nested batch");
-    if (db_exec(st, "BEGIN IMMEDIATE", e))
+    if (db_begin(st, DB_WRITE, e))
         return ST_ERROR;
     st->batch = 1;
     return ST_OK;
@@ -466,8 +466,10 @@ enum status store_begin_at(struct store *st, const struct change_meta *meta,
         rc = bulk_open(st, &t->bulk, expected, e);
     if (!rc && st->batch > 1)
         rc = err_set(e, ST_ERROR, "a change set of the batch failed");
-    if (!rc && (st->batch || !(rc = db_exec(st, "BEGIN IMMEDIATE", e)))) {
+    if (!rc && (st->batch || !(rc = db_begin(st, DB_WRITE, e)))) {
         rc = log_head(st, &t->w.f.seq, t->w.prev, e);
+        if (!rc)
+            rc = db_batch(st, expected, e);
         if (!rc)
             rc = conflicts_gather(st, &t->conflicts, t->w.f.seq, e);
         if (!rc && recorded)
@@ -508,7 +510,7 @@ static void pause_before_commit(void)
         return;
     fclose(f);
     while (!access(path, F_OK))
-        sqlite3_sleep(10);
+        db_sleep_ms(10);
 }
 
 /* After a large change set commits: the image of the registry it made.
@@ -524,7 +526,7 @@ static void save_image(struct store_txn *t)
     /* The image keeps the derived indexes, which cache_save builds when
      * the writer's are stale: an index is a cache of the records, so the
      * registry the caller holds is the same after (only rebuilt). */
-    if (!t->conflicts.on && t->s && cache_wanted())
+    if (!t->conflicts.on && t->s && images_kept(t->st))
         cache_save(t->st, t->w.f.seq, t->w.prev, (struct snapshot *)t->s);
     else
         image_refresh(t->st);

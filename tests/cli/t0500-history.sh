@@ -86,17 +86,17 @@ expect_exit 0 "audit --help" audit --help
 expect_out "audit --help lists verify" "audit verify"
 expect_exit 0 "audit verify --help" audit verify --help
 expect_out "audit verify --help prints usage" "usage: chancery audit verify"
-if command -v sqlite3 >/dev/null; then
-    sqlite3 "$CHANCERY_DB" "update changes set before='{}' where seq=5"
+if db_has_sql; then
+    db_sql "update changes set before='{}' where seq=5"
     expect_exit 3 "audit after tampering" audit verify
     expect_err "audit names the rewritten entry" "change 5 "
     expect_err "audit says why" "hash does not match"
-    sqlite3 "$CHANCERY_DB" "update changes set before=NULL where seq=5"
+    db_sql "update changes set before=NULL where seq=5"
     expect_exit 0 "audit once it is put back" audit verify
-    sqlite3 "$CHANCERY_DB" "update postings set title='Spy' where id='T1'"
+    db_sql "update postings set title='Spy' where id='T1'"
     expect_exit 3 "audit after a row is edited behind the log" audit verify
     expect_err "audit names the entry the row should match" "(posting 'T1'): hash does not match"
-    sqlite3 "$CHANCERY_DB" "update postings set title='Ambassador' where id='T1'; insert into persons (id, family_name) values ('P99', 'Ghost')"
+    db_sql "update postings set title='Ambassador' where id='T1'; insert into persons (id, family_name) values ('P99', 'Ghost')"
     expect_exit 3 "audit after a row is added behind the log" audit verify
     expect_err "audit counts the rows" "table persons holds 6 rows, but the change log accounts for 5"
 else

@@ -10,7 +10,7 @@ setup_small
 
 # count_changes: the change log's length, from `audit verify`'s summary.
 changes_now() {
-    sqlite3 "$CHANCERY_DB" "SELECT count(*) FROM changes"
+    db_sql "SELECT count(*) FROM changes"
 }
 before=$(changes_now)
 

@@ -5,31 +5,43 @@
 # is back, lookups through them work, the registry is in WAL mode again,
 # and the change log is whole.
 . tests/cli/lib.sh
+# Indexes, journal modes and foreign_key_check are SQLite's: under check-pg
+# only the imports and what the commands show of them are checked.
+idx() {
+    sqlite_only || { echo same; return; }
+    sqlite3 "$CHANCERY_DB" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)"
+}
+journal() {
+    sqlite_only || { echo wal; return; }
+    sqlite3 "$CHANCERY_DB" "PRAGMA journal_mode"
+}
 
 ch init
-indexes_before=$(sqlite3 "$CHANCERY_DB" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")
+indexes_before=$(idx)
 mkdir -p "$TMP/big"
 awk 'BEGIN {
     print "id,family_name,given_names,sex,birth_date,nationality,passport"
     for (i = 1; i <= 60000; i++) printf "P%d,Name%d,,F,1980-01-01,RUS,\n", i, i
 }' >"$TMP/big/persons.csv"
 expect_exit 0 "a bulk import of 60,000 persons" import "$TMP/big"
-indexes_after=$(sqlite3 "$CHANCERY_DB" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")
+indexes_after=$(idx)
 if [ -n "$indexes_before" ] && [ "$indexes_before" = "$indexes_after" ]; then
     ok "every secondary index is back"
 else
     echo "# before: $indexes_before"; echo "# after: $indexes_after"
     not_ok "every secondary index is back"
 fi
-mode=$(sqlite3 "$CHANCERY_DB" "PRAGMA journal_mode")
+mode=$(journal)
 if [ "$mode" = wal ]; then ok "the registry is back in WAL mode"; else
     echo "# journal_mode: $mode"; not_ok "the registry is back in WAL mode"; fi
-fks=$(sqlite3 "$CHANCERY_DB" "PRAGMA foreign_key_check" | wc -l)
+fks=0
+sqlite_only && fks=$(sqlite3 "$CHANCERY_DB" "PRAGMA foreign_key_check" | wc -l)
 if [ "$fks" -eq 0 ]; then ok "no dangling reference"; else not_ok "no dangling reference"; fi
 # The import holds the registry it wrote, so it writes the image of it:
-# the first read after it maps a current image, reading no table.
+# the first read after it maps a current image, reading no table. (A
+# PostgreSQL registry keeps no image: the read loads from its tables.)
 CHANCERY_DEBUG_LOAD=1 expect_exit 0 "the first read after the import" person show P60000
-expect_err "maps a current image" "snapshot: image+0 changes"
+sqlite_only && expect_err "maps a current image" "snapshot: image+0 changes"
 expect_out "with the last person" "Name60000"
 expect_exit 0 "history finds a record through the rebuilt index" history person P59999
 expect_out "its insert is there" "insert"
@@ -48,10 +60,10 @@ expect_exit 3 "a bulk import with a bad posting" import "$TMP/big2"
 expect_err "names the posting" "postings.csv:2: column 'mission'"
 expect_exit 0 "the log after it" audit verify
 expect_out "is as it was" "verified 60"
-indexes_after=$(sqlite3 "$CHANCERY_DB" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")
+indexes_after=$(idx)
 if [ "$indexes_before" = "$indexes_after" ]; then ok "every index is still there"; else
     not_ok "every index is still there"; fi
-mode=$(sqlite3 "$CHANCERY_DB" "PRAGMA journal_mode")
+mode=$(journal)
 if [ "$mode" = wal ]; then ok "still in WAL mode"; else not_ok "still in WAL mode"; fi
 
 # Rows are handed to the writer while the file is read; when a file's first

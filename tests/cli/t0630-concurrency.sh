@@ -75,7 +75,8 @@ for p in $pids; do wait "$p" || failed=$((failed + 1)); done
 if [ $failed -eq 0 ]; then ok "twenty concurrent writers to twenty postings all succeed"; else
     cat "$TMP"/p*.err | sort | uniq -c | sed 's/^/# /'; not_ok "twenty concurrent writers ($failed refused)"; fi
 expect_exit 0 "the log is intact" audit verify
-expect_out "and the image matches" "snapshot image matches"
+# A PostgreSQL registry keeps no image (store/internal.h, images_kept).
+if sqlite_only; then expect_out "and the image matches" "snapshot image matches"; fi
 
 # A read while an import is at its commit (a bulk write: over 50,000 rows).
 mkdir -p "$TMP/big"
@@ -90,6 +91,8 @@ rm -f "$pause"
 wait $w1 || not_ok "the import commits"
 ch person show B59999
 expect_out "after the commit the import is seen" "Bulk"
-if [ "$(sqlite3 "$CHANCERY_DB" 'PRAGMA journal_mode')" = wal ]; then ok "the registry stays in WAL"; else not_ok "the registry stays in WAL"; fi
+if sqlite_only; then
+    if [ "$(sqlite3 "$CHANCERY_DB" 'PRAGMA journal_mode')" = wal ]; then ok "the registry stays in WAL"; else not_ok "the registry stays in WAL"; fi
+fi
 
 done_testing

@@ -117,7 +117,7 @@ if [ "$(grep -c 'class="deadline"' "$TMP/compromise.svg")" -eq $((n_rules - 1)) 
     ok "one rule fewer under the compromise"; else not_ok "one rule fewer under the compromise"; fi
 
 # A small pair with mirrored caps, both exceeded, and a title to escape.
-rm -f "$CHANCERY_DB"
+db_reset
 setup_small
 cat >"$TMP/caps.json" <<'JSON'
 [{"id": "usa-mirror", "title": "Russians <= Americans & no more",

@@ -178,7 +178,7 @@ expect_out "JSON: what remains" '"id": "usa-abort:T7"'
 
 # The demo: 55 Russians under the US rule and 25 Americans under Russia's
 # two (14 and 11), earliest deadline first.
-rm -f "$CHANCERY_DB"
+db_reset
 ch demo || { echo "not ok - demo failed"; cat "$TMP/err"; exit 1; }
 expect_exit 0 "plan on the demo" plan USA RUS --by 2022-06-30 --format csv
 expect_lines() {

@@ -117,11 +117,11 @@ expect_exit 0 "the spouse is written" history dependent P21/T20 --format csv
 expect_out "in the change set of the acceptance" "officer1,insert,notification N000001 accepted"
 expect_exit 0 "the person's entry" history person P20 --format csv
 expect_out "names the notification" "notification N000001 accepted"
-if command -v sqlite3 >/dev/null; then
-    got=$(sqlite3 "$CHANCERY_DB" "SELECT count(DISTINCT change_set) || ' ' || min(change_set) FROM changes WHERE seq > $head")
+if db_has_sql; then
+    got=$(db_sql "SELECT count(DISTINCT change_set) || ' ' || min(change_set) FROM changes WHERE seq > $head")
     if [ "$got" = "1 $set_id" ]; then ok "records and state in one change set"; else
         echo "# $got"; not_ok "records and state in one change set"; fi
-    got=$(sqlite3 "$CHANCERY_DB" "SELECT actor || '|' || reason FROM change_sets WHERE id = $set_id")
+    got=$(db_sql "SELECT actor || '|' || reason FROM change_sets WHERE id = $set_id")
     if [ "$got" = "officer1|notification N000001 accepted" ]; then ok "the change set names the actor and the notification"; else
         echo "# $got"; not_ok "the change set names the actor and the notification"; fi
 else

@@ -20,8 +20,8 @@ set_id=$(sed -n 's/.*"change_set": \([0-9]*\).*/\1/p' "$TMP/out")
 expect_exit 0 "" posting list --format csv
 expect_out "the posting ended" "T2,P2,RUS-WAS,Second Secretary,second_secretary,diplomatic_agent,false,2018-12-01,2018-12-10,2018-12-11,,2021-07-01,transferred"
 expect_out "the new one begun, held by the same person" "T50,P2,RUS-UN,Counsellor,counselor,diplomatic_agent,false,,2021-07-02"
-if command -v sqlite3 >/dev/null; then
-    got=$(sqlite3 "$CHANCERY_DB" "SELECT group_concat(op || ' ' || entity || ' ' || key, ', ') FROM changes WHERE change_set = $set_id")
+if db_has_sql; then
+    got=$(db_sql "SELECT op || ' ' || entity || ' ' || key FROM changes WHERE change_set = $set_id ORDER BY seq" | paste -sd, - | sed 's/,/, /g')
     if [ "$got" = "update posting T2, insert posting T50, update notification N000001" ]; then
         ok "the end and the new posting in one change set"; else
         echo "# $got"; not_ok "the end and the new posting in one change set"; fi

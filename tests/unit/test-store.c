@@ -701,7 +701,7 @@ static void test_update_in_place_scans_nothing(void **state)
 
     open_new(fx);
     for (int k = 0; k < ENT__COUNT; k++) {
-        const char *sql = sqlite3_sql(fx->st->stmts[k].update_in_place);
+        const char *sql = sqlite3_sql(fx->st->stmts[k].update_in_place->lite);
 
         assert_non_null(sql);
         if (plan_scans(fx->st->db, sql))

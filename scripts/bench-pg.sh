@@ -1,0 +1,62 @@
+#!/bin/sh
+# make bench-pg: chancery's import into PostgreSQL (validation, change log
+# and Merkle tree included, COPY underneath) beside psql's \copy of the
+# same files into bare tables with no validation, and beside chancery's
+# import into SQLite, in one run on this machine; then a whole-registry
+# load from the tables (a headcount) on each backend. The cluster is made
+# and removed as make check-pg does (tests/pg/cluster.sh); the world is
+# bench/gen-world's (BENCH_POSTINGS, default 100,000 here: the million of
+# make bench takes long on a shared 2-core machine), in $BENCH_DIR.
+set -eu
+BUILD=${BUILD:-build}
+DIR=${BENCH_DIR:-$BUILD/bench-pg}
+POSTINGS=${BENCH_POSTINGS:-100000}
+PERSONS=${BENCH_PERSONS:-$((POSTINGS * 3 / 2))}
+export TZ=UTC LC_ALL=C CHANCERY_TODAY=2025-12-31
+. tests/pg/cluster.sh
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB," \
+    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+mkdir -p "$DIR"
+"$BUILD/bench/gen-world" --postings "$POSTINGS" --persons "$PERSONS" "$DIR/world"
+rows=$(($(cat "$DIR"/world/*.csv | wc -l) - 4))
+pg_start
+trap 'pg_stop' EXIT
+
+now() { date +%s.%N; }
+rate() { echo "$2 $3 $4" | awk -v what="$1" '{ printf "%s: %d rows in %.2f s = %.0f rows/s\n", what, $3, $2 - $1, $3 / ($2 - $1) }'; }
+
+psql -d postgres -qXc "CREATE DATABASE chancery_bench"
+pg="postgresql:///chancery_bench"
+CHANCERY_DB="$pg" "$BUILD/chancery" init >/dev/null
+t0=$(now)
+CHANCERY_DB="$pg" "$BUILD/chancery" import "$DIR/world" >/dev/null
+t1=$(now)
+rate "chancery import into PostgreSQL" "$t0" "$t1" "$rows"
+
+# The same files into tables of the same columns, all text, no keys.
+psql -d postgres -qXc "CREATE DATABASE plain_bench"
+for f in missions persons postings dependents; do
+    cols=$(head -n 1 "$DIR/world/$f.csv" | sed 's/,/ text, /g; s/$/ text/; s/\([a-z_]*\) text/"\1" text/g')
+    psql -d plain_bench -qXc "CREATE TABLE $f ($cols)"
+done
+t0=$(now)
+for f in missions persons postings dependents; do
+    psql -d plain_bench -qXc "\\copy $f FROM '$DIR/world/$f.csv' WITH (FORMAT csv, HEADER true)"
+done
+t1=$(now)
+rate "psql \\copy, no validation" "$t0" "$t1" "$rows"
+
+rm -f "$DIR/sqlite.db"*
+CHANCERY_DB="$DIR/sqlite.db" "$BUILD/chancery" init >/dev/null
+t0=$(now)
+CHANCERY_DB="$DIR/sqlite.db" "$BUILD/chancery" import "$DIR/world" >/dev/null
+t1=$(now)
+rate "chancery import into SQLite" "$t0" "$t1" "$rows"
+
+for db in "$pg" "$DIR/sqlite.db"; do
+    t0=$(now)
+    CHANCERY_DB="$db" CHANCERY_SNAPSHOT_CACHE=never "$BUILD/chancery" headcount --sending RUS --as-of 2025-06-30 >/dev/null
+    t1=$(now)
+    echo "$t0 $t1" | awk -v db="$db" '{ printf "headcount, snapshot loaded from the tables of %s: %.2f s\n", db, $2 - $1 }'
+done

@@ -1,0 +1,579 @@
+/*
+ * The PostgreSQL backend of store/sql.h, through libpq. A statement keeps
+ * its SQL with `?` and `?N` turned into `$N` (outside quotes), its bound
+ * parameters (text, or binary for bytea) and, once run, its whole result,
+ * which sql_step walks row by row; columns come back as text, bytea decoded
+ * from its hex form on demand. A statement run a second time is prepared on
+ * the server (PQprepare) and run by name from then on: the write path's
+ * statements, run once per row, are parsed once, while the many run only
+ * once cost a single round trip. The connection keeps the last error's
+ * message and SQLSTATE for db_errmsg and db_is_constraint.
+ */
+#include "store/sql_pg.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+
+struct pg_conn {
+    PGconn *conn;
+    char error[512];
+    char sqlstate[6];
+    long changes;
+    unsigned long next_name;
+    int batching;             /* pg_batch_begin: COPY the inserts */
+    struct pg_stmt **pending; /* the statements with rows to COPY, */
+    size_t n_pending, alloc;  /* in the order of their first row */
+    size_t pending_bytes;
+};
+
+struct pg_param {
+    char *data; /* owned when own */
+    int n, binary, own, set;
+};
+
+struct pg_stmt {
+    struct pg_conn *c;
+    char *sql;
+    char name[24]; /* "" until prepared on the server */
+    int runs;
+    int n_params;
+    struct pg_param *params;
+    PGresult *res;
+    int row, n_rows;       /* row: the current one, -1 before the first */
+    unsigned char **blobs; /* decoded bytea of the current row, by column */
+    size_t *blob_len;
+    int n_cols;
+    char *copy_sql; /* an INSERT of one row of `?`s: its COPY, else NULL */
+    char *rows;     /* rows waiting for it, in COPY's text format */
+    size_t n_rows_bytes, rows_alloc;
+};
+
+/* While batching, a flush once this much waits. */
+#define PG_BATCH_BYTES (32u << 20)
+
+static void set_error(struct pg_conn *c, const PGresult *res)
+{
+    const char *msg =
+        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail =
+        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    size_t n;
+
+    if (!msg || !*msg)
+        msg = PQerrorMessage(c->conn);
+    snprintf(c->error, sizeof(c->error), "%s%s%s", msg && *msg ? msg : "error",
+             detail ? ": " : "", detail ? detail : "");
+    /* libpq ends its messages with a newline and puts hints on lines of
+     * their own; the store's messages are one line. */
+    n = strlen(c->error);
+    while (n && (c->error[n - 1] == '\n' || c->error[n - 1] == ' '))
+        c->error[--n] = '\0';
+    for (char *p = c->error; *p; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+    snprintf(c->sqlstate, sizeof(c->sqlstate), "%s", state ? state : "");
+}
+
+enum status pg_open(const char *conninfo, struct pg_conn **out, struct err *e)
+{
+    struct pg_conn *c = xcalloc(1, sizeof(*c));
+    PGresult *res;
+
+    c->conn = PQconnectdb(conninfo);
+    if (PQstatus(c->conn) != CONNECTION_OK) {
+        set_error(c, NULL);
+        err_set(e, ST_ERROR, "cannot connect to the database: %s", c->error);
+        pg_close(c);
+        return ST_ERROR;
+    }
+    /* Notices (a table that IF EXISTS did not find) are not for the user. */
+    PQsetNoticeProcessor(c->conn, NULL, NULL);
+    res = PQexec(c->conn, "SET client_min_messages = warning");
+    PQclear(res);
+    *out = c;
+    return ST_OK;
+}
+
+void pg_close(struct pg_conn *c)
+{
+    if (!c)
+        return;
+    PQfinish(c->conn);
+    free(c->pending);
+    free(c);
+}
+
+const char *pg_errmsg(const struct pg_conn *c)
+{
+    return c->error;
+}
+
+int pg_is_constraint(const struct pg_conn *c)
+{
+    /* Class 23: integrity constraint violation. */
+    return c->sqlstate[0] == '2' && c->sqlstate[1] == '3';
+}
+
+int pg_is_read_only(const struct pg_conn *c)
+{
+    /* 25006: read_only_sql_transaction, what a hot standby answers. */
+    return !strcmp(c->sqlstate, "25006");
+}
+
+long pg_changes(const struct pg_conn *c)
+{
+    return c->changes;
+}
+
+int pg_exec(struct pg_conn *c, const char *sql)
+{
+    PGresult *res;
+    ExecStatusType s;
+    int rc;
+
+    int rollback =
+        !strncmp(sql, "ROLLBACK", 8) && strncmp(sql, "ROLLBACK TO", 11);
+
+    /* A rollback drops the rows waiting; anything else sends them first.
+     * The transaction's end ends the batch. */
+    if (rollback)
+        pg_batch_discard(c);
+    else if (c->n_pending && pg_batch_flush(c))
+        return -1;
+    if (rollback || !strncmp(sql, "COMMIT", 6))
+        c->batching = 0;
+    res = PQexec(c->conn, sql);
+    s = PQresultStatus(res);
+    rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
+    if (rc)
+        set_error(c, res);
+    PQclear(res);
+    return rc;
+}
+
+/* Copies sql with `?` and `?N` as `$N`; *n_params the highest N. */
+static char *dollar_params(const char *sql, int *n_params)
+{
+    size_t len = strlen(sql);
+    char *out = xmalloc(len * 4 + 1), *o = out;
+    char quote = 0;
+    int next = 0, max = 0;
+
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+            *o++ = *p;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+            *o++ = *p;
+        } else if (*p == '?') {
+            int n = 0;
+
+            if (p[1] >= '0' && p[1] <= '9') {
+                while (p[1] >= '0' && p[1] <= '9' && n < 10000)
+                    n = n * 10 + (*++p - '0');
+            } else {
+                n = ++next;
+            }
+            if (n > max)
+                max = n;
+            o += snprintf(o, 8, "$%d", n);
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    *n_params = max;
+    return out;
+}
+
+/* "COPY t (cols) FROM STDIN" when sql is "INSERT INTO t (cols) VALUES
+ * (?, ?, ...)", with one `?` per column in order; else NULL. */
+static char *copy_of(const char *sql)
+{
+    const char *open = strchr(sql, '('), *close, *values, *p;
+    int n_cols = 1, n_params = 0;
+
+    if (strncmp(sql, "INSERT INTO ", 12) || !open || strchr(sql, '\'') ||
+        !(close = strchr(open, ')')) || strncmp(close, ") VALUES (", 10))
+        return NULL;
+    for (p = open; p < close; p++)
+        n_cols += *p == ',';
+    values = close + 10;
+    for (p = values; *p && *p != ')'; p++) {
+        if (*p == '?')
+            n_params++;
+        else if (*p != ',' && *p != ' ')
+            return NULL;
+    }
+    if (*p != ')' || p[1] || n_params != n_cols)
+        return NULL;
+    return xasprintf("COPY %.*s FROM STDIN", (int)(close + 1 - (sql + 12)),
+                     sql + 12);
+}
+
+struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql)
+{
+    struct pg_stmt *q = xcalloc(1, sizeof(*q));
+
+    q->c = c;
+    q->copy_sql = copy_of(sql);
+    q->sql = dollar_params(sql, &q->n_params);
+    q->params = xcalloc((size_t)q->n_params + 1, sizeof(*q->params));
+    q->row = -1;
+    return q;
+}
+
+static void free_blobs(struct pg_stmt *q)
+{
+    for (int i = 0; i < q->n_cols; i++)
+        PQfreemem(q->blobs[i]);
+    free(q->blobs);
+    free(q->blob_len);
+    q->blobs = NULL;
+    q->blob_len = NULL;
+    q->n_cols = 0;
+}
+
+void pg_reset(struct pg_stmt *q)
+{
+    free_blobs(q);
+    PQclear(q->res);
+    q->res = NULL;
+    q->row = -1;
+    q->n_rows = 0;
+}
+
+static void param_free(struct pg_param *p)
+{
+    if (p->own)
+        free(p->data);
+    memset(p, 0, sizeof(*p));
+}
+
+void pg_clear_bindings(struct pg_stmt *q)
+{
+    for (int i = 0; i < q->n_params; i++)
+        param_free(&q->params[i]);
+}
+
+/* Forgets q's waiting rows. */
+static void unpend(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+
+    for (size_t i = 0; i < c->n_pending; i++) {
+        if (c->pending[i] != q)
+            continue;
+        memmove(c->pending + i, c->pending + i + 1,
+                (c->n_pending - i - 1) * sizeof(*c->pending));
+        c->n_pending--;
+        break;
+    }
+    c->pending_bytes -= q->n_rows_bytes;
+    q->n_rows_bytes = 0;
+}
+
+void pg_finalize(struct pg_stmt *q)
+{
+    char sql[64];
+
+    unpend(q);
+    free(q->rows);
+    free(q->copy_sql);
+    pg_reset(q);
+    pg_clear_bindings(q);
+    if (q->name[0]) {
+        snprintf(sql, sizeof(sql), "DEALLOCATE \"%s\"", q->name);
+        PQclear(PQexec(q->c->conn, sql));
+    }
+    free(q->params);
+    free(q->sql);
+    free(q);
+}
+
+void pg_bind(struct pg_stmt *q, int i, const void *data, int n, int binary,
+             int copy)
+{
+    struct pg_param *p;
+
+    if (i < 1 || i > q->n_params)
+        return;
+    p = &q->params[i - 1];
+    param_free(p);
+    p->set = 1;
+    if (!data)
+        return;
+    p->n = n < 0 ? (int)strlen(data) : n;
+    p->binary = binary;
+    if (copy || (!binary && n >= 0)) {
+        /* Text must end in a NUL for libpq: a counted one is copied. */
+        p->data = xmalloc((size_t)p->n + 1);
+        memcpy(p->data, data, (size_t)p->n);
+        p->data[p->n] = '\0';
+        p->own = 1;
+    } else {
+        p->data = (char *)data;
+    }
+}
+
+void pg_bind_int64(struct pg_stmt *q, int i, int64_t v)
+{
+    char text[24];
+
+    snprintf(text, sizeof(text), "%lld", (long long)v);
+    pg_bind(q, i, text, -1, 0, 1);
+}
+
+static PGresult *run(struct pg_stmt *q)
+{
+    const char **values = xcalloc((size_t)q->n_params + 1, sizeof(*values));
+    int *lengths = xcalloc((size_t)q->n_params + 1, sizeof(*lengths));
+    int *formats = xcalloc((size_t)q->n_params + 1, sizeof(*formats));
+    PGresult *res;
+
+    for (int i = 0; i < q->n_params; i++) {
+        values[i] = q->params[i].data;
+        lengths[i] = q->params[i].n;
+        formats[i] = q->params[i].binary;
+    }
+    if (++q->runs == 2) {
+        PGresult *prep;
+
+        snprintf(q->name, sizeof(q->name), "chancery_%lu", ++q->c->next_name);
+        prep = PQprepare(q->c->conn, q->name, q->sql, 0, NULL);
+        if (PQresultStatus(prep) != PGRES_COMMAND_OK)
+            q->name[0] = '\0';
+        PQclear(prep);
+    }
+    if (q->name[0])
+        res = PQexecPrepared(q->c->conn, q->name, q->n_params, values, lengths,
+                             formats, 0);
+    else
+        res = PQexecParams(q->c->conn, q->sql, q->n_params, NULL, values,
+                           lengths, formats, 0);
+    free(values);
+    free(lengths);
+    free(formats);
+    return res;
+}
+
+static void rows_add(struct pg_stmt *q, const char *data, size_t n)
+{
+    if (q->n_rows_bytes + n > q->rows_alloc) {
+        q->rows_alloc = (q->n_rows_bytes + n) * 2 + 4096;
+        q->rows = xrealloc(q->rows, q->rows_alloc);
+    }
+    memcpy(q->rows + q->n_rows_bytes, data, n);
+    q->n_rows_bytes += n;
+    q->c->pending_bytes += n;
+}
+
+/* One value in COPY's text format: \N for NULL, text with backslash,
+ * tab and line ends escaped, bytea as \\x and hex digits. */
+static void copy_value(struct pg_stmt *q, const struct pg_param *p)
+{
+    static const char hex[] = "0123456789abcdef";
+    char two[2];
+
+    if (!p->data) {
+        rows_add(q, "\\N", 2);
+        return;
+    }
+    if (p->binary) {
+        rows_add(q, "\\\\x", 3);
+        for (int i = 0; i < p->n; i++) {
+            two[0] = hex[(unsigned char)p->data[i] >> 4];
+            two[1] = hex[(unsigned char)p->data[i] & 15];
+            rows_add(q, two, 2);
+        }
+        return;
+    }
+    for (int i = 0, from = 0; i <= p->n; i++) {
+        const char *esc = NULL;
+
+        if (i < p->n) {
+            char ch = p->data[i];
+
+            esc = ch == '\\'   ? "\\\\"
+                  : ch == '\t' ? "\\t"
+                  : ch == '\n' ? "\\n"
+                  : ch == '\r' ? "\\r"
+                               : NULL;
+            if (!esc)
+                continue;
+        }
+        rows_add(q, p->data + from, (size_t)(i - from));
+        if (esc)
+            rows_add(q, esc, 2);
+        from = i + 1;
+    }
+}
+
+/* Appends the bound row to q's rows for COPY. */
+static void batch_row(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+
+    if (!q->n_rows_bytes) {
+        XGROW(c->pending, c->n_pending + 1, c->alloc);
+        c->pending[c->n_pending++] = q;
+    }
+    for (int i = 0; i < q->n_params; i++) {
+        if (i)
+            rows_add(q, "\t", 1);
+        copy_value(q, &q->params[i]);
+    }
+    rows_add(q, "\n", 1);
+    c->changes = 1;
+}
+
+/* Sends q's rows with COPY. */
+static int copy_rows(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+    PGresult *res = PQexec(c->conn, q->copy_sql);
+    int ok = PQresultStatus(res) == PGRES_COPY_IN;
+
+    PQclear(res);
+    for (size_t at = 0; ok && at < q->n_rows_bytes; at += 1 << 20) {
+        size_t n =
+            q->n_rows_bytes - at < (1u << 20) ? q->n_rows_bytes - at : 1u << 20;
+
+        ok = PQputCopyData(c->conn, q->rows + at, (int)n) == 1;
+    }
+    if (PQputCopyEnd(c->conn, ok ? NULL : "chancery: copy failed") != 1)
+        ok = 0;
+    while ((res = PQgetResult(c->conn))) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            if (ok)
+                set_error(c, res);
+            ok = 0;
+        }
+        PQclear(res);
+    }
+    if (!ok && !c->error[0])
+        set_error(c, NULL);
+    return ok ? 0 : -1;
+}
+
+int pg_batch_flush(struct pg_conn *c)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < c->n_pending && !rc; i++) {
+        c->error[0] = '\0';
+        rc = copy_rows(c->pending[i]);
+    }
+    pg_batch_discard(c);
+    return rc;
+}
+
+void pg_batch_discard(struct pg_conn *c)
+{
+    for (size_t i = 0; i < c->n_pending; i++)
+        c->pending[i]->n_rows_bytes = 0;
+    c->n_pending = 0;
+    c->pending_bytes = 0;
+}
+
+int pg_batch_begin(struct pg_conn *c)
+{
+    /* The rows of several tables go in table by table, so their
+     * references are checked at COMMIT (they are all DEFERRABLE). */
+    if (pg_exec(c, "SET CONSTRAINTS ALL DEFERRED"))
+        return -1;
+    c->batching = 1;
+    return 0;
+}
+
+int pg_step(struct pg_stmt *q)
+{
+    if (q->c->batching && q->copy_sql && !q->res) {
+        batch_row(q);
+        if (q->c->pending_bytes >= PG_BATCH_BYTES && pg_batch_flush(q->c))
+            return 1;
+        return 101;
+    }
+    /* Anything else runs after the rows waiting, which it may read. */
+    if (q->c->n_pending && pg_batch_flush(q->c))
+        return 1;
+    if (!q->res) {
+        ExecStatusType s;
+
+        q->res = run(q);
+        s = PQresultStatus(q->res);
+        if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+            set_error(q->c, q->res);
+            return 1;
+        }
+        q->n_rows = PQntuples(q->res);
+        q->c->changes = strtol(PQcmdTuples(q->res), NULL, 10);
+        q->n_cols = PQnfields(q->res);
+        q->blobs = xcalloc((size_t)q->n_cols + 1, sizeof(*q->blobs));
+        q->blob_len = xcalloc((size_t)q->n_cols + 1, sizeof(*q->blob_len));
+    }
+    for (int i = 0; i < q->n_cols; i++) {
+        PQfreemem(q->blobs[i]);
+        q->blobs[i] = NULL;
+    }
+    if (q->row + 1 >= q->n_rows) {
+        q->row = q->n_rows;
+        return 101;
+    }
+    q->row++;
+    return 100;
+}
+
+static int has_value(const struct pg_stmt *q, int i)
+{
+    return q->res && q->row >= 0 && q->row < q->n_rows && i >= 0 &&
+           i < q->n_cols && !PQgetisnull(q->res, q->row, i);
+}
+
+const char *pg_column_text(struct pg_stmt *q, int i)
+{
+    return has_value(q, i) ? PQgetvalue(q->res, q->row, i) : NULL;
+}
+
+const void *pg_column_blob(struct pg_stmt *q, int i)
+{
+    if (!has_value(q, i))
+        return NULL;
+    if (!q->blobs[i]) {
+        size_t n = 0;
+
+        q->blobs[i] = PQunescapeBytea(
+            (const unsigned char *)PQgetvalue(q->res, q->row, i), &n);
+        q->blob_len[i] = n;
+    }
+    return q->blobs[i];
+}
+
+int pg_column_bytes(struct pg_stmt *q, int i)
+{
+    if (!has_value(q, i))
+        return 0;
+    if (PQftype(q->res, i) == PG_BYTEA_OID) {
+        pg_column_blob(q, i);
+        return (int)q->blob_len[i];
+    }
+    return PQgetlength(q->res, q->row, i);
+}
+
+int64_t pg_column_int64(struct pg_stmt *q, int i)
+{
+    const char *t = pg_column_text(q, i);
+
+    if (!t)
+        return 0;
+    if (!strcmp(t, "t"))
+        return 1;
+    return strtoll(t, NULL, 10);
+}

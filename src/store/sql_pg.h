@@ -1,0 +1,41 @@
+/*
+ * The PostgreSQL connection behind store/sql.h (store/sql_pg.c): what the
+ * store's connection-level calls (store/db.c) need of it.
+ */
+#ifndef STORE_SQL_PG_H
+#define STORE_SQL_PG_H
+
+#include "base/status.h"
+#include "store/sql.h"
+
+#define PG_BYTEA_OID 17
+
+struct pg_conn;
+
+/* Connects with a libpq connection string or URI. OUT: *out. */
+enum status pg_open(const char *conninfo, struct pg_conn **out, struct err *e);
+void pg_close(struct pg_conn *c);
+/* Runs sql (one or more statements, no parameters): 0, or -1 with the
+ * error kept for pg_errmsg. */
+int pg_exec(struct pg_conn *c, const char *sql);
+/* A statement of sql (with `?` parameters); it runs at its first step. */
+struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql);
+/* Batching, for a large change set: from pg_batch_begin to the end of
+ * the transaction, each step of an INSERT of one row is kept, and the
+ * rows go to the server with COPY, table by table, before any other
+ * statement runs (pg_exec, or a step of another statement) or when many
+ * wait. References are deferred to COMMIT meanwhile. A failure of a row
+ * shows at that flush. pg_batch_flush: 0, or -1 with the error kept. */
+int pg_batch_begin(struct pg_conn *c);
+int pg_batch_flush(struct pg_conn *c);
+void pg_batch_discard(struct pg_conn *c);
+/* The last error's message, without libpq's trailing newline. */
+const char *pg_errmsg(const struct pg_conn *c);
+/* Whether the last error was a constraint's (SQLSTATE class 23). */
+int pg_is_constraint(const struct pg_conn *c);
+/* Whether the last error was a write refused by a read-only standby. */
+int pg_is_read_only(const struct pg_conn *c);
+/* The rows the last statement run changed. */
+long pg_changes(const struct pg_conn *c);
+
+#endif

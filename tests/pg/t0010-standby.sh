@@ -1,0 +1,42 @@
+#!/bin/sh
+# A streaming standby (issue 15, "Replication"), under make check-pg only:
+# pg_basebackup -R copies the harness's cluster and follows it. Reads
+# against the standby show what the primary wrote; a write there is
+# refused with a clear message, exit 1, and nothing is written.
+. tests/cli/lib.sh
+. tests/pg/cluster.sh
+
+setup_small
+sdir=$(mktemp -d "${TMPDIR:-/tmp}/chancery-standby.XXXXXX")
+[ "$(id -u)" -eq 0 ] && chown postgres "$sdir"
+sport=$(pg_free_port)
+stop_standby() {
+    pg_as "$(pg_bin pg_ctl)" -D "$sdir/data" -m immediate -w stop >/dev/null 2>&1
+    rm -rf "$sdir"
+}
+if pg_as "$(pg_bin pg_basebackup)" -D "$sdir/data" -R -X stream \
+        -h "$PGHOST" -p "$PGPORT" -U chancery >"$TMP/bb.log" 2>&1 &&
+    pg_as "$(pg_bin pg_ctl)" -D "$sdir/data" -l "$sdir/log" -w \
+        -o "-p $sport -k $sdir -c listen_addresses='' -c max_connections=200" start >/dev/null 2>&1; then
+    ok "a standby follows the primary"
+else
+    sed "s/^/# /" "$TMP/bb.log" "$sdir/log" 2>/dev/null; not_ok "a standby follows the primary"; stop_standby; done_testing; exit 0
+fi
+standby="postgresql:///$pg_db?host=$sdir&port=$sport"
+
+# A write on the primary reaches the standby (asynchronous: wait for it).
+ch person add --id P77 --family-name Replicated
+i=0
+until "$CHANCERY" --db "$standby" person show P77 >/dev/null 2>&1 || [ $i -ge 600 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+expect_exit 0 "the standby answers reads" --db "$standby" person show P77
+expect_out "with the primary's writes" "Replicated"
+expect_exit 0 "a roster on the standby" --db "$standby" roster RUS-WAS --as-of 2021-12-04
+expect_exit 1 "a write on the standby is refused" --db "$standby" person add --id P78 --family-name Refused
+expect_err "as a read-only standby" "is a read-only standby: writes go to the primary"
+expect_exit 3 "nothing was written" person show P78
+expect_exit 0 "the primary verifies" audit verify
+stop_standby
+
+done_testing
