@@ -240,7 +240,7 @@ static enum status policies(struct page_rq *p, struct err *e)
     (void)e;
     page_open(p, "Policies", "/policies");
     page_known_form(p, "/policies", NULL);
-    page_policies(&p->out, p->rq.s);
+    page_policies(&p->out, p->rq.s, &p->rq.scope);
     page_close(p);
     return ST_OK;
 }

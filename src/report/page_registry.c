@@ -12,6 +12,7 @@
 #include "base/xalloc.h"
 #include "core/presence.h"
 #include "core/roster.h"
+#include "report/read_views.h"
 
 static void date_cell(struct buf *b, int32_t d)
 {
@@ -308,7 +309,8 @@ void page_notification(struct buf *b, const struct snapshot *s,
 
 /* ---- policies and home cards ---- */
 
-void page_policies(struct buf *b, const struct snapshot *s)
+void page_policies(struct buf *b, const struct snapshot *s,
+                   const struct view_scope *vs)
 {
     size_t n = snapshot_count(s, ENT_POLICY);
 
@@ -323,6 +325,8 @@ void page_policies(struct buf *b, const struct snapshot *s)
     for (uint32_t i = 0; i < n && i < 1000; i++) {
         const struct policy *p = snapshot_row(s, ENT_POLICY, i);
 
+        if (!view_policy_visible(s, p, vs))
+            continue;
         page_raw(b, "<tr><td>");
         page_link(b, "/policies/", p->id, p->id);
         page_fmt(b, "</td><td>%s</td><td>%s</td><td>%s</td>",

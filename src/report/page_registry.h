@@ -12,6 +12,7 @@
 
 #include "core/snapshot.h"
 #include "report/page.h"
+#include "report/views.h"
 
 /* Mission m's staff present on date, in roster order, each with the
  * household present then; rows first .. first + PAGE_ROWS. */
@@ -47,7 +48,8 @@ void page_notification(struct buf *b, const struct snapshot *s,
                        const struct page_step *steps, size_t n_steps);
 
 /* The policies of s. */
-void page_policies(struct buf *b, const struct snapshot *s);
+void page_policies(struct buf *b, const struct snapshot *s,
+                   const struct view_scope *vs);
 
 /* A summary card of a home page. */
 struct page_card {

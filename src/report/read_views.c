@@ -333,8 +333,8 @@ enum status view_plan(struct snapshot *s, const struct plan_options *o,
 
 /* ---- policies ---- */
 
-static int policy_visible(const struct snapshot *s, const struct policy *y,
-                          const struct view_scope *vs)
+int view_policy_visible(const struct snapshot *s, const struct policy *y,
+                        const struct view_scope *vs)
 {
     const char *own = view_scope_state(s, vs);
 
@@ -360,7 +360,8 @@ void view_policies(const struct snapshot *s, const char *issuer,
         const char *cells[8];
 
         if ((issuer && strcmp(y->issuer, issuer)) ||
-            (target && strcmp(y->target, target)) || !policy_visible(s, y, vs))
+            (target && strcmp(y->target, target)) ||
+            !view_policy_visible(s, y, vs))
             continue;
         for (int k = 0; k < 8; k++)
             cells[k] = field_text(s, entity_field(ent, cols[k]), y, bufs[k]);
@@ -378,7 +379,7 @@ enum status view_policy(const struct snapshot *s, const char *id,
     char *text;
 
     if (i == IDMAP_NONE ||
-        !policy_visible(s, snapshot_row(s, ENT_POLICY, i), vs))
+        !view_policy_visible(s, snapshot_row(s, ENT_POLICY, i), vs))
         return err_set(e, ST_NOT_FOUND, "unknown policy '%s'", id);
     text = policy_pretty(snapshot_row(s, ENT_POLICY, i));
     buf_addstr(b, text);

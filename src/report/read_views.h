@@ -43,6 +43,10 @@ enum status view_plan(struct snapshot *s, const struct plan_options *o,
 void view_policies(const struct snapshot *s, const char *issuer,
                    const char *target, const struct view_scope *vs,
                    enum out_format fmt, struct buf *b);
+/* 1 when policy y is the scoped caller's: its state applies it, or it is
+ * applied to that state (or to every state). */
+int view_policy_visible(const struct snapshot *s, const struct policy *y,
+                        const struct view_scope *vs);
 /* `policy show ID`: the policy's JSON as recorded (every format). */
 enum status view_policy(const struct snapshot *s, const char *id,
                         const struct view_scope *vs, struct buf *b,

@@ -170,6 +170,20 @@ expect_body "a liaison lists its nationals' visas" '"V0349"'
 req GET "/api/v1/findings/usa-rus-tenure:T01907/explain?as_of=2021-12-04&target=USA" "$T_liaison"
 expect_code 404 "a liaison explains no finding about another state"
 
+# The policies page keeps the API's scope: a liaison of POL sees only the
+# policies applied to every state, as the API gives them, not all 13;
+# RUS's liaison sees those its state is party to.
+add_user pol polpw --role liaison --sending POL || not_ok "user add liaison of POL"
+for who in pol:polpw lia:liapw; do
+    t=$(login "${who%%:*}" "${who#*:}")
+    n=$(curl -s -H "Cookie: chancery_session=$t" "$URL/policies" | grep -o 'href="/policies/[^"]*"' | sort -u | wc -l)
+    want=$(curl -s -H "Authorization: Bearer $t" "$URL/api/v1/policies" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    all=$("$CHANCERY" policy list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    if [ "$n" -eq "$want" ] && { [ "$who" != pol:polpw ] || [ "$n" -lt "$all" ]; }; then
+        ok "the policies page as ${who%%:*}'s liaison lists the API's $n"; else
+        not_ok "the policies page as ${who%%:*}'s liaison ($n, API $want, all $all)"; fi
+done
+
 serve_stop
 if [ "$serve_rc" -eq 0 ]; then ok "SIGTERM: exit 0"; else not_ok "SIGTERM: exit 0 ($serve_rc)"; fi
 done_testing
