@@ -161,6 +161,14 @@ struct request {
 
 /* The value of query parameter name, or NULL. */
 const char *request_param(const struct request *rq, const char *name);
+/* Parameter name as a date (unset: *out untouched); a bad one is
+ * ST_USAGE naming the parameter. */
+enum status param_date(const struct request *rq, const char *name, int32_t *out,
+                       struct err *e);
+/* Parameter name as a state or organization of rq's registry (unset:
+ * *out NULL); an unknown one is ST_USAGE naming the parameter. */
+enum status param_state(const struct request *rq, const char *name,
+                        const char **out, struct err *e);
 
 typedef enum status (*route_fn)(struct request *rq, struct buf *out,
                                 struct err *e);

@@ -41,30 +41,6 @@ const char *const PARAMS_VISA_REPORT[] = {
 const char *const PARAMS_CONSULAR_LIST[] = { "!host", "as_of", "as_known_on",
                                              NULL };
 
-static enum status get_date(const struct request *rq, const char *name,
-                            int32_t *out, struct err *e)
-{
-    const char *v = request_param(rq, name);
-
-    if (v && date_parse(v, out, e)) {
-        err_prefix(e, "%s", name);
-        return e->status = ST_USAGE;
-    }
-    return ST_OK;
-}
-
-static enum status get_state(const struct request *rq, const char *name,
-                             const char **out, struct err *e)
-{
-    const char *v = request_param(rq, name);
-
-    *out = v;
-    if (v && snapshot_find(rq->s, ENT_STATE, v) == IDMAP_NONE &&
-        snapshot_find(rq->s, ENT_ORGANIZATION, v) == IDMAP_NONE)
-        return err_set(e, ST_USAGE, "%s: unknown state '%s'", name, v);
-    return ST_OK;
-}
-
 static enum status get_enum(const struct request *rq, const char *name,
                             const struct enum_names *def, int *out,
                             struct err *e)
@@ -124,8 +100,8 @@ static enum status check_query_of(struct request *rq, struct check_query *q,
     q->policy = request_param(rq, "policy");
     q->o.n_assumed = get_all(rq, "assume", assumed);
     q->o.assumed = assumed;
-    if (get_date(rq, "as_of", &q->o.as_of, e) ||
-        get_date(rq, "as_known_on", &q->as_known_on, e))
+    if (param_date(rq, "as_of", &q->o.as_of, e) ||
+        param_date(rq, "as_known_on", &q->as_known_on, e))
         return e->status;
     if (scoped(rq)) {
         if (!own || (q->o.target && strcmp(q->o.target, own)))
@@ -187,7 +163,7 @@ enum status route_plan(struct request *rq, struct buf *out, struct err *e)
     o.by = DATE_NONE;
     if (!request_param(rq, "by"))
         return err_set(e, ST_USAGE, "by is required");
-    if (get_date(rq, "by", &o.by, e))
+    if (param_date(rq, "by", &o.by, e))
         return e->status;
     n_protect = get_all(rq, "protect", protect);
     for (size_t i = 0; i < n_protect; i++)
@@ -207,7 +183,7 @@ enum status route_policies(struct request *rq, struct buf *out, struct err *e)
 {
     const char *issuer, *target = request_param(rq, "target");
 
-    if (get_state(rq, "issuer", &issuer, e))
+    if (param_state(rq, "issuer", &issuer, e))
         return e->status;
     if (target && strcmp(target, "*") &&
         snapshot_find(rq->s, ENT_STATE, target) == IDMAP_NONE &&
@@ -231,12 +207,12 @@ enum status route_visas(struct request *rq, struct buf *out, struct err *e)
     const char *post = request_param(rq, "post");
 
     f.vclass = request_param(rq, "class");
-    if (get_state(rq, "issuing", &f.issuing, e) ||
-        get_state(rq, "nationality", &f.nationality, e) ||
+    if (param_state(rq, "issuing", &f.issuing, e) ||
+        param_state(rq, "nationality", &f.nationality, e) ||
         get_enum(rq, "purpose", &ENUM_VISA_PURPOSE, &f.purpose, e) ||
         get_enum(rq, "outcome", &ENUM_VISA_OUTCOME, &f.outcome, e) ||
-        get_date(rq, "applied_from", &f.from, e) ||
-        get_date(rq, "applied_to", &f.to, e))
+        param_date(rq, "applied_from", &f.from, e) ||
+        param_date(rq, "applied_to", &f.to, e))
         return e->status;
     if (post &&
         (f.post = snapshot_find(rq->s, ENT_MISSION, post)) == IDMAP_NONE)
@@ -257,9 +233,9 @@ enum status route_visa_report(struct request *rq, struct buf *out,
 {
     struct un_query q = { DATE_NONE, DATE_NONE, rq->today, NULL, 0 };
 
-    if (get_date(rq, "from", &q.from, e) || get_date(rq, "to", &q.to, e) ||
-        get_date(rq, "as_of", &q.as_of, e) ||
-        get_state(rq, "issuing", &q.issuing, e) ||
+    if (param_date(rq, "from", &q.from, e) || param_date(rq, "to", &q.to, e) ||
+        param_date(rq, "as_of", &q.as_of, e) ||
+        param_state(rq, "issuing", &q.issuing, e) ||
         get_flag(rq, "include_bilateral", &q.include_bilateral, e))
         return e->status;
     un_query_complete(rq->s, &q);
@@ -280,8 +256,9 @@ enum status route_consular_list(struct request *rq, struct buf *out,
 
     if (!request_param(rq, "host"))
         return err_set(e, ST_USAGE, "host is required");
-    if (get_state(rq, "host", &host, e) || get_date(rq, "as_of", &as_of, e) ||
-        get_date(rq, "as_known_on", &as_known_on, e))
+    if (param_state(rq, "host", &host, e) ||
+        param_date(rq, "as_of", &as_of, e) ||
+        param_date(rq, "as_known_on", &as_known_on, e))
         return e->status;
     if ((rc = dlist_build(rq->s, DLIST_CONSULAR, host, as_of, &l, e))) {
         dlist_release(&l);

@@ -60,8 +60,8 @@ const char *request_param(const struct request *rq, const char *name)
     return NULL;
 }
 
-static enum status param_date(const struct request *rq, const char *name,
-                              int32_t *out, struct err *e)
+enum status param_date(const struct request *rq, const char *name, int32_t *out,
+                       struct err *e)
 {
     const char *v = request_param(rq, name);
 
@@ -72,8 +72,8 @@ static enum status param_date(const struct request *rq, const char *name,
     return ST_OK;
 }
 
-static enum status param_state(const struct request *rq, const char *name,
-                               const char **out, struct err *e)
+enum status param_state(const struct request *rq, const char *name,
+                        const char **out, struct err *e)
 {
     const char *v = request_param(rq, name);
 

@@ -288,20 +288,6 @@ static void plan_json(const struct plan_options *o, const struct snapshot *s,
     json_decref(j);
 }
 
-static enum status plan_states(const struct snapshot *s,
-                               const struct plan_options *o, struct err *e)
-{
-    for (int k = 0; k < 2; k++) {
-        if (!o->states[k] ||
-            snapshot_find(s, ENT_STATE, o->states[k]) == IDMAP_NONE)
-            return err_set(e, ST_USAGE, "unknown state '%s'",
-                           o->states[k] ? o->states[k] : "");
-    }
-    if (!strcmp(o->states[0], o->states[1]))
-        return err_set(e, ST_USAGE, "a plan needs two different states");
-    return ST_OK;
-}
-
 enum status view_plan(struct snapshot *s, const struct plan_options *o,
                       enum out_format fmt, struct buf *b, size_t *n_remaining,
                       struct err *e)
@@ -310,7 +296,7 @@ enum status view_plan(struct snapshot *s, const struct plan_options *o,
     struct grid g;
 
     *n_remaining = 0;
-    if (plan_states(s, o, e))
+    if (view_two_states(s, o->states, "a plan", e))
         return e->status;
     plan_init(&p);
     if (plan_compute(s, o, &p, e)) {

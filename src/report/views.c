@@ -571,17 +571,17 @@ enum status view_posting(const struct snapshot *s, const char *key,
 
 #define MAX_PARITY_STEPS 100000
 
-static enum status known_states(const struct snapshot *s,
-                                const struct parity_options *o, struct err *e)
+enum status view_two_states(const struct snapshot *s,
+                            const char *const states[2], const char *what,
+                            struct err *e)
 {
     for (int k = 0; k < 2; k++) {
-        if (!o->states[k] ||
-            snapshot_find(s, ENT_STATE, o->states[k]) == IDMAP_NONE)
+        if (!states[k] || snapshot_find(s, ENT_STATE, states[k]) == IDMAP_NONE)
             return err_set(e, ST_USAGE, "unknown state '%s'",
-                           o->states[k] ? o->states[k] : "");
+                           states[k] ? states[k] : "");
     }
-    if (!strcmp(o->states[0], o->states[1]))
-        return err_set(e, ST_USAGE, "parity needs two different states");
+    if (!strcmp(states[0], states[1]))
+        return err_set(e, ST_USAGE, "%s needs two different states", what);
     return ST_OK;
 }
 
@@ -606,7 +606,8 @@ enum status view_parity_compute(const struct snapshot *s,
 {
     *dates = NULL;
     *n = 0;
-    if (known_states(s, &q->o, e) || parity_dates_of(q, dates, n, e) ||
+    if (view_two_states(s, q->o.states, "parity", e) ||
+        parity_dates_of(q, dates, n, e) ||
         parity_compute(s, &q->o, *dates, *n, p, e))
         return e->status;
     return ST_OK;

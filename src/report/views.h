@@ -30,6 +30,12 @@ struct view_scope {
 
 extern const struct view_scope VIEW_SCOPE_ALL;
 
+/* ST_OK when states names two different states of s; else ST_USAGE:
+ * "unknown state 'X'" or "WHAT needs two different states". */
+enum status view_two_states(const struct snapshot *s,
+                            const char *const states[2], const char *what,
+                            struct err *e);
+
 /* 1 when mission m (an index of s) is within scope. */
 int view_mission_visible(const struct snapshot *s, const struct view_scope *vs,
                          uint32_t m);
