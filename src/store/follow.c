@@ -102,8 +102,7 @@ static enum status gap_read(struct store *st, int64_t from,
     while (!rc && (step = sql_step(q)) == SQL_ROW)
         rc = gap_record(&rr, s, q, g, e);
     if (!rc && step != SQL_DONE)
-        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                     db_errmsg(st));
+        rc = err_set(e, ST_ERROR, "database '%s': %s", st->path, db_errmsg(st));
     row_reader_release(&rr);
     sql_finalize(q);
     return rc;
