@@ -21,12 +21,18 @@
 
 #define TARGET_MAX 4096
 
-/* Routes whose handlers use the database (rq->res), not only rq->s. */
+/* Routes whose handlers use the database (rq->res), not only rq->s: the
+ * published lists read their checkpoint's root from the tree. */
 static int needs_store(const struct route *r)
 {
     static const char *const prefixes[] = {
-        "/api/v1/login", "/api/v1/logout",        "/api/v1/history",
-        "/api/v1/audit", "/api/v1/notifications", NULL,
+        "/api/v1/login",
+        "/api/v1/logout",
+        "/api/v1/history",
+        "/api/v1/audit",
+        "/api/v1/notifications",
+        "/api/v1/lists",
+        NULL,
     };
 
     if (r->reads == READS_NONE && strcmp(r->pattern, "/openapi.json"))
