@@ -185,11 +185,27 @@ static enum status mission(struct page_rq *p, struct err *e)
     return ST_OK;
 }
 
+/* A record's page: its view's JSON as text on the date asked for, and for
+ * an officer the link to its history; json is released. */
+static void record_page(struct page_rq *p, const char *title,
+                        const char *entity, int32_t date, struct buf *json)
+{
+    char d[DATE_BUF];
+
+    page_open(p, title, NULL);
+    date_format(date, d);
+    page_known_form(p, p->rq.path, d);
+    page_json_text(&p->out, json->data, NULL, RECORD_LINKS, 0);
+    if (p->rq.role == ROLE_OFFICER)
+        page_history_link(&p->out, entity, p->rq.captures[0]);
+    page_close(p);
+    buf_release(json);
+}
+
 static enum status person(struct page_rq *p, struct err *e)
 {
     struct buf json;
     int32_t date;
-    char d[DATE_BUF];
 
     if (page_date(p, "as_of", p->rq.today, &date, e))
         return e->status;
@@ -199,14 +215,7 @@ static enum status person(struct page_rq *p, struct err *e)
         buf_release(&json);
         return e->status;
     }
-    page_open(p, "Person", NULL);
-    date_format(date, d);
-    page_known_form(p, p->rq.path, d);
-    page_json_text(&p->out, json.data, NULL, RECORD_LINKS, 0);
-    if (p->rq.role == ROLE_OFFICER)
-        page_history_link(&p->out, "person", p->rq.captures[0]);
-    page_close(p);
-    buf_release(&json);
+    record_page(p, "Person", "person", date, &json);
     return ST_OK;
 }
 
@@ -214,7 +223,6 @@ static enum status posting(struct page_rq *p, struct err *e)
 {
     struct buf json;
     int32_t date;
-    char d[DATE_BUF];
 
     if (page_date(p, "as_of", p->rq.today, &date, e))
         return e->status;
@@ -224,14 +232,7 @@ static enum status posting(struct page_rq *p, struct err *e)
         buf_release(&json);
         return e->status;
     }
-    page_open(p, "Posting", NULL);
-    date_format(date, d);
-    page_known_form(p, p->rq.path, d);
-    page_json_text(&p->out, json.data, NULL, RECORD_LINKS, 0);
-    if (p->rq.role == ROLE_OFFICER)
-        page_history_link(&p->out, "posting", p->rq.captures[0]);
-    page_close(p);
-    buf_release(&json);
+    record_page(p, "Posting", "posting", date, &json);
     return ST_OK;
 }
 
