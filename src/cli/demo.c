@@ -17,117 +17,24 @@
  * The files are read and validated whole before anything is written.
  * The notifications of the episode are made from the records read
  * (cli/demo_notify.c) and recorded the same way: each on the day it was
- * submitted, its decision on the day it was made.
+ * submitted, its decision on the day it was made. This file reads and
+ * plans; cli/demo_write.c writes the plan and cli/demo_tour.c prints the
+ * tour (cli/demo_replay.h).
  */
 #include "cli/demo.h"
 
 #include <sys/stat.h>
 
 #include <dirent.h>
-#include <jansson.h>
 #include <stdint.h>
 
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "cli/commands.h"
+#include "cli/demo_replay.h"
 #include "cli/demo_witness.h"
-#include "core/count.h"
 #include "core/interchange.h"
 #include "rules/policy.h"
-
-#define TOUR_DATE "2021-12-04"
-
-static const char *const NEXT_STEPS[] = {
-    "chancery roster RUS-USA-EMB --as-of " TOUR_DATE,
-    "chancery headcount --sending RUS --country USA --by category --as-of " TOUR_DATE,
-    "chancery headcount --sending USA --host RUS --by mission --as-of "
-    "2017-09-01",
-    "chancery check --as-of " TOUR_DATE " --issuer USA",
-    "chancery check --as-of 2022-02-01 --issuer RUS --assume us-compromise",
-    "chancery policy list",
-    "chancery --as-known-on 2021-11-30 policy list",
-    "chancery parity RUS USA --from 2016-01-01 --to 2022-12-31 --step month "
-    "--svg parity.svg",
-    "chancery plan USA RUS --by 2022-06-30",
-    "chancery forecast compare data/demo/scenarios/measures-as-announced.json "
-    "data/demo/scenarios/us-compromise.json "
-    "data/demo/scenarios/visa-agreement.json",
-    "chancery visa stats --issuing USA --by year --as-of " TOUR_DATE,
-    "chancery visa report --un --issuing USA --from 2019-01-01 --to "
-    "2022-12-31 --as-of 2022-12-31",
-    "chancery consular where --nationality RUS --service nonimmigrant_visa "
-    "--as-of " TOUR_DATE,
-    "chancery posting list --mission USA-RUS-CG-SPB",
-    "chancery notification list --state submitted",
-    "chancery mission list --sending RUS",
-    "chancery export /tmp/registry",
-    "chancery audit verify",
-};
-
-static uint32_t staff(const struct snapshot *s, const char *sending,
-                      const char *host, const char *country, int local,
-                      int32_t date)
-{
-    struct count_scope c = { sending, host, country, SCOPE_ALL, SCOPE_ALL };
-
-    c.categories = local ? 1u << CAT_LOCAL_STAFF
-                         : ~(1u << CAT_LOCAL_STAFF) & ((1u << CAT__COUNT) - 1);
-    return count_present(s, &c, date);
-}
-
-static void print_side(const struct snapshot *s, const char *label,
-                       const char *sending, const char *other, int32_t date)
-{
-    printf("  %-22s %10u %14u %12u\n", label,
-           staff(s, sending, other, NULL, 0, date),
-           staff(s, sending, NULL, other, 0, date),
-           staff(s, sending, NULL, other, 1, date));
-}
-
-/* What a replay recorded, for the tour to say. */
-struct replay_stats {
-    size_t n_changes, n_sets;
-    char first[DATE_BUF], last[DATE_BUF];
-    char begun[32]; /* when the log was begun, when after the demo's start */
-};
-
-static void print_tour(const struct cli *cli, const struct snapshot *s,
-                       const struct replay_stats *rs)
-{
-    int32_t date;
-
-    if (date_parse(TOUR_DATE, &date, NULL))
-        BUG("bad tour date");
-    printf("chancery demo: the US-Russia dispute of 2016-2022 "
-           "(data/demo/README.md says what is real)\n");
-    printf("registry %s: %zu missions, %zu persons, %zu postings, "
-           "%zu dependents\n",
-           cli->db_path, snapshot_count(s, ENT_MISSION),
-           snapshot_count(s, ENT_PERSON), snapshot_count(s, ENT_POSTING),
-           snapshot_count(s, ENT_DEPENDENT));
-    if (rs->n_sets && rs->begun[0])
-        printf("recorded %zu changes on %s: the registry's change log "
-               "begins on %s and never goes back, so --as-known-on cannot "
-               "show the episode; for that, load the demo into a new "
-               "registry (chancery --db NEW.db demo)\n",
-               rs->n_changes, rs->last, rs->begun);
-    else if (rs->n_sets)
-        printf("recorded as the office learned it: %zu changes in %zu "
-               "change sets, %s to %s (--as-known-on D shows the registry "
-               "as recorded on D)\n",
-               rs->n_changes, rs->n_sets, rs->first, rs->last);
-    else
-        printf("kept the registry as it was\n");
-    printf("\n");
-    printf("Staff present on %s (local staff apart):\n", TOUR_DATE);
-    printf("  %-22s %10s %14s %12s\n", "", "bilateral", "with UN mission",
-           "local staff");
-    print_side(s, "Russians in the USA", "RUS", "USA", date);
-    print_side(s, "Americans in Russia", "USA", "RUS", date);
-    printf("\nTry next:\n");
-    for (size_t i = 0; i < sizeof(NEXT_STEPS) / sizeof(*NEXT_STEPS); i++)
-        printf("  %s\n", NEXT_STEPS[i]);
-}
 
 /* The registry's first day: the reference data, and anything the demo
  * knew before (the 1947 visa practice), are recorded then. */
@@ -154,27 +61,6 @@ static const struct dated DATED[] = {
     { ENT_CONSULAR, "to", { NULL, NULL } },
 };
 #define N_DATED (sizeof(DATED) / sizeof(*DATED))
-
-/* One step of the replay: a record inserted as known on day, or the
- * fields learned on day set. */
-struct event {
-    int32_t day;
-    int update;
-    enum entity_kind kind;
-    uint32_t index;
-};
-
-struct replay {
-    struct snapshot *s;
-    uint32_t start[ENT__COUNT]; /* the demo's first record, per kind */
-    void *final[ENT__COUNT];    /* the demo's records as read */
-    int32_t *known[ENT__COUNT]; /* the day each is first recorded */
-    int32_t floor, today;       /* days outside are recorded on these */
-    size_t max_size;            /* of a record of any kind */
-    char floor_at[32];          /* the change log's last recorded time */
-    struct event *events;
-    size_t n_events, alloc;
-};
 
 static int32_t *date_field(void *rec, const struct field *f)
 {
@@ -215,7 +101,7 @@ static size_t n_demo(const struct replay *r, enum entity_kind k)
     return snapshot_count(r->s, k) - r->start[k];
 }
 
-static void *final_rec(const struct replay *r, enum entity_kind k, uint32_t i)
+void *replay_final(const struct replay *r, enum entity_kind k, uint32_t i)
 {
     return (char *)r->final[k] + (i - r->start[k]) * ENTITIES[k]->size;
 }
@@ -241,7 +127,7 @@ static int32_t own_day(const struct replay *r, enum entity_kind k, uint32_t i)
 
     if (k == ENT_NOTIFICATION) {
         day = stamp_day(
-            ((struct notification *)final_rec(r, k, i))->submitted_at);
+            ((struct notification *)replay_final(r, k, i))->submitted_at);
         return day == DATE_NONE ? r->floor : clamp(r, day);
     }
 
@@ -250,7 +136,7 @@ static int32_t own_day(const struct replay *r, enum entity_kind k, uint32_t i)
 
         if (ent->fields[f].type != FT_DATE)
             continue;
-        d = *date_field(final_rec(r, k, i), &ent->fields[f]);
+        d = *date_field(replay_final(r, k, i), &ent->fields[f]);
         if (d != DATE_NONE && (day == DATE_NONE || d < day))
             day = d;
     }
@@ -271,7 +157,8 @@ static void person_days(struct replay *r)
         const struct field *f = entity_field(ENTITIES[k], "person");
 
         for (uint32_t i = r->start[k]; i < snapshot_count(r->s, k); i++) {
-            uint32_t p = *(uint32_t *)((char *)final_rec(r, k, i) + f->offset);
+            uint32_t p =
+                *(uint32_t *)((char *)replay_final(r, k, i) + f->offset);
             int32_t day = own_day(r, k, i), *at;
 
             if (p < r->start[ENT_PERSON])
@@ -298,7 +185,7 @@ static int32_t after_refs(const struct replay *r, enum entity_kind k,
 
         if (fd->type != FT_REF)
             continue;
-        to = *(uint32_t *)((char *)final_rec(r, k, i) + fd->offset);
+        to = *(uint32_t *)((char *)replay_final(r, k, i) + fd->offset);
         if (to != IDMAP_NONE && to >= r->start[fd->ref] &&
             r->known[fd->ref][to - r->start[fd->ref]] > day)
             day = r->known[fd->ref][to - r->start[fd->ref]];
@@ -362,7 +249,7 @@ static void schedule(struct replay *r, enum entity_kind k, uint32_t i)
         if (DATED[d].kind != k)
             continue;
         f = entity_field(ent, DATED[d].field);
-        day = clamp(r, *date_field(final_rec(r, k, i), f));
+        day = clamp(r, *date_field(replay_final(r, k, i), f));
         if (day == DATE_NONE || day <= known)
             continue;
         blank(snapshot_row(r->s, k, i), ent, DATED[d].field);
@@ -377,11 +264,10 @@ static void schedule(struct replay *r, enum entity_kind k, uint32_t i)
     }
 }
 
-/* Sets in record i the fields learned on day. */
-static void learn(struct replay *r, enum entity_kind k, uint32_t i, int32_t day)
+void replay_learn(struct replay *r, enum entity_kind k, uint32_t i, int32_t day)
 {
     const struct entity *ent = ENTITIES[k];
-    char *rec = snapshot_row(r->s, k, i), *fin = final_rec(r, k, i);
+    char *rec = snapshot_row(r->s, k, i), *fin = replay_final(r, k, i);
 
     if (k == ENT_NOTIFICATION) /* its decision, whole */
         memcpy(rec, fin, ent->size);
@@ -427,7 +313,7 @@ static enum status policy_days(struct replay *r, const char *dir,
     for (uint32_t i = r->start[ENT_POLICY];
          i < snapshot_count(r->s, ENT_POLICY); i++)
         r->known[ENT_POLICY][i - r->start[ENT_POLICY]] =
-            clamp(r, ((struct policy *)final_rec(r, ENT_POLICY, i))->from);
+            clamp(r, ((struct policy *)replay_final(r, ENT_POLICY, i))->from);
     if (cli_read_file(path, &b, e)) {
         free(path);
         return e->status;
@@ -541,155 +427,6 @@ static void plan_replay(struct replay *r)
     qsort(r->events, r->n_events, sizeof(*r->events), by_day);
 }
 
-/* An accepted notification names the change set its decision is in:
- * the one about to be written, whose first entry follows the log's head
- * (the demo writes alone: the store refuses a write that raced another). */
-static void accepted_in(struct snapshot *s, uint32_t i, struct store *st)
-{
-    struct notification *n = snapshot_row(s, ENT_NOTIFICATION, i);
-
-    if (n->state == NS_ACCEPTED)
-        n->change_set = (int32_t)(store_known_head(st) + 1);
-}
-
-/* The posting a notification's payload names (an appointment's
- * posting object, a termination's id), or IDMAP_NONE. */
-static uint32_t payload_posting(const struct snapshot *s,
-                                const struct notification *n)
-{
-    json_t *p = n->payload ? json_loads(n->payload, 0, NULL) : NULL;
-    json_t *t = json_object_get(p, "posting");
-    const char *id =
-        json_string_value(json_is_object(t) ? json_object_get(t, "id") : t);
-    uint32_t i = id ? snapshot_find(s, ENT_POSTING, id) : IDMAP_NONE;
-
-    json_decref(p);
-    return i;
-}
-
-/* Which change set of its day event i goes in: the notification event
- * (an index into the day) whose change set it is, or SIZE_MAX for the
- * day's own. A notification's event is its own; an update of a posting
- * an accepted notification names on its day of decision joins that
- * notification's (accepting it wrote the posting's new dates). */
-static void owners(const struct replay *r, size_t from, size_t to,
-                   size_t *owner)
-{
-    for (size_t i = from; i < to; i++)
-        owner[i - from] =
-            r->events[i].kind == ENT_NOTIFICATION ? i - from : SIZE_MAX;
-    for (size_t i = from; i < to; i++) {
-        const struct event *x = &r->events[i];
-        const struct notification *n;
-        uint32_t t;
-
-        if (x->kind != ENT_NOTIFICATION || !x->update)
-            continue;
-        n = final_rec(r, ENT_NOTIFICATION, x->index);
-        if (n->state != NS_ACCEPTED ||
-            (t = payload_posting(r->s, n)) == IDMAP_NONE)
-            continue;
-        for (size_t j = from; j < to; j++)
-            if (r->events[j].kind == ENT_POSTING && r->events[j].update &&
-                r->events[j].index == t && owner[j - from] == SIZE_MAX)
-                owner[j - from] = i - from;
-    }
-}
-
-/* Who records notification event x, and why: the embassy that submitted
- * it, or the office that decided it (DESIGN.md, "Actors"). */
-static void notification_meta(const struct replay *r, const struct event *x,
-                              struct change_meta *meta, char *reason,
-                              size_t size)
-{
-    const struct notification *n =
-        snapshot_row(r->s, ENT_NOTIFICATION, x->index);
-    int decided = n->state != NS_SUBMITTED;
-
-    meta->actor = decided ? n->decided_by : n->submitted_by;
-    snprintf(reason, size, "notification %s %s", n->id,
-             decided ? enum_name(&ENUM_NOTIFICATION_STATE, n->state)
-                     : "submitted");
-    meta->reason = reason;
-}
-
-/* Writes the events of the day [from, to) whose owner is g (owners()) as
- * one change set recorded at at; the notification's last, so that an
- * accepted one names this change set. */
-static enum status write_set(struct replay *r, struct store *st, size_t from,
-                             size_t to, const size_t *owner, size_t g,
-                             char *befores, struct change *changes,
-                             const char *at, struct err *e)
-{
-    struct change_meta meta = { NULL, "demo" };
-    char reason[96];
-    size_t n = 0;
-
-    for (size_t i = from; i < to; i++) {
-        const struct event *x = &r->events[i];
-        char *before = befores + (i - from) * r->max_size;
-
-        if (owner[i - from] != g || (g != SIZE_MAX && i - from == g))
-            continue;
-        changes[n++] =
-            (struct change){ x->update ? OP_UPDATE : OP_INSERT, x->kind,
-                             x->index, x->update ? before : NULL };
-        if (x->update) {
-            memcpy(before, snapshot_row(r->s, x->kind, x->index),
-                   ENTITIES[x->kind]->size);
-            learn(r, x->kind, x->index, x->day);
-        }
-    }
-    if (g != SIZE_MAX) {
-        const struct event *x = &r->events[from + g];
-        char *before = befores + g * r->max_size;
-
-        changes[n++] =
-            (struct change){ x->update ? OP_UPDATE : OP_INSERT, x->kind,
-                             x->index, x->update ? before : NULL };
-        if (x->update) {
-            memcpy(before, snapshot_row(r->s, x->kind, x->index),
-                   ENTITIES[x->kind]->size);
-            learn(r, x->kind, x->index, x->day);
-        }
-        accepted_in(r->s, x->index, st);
-        notification_meta(r, x, &meta, reason, sizeof(reason));
-    }
-    if (!n)
-        return ST_OK;
-    return store_apply_at(st, r->s, changes, n, &meta, at, e);
-}
-
-/* Writes the events of one day, [from, to): the day's records as one
- * change set, then each notification's submission or decision as one of
- * its own, under the actor who made it. *n_sets counts them. */
-static enum status write_day(struct replay *r, struct store *st, size_t from,
-                             size_t to, char *befores, size_t *n_sets,
-                             struct err *e)
-{
-    struct change *changes = xcalloc(to - from, sizeof(*changes));
-    size_t *owner = xcalloc(to - from, sizeof(*owner));
-    char at[40], day[DATE_BUF];
-    enum status rc;
-
-    date_format(r->events[from].day, day);
-    snprintf(at, sizeof(at), "%sT00:00:00Z", day);
-    if (strcmp(at, r->floor_at) < 0)
-        snprintf(at, sizeof(at), "%s", r->floor_at);
-    owners(r, from, to, owner);
-    rc = write_set(r, st, from, to, owner, SIZE_MAX, befores, changes, at, e);
-    for (size_t i = from; !rc && i < to; i++)
-        if (r->events[i].kind == ENT_NOTIFICATION) {
-            rc = write_set(r, st, from, to, owner, i - from, befores, changes,
-                           at, e);
-            ++*n_sets;
-        }
-    ++*n_sets;
-    free(owner);
-    free(changes);
-    return rc;
-}
-
 /* Copies the records read, as they are final, and sizes the days. */
 static void keep_finals(struct replay *r)
 {
@@ -704,44 +441,6 @@ static void keep_finals(struct replay *r)
         if (size > r->max_size)
             r->max_size = size;
     }
-}
-
-/* Writes the events day by day. */
-static enum status write_days(struct replay *r, struct store *st,
-                              size_t *n_sets, struct err *e)
-{
-    char *befores = NULL;
-    size_t alloc = 0;
-    enum status rc = ST_OK;
-
-    *n_sets = 0;
-    for (size_t from = 0, to; !rc && from < r->n_events; from = to) {
-        for (to = from;
-             to < r->n_events && r->events[to].day == r->events[from].day; to++)
-            ;
-        XGROW(befores, (to - from) * r->max_size, alloc);
-        rc = write_day(r, st, from, to, befores, n_sets, e);
-    }
-    free(befores);
-    return rc;
-}
-
-/* Writes the days as one batch (store_batch_begin): the demo's thousands
- * of small change sets then cost one transaction's writes, not one each,
- * and the demo is recorded whole or not at all. Returns an exit code. */
-static int write_all(struct replay *r, struct store *st, size_t *n_sets)
-{
-    struct err e;
-    enum status rc = store_batch_begin(st, &e);
-
-    if (!rc) {
-        rc = write_days(r, st, n_sets, &e);
-        if (rc)
-            store_batch_end(st, 0, NULL);
-        else
-            rc = store_batch_end(st, 1, &e);
-    }
-    return rc ? cli_fail(&e) : 0;
 }
 
 static void replay_release(struct replay *r)
@@ -784,7 +483,7 @@ static int replay_demo(struct cli *cli, struct store *st, struct snapshot *s,
         rc = cli_fail_problems(&p);
     if (!rc) {
         plan_replay(&r);
-        rc = write_all(&r, st, &rs->n_sets);
+        rc = replay_write(&r, st, &rs->n_sets);
     }
     if (!rc && r.n_events) {
         if (strcmp(r.floor_at, DEMO_SINCE "T00:00:00Z") > 0)
@@ -846,7 +545,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
     if (!rc)
         rc = load(cli, &s);
     if (!rc)
-        print_tour(cli, &s, &rs);
+        demo_print_tour(cli, &s, &rs);
     snapshot_release(&s);
     return rc ? rc : demo_witness(cli);
 }
