@@ -52,6 +52,13 @@ struct store {
     int64_t waited_ms;
 };
 
+/* The statements of entity kind, prepared at their first use; NULL on
+ * failure (e set). */
+const struct entity_statements *db_entity_stmts(struct store *st, int kind,
+                                                struct err *e);
+/* Prepares the change log's statements (log_insert, set_insert, log_head)
+ * unless they are. */
+enum status db_log_stmts(struct store *st, struct err *e);
 /* Whether path names a PostgreSQL database (postgresql://...). */
 int db_is_pg_url(const char *path);
 /* The backend's message for the last failure on st. */

@@ -701,12 +701,32 @@ static void test_update_in_place_scans_nothing(void **state)
 
     open_new(fx);
     for (int k = 0; k < ENT__COUNT; k++) {
-        const char *sql = sqlite3_sql(fx->st->stmts[k].update_in_place->lite);
+        const struct entity_statements *q = db_entity_stmts(fx->st, k, NULL);
+        const char *sql;
+
+        assert_non_null(q);
+        sql = sqlite3_sql(q->update_in_place->lite);
 
         assert_non_null(sql);
         if (plan_scans(fx->st->db, sql))
             fail_msg("%s: %s scans a table", ENTITIES[k]->name, sql);
     }
+}
+
+/* Opening prepares no statement: a read from the image needs none of an
+ * entity's, and a whole-process read paid for all of them. */
+static void test_statements_prepared_on_use(void **state)
+{
+    struct fixture *fx = *state;
+
+    open_new(fx);
+    for (int k = 0; k < ENT__COUNT; k++)
+        assert_null(fx->st->stmts[k].select);
+    assert_null(fx->st->log_insert);
+    assert_non_null(db_entity_stmts(fx->st, ENT_POSTING, NULL));
+    assert_non_null(fx->st->stmts[ENT_POSTING].select);
+    assert_non_null(fx->st->stmts[ENT_POSTING].delete);
+    assert_null(fx->st->stmts[ENT_PERSON].select);
 }
 
 static void test_as_known_on(void **state)
@@ -1333,6 +1353,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_in_place_scans_nothing,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statements_prepared_on_use, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_recorded_at, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_and_look_back, setup,
                                         teardown),
