@@ -61,7 +61,7 @@ enum status db_exec(struct store *st, const char *sql, struct err *e)
 
     if (st->pg)
         return pg_exec(st->pg, sql) ? db_fail(st, e) : ST_OK;
-    /* Anything but a read transaction may write (store/cache.c). */
+    /* Anything but a read transaction may write (store/image_lazy.c). */
     if (strcmp(sql, "BEGIN") && strcmp(sql, "COMMIT") &&
         strcmp(sql, "ROLLBACK") && strncmp(sql, "PRAGMA", 6))
         cache_writing();

@@ -282,7 +282,7 @@ void cache_writing(void);
 /* Maps PATH.snapshot and fills the empty snapshot s from it in place,
  * its derived indexes included; 0 and *info on success, else 1 with s
  * left empty. A large image is checked block by block as it is touched
- * (store/cache.c). */
+ * (store/image_lazy.c). */
 int cache_load(struct store *st, struct snapshot *s, struct image_info *info);
 /* Writes s (indexed first if need be) as the image of the log head (seq,
  * hash); a failure to write leaves no image, never a partial one. */

@@ -12,8 +12,12 @@
  * verification can fail, one test edits the log behind the store's back
  * through SQLite directly.
  */
+#include <sys/wait.h>
+
 #include <dirent.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1195,6 +1199,119 @@ static void test_image_indexes(void **state)
     snapshot_release(&tables);
 }
 
+/* A write through a null pointer, which the compiler cannot see as one. */
+static void raise_segv(void)
+{
+    volatile int *volatile p = NULL;
+
+    *p = 1;
+}
+
+/* In a child: loads the image lazily twice, releasing it between (as
+ * `serve` does after each reload), then crashes for real. */
+static void crash_after_two_lazy_loads(struct fixture *fx)
+{
+    struct snapshot image;
+
+    signal(SIGSEGV, SIG_DFL); /* not cmocka's, which would catch it */
+    alarm(20);                /* a fault repeated forever ends here */
+    for (int i = 0; i < 2; i++) {
+        load(fx, NULL, &image);
+        if (strcmp(store_load_source(fx->st), "image+0 changes") ||
+            !image.tables[ENT_POSTING].mapped)
+            _exit(3);
+        snapshot_release(&image);
+    }
+    load(fx, NULL, &image);
+    raise_segv();
+    _exit(4);
+}
+
+/* The image's fault handler lets a crash that is not the image's crash,
+ * however many images the process mapped before (it once put itself back
+ * as the previous handler when installed a second time, and a genuine
+ * crash then faulted forever). */
+static void test_image_crash_still_crashes(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot warm;
+    pid_t pid;
+    int status;
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &warm); /* writes the image */
+    snapshot_release(&warm);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "always", 1);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        crash_after_two_lazy_loads(fx);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGSEGV);
+}
+
+/* Threads reading one lazily mapped image at once each see its records
+ * (the blocks they touch first are checked and opened under them). */
+struct reader {
+    const struct snapshot *s;
+    unsigned long sum;
+};
+
+static void *read_all(void *arg)
+{
+    struct reader *r = arg;
+
+    for (int k = 0; k < ENT__COUNT; k++) {
+        const struct entity *ent = ENTITIES[k];
+
+        for (size_t i = 0; i < snapshot_count(r->s, k); i++) {
+            const void *row = snapshot_row(r->s, k, i);
+
+            for (int j = 0; j < ent->n_fields; j++) {
+                char buf[FIELD_BUF];
+                const char *text = field_text(r->s, &ent->fields[j], row, buf);
+
+                for (; *text; text++)
+                    r->sum = r->sum * 31 + (unsigned char)*text;
+                r->sum = r->sum * 31 + 1;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void test_image_read_by_threads(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot warm, image;
+    struct reader want = { 0 }, got[4];
+    pthread_t t[4];
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &warm); /* writes the image */
+    want.s = &warm;
+    read_all(&want);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "always", 1);
+    load(fx, NULL, &image);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    assert_true(image.tables[ENT_POSTING].mapped);
+    for (int i = 0; i < 4; i++) {
+        got[i].s = &image;
+        got[i].sum = 0;
+        assert_int_equal(pthread_create(&t[i], NULL, read_all, &got[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_true(got[i].sum == want.sum);
+    }
+    snapshot_release(&image);
+    snapshot_release(&warm);
+}
+
 /* An image edited with its checksums recomputed passes the loader's checks
  * (they guard against accidents); `audit verify` compares it with the
  * tables and names the record that differs. */
@@ -1354,6 +1471,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_in_place_scans_nothing,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_statements_prepared_on_use, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_image_crash_still_crashes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_image_read_by_threads, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_recorded_at, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_and_look_back, setup,
