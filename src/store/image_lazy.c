@@ -40,6 +40,10 @@
  *    (tests/unit/test-store.c, test_image_crash_still_crashes).
  *  - The image is unmapped only when its snapshot is released, which no
  *    thread still reads (`serve` counts its readers).
+ * Mappings. Each open block apart from its neighbours is a mapping of
+ * its own, and a process may have only so many (vm.max_map_count): when
+ * mprotect finds no room, the whole image is checked and opened, one
+ * mapping again (open_all), rather than taken for damaged.
  * What stays process-wide: a damaged block found by any thread starts the
  * whole process again (execve: `serve` restarts and loads from the tables)
  * unless a write has begun in it, when the process stops. A pointer into
@@ -120,6 +124,35 @@ static int is_checked(uint64_t b)
     return atomic_load_explicit(&lazy.checked[b], memory_order_acquire);
 }
 
+/* Marked only once open: a thread that sees the mark may read. */
+static void mark_open(uint64_t b, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        atomic_store_explicit(&lazy.checked[b + i], 1, memory_order_release);
+}
+
+/* Each open block apart from its neighbours is a mapping of its own, and
+ * a process may have only so many (vm.max_map_count, 65,530 by default):
+ * an image of two gigabytes has 137,000 blocks. When mprotect finds no
+ * room for another, every block is checked and the image opened whole,
+ * which makes it one mapping again; 0 when every block is sound. block is
+ * the caller's buffer of BLOCK bytes. */
+static int open_all(char *block)
+{
+    uint64_t end = lazy.data_end / BLOCK;
+
+    for (uint64_t b = 1; b < end; b++)
+        if (!is_checked(b) && (pread(lazy.fd, block, BLOCK,
+                                     (off_t)(b * BLOCK)) != (ssize_t)BLOCK ||
+                               image_sum(block, BLOCK) != lazy.sums[b]))
+            return 1;
+    if (mprotect(lazy.map + BLOCK, lazy.data_end - BLOCK,
+                 PROT_READ | PROT_WRITE))
+        return 1;
+    mark_open(1, end - 1);
+    return 0;
+}
+
 /* Checks block b and opens it, with the blocks after it when the touch
  * looks like a scan's and the block before is open (up to RUN blocks in one
  * call, each checked, stopping at one that fails, which is not opened); 0
@@ -146,10 +179,8 @@ static int lazy_check(uint64_t b, int scan)
         }
     }
     if (mprotect(lazy.map + b * BLOCK, n * BLOCK, PROT_READ | PROT_WRITE))
-        return 1;
-    /* Marked only once open: a thread that sees the mark may read. */
-    for (uint64_t i = 0; i < n; i++)
-        atomic_store_explicit(&lazy.checked[b + i], 1, memory_order_release);
+        return errno == ENOMEM ? open_all(block) : 1;
+    mark_open(b, n);
     return 0;
 }
 

@@ -12,6 +12,7 @@
  * verification can fail, one test edits the log behind the store's back
  * through SQLite directly.
  */
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
@@ -1312,6 +1313,70 @@ static void test_image_read_by_threads(void **state)
     snapshot_release(&warm);
 }
 
+/* Splits an untouched anonymous region into mappings of one page until
+ * the process may have no more (vm.max_map_count). */
+static void use_up_mappings(void)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 1 << 18;
+    char *region = mmap(NULL, n * page, PROT_NONE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+    if (region == MAP_FAILED)
+        _exit(5);
+    for (size_t i = 1; i < n; i += 2)
+        if (mprotect(region + i * page, page, PROT_READ))
+            return;
+    _exit(6); /* no limit met */
+}
+
+/* A lazily mapped image whose blocks, opened apart, would need more
+ * mappings than the process may have is opened whole instead: the reads
+ * go on (before, mprotect's ENOMEM was taken for a damaged block). */
+static void test_image_past_the_mapping_limit(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot warm, image;
+    struct reader want = { 0 }, got = { 0 };
+    pid_t pid;
+    int status;
+
+    open_new(fx);
+    write_fixture(fx);
+    /* Enough persons for an image of many blocks. */
+    for (int i = 0; i < 4000; i++) {
+        char line[128];
+
+        snprintf(line, sizeof(line),
+                 "X%d,Family name %d,Given names %d,F,1980-01-01,RUS,", i, i,
+                 i);
+        add_row(&fx->s, ENT_PERSON, line);
+    }
+    insert_range(fx, ENT_PERSON, (uint32_t)N_OF(PERSONS),
+                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
+    load(fx, NULL, &warm); /* writes the image */
+    want.s = &warm;
+    read_all(&want);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "always", 1);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        load(fx, NULL, &image);
+        cache_writing(); /* a damaged block: exit 1, no new start */
+        use_up_mappings();
+        got.s = &image;
+        /* The last person first: a block apart from any open one. */
+        (void)*(volatile const char *)snapshot_row(
+            &image, ENT_PERSON, snapshot_count(&image, ENT_PERSON) - 1);
+        read_all(&got);
+        _exit(got.sum == want.sum ? 0 : 2);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    snapshot_release(&warm);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* An image edited with its checksums recomputed passes the loader's checks
  * (they guard against accidents); `audit verify` compares it with the
  * tables and names the record that differs. */
@@ -1476,6 +1541,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_image_read_by_threads, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_image_past_the_mapping_limit,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_recorded_at, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_and_look_back, setup,
                                         teardown),
