@@ -25,7 +25,10 @@ WARN += -Werror
 endif
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) \
 	$(WARN) -Isrc $(shell pkg-config --cflags $(PKGS)) $(SANITIZE) $(CFLAGS)
-LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lm -lpthread
+# libpq and libmicrohttpd are not linked but loaded when first used
+# (src/store/pq_load.c, src/http/mhd_load.c).
+LINK_PKGS = $(filter-out libpq libmicrohttpd,$(PKGS))
+LIBS = $(shell pkg-config --libs $(LINK_PKGS)) -lcsv -lm -lpthread -ldl
 LDFLAGS_ALL = $(SANITIZE) $(LDFLAGS)
 
 BUILD ?= build

@@ -103,7 +103,7 @@ static void *move_rows(void *rows, size_t n, size_t size, void **map,
         memcpy(dst, rows, n);
     } else {
         /* A large image is mapped with no access until a page is touched,
-         * when store/cache.c checks its block and opens it: touch each
+         * when store/image_lazy.c checks its block and opens it: touch each
          * page first, so that none moves unchecked (or unreadable) out of
          * the range the checker watches. */
         for (uintptr_t p = first; p < last; p += page)

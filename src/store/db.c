@@ -1,10 +1,10 @@
 /*
  * Opening the registry: with an SQLite file, the connection with foreign
  * keys on and WAL journaling; with a postgresql:// URL, a libpq connection
- * (store/sql_pg.c). Either way the schema is brought up to date and one
- * statement is prepared per entity and operation, made once and reused for
- * every row. The connection-level calls of store/sql.h are here, each
- * choosing its backend.
+ * (store/sql_pg.c). Either way the schema is brought up to date; one
+ * statement per entity and operation is prepared at its first use
+ * (db_entity_stmts) and reused for every row. The connection-level calls of
+ * store/sql.h are here, each choosing its backend.
  */
 #include <pthread.h>
 #include <time.h>
@@ -61,7 +61,7 @@ enum status db_exec(struct store *st, const char *sql, struct err *e)
 
     if (st->pg)
         return pg_exec(st->pg, sql) ? db_fail(st, e) : ST_OK;
-    /* Anything but a read transaction may write (store/cache.c). */
+    /* Anything but a read transaction may write (store/image_lazy.c). */
     if (strcmp(sql, "BEGIN") && strcmp(sql, "COMMIT") &&
         strcmp(sql, "ROLLBACK") && strncmp(sql, "PRAGMA", 6))
         cache_writing();
@@ -199,34 +199,50 @@ static enum status prepare_generated(struct store *st, const struct entity *ent,
     return rc;
 }
 
-static enum status prepare_all(struct store *st, struct err *e)
+/* The statements are prepared at their first use, not at open: a read
+ * from the image needs none of an entity's, and preparing the 45 of them
+ * cost a whole-process read about 2 ms. */
+const struct entity_statements *db_entity_stmts(struct store *st, int kind,
+                                                struct err *e)
 {
-    for (int k = 0; k < ENT__COUNT; k++) {
-        struct entity_statements *s = &st->stmts[k];
+    struct entity_statements *s = &st->stmts[kind];
+    const struct entity *ent = ENTITIES[kind];
 
-        if (prepare_generated(st, ENTITIES[k], sqlgen_insert, &s->insert, e) ||
-            prepare_generated(st, ENTITIES[k], sqlgen_update, &s->update, e) ||
-            /* PostgreSQL checks references only when a key changes. */
-            prepare_generated(st, ENTITIES[k],
-                              st->pg ? sqlgen_update : sqlgen_update_in_place,
-                              &s->update_in_place, e) ||
-            prepare_generated(st, ENTITIES[k], sqlgen_delete, &s->delete, e) ||
-            prepare_generated(st, ENTITIES[k],
-                              st->pg ? sqlgen_select_pg : sqlgen_select,
-                              &s->select, e))
-            return ST_ERROR;
-    }
-    if (db_prepare(st,
-                   "INSERT INTO changes (seq, change_set, op, entity, key, "
-                   "before, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   &st->log_insert, e) ||
+    if (s->select)
+        return s; /* prepared last: the others are there */
+    if ((!s->insert &&
+         prepare_generated(st, ent, sqlgen_insert, &s->insert, e)) ||
+        (!s->update &&
+         prepare_generated(st, ent, sqlgen_update, &s->update, e)) ||
+        /* PostgreSQL checks references only when a key changes. */
+        (!s->update_in_place &&
+         prepare_generated(st, ent,
+                           st->pg ? sqlgen_update : sqlgen_update_in_place,
+                           &s->update_in_place, e)) ||
+        (!s->delete &&prepare_generated(st, ent, sqlgen_delete, &s->delete,
+                                        e)) ||
+        prepare_generated(st, ent, st->pg ? sqlgen_select_pg : sqlgen_select,
+                          &s->select, e))
+        return NULL;
+    return s;
+}
+
+enum status db_log_stmts(struct store *st, struct err *e)
+{
+    if (st->log_head)
+        return ST_OK; /* prepared last: the others are there */
+    if ((!st->log_insert &&
+         db_prepare(st,
+                    "INSERT INTO changes (seq, change_set, op, entity, key, "
+                    "before, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    &st->log_insert, e)) ||
+        (!st->set_insert &&
+         db_prepare(st,
+                    "INSERT INTO change_sets (id, recorded, actor, reason) "
+                    "VALUES (?, ?, ?, ?)",
+                    &st->set_insert, e)) ||
         db_prepare(st,
-                   "INSERT INTO change_sets (id, recorded, actor, reason) "
-                   "VALUES (?, ?, ?, ?)",
-                   &st->set_insert, e) ||
-        db_prepare(st,
-                   "SELECT seq, hash FROM changes ORDER BY seq DESC "
-                   "LIMIT 1",
+                   "SELECT seq, hash FROM changes ORDER BY seq DESC LIMIT 1",
                    &st->log_head, e))
         return ST_ERROR;
     return ST_OK;
@@ -279,7 +295,7 @@ static char *display_url(const char *url)
 }
 
 /* A PostgreSQL registry: its schema made (STORE_OPEN_CREATE) or checked
- * and brought up to date, then the statements prepared. */
+ * and brought up to date. */
 static enum status open_pg(const char *url, int mode, struct store **out,
                            struct err *e)
 {
@@ -292,8 +308,7 @@ static enum status open_pg(const char *url, int mode, struct store **out,
         store_close(st);
         return ST_ERROR;
     }
-    if (schema_migrate_pg(st, mode == STORE_OPEN_CREATE, e) ||
-        prepare_all(st, e)) {
+    if (schema_migrate_pg(st, mode == STORE_OPEN_CREATE, e)) {
         store_close(st);
         return ST_ERROR;
     }
@@ -341,7 +356,7 @@ enum status store_open(const char *path, int mode, struct store **out,
                 "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
                 "PRAGMA synchronous = NORMAL; " PAGE_CACHE_PRAGMA,
                 e) ||
-        schema_migrate(st, e) || prepare_all(st, e)) {
+        schema_migrate(st, e)) {
         store_close(st);
         return ST_ERROR;
     }

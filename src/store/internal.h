@@ -52,6 +52,13 @@ struct store {
     int64_t waited_ms;
 };
 
+/* The statements of entity kind, prepared at their first use; NULL on
+ * failure (e set). */
+const struct entity_statements *db_entity_stmts(struct store *st, int kind,
+                                                struct err *e);
+/* Prepares the change log's statements (log_insert, set_insert, log_head)
+ * unless they are. */
+enum status db_log_stmts(struct store *st, struct err *e);
 /* Whether path names a PostgreSQL database (postgresql://...). */
 int db_is_pg_url(const char *path);
 /* The backend's message for the last failure on st. */
@@ -275,7 +282,7 @@ void cache_writing(void);
 /* Maps PATH.snapshot and fills the empty snapshot s from it in place,
  * its derived indexes included; 0 and *info on success, else 1 with s
  * left empty. A large image is checked block by block as it is touched
- * (store/cache.c). */
+ * (store/image_lazy.c). */
 int cache_load(struct store *st, struct snapshot *s, struct image_info *info);
 /* Writes s (indexed first if need be) as the image of the log head (seq,
  * hash); a failure to write leaves no image, never a partial one. */

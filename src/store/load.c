@@ -51,11 +51,16 @@ static enum status reserve_rows(struct store *st, struct snapshot *s,
 static enum status load_table(struct store *st, struct snapshot *s,
                               const struct entity *ent, struct err *e)
 {
-    struct sql_stmt *q = st->stmts[ent->kind].select;
-    void *rec = xmalloc(ent->size);
+    const struct entity_statements *stmts = db_entity_stmts(st, ent->kind, e);
+    struct sql_stmt *q;
+    void *rec;
     enum status rc = ST_OK;
     int step;
 
+    if (!stmts)
+        return ST_ERROR;
+    q = stmts->select;
+    rec = xmalloc(ent->size);
     while (!rc && (step = sql_step(q)) == SQL_ROW)
         rc = load_row(st, q, s, ent, rec, e);
     if (!rc && step != SQL_DONE)
@@ -100,7 +105,9 @@ static enum status undo_one(struct store *st, struct sql_stmt *q, struct err *e)
 
     if (!ent)
         return err_set(e, ST_ERROR, "change log: unknown entity");
-    s = &st->stmts[ent->kind];
+    s = db_entity_stmts(st, ent->kind, e);
+    if (!s)
+        return ST_ERROR;
     bind_key_text(s->delete, 1, ent, key);
     if (db_step_done(st, s->delete, e))
         return ST_ERROR;

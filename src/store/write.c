@@ -42,10 +42,13 @@ int hash_from_hex(const char *hex, unsigned char digest[HASH_BYTES])
 enum status log_head(struct store *st, int64_t *seq, char hash[HASH_HEX],
                      struct err *e)
 {
-    int rc = sql_step(st->log_head);
+    int rc;
 
     *seq = 0;
     hash[0] = '\0';
+    if (db_log_stmts(st, e))
+        return ST_ERROR;
+    rc = sql_step(st->log_head);
     if (rc == SQL_ROW) {
         *seq = sql_column_int64(st->log_head, 0);
         if (sql_column_bytes(st->log_head, 1) == HASH_BYTES)
@@ -96,9 +99,11 @@ static void bind_values(struct sql_stmt *q, const struct entity *ent,
 static enum status write_row(struct store *st, const struct prepared_entry *x,
                              struct err *e)
 {
-    const struct entity_statements *q = &st->stmts[x->ent->kind];
+    const struct entity_statements *q = db_entity_stmts(st, x->ent->kind, e);
     struct sql_stmt *stmt;
 
+    if (!q)
+        return ST_ERROR;
     switch (x->change->op) {
     case OP_INSERT:
         stmt = q->insert;

@@ -12,8 +12,13 @@
  * verification can fail, one test edits the log behind the store's back
  * through SQLite directly.
  */
+#include <sys/mman.h>
+#include <sys/wait.h>
+
 #include <dirent.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -701,12 +706,32 @@ static void test_update_in_place_scans_nothing(void **state)
 
     open_new(fx);
     for (int k = 0; k < ENT__COUNT; k++) {
-        const char *sql = sqlite3_sql(fx->st->stmts[k].update_in_place->lite);
+        const struct entity_statements *q = db_entity_stmts(fx->st, k, NULL);
+        const char *sql;
+
+        assert_non_null(q);
+        sql = sqlite3_sql(q->update_in_place->lite);
 
         assert_non_null(sql);
         if (plan_scans(fx->st->db, sql))
             fail_msg("%s: %s scans a table", ENTITIES[k]->name, sql);
     }
+}
+
+/* Opening prepares no statement: a read from the image needs none of an
+ * entity's, and a whole-process read paid for all of them. */
+static void test_statements_prepared_on_use(void **state)
+{
+    struct fixture *fx = *state;
+
+    open_new(fx);
+    for (int k = 0; k < ENT__COUNT; k++)
+        assert_null(fx->st->stmts[k].select);
+    assert_null(fx->st->log_insert);
+    assert_non_null(db_entity_stmts(fx->st, ENT_POSTING, NULL));
+    assert_non_null(fx->st->stmts[ENT_POSTING].select);
+    assert_non_null(fx->st->stmts[ENT_POSTING].delete);
+    assert_null(fx->st->stmts[ENT_PERSON].select);
 }
 
 static void test_as_known_on(void **state)
@@ -1175,6 +1200,183 @@ static void test_image_indexes(void **state)
     snapshot_release(&tables);
 }
 
+/* A write through a null pointer, which the compiler cannot see as one. */
+static void raise_segv(void)
+{
+    volatile int *volatile p = NULL;
+
+    *p = 1;
+}
+
+/* In a child: loads the image lazily twice, releasing it between (as
+ * `serve` does after each reload), then crashes for real. */
+static void crash_after_two_lazy_loads(struct fixture *fx)
+{
+    struct snapshot image;
+
+    signal(SIGSEGV, SIG_DFL); /* not cmocka's, which would catch it */
+    alarm(20);                /* a fault repeated forever ends here */
+    for (int i = 0; i < 2; i++) {
+        load(fx, NULL, &image);
+        if (strcmp(store_load_source(fx->st), "image+0 changes") ||
+            !image.tables[ENT_POSTING].mapped)
+            _exit(3);
+        snapshot_release(&image);
+    }
+    load(fx, NULL, &image);
+    raise_segv();
+    _exit(4);
+}
+
+/* The image's fault handler lets a crash that is not the image's crash,
+ * however many images the process mapped before (it once put itself back
+ * as the previous handler when installed a second time, and a genuine
+ * crash then faulted forever). */
+static void test_image_crash_still_crashes(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot warm;
+    pid_t pid;
+    int status;
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &warm); /* writes the image */
+    snapshot_release(&warm);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "always", 1);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        crash_after_two_lazy_loads(fx);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGSEGV);
+}
+
+/* Threads reading one lazily mapped image at once each see its records
+ * (the blocks they touch first are checked and opened under them). */
+struct reader {
+    const struct snapshot *s;
+    unsigned long sum;
+};
+
+static void *read_all(void *arg)
+{
+    struct reader *r = arg;
+
+    for (int k = 0; k < ENT__COUNT; k++) {
+        const struct entity *ent = ENTITIES[k];
+
+        for (size_t i = 0; i < snapshot_count(r->s, k); i++) {
+            const void *row = snapshot_row(r->s, k, i);
+
+            for (int j = 0; j < ent->n_fields; j++) {
+                char buf[FIELD_BUF];
+                const char *text = field_text(r->s, &ent->fields[j], row, buf);
+
+                for (; *text; text++)
+                    r->sum = r->sum * 31 + (unsigned char)*text;
+                r->sum = r->sum * 31 + 1;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void test_image_read_by_threads(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot warm, image;
+    struct reader want = { 0 }, got[4];
+    pthread_t t[4];
+
+    open_new(fx);
+    write_fixture(fx);
+    load(fx, NULL, &warm); /* writes the image */
+    want.s = &warm;
+    read_all(&want);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "always", 1);
+    load(fx, NULL, &image);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    assert_true(image.tables[ENT_POSTING].mapped);
+    for (int i = 0; i < 4; i++) {
+        got[i].s = &image;
+        got[i].sum = 0;
+        assert_int_equal(pthread_create(&t[i], NULL, read_all, &got[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_true(got[i].sum == want.sum);
+    }
+    snapshot_release(&image);
+    snapshot_release(&warm);
+}
+
+/* Splits an untouched anonymous region into mappings of one page until
+ * the process may have no more (vm.max_map_count). */
+static void use_up_mappings(void)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 1 << 18;
+    char *region = mmap(NULL, n * page, PROT_NONE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+    if (region == MAP_FAILED)
+        _exit(5);
+    for (size_t i = 1; i < n; i += 2)
+        if (mprotect(region + i * page, page, PROT_READ))
+            return;
+    _exit(6); /* no limit met */
+}
+
+/* A lazily mapped image whose blocks, opened apart, would need more
+ * mappings than the process may have is opened whole instead: the reads
+ * go on (before, mprotect's ENOMEM was taken for a damaged block). */
+static void test_image_past_the_mapping_limit(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot warm, image;
+    struct reader want = { 0 }, got = { 0 };
+    pid_t pid;
+    int status;
+
+    open_new(fx);
+    write_fixture(fx);
+    /* Enough persons for an image of many blocks. */
+    for (int i = 0; i < 4000; i++) {
+        char line[128];
+
+        snprintf(line, sizeof(line),
+                 "X%d,Family name %d,Given names %d,F,1980-01-01,RUS,", i, i,
+                 i);
+        add_row(&fx->s, ENT_PERSON, line);
+    }
+    insert_range(fx, ENT_PERSON, (uint32_t)N_OF(PERSONS),
+                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
+    load(fx, NULL, &warm); /* writes the image */
+    want.s = &warm;
+    read_all(&want);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "always", 1);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        load(fx, NULL, &image);
+        cache_writing(); /* a damaged block: exit 1, no new start */
+        use_up_mappings();
+        got.s = &image;
+        /* The last person first: a block apart from any open one. */
+        (void)*(volatile const char *)snapshot_row(
+            &image, ENT_PERSON, snapshot_count(&image, ENT_PERSON) - 1);
+        read_all(&got);
+        _exit(got.sum == want.sum ? 0 : 2);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    snapshot_release(&warm);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* An image edited with its checksums recomputed passes the loader's checks
  * (they guard against accidents); `audit verify` compares it with the
  * tables and names the record that differs. */
@@ -1332,6 +1534,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_as_known_on, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_in_place_scans_nothing,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statements_prepared_on_use, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_image_crash_still_crashes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_image_read_by_threads, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_image_past_the_mapping_limit,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_recorded_at, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_and_look_back, setup,

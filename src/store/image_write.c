@@ -1,0 +1,247 @@
+/*
+ * The snapshot image's writer (store/cache.c describes the format): the
+ * rows with their string pointers made addresses in an image mapped at
+ * IMAGE_BASE, the key indexes' slots, the derived indexes, each section
+ * aligned, written block by block with each block's sum, then the table
+ * of sums and, last, the header.
+ *
+ * An image is written to a file of the process's own (PATH.snapshot.PID)
+ * and renamed into place, so a reader sees the old image or the new one,
+ * never a part, and a mapped file never changes under its reader; it is
+ * not synced: a torn image after a power cut fails its checksums and is
+ * rebuilt.
+ */
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "core/presence.h"
+#include "store/image.h"
+
+static int is_pointer(const struct field *f)
+{
+    return f->type == FT_TEXT || f->type == FT_HOST;
+}
+
+static uint64_t align_up(uint64_t n, uint64_t to)
+{
+    return (n + to - 1) / to * to;
+}
+
+/* Appends s and its NUL to the strings (the first section, in the second
+ * block); returns its address in an image mapped at IMAGE_BASE. */
+static uint64_t blob_add(struct buf *blob, const char *s)
+{
+    uint64_t at = IMAGE_BASE + BLOCK + blob->len;
+
+    if (buf_add(blob, s, strlen(s) + 1))
+        BUG("snapshot image strings too large");
+    return at;
+}
+
+/* The rows of entity k with their string pointers made offsets. */
+static char *encode_rows(const struct snapshot *s, int k, struct buf *blob)
+{
+    const struct entity *ent = ENTITIES[k];
+    size_t n = snapshot_count(s, k);
+    char *rows = xmalloc_huge(n * ent->size + 1);
+
+    if (n)
+        memcpy(rows, s->tables[k].rows, n * ent->size);
+    for (size_t i = 0; i < n; i++) {
+        for (int j = 0; j < ent->n_fields; j++) {
+            const struct field *f = &ent->fields[j];
+            char *at = rows + i * ent->size + f->offset;
+            const char *p;
+            uint64_t off;
+
+            if (!is_pointer(f))
+                continue;
+            memcpy(&p, at, sizeof(p));
+            off = p ? blob_add(blob, p) : 0;
+            memcpy(at, &off, sizeof(off));
+        }
+    }
+    return rows;
+}
+
+static struct image_slot *encode_slots(const struct idmap *m, struct buf *blob,
+                                       size_t *n)
+{
+    struct image_slot *slots;
+
+    *n = m->slots ? m->mask + 1 : 0;
+    slots = xcalloc_huge(*n + 1, sizeof(*slots));
+    for (size_t i = 0; i < *n; i++) {
+        if (!m->slots[i].key)
+            continue;
+        slots[i].key = blob_add(blob, m->slots[i].key);
+        slots[i].hash = m->slots[i].hash;
+        slots[i].value = m->slots[i].value;
+    }
+    return slots;
+}
+
+static const struct adjacency *adjacency_of(const struct snapshot *s, int j)
+{
+    const struct adjacency *adj[4] = { &s->postings_by_mission,
+                                       &s->postings_by_person,
+                                       &s->dependents_by_posting,
+                                       &s->missions_by_sending };
+
+    return adj[j];
+}
+
+/* The derived indexes of the indexed snapshot s, as sections: data[j]
+ * and count[j] for index section j. */
+static void index_arrays(const struct snapshot *s, const void **data,
+                         uint64_t *count)
+{
+    const uint32_t *start;
+    const int32_t *arrivals, *stops;
+    size_t n_missions = snapshot_count(s, ENT_MISSION);
+
+    for (int j = 0; j < 4; j++) {
+        const struct adjacency *a = adjacency_of(s, j);
+        size_t groups = snapshot_count(s, ADJ_GROUPS[j]);
+
+        data[2 * j] = a->start;
+        count[2 * j] = groups + 1;
+        data[2 * j + 1] = a->items;
+        count[2 * j + 1] = a->start[groups];
+    }
+    presence_arrays(s->presence, &start, &arrivals, &stops);
+    data[IX_PRES_START] = start;
+    count[IX_PRES_START] = n_missions + 1;
+    data[IX_PRES_ARRIVALS] = arrivals;
+    data[IX_PRES_STOPS] = stops;
+    count[IX_PRES_ARRIVALS] = count[IX_PRES_STOPS] = start[n_missions];
+}
+
+/* Places section i of count elements after the previous ones. */
+static void place(struct image_header *h, int i, uint64_t *at, uint64_t count)
+{
+    h->sec[i].offset = *at;
+    h->sec[i].count = count;
+    h->sec[i].size = count * image_elem_size(i);
+    *at = align_up(*at + h->sec[i].size, ALIGN);
+}
+
+/* Writes the file's blocks in order, summing each as it fills. */
+struct block_writer {
+    FILE *f;
+    char *block;
+    uint64_t fill, n;
+    uint64_t *sums; /* n_blocks of them; [0], the header's, stays 0 */
+    int bad;
+};
+
+static void bw_add(struct block_writer *w, const void *data, uint64_t size)
+{
+    const char *p = data;
+
+    while (size && !w->bad) {
+        uint64_t take = BLOCK - w->fill < size ? BLOCK - w->fill : size;
+
+        memcpy(w->block + w->fill, p, take);
+        w->fill += take;
+        p += take;
+        size -= take;
+        if (w->fill == BLOCK) {
+            if (w->n)
+                w->sums[w->n] = image_sum(w->block, BLOCK);
+            w->bad = fwrite(w->block, 1, BLOCK, w->f) != BLOCK;
+            w->n++;
+            w->fill = 0;
+        }
+    }
+}
+
+/* Pads with zeros up to offset to of the file. */
+static void bw_pad(struct block_writer *w, uint64_t to)
+{
+    static const char zeros[ALIGN];
+
+    while (!w->bad && w->n * BLOCK + w->fill < to) {
+        uint64_t gap = to - (w->n * BLOCK + w->fill);
+
+        bw_add(w, zeros, gap < ALIGN ? gap : ALIGN);
+    }
+}
+
+/* Writes the image of h whose sections are data[]; 0 on success. The
+ * header is written last, when the sum of the block sums is known. */
+static int write_image(FILE *f, struct image_header *h, const void *const *data)
+{
+    struct block_writer w = { f, xmalloc(BLOCK), 0, 0, NULL, 0 };
+    uint64_t n_blocks = h->data_end / BLOCK;
+
+    w.sums = xcalloc(n_blocks, sizeof(*w.sums));
+    for (int i = 0; i < SEC_COUNT; i++) {
+        bw_pad(&w, h->sec[i].offset);
+        bw_add(&w, data[i], h->sec[i].size);
+    }
+    bw_pad(&w, h->data_end);
+    h->sums_sum = image_sum(w.sums, n_blocks * sizeof(*w.sums));
+    h->sum = image_sum(h, offsetof(struct image_header, sum));
+    if (!w.bad)
+        w.bad = fwrite(w.sums, sizeof(*w.sums), n_blocks, f) != n_blocks ||
+                fseek(f, 0, SEEK_SET) || fwrite(h, sizeof(*h), 1, f) != 1;
+    free(w.block);
+    free(w.sums);
+    return w.bad;
+}
+
+void cache_save(struct store *st, int64_t seq, const char *hash,
+                struct snapshot *s)
+{
+    struct image_header h;
+    const void *data[SEC_COUNT];
+    uint64_t count[IX__COUNT];
+    char *rows[ENT__COUNT], *path = image_path(st), *tmp;
+    struct image_slot *slots[ENT__COUNT];
+    size_t n_slots[ENT__COUNT];
+    struct buf blob;
+    uint64_t at = BLOCK;
+    FILE *f;
+    int bad;
+
+    snapshot_index(s);
+    memset(&h, 0, sizeof(h));
+    memcpy(h.magic, IMAGE_MAGIC, sizeof(h.magic));
+    h.layout = image_layout();
+    h.base = IMAGE_BASE;
+    h.seq = seq;
+    snprintf(h.hash, sizeof(h.hash), "%s", hash);
+    buf_init(&blob, SIZE_MAX / 2);
+    for (int k = 0; k < ENT__COUNT; k++) {
+        rows[k] = encode_rows(s, k, &blob);
+        slots[k] = encode_slots(&s->tables[k].by_key, &blob, &n_slots[k]);
+        data[SEC_ROWS(k)] = rows[k];
+        data[SEC_SLOTS(k)] = slots[k];
+    }
+    index_arrays(s, data + SEC_INDEX(0), count);
+    data[SEC_STRINGS] = blob.data ? blob.data : "";
+    place(&h, SEC_STRINGS, &at, blob.len);
+    for (int k = 0; k < ENT__COUNT; k++)
+        place(&h, SEC_ROWS(k), &at, snapshot_count(s, k));
+    for (int k = 0; k < ENT__COUNT; k++)
+        place(&h, SEC_SLOTS(k), &at, n_slots[k]);
+    for (int j = 0; j < IX__COUNT; j++)
+        place(&h, SEC_INDEX(j), &at, count[j]);
+    h.data_end = align_up(at, BLOCK);
+    h.file_size = h.data_end + h.data_end / BLOCK * sizeof(uint64_t);
+    tmp = xasprintf("%s.%ld", path, (long)getpid());
+    f = fopen(tmp, "wb");
+    bad = !f || write_image(f, &h, data);
+    if (f && fclose(f))
+        bad = 1;
+    if (bad || rename(tmp, path))
+        remove(tmp);
+    for (int k = 0; k < ENT__COUNT; k++) {
+        free(rows[k]);
+        free(slots[k]);
+    }
+    buf_release(&blob);
+    free(tmp);
+    free(path);
+}
