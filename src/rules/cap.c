@@ -222,10 +222,11 @@ static long limit(const struct eval *ev, const char *sending, struct finding *x)
 static void report(const struct eval *ev, const char *sending, uint32_t n)
 {
     struct finding *x = eval_finding(ev, FK_OVER_CAP, ENT_STATE, sending);
-    char words[1024], on[DATE_BUF], duty[128];
+    char words[1024] = "", on[DATE_BUF], duty[128];
     long l;
 
-    rule_words(ev, sending, words, sizeof(words));
+    if (!ev->out->terse)
+        rule_words(ev, sending, words, sizeof(words));
     eval_explain_policy(ev, x, words);
     date_format(ev->as_of, on);
     finding_explain(ev->out, x,
