@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "core/holidays.h"
 #include "core/presence.h"
+#include "rules/cap.h"
 #include "rules/finding.h"
 #include "rules/policy.h"
 
@@ -26,6 +27,8 @@ struct eval {
     struct findings *out;
     /* Public holidays, for deadlines in working days (NULL: none known). */
     const struct holidays *holidays;
+    /* The headcounts the run has made (rules/cap.h; NULL: none kept). */
+    struct cap_memo *memo;
 };
 
 /* 1 when mission m is in the policy's reach: sent by the target state,
