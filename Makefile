@@ -15,7 +15,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS = sqlite3 libpq jansson libsodium gsl libmicrohttpd
+PKGS = sqlite3 libpq jansson libsodium nettle gsl libmicrohttpd
 OPT ?= -O2 -g
 # Error messages are cut at ERR_MSG_MAX on purpose, so truncation is no bug.
 WARN = -Wno-format-truncation -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \

@@ -8,7 +8,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config sqlite3 libsqlite3-dev libjansson-dev
-libmicrohttpd-dev libsodium-dev libgsl-dev libcsv-dev libcmocka-dev iso-codes
+libmicrohttpd-dev libsodium-dev nettle-dev libgsl-dev libcsv-dev libcmocka-dev iso-codes
 valgrind clang-format clang-tidy cppcheck python3-numpy libxml2-utils
 clang libclang-rt-14-dev python3-cryptography curl openssl xxd
 chromium nodejs postgresql libpq-dev"

@@ -657,12 +657,15 @@ static enum status state_option(const struct snapshot *s, const char *option,
     return ST_OK;
 }
 
-enum status view_findings(const struct snapshot *s, const struct check_query *q,
-                          struct findings *f, struct err *e)
+/* view_findings, terse (rules/finding.h) when the caller shows no chain. */
+static enum status findings_of(const struct snapshot *s,
+                               const struct check_query *q, int terse,
+                               struct findings *f, struct err *e)
 {
     int kind = -1;
 
     findings_init(f);
+    f->terse = terse;
     if (state_option(s, "--issuer", q->o.issuer, e) ||
         state_option(s, "--target", q->o.target, e))
         return ST_USAGE;
@@ -685,6 +688,12 @@ enum status view_findings(const struct snapshot *s, const struct check_query *q,
     return ST_OK;
 }
 
+enum status view_findings(const struct snapshot *s, const struct check_query *q,
+                          struct findings *f, struct err *e)
+{
+    return findings_of(s, q, 0, f, e);
+}
+
 enum status view_check(const struct snapshot *s, const struct check_query *q,
                        enum out_format fmt, struct buf *b, size_t *n_findings,
                        struct err *e)
@@ -697,7 +706,8 @@ enum status view_check(const struct snapshot *s, const struct check_query *q,
     struct docket d;
 
     *n_findings = 0;
-    if (view_findings(s, q, &f, e)) {
+    /* Only JSON carries the explain chains (report/docket.h). */
+    if (findings_of(s, q, fmt != OUT_JSON, &f, e)) {
         findings_release(&f);
         return e->status;
     }

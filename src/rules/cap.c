@@ -131,6 +131,39 @@ uint32_t cap_count(const struct snapshot *s, const struct policy_rule *r,
     return n;
 }
 
+void cap_memo_init(struct cap_memo *m)
+{
+    idmap_init(&m->counts);
+    arena_init(&m->keys);
+}
+
+void cap_memo_release(struct cap_memo *m)
+{
+    idmap_release(&m->counts);
+    arena_release(&m->keys);
+}
+
+uint32_t cap_count_memo(struct cap_memo *memo, const struct snapshot *s,
+                        const struct policy_rule *r, const char *sending,
+                        const char *place, int32_t date)
+{
+    const struct cap_count *c = &r->u.cap.count;
+    char key[256];
+    uint32_t n;
+
+    /* The scope's mission list narrows the target's side only. */
+    if (!memo || (r->scope.n_missions && strcmp(sending, r->issuer)) ||
+        snprintf(key, sizeof(key), "%s %s %d %x %x %d %d", sending, place,
+                 (int)date, kinds(r), categories(r), c->include_organizations,
+                 c->include_dependents) >= (int)sizeof(key))
+        return cap_count(s, r, sending, place, date);
+    if ((n = idmap_get(&memo->counts, key)) != IDMAP_NONE)
+        return n;
+    n = cap_count(s, r, sending, place, date);
+    idmap_put(&memo->counts, arena_strdup(&memo->keys, key), n);
+    return n;
+}
+
 /* "bilateral missions, every category but local staff". */
 static void counting(const struct eval *ev, char *out, size_t size)
 {
@@ -207,10 +240,13 @@ static long limit(const struct eval *ev, const char *sending, struct finding *x)
     uint32_t other;
     long l;
 
-    if (!c->mirrored || !x)
-        return cap_limit(ev->s, ev->r, sending, ev->as_of);
-    other = cap_count(ev->s, ev->r, ev->r->issuer, sending, date);
+    if (!c->mirrored)
+        return c->limit;
+    other =
+        cap_count_memo(ev->memo, ev->s, ev->r, ev->r->issuer, sending, date);
     l = (long)floor(c->ratio * other + 1e-9);
+    if (!x)
+        return l;
     date_format(date, on);
     finding_explain(ev->out, x,
                     "The limit: %s's staff in %s on %s, counted the same "
@@ -222,10 +258,11 @@ static long limit(const struct eval *ev, const char *sending, struct finding *x)
 static void report(const struct eval *ev, const char *sending, uint32_t n)
 {
     struct finding *x = eval_finding(ev, FK_OVER_CAP, ENT_STATE, sending);
-    char words[1024], on[DATE_BUF], duty[128];
+    char words[1024] = "", on[DATE_BUF], duty[128];
     long l;
 
-    rule_words(ev, sending, words, sizeof(words));
+    if (!ev->out->terse)
+        rule_words(ev, sending, words, sizeof(words));
     eval_explain_policy(ev, x, words);
     date_format(ev->as_of, on);
     finding_explain(ev->out, x,
@@ -243,7 +280,8 @@ static void report(const struct eval *ev, const char *sending, uint32_t n)
 
 static void evaluate(const struct eval *ev, const char *sending)
 {
-    uint32_t n = cap_count(ev->s, ev->r, sending, ev->r->issuer, ev->as_of);
+    uint32_t n = cap_count_memo(ev->memo, ev->s, ev->r, sending, ev->r->issuer,
+                                ev->as_of);
 
     if ((long)n > limit(ev, sending, NULL))
         report(ev, sending, n);

@@ -10,7 +10,23 @@
 
 #include <stdint.h>
 
+#include "base/arena.h"
+#include "base/idmap.h"
 #include "rules/policy.h"
+
+/* The headcounts one run of `check` has made. A cap counts its target's
+ * staff in its issuer's country and, mirrored, the issuer's in the
+ * target's; with a policy each way between two states, and the findings'
+ * explanations counting again, each side was counted up to four times.
+ * Kept by what the count depends on (both states, the date and the
+ * counting scope), every count is made once. */
+struct cap_memo {
+    struct idmap counts; /* key text -> count */
+    struct arena keys;
+};
+
+void cap_memo_init(struct cap_memo *m);
+void cap_memo_release(struct cap_memo *m);
 
 /* 1 when cap r, counting sending's staff in place, counts the staff of
  * mission m: a mission of sending accredited to place (sitting in place
@@ -34,5 +50,10 @@ int32_t cap_mirror_date(const struct policy_rule *r, int32_t date);
  * down. */
 long cap_limit(const struct snapshot *s, const struct policy_rule *r,
                const char *sending, int32_t date);
+/* cap_count, answered from memo (may be NULL) when it counted the same
+ * before. */
+uint32_t cap_count_memo(struct cap_memo *memo, const struct snapshot *s,
+                        const struct policy_rule *r, const char *sending,
+                        const char *place, int32_t date);
 
 #endif

@@ -2,7 +2,9 @@
  * Evaluating every policy at a date. The record's columns (parties, period
  * of effect, condition) select the policies first, so only those that bind
  * are parsed; each is parsed from its body into a scratch arena and handed
- * to its kind's evaluator through one table.
+ * to its kind's evaluator through one table. The evaluators share the
+ * run's headcounts (rules/cap.h), so that the caps of many policies
+ * between the same states count each side once.
  */
 #include "rules/check.h"
 
@@ -42,7 +44,8 @@ static int selected(const struct policy *y, const struct check_options *o)
 }
 
 static enum status evaluate(const struct snapshot *s, uint32_t i,
-                            const struct check_options *o, struct findings *out,
+                            const struct check_options *o,
+                            struct cap_memo *memo, struct findings *out,
                             struct err *e)
 {
     struct policy_rule r;
@@ -54,7 +57,8 @@ static enum status evaluate(const struct snapshot *s, uint32_t i,
     if (!rc) {
         struct eval ev = {
             s,        &r,  strcmp(r.target, "*") ? r.target : o->target,
-            o->as_of, out, o->holidays
+            o->as_of, out, o->holidays,
+            memo
         };
 
         EVALUATORS[r.kind](&ev);
@@ -66,12 +70,15 @@ static enum status evaluate(const struct snapshot *s, uint32_t i,
 enum status rules_check(const struct snapshot *s, const struct check_options *o,
                         struct findings *out, struct err *e)
 {
+    struct cap_memo memo;
     enum status rc = ST_OK;
 
+    cap_memo_init(&memo);
     for (uint32_t i = 0; !rc && i < snapshot_count(s, ENT_POLICY); i++) {
         if (selected(snapshot_row(s, ENT_POLICY, i), o))
-            rc = evaluate(s, i, o, out, e);
+            rc = evaluate(s, i, o, &memo, out, e);
     }
+    cap_memo_release(&memo);
     findings_sort(out);
     return rc;
 }

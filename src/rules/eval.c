@@ -64,6 +64,8 @@ void eval_explain_policy(const struct eval *ev, struct finding *x,
     char who[64], from[DATE_BUF], to[DATE_BUF], on[DATE_BUF];
     char unless[300] = "";
 
+    if (ev->out->terse)
+        return;
     parties(ev, who, sizeof(who));
     date_format(r->from, from);
     date_format(r->to, to);
@@ -89,6 +91,8 @@ void eval_explain_posting(const struct eval *ev, struct finding *x, uint32_t ti)
     const struct mission *m = snap_mission(ev->s, t->mission);
     char arrived[DATE_BUF], on[DATE_BUF], end[DATE_BUF], ends[64] = "";
 
+    if (ev->out->terse)
+        return;
     date_format(t->arrived, arrived);
     date_format(ev->as_of, on);
     date_format(t->ended, end);
@@ -112,6 +116,8 @@ void eval_explain_result(const struct eval *ev, struct finding *x,
     int32_t days = ev->as_of - deadline;
 
     finding_deadline(x, deadline);
+    if (ev->out->terse)
+        return;
     date_format(deadline, by);
     date_format(ev->as_of, on);
     if (!x->overdue)

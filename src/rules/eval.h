@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "core/holidays.h"
 #include "core/presence.h"
+#include "rules/cap.h"
 #include "rules/finding.h"
 #include "rules/policy.h"
 
@@ -26,6 +27,8 @@ struct eval {
     struct findings *out;
     /* Public holidays, for deadlines in working days (NULL: none known). */
     const struct holidays *holidays;
+    /* The headcounts the run has made (rules/cap.h; NULL: none kept). */
+    struct cap_memo *memo;
 };
 
 /* 1 when mission m is in the policy's reach: sent by the target state,
@@ -40,8 +43,10 @@ int eval_has_category(const struct policy_scope *scope, int category);
 struct finding *eval_finding(const struct eval *ev, enum finding_kind kind,
                              enum entity_kind subject_kind,
                              const char *subject);
-/* Step 1 of every chain: the policy, its parties, its period of effect and
- * its title, then the rule's words as the evaluator states them. */
+/* The eval_explain_* write nothing when ev->out is terse (the deadline is
+ * set all the same). Step 1 of every chain: the policy, its parties, its period
+ * of effect and its title, then the rule's words as the evaluator states them.
+ */
 void eval_explain_policy(const struct eval *ev, struct finding *x,
                          const char *rule_words);
 /* A step naming posting t: person, category, mission, arrival, presence. */

@@ -78,6 +78,8 @@ void finding_explain(struct findings *f, struct finding *x, const char *fmt,
     char text[2048];
     va_list ap;
 
+    if (f->terse)
+        return;
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);

@@ -53,6 +53,10 @@ struct findings {
     size_t n;
     size_t alloc;
     struct arena strings;
+    /* Set by a caller that shows no explain chain (check's table and
+     * CSV): finding_explain then keeps nothing, and the evaluators skip
+     * the records only a chain names (the person, the mission). */
+    int terse;
 };
 
 void findings_init(struct findings *f);
@@ -68,7 +72,7 @@ struct finding *findings_add(struct findings *f, const char *policy,
 /* Sets x's detail from a printf format. */
 void finding_detail(struct findings *f, struct finding *x, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Appends one step to x's explain chain. */
+/* Appends one step to x's explain chain (nothing when f is terse). */
 void finding_explain(struct findings *f, struct finding *x, const char *fmt,
                      ...) __attribute__((format(printf, 3, 4)));
 /* Sets the deadline, and overdue when as_of is past it. */

@@ -92,7 +92,7 @@ static enum status add_cap(struct postview *v, size_t *alloc,
     rc = policy_rule_load(s, pi, &a, &r, e);
     if (!rc) {
         const struct mission *m = snap_mission(s, t->mission);
-        struct eval ev = { s, &r, m->sending, v->as_of, NULL, NULL };
+        struct eval ev = { s, &r, m->sending, v->as_of, NULL, NULL, NULL };
 
         if (eval_has_mission(&ev, &r.scope, t->mission) &&
             eval_has_category(&r.scope, t->category)) {

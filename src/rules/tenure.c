@@ -176,23 +176,33 @@ static void explain_after(const struct eval *ev, struct finding *x,
                     why, c, from, base, g, d);
 }
 
-static void report(const struct eval *ev, uint32_t ti, const struct outcome *o,
-                   const char *note)
+/* The steps of a tour's chain before its result. */
+static void explain_tour(const struct eval *ev, struct finding *x, uint32_t ti,
+                         const struct outcome *o, const char *note)
 {
-    const struct posting *t = snap_posting(ev->s, ti);
-    struct finding *x = eval_finding(ev, FK_OVER_TENURE, ENT_POSTING, t->id);
-    char words[1024], a[DATE_BUF], c[DATE_BUF], d[DATE_BUF];
+    char words[1024];
 
     rule_words(ev, words, sizeof(words));
     eval_explain_policy(ev, x, words);
     eval_explain_posting(ev, x, ti);
-    explain_cap(ev, x, t, o);
+    explain_cap(ev, x, snap_posting(ev->s, ti), o);
     if (note)
         finding_explain(ev->out, x, "%s", note);
     if (o->wave >= 0)
         explain_wave(ev, x, o);
     else
         explain_after(ev, x, o);
+}
+
+static void report(const struct eval *ev, uint32_t ti, const struct outcome *o,
+                   const char *note)
+{
+    const struct posting *t = snap_posting(ev->s, ti);
+    struct finding *x = eval_finding(ev, FK_OVER_TENURE, ENT_POSTING, t->id);
+    char a[DATE_BUF], c[DATE_BUF], d[DATE_BUF];
+
+    if (!ev->out->terse)
+        explain_tour(ev, x, ti, o, note);
     eval_explain_result(ev, x, o->deadline, "the posting must end", NULL);
     date_format(t->arrived, a);
     date_format(o->cap, c);
@@ -231,9 +241,10 @@ static void ambiguous(const struct eval *ev, uint32_t ti,
 {
     const struct posting *t = snap_posting(ev->s, ti);
     struct finding *x = eval_finding(ev, FK_AMBIGUOUS, ENT_POSTING, t->id);
-    char words[1024], a[DATE_BUF], lo[DATE_BUF], hi[DATE_BUF];
+    char words[1024] = "", a[DATE_BUF], lo[DATE_BUF], hi[DATE_BUF];
 
-    rule_words(ev, words, sizeof(words));
+    if (!ev->out->terse)
+        rule_words(ev, words, sizeof(words));
     eval_explain_policy(ev, x, words);
     eval_explain_posting(ev, x, ti);
     date_format(t->arrived, a);
