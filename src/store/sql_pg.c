@@ -24,9 +24,12 @@ struct pg_conn {
     char sqlstate[6];
     long changes;
     unsigned long next_name;
-    int batching;             /* pg_batch_begin: COPY the inserts */
-    struct pg_stmt **pending; /* the statements with rows to COPY, */
-    size_t n_pending, alloc;  /* in the order of their first row */
+    int batching;                  /* pg_batch_begin: COPY the inserts */
+    int unchecked;                 /* references checked whole at COMMIT */
+    char **tables;                 /* the tables whose checks are off, */
+    size_t n_tables, tables_alloc; /* for pg_batch_begin's `whole` */
+    struct pg_stmt **pending;      /* the statements with rows to COPY, */
+    size_t n_pending, alloc;       /* in the order of their first row */
     size_t pending_bytes;
 };
 
@@ -99,12 +102,22 @@ enum status pg_open(const char *conninfo, struct pg_conn **out, struct err *e)
     return ST_OK;
 }
 
+static void forget_tables(struct pg_conn *c)
+{
+    for (size_t i = 0; i < c->n_tables; i++)
+        free(c->tables[i]);
+    c->n_tables = 0;
+    c->unchecked = 0;
+}
+
 void pg_close(struct pg_conn *c)
 {
     if (!c)
         return;
     PQfinish(c->conn);
     free(c->pending);
+    forget_tables(c);
+    free(c->tables);
     free(c);
 }
 
@@ -130,6 +143,133 @@ long pg_changes(const struct pg_conn *c)
     return c->changes;
 }
 
+/* Runs sql with one text parameter p1 (none when NULL): its result, or
+ * NULL with the error kept. */
+static PGresult *query(struct pg_conn *c, const char *sql, const char *p1)
+{
+    const char *params[1] = { p1 };
+    PGresult *res =
+        PQexecParams(c->conn, sql, p1 ? 1 : 0, NULL, params, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(res);
+
+    if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
+        return res;
+    set_error(c, res);
+    PQclear(res);
+    return NULL;
+}
+
+/* The table a COPY statement names ("COPY t (cols) FROM STDIN"). */
+static char *copy_table(const char *copy_sql)
+{
+    const char *from = copy_sql + 5, *to = strstr(from, " (");
+
+    return xasprintf("%.*s", (int)(to ? to - from : 0), from);
+}
+
+/* Turns on or off the triggers that check, row by row, the references of
+ * the rows inserted into table. */
+static int switch_checks(struct pg_conn *c, const char *table, int on)
+{
+    PGresult *res = query(c,
+                          "SELECT tgname FROM pg_trigger WHERE tgrelid = "
+                          "$1::regclass AND tgfoid = "
+                          "'pg_catalog.\"RI_FKey_check_ins\"'::regproc",
+                          table);
+    int rc = res ? 0 : -1;
+
+    for (int i = 0; res && !rc && i < PQntuples(res); i++) {
+        char *name = PQescapeIdentifier(c->conn, PQgetvalue(res, i, 0),
+                                        strlen(PQgetvalue(res, i, 0)));
+        char *sql = xasprintf("ALTER TABLE %s %s TRIGGER %s", table,
+                              on ? "ENABLE" : "DISABLE", name);
+        PGresult *done = query(c, sql, NULL);
+
+        rc = done ? 0 : -1;
+        PQclear(done);
+        free(sql);
+        PQfreemem(name);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Before the first COPY into table in a transaction whose references are
+ * checked whole: its row-by-row checks off. */
+static int uncheck_table(struct pg_conn *c, const char *copy_sql)
+{
+    char *table = copy_table(copy_sql);
+
+    for (size_t i = 0; i < c->n_tables; i++) {
+        if (!strcmp(c->tables[i], table)) {
+            free(table);
+            return 0;
+        }
+    }
+    XGROW(c->tables, c->n_tables + 1, c->tables_alloc);
+    c->tables[c->n_tables++] = table;
+    return switch_checks(c, table, 0);
+}
+
+/* One query per reference of table: the first row this transaction wrote
+ * whose reference finds no row, as (key, referenced table). */
+#define REFERENCE_CHECKS                                                     \
+    "SELECT format('SELECT %s FROM %s c WHERE c.xmin = "                     \
+    "pg_current_xact_id()::xid AND %s AND NOT EXISTS (SELECT 1 FROM %s p "   \
+    "WHERE %s) LIMIT 1', string_agg(format('c.%I', a.attname), ' || ''/'' "  \
+    "|| ' ORDER BY k.i), con.conrelid::regclass, string_agg(format('c.%I "   \
+    "IS NOT NULL', a.attname), ' AND ' ORDER BY k.i), "                      \
+    "con.confrelid::regclass, string_agg(format('p.%I = c.%I', af.attname, " \
+    "a.attname), ' AND ' ORDER BY k.i)), string_agg(a.attname, ', ' ORDER "  \
+    "BY k.i), con.confrelid::regclass::text FROM pg_constraint con CROSS "   \
+    "JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(ck, " \
+    "fk, i) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum "  \
+    "= k.ck JOIN pg_attribute af ON af.attrelid = con.confrelid AND "        \
+    "af.attnum = k.fk WHERE con.contype = 'f' AND con.conrelid = "           \
+    "$1::regclass GROUP BY con.oid, con.conrelid, con.confrelid"
+
+/* Checks every reference of table's rows written in this transaction
+ * with one query per reference; a dangling one is a foreign key
+ * violation (SQLSTATE 23503), as the row-by-row check would have been. */
+static int check_table(struct pg_conn *c, const char *table)
+{
+    PGresult *res = query(c, REFERENCE_CHECKS, table);
+    int rc = res ? 0 : -1;
+
+    for (int i = 0; res && !rc && i < PQntuples(res); i++) {
+        PGresult *bad = query(c, PQgetvalue(res, i, 0), NULL);
+
+        if (!bad) {
+            rc = -1;
+        } else if (PQntuples(bad)) {
+            snprintf(c->error, sizeof(c->error),
+                     "%s row with %s '%s' refers to a missing row of %s", table,
+                     PQgetvalue(res, i, 1), PQgetvalue(bad, 0, 0),
+                     PQgetvalue(res, i, 2));
+            snprintf(c->sqlstate, sizeof(c->sqlstate), "23503");
+            rc = -1;
+        }
+        PQclear(bad);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Before COMMIT: the references deferred so far checked, the tables'
+ * triggers back on, and their rows' references checked whole. */
+static int check_tables(struct pg_conn *c)
+{
+    PGresult *res = query(c, "SET CONSTRAINTS ALL IMMEDIATE", NULL);
+
+    if (!res)
+        return -1;
+    PQclear(res);
+    for (size_t i = 0; i < c->n_tables; i++)
+        if (switch_checks(c, c->tables[i], 1) || check_table(c, c->tables[i]))
+            return -1;
+    return 0;
+}
+
 int pg_exec(struct pg_conn *c, const char *sql)
 {
     PGresult *res;
@@ -145,8 +285,13 @@ int pg_exec(struct pg_conn *c, const char *sql)
         pg_batch_discard(c);
     else if (c->n_pending && pg_batch_flush(c))
         return -1;
-    if (rollback || !strncmp(sql, "COMMIT", 6))
+    if (!rollback && c->unchecked && !strncmp(sql, "COMMIT", 6) &&
+        check_tables(c))
+        return -1;
+    if (rollback || !strncmp(sql, "COMMIT", 6)) {
         c->batching = 0;
+        forget_tables(c);
+    }
     res = PQexec(c->conn, sql);
     s = PQresultStatus(res);
     rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
@@ -438,8 +583,13 @@ static void batch_row(struct pg_stmt *q)
 static int copy_rows(struct pg_stmt *q)
 {
     struct pg_conn *c = q->c;
-    PGresult *res = PQexec(c->conn, q->copy_sql);
-    int ok = PQresultStatus(res) == PGRES_COPY_IN;
+    PGresult *res;
+    int ok;
+
+    if (c->unchecked && uncheck_table(c, q->copy_sql))
+        return -1;
+    res = PQexec(c->conn, q->copy_sql);
+    ok = PQresultStatus(res) == PGRES_COPY_IN;
 
     PQclear(res);
     for (size_t at = 0; ok && at < q->n_rows_bytes; at += 1 << 20) {
@@ -483,13 +633,17 @@ void pg_batch_discard(struct pg_conn *c)
     c->pending_bytes = 0;
 }
 
-int pg_batch_begin(struct pg_conn *c)
+int pg_batch_begin(struct pg_conn *c, int whole)
 {
+    const char *super = PQparameterStatus(c->conn, "is_superuser");
+
     /* The rows of several tables go in table by table, so their
      * references are checked at COMMIT (they are all DEFERRABLE). */
     if (pg_exec(c, "SET CONSTRAINTS ALL DEFERRED"))
         return -1;
     c->batching = 1;
+    /* Turning a reference's own triggers off is a superuser's right. */
+    c->unchecked = whole && super && !strcmp(super, "on");
     return 0;
 }
 
