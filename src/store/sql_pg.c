@@ -26,6 +26,7 @@ struct pg_conn {
     unsigned long next_name;
     int batching;                  /* pg_batch_begin: COPY the inserts */
     int unchecked;                 /* references checked whole at COMMIT */
+    int lost;                      /* rows of a finalized statement failed */
     char **tables;                 /* the tables whose checks are off, */
     size_t n_tables, tables_alloc; /* for pg_batch_begin's `whole` */
     struct pg_stmt **pending;      /* the statements with rows to COPY, */
@@ -285,11 +286,14 @@ int pg_exec(struct pg_conn *c, const char *sql)
         pg_batch_discard(c);
     else if (c->n_pending && pg_batch_flush(c))
         return -1;
+    if (!rollback && c->lost && !strncmp(sql, "COMMIT", 6))
+        return -1;
     if (!rollback && c->unchecked && !strncmp(sql, "COMMIT", 6) &&
         check_tables(c))
         return -1;
     if (rollback || !strncmp(sql, "COMMIT", 6)) {
         c->batching = 0;
+        c->lost = 0;
         forget_tables(c);
     }
     res = PQexec(c->conn, sql);
@@ -429,6 +433,10 @@ void pg_finalize(struct pg_stmt *q)
 {
     char sql[64];
 
+    /* Its rows waiting are written, not dropped: the transaction goes on
+     * without the statement; if they fail, so does its COMMIT. */
+    if (q->n_rows_bytes && pg_batch_flush(q->c))
+        q->c->lost = 1;
     unpend(q);
     free(q->rows);
     free(q->copy_sql);
