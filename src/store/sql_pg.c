@@ -27,6 +27,7 @@ struct pg_conn {
     int batching;                  /* pg_batch_begin: COPY the inserts */
     int unchecked;                 /* references checked whole at COMMIT */
     int lost;                      /* rows of a finalized statement failed */
+    struct pg_stmt *copying;       /* the statement whose COPY TO runs */
     char **tables;                 /* the tables whose checks are off, */
     size_t n_tables, tables_alloc; /* for pg_batch_begin's `whole` */
     struct pg_stmt **pending;      /* the statements with rows to COPY, */
@@ -54,10 +55,17 @@ struct pg_stmt {
     char *copy_sql; /* an INSERT of one row of `?`s: its COPY, else NULL */
     char *rows;     /* rows waiting for it, in COPY's text format */
     size_t n_rows_bytes, rows_alloc;
+    int stream;    /* a whole table in order: read with COPY TO */
+    int streaming; /* its COPY runs: 1, has ended: 2, was cut off: 3 */
+    char *line;    /* the current row as COPY sent it, decoded in place */
+    char **vals;   /* its values, NULL for NULL */
+    int *lens, n_vals, alloc_vals;
 };
 
 /* While batching, a flush once this much waits. */
 #define PG_BATCH_BYTES (32u << 20)
+
+static void stream_stop(struct pg_conn *c);
 
 static void set_error(struct pg_conn *c, const PGresult *res)
 {
@@ -149,9 +157,13 @@ long pg_changes(const struct pg_conn *c)
 static PGresult *query(struct pg_conn *c, const char *sql, const char *p1)
 {
     const char *params[1] = { p1 };
-    PGresult *res =
-        PQexecParams(c->conn, sql, p1 ? 1 : 0, NULL, params, NULL, NULL, 0);
-    ExecStatusType s = PQresultStatus(res);
+    PGresult *res;
+    ExecStatusType s;
+
+    if (c->copying)
+        stream_stop(c);
+    res = PQexecParams(c->conn, sql, p1 ? 1 : 0, NULL, params, NULL, NULL, 0);
+    s = PQresultStatus(res);
 
     if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
         return res;
@@ -277,6 +289,8 @@ int pg_exec(struct pg_conn *c, const char *sql)
     ExecStatusType s;
     int rc;
 
+    if (c->copying)
+        stream_stop(c);
     int rollback =
         !strncmp(sql, "ROLLBACK", 8) && strncmp(sql, "ROLLBACK TO", 11);
 
@@ -376,6 +390,9 @@ struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql)
     q->sql = dollar_params(sql, &q->n_params);
     q->params = xcalloc((size_t)q->n_params + 1, sizeof(*q->params));
     q->row = -1;
+    q->stream = !strncmp(sql, "SELECT ", 7) && !q->n_params &&
+                strlen(sql) > 16 &&
+                !strcmp(sql + strlen(sql) - 16, " ORDER BY \"_row\"");
     return q;
 }
 
@@ -392,6 +409,11 @@ static void free_blobs(struct pg_stmt *q)
 
 void pg_reset(struct pg_stmt *q)
 {
+    if (q->c->copying == q)
+        stream_stop(q->c);
+    q->streaming = 0;
+    PQfreemem(q->line);
+    q->line = NULL;
     free_blobs(q);
     PQclear(q->res);
     q->res = NULL;
@@ -442,6 +464,10 @@ void pg_finalize(struct pg_stmt *q)
     free(q->copy_sql);
     pg_reset(q);
     pg_clear_bindings(q);
+    free(q->vals);
+    free(q->lens);
+    if (q->c->copying)
+        stream_stop(q->c);
     if (q->name[0]) {
         snprintf(sql, sizeof(sql), "DEALLOCATE \"%s\"", q->name);
         PQclear(PQexec(q->c->conn, sql));
@@ -486,6 +512,8 @@ void pg_bind_int64(struct pg_stmt *q, int i, int64_t v)
 
 static PGresult *run(struct pg_stmt *q)
 {
+    if (q->c->copying)
+        stream_stop(q->c);
     const char **values = xcalloc((size_t)q->n_params + 1, sizeof(*values));
     int *lengths = xcalloc((size_t)q->n_params + 1, sizeof(*lengths));
     int *formats = xcalloc((size_t)q->n_params + 1, sizeof(*formats));
@@ -594,6 +622,8 @@ static int copy_rows(struct pg_stmt *q)
     PGresult *res;
     int ok;
 
+    if (c->copying)
+        stream_stop(c);
     if (c->unchecked && uncheck_table(c, q->copy_sql))
         return -1;
     res = PQexec(c->conn, q->copy_sql);
@@ -655,8 +685,202 @@ int pg_batch_begin(struct pg_conn *c, int whole)
     return 0;
 }
 
+/* Whole tables. The snapshot's load reads each entity's table whole, in
+ * insertion order, and nothing else meanwhile: with a result set the
+ * server would send every row before the first is parsed, and libpq keep
+ * them all. So such a statement runs as COPY (SELECT ...) TO STDOUT and
+ * sql_step takes the rows one by one as they arrive (PQgetCopyData): the
+ * server produces while chancery parses, on the two cores. COPY's text
+ * format, not binary: every value goes through the field codec as text
+ * anyway, and text needs no knowledge of each column's type. Another
+ * statement on the connection ends the COPY (stream_stop), and the read
+ * cut off then fails rather than end early. */
+
+/* Ends the COPY TO running on c, reading what is left of it. */
+static void stream_stop(struct pg_conn *c)
+{
+    struct pg_stmt *q = c->copying;
+    char *buf = NULL;
+    PGresult *res;
+
+    while (PQgetCopyData(c->conn, &buf, 0) > 0) {
+        PQfreemem(buf);
+        buf = NULL;
+    }
+    while ((res = PQgetResult(c->conn)))
+        PQclear(res);
+    c->copying = NULL;
+    if (q->streaming == 1)
+        q->streaming = 3;
+}
+
+/* The character an escape of COPY's text format at *p stands for; *p
+ * moves past it. */
+static char unescape(char **p)
+{
+    char *at = *p + 1, ch = *at++;
+    int v = 0, n = 0;
+
+    switch (ch) {
+    case 'b':
+        ch = '\b';
+        break;
+    case 'f':
+        ch = '\f';
+        break;
+    case 'n':
+        ch = '\n';
+        break;
+    case 'r':
+        ch = '\r';
+        break;
+    case 't':
+        ch = '\t';
+        break;
+    case 'v':
+        ch = '\v';
+        break;
+    case 'x':
+        for (; n < 2 && *at && strchr("0123456789abcdefABCDEF", *at); n++, at++)
+            v = v * 16 + (*at <= '9' ? *at - '0' : (*at | 32) - 'a' + 10);
+        if (n)
+            ch = (char)v;
+        break;
+    default:
+        if (ch >= '0' && ch <= '7') {
+            v = ch - '0';
+            for (; n < 2 && *at >= '0' && *at <= '7'; n++)
+                v = v * 8 + (*at++ - '0');
+            ch = (char)v;
+        }
+    }
+    *p = at;
+    return ch;
+}
+
+/* Splits q->line, a row of n bytes in COPY's text format, into its values,
+ * decoded in place (libpq ends the buffer with a NUL). */
+static void split_row(struct pg_stmt *q, int n)
+{
+    char *p = q->line, *end = q->line + n;
+    int k = 0;
+
+    if (end > p && end[-1] == '\n')
+        end--;
+    for (;;) {
+        char *start = p, *o = p;
+        int null = end - p >= 2 && p[0] == '\\' && p[1] == 'N' &&
+                   (end - p == 2 || p[2] == '\t');
+
+        if (null)
+            p += 2;
+        while (!null && p < end && *p != '\t')
+            *o++ = *p == '\\' && p + 1 < end ? unescape(&p) : *p++;
+        if (k >= q->alloc_vals) {
+            q->alloc_vals = 2 * k + 16;
+            q->vals = xrealloc(q->vals, (size_t)q->alloc_vals * sizeof(char *));
+            q->lens = xrealloc(q->lens, (size_t)q->alloc_vals * sizeof(int));
+        }
+        q->vals[k] = null ? NULL : start;
+        q->lens[k++] = (int)(o - start);
+        if (p >= end) {
+            if (!null)
+                *o = '\0';
+            break;
+        }
+        *o = '\0';
+        p++;
+    }
+    q->n_vals = k;
+}
+
+static int stream_begin(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+    char *sql = xasprintf("COPY (%s) TO STDOUT", q->sql);
+    PGresult *res;
+    int ok;
+
+    if (c->copying)
+        stream_stop(c);
+    res = PQexec(c->conn, sql);
+    free(sql);
+    ok = PQresultStatus(res) == PGRES_COPY_OUT;
+    if (!ok)
+        set_error(c, res);
+    PQclear(res);
+    if (!ok)
+        return -1;
+    q->streaming = 1;
+    c->copying = q;
+    return 0;
+}
+
+/* The end of a COPY TO: 101, or 1 with the error kept. */
+static int stream_end(struct pg_stmt *q, int n)
+{
+    struct pg_conn *c = q->c;
+    PGresult *res;
+    int ok = n == -1;
+
+    c->copying = NULL;
+    q->streaming = 2;
+    if (!ok)
+        set_error(c, NULL);
+    while ((res = PQgetResult(c->conn))) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            if (ok)
+                set_error(c, res);
+            ok = 0;
+        }
+        PQclear(res);
+    }
+    return ok ? 101 : 1;
+}
+
+/* sql_step of a whole table's statement. */
+static int stream_step(struct pg_stmt *q)
+{
+    char *buf = NULL;
+    int n;
+
+    if (!q->streaming && stream_begin(q))
+        return 1;
+    for (int i = 0; i < q->n_cols; i++) {
+        PQfreemem(q->blobs[i]);
+        q->blobs[i] = NULL;
+    }
+    PQfreemem(q->line);
+    q->line = NULL;
+    q->n_vals = 0;
+    if (q->streaming == 3) {
+        snprintf(q->c->error, sizeof(q->c->error),
+                 "a read of a whole table was cut off by another statement");
+        return 1;
+    }
+    if (q->streaming == 2)
+        return 101;
+    n = PQgetCopyData(q->c->conn, &buf, 0);
+    if (n <= 0)
+        return stream_end(q, n);
+    q->line = buf;
+    split_row(q, n);
+    if (q->n_vals != q->n_cols || !q->blobs) {
+        free_blobs(q);
+        q->n_cols = q->n_vals;
+        q->blobs = xcalloc((size_t)q->n_cols + 1, sizeof(*q->blobs));
+        q->blob_len = xcalloc((size_t)q->n_cols + 1, sizeof(*q->blob_len));
+    }
+    return 100;
+}
+
 int pg_step(struct pg_stmt *q)
 {
+    if (q->stream) {
+        if (q->c->n_pending && pg_batch_flush(q->c))
+            return 1;
+        return stream_step(q);
+    }
     if (q->c->batching && q->copy_sql && !q->res) {
         batch_row(q);
         if (q->c->pending_bytes >= PG_BATCH_BYTES && pg_batch_flush(q->c))
@@ -701,18 +925,21 @@ static int has_value(const struct pg_stmt *q, int i)
 
 const char *pg_column_text(struct pg_stmt *q, int i)
 {
+    if (q->stream)
+        return q->line && i >= 0 && i < q->n_vals ? q->vals[i] : NULL;
     return has_value(q, i) ? PQgetvalue(q->res, q->row, i) : NULL;
 }
 
 const void *pg_column_blob(struct pg_stmt *q, int i)
 {
-    if (!has_value(q, i))
+    const char *text = pg_column_text(q, i);
+
+    if (!text)
         return NULL;
     if (!q->blobs[i]) {
         size_t n = 0;
 
-        q->blobs[i] = PQunescapeBytea(
-            (const unsigned char *)PQgetvalue(q->res, q->row, i), &n);
+        q->blobs[i] = PQunescapeBytea((const unsigned char *)text, &n);
         q->blob_len[i] = n;
     }
     return q->blobs[i];
@@ -720,6 +947,8 @@ const void *pg_column_blob(struct pg_stmt *q, int i)
 
 int pg_column_bytes(struct pg_stmt *q, int i)
 {
+    if (q->stream)
+        return pg_column_text(q, i) ? q->lens[i] : 0;
     if (!has_value(q, i))
         return 0;
     if (PQftype(q->res, i) == PG_BYTEA_OID) {
