@@ -108,7 +108,7 @@ demo: chancery
 bench: chancery $(BENCH_BIN)
 	scripts/bench.sh
 
-bench-pg: $(BUILD)/chancery $(BUILD)/bench/gen-world
+bench-pg: $(BUILD)/chancery $(BUILD)/bench/gen-world $(BUILD)/bench/bench-registry
 	BUILD=$(BUILD) scripts/bench-pg.sh
 
 install: chancery chancery.1

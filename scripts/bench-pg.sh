@@ -33,6 +33,7 @@ t0=$(now)
 CHANCERY_DB="$pg" "$BUILD/chancery" import "$DIR/world" >/dev/null
 t1=$(now)
 rate "chancery import into PostgreSQL" "$t0" "$t1" "$rows"
+pg_import_s=$(echo "$t0 $t1" | awk '{ print $2 - $1 }')
 
 # The same files into tables of the same columns, all text, no keys.
 psql -d postgres -qXc "CREATE DATABASE plain_bench"
@@ -46,6 +47,7 @@ for f in missions persons postings dependents; do
 done
 t1=$(now)
 rate "psql \\copy, no validation" "$t0" "$t1" "$rows"
+plain_s=$(echo "$t0 $t1" | awk '{ print $2 - $1 }')
 
 rm -f "$DIR/sqlite.db"*
 CHANCERY_DB="$DIR/sqlite.db" "$BUILD/chancery" init >/dev/null
@@ -54,9 +56,37 @@ CHANCERY_DB="$DIR/sqlite.db" "$BUILD/chancery" import "$DIR/world" >/dev/null
 t1=$(now)
 rate "chancery import into SQLite" "$t0" "$t1" "$rows"
 
+echo "$pg_import_s $plain_s" | awk '{ printf "chancery import into PostgreSQL / psql \\copy: %.2fx the rate (issue 15: at least 0.5x)\n", $2 / $1 }'
+
+# Reads, each beside SQLite's of the same run: whole processes (the
+# median of three runs of wall time) that load the registry from the
+# tables (PostgreSQL keeps no image; SQLite's is turned off, then its
+# figure with its image is given too), then bench-registry's snapshot
+# load and in-memory figures.
+mission=$(sqlite3 "$DIR/sqlite.db" "SELECT mission FROM postings WHERE ended IS NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+# whole WHAT DB CACHE COMMAND...: the median wall time of three runs.
+whole() {
+    what=$1 db=$2 cache=$3
+    shift 3
+    runs=""
+    for i in 1 2 3; do
+        t0=$(now)
+        CHANCERY_DB="$db" CHANCERY_SNAPSHOT_CACHE=$cache "$BUILD/chancery" "$@" >/dev/null
+        t1=$(now)
+        runs="$runs $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')"
+    done
+    median=$(printf '%s\n' $runs | sort -n | sed -n 2p)
+    echo "$what: $median s (median of 3:$runs s)"
+}
+for cmd in "headcount --as-of 2025-06-30" "roster $mission --as-of 2025-06-30"; do
+    # shellcheck disable=SC2086
+    whole "whole process, $cmd, PostgreSQL" "$pg" never $cmd
+    # shellcheck disable=SC2086
+    whole "whole process, $cmd, SQLite from the tables" "$DIR/sqlite.db" never $cmd
+    # shellcheck disable=SC2086
+    whole "whole process, $cmd, SQLite with its image" "$DIR/sqlite.db" default $cmd
+done
 for db in "$pg" "$DIR/sqlite.db"; do
-    t0=$(now)
-    CHANCERY_DB="$db" CHANCERY_SNAPSHOT_CACHE=never "$BUILD/chancery" headcount --sending RUS --as-of 2025-06-30 >/dev/null
-    t1=$(now)
-    echo "$t0 $t1" | awk -v db="$db" '{ printf "headcount, snapshot loaded from the tables of %s: %.2f s\n", db, $2 - $1 }'
+    echo "in memory, $db:"
+    CHANCERY_SNAPSHOT_CACHE=never "$BUILD/bench/bench-registry" "$db" 2025-06-30 2>&1 | grep -v '^sqlite:'
 done

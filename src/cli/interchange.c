@@ -280,9 +280,26 @@ static enum status read_all(struct snapshot *s, const struct import_plan *plan,
     return ST_OK;
 }
 
-static int import_files(struct cli *cli, struct import_plan *plan,
-                        struct problems *p)
+/* An import of one export directory carries its change log over into an
+ * empty registry (store_feed_adopt_log): the log's file, else NULL. */
+static char *log_to_adopt(int n, char **paths)
 {
+    struct stat sb;
+    char *path;
+
+    if (n != 1 || stat(paths[0], &sb) || !S_ISDIR(sb.st_mode))
+        return NULL;
+    path = xasprintf("%s/%s", paths[0], STORE_LOG_FILE);
+    if (!stat(path, &sb))
+        return path;
+    free(path);
+    return NULL;
+}
+
+static int import_files(struct cli *cli, struct import_plan *plan,
+                        const char *log, struct problems *p)
+{
+    int adopted = 0;
     size_t before[ENT__COUNT];
     struct store_feed *feed;
     struct store *st = NULL;
@@ -301,6 +318,8 @@ static int import_files(struct cli *cli, struct import_plan *plan,
     }
     for (int k = 0; k < ENT__COUNT; k++)
         before[k] = snapshot_count(&s, k);
+    if (log)
+        store_feed_adopt_log(feed, log, &adopted);
     read_rc = read_all(&s, plan, feed, p, &e);
     if (isatty(2))
         fprintf(stderr, "\r\033[K");
@@ -313,6 +332,13 @@ static int import_files(struct cli *cli, struct import_plan *plan,
         rc = cli_fail(&fe);
     else
         print_counts(&s, before);
+    if (!rc && log)
+        fprintf(stderr,
+                adopted ? "chancery: note: the change log of %s carried over\n"
+                        : "chancery: note: %s not carried over: the registry "
+                          "has a change log of its own, which records the "
+                          "import\n",
+                log);
     snapshot_release(&s);
     store_close(st);
     return rc;
@@ -322,11 +348,13 @@ int cli_import(struct cli *cli, int n, char **paths)
 {
     struct import_plan plan = { NULL, 0, 0 };
     struct problems p;
+    char *log = log_to_adopt(n, paths);
     int rc;
 
     problems_init(&p);
     plan_paths(&plan, n, paths, &p);
-    rc = p.n_total ? cli_fail_problems(&p) : import_files(cli, &plan, &p);
+    rc = p.n_total ? cli_fail_problems(&p) : import_files(cli, &plan, log, &p);
+    free(log);
     for (size_t i = 0; i < plan.n; i++)
         free(plan.files[i].path);
     free(plan.files);

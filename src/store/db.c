@@ -165,12 +165,18 @@ static enum status pg_begin_write(struct store *st, struct err *e)
 /* PostgreSQL: a change set of this many changes or more is written with
  * COPY (store/sql_pg.h, batching) rather than a round trip per row. */
 #define PG_COPY_MIN_CHANGES 1000
+/* ... and one of this many (as SQLite's store/bulk.c) has its references
+ * checked whole before COMMIT rather than row by row. */
+#define PG_WHOLE_MIN_CHANGES 50000
 
 enum status db_batch(struct store *st, size_t expected, struct err *e)
 {
     if (!st->pg || expected < PG_COPY_MIN_CHANGES)
         return ST_OK;
-    return pg_batch_begin(st->pg) ? db_fail(st, e) : ST_OK;
+    return pg_batch_begin(st->pg,
+                          expected >= PG_WHOLE_MIN_CHANGES && !st->batch)
+               ? db_fail(st, e)
+               : ST_OK;
 }
 
 enum status db_begin(struct store *st, enum db_txn kind, struct err *e)

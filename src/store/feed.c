@@ -29,7 +29,9 @@ struct store_feed {
     int busy; /* a range taken is being written */
     int finishing;
     int failed;
-    struct err e; /* the first failure, once failed */
+    struct err e;         /* the first failure, once failed */
+    const char *log_path; /* store_feed_adopt_log's */
+    int *adopted;
 };
 
 /* Writes one range as insertions; the failure goes to f. */
@@ -108,6 +110,13 @@ enum status store_feed_start(struct store *st, const struct snapshot *s,
     return ST_OK;
 }
 
+void store_feed_adopt_log(struct store_feed *f, const char *path, int *adopted)
+{
+    f->log_path = path;
+    f->adopted = adopted;
+    *adopted = 0;
+}
+
 void store_feed_drain(struct store_feed *f)
 {
     pthread_mutex_lock(&f->lock);
@@ -151,6 +160,8 @@ enum status store_feed_finish(struct store_feed *f, int commit, struct err *e)
         *e = f->e;
         rc = e->status;
     }
+    if (commit && !rc && f->log_path)
+        rc = txn_adopt_log(f->txn, f->s, f->log_path, f->adopted, e);
     if (commit && !rc)
         rc = store_commit(f->txn, e);
     else

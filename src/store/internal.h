@@ -207,6 +207,17 @@ enum status bulk_end(struct store *st, struct bulk *b, struct err *e);
 /* After COMMIT or ROLLBACK: foreign keys back on, memory freed. */
 void bulk_close(struct store *st, struct bulk *b);
 
+/* Inside a write transaction whose change set started after own_head:
+ * when the log up to own_head holds only init's entries, replaces the
+ * whole log with the one in path, whose records must be s's
+ * (store/adopt.c). OUT: *adopted; when 1, *seq and prev the new head. */
+enum status log_adopt(struct store *st, const struct snapshot *s,
+                      int64_t own_head, const char *path, int64_t *seq,
+                      char prev[HASH_HEX], int *adopted, struct err *e);
+/* The same for a change set being written (store/write.c). */
+enum status txn_adopt_log(struct store_txn *t, const struct snapshot *s,
+                          const char *path, int *adopted, struct err *e);
+
 /* Reading the change log (store/log.c). LOG_SELECT's columns are those
  * log_read_entry reads; a query appends its WHERE and ORDER BY. */
 #define LOG_SELECT                                                         \

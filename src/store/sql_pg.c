@@ -24,9 +24,14 @@ struct pg_conn {
     char sqlstate[6];
     long changes;
     unsigned long next_name;
-    int batching;             /* pg_batch_begin: COPY the inserts */
-    struct pg_stmt **pending; /* the statements with rows to COPY, */
-    size_t n_pending, alloc;  /* in the order of their first row */
+    int batching;                  /* pg_batch_begin: COPY the inserts */
+    int unchecked;                 /* references checked whole at COMMIT */
+    int lost;                      /* rows of a finalized statement failed */
+    struct pg_stmt *copying;       /* the statement whose COPY TO runs */
+    char **tables;                 /* the tables whose checks are off, */
+    size_t n_tables, tables_alloc; /* for pg_batch_begin's `whole` */
+    struct pg_stmt **pending;      /* the statements with rows to COPY, */
+    size_t n_pending, alloc;       /* in the order of their first row */
     size_t pending_bytes;
 };
 
@@ -50,10 +55,17 @@ struct pg_stmt {
     char *copy_sql; /* an INSERT of one row of `?`s: its COPY, else NULL */
     char *rows;     /* rows waiting for it, in COPY's text format */
     size_t n_rows_bytes, rows_alloc;
+    int stream;    /* a whole table in order: read with COPY TO */
+    int streaming; /* its COPY runs: 1, has ended: 2, was cut off: 3 */
+    char *line;    /* the current row as COPY sent it, decoded in place */
+    char **vals;   /* its values, NULL for NULL */
+    int *lens, n_vals, alloc_vals;
 };
 
 /* While batching, a flush once this much waits. */
 #define PG_BATCH_BYTES (32u << 20)
+
+static void stream_stop(struct pg_conn *c);
 
 static void set_error(struct pg_conn *c, const PGresult *res)
 {
@@ -99,12 +111,22 @@ enum status pg_open(const char *conninfo, struct pg_conn **out, struct err *e)
     return ST_OK;
 }
 
+static void forget_tables(struct pg_conn *c)
+{
+    for (size_t i = 0; i < c->n_tables; i++)
+        free(c->tables[i]);
+    c->n_tables = 0;
+    c->unchecked = 0;
+}
+
 void pg_close(struct pg_conn *c)
 {
     if (!c)
         return;
     PQfinish(c->conn);
     free(c->pending);
+    forget_tables(c);
+    free(c->tables);
     free(c);
 }
 
@@ -130,12 +152,145 @@ long pg_changes(const struct pg_conn *c)
     return c->changes;
 }
 
+/* Runs sql with one text parameter p1 (none when NULL): its result, or
+ * NULL with the error kept. */
+static PGresult *query(struct pg_conn *c, const char *sql, const char *p1)
+{
+    const char *params[1] = { p1 };
+    PGresult *res;
+    ExecStatusType s;
+
+    if (c->copying)
+        stream_stop(c);
+    res = PQexecParams(c->conn, sql, p1 ? 1 : 0, NULL, params, NULL, NULL, 0);
+    s = PQresultStatus(res);
+
+    if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
+        return res;
+    set_error(c, res);
+    PQclear(res);
+    return NULL;
+}
+
+/* The table a COPY statement names ("COPY t (cols) FROM STDIN"). */
+static char *copy_table(const char *copy_sql)
+{
+    const char *from = copy_sql + 5, *to = strstr(from, " (");
+
+    return xasprintf("%.*s", (int)(to ? to - from : 0), from);
+}
+
+/* Turns on or off the triggers that check, row by row, the references of
+ * the rows inserted into table. */
+static int switch_checks(struct pg_conn *c, const char *table, int on)
+{
+    PGresult *res = query(c,
+                          "SELECT tgname FROM pg_trigger WHERE tgrelid = "
+                          "$1::regclass AND tgfoid = "
+                          "'pg_catalog.\"RI_FKey_check_ins\"'::regproc",
+                          table);
+    int rc = res ? 0 : -1;
+
+    for (int i = 0; res && !rc && i < PQntuples(res); i++) {
+        char *name = PQescapeIdentifier(c->conn, PQgetvalue(res, i, 0),
+                                        strlen(PQgetvalue(res, i, 0)));
+        char *sql = xasprintf("ALTER TABLE %s %s TRIGGER %s", table,
+                              on ? "ENABLE" : "DISABLE", name);
+        PGresult *done = query(c, sql, NULL);
+
+        rc = done ? 0 : -1;
+        PQclear(done);
+        free(sql);
+        PQfreemem(name);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Before the first COPY into table in a transaction whose references are
+ * checked whole: its row-by-row checks off. */
+static int uncheck_table(struct pg_conn *c, const char *copy_sql)
+{
+    char *table = copy_table(copy_sql);
+
+    for (size_t i = 0; i < c->n_tables; i++) {
+        if (!strcmp(c->tables[i], table)) {
+            free(table);
+            return 0;
+        }
+    }
+    XGROW(c->tables, c->n_tables + 1, c->tables_alloc);
+    c->tables[c->n_tables++] = table;
+    return switch_checks(c, table, 0);
+}
+
+/* One query per reference of table: the first row this transaction wrote
+ * whose reference finds no row, as (key, referenced table). */
+#define REFERENCE_CHECKS                                                     \
+    "SELECT format('SELECT %s FROM %s c WHERE c.xmin = "                     \
+    "pg_current_xact_id()::xid AND %s AND NOT EXISTS (SELECT 1 FROM %s p "   \
+    "WHERE %s) LIMIT 1', string_agg(format('c.%I', a.attname), ' || ''/'' "  \
+    "|| ' ORDER BY k.i), con.conrelid::regclass, string_agg(format('c.%I "   \
+    "IS NOT NULL', a.attname), ' AND ' ORDER BY k.i), "                      \
+    "con.confrelid::regclass, string_agg(format('p.%I = c.%I', af.attname, " \
+    "a.attname), ' AND ' ORDER BY k.i)), string_agg(a.attname, ', ' ORDER "  \
+    "BY k.i), con.confrelid::regclass::text FROM pg_constraint con CROSS "   \
+    "JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(ck, " \
+    "fk, i) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum "  \
+    "= k.ck JOIN pg_attribute af ON af.attrelid = con.confrelid AND "        \
+    "af.attnum = k.fk WHERE con.contype = 'f' AND con.conrelid = "           \
+    "$1::regclass GROUP BY con.oid, con.conrelid, con.confrelid"
+
+/* Checks every reference of table's rows written in this transaction
+ * with one query per reference; a dangling one is a foreign key
+ * violation (SQLSTATE 23503), as the row-by-row check would have been. */
+static int check_table(struct pg_conn *c, const char *table)
+{
+    PGresult *res = query(c, REFERENCE_CHECKS, table);
+    int rc = res ? 0 : -1;
+
+    for (int i = 0; res && !rc && i < PQntuples(res); i++) {
+        PGresult *bad = query(c, PQgetvalue(res, i, 0), NULL);
+
+        if (!bad) {
+            rc = -1;
+        } else if (PQntuples(bad)) {
+            snprintf(c->error, sizeof(c->error),
+                     "%s row with %s '%s' refers to a missing row of %s", table,
+                     PQgetvalue(res, i, 1), PQgetvalue(bad, 0, 0),
+                     PQgetvalue(res, i, 2));
+            snprintf(c->sqlstate, sizeof(c->sqlstate), "23503");
+            rc = -1;
+        }
+        PQclear(bad);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Before COMMIT: the references deferred so far checked, the tables'
+ * triggers back on, and their rows' references checked whole. */
+static int check_tables(struct pg_conn *c)
+{
+    PGresult *res = query(c, "SET CONSTRAINTS ALL IMMEDIATE", NULL);
+
+    if (!res)
+        return -1;
+    PQclear(res);
+    for (size_t i = 0; i < c->n_tables; i++)
+        if (switch_checks(c, c->tables[i], 1) || check_table(c, c->tables[i]))
+            return -1;
+    return 0;
+}
+
 int pg_exec(struct pg_conn *c, const char *sql)
 {
     PGresult *res;
     ExecStatusType s;
     int rc;
 
+    if (c->copying)
+        stream_stop(c);
     int rollback =
         !strncmp(sql, "ROLLBACK", 8) && strncmp(sql, "ROLLBACK TO", 11);
 
@@ -145,8 +300,16 @@ int pg_exec(struct pg_conn *c, const char *sql)
         pg_batch_discard(c);
     else if (c->n_pending && pg_batch_flush(c))
         return -1;
-    if (rollback || !strncmp(sql, "COMMIT", 6))
+    if (!rollback && c->lost && !strncmp(sql, "COMMIT", 6))
+        return -1;
+    if (!rollback && c->unchecked && !strncmp(sql, "COMMIT", 6) &&
+        check_tables(c))
+        return -1;
+    if (rollback || !strncmp(sql, "COMMIT", 6)) {
         c->batching = 0;
+        c->lost = 0;
+        forget_tables(c);
+    }
     res = PQexec(c->conn, sql);
     s = PQresultStatus(res);
     rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
@@ -227,6 +390,9 @@ struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql)
     q->sql = dollar_params(sql, &q->n_params);
     q->params = xcalloc((size_t)q->n_params + 1, sizeof(*q->params));
     q->row = -1;
+    q->stream = !strncmp(sql, "SELECT ", 7) && !q->n_params &&
+                strlen(sql) > 16 &&
+                !strcmp(sql + strlen(sql) - 16, " ORDER BY \"_row\"");
     return q;
 }
 
@@ -243,6 +409,11 @@ static void free_blobs(struct pg_stmt *q)
 
 void pg_reset(struct pg_stmt *q)
 {
+    if (q->c->copying == q)
+        stream_stop(q->c);
+    q->streaming = 0;
+    PQfreemem(q->line);
+    q->line = NULL;
     free_blobs(q);
     PQclear(q->res);
     q->res = NULL;
@@ -284,11 +455,19 @@ void pg_finalize(struct pg_stmt *q)
 {
     char sql[64];
 
+    /* Its rows waiting are written, not dropped: the transaction goes on
+     * without the statement; if they fail, so does its COMMIT. */
+    if (q->n_rows_bytes && pg_batch_flush(q->c))
+        q->c->lost = 1;
     unpend(q);
     free(q->rows);
     free(q->copy_sql);
     pg_reset(q);
     pg_clear_bindings(q);
+    free(q->vals);
+    free(q->lens);
+    if (q->c->copying)
+        stream_stop(q->c);
     if (q->name[0]) {
         snprintf(sql, sizeof(sql), "DEALLOCATE \"%s\"", q->name);
         PQclear(PQexec(q->c->conn, sql));
@@ -333,6 +512,8 @@ void pg_bind_int64(struct pg_stmt *q, int i, int64_t v)
 
 static PGresult *run(struct pg_stmt *q)
 {
+    if (q->c->copying)
+        stream_stop(q->c);
     const char **values = xcalloc((size_t)q->n_params + 1, sizeof(*values));
     int *lengths = xcalloc((size_t)q->n_params + 1, sizeof(*lengths));
     int *formats = xcalloc((size_t)q->n_params + 1, sizeof(*formats));
@@ -438,8 +619,15 @@ static void batch_row(struct pg_stmt *q)
 static int copy_rows(struct pg_stmt *q)
 {
     struct pg_conn *c = q->c;
-    PGresult *res = PQexec(c->conn, q->copy_sql);
-    int ok = PQresultStatus(res) == PGRES_COPY_IN;
+    PGresult *res;
+    int ok;
+
+    if (c->copying)
+        stream_stop(c);
+    if (c->unchecked && uncheck_table(c, q->copy_sql))
+        return -1;
+    res = PQexec(c->conn, q->copy_sql);
+    ok = PQresultStatus(res) == PGRES_COPY_IN;
 
     PQclear(res);
     for (size_t at = 0; ok && at < q->n_rows_bytes; at += 1 << 20) {
@@ -483,18 +671,216 @@ void pg_batch_discard(struct pg_conn *c)
     c->pending_bytes = 0;
 }
 
-int pg_batch_begin(struct pg_conn *c)
+int pg_batch_begin(struct pg_conn *c, int whole)
 {
+    const char *super = PQparameterStatus(c->conn, "is_superuser");
+
     /* The rows of several tables go in table by table, so their
      * references are checked at COMMIT (they are all DEFERRABLE). */
     if (pg_exec(c, "SET CONSTRAINTS ALL DEFERRED"))
         return -1;
     c->batching = 1;
+    /* Turning a reference's own triggers off is a superuser's right. */
+    c->unchecked = whole && super && !strcmp(super, "on");
     return 0;
+}
+
+/* Whole tables. The snapshot's load reads each entity's table whole, in
+ * insertion order, and nothing else meanwhile: with a result set the
+ * server would send every row before the first is parsed, and libpq keep
+ * them all. So such a statement runs as COPY (SELECT ...) TO STDOUT and
+ * sql_step takes the rows one by one as they arrive (PQgetCopyData): the
+ * server produces while chancery parses, on the two cores. COPY's text
+ * format, not binary: every value goes through the field codec as text
+ * anyway, and text needs no knowledge of each column's type. Another
+ * statement on the connection ends the COPY (stream_stop), and the read
+ * cut off then fails rather than end early. */
+
+/* Ends the COPY TO running on c, reading what is left of it. */
+static void stream_stop(struct pg_conn *c)
+{
+    struct pg_stmt *q = c->copying;
+    char *buf = NULL;
+    PGresult *res;
+
+    while (PQgetCopyData(c->conn, &buf, 0) > 0) {
+        PQfreemem(buf);
+        buf = NULL;
+    }
+    while ((res = PQgetResult(c->conn)))
+        PQclear(res);
+    c->copying = NULL;
+    if (q->streaming == 1)
+        q->streaming = 3;
+}
+
+/* The character an escape of COPY's text format at *p stands for; *p
+ * moves past it. */
+static char unescape(char **p)
+{
+    char *at = *p + 1, ch = *at++;
+    int v = 0, n = 0;
+
+    switch (ch) {
+    case 'b':
+        ch = '\b';
+        break;
+    case 'f':
+        ch = '\f';
+        break;
+    case 'n':
+        ch = '\n';
+        break;
+    case 'r':
+        ch = '\r';
+        break;
+    case 't':
+        ch = '\t';
+        break;
+    case 'v':
+        ch = '\v';
+        break;
+    case 'x':
+        for (; n < 2 && *at && strchr("0123456789abcdefABCDEF", *at); n++, at++)
+            v = v * 16 + (*at <= '9' ? *at - '0' : (*at | 32) - 'a' + 10);
+        if (n)
+            ch = (char)v;
+        break;
+    default:
+        if (ch >= '0' && ch <= '7') {
+            v = ch - '0';
+            for (; n < 2 && *at >= '0' && *at <= '7'; n++)
+                v = v * 8 + (*at++ - '0');
+            ch = (char)v;
+        }
+    }
+    *p = at;
+    return ch;
+}
+
+/* Splits q->line, a row of n bytes in COPY's text format, into its values,
+ * decoded in place (libpq ends the buffer with a NUL). */
+static void split_row(struct pg_stmt *q, int n)
+{
+    char *p = q->line, *end = q->line + n;
+    int k = 0;
+
+    if (end > p && end[-1] == '\n')
+        end--;
+    for (;;) {
+        char *start = p, *o = p;
+        int null = end - p >= 2 && p[0] == '\\' && p[1] == 'N' &&
+                   (end - p == 2 || p[2] == '\t');
+
+        if (null)
+            p += 2;
+        while (!null && p < end && *p != '\t')
+            *o++ = *p == '\\' && p + 1 < end ? unescape(&p) : *p++;
+        if (k >= q->alloc_vals) {
+            q->alloc_vals = 2 * k + 16;
+            q->vals = xrealloc(q->vals, (size_t)q->alloc_vals * sizeof(char *));
+            q->lens = xrealloc(q->lens, (size_t)q->alloc_vals * sizeof(int));
+        }
+        q->vals[k] = null ? NULL : start;
+        q->lens[k++] = (int)(o - start);
+        if (p >= end) {
+            if (!null)
+                *o = '\0';
+            break;
+        }
+        *o = '\0';
+        p++;
+    }
+    q->n_vals = k;
+}
+
+static int stream_begin(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+    char *sql = xasprintf("COPY (%s) TO STDOUT", q->sql);
+    PGresult *res;
+    int ok;
+
+    if (c->copying)
+        stream_stop(c);
+    res = PQexec(c->conn, sql);
+    free(sql);
+    ok = PQresultStatus(res) == PGRES_COPY_OUT;
+    if (!ok)
+        set_error(c, res);
+    PQclear(res);
+    if (!ok)
+        return -1;
+    q->streaming = 1;
+    c->copying = q;
+    return 0;
+}
+
+/* The end of a COPY TO: 101, or 1 with the error kept. */
+static int stream_end(struct pg_stmt *q, int n)
+{
+    struct pg_conn *c = q->c;
+    PGresult *res;
+    int ok = n == -1;
+
+    c->copying = NULL;
+    q->streaming = 2;
+    if (!ok)
+        set_error(c, NULL);
+    while ((res = PQgetResult(c->conn))) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            if (ok)
+                set_error(c, res);
+            ok = 0;
+        }
+        PQclear(res);
+    }
+    return ok ? 101 : 1;
+}
+
+/* sql_step of a whole table's statement. */
+static int stream_step(struct pg_stmt *q)
+{
+    char *buf = NULL;
+    int n;
+
+    if (!q->streaming && stream_begin(q))
+        return 1;
+    for (int i = 0; i < q->n_cols; i++) {
+        PQfreemem(q->blobs[i]);
+        q->blobs[i] = NULL;
+    }
+    PQfreemem(q->line);
+    q->line = NULL;
+    q->n_vals = 0;
+    if (q->streaming == 3) {
+        snprintf(q->c->error, sizeof(q->c->error),
+                 "a read of a whole table was cut off by another statement");
+        return 1;
+    }
+    if (q->streaming == 2)
+        return 101;
+    n = PQgetCopyData(q->c->conn, &buf, 0);
+    if (n <= 0)
+        return stream_end(q, n);
+    q->line = buf;
+    split_row(q, n);
+    if (q->n_vals != q->n_cols || !q->blobs) {
+        free_blobs(q);
+        q->n_cols = q->n_vals;
+        q->blobs = xcalloc((size_t)q->n_cols + 1, sizeof(*q->blobs));
+        q->blob_len = xcalloc((size_t)q->n_cols + 1, sizeof(*q->blob_len));
+    }
+    return 100;
 }
 
 int pg_step(struct pg_stmt *q)
 {
+    if (q->stream) {
+        if (q->c->n_pending && pg_batch_flush(q->c))
+            return 1;
+        return stream_step(q);
+    }
     if (q->c->batching && q->copy_sql && !q->res) {
         batch_row(q);
         if (q->c->pending_bytes >= PG_BATCH_BYTES && pg_batch_flush(q->c))
@@ -539,18 +925,21 @@ static int has_value(const struct pg_stmt *q, int i)
 
 const char *pg_column_text(struct pg_stmt *q, int i)
 {
+    if (q->stream)
+        return q->line && i >= 0 && i < q->n_vals ? q->vals[i] : NULL;
     return has_value(q, i) ? PQgetvalue(q->res, q->row, i) : NULL;
 }
 
 const void *pg_column_blob(struct pg_stmt *q, int i)
 {
-    if (!has_value(q, i))
+    const char *text = pg_column_text(q, i);
+
+    if (!text)
         return NULL;
     if (!q->blobs[i]) {
         size_t n = 0;
 
-        q->blobs[i] = PQunescapeBytea(
-            (const unsigned char *)PQgetvalue(q->res, q->row, i), &n);
+        q->blobs[i] = PQunescapeBytea((const unsigned char *)text, &n);
         q->blob_len[i] = n;
     }
     return q->blobs[i];
@@ -558,6 +947,8 @@ const void *pg_column_blob(struct pg_stmt *q, int i)
 
 int pg_column_bytes(struct pg_stmt *q, int i)
 {
+    if (q->stream)
+        return pg_column_text(q, i) ? q->lens[i] : 0;
     if (!has_value(q, i))
         return 0;
     if (PQftype(q->res, i) == PG_BYTEA_OID) {

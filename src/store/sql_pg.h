@@ -25,8 +25,15 @@ struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql);
  * rows go to the server with COPY, table by table, before any other
  * statement runs (pg_exec, or a step of another statement) or when many
  * wait. References are deferred to COMMIT meanwhile. A failure of a row
- * shows at that flush. pg_batch_flush: 0, or -1 with the error kept. */
-int pg_batch_begin(struct pg_conn *c);
+ * shows at that flush. pg_batch_flush: 0, or -1 with the error kept.
+ * With `whole` (a change set of very many rows), when the user is a
+ * superuser, the row-by-row reference checks of each table COPY writes
+ * are turned off (ALTER TABLE ... DISABLE TRIGGER, which readers do not
+ * wait for) and before COMMIT turned back on, and the rows the
+ * transaction wrote are checked with one query per reference: a dangling
+ * one fails the COMMIT as the row-by-row check would have (SQLSTATE
+ * 23503, the row named). */
+int pg_batch_begin(struct pg_conn *c, int whole);
 int pg_batch_flush(struct pg_conn *c);
 void pg_batch_discard(struct pg_conn *c);
 /* The last error's message, without libpq's trailing newline. */

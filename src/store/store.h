@@ -153,6 +153,12 @@ int store_feed_failed(struct store_feed *f);
  * a kind handed over may move (its table grows). */
 void store_feed_drain(struct store_feed *f);
 enum status store_feed_finish(struct store_feed *f, int commit, struct err *e);
+/* Before store_feed_finish: when the registry's own log holds only what
+ * `init` wrote, the change log in path (an export's changelog.jsonl)
+ * replaces it as the import commits (store/adopt.c); *adopted then says
+ * 1, else 0 (the import records its own entries). A bad file fails the
+ * import (ST_INVALID, naming file, line and field). */
+void store_feed_adopt_log(struct store_feed *f, const char *path, int *adopted);
 
 /* Brings s, the present registry as loaded (or followed) at the change
  * log's seq from, to the log's head: the records the change sets since

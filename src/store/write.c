@@ -558,6 +558,22 @@ enum status store_commit(struct store_txn *t, struct err *e)
     return rc;
 }
 
+enum status txn_adopt_log(struct store_txn *t, const struct snapshot *s,
+                          const char *path, int *adopted, struct err *e)
+{
+    int64_t own = t->w.set_id ? t->w.set_id - 1 : t->w.f.seq;
+    enum status rc =
+        log_adopt(t->st, s, own, path, &t->w.f.seq, t->w.prev, adopted, e);
+
+    if (!rc && *adopted) {
+        /* The image written after COMMIT is of the adopted head. */
+        tlog_close(&t->w.tree);
+        t->w.set_id = 1;
+        t->s = s;
+    }
+    return rc;
+}
+
 enum status store_begin(struct store *st, const struct change_meta *meta,
                         size_t expected, struct store_txn **out, struct err *e)
 {
