@@ -47,6 +47,7 @@
 #include "base/xalloc.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "store/watch.h"
 
 /* The writes after which the writer's snapshot is loaded afresh. */
 #define WS_WRITES_MAX 4096
@@ -72,6 +73,7 @@ static enum status load(struct store *st, int32_t as_known_on,
 }
 
 static enum status writer_ready(struct resident *r, struct err *e);
+static void watch(struct resident *r, const char *db_path);
 
 enum status resident_open(struct resident *r, const char *db_path,
                           struct err *e)
@@ -101,6 +103,7 @@ enum status resident_open(struct resident *r, const char *db_path,
     /* The writer's snapshot now, not at the first write (on failure,
      * the first write loads it). */
     (void)writer_ready(r, &we);
+    watch(r, db_path);
     return ST_OK;
 }
 
@@ -114,6 +117,7 @@ static void unref(struct snap_ref *ref)
 
 void resident_close(struct resident *r)
 {
+    store_watch_stop(r->watch);
     unref(r->cur);
     if (r->spare)
         unref(r->spare);
@@ -202,6 +206,31 @@ static void refresh(struct resident *r)
     r->spare = r->cur; /* keeps the resident's reference */
     r->cur = fresh;
     pthread_mutex_unlock(&r->mu);
+}
+
+/* The watch's thread, told of other connections' writes (PostgreSQL's
+ * notifications): the readers' registry catches up now, not at the next
+ * request. */
+static void watched(void *ctx)
+{
+    struct resident *r = ctx;
+
+    pthread_mutex_lock(&r->db_mu);
+    refresh(r);
+    pthread_mutex_unlock(&r->db_mu);
+}
+
+/* On PostgreSQL, the connections' data version from a watch (store/
+ * watch.h): no query per request. Without one, the query as on SQLite. */
+static void watch(struct resident *r, const char *db_path)
+{
+    struct err e;
+
+    if (store_watch_start(db_path, watched, r, &r->watch, &e))
+        return;
+    store_watch_attach(r->st, r->watch);
+    store_watch_attach(r->side, r->watch);
+    store_watch_attach(r->wr, r->watch);
 }
 
 enum status resident_acquire_own(struct resident *r, int32_t as_known_on,

@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "store/internal.h"
 #include "store/sql_pg.h"
+#include "store/watch.h"
 
 int db_is_pg_url(const char *path)
 {
@@ -55,12 +56,37 @@ static enum status db_fail(struct store *st, struct err *e)
     return err_set(e, ST_ERROR, "database '%s': %s", st->path, db_errmsg(st));
 }
 
+/* A write transaction's commit tells the attached watch at once (the
+ * others hear its NOTIFY): a read after it sees the write. */
+static enum status exec_pg(struct store *st, const char *sql, struct err *e)
+{
+    int commit = !strncmp(sql, "COMMIT", 6);
+    int write = st->pg_writing && commit;
+
+    if (commit || !strncmp(sql, "ROLLBACK", 8))
+        st->pg_writing = 0;
+    if (pg_exec(st->pg, sql))
+        return db_fail(st, e);
+    if (write && st->watch)
+        store_watch_touch(st->watch);
+    return ST_OK;
+}
+
+void db_notify(struct store *st)
+{
+    if (!st->pg)
+        return;
+    (void)pg_exec(st->pg, "NOTIFY " STORE_WATCH_CHANNEL);
+    if (st->watch)
+        store_watch_touch(st->watch);
+}
+
 enum status db_exec(struct store *st, const char *sql, struct err *e)
 {
     char *msg = NULL;
 
     if (st->pg)
-        return pg_exec(st->pg, sql) ? db_fail(st, e) : ST_OK;
+        return exec_pg(st, sql, e);
     /* Anything but a read transaction may write (store/cache.c). */
     if (strcmp(sql, "BEGIN") && strcmp(sql, "COMMIT") &&
         strcmp(sql, "ROLLBACK") && strncmp(sql, "PRAGMA", 6))
@@ -143,6 +169,8 @@ static enum status pg_begin_write(struct store *st, struct err *e)
 
     if (db_exec(st, "BEGIN", e))
         return ST_ERROR;
+    st->pg_writing = 1;
+    pg_notify_on_commit(st->pg, STORE_WATCH_CHANNEL);
     if (db_prepare(st, "SELECT pg_try_advisory_xact_lock(" PG_WRITE_LOCK ")",
                    &q, e)) {
         db_exec(st, "ROLLBACK", NULL);

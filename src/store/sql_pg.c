@@ -28,6 +28,7 @@ struct pg_conn {
     struct pg_stmt **pending; /* the statements with rows to COPY, */
     size_t n_pending, alloc;  /* in the order of their first row */
     size_t pending_bytes;
+    char *commit_sql; /* "NOTIFY channel; COMMIT", or NULL */
 };
 
 struct pg_param {
@@ -104,6 +105,7 @@ void pg_close(struct pg_conn *c)
     if (!c)
         return;
     PQfinish(c->conn);
+    free(c->commit_sql);
     free(c->pending);
     free(c);
 }
@@ -123,6 +125,12 @@ int pg_is_read_only(const struct pg_conn *c)
 {
     /* 25006: read_only_sql_transaction, what a hot standby answers. */
     return !strcmp(c->sqlstate, "25006");
+}
+
+void pg_notify_on_commit(struct pg_conn *c, const char *channel)
+{
+    free(c->commit_sql);
+    c->commit_sql = xasprintf("NOTIFY %s; COMMIT", channel);
 }
 
 long pg_changes(const struct pg_conn *c)
@@ -145,9 +153,18 @@ int pg_exec(struct pg_conn *c, const char *sql)
         pg_batch_discard(c);
     else if (c->n_pending && pg_batch_flush(c))
         return -1;
-    if (rollback || !strncmp(sql, "COMMIT", 6))
+    if (rollback || !strncmp(sql, "COMMIT", 6)) {
         c->batching = 0;
-    res = PQexec(c->conn, sql);
+        /* The notification goes with the commit, delivered only if it
+         * succeeds; one round trip for both. */
+        if (c->commit_sql && !rollback)
+            sql = c->commit_sql;
+        res = PQexec(c->conn, sql);
+        free(c->commit_sql);
+        c->commit_sql = NULL;
+    } else {
+        res = PQexec(c->conn, sql);
+    }
     s = PQresultStatus(res);
     rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
     if (rc)

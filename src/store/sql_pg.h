@@ -29,6 +29,9 @@ struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql);
 int pg_batch_begin(struct pg_conn *c);
 int pg_batch_flush(struct pg_conn *c);
 void pg_batch_discard(struct pg_conn *c);
+/* The transaction under way sends a NOTIFY on channel as it commits
+ * (in the round trip of its COMMIT); its end, either way, forgets it. */
+void pg_notify_on_commit(struct pg_conn *c, const char *channel);
 /* The last error's message, without libpq's trailing newline. */
 const char *pg_errmsg(const struct pg_conn *c);
 /* Whether the last error was a constraint's (SQLSTATE class 23). */
