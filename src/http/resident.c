@@ -38,7 +38,9 @@
  * writes the same way (store_follow), and is loaded again when a write
  * left records in it that it did not commit (a failure may), when it
  * cannot follow, and every WS_WRITES_MAX writes (each leaves strings in
- * its arena).
+ * its arena). On PostgreSQL, a write that lost its connection (the
+ * primary failing over) before it asked for a commit wrote nothing, and
+ * runs once more on the connection made again (store/sql_pg.c).
  */
 #include <errno.h>
 #include <time.h>
@@ -310,15 +312,25 @@ enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
                            struct err *e)
 {
     enum status rc;
-    int exact = 0;
+    int exact, tries = 0;
+    unsigned long asked;
 
     pthread_mutex_lock(&r->wr_mu);
-    rc = writer_ready(r, e);
-    if (!rc)
-        rc = fn(r->wr, &r->ws, ctx, &exact, e);
-    /* Each write leaves its strings in the snapshot's arena: a fresh
-     * load now and then bounds it. */
-    r->ws_ok = !rc && exact && ++r->ws_writes % WS_WRITES_MAX;
+    do {
+        err_clear(e);
+        exact = 0;
+        asked = store_commits(r->wr);
+        rc = writer_ready(r, e);
+        if (!rc)
+            rc = fn(r->wr, &r->ws, ctx, &exact, e);
+        /* Each write leaves its strings in the snapshot's arena: a fresh
+         * load now and then bounds it. */
+        r->ws_ok = !rc && exact && ++r->ws_writes % WS_WRITES_MAX;
+        /* A write that lost its connection (PostgreSQL failing over)
+         * before it asked for a commit wrote nothing: once more, on the
+         * connection made again. */
+    } while (rc == ST_ERROR && !tries++ && store_connection_lost(r->wr) &&
+             store_commits(r->wr) == asked);
     pthread_mutex_unlock(&r->wr_mu);
     /* The readers' registry brought up to the write before it is
      * acknowledged: a read issued after the answer sees it. */

@@ -38,6 +38,16 @@ long db_changes(struct store *st)
     return st->pg ? pg_changes(st->pg) : sqlite3_changes(st->db);
 }
 
+int store_connection_lost(const struct store *st)
+{
+    return st->pg && pg_lost(st->pg);
+}
+
+unsigned long store_commits(const struct store *st)
+{
+    return st->pg ? pg_commits(st->pg) : 0;
+}
+
 void db_sleep_ms(int ms)
 {
     struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };

@@ -28,7 +28,10 @@ struct pg_conn {
     struct pg_stmt **pending; /* the statements with rows to COPY, */
     size_t n_pending, alloc;  /* in the order of their first row */
     size_t pending_bytes;
-    char *commit_sql; /* "NOTIFY channel; COMMIT", or NULL */
+    char *commit_sql;      /* "NOTIFY channel; COMMIT", or NULL */
+    int in_txn;            /* between BEGIN and its COMMIT or ROLLBACK */
+    unsigned gen;          /* moves each time the connection is made again */
+    unsigned long commits; /* the COMMITs sent */
 };
 
 struct pg_param {
@@ -40,6 +43,7 @@ struct pg_stmt {
     struct pg_conn *c;
     char *sql;
     char name[24]; /* "" until prepared on the server */
+    unsigned gen;  /* the connection's gen when it was */
     int runs;
     int n_params;
     struct pg_param *params;
@@ -100,6 +104,39 @@ enum status pg_open(const char *conninfo, struct pg_conn **out, struct err *e)
     return ST_OK;
 }
 
+/* Before a statement outside a transaction, or a BEGIN: a connection
+ * that was lost (its server stopped, or failed over) is made again with
+ * the same URL. PQreset tries the URL's hosts in turn, so a multi-host
+ * URL with target_session_attrs=read-write finds the new primary. Inside
+ * a transaction nothing is made again: its statements must fail with it,
+ * not run on their own. The statements prepared on the old connection
+ * are prepared again as they next run (gen). */
+static void revive(struct pg_conn *c)
+{
+    if (PQstatus(c->conn) != CONNECTION_BAD)
+        return;
+    PQreset(c->conn);
+    if (PQstatus(c->conn) != CONNECTION_OK)
+        return;
+    c->gen++;
+    c->in_txn = 0;
+    c->batching = 0;
+    pg_batch_discard(c);
+    free(c->commit_sql);
+    c->commit_sql = NULL;
+    PQclear(PQexec(c->conn, "SET client_min_messages = warning"));
+}
+
+int pg_lost(const struct pg_conn *c)
+{
+    return PQstatus(c->conn) == CONNECTION_BAD;
+}
+
+unsigned long pg_commits(const struct pg_conn *c)
+{
+    return c->commits;
+}
+
 void pg_close(struct pg_conn *c)
 {
     if (!c)
@@ -146,6 +183,10 @@ int pg_exec(struct pg_conn *c, const char *sql)
 
     int rollback =
         !strncmp(sql, "ROLLBACK", 8) && strncmp(sql, "ROLLBACK TO", 11);
+    int begin = !strncmp(sql, "BEGIN", 5);
+
+    if (begin || !c->in_txn)
+        revive(c);
 
     /* A rollback drops the rows waiting; anything else sends them first.
      * The transaction's end ends the batch. */
@@ -155,6 +196,8 @@ int pg_exec(struct pg_conn *c, const char *sql)
         return -1;
     if (rollback || !strncmp(sql, "COMMIT", 6)) {
         c->batching = 0;
+        c->in_txn = 0;
+        c->commits += !rollback;
         /* The notification goes with the commit, delivered only if it
          * succeeds; one round trip for both. */
         if (c->commit_sql && !rollback)
@@ -169,6 +212,8 @@ int pg_exec(struct pg_conn *c, const char *sql)
     rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
     if (rc)
         set_error(c, res);
+    else if (begin)
+        c->in_txn = 1;
     PQclear(res);
     return rc;
 }
@@ -306,7 +351,7 @@ void pg_finalize(struct pg_stmt *q)
     free(q->copy_sql);
     pg_reset(q);
     pg_clear_bindings(q);
-    if (q->name[0]) {
+    if (q->name[0] && q->gen == q->c->gen && !pg_lost(q->c)) {
         snprintf(sql, sizeof(sql), "DEALLOCATE \"%s\"", q->name);
         PQclear(PQexec(q->c->conn, sql));
     }
@@ -355,6 +400,12 @@ static PGresult *run(struct pg_stmt *q)
     int *formats = xcalloc((size_t)q->n_params + 1, sizeof(*formats));
     PGresult *res;
 
+    if (!q->c->in_txn)
+        revive(q->c);
+    if (q->name[0] && q->gen != q->c->gen) {
+        q->name[0] = '\0'; /* made on a connection since lost */
+        q->runs = 1;
+    }
     for (int i = 0; i < q->n_params; i++) {
         values[i] = q->params[i].data;
         lengths[i] = q->params[i].n;
@@ -364,6 +415,7 @@ static PGresult *run(struct pg_stmt *q)
         PGresult *prep;
 
         snprintf(q->name, sizeof(q->name), "chancery_%lu", ++q->c->next_name);
+        q->gen = q->c->gen;
         prep = PQprepare(q->c->conn, q->name, q->sql, 0, NULL);
         if (PQresultStatus(prep) != PGRES_COMMAND_OK)
             q->name[0] = '\0';

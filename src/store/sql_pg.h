@@ -38,6 +38,11 @@ const char *pg_errmsg(const struct pg_conn *c);
 int pg_is_constraint(const struct pg_conn *c);
 /* Whether the last error was a write refused by a read-only standby. */
 int pg_is_read_only(const struct pg_conn *c);
+/* Whether the connection is lost now (its server gone): it is made
+ * again before the next statement outside a transaction. */
+int pg_lost(const struct pg_conn *c);
+/* How many COMMITs were sent on c (whatever their outcome). */
+unsigned long pg_commits(const struct pg_conn *c);
 /* The rows the last statement run changed. */
 long pg_changes(const struct pg_conn *c);
 
