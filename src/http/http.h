@@ -94,6 +94,7 @@ struct resident {
     /* On PostgreSQL, what tells the connections' data version without a
      * query and catches up as other offices write (store/watch.h). */
     struct store_watch *watch;
+    int watch_busy; /* under mu: the watch's thread is catching up */
 };
 
 enum status resident_open(struct resident *r, const char *db_path,

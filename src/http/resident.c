@@ -217,9 +217,26 @@ static void watched(void *ctx)
 {
     struct resident *r = ctx;
 
+    pthread_mutex_lock(&r->mu);
+    r->watch_busy = 1;
+    pthread_mutex_unlock(&r->mu);
     pthread_mutex_lock(&r->db_mu);
     refresh(r);
     pthread_mutex_unlock(&r->db_mu);
+    pthread_mutex_lock(&r->mu);
+    r->watch_busy = 0;
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* Whether the watch is catching up now. */
+static int watch_busy(struct resident *r)
+{
+    int busy;
+
+    pthread_mutex_lock(&r->mu);
+    busy = r->watch_busy;
+    pthread_mutex_unlock(&r->mu);
+    return busy;
 }
 
 /* On PostgreSQL, the connections' data version from a watch (store/
@@ -263,6 +280,12 @@ enum status resident_acquire(struct resident *r, int32_t as_known_on,
     }
     if (!pthread_mutex_trylock(&r->db_mu)) {
         refresh(r);
+        pthread_mutex_unlock(&r->db_mu);
+    } else if (watch_busy(r)) {
+        /* The watch brings in another process's write (O(change)): a
+         * request after that write waits for it, as it would have read
+         * it itself. */
+        pthread_mutex_lock(&r->db_mu);
         pthread_mutex_unlock(&r->db_mu);
     }
     pthread_mutex_lock(&r->mu);
