@@ -13,7 +13,7 @@
  * stores attached to it ask the database again, and once listening again
  * the version moves and the owner is called: what was written meanwhile
  * was not announced. A server where LISTEN fails (a hot standby refuses
- * it) is left alone the same way and tried again later.
+ * it) is tried again every WATCH_REFUSED_MS.
  *
  * The version starts far above what the query of store_data_version
  * answers (a sum of counters), so the two never meet when a store goes
@@ -31,8 +31,9 @@
 #include "store/internal.h"
 #include "store/watch.h"
 
-/* Between two attempts to connect. */
-#define WATCH_RETRY_MS 200
+/* Between two attempts to connect; to listen, where a server refused. */
+#define WATCH_RETRY_MS   200
+#define WATCH_REFUSED_MS 5000
 #define WATCH_VERSION0 ((int64_t)1 << 62)
 
 struct store_watch {
@@ -67,8 +68,9 @@ void store_watch_attach(struct store *st, struct store_watch *w)
         st->watch = w;
 }
 
-/* A connection that listens, or NULL. */
-static PGconn *watch_connect(struct store_watch *w)
+/* A connection that listens, or NULL (*refused: the server answered,
+ * but not to LISTEN). */
+static PGconn *watch_connect(struct store_watch *w, int *refused)
 {
     PGconn *c = PQconnectdb(w->url);
     PGresult *res;
@@ -81,6 +83,7 @@ static PGconn *watch_connect(struct store_watch *w)
     res = PQexec(c, "LISTEN " STORE_WATCH_CHANNEL);
     ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     PQclear(res);
+    *refused = !ok;
     if (!ok || PQsetnonblocking(c, 1)) {
         PQfinish(c);
         return NULL;
@@ -131,10 +134,11 @@ static void *watch_run(void *arg)
     struct store_watch *w = arg;
 
     while (!atomic_load(&w->stop)) {
-        PGconn *c = watch_connect(w);
+        int refused = 0;
+        PGconn *c = watch_connect(w, &refused);
 
         if (!c) {
-            watch_pause(w, WATCH_RETRY_MS);
+            watch_pause(w, refused ? WATCH_REFUSED_MS : WATCH_RETRY_MS);
             continue;
         }
         atomic_store(&w->listening, 1);
