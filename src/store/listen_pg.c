@@ -34,7 +34,7 @@
 /* Between two attempts to connect; to listen, where a server refused. */
 #define WATCH_RETRY_MS   200
 #define WATCH_REFUSED_MS 5000
-#define WATCH_VERSION0 ((int64_t)1 << 62)
+#define WATCH_VERSION0   ((int64_t)1 << 62)
 
 struct store_watch {
     char *url;
