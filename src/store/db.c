@@ -75,8 +75,10 @@ static enum status exec_pg(struct store *st, const char *sql, struct err *e)
 
     if (commit || !strncmp(sql, "ROLLBACK", 8))
         st->pg_writing = 0;
-    if (pg_exec(st->pg, sql))
-        return db_fail(st, e);
+    if (pg_exec(st->pg, sql)) {
+        db_fail(st, e);
+        return ST_ERROR;
+    }
     if (write && st->watch)
         store_watch_touch(st->watch);
     return ST_OK;
@@ -179,8 +181,6 @@ static enum status pg_begin_write(struct store *st, struct err *e)
 
     if (db_exec(st, "BEGIN", e))
         return ST_ERROR;
-    st->pg_writing = 1;
-    pg_notify_on_commit(st->pg, STORE_WATCH_CHANNEL);
     if (db_prepare(st, "SELECT pg_try_advisory_xact_lock(" PG_WRITE_LOCK ")",
                    &q, e)) {
         db_exec(st, "ROLLBACK", NULL);
@@ -197,6 +197,9 @@ static enum status pg_begin_write(struct store *st, struct err *e)
             return ST_ERROR;
         }
     }
+    /* Its commit tells the watches (store/watch.h). */
+    st->pg_writing = 1;
+    pg_notify_on_commit(st->pg, STORE_WATCH_CHANNEL);
     return ST_OK;
 }
 
