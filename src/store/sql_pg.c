@@ -32,6 +32,7 @@ struct pg_conn {
     int in_txn;            /* between BEGIN and its COMMIT or ROLLBACK */
     unsigned gen;          /* moves each time the connection is made again */
     unsigned long commits; /* the COMMITs sent */
+    char *session_sql;     /* the SETs outside transactions, to replay */
 };
 
 struct pg_param {
@@ -125,6 +126,19 @@ static void revive(struct pg_conn *c)
     free(c->commit_sql);
     c->commit_sql = NULL;
     PQclear(PQexec(c->conn, "SET client_min_messages = warning"));
+    if (c->session_sql)
+        PQclear(PQexec(c->conn, c->session_sql));
+}
+
+/* A SET outside a transaction lasts as long as the session: kept, to be
+ * made again on a connection made again (synchronous_commit, say). */
+static void keep_session_set(struct pg_conn *c, const char *sql)
+{
+    char *all = c->session_sql ? xasprintf("%s; %s", c->session_sql, sql)
+                               : xstrdup(sql);
+
+    free(c->session_sql);
+    c->session_sql = all;
 }
 
 int pg_lost(const struct pg_conn *c)
@@ -143,6 +157,7 @@ void pg_close(struct pg_conn *c)
         return;
     PQfinish(c->conn);
     free(c->commit_sql);
+    free(c->session_sql);
     free(c->pending);
     free(c);
 }
@@ -214,6 +229,8 @@ int pg_exec(struct pg_conn *c, const char *sql)
         set_error(c, res);
     else if (begin)
         c->in_txn = 1;
+    else if (!c->in_txn && !strncmp(sql, "SET ", 4))
+        keep_session_set(c, sql);
     PQclear(res);
     return rc;
 }
