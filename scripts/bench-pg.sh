@@ -90,3 +90,43 @@ for db in "$pg" "$DIR/sqlite.db"; do
     echo "in memory, $db:"
     CHANCERY_SNAPSHOT_CACHE=never "$BUILD/bench/bench-registry" "$db" 2025-06-30 2>&1 | grep -v '^sqlite:'
 done
+
+# Writes through `chancery serve` on each backend, as scripts/bench-serve-
+# writes.sh makes them on SQLite: wrk with 16 connections on loopback,
+# half submissions by a liaison, half refusals by an officer, each write
+# acknowledged once committed durably (BENCH_SERVE_SECONDS each, 10 here).
+sql() {
+    case $1 in
+    postgresql://*) psql -d "$1" -AtqXc "$2" ;;
+    *) sqlite3 "$1" "$2" ;;
+    esac
+}
+serve_writes() {
+    db=$1
+    posting=$(sql "$db" "SELECT id FROM postings WHERE ended IS NULL AND arrived IS NOT NULL ORDER BY id LIMIT 1")
+    mission=$(sql "$db" "SELECT mission FROM postings WHERE id = '$posting'")
+    sending=$(sql "$db" "SELECT sending FROM missions WHERE id = '$mission'")
+    printf '{"kind":"termination","mission":"%s","posting":"%s","ended":"2026-06-30","end_reason":"tour_completed"}\n' \
+        "$mission" "$posting" >"$DIR/payload.json"
+    printf 'benchpw\n' | CHANCERY_DB="$db" "$BUILD/chancery" user add bench-officer --role officer >/dev/null 2>&1 || true
+    printf 'benchpw\n' | CHANCERY_DB="$db" "$BUILD/chancery" user add "bench-$sending" --role liaison --sending "$sending" >/dev/null 2>&1 || true
+    CHANCERY_DB="$db" "$BUILD/chancery" serve --listen 127.0.0.1:0 >"$DIR/serve.out" 2>/dev/null &
+    spid=$!
+    while ! grep -q listening "$DIR/serve.out"; do sleep 0.2; done
+    url=http://$(sed -n 's/^listening on //p' "$DIR/serve.out")
+    token() {
+        curl -s -X POST --data-binary "{\"user\":\"$1\",\"password\":\"benchpw\"}" "$url/api/v1/login" |
+            sed -n 's/.*"token": *"\([0-9a-f]*\)".*/\1/p'
+    }
+    printf '%s: ' "$db"
+    wrk -t2 -c16 -d"${BENCH_SERVE_SECONDS:-10}s" --latency -s bench/serve-writes.lua "$url" -- \
+        "$(token "bench-$sending")" "$(token bench-officer)" "$DIR/payload.json" | grep "^serve writes"
+    kill -TERM "$spid"
+    wait "$spid" || true
+}
+if command -v wrk >/dev/null && command -v curl >/dev/null; then
+    pg_durable
+    for db in "$pg" "$DIR/sqlite.db"; do serve_writes "$db"; done
+else
+    echo "serve writes: wrk or curl is not installed"
+fi

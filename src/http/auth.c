@@ -23,6 +23,7 @@
 
 #include "base/xalloc.h"
 #include "http/http.h"
+#include "store/store.h"
 
 #define SESSION_TTL       (12 * 3600)
 #define SESSION_IDLE      (30 * 60)
@@ -298,10 +299,27 @@ enum status auth_logout(struct request *rq, struct buf *out, struct err *e)
     return rc;
 }
 
+/* Under side_mu: the account of the session of hash, kept or found. */
+static enum status find_session(struct request *rq, const unsigned char *hash,
+                                int64_t now, int *found, struct err *e)
+{
+    int64_t version;
+    enum status rc;
+
+    rc = store_data_version(rq->res->side, &version, e);
+    if (!rc && !(*found = session_kept(hash, version, now, &rq->account))) {
+        rc = store_session_find(rq->res->side, hash, now, SESSION_IDLE,
+                                &rq->account, found, e);
+        if (!rc && *found)
+            session_keep(hash, version, now, &rq->account);
+    }
+    return rc;
+}
+
 enum status request_authenticate(struct request *rq, struct err *e)
 {
     unsigned char hash[32];
-    int64_t version, now = (int64_t)time(NULL);
+    int64_t now = (int64_t)time(NULL);
     enum status rc;
     int found = 0;
 
@@ -310,13 +328,13 @@ enum status request_authenticate(struct request *rq, struct err *e)
         return ST_OK;
     token_hash(rq->token, hash);
     pthread_mutex_lock(&rq->res->side_mu);
-    rc = store_data_version(rq->res->side, &version, e);
-    if (!rc && !(found = session_kept(hash, version, now, &rq->account))) {
-        rc = store_session_find(rq->res->side, hash, now, SESSION_IDLE,
-                                &rq->account, &found, e);
-        if (!rc && found)
-            session_keep(hash, version, now, &rq->account);
-    }
+    rc = find_session(rq, hash, now, &found, e);
+    /* The connection lost (PostgreSQL failing over): once more on the
+     * connection made again, else 503, for the client to try again. */
+    if (rc && store_connection_lost(rq->res->side) &&
+        (rc = find_session(rq, hash, now, &found, e)) &&
+        store_connection_lost(rq->res->side))
+        rq->code = 503;
     pthread_mutex_unlock(&rq->res->side_mu);
     if (rc)
         return rc;

@@ -62,6 +62,8 @@ struct snap_ref {
     int resident; /* 0: a one-request snapshot (as_known_on) */
 };
 
+struct store_watch;
+
 struct resident {
     pthread_mutex_t mu;    /* cur and every refs */
     pthread_mutex_t db_mu; /* st: loads the registry, may take a while */
@@ -89,6 +91,10 @@ struct resident {
     /* st's data version when the change log was last read: until it
      * moves, no other connection has written, and the log is not read. */
     int64_t version;
+    /* On PostgreSQL, what tells the connections' data version without a
+     * query and catches up as other offices write (store/watch.h). */
+    struct store_watch *watch;
+    int watch_busy; /* under mu: the watch's thread is catching up */
 };
 
 enum status resident_open(struct resident *r, const char *db_path,

@@ -38,7 +38,9 @@
  * writes the same way (store_follow), and is loaded again when a write
  * left records in it that it did not commit (a failure may), when it
  * cannot follow, and every WS_WRITES_MAX writes (each leaves strings in
- * its arena).
+ * its arena). On PostgreSQL, a write that lost its connection (the
+ * primary failing over) before it asked for a commit wrote nothing, and
+ * runs once more on the connection made again (store/sql_pg.c).
  */
 #include <errno.h>
 #include <time.h>
@@ -47,6 +49,7 @@
 #include "base/xalloc.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "store/watch.h"
 
 /* The writes after which the writer's snapshot is loaded afresh. */
 #define WS_WRITES_MAX 4096
@@ -72,6 +75,7 @@ static enum status load(struct store *st, int32_t as_known_on,
 }
 
 static enum status writer_ready(struct resident *r, struct err *e);
+static void watch(struct resident *r, const char *db_path);
 
 enum status resident_open(struct resident *r, const char *db_path,
                           struct err *e)
@@ -101,6 +105,7 @@ enum status resident_open(struct resident *r, const char *db_path,
     /* The writer's snapshot now, not at the first write (on failure,
      * the first write loads it). */
     (void)writer_ready(r, &we);
+    watch(r, db_path);
     return ST_OK;
 }
 
@@ -114,6 +119,7 @@ static void unref(struct snap_ref *ref)
 
 void resident_close(struct resident *r)
 {
+    store_watch_stop(r->watch);
     unref(r->cur);
     if (r->spare)
         unref(r->spare);
@@ -204,6 +210,48 @@ static void refresh(struct resident *r)
     pthread_mutex_unlock(&r->mu);
 }
 
+/* The watch's thread, told of other connections' writes (PostgreSQL's
+ * notifications): the readers' registry catches up now, not at the next
+ * request. */
+static void watched(void *ctx)
+{
+    struct resident *r = ctx;
+
+    pthread_mutex_lock(&r->mu);
+    r->watch_busy = 1;
+    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_lock(&r->db_mu);
+    refresh(r);
+    pthread_mutex_unlock(&r->db_mu);
+    pthread_mutex_lock(&r->mu);
+    r->watch_busy = 0;
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* Whether the watch is catching up now. */
+static int watch_busy(struct resident *r)
+{
+    int busy;
+
+    pthread_mutex_lock(&r->mu);
+    busy = r->watch_busy;
+    pthread_mutex_unlock(&r->mu);
+    return busy;
+}
+
+/* On PostgreSQL, the connections' data version from a watch (store/
+ * watch.h): no query per request. Without one, the query as on SQLite. */
+static void watch(struct resident *r, const char *db_path)
+{
+    struct err e;
+
+    if (store_watch_start(db_path, watched, r, &r->watch, &e))
+        return;
+    store_watch_attach(r->st, r->watch);
+    store_watch_attach(r->side, r->watch);
+    store_watch_attach(r->wr, r->watch);
+}
+
 enum status resident_acquire_own(struct resident *r, int32_t as_known_on,
                                  struct snap_ref **out, struct err *e)
 {
@@ -232,6 +280,12 @@ enum status resident_acquire(struct resident *r, int32_t as_known_on,
     }
     if (!pthread_mutex_trylock(&r->db_mu)) {
         refresh(r);
+        pthread_mutex_unlock(&r->db_mu);
+    } else if (watch_busy(r)) {
+        /* The watch brings in another process's write (O(change)): a
+         * request after that write waits for it, as it would have read
+         * it itself. */
+        pthread_mutex_lock(&r->db_mu);
         pthread_mutex_unlock(&r->db_mu);
     }
     pthread_mutex_lock(&r->mu);
@@ -281,15 +335,25 @@ enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
                            struct err *e)
 {
     enum status rc;
-    int exact = 0;
+    int exact, tries = 0;
+    unsigned long asked;
 
     pthread_mutex_lock(&r->wr_mu);
-    rc = writer_ready(r, e);
-    if (!rc)
-        rc = fn(r->wr, &r->ws, ctx, &exact, e);
-    /* Each write leaves its strings in the snapshot's arena: a fresh
-     * load now and then bounds it. */
-    r->ws_ok = !rc && exact && ++r->ws_writes % WS_WRITES_MAX;
+    do {
+        err_clear(e);
+        exact = 0;
+        asked = store_commits(r->wr);
+        rc = writer_ready(r, e);
+        if (!rc)
+            rc = fn(r->wr, &r->ws, ctx, &exact, e);
+        /* Each write leaves its strings in the snapshot's arena: a fresh
+         * load now and then bounds it. */
+        r->ws_ok = !rc && exact && ++r->ws_writes % WS_WRITES_MAX;
+        /* A write that lost its connection (PostgreSQL failing over)
+         * before it asked for a commit wrote nothing: once more, on the
+         * connection made again. */
+    } while (rc == ST_ERROR && !tries++ && store_connection_lost(r->wr) &&
+             store_commits(r->wr) == asked);
     pthread_mutex_unlock(&r->wr_mu);
     /* The readers' registry brought up to the write before it is
      * acknowledged: a read issued after the answer sees it. */

@@ -109,6 +109,7 @@ struct job {
     struct buf *out;
     struct notice_args a;
     int decide; /* 0: a submission (new or again) */
+    int lost;   /* the database's connection was lost (or the job never ran) */
 };
 
 /* ST_INVALID, naming the field as the payload's own check would, when
@@ -165,6 +166,7 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
         problems_error(&p, e);
     if (rc && o.conflict)
         j->rq->code = 409;
+    j->lost = rc == ST_ERROR && store_connection_lost(st);
     if (!rc)
         notification_render(j->out, OUT_JSON, s,
                             snapshot_row(s, ENT_NOTIFICATION, o.index), NULL,
@@ -181,7 +183,8 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
 static enum status run_job(struct request *rq, struct buf *out,
                            struct notice_args *a, int decide, struct err *e)
 {
-    struct job j = { rq, out, *a, decide };
+    struct job j = { rq, out, *a, decide, 1 };
+    enum status rc;
 
     /* The body's nesting and string lengths, before any parser sees it. */
     if (rq->body_len && http_json_check(rq->body, rq->body_len, e))
@@ -190,7 +193,14 @@ static enum status run_job(struct request *rq, struct buf *out,
     j.a.holidays = rq->holidays;
     j.a.actor = rq->account.name;
     j.a.restore = 1;
-    return resident_write(rq->res, write_job, &j, e);
+    rc = resident_write(rq->res, write_job, &j, e);
+    /* The database unreachable (PostgreSQL failing over): 503, for the
+     * client to try again. */
+    if (rc == ST_ERROR && j.lost) {
+        rq->code = 503;
+        err_prefix(e, "database unavailable, try again");
+    }
+    return rc;
 }
 
 /* POST /api/v1/notifications: `notify FILE.json`, the body the file. */

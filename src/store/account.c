@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/xalloc.h"
 #include "store/internal.h"
+#include "store/watch.h"
 
 void account_release(struct account *a)
 {
@@ -138,10 +139,13 @@ enum status store_account_disable(struct store *st, const char *name,
     if (account_write(st, "UPDATE accounts SET disabled = 1 WHERE name = ?", p,
                       name, "disable", actor, &n, e))
         return e->status;
-    return db_exec(st,
-                   "UPDATE sessions SET revoked = 1 WHERE account IN "
-                   "(SELECT name FROM accounts WHERE disabled = 1)",
-                   e);
+    if (db_exec(st,
+                "UPDATE sessions SET revoked = 1 WHERE account IN "
+                "(SELECT name FROM accounts WHERE disabled = 1)",
+                e))
+        return ST_ERROR;
+    db_notify(st);
+    return ST_OK;
 }
 
 enum status store_account_passwd(struct store *st, const char *name,
@@ -164,6 +168,7 @@ enum status store_account_passwd(struct store *st, const char *name,
     if (sql_step(q) != SQL_DONE)
         return sql_fail(st, q, e);
     sql_finalize(q);
+    db_notify(st);
     return ST_OK;
 }
 
@@ -245,6 +250,7 @@ enum status store_session_add(struct store *st, const unsigned char *token_hash,
     if (sql_step(q) != SQL_DONE)
         return sql_fail(st, q, e);
     sql_finalize(q);
+    db_notify(st);
     return ST_OK;
 }
 
@@ -303,6 +309,7 @@ enum status store_session_revoke(struct store *st,
     if (sql_step(q) != SQL_DONE)
         return sql_fail(st, q, e);
     sql_finalize(q);
+    db_notify(st);
     return ST_OK;
 }
 
@@ -330,6 +337,10 @@ enum status store_data_version(struct store *st, int64_t *version,
 {
     struct sql_stmt *q;
 
+    if (st->watch && store_watch_listening(st->watch)) {
+        *version = store_watch_version(st->watch);
+        return ST_OK;
+    }
     if (db_prepare(st, DB_DIALECT(st, "PRAGMA data_version", PG_DATA_VERSION),
                    &q, e))
         return ST_ERROR;

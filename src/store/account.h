@@ -67,8 +67,9 @@ enum status store_log_seq(struct store *st, int64_t *seq, struct err *e);
 /* A number that changes whenever another connection (another process, or
  * another connection of this one) has committed a write to the database
  * since: SQLite's PRAGMA data_version; on PostgreSQL a sum of the logs'
- * heads and the sessions' counts (store/account.c). Cheap; the server asks
- * it to know
+ * heads and the sessions' counts (store/account.c), or with no query at
+ * all the count of a watch attached to st (store/watch.h). Cheap; the
+ * server asks it to know
  * when what it keeps (sessions, the resident registry) may be stale. */
 enum status store_data_version(struct store *st, int64_t *version,
                                struct err *e);

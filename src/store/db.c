@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "store/internal.h"
 #include "store/sql_pg.h"
+#include "store/watch.h"
 
 int db_is_pg_url(const char *path)
 {
@@ -37,6 +38,16 @@ long db_changes(struct store *st)
     return st->pg ? pg_changes(st->pg) : sqlite3_changes(st->db);
 }
 
+int store_connection_lost(const struct store *st)
+{
+    return st->pg && pg_lost(st->pg);
+}
+
+unsigned long store_commits(const struct store *st)
+{
+    return st->pg ? pg_commits(st->pg) : 0;
+}
+
 void db_sleep_ms(int ms)
 {
     struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -55,12 +66,39 @@ static enum status db_fail(struct store *st, struct err *e)
     return err_set(e, ST_ERROR, "database '%s': %s", st->path, db_errmsg(st));
 }
 
+/* A write transaction's commit tells the attached watch at once (the
+ * others hear its NOTIFY): a read after it sees the write. */
+static enum status exec_pg(struct store *st, const char *sql, struct err *e)
+{
+    int commit = !strncmp(sql, "COMMIT", 6);
+    int write = st->pg_writing && commit;
+
+    if (commit || !strncmp(sql, "ROLLBACK", 8))
+        st->pg_writing = 0;
+    if (pg_exec(st->pg, sql)) {
+        db_fail(st, e);
+        return ST_ERROR;
+    }
+    if (write && st->watch)
+        store_watch_touch(st->watch);
+    return ST_OK;
+}
+
+void db_notify(struct store *st)
+{
+    if (!st->pg)
+        return;
+    (void)pg_exec(st->pg, "NOTIFY " STORE_WATCH_CHANNEL);
+    if (st->watch)
+        store_watch_touch(st->watch);
+}
+
 enum status db_exec(struct store *st, const char *sql, struct err *e)
 {
     char *msg = NULL;
 
     if (st->pg)
-        return pg_exec(st->pg, sql) ? db_fail(st, e) : ST_OK;
+        return exec_pg(st, sql, e);
     /* Anything but a read transaction may write (store/image_lazy.c). */
     if (strcmp(sql, "BEGIN") && strcmp(sql, "COMMIT") &&
         strcmp(sql, "ROLLBACK") && strncmp(sql, "PRAGMA", 6))
@@ -159,6 +197,9 @@ static enum status pg_begin_write(struct store *st, struct err *e)
             return ST_ERROR;
         }
     }
+    /* Its commit tells the watches (store/watch.h). */
+    st->pg_writing = 1;
+    pg_notify_on_commit(st->pg, STORE_WATCH_CHANNEL);
     return ST_OK;
 }
 

@@ -50,6 +50,10 @@ struct store {
     void (*on_wait)(void *ctx);
     void *on_wait_ctx;
     int64_t waited_ms;
+    /* PostgreSQL: inside a write transaction (db_begin), whose commit
+     * notifies the watches (store/watch.h); the one attached, if any. */
+    int pg_writing;
+    struct store_watch *watch;
 };
 
 /* The statements of entity kind, prepared at their first use; NULL on
@@ -65,6 +69,10 @@ int db_is_pg_url(const char *path);
 const char *db_errmsg(struct store *st);
 /* Whether the last failure on st was a constraint's. */
 int db_is_constraint(struct store *st);
+/* Tells the watches of st's database (store/watch.h) that a write
+ * outside a write transaction (a session's) has committed; nothing on
+ * SQLite. */
+void db_notify(struct store *st);
 /* The rows the last statement run on st changed. */
 long db_changes(struct store *st);
 void db_sleep_ms(int ms);

@@ -33,6 +33,11 @@ struct pg_conn {
     struct pg_stmt **pending;      /* the statements with rows to COPY, */
     size_t n_pending, alloc;       /* in the order of their first row */
     size_t pending_bytes;
+    char *commit_sql;      /* "NOTIFY channel; COMMIT", or NULL */
+    int in_txn;            /* between BEGIN and its COMMIT or ROLLBACK */
+    unsigned gen;          /* moves each time the connection is made again */
+    unsigned long commits; /* the COMMITs sent */
+    char *session_sql;     /* the SETs outside transactions, to replay */
 };
 
 struct pg_param {
@@ -44,6 +49,7 @@ struct pg_stmt {
     struct pg_conn *c;
     char *sql;
     char name[24]; /* "" until prepared on the server */
+    unsigned gen;  /* the connection's gen when it was */
     int runs;
     int n_params;
     struct pg_param *params;
@@ -119,11 +125,61 @@ static void forget_tables(struct pg_conn *c)
     c->unchecked = 0;
 }
 
+/* Before a statement outside a transaction, or a BEGIN: a connection
+ * that was lost (its server stopped, or failed over) is made again with
+ * the same URL. PQreset tries the URL's hosts in turn, so a multi-host
+ * URL with target_session_attrs=read-write finds the new primary. Inside
+ * a transaction nothing is made again: its statements must fail with it,
+ * not run on their own. The statements prepared on the old connection
+ * are prepared again as they next run (gen). */
+static void revive(struct pg_conn *c)
+{
+    if (PQstatus(c->conn) != CONNECTION_BAD)
+        return;
+    PQreset(c->conn);
+    if (PQstatus(c->conn) != CONNECTION_OK)
+        return;
+    c->gen++;
+    c->in_txn = 0;
+    c->batching = 0;
+    c->lost = 0;
+    forget_tables(c);
+    pg_batch_discard(c);
+    free(c->commit_sql);
+    c->commit_sql = NULL;
+    PQclear(PQexec(c->conn, "SET client_min_messages = warning"));
+    if (c->session_sql)
+        PQclear(PQexec(c->conn, c->session_sql));
+}
+
+/* A SET outside a transaction lasts as long as the session: kept, to be
+ * made again on a connection made again (synchronous_commit, say). */
+static void keep_session_set(struct pg_conn *c, const char *sql)
+{
+    char *all = c->session_sql ? xasprintf("%s; %s", c->session_sql, sql)
+                               : xstrdup(sql);
+
+    free(c->session_sql);
+    c->session_sql = all;
+}
+
+int pg_lost(const struct pg_conn *c)
+{
+    return PQstatus(c->conn) == CONNECTION_BAD;
+}
+
+unsigned long pg_commits(const struct pg_conn *c)
+{
+    return c->commits;
+}
+
 void pg_close(struct pg_conn *c)
 {
     if (!c)
         return;
     PQfinish(c->conn);
+    free(c->commit_sql);
+    free(c->session_sql);
     free(c->pending);
     forget_tables(c);
     free(c->tables);
@@ -145,6 +201,12 @@ int pg_is_read_only(const struct pg_conn *c)
 {
     /* 25006: read_only_sql_transaction, what a hot standby answers. */
     return !strcmp(c->sqlstate, "25006");
+}
+
+void pg_notify_on_commit(struct pg_conn *c, const char *channel)
+{
+    free(c->commit_sql);
+    c->commit_sql = xasprintf("NOTIFY %s; COMMIT", channel);
 }
 
 long pg_changes(const struct pg_conn *c)
@@ -293,6 +355,10 @@ int pg_exec(struct pg_conn *c, const char *sql)
         stream_stop(c);
     int rollback =
         !strncmp(sql, "ROLLBACK", 8) && strncmp(sql, "ROLLBACK TO", 11);
+    int begin = !strncmp(sql, "BEGIN", 5);
+
+    if (begin || !c->in_txn)
+        revive(c);
 
     /* A rollback drops the rows waiting; anything else sends them first.
      * The transaction's end ends the batch. */
@@ -309,12 +375,26 @@ int pg_exec(struct pg_conn *c, const char *sql)
         c->batching = 0;
         c->lost = 0;
         forget_tables(c);
+        c->in_txn = 0;
+        c->commits += !rollback;
+        /* The notification goes with the commit, delivered only if it
+         * succeeds; one round trip for both. */
+        if (c->commit_sql && !rollback)
+            sql = c->commit_sql;
+        res = PQexec(c->conn, sql);
+        free(c->commit_sql);
+        c->commit_sql = NULL;
+    } else {
+        res = PQexec(c->conn, sql);
     }
-    res = PQexec(c->conn, sql);
     s = PQresultStatus(res);
     rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
     if (rc)
         set_error(c, res);
+    else if (begin)
+        c->in_txn = 1;
+    else if (!c->in_txn && !strncmp(sql, "SET ", 4))
+        keep_session_set(c, sql);
     PQclear(res);
     return rc;
 }
@@ -468,7 +548,7 @@ void pg_finalize(struct pg_stmt *q)
     free(q->lens);
     if (q->c->copying)
         stream_stop(q->c);
-    if (q->name[0]) {
+    if (q->name[0] && q->gen == q->c->gen && !pg_lost(q->c)) {
         snprintf(sql, sizeof(sql), "DEALLOCATE \"%s\"", q->name);
         PQclear(PQexec(q->c->conn, sql));
     }
@@ -519,6 +599,12 @@ static PGresult *run(struct pg_stmt *q)
     int *formats = xcalloc((size_t)q->n_params + 1, sizeof(*formats));
     PGresult *res;
 
+    if (!q->c->in_txn)
+        revive(q->c);
+    if (q->name[0] && q->gen != q->c->gen) {
+        q->name[0] = '\0'; /* made on a connection since lost */
+        q->runs = 1;
+    }
     for (int i = 0; i < q->n_params; i++) {
         values[i] = q->params[i].data;
         lengths[i] = q->params[i].n;
@@ -528,6 +614,7 @@ static PGresult *run(struct pg_stmt *q)
         PGresult *prep;
 
         snprintf(q->name, sizeof(q->name), "chancery_%lu", ++q->c->next_name);
+        q->gen = q->c->gen;
         prep = PQprepare(q->c->conn, q->name, q->sql, 0, NULL);
         if (PQresultStatus(prep) != PGRES_COMMAND_OK)
             q->name[0] = '\0';

@@ -36,12 +36,20 @@ struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql);
 int pg_batch_begin(struct pg_conn *c, int whole);
 int pg_batch_flush(struct pg_conn *c);
 void pg_batch_discard(struct pg_conn *c);
+/* The transaction under way sends a NOTIFY on channel as it commits
+ * (in the round trip of its COMMIT); its end, either way, forgets it. */
+void pg_notify_on_commit(struct pg_conn *c, const char *channel);
 /* The last error's message, without libpq's trailing newline. */
 const char *pg_errmsg(const struct pg_conn *c);
 /* Whether the last error was a constraint's (SQLSTATE class 23). */
 int pg_is_constraint(const struct pg_conn *c);
 /* Whether the last error was a write refused by a read-only standby. */
 int pg_is_read_only(const struct pg_conn *c);
+/* Whether the connection is lost now (its server gone): it is made
+ * again before the next statement outside a transaction. */
+int pg_lost(const struct pg_conn *c);
+/* How many COMMITs were sent on c (whatever their outcome). */
+unsigned long pg_commits(const struct pg_conn *c);
 /* The rows the last statement run changed. */
 long pg_changes(const struct pg_conn *c);
 

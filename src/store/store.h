@@ -38,6 +38,14 @@ void store_close(struct store *st);
  * PostgreSQL's synchronous_commit on, its default. The server sets it on
  * its writer: a write is acknowledged only once durable. */
 enum status store_set_durable(struct store *st, struct err *e);
+/* PostgreSQL: whether st's connection is lost now (its server stopped or
+ * failed over); the next statement outside a transaction makes it again
+ * (a multi-host URL then finds the new primary). Always 0 on SQLite. */
+int store_connection_lost(const struct store *st);
+/* How many commits st has asked of its database, whatever came of them:
+ * a write that failed with its connection lost and asked for none wrote
+ * nothing, and may be run again. */
+unsigned long store_commits(const struct store *st);
 
 /* A write waits for another writer (up to STORE_WAIT_MAX_MS) rather than
  * failing; fn(ctx) is called once when such a wait begins, so that the

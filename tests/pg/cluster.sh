@@ -40,6 +40,14 @@ pg_start() {
     export PGHOST="$PG_DIR" PGPORT PGUSER=chancery PG_DIR
 }
 
+# pg_durable: the cluster started again with durability on (fsync,
+# synchronous_commit), for a benchmark of durable writes.
+pg_durable() {
+    pg_as "$(pg_bin pg_ctl)" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+        -o "-p $PGPORT -k $PG_DIR -c listen_addresses=127.0.0.1 \
+            -c max_connections=200" restart >/dev/null
+}
+
 pg_stop() {
     [ -n "${PG_DIR:-}" ] || return 0
     pg_as "$(pg_bin pg_ctl)" -D "$PG_DIR/data" -m immediate -w stop \
