@@ -26,7 +26,9 @@ for u in bench-officer:officer "bench-$sending:liaison"; do
     printf 'benchpw\n' | ./chancery user add "$name" --role "$role" $scope >/dev/null 2>&1 || true
 done
 
-./chancery serve --listen 127.0.0.1:0 >"$WORK/out" 2>/dev/null &
+# BENCH_SERVE_WRAP runs the server under a profiler, e.g.
+# "perf record -e cpu-clock -g -o perf.data --".
+${BENCH_SERVE_WRAP:-} ./chancery serve --listen 127.0.0.1:0 >"$WORK/out" 2>/dev/null &
 pid=$!
 while ! grep -q listening "$WORK/out"; do sleep 0.2; done
 url=http://$(sed -n 's/^listening on //p' "$WORK/out")
