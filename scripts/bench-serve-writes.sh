@@ -39,6 +39,10 @@ token() {
 liaison=$(token "bench-$sending")
 officer=$(token bench-officer)
 echo "serve writes on $(sqlite3 "$DB" "SELECT count(*) FROM postings") postings, mission $mission:"
+# The server's CPU seconds (user + system, from /proc), as the wall
+# figures swing with the machine's other load.
+cpu() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$pid/stat"; }
+cpu0=$(cpu)
 wrk -t2 -c16 -d"${SECONDS_RUN}s" --latency -s bench/serve-writes.lua "$url" -- \
     "$liaison" "$officer" "$WORK/payload.json" | grep -E "^serve writes|Requests/sec|Non-2xx" &
 wrk_pid=$!
@@ -59,6 +63,7 @@ while kill -0 "$wrk_pid" 2>/dev/null; do
     echo "${r#* }" >>"$WORK/raw"
 done
 wait "$wrk_pid" || true
+echo "server CPU during the run: $(echo "$cpu0 $(cpu)" | awk '{ printf "%.1f", $2 - $1 }') s"
 sort -n "$WORK/raw" | awk -v misses="$misses" '{ t[NR] = $1 } END {
     if (NR) printf "read after write: %d reads, p50 %.1f ms, p99 %.1f ms, %d not yet visible (target: p99 at most 10 ms)\n",
         NR, t[int(NR * 0.5 + 0.5)] * 1000, t[int(NR * 0.99 + 0.5)] * 1000, misses }'

@@ -62,6 +62,8 @@ struct snap_ref {
     int resident; /* 0: a one-request snapshot (as_known_on) */
 };
 
+struct write_wait;
+
 struct resident {
     pthread_mutex_t mu;    /* cur and every refs */
     pthread_mutex_t db_mu; /* st: loads the registry, may take a while */
@@ -86,6 +88,12 @@ struct resident {
     struct snapshot ws;
     int ws_ok;
     unsigned ws_writes; /* since the process started */
+    /* Group commit (resident.c): the writes waiting, and whether one of
+     * their callers is writing a batch for all of them. */
+    pthread_mutex_t q_mu;
+    pthread_cond_t q_done;
+    struct write_wait *q_head, **q_tail;
+    int q_leader;
     /* st's data version when the change log was last read: until it
      * moves, no other connection has written, and the log is not read. */
     int64_t version;
@@ -112,7 +120,10 @@ enum status resident_acquire_own(struct resident *r, int32_t as_known_on,
  * when s still matches the registry afterwards (it changed in s only
  * what it committed), else s is loaded again before the next write.
  * Returns fn's status; the change set fn commits is durable when it
- * returns. */
+ * returns. Writes waiting together are committed together (one
+ * transaction, one sync): when that commit fails, each fn is run again
+ * on its own, so fn starts afresh each time it runs (its output, its
+ * problems) and must not count on running once. */
 typedef enum status (*resident_write_fn)(struct store *st, struct snapshot *s,
                                          void *ctx, int *exact, struct err *e);
 enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
