@@ -283,6 +283,9 @@ enum status route_notifications(struct request *rq, struct buf *out,
                                 struct err *e);
 enum status route_notification(struct request *rq, struct buf *out,
                                struct err *e);
+/* 1 when route r writes the registry (through resident_write): the
+ * server runs it off the pool's threads (server.c). */
+int route_writes(const struct route *r);
 enum status route_notify(struct request *rq, struct buf *out, struct err *e);
 enum status route_decide(struct request *rq, struct buf *out, struct err *e);
 enum status route_resubmit(struct request *rq, struct buf *out, struct err *e);

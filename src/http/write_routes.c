@@ -193,6 +193,12 @@ static enum status run_job(struct request *rq, struct buf *out,
     return resident_write(rq->res, write_job, &j, e);
 }
 
+int route_writes(const struct route *r)
+{
+    return r->handler == route_notify || r->handler == route_resubmit ||
+           r->handler == route_decide || r->handler == route_withdraw;
+}
+
 /* POST /api/v1/notifications: `notify FILE.json`, the body the file. */
 enum status route_notify(struct request *rq, struct buf *out, struct err *e)
 {
