@@ -235,6 +235,17 @@ enum status resident_acquire_own(struct resident *r, int32_t as_known_on,
     return rc;
 }
 
+/* 1 while writes of the server are queued or being written. */
+static int writing(struct resident *r)
+{
+    int busy;
+
+    pthread_mutex_lock(&r->q_mu);
+    busy = r->q_leader || r->q_head;
+    pthread_mutex_unlock(&r->q_mu);
+    return busy;
+}
+
 enum status resident_acquire(struct resident *r, int32_t as_known_on,
                              struct snap_ref **out, struct err *e)
 {
@@ -247,7 +258,10 @@ enum status resident_acquire(struct resident *r, int32_t as_known_on,
         pthread_mutex_unlock(&r->db_mu);
         return rc;
     }
-    if (!pthread_mutex_trylock(&r->db_mu)) {
+    /* While the server writes, the writer brings the registry up to its
+     * writes (after their commit, before their answers): a read leaves
+     * that catch-up to it rather than run it on the read's time. */
+    if (!writing(r) && !pthread_mutex_trylock(&r->db_mu)) {
         refresh(r);
         pthread_mutex_unlock(&r->db_mu);
     }
