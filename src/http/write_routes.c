@@ -153,7 +153,9 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
     enum status rc;
     uint32_t i;
 
-    *exact = 1; /* nothing changed in s yet */
+    *exact = 1;        /* nothing changed in s yet */
+    buf_reset(j->out); /* run again when its group's commit failed */
+    j->rq->code = 0;
     if (j->a.id && visible(j->rq, s, j->a.id, &i, e))
         return e->status;
     if (!j->decide && payload_in_scope(j->rq, s, e))
