@@ -28,7 +28,7 @@ done
 
 # BENCH_SERVE_WRAP runs the server under a profiler, e.g.
 # "perf record -e cpu-clock -g -o perf.data --".
-${BENCH_SERVE_WRAP:-} ./chancery serve --listen 127.0.0.1:0 >"$WORK/out" 2>/dev/null &
+${BENCH_SERVE_WRAP:-} ./chancery serve --listen 127.0.0.1:0 --access-log "${BENCH_SERVE_LOG:-/dev/null}" >"$WORK/out" 2>/dev/null &
 pid=$!
 while ! grep -q listening "$WORK/out"; do sleep 0.2; done
 url=http://$(sed -n 's/^listening on //p' "$WORK/out")
