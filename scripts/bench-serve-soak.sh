@@ -50,7 +50,9 @@ for u in bench-officer:officer "bench-$sending:liaison"; do
     printf 'benchpw\n' | ./chancery user add "$name" --role "$role" $scope >/dev/null 2>&1 || true
 done
 
-./chancery serve --listen 127.0.0.1:0 --access-log /dev/null >"$WORK/out" 2>"$WORK/err" &
+# BENCH_SERVE_WRAP runs the soaked server under a checker, e.g.
+# "valgrind --leak-check=full --log-file=FILE" (the fresh one runs bare).
+${BENCH_SERVE_WRAP:-} ./chancery serve --listen 127.0.0.1:0 --access-log /dev/null >"$WORK/out" 2>"$WORK/err" &
 pid=$!
 while ! grep -q listening "$WORK/out"; do
     kill -0 "$pid" 2>/dev/null || { cat "$WORK/err" >&2; exit 1; }
