@@ -2,16 +2,24 @@
 -- notification (POST /api/v1/notifications) as a liaison, and the
 -- submissions acknowledged are then refused with grounds by an officer
 -- (POST /api/v1/notifications/ID/decision): half submissions, half
--- decisions. Arguments: liaison token, officer token, payload file.
--- done() prints the acknowledged (200) writes per second.
+-- decisions. Arguments: liaison token, officer token, payload file, and
+-- optionally a pause in milliseconds before each request (a paced load:
+-- scripts/bench-serve-soak.sh). done() prints the acknowledged (200)
+-- writes per second.
 local queue = {}
 local liaison, officer, payload
+local pause = 0
 
 function init(args)
     liaison, officer = args[1], args[2]
     local f = assert(io.open(args[3], "r"))
     payload = f:read("*a")
     f:close()
+    pause = tonumber(args[4] or "0")
+end
+
+function delay()
+    return pause
 end
 
 function request()

@@ -198,8 +198,9 @@ static void reindex_posting(struct snapshot *s, uint32_t i,
     adj_move(&s->postings_by_person, n_persons,
              before ? before->person : IDMAP_NONE, t->person, i);
     if (before)
-        presence_remove(s->presence, before);
-    presence_insert(s->presence, t);
+        presence_update(s->presence, before, t);
+    else
+        presence_insert(s->presence, t);
 }
 
 static void reindex_record(struct snapshot *s, enum entity_kind kind,

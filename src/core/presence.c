@@ -266,6 +266,37 @@ void presence_remove(struct presence_index *p, const struct posting *t)
         p->start[k]--;
 }
 
+/* Moves one date of the sorted dates[0..n) from old to new: only the
+ * dates between the two places move, within the mission's own. */
+static void replace_date(int32_t *dates, uint32_t n, int32_t old, int32_t new)
+{
+    uint32_t at = lower_bound(dates, n, old), to;
+
+    if (at == n || dates[at] != old)
+        BUG("no date %d in the presence index", old);
+    memmove(dates + at, dates + at + 1, (n - at - 1) * sizeof(*dates));
+    to = lower_bound(dates, n - 1, new);
+    memmove(dates + to + 1, dates + to, (n - 1 - to) * sizeof(*dates));
+    dates[to] = new;
+}
+
+void presence_update(struct presence_index *p, const struct posting *before,
+                     const struct posting *t)
+{
+    uint32_t m = t->mission, from, n;
+
+    if (before->mission != m || !indexed(before) || !indexed(t) ||
+        m >= p->n_missions) {
+        presence_remove(p, before);
+        presence_insert(p, t);
+        return;
+    }
+    from = p->start[m];
+    n = p->start[m + 1] - from;
+    replace_date(p->arrivals + from, n, before->arrived, t->arrived);
+    replace_date(p->stops + from, n, posting_stop(before), posting_stop(t));
+}
+
 int presence_equal(const struct presence_index *a,
                    const struct presence_index *b)
 {
@@ -280,14 +311,6 @@ int presence_equal(const struct presence_index *a,
 void presence_move_stop(struct presence_index *p, uint32_t mission,
                         int32_t old_stop, int32_t new_stop)
 {
-    int32_t *stops = p->stops + p->start[mission];
-    uint32_t n = p->start[mission + 1] - p->start[mission];
-    uint32_t at = lower_bound(stops, n, old_stop), to;
-
-    if (at == n || stops[at] != old_stop)
-        BUG("no stop date %d at mission %u", old_stop, mission);
-    memmove(stops + at, stops + at + 1, (n - at - 1) * sizeof(*stops));
-    to = lower_bound(stops, n - 1, new_stop);
-    memmove(stops + to + 1, stops + to, (n - 1 - to) * sizeof(*stops));
-    stops[to] = new_stop;
+    replace_date(p->stops + p->start[mission],
+                 p->start[mission + 1] - p->start[mission], old_stop, new_stop);
 }

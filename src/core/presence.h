@@ -63,6 +63,11 @@ void presence_move_stop(struct presence_index *p, uint32_t mission,
 void presence_add_missions(struct presence_index *p, size_t n_missions);
 void presence_insert(struct presence_index *p, const struct posting *t);
 void presence_remove(struct presence_index *p, const struct posting *t);
+/* Posting t updated from before: its dates moved within its mission's
+ * when it stays there and in the index (no other mission's dates move),
+ * else presence_remove(before) and presence_insert(t). */
+void presence_update(struct presence_index *p, const struct posting *before,
+                     const struct posting *t);
 /* 1 when a and b hold the same dates for the same missions. */
 int presence_equal(const struct presence_index *a,
                    const struct presence_index *b);

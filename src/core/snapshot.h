@@ -64,6 +64,11 @@ struct snapshot {
     void *map;
     size_t map_size;
     void (*unmap)(void *map, size_t size);
+    /* notify_next_id's memo (rules/notify.c): the highest number of an
+     * "N" id among the first nid_scanned notifications. Rows keep their
+     * ids and are only appended, so it reads only the rows added since. */
+    size_t nid_scanned;
+    unsigned long nid_max;
 };
 
 /* A list of mission indexes: items[0..n), or when items is NULL every

@@ -63,6 +63,7 @@ struct snap_ref {
 };
 
 struct store_watch;
+struct write_wait;
 
 struct resident {
     pthread_mutex_t mu;    /* cur and every refs */
@@ -88,6 +89,12 @@ struct resident {
     struct snapshot ws;
     int ws_ok;
     unsigned ws_writes; /* since the process started */
+    /* Group commit (resident.c): the writes waiting, and whether one of
+     * their callers is writing a batch for all of them. */
+    pthread_mutex_t q_mu;
+    pthread_cond_t q_done;
+    struct write_wait *q_head, **q_tail;
+    int q_leader;
     /* st's data version when the change log was last read: until it
      * moves, no other connection has written, and the log is not read. */
     int64_t version;
@@ -118,7 +125,10 @@ enum status resident_acquire_own(struct resident *r, int32_t as_known_on,
  * when s still matches the registry afterwards (it changed in s only
  * what it committed), else s is loaded again before the next write.
  * Returns fn's status; the change set fn commits is durable when it
- * returns. */
+ * returns. Writes waiting together are committed together (one
+ * transaction, one sync): when that commit fails, each fn is run again
+ * on its own, so fn starts afresh each time it runs (its output, its
+ * problems) and must not count on running once. */
 typedef enum status (*resident_write_fn)(struct store *st, struct snapshot *s,
                                          void *ctx, int *exact, struct err *e);
 enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
@@ -278,6 +288,9 @@ enum status route_notifications(struct request *rq, struct buf *out,
                                 struct err *e);
 enum status route_notification(struct request *rq, struct buf *out,
                                struct err *e);
+/* 1 when route r writes the registry (through resident_write): the
+ * server runs it off the pool's threads (server.c). */
+int route_writes(const struct route *r);
 enum status route_notify(struct request *rq, struct buf *out, struct err *e);
 enum status route_decide(struct request *rq, struct buf *out, struct err *e);
 enum status route_resubmit(struct request *rq, struct buf *out, struct err *e);

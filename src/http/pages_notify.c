@@ -481,7 +481,12 @@ static enum status submit_job(struct store *st, struct snapshot *s, void *ctx,
     struct submit_job *j = ctx;
     struct notice_outcome o = { 0, 0, 0 };
     int64_t head = store_known_head(st);
-    enum status rc = notice_submit(st, s, &j->a, j->p, &o, e);
+    enum status rc;
+
+    /* Run again when its group's commit failed (resident_write). */
+    problems_release(j->p);
+    problems_init(j->p);
+    rc = notice_submit(st, s, &j->a, j->p, &o, e);
 
     /* As the API's write routes: a submission takes its payload back out
      * of s, so s matches the log when nothing but this write went in. */
@@ -512,7 +517,11 @@ static enum status preview_job(struct store *st, struct snapshot *s, void *ctx,
     enum status rc;
 
     (void)st;
-    *exact = 0; /* the payload is applied to s to check it */
+    *exact = 0;        /* the payload is applied to s to check it */
+    free(j->warnings); /* run again when its group's commit failed */
+    j->warnings = NULL;
+    problems_release(j->p);
+    problems_init(j->p);
     notify_draft_init(&d);
     findings_init(&w);
     rc = notify_prepare(s, j->a->file, j->a->text, j->a->len, j->a->today,

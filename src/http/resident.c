@@ -38,9 +38,22 @@
  * writes the same way (store_follow), and is loaded again when a write
  * left records in it that it did not commit (a failure may), when it
  * cannot follow, and every WS_WRITES_MAX writes (each leaves strings in
- * its arena). On PostgreSQL, a write that lost its connection (the
- * primary failing over) before it asked for a commit wrote nothing, and
- * runs once more on the connection made again (store/sql_pg.c).
+ * its arena).
+ *
+ * On PostgreSQL, a write that lost its connection (the primary failing
+ * over) before it asked for a commit wrote nothing, and runs once more on
+ * the connection made again (store/sql_pg.c).
+ *
+ * Group commit: a sync costs more than the write it makes durable, so
+ * the writes that wait while one commits are written together. Each
+ * caller queues its write; the first finding no batch under way takes
+ * the queue and writes it as one transaction (store_batch_begin), one
+ * change set per write, and one sync; then every caller of the batch is
+ * answered, each after that commit. A write that fails, or leaves the
+ * snapshot not matching the registry, ends its batch: the writes before
+ * it are committed, the rest go into the next. When the batch's commit
+ * fails (another process wrote meanwhile, or the disk), nothing of it is
+ * written and each of its writes is run again alone.
  */
 #include <errno.h>
 #include <time.h>
@@ -52,7 +65,7 @@
 #include "store/watch.h"
 
 /* The writes after which the writer's snapshot is loaded afresh. */
-#define WS_WRITES_MAX 4096
+#define WS_WRITES_MAX 65536
 /* How long a catch-up waits for the readers still on the spare before it
  * loads the registry instead. */
 #define SPARE_WAIT_MS 2000
@@ -102,6 +115,10 @@ enum status resident_open(struct resident *r, const char *db_path,
     pthread_mutex_init(&r->db_mu, NULL);
     pthread_mutex_init(&r->side_mu, NULL);
     pthread_mutex_init(&r->wr_mu, NULL);
+    pthread_mutex_init(&r->q_mu, NULL);
+    pthread_cond_init(&r->q_done, NULL);
+    r->q_tail = &r->q_head;
+    store_batch_leaves_image(r->wr);
     /* The writer's snapshot now, not at the first write (on failure,
      * the first write loads it). */
     (void)writer_ready(r, &we);
@@ -128,6 +145,8 @@ void resident_close(struct resident *r)
     store_close(r->side);
     store_close(r->st);
     pthread_mutex_destroy(&r->wr_mu);
+    pthread_mutex_destroy(&r->q_mu);
+    pthread_cond_destroy(&r->q_done);
     pthread_mutex_destroy(&r->mu);
     pthread_mutex_destroy(&r->db_mu);
     pthread_mutex_destroy(&r->side_mu);
@@ -266,6 +285,17 @@ enum status resident_acquire_own(struct resident *r, int32_t as_known_on,
     return rc;
 }
 
+/* 1 while writes of the server are queued or being written. */
+static int writing(struct resident *r)
+{
+    int busy;
+
+    pthread_mutex_lock(&r->q_mu);
+    busy = r->q_leader || r->q_head;
+    pthread_mutex_unlock(&r->q_mu);
+    return busy;
+}
+
 enum status resident_acquire(struct resident *r, int32_t as_known_on,
                              struct snap_ref **out, struct err *e)
 {
@@ -278,7 +308,10 @@ enum status resident_acquire(struct resident *r, int32_t as_known_on,
         pthread_mutex_unlock(&r->db_mu);
         return rc;
     }
-    if (!pthread_mutex_trylock(&r->db_mu)) {
+    /* While the server writes, the writer brings the registry up to its
+     * writes (after their commit, before their answers): a read leaves
+     * that catch-up to it rather than run it on the read's time. */
+    if (!writing(r) && !pthread_mutex_trylock(&r->db_mu)) {
         refresh(r);
         pthread_mutex_unlock(&r->db_mu);
     } else if (watch_busy(r)) {
@@ -331,36 +364,128 @@ static enum status writer_ready(struct resident *r, struct err *e)
     return ST_OK;
 }
 
-enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
-                           struct err *e)
-{
+/* A write waiting in the queue, and its outcome. */
+struct write_wait {
+    resident_write_fn fn;
+    void *ctx;
     enum status rc;
+    struct err e;
+    int done;
+    struct write_wait *next;
+};
+
+/* Under wr_mu: runs w alone, as its own transaction. */
+static void write_one(struct resident *r, struct write_wait *w)
+{
     int exact, tries = 0;
     unsigned long asked;
 
-    pthread_mutex_lock(&r->wr_mu);
     do {
-        err_clear(e);
+        err_clear(&w->e);
         exact = 0;
         asked = store_commits(r->wr);
-        rc = writer_ready(r, e);
-        if (!rc)
-            rc = fn(r->wr, &r->ws, ctx, &exact, e);
+        w->rc = writer_ready(r, &w->e);
+        if (!w->rc)
+            w->rc = w->fn(r->wr, &r->ws, w->ctx, &exact, &w->e);
         /* Each write leaves its strings in the snapshot's arena: a fresh
          * load now and then bounds it. */
-        r->ws_ok = !rc && exact && ++r->ws_writes % WS_WRITES_MAX;
+        r->ws_ok = !w->rc && exact && ++r->ws_writes % WS_WRITES_MAX;
         /* A write that lost its connection (PostgreSQL failing over)
          * before it asked for a commit wrote nothing: once more, on the
          * connection made again. */
-    } while (rc == ST_ERROR && !tries++ && store_connection_lost(r->wr) &&
+    } while (w->rc == ST_ERROR && !tries++ && store_connection_lost(r->wr) &&
              store_commits(r->wr) == asked);
+}
+
+/* Under wr_mu: writes a batch from the writes list in one transaction;
+ * returns the first write it left for the next batch (NULL: none). */
+static struct write_wait *write_batch(struct resident *r,
+                                      struct write_wait *list)
+{
+    struct write_wait *w, *stop = NULL;
+    struct err e;
+    int exact = 1;
+
+    if (!list->next || writer_ready(r, &e) || store_batch_begin(r->wr, &e)) {
+        write_one(r, list);
+        return list->next;
+    }
+    for (w = list; w; w = w->next) {
+        exact = 0;
+        w->rc = w->fn(r->wr, &r->ws, w->ctx, &exact, &w->e);
+        if (!w->rc)
+            r->ws_writes++;
+        if (w->rc || !exact) {
+            exact = 0;
+            stop = w->next;
+            break;
+        }
+    }
+    if (store_batch_end(r->wr, 1, &e)) {
+        /* Nothing of the batch was written: each write again, alone. */
+        r->ws_ok = 0;
+        for (w = list; w != stop; w = w->next)
+            write_one(r, w);
+        return stop;
+    }
+    r->ws_ok = exact && r->ws_writes % WS_WRITES_MAX;
+    return stop;
+}
+
+/* The leader: writes the queued list, batch after batch, then brings
+ * the readers' registry up to the writes before they are acknowledged,
+ * so that a read issued after the answer sees them. */
+static void write_all(struct resident *r, struct write_wait *list)
+{
+    int wrote = 0;
+
+    pthread_mutex_lock(&r->wr_mu);
+    while (list) {
+        struct write_wait *next = write_batch(r, list);
+
+        for (struct write_wait *w = list; w != next; w = w->next)
+            wrote |= !w->rc;
+        list = next;
+    }
     pthread_mutex_unlock(&r->wr_mu);
-    /* The readers' registry brought up to the write before it is
-     * acknowledged: a read issued after the answer sees it. */
-    if (!rc) {
+    if (wrote) {
         pthread_mutex_lock(&r->db_mu);
         refresh(r);
         pthread_mutex_unlock(&r->db_mu);
     }
-    return rc;
+}
+
+enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
+                           struct err *e)
+{
+    struct write_wait me = { fn, ctx, ST_OK, { ST_OK, "" }, 0, NULL };
+
+    pthread_mutex_lock(&r->q_mu);
+    *r->q_tail = &me;
+    r->q_tail = &me.next;
+    while (!me.done) {
+        struct write_wait *list;
+
+        if (r->q_leader) {
+            pthread_cond_wait(&r->q_done, &r->q_mu);
+            continue;
+        }
+        r->q_leader = 1;
+        list = r->q_head;
+        r->q_head = NULL;
+        r->q_tail = &r->q_head;
+        pthread_mutex_unlock(&r->q_mu);
+        write_all(r, list);
+        pthread_mutex_lock(&r->q_mu);
+        for (struct write_wait *w = list, *next; w; w = next) {
+            next = w->next; /* w's caller may return once done is set */
+            w->done = 1;
+        }
+        r->q_leader = 0;
+        pthread_cond_broadcast(&r->q_done);
+    }
+    pthread_mutex_unlock(&r->q_mu);
+    if (me.rc)
+        *e = me.e;
+    return me.rc;
 }

@@ -16,6 +16,14 @@
  * A path outside /api/ and /openapi.json is a web page (pages.c).
  * SIGTERM or SIGINT stops accepting, lets the requests in flight finish
  * and returns.
+ *
+ * A write of the registry (route_writes) does not hold the pool's thread
+ * while it waits for the writer and the disk: its connection is
+ * suspended and the request handed to one of WRITE_WORKERS threads, which
+ * run it (resident_write commits the writes waiting together, so the
+ * more of them wait the fewer syncs) and resume the connection; the
+ * pool's thread then sends the answer. So the reads polled by that
+ * thread never wait behind a write.
  */
 #include <arpa/inet.h>
 #include <jansson.h>
@@ -35,11 +43,33 @@
 #define CONN_LIMIT       512
 #define THREADS_PER_CORE 8
 #define CONN_PER_ADDRESS 128
+#define WRITE_WORKERS    64
+
+struct exchange;
 
 struct server {
     const struct http_options *o;
     struct resident res;
     struct answer_cache cache;
+    /* The writes handed to the workers, first in first out. */
+    pthread_mutex_t wq_mu;
+    pthread_cond_t wq_ready;
+    struct exchange *wq_head, **wq_tail;
+    int wq_stop;
+    pthread_t workers[WRITE_WORKERS];
+    int n_workers;
+};
+
+/* A write handed to a worker (its connection suspended meanwhile). */
+struct pending {
+    struct MHD_Connection *c;
+    const struct route *route;
+    struct request rq;
+    struct buf out;
+    struct err e;
+    int code; /* 0 until the worker ran it */
+    char address[64];
+    char captures[MAX_CAPTURES][256];
 };
 
 /* One request's state across libmicrohttpd's calls. */
@@ -51,6 +81,8 @@ struct exchange {
     char account[64];
     char method[16];
     char path[256];
+    struct pending *write; /* a write handed to a worker, or NULL */
+    struct exchange *next; /* in the workers' queue */
 };
 
 static int64_t usec_since(const struct timespec *t)
@@ -206,7 +238,7 @@ static int run(struct server *sv, struct MHD_Connection *c, struct request *rq,
     int32_t as_known_on = DATE_NONE;
     struct snap_ref *ref = NULL;
     struct buf key;
-    int keep = cache_route(route) && !akn, code;
+    int keep = cache_route(route) && !akn, code = 200;
     enum status st;
 
     *sent = 0;
@@ -239,6 +271,109 @@ static int run(struct server *sv, struct MHD_Connection *c, struct request *rq,
     if (ref)
         resident_release(rq->res, ref);
     return *sent ? 200 : code;
+}
+
+/* Suspends c and queues its write (rq, admitted) for a worker; the
+ * request's strings that live in this thread (the captures) or on its
+ * stack (the address) are copied. */
+static void hand_to_worker(struct server *sv, struct MHD_Connection *c,
+                           struct exchange *x, const struct request *rq,
+                           const struct route *route, const char *address)
+{
+    struct pending *w = xcalloc(1, sizeof(*w));
+
+    w->c = c;
+    w->route = route;
+    w->rq = *rq;
+    snprintf(w->address, sizeof(w->address), "%s", address);
+    w->rq.address = w->address;
+    for (int i = 0; i < MAX_CAPTURES; i++)
+        if (rq->captures[i]) {
+            snprintf(w->captures[i], sizeof(w->captures[i]), "%s",
+                     rq->captures[i]);
+            w->rq.captures[i] = w->captures[i];
+        }
+    buf_init(&w->out, BUF_MAX_DEFAULT);
+    err_clear(&w->e);
+    x->write = w;
+    MHD_suspend_connection(c);
+    pthread_mutex_lock(&sv->wq_mu);
+    x->next = NULL;
+    *sv->wq_tail = x;
+    sv->wq_tail = &x->next;
+    pthread_cond_signal(&sv->wq_ready);
+    pthread_mutex_unlock(&sv->wq_mu);
+}
+
+/* A worker: runs the queued writes, each resumed once answered. */
+static void *write_worker(void *arg)
+{
+    struct server *sv = arg;
+
+    for (;;) {
+        struct exchange *x;
+        struct pending *w;
+        int sent;
+
+        pthread_mutex_lock(&sv->wq_mu);
+        while (!sv->wq_head && !sv->wq_stop)
+            pthread_cond_wait(&sv->wq_ready, &sv->wq_mu);
+        x = sv->wq_head;
+        if (x && !(sv->wq_head = x->next))
+            sv->wq_tail = &sv->wq_head;
+        pthread_mutex_unlock(&sv->wq_mu);
+        if (!x)
+            return NULL;
+        w = x->write;
+        w->code = run(sv, w->c, &w->rq, w->route, &w->out, &sent, &w->e);
+        MHD_resume_connection(w->c);
+    }
+}
+
+/* The answer of a write a worker ran, once its connection is resumed. */
+static enum MHD_Result answer_write(struct MHD_Connection *c,
+                                    struct exchange *x)
+{
+    struct pending *w = x->write;
+    enum MHD_Result rc;
+
+    x->write = NULL;
+    snprintf(x->account, sizeof(x->account), "%s",
+             w->rq.account.name ? w->rq.account.name : "-");
+    account_release(&w->rq.account);
+    if (w->code >= 400)
+        rc = send_error(c, x, w->code, w->e.msg);
+    else
+        rc = (x->code = w->code,
+              send_typed(c, w->code, &w->out,
+                         w->rq.content_type ? w->rq.content_type
+                                            : "application/json"));
+    buf_release(&w->out);
+    free(w);
+    return rc;
+}
+
+static void workers_start(struct server *sv)
+{
+    pthread_mutex_init(&sv->wq_mu, NULL);
+    pthread_cond_init(&sv->wq_ready, NULL);
+    sv->wq_tail = &sv->wq_head;
+    while (sv->n_workers < WRITE_WORKERS &&
+           !pthread_create(&sv->workers[sv->n_workers], NULL, write_worker, sv))
+        sv->n_workers++;
+}
+
+/* After the daemon stopped (no write is queued any more). */
+static void workers_stop(struct server *sv)
+{
+    pthread_mutex_lock(&sv->wq_mu);
+    sv->wq_stop = 1;
+    pthread_cond_broadcast(&sv->wq_ready);
+    pthread_mutex_unlock(&sv->wq_mu);
+    for (int i = 0; i < sv->n_workers; i++)
+        pthread_join(sv->workers[i], NULL);
+    pthread_mutex_destroy(&sv->wq_mu);
+    pthread_cond_destroy(&sv->wq_ready);
 }
 
 static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
@@ -281,6 +416,11 @@ static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
         return send_error(c, x, 500, e.msg);
     buf_init(&out, BUF_MAX_DEFAULT);
     code = admit(sv, c, &rq, route, &e);
+    if (!code && route_writes(route) && sv->n_workers) {
+        buf_release(&out);
+        hand_to_worker(sv, c, x, &rq, route, address);
+        return MHD_YES;
+    }
     if (!code)
         code = run(sv, c, &rq, route, &out, &sent, &e);
     snprintf(x->account, sizeof(x->account), "%s",
@@ -333,6 +473,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     }
     if (x->too_large)
         return send_error(c, x, 413, "the body is larger than 1 MiB");
+    if (x->write)
+        return answer_write(c, x);
     return dispatch(cls, c, x, url, method);
 }
 
@@ -353,6 +495,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                  toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
                                                             : " (aborted)");
         sv->o->log(line, sv->o->ctx);
+    }
+    if (x->write) { /* answered never (the client left) */
+        account_release(&x->write->rq.account);
+        buf_release(&x->write->out);
+        free(x->write);
     }
     buf_release(&x->body);
     free(x);
@@ -393,7 +540,8 @@ static struct MHD_Daemon *start(struct server *sv, struct sockaddr_in *sa,
     int secure = sv->o->tls_cert && sv->o->tls_key;
 
     return MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | (secure ? MHD_USE_TLS : 0),
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+            (secure ? MHD_USE_TLS : 0),
         0, NULL, NULL, on_request, sv, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
@@ -441,6 +589,7 @@ enum status http_serve(const struct http_options *o, struct err *e)
     if (resident_open(&sv.res, o->db_path, e))
         return e->status;
     cache_init(&sv.cache);
+    workers_start(&sv);
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
@@ -452,6 +601,7 @@ enum status http_serve(const struct http_options *o, struct err *e)
                   ? (unsigned)(cores < 32 ? cores : 32) * THREADS_PER_CORE
                   : THREADS_PER_CORE);
     if (!d) {
+        workers_stop(&sv);
         cache_release(&sv.cache);
         resident_close(&sv.res);
         return err_set(e, ST_ERROR, "cannot listen on %s%s",
@@ -463,6 +613,7 @@ enum status http_serve(const struct http_options *o, struct err *e)
         o->ready(di ? di->port : ntohs(sa.sin_port), o->ctx);
     sigwait(&stop, &sig);
     drain(d);
+    workers_stop(&sv);
     cache_release(&sv.cache);
     resident_close(&sv.res);
     return ST_OK;

@@ -154,7 +154,9 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
     enum status rc;
     uint32_t i;
 
-    *exact = 1; /* nothing changed in s yet */
+    *exact = 1;        /* nothing changed in s yet */
+    buf_reset(j->out); /* run again when its group's commit failed */
+    j->rq->code = 0;
     if (j->a.id && visible(j->rq, s, j->a.id, &i, e))
         return e->status;
     if (!j->decide && payload_in_scope(j->rq, s, e))
@@ -201,6 +203,12 @@ static enum status run_job(struct request *rq, struct buf *out,
         err_prefix(e, "database unavailable, try again");
     }
     return rc;
+}
+
+int route_writes(const struct route *r)
+{
+    return r->handler == route_notify || r->handler == route_resubmit ||
+           r->handler == route_decide || r->handler == route_withdraw;
 }
 
 /* POST /api/v1/notifications: `notify FILE.json`, the body the file. */

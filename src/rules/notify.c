@@ -234,14 +234,18 @@ enum status notify_prepare(struct snapshot *s, const char *file,
     return rc;
 }
 
-void notify_next_id(const struct snapshot *s, char out[16])
+void notify_next_id(struct snapshot *s, char out[16])
 {
-    unsigned long max = 0;
+    size_t count = snapshot_count(s, ENT_NOTIFICATION);
+    unsigned long max;
 
-    for (uint32_t i = 0; i < snapshot_count(s, ENT_NOTIFICATION); i++) {
-        const struct notification *n = snapshot_row(s, ENT_NOTIFICATION, i);
+    if (s->nid_scanned > count) /* rows taken out: read them all again */
+        s->nid_scanned = 0, s->nid_max = 0;
+    max = s->nid_max;
+    for (size_t i = s->nid_scanned; i < count; i++) {
+        const struct notification *n =
+            snapshot_row(s, ENT_NOTIFICATION, (uint32_t)i);
         unsigned long v;
-
         char *end;
 
         if (n->id[0] != 'N')
@@ -250,5 +254,7 @@ void notify_next_id(const struct snapshot *s, char out[16])
         if (end != n->id + 1 && !*end && v > max)
             max = v;
     }
+    s->nid_scanned = count;
+    s->nid_max = max;
     snprintf(out, 16, "N%06lu", (max + 1) % 10000000ul);
 }

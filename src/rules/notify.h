@@ -106,7 +106,7 @@ void notify_read_lines(struct snapshot *s, const char *file, const char *text,
                        size_t len, struct problems *p);
 
 /* The next notification id: "N" and six digits, one more than the
- * highest in s. */
-void notify_next_id(const struct snapshot *s, char out[16]);
+ * highest in s (read once per row: s keeps the highest seen). */
+void notify_next_id(struct snapshot *s, char out[16]);
 
 #endif

@@ -260,13 +260,15 @@ enum status store_session_find(struct store *st,
                                struct err *e)
 {
     struct sql_stmt *q;
+    int64_t last_used = 0;
     int rc;
 
     memset(a, 0, sizeof(*a));
     *found = 0;
     if (db_prepare(st,
                    "SELECT a.name, a.role, a.sending, a.mission, a.disabled, "
-                   "NULL FROM sessions s JOIN accounts a ON a.name = "
+                   "NULL, s.last_used FROM sessions s JOIN accounts a ON "
+                   "a.name = "
                    "s.account WHERE s.token_hash = ? AND s.revoked = 0 AND "
                    "a.disabled = 0 AND s.expires > ? AND s.last_used + ? > ?",
                    &q, e))
@@ -278,17 +280,21 @@ enum status store_session_find(struct store *st,
     rc = sql_step(q);
     if (rc == SQL_ROW) {
         read_account(q, a);
+        last_used = sql_column_int64(q, 6);
         *found = 1;
     } else if (rc != SQL_DONE) {
         return sql_fail(st, q, e);
     }
     sql_finalize(q);
     /* The touch is a write: at most once a minute per session, so that
-     * reads seldom wait for the database's write lock. */
-    if (!*found || db_prepare(st,
-                              "UPDATE sessions SET last_used = ?1 WHERE "
-                              "token_hash = ?2 AND last_used < ?1 - 60",
-                              &q, e))
+     * reads seldom wait for the database's write lock. An UPDATE takes
+     * that lock even when it changes no row, so it runs only when the
+     * session is due. */
+    if (!*found || last_used >= now - 60 ||
+        db_prepare(st,
+                   "UPDATE sessions SET last_used = ?1 WHERE "
+                   "token_hash = ?2 AND last_used < ?1 - 60",
+                   &q, e))
         return e && *found ? e->status : ST_OK;
     sql_bind_int64(q, 1, now);
     sql_bind_blob(q, 2, token_hash, SESSION_HASH_BYTES, SQL_STATIC);

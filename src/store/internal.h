@@ -46,6 +46,7 @@ struct store {
     /* Inside store_batch_begin/end: change sets share one transaction
      * (store/write.c, "Batches"); 1, or 2 once one of them failed. */
     int batch;
+    int batch_leaves_image; /* store_batch_leaves_image */
     /* Told once per wait when another writer holds the registry. */
     void (*on_wait)(void *ctx);
     void *on_wait_ctx;

@@ -139,6 +139,11 @@ void store_abort(struct store_txn *t);
  * caller writing many small change sets at once (the demo). */
 enum status store_batch_begin(struct store *st, struct err *e);
 enum status store_batch_end(struct store *st, int commit, struct err *e);
+/* After it, a committed batch leaves the snapshot image as it is (the
+ * next load folds the batch's changes in, as after a small change set):
+ * for a writer committing small batches often (the server's group
+ * commit), which would otherwise rewrite the whole image each time. */
+void store_batch_leaves_image(struct store *st);
 
 /* A change set written on a thread of its own while its records are
  * still being read (store/feed.c): the transaction begins here, on the

@@ -415,9 +415,14 @@ enum status store_batch_end(struct store *st, int commit, struct err *e)
     if (!commit || rc) {
         db_exec(st, "ROLLBACK", NULL);
         st->known_head = -1;
-    } else
+    } else if (!st->batch_leaves_image)
         image_refresh(st);
     return rc;
+}
+
+void store_batch_leaves_image(struct store *st)
+{
+    st->batch_leaves_image = 1;
 }
 
 /* Ends the change set's transaction by committing it or rolling it back;

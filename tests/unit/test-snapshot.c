@@ -31,6 +31,7 @@
 #include "core/entity.h"
 #include "core/presence.h"
 #include "core/snapshot.h"
+#include "rules/notify.h"
 
 /* Room for a record of any entity. */
 union any_record {
@@ -1058,6 +1059,43 @@ static void test_index_stale(void **state)
     assert_null(snapshot_index_stale(s));
 }
 
+/* Adds a notification of id to s; what else it holds is not read. */
+static void add_notification(struct snapshot *s, const char *id)
+{
+    struct notification n;
+    struct err e;
+
+    memset(&n, 0, sizeof(n));
+    n.id = id;
+    assert_int_equal(snapshot_add(s, ENT_NOTIFICATION, &n, NULL, &e), ST_OK);
+}
+
+/* The next id is one more than the highest, wherever it lies, as rows
+ * are added after a first call (which reads only those) and taken out. */
+static void test_notify_next_id(void **state)
+{
+    struct snapshot *s = *state;
+    char next[16];
+
+    notify_next_id(s, next);
+    assert_string_equal(next, "N000001");
+    add_notification(s, "N000002");
+    add_notification(s, "X000090");
+    add_notification(s, "N000010");
+    notify_next_id(s, next);
+    assert_string_equal(next, "N000011");
+    add_notification(s, "N000003"); /* lower, after the highest */
+    notify_next_id(s, next);
+    assert_string_equal(next, "N000011");
+    add_notification(s, "N000020");
+    notify_next_id(s, next);
+    assert_string_equal(next, "N000021");
+    /* The last two rows taken out (as a draft's are): read again. */
+    s->tables[ENT_NOTIFICATION].n -= 2;
+    notify_next_id(s, next);
+    assert_string_equal(next, "N000011");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1086,6 +1124,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_mission_and_dependent, setup,
                                         teardown),
         cmocka_unit_test(test_host_survives_more_states),
+        cmocka_unit_test_setup_teardown(test_notify_next_id, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
