@@ -59,31 +59,6 @@ static enum status known_state(const struct page_rq *p, const char *name,
     return ST_OK;
 }
 
-/* The chart of series p (view o->view) with the other view computed on
- * the same dates. */
-static enum status parity_chart(const struct page_rq *p,
-                                const struct parity_query *q,
-                                const int32_t *dates, const struct parity *pa,
-                                struct buf *svg, struct err *e)
-{
-    struct parity_options other = q->o;
-    const struct parity *views[2];
-    struct parity o2;
-    enum status rc;
-
-    other.view =
-        q->o.view == PARITY_BILATERAL ? PARITY_COUNTRY : PARITY_BILATERAL;
-    parity_init(&o2);
-    rc = parity_compute(p->rq.s, &other, dates, pa->n_points, &o2, e);
-    if (!rc) {
-        views[q->o.view] = pa;
-        views[other.view] = &o2;
-        parity_render_svg(&q->o, views, svg);
-    }
-    parity_release(&o2);
-    return rc;
-}
-
 static void parity_form(struct page_rq *p, const struct parity_query *q)
 {
     char from[DATE_BUF], to[DATE_BUF];
@@ -150,7 +125,7 @@ static enum status parity(struct page_rq *p, struct err *e)
     buf_init(&json, PAGE_MAX);
     rc = view_parity_compute(p->rq.s, &q, &dates, &n, &pa, e);
     if (!rc)
-        rc = parity_chart(p, &q, dates, &pa, &svg, e);
+        rc = parity_render_chart(p->rq.s, &q.o, dates, &pa, &svg, e);
     if (!rc) {
         view_parity_render(&q, &pa, OUT_JSON, &json);
         page_open(p, "Parity", "/parity");
