@@ -196,6 +196,8 @@ static enum status notifications(struct page_rq *p, struct err *e)
 {
     const struct snapshot *s = p->rq.s;
     size_t total = snapshot_count(s, ENT_NOTIFICATION), n = 0;
+    size_t off = page_offset(p);
+    struct buf base;
     uint32_t *rows = xcalloc(total + 1, sizeof(*rows));
     const char *state = page_param(p, "state");
     int want = state ? enum_from_name(&ENUM_NOTIFICATION_STATE, state) : -1;
@@ -221,7 +223,18 @@ static enum status notifications(struct page_rq *p, struct err *e)
     page_filter_begin(&p->out, "/notifications");
     page_field(&p->out, &fs);
     page_filter_end(&p->out, "Filter");
-    page_notifications(&p->out, s, rows, n, "Notifications, newest first");
+    off = off < n ? off : 0;
+    page_notifications(&p->out, s, rows + off, n - off,
+                       "Notifications, newest first");
+    buf_init(&base, 256);
+    buf_addstr(&base, "/notifications?");
+    if (state) {
+        buf_addstr(&base, "state=");
+        page_url(&base, state);
+        buf_addch(&base, '&');
+    }
+    page_pager(&p->out, base.data, off, n);
+    buf_release(&base);
     page_close(p);
     free(rows);
     return ST_OK;

@@ -69,6 +69,7 @@ static enum status inbox(struct page_rq *p, struct err *e)
 {
     const struct snapshot *s = p->rq.s;
     size_t n = 0, total = snapshot_count(s, ENT_NOTIFICATION);
+    size_t off = page_offset(p);
     uint32_t *rows = xcalloc(total + 1, sizeof(*rows));
 
     (void)e;
@@ -80,10 +81,13 @@ static enum status inbox(struct page_rq *p, struct err *e)
     sort_s = s;
     qsort(rows, n, sizeof(*rows), by_submitted);
     pthread_mutex_unlock(&sort_mu);
+    off = off < n ? off : 0;
     page_open(p, "Inbox", "/inbox");
     page_para(&p->out, "Notifications submitted by the missions, oldest "
                        "first. Open one to decide it.");
-    page_notifications(&p->out, s, rows, n, "Submitted notifications");
+    page_notifications(&p->out, s, rows + off, n - off,
+                       "Submitted notifications");
+    page_pager(&p->out, "/inbox?", off, n);
     page_close(p);
     free(rows);
     return ST_OK;
