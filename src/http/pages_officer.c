@@ -242,10 +242,23 @@ static enum status posting(struct page_rq *p, struct err *e)
 
 static enum status policies(struct page_rq *p, struct err *e)
 {
+    const char *known = page_param(p, "as_known_on");
+    struct buf base;
+    size_t n;
+
     (void)e;
     page_open(p, "Policies", "/policies");
     page_known_form(p, "/policies", NULL);
-    page_policies(&p->out, p->rq.s, &p->rq.scope);
+    n = page_policies(&p->out, p->rq.s, &p->rq.scope, page_offset(p));
+    buf_init(&base, 256);
+    buf_addstr(&base, "/policies?");
+    if (known) {
+        buf_addstr(&base, "as_known_on=");
+        page_url(&base, known);
+        buf_addch(&base, '&');
+    }
+    page_pager(&p->out, base.data, page_offset(p), n);
+    buf_release(&base);
     page_close(p);
     return ST_OK;
 }
@@ -271,11 +284,64 @@ static enum status policy(struct page_rq *p, struct err *e)
     return ST_OK;
 }
 
+/* The dockets of the last queries, as JSON text, by a key naming all
+ * they depend on (the registry's head, the day asked about, the filters
+ * and the scope): the docket of a large registry with many policies
+ * takes tens of milliseconds to compute, and the docket page and each
+ * finding's explanation ask for the same one in turn. The API keeps its
+ * answers likewise (cache.h); a write moves the head, so none outlives
+ * the registry it was computed from. */
+#define DOCKET_MEMO 16
+
+static struct {
+    char *key, *json;
+} docket_memo[DOCKET_MEMO];
+static size_t docket_next;
+static pthread_mutex_t docket_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The kept docket of key, parsed, or NULL. */
+static json_t *docket_kept(const char *key)
+{
+    json_t *d = NULL;
+
+    pthread_mutex_lock(&docket_mu);
+    for (size_t i = 0; i < DOCKET_MEMO && !d; i++)
+        if (docket_memo[i].key && !strcmp(docket_memo[i].key, key))
+            d = json_loads(docket_memo[i].json, 0, NULL);
+    pthread_mutex_unlock(&docket_mu);
+    return d;
+}
+
+static void docket_keep(const char *key, const char *json)
+{
+    pthread_mutex_lock(&docket_mu);
+    free(docket_memo[docket_next].key);
+    free(docket_memo[docket_next].json);
+    docket_memo[docket_next].key = xstrdup(key);
+    docket_memo[docket_next].json = xstrdup(json);
+    docket_next = (docket_next + 1) % DOCKET_MEMO;
+    pthread_mutex_unlock(&docket_mu);
+}
+
+/* The memo's key of query q on p's registry. */
+static void docket_key(const struct page_rq *p, const struct check_query *q,
+                       struct buf *key)
+{
+    const char *parts[] = { q->o.issuer, q->o.target, q->kind, q->policy,
+                            p->rq.scope.mission };
+
+    buf_addf(key, "%lld %ld %ld %ld %d", (long long)p->rq.s_seq,
+             (long)p->as_known_on, (long)p->rq.today, (long)q->o.as_of,
+             q->as_of_given);
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        buf_addf(key, "\x1f%s", parts[i] ? parts[i] : "\x1e");
+}
+
 /* The check of the page's filters as the API's check runs it. */
 static enum status run_check(struct page_rq *p, json_t **out, struct err *e)
 {
     struct check_query q;
-    struct buf json;
+    struct buf json, key;
     size_t n;
     enum status rc;
 
@@ -297,10 +363,19 @@ static enum status run_check(struct page_rq *p, json_t **out, struct err *e)
             return err_set(e, ST_NOT_FOUND, "no findings for you");
         q.o.target = p->rq.scope.sending;
     }
+    buf_init(&key, 4096);
+    docket_key(p, &q, &key);
+    if ((*out = docket_kept(key.data))) {
+        buf_release(&key);
+        return ST_OK;
+    }
     buf_init(&json, (size_t)1 << 30);
     rc = view_check(p->rq.s, &q, OUT_JSON, &json, &n, e);
+    if (!rc)
+        docket_keep(key.data, json.data ? json.data : "");
     *out = rc ? NULL : json_loads(json.data, 0, NULL);
     buf_release(&json);
+    buf_release(&key);
     return rc;
 }
 

@@ -1,11 +1,19 @@
 #!/bin/sh
 # The web pages' long lists are paged (issue 14: every page at most
 # 100 KB): the officer's inbox and the notifications list show 100 rows
-# a page with a pager, and every notification is reachable through it.
+# a page with a pager, and every notification is reachable through it;
+# the policies list likewise.
 . tests/cli/lib.sh
 . tests/cli/serve-lib.sh
 setup_small
 
+python3 -c '
+import json
+print(json.dumps([{"id": "cap-%03d" % i, "title": "cap %d" % i, "kind": "headcount_cap",
+    "issuer": "USA", "target": "RUS", "scope": {}, "effective": {"from": "2020-01-01", "to": None},
+    "params": {"limit": 100 + i, "count": {"include_local_staff": True}},
+    "basis": "test", "source": "test"} for i in range(105)]))' >"$TMP/policies.json"
+ch policy add "$TMP/policies.json" && ok "105 policies recorded" || not_ok "105 policies recorded"
 add_user off offpw --role officer || not_ok "user add officer"
 add_user lia liapw --role liaison --sending RUS || not_ok "user add liaison"
 if serve_start; then ok "serve starts"; else not_ok "serve starts"; exit 1; fi
@@ -44,5 +52,13 @@ page_get "/notifications?state=submitted"
 expect_body "and links to the next page, its filter kept" 'href="/notifications?state=submitted&amp;offset=100"'
 page_get "/notifications?state=submitted&offset=100"
 expect_body "whose rows are the oldest" "/notifications/$first\""
+
+page_get /policies
+prows() { grep -c '<tr><td><a href="/policies/' "$TMP/body"; }
+[ "$(prows)" = 100 ] && ok "the policies list shows 100 rows" || not_ok "the policies list shows 100 rows ($(prows))"
+expect_body "and links to the next page" 'href="/policies?offset=100"'
+page_get "/policies?offset=100"
+[ "$(prows)" = 5 ] && ok "whose page shows the 5 others" || not_ok "whose page shows the 5 others ($(prows))"
+expect_body "the last recorded among them" 'href="/policies/cap-104"'
 serve_stop
 done_testing
