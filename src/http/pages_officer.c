@@ -8,6 +8,7 @@
  */
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "http/memo.h"
 #include "http/pages.h"
 #include "report/page_registry.h"
 #include "report/read_views.h"
@@ -284,53 +285,16 @@ static enum status policy(struct page_rq *p, struct err *e)
     return ST_OK;
 }
 
-/* The dockets of the last queries, as JSON text, by a key naming all
- * they depend on (the registry's head, the day asked about, the filters
- * and the scope): the docket of a large registry with many policies
- * takes tens of milliseconds to compute, and the docket page and each
- * finding's explanation ask for the same one in turn. The API keeps its
- * answers likewise (cache.h); a write moves the head, so none outlives
- * the registry it was computed from. */
-#define DOCKET_MEMO 16
-
-static struct {
-    char *key, *json;
-} docket_memo[DOCKET_MEMO];
-static size_t docket_next;
-static pthread_mutex_t docket_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* The kept docket of key, parsed, or NULL. */
-static json_t *docket_kept(const char *key)
-{
-    json_t *d = NULL;
-
-    pthread_mutex_lock(&docket_mu);
-    for (size_t i = 0; i < DOCKET_MEMO && !d; i++)
-        if (docket_memo[i].key && !strcmp(docket_memo[i].key, key))
-            d = json_loads(docket_memo[i].json, 0, NULL);
-    pthread_mutex_unlock(&docket_mu);
-    return d;
-}
-
-static void docket_keep(const char *key, const char *json)
-{
-    pthread_mutex_lock(&docket_mu);
-    free(docket_memo[docket_next].key);
-    free(docket_memo[docket_next].json);
-    docket_memo[docket_next].key = xstrdup(key);
-    docket_memo[docket_next].json = xstrdup(json);
-    docket_next = (docket_next + 1) % DOCKET_MEMO;
-    pthread_mutex_unlock(&docket_mu);
-}
-
-/* The memo's key of query q on p's registry. */
+/* The key (memo.h) of query q's docket on p's registry: the docket of a
+ * large registry with many policies takes tens of milliseconds, and the
+ * docket page and each finding's explanation ask for the same one. */
 static void docket_key(const struct page_rq *p, const struct check_query *q,
                        struct buf *key)
 {
     const char *parts[] = { q->o.issuer, q->o.target, q->kind, q->policy,
                             p->rq.scope.mission };
 
-    buf_addf(key, "%lld %ld %ld %ld %d", (long long)p->rq.s_seq,
+    buf_addf(key, "docket %lld %ld %ld %ld %d", (long long)p->rq.s_seq,
              (long)p->as_known_on, (long)p->rq.today, (long)q->o.as_of,
              q->as_of_given);
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
@@ -342,6 +306,7 @@ static enum status run_check(struct page_rq *p, json_t **out, struct err *e)
 {
     struct check_query q;
     struct buf json, key;
+    char *kept;
     size_t n;
     enum status rc;
 
@@ -365,14 +330,17 @@ static enum status run_check(struct page_rq *p, json_t **out, struct err *e)
     }
     buf_init(&key, 4096);
     docket_key(p, &q, &key);
-    if ((*out = docket_kept(key.data))) {
+    kept = memo_get(key.data);
+    if (kept) {
+        *out = json_loads(kept, 0, NULL);
+        free(kept);
         buf_release(&key);
         return ST_OK;
     }
     buf_init(&json, (size_t)1 << 30);
     rc = view_check(p->rq.s, &q, OUT_JSON, &json, &n, e);
     if (!rc)
-        docket_keep(key.data, json.data ? json.data : "");
+        memo_put(key.data, json.data ? json.data : "");
     *out = rc ? NULL : json_loads(json.data, 0, NULL);
     buf_release(&json);
     buf_release(&key);
