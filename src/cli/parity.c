@@ -146,28 +146,15 @@ static void print(const struct buf *out)
 static int write_svg(const struct parity_args *a, const struct snapshot *s,
                      const int32_t *dates, const struct parity *p)
 {
-    struct parity_options other = a->o;
-    const struct parity *views[2];
-    struct parity q;
     struct buf b;
     struct err e;
     int rc = 0;
 
-    other.view =
-        a->o.view == PARITY_BILATERAL ? PARITY_COUNTRY : PARITY_BILATERAL;
-    parity_init(&q);
     buf_init(&b, BUF_MAX_DEFAULT);
-    if (parity_compute(s, &other, dates, p->n_points, &q, &e)) {
+    if (parity_render_chart(s, &a->o, dates, p, &b, &e) ||
+        interchange_write_file(a->svg, &b, &e))
         rc = cli_fail(&e);
-    } else {
-        views[a->o.view] = p;
-        views[other.view] = &q;
-        parity_render_svg(&a->o, views, &b);
-        if (interchange_write_file(a->svg, &b, &e))
-            rc = cli_fail(&e);
-    }
     buf_release(&b);
-    parity_release(&q);
     return rc;
 }
 

@@ -507,6 +507,7 @@ static int run(struct page_rq *p, struct MHD_Connection *c,
         if (resident_acquire(p->rq.res, p->as_known_on, &ref, e))
             return http_code(e->status);
         p->rq.s = &ref->s;
+        p->rq.s_seq = ref->seq;
     }
     st = r->handler(p, e);
     if (st)

@@ -9,6 +9,7 @@
  */
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "http/memo.h"
 #include "http/pages.h"
 #include "report/page_registry.h"
 #include "report/parity_render.h"
@@ -57,31 +58,6 @@ static enum status known_state(const struct page_rq *p, const char *name,
     if (v && snapshot_find(p->rq.s, ENT_STATE, v) == IDMAP_NONE)
         return err_set(e, ST_USAGE, "%s: unknown state '%s'", name, v);
     return ST_OK;
-}
-
-/* The chart of series p (view o->view) with the other view computed on
- * the same dates. */
-static enum status parity_chart(const struct page_rq *p,
-                                const struct parity_query *q,
-                                const int32_t *dates, const struct parity *pa,
-                                struct buf *svg, struct err *e)
-{
-    struct parity_options other = q->o;
-    const struct parity *views[2];
-    struct parity o2;
-    enum status rc;
-
-    other.view =
-        q->o.view == PARITY_BILATERAL ? PARITY_COUNTRY : PARITY_BILATERAL;
-    parity_init(&o2);
-    rc = parity_compute(p->rq.s, &other, dates, pa->n_points, &o2, e);
-    if (!rc) {
-        views[q->o.view] = pa;
-        views[other.view] = &o2;
-        parity_render_svg(&q->o, views, svg);
-    }
-    parity_release(&o2);
-    return rc;
 }
 
 static void parity_form(struct page_rq *p, const struct parity_query *q)
@@ -150,7 +126,7 @@ static enum status parity(struct page_rq *p, struct err *e)
     buf_init(&json, PAGE_MAX);
     rc = view_parity_compute(p->rq.s, &q, &dates, &n, &pa, e);
     if (!rc)
-        rc = parity_chart(p, &q, dates, &pa, &svg, e);
+        rc = parity_render_chart(p->rq.s, &q.o, dates, &pa, &svg, e);
     if (!rc) {
         view_parity_render(&q, &pa, OUT_JSON, &json);
         page_open(p, "Parity", "/parity");
@@ -279,14 +255,32 @@ static enum status visas(struct page_rq *p, struct err *e)
     return ST_OK;
 }
 
+/* The report's query as parameters: the pager's links and the memo's
+ * key (memo.h) after the registry's head. */
+static void un_query_text(const struct un_query *q, struct buf *b)
+{
+    char from[DATE_BUF], to[DATE_BUF], as_of[DATE_BUF];
+
+    date_format(q->from, from);
+    date_format(q->to, to);
+    date_format(q->as_of, as_of);
+    buf_addstr(b, "/visas/report?issuing=");
+    page_url(b, q->issuing);
+    buf_addf(b, "&from=%s&to=%s&as_of=%s&", from, to, as_of);
+}
+
+/* The UN report: computing it over many visa cases takes longer than a
+ * page may, so its body is kept (memo.h) for the registry's head and the
+ * query; the cases past the deadline are paged. */
 static enum status un_report(struct page_rq *p, struct err *e)
 {
     const struct snapshot *s = p->rq.s;
     struct un_query q = { DATE_NONE, DATE_NONE, p->rq.today, NULL, 0 };
     int32_t *deadlines;
     struct un_report r;
-    struct buf html;
-    enum status rc;
+    struct buf html, base, key;
+    char *kept;
+    enum status rc = ST_OK;
 
     q.issuing = param_or(p, "issuing", "USA");
     if (page_date(p, "from", DATE_NONE, &q.from, e) ||
@@ -295,21 +289,37 @@ static enum status un_report(struct page_rq *p, struct err *e)
         known_state(p, "issuing", q.issuing, e))
         return e->status;
     un_query_complete(s, &q);
-    deadlines = xcalloc(snapshot_count(s, ENT_VISA) + 1, sizeof(*deadlines));
-    memset(&r, 0, sizeof(r));
-    rc = visa_sla_deadlines(s, p->rq.holidays, deadlines, e);
-    if (!rc) {
-        un_report_build(s, deadlines, &q, &r);
-        buf_init(&html, PAGE_MAX);
-        un_report_html(&html, s, &q, &r);
+    buf_init(&base, 1024);
+    buf_init(&key, 1024);
+    un_query_text(&q, &base);
+    buf_addf(&key, "unreport %lld %ld %zu %s", (long long)p->rq.s_seq,
+             (long)p->as_known_on, page_offset(p), base.data);
+    kept = memo_get(key.data);
+    if (!kept) {
+        deadlines =
+            xcalloc(snapshot_count(s, ENT_VISA) + 1, sizeof(*deadlines));
+        memset(&r, 0, sizeof(r));
+        rc = visa_sla_deadlines(s, p->rq.holidays, deadlines, e);
+        if (!rc) {
+            un_report_build(s, deadlines, &q, &r);
+            buf_init(&html, PAGE_MAX);
+            un_report_html_paged(&html, s, &q, &r, page_offset(p), base.data);
+            kept = buf_detach(&html);
+            memo_put(key.data, kept);
+            buf_release(&html);
+            un_report_release(&r);
+        }
+        free(deadlines);
+    }
+    if (kept) {
         page_open(p, "Visa delays: report to the UN Host Country Committee",
                   "/visas/report");
-        page_embed_body(&p->out, html.data);
+        page_embed_body(&p->out, kept);
         page_close(p);
-        buf_release(&html);
-        un_report_release(&r);
+        free(kept);
     }
-    free(deadlines);
+    buf_release(&key);
+    buf_release(&base);
     return rc;
 }
 

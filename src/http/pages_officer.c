@@ -8,6 +8,7 @@
  */
 #include "base/date.h"
 #include "base/xalloc.h"
+#include "http/memo.h"
 #include "http/pages.h"
 #include "report/page_registry.h"
 #include "report/read_views.h"
@@ -69,6 +70,7 @@ static enum status inbox(struct page_rq *p, struct err *e)
 {
     const struct snapshot *s = p->rq.s;
     size_t n = 0, total = snapshot_count(s, ENT_NOTIFICATION);
+    size_t off = page_offset(p);
     uint32_t *rows = xcalloc(total + 1, sizeof(*rows));
 
     (void)e;
@@ -80,10 +82,13 @@ static enum status inbox(struct page_rq *p, struct err *e)
     sort_s = s;
     qsort(rows, n, sizeof(*rows), by_submitted);
     pthread_mutex_unlock(&sort_mu);
+    off = off < n ? off : 0;
     page_open(p, "Inbox", "/inbox");
     page_para(&p->out, "Notifications submitted by the missions, oldest "
                        "first. Open one to decide it.");
-    page_notifications(&p->out, s, rows, n, "Submitted notifications");
+    page_notifications(&p->out, s, rows + off, n - off,
+                       "Submitted notifications");
+    page_pager(&p->out, "/inbox?", off, n);
     page_close(p);
     free(rows);
     return ST_OK;
@@ -238,10 +243,23 @@ static enum status posting(struct page_rq *p, struct err *e)
 
 static enum status policies(struct page_rq *p, struct err *e)
 {
+    const char *known = page_param(p, "as_known_on");
+    struct buf base;
+    size_t n;
+
     (void)e;
     page_open(p, "Policies", "/policies");
     page_known_form(p, "/policies", NULL);
-    page_policies(&p->out, p->rq.s, &p->rq.scope);
+    n = page_policies(&p->out, p->rq.s, &p->rq.scope, page_offset(p));
+    buf_init(&base, 256);
+    buf_addstr(&base, "/policies?");
+    if (known) {
+        buf_addstr(&base, "as_known_on=");
+        page_url(&base, known);
+        buf_addch(&base, '&');
+    }
+    page_pager(&p->out, base.data, page_offset(p), n);
+    buf_release(&base);
     page_close(p);
     return ST_OK;
 }
@@ -267,11 +285,28 @@ static enum status policy(struct page_rq *p, struct err *e)
     return ST_OK;
 }
 
+/* The key (memo.h) of query q's docket on p's registry: the docket of a
+ * large registry with many policies takes tens of milliseconds, and the
+ * docket page and each finding's explanation ask for the same one. */
+static void docket_key(const struct page_rq *p, const struct check_query *q,
+                       struct buf *key)
+{
+    const char *parts[] = { q->o.issuer, q->o.target, q->kind, q->policy,
+                            p->rq.scope.mission };
+
+    buf_addf(key, "docket %lld %ld %ld %ld %d", (long long)p->rq.s_seq,
+             (long)p->as_known_on, (long)p->rq.today, (long)q->o.as_of,
+             q->as_of_given);
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        buf_addf(key, "\x1f%s", parts[i] ? parts[i] : "\x1e");
+}
+
 /* The check of the page's filters as the API's check runs it. */
 static enum status run_check(struct page_rq *p, json_t **out, struct err *e)
 {
     struct check_query q;
-    struct buf json;
+    struct buf json, key;
+    char *kept;
     size_t n;
     enum status rc;
 
@@ -293,10 +328,22 @@ static enum status run_check(struct page_rq *p, json_t **out, struct err *e)
             return err_set(e, ST_NOT_FOUND, "no findings for you");
         q.o.target = p->rq.scope.sending;
     }
+    buf_init(&key, 4096);
+    docket_key(p, &q, &key);
+    kept = memo_get(key.data);
+    if (kept) {
+        *out = json_loads(kept, 0, NULL);
+        free(kept);
+        buf_release(&key);
+        return ST_OK;
+    }
     buf_init(&json, (size_t)1 << 30);
     rc = view_check(p->rq.s, &q, OUT_JSON, &json, &n, e);
+    if (!rc)
+        memo_put(key.data, json.data ? json.data : "");
     *out = rc ? NULL : json_loads(json.data, 0, NULL);
     buf_release(&json);
+    buf_release(&key);
     return rc;
 }
 

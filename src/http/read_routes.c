@@ -315,31 +315,20 @@ enum status route_parity_svg(struct request *rq, struct buf *out, struct err *e)
 {
     const char *assumed[MAX_PARAMS];
     struct parity_query q;
-    struct parity_options other;
-    const struct parity *views[2];
-    struct parity p, p2;
+    struct parity p;
     int32_t *dates = NULL;
     size_t n = 0;
     enum status rc;
 
     if (route_parity_query(rq, &q, assumed, e))
         return e->status;
-    other = q.o;
-    other.view =
-        q.o.view == PARITY_BILATERAL ? PARITY_COUNTRY : PARITY_BILATERAL;
     parity_init(&p);
-    parity_init(&p2);
     rc = view_parity_compute(rq->s, &q, &dates, &n, &p, e);
     if (!rc)
-        rc = parity_compute(rq->s, &other, dates, p.n_points, &p2, e);
-    if (!rc) {
-        views[q.o.view] = &p;
-        views[other.view] = &p2;
-        parity_render_svg(&q.o, views, out);
+        rc = parity_render_chart(rq->s, &q.o, dates, &p, out, e);
+    if (!rc)
         rq->content_type = "image/svg+xml";
-    }
     free(dates);
-    parity_release(&p2);
     parity_release(&p);
     return rc;
 }

@@ -309,10 +309,10 @@ void page_notification(struct buf *b, const struct snapshot *s,
 
 /* ---- policies and home cards ---- */
 
-void page_policies(struct buf *b, const struct snapshot *s,
-                   const struct view_scope *vs)
+size_t page_policies(struct buf *b, const struct snapshot *s,
+                     const struct view_scope *vs, size_t first)
 {
-    size_t n = snapshot_count(s, ENT_POLICY);
+    size_t n = snapshot_count(s, ENT_POLICY), seen = 0;
 
     page_raw(
         b,
@@ -322,10 +322,11 @@ void page_policies(struct buf *b, const struct snapshot *s,
         "Target</th><th scope=\"col\">From</th><th scope=\"col\">To"
         "</th><th scope=\"col\">Unless</th><th scope=\"col\">Title"
         "</th></tr></thead><tbody>\n");
-    for (uint32_t i = 0; i < n && i < 1000; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         const struct policy *p = snapshot_row(s, ENT_POLICY, i);
 
-        if (!view_policy_visible(s, p, vs))
+        if (!view_policy_visible(s, p, vs) || seen++ < first ||
+            seen > first + PAGE_ROWS)
             continue;
         page_raw(b, "<tr><td>");
         page_link(b, "/policies/", p->id, p->id);
@@ -337,6 +338,7 @@ void page_policies(struct buf *b, const struct snapshot *s,
                  p->title ? p->title : "");
     }
     page_raw(b, "</tbody></table></div>\n");
+    return seen;
 }
 
 void page_cards(struct buf *b, const struct page_card *cards, size_t n)

@@ -47,9 +47,10 @@ void page_notification(struct buf *b, const struct snapshot *s,
                        const struct notification *n,
                        const struct page_step *steps, size_t n_steps);
 
-/* The policies of s. */
-void page_policies(struct buf *b, const struct snapshot *s,
-                   const struct view_scope *vs);
+/* The policies of s that vs sees, PAGE_ROWS of them from the first-th;
+ * returns how many vs sees in all (for page_pager). */
+size_t page_policies(struct buf *b, const struct snapshot *s,
+                     const struct view_scope *vs, size_t first);
 
 /* A summary card of a home page. */
 struct page_card {

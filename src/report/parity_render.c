@@ -449,3 +449,26 @@ void parity_render_svg(const struct parity_options *o,
     timechart_svg(&c, out);
     chart_data_release(&d);
 }
+
+enum status parity_render_chart(const struct snapshot *s,
+                                const struct parity_options *o,
+                                const int32_t *dates, const struct parity *p,
+                                struct buf *out, struct err *e)
+{
+    struct parity_options other = *o;
+    const struct parity *views[2];
+    struct parity q;
+    enum status rc;
+
+    other.view =
+        o->view == PARITY_BILATERAL ? PARITY_COUNTRY : PARITY_BILATERAL;
+    parity_init(&q);
+    rc = parity_compute(s, &other, dates, p->n_points, &q, e);
+    if (!rc) {
+        views[o->view] = p;
+        views[other.view] = &q;
+        parity_render_svg(o, views, out);
+    }
+    parity_release(&q);
+    return rc;
+}

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "base/status.h"
+#include "core/snapshot.h"
 #include "report/grid.h"
 #include "rules/parity.h"
 
@@ -37,5 +39,14 @@ void parity_render_series(const struct parity_options *o,
  * recorded milestone as not yet recorded. */
 void parity_render_svg(const struct parity_options *o,
                        const struct parity *const views[2], struct buf *out);
+
+/* Appends the chart of series p, computed with o on the n_points dates,
+ * to out: computes the other counting view on the same dates and draws
+ * both (parity_render_svg). The CLI's --svg, the API's parity.svg and the
+ * analyst's page all draw through this one function. */
+enum status parity_render_chart(const struct snapshot *s,
+                                const struct parity_options *o,
+                                const int32_t *dates, const struct parity *p,
+                                struct buf *out, struct err *e);
 
 #endif

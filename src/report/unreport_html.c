@@ -15,6 +15,7 @@
 #include "base/xalloc.h"
 #include "report/html.h"
 #include "report/kmchart.h"
+#include "report/page.h"
 
 struct basis {
     const char *section, *text, *source;
@@ -540,7 +541,7 @@ static void meeting_table(struct buf *b, const struct snapshot *s,
     grid_release(&g);
 }
 
-static void page_begin(struct buf *b, const char *title)
+static void report_begin(struct buf *b, const char *title)
 {
     buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                   "<meta charset=\"utf-8\">\n<title>");
@@ -657,14 +658,20 @@ static void html_basis(struct buf *b)
     }
 }
 
-void un_report_html(struct buf *b, const struct snapshot *s,
-                    const struct un_query *q, const struct un_report *r)
+/* The page, with the cases from first on (all when pager_base is NULL). */
+static void html_page(struct buf *b, const struct snapshot *s,
+                      const struct un_query *q, const struct un_report *r,
+                      size_t first, const char *pager_base)
 {
     char text[1024];
     struct grid g;
+    size_t n = r->n_cases;
 
+    first = first < n ? first : 0;
+    if (pager_base && n - first > PAGE_ROWS)
+        n = first + PAGE_ROWS;
     title_text(text, sizeof(text), q);
-    page_begin(b, text);
+    report_begin(b, text);
     html_heading(b, 1, text);
     scope_text(text, sizeof(text), q, r);
     html_paragraph(b, text);
@@ -675,11 +682,26 @@ void un_report_html(struct buf *b, const struct snapshot *s,
     table(b, &g);
     grid_release(&g);
     html_heading(b, 2, "2. Cases past the deadline");
-    cases_grid(&g, s, r->cases, r->n_cases);
+    cases_grid(&g, s, n > first ? r->cases + first : r->cases, n - first);
     table(b, &g);
     grid_release(&g);
+    if (pager_base)
+        page_pager(b, pager_base, first, r->n_cases);
     html_meetings(b, s, r);
     html_statistics(b, r);
     html_basis(b);
     html_end(b);
+}
+
+void un_report_html(struct buf *b, const struct snapshot *s,
+                    const struct un_query *q, const struct un_report *r)
+{
+    html_page(b, s, q, r, 0, NULL);
+}
+
+void un_report_html_paged(struct buf *b, const struct snapshot *s,
+                          const struct un_query *q, const struct un_report *r,
+                          size_t first, const char *pager_base)
+{
+    html_page(b, s, q, r, first, pager_base);
 }

@@ -24,4 +24,12 @@ void un_report_render(struct buf *b, enum out_format format,
 void un_report_html(struct buf *b, const struct snapshot *s,
                     const struct un_query *q, const struct un_report *r);
 
+/* The same page with PAGE_ROWS of the cases past the deadline from the
+ * first-th, and a pager to the others whose links are pager_base then
+ * "offset=N" (the web page: the whole list of a large registry runs to
+ * megabytes). */
+void un_report_html_paged(struct buf *b, const struct snapshot *s,
+                          const struct un_query *q, const struct un_report *r,
+                          size_t first, const char *pager_base);
+
 #endif
