@@ -54,7 +54,10 @@
 /* Those that return nothing, X(name, parameters, arguments). */
 #define MHD_PROCEDURES(X)                                                 \
     X(MHD_destroy_response, (struct MHD_Response * response), (response)) \
-    X(MHD_stop_daemon, (struct MHD_Daemon * daemon), (daemon))
+    X(MHD_stop_daemon, (struct MHD_Daemon * daemon), (daemon))            \
+    X(MHD_suspend_connection, (struct MHD_Connection * connection),       \
+      (connection))                                                       \
+    X(MHD_resume_connection, (struct MHD_Connection * connection), (connection))
 
 #define POINTER(ret, name, params, args) ret(*name) params;
 #define PROC_POINTER(name, params, args) void(*name) params;

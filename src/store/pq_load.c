@@ -64,12 +64,23 @@
        const int *paramFormats, int resultFormat),                             \
       (conn, command, nParams, paramTypes, paramValues, paramLengths,          \
        paramFormats, resultFormat))                                            \
-    X(char *, PQcmdTuples, (PGresult * res), (res))
+    X(char *, PQcmdTuples, (PGresult * res), (res))                            \
+    X(int, PQconsumeInput, (PGconn * conn), (conn))                            \
+    X(char *, PQescapeIdentifier,                                              \
+      (PGconn * conn, const char *str, size_t len), (conn, str, len))          \
+    X(int, PQgetCopyData, (PGconn * conn, char **buffer, int async),           \
+      (conn, buffer, async))                                                   \
+    X(PGnotify *, PQnotifies, (PGconn * conn), (conn))                         \
+    X(const char *, PQparameterStatus,                                         \
+      (const PGconn *conn, const char *paramName), (conn, paramName))          \
+    X(int, PQsetnonblocking, (PGconn * conn, int arg), (conn, arg))            \
+    X(int, PQsocket, (const PGconn *conn), (conn))
 
 /* Those that return nothing, X(name, parameters, arguments). */
 #define PQ_PROCEDURES(X)                \
     X(PQclear, (PGresult * res), (res)) \
-    X(PQfreemem, (void *ptr), (ptr))
+    X(PQfreemem, (void *ptr), (ptr))    \
+    X(PQreset, (PGconn * conn), (conn))
 
 #define POINTER(ret, name, params, args) ret(*name) params;
 #define PROC_POINTER(name, params, args) void(*name) params;
