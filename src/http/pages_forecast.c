@@ -180,8 +180,8 @@ enum status pages_forecasts(struct page_rq *p, struct err *e)
     struct page_fc fc[2];
     const char *by = page_param(p, "by");
     const char *runs_text = page_param(p, "runs");
-    struct buf key, b;
-    char *body;
+    struct buf key, bad, b;
+    char *body, *why;
     enum status rc;
     long runs;
 
@@ -210,7 +210,14 @@ enum status pages_forecasts(struct page_rq *p, struct err *e)
     page_memo_key(p, "forecasts", &key);
     body = memo_get(key.data);
     rc = ST_OK;
-    if (!body) {
+    /* A scenario the registry cannot run is refused as fast again. */
+    buf_init(&bad, 4096);
+    buf_addf(&bad, "%s\x1finvalid", key.data);
+    if (!body && (why = memo_get(bad.data))) {
+        rc = err_set(e, ST_INVALID, "%s", why);
+        free(why);
+    }
+    if (!body && !rc) {
         rc = fc_run_one(p->rq.s, &fc[0], runs, e);
         if (!rc)
             rc = fc_run_one(p->rq.s, &fc[1], runs, e);
@@ -221,6 +228,8 @@ enum status pages_forecasts(struct page_rq *p, struct err *e)
             body = buf_detach(&b);
             memo_put(key.data, body);
             buf_release(&b);
+        } else if (rc == ST_INVALID) {
+            memo_put(bad.data, e->msg);
         }
         fc_release_one(&fc[1]);
         fc_release_one(&fc[0]);
@@ -232,6 +241,7 @@ enum status pages_forecasts(struct page_rq *p, struct err *e)
         page_close(p);
         free(body);
     }
+    buf_release(&bad);
     buf_release(&key);
     return rc;
 }
