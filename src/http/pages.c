@@ -98,6 +98,18 @@ static void open_frame(struct page_rq *p, const char *title, const char *active,
     page_begin(&p->out, &f);
 }
 
+void page_memo_key(const struct page_rq *p, const char *what, struct buf *key)
+{
+    buf_addf(key, "%s %lld %ld %ld %u %s %s %d", what, (long long)p->rq.s_seq,
+             (long)p->as_known_on, (long)p->rq.today, p->rq.role,
+             p->rq.scope.sending ? p->rq.scope.sending : "-",
+             p->rq.scope.mission ? p->rq.scope.mission : "-",
+             p->rq.scope.withhold_personal);
+    for (int i = 0; i < p->rq.n_params; i++)
+        buf_addf(key, "\x1f%s=%s", p->rq.params[i].name,
+                 p->rq.params[i].value ? p->rq.params[i].value : "");
+}
+
 void page_open(struct page_rq *p, const char *title, const char *active)
 {
     open_frame(p, title, active, 0);

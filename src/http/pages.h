@@ -56,6 +56,11 @@ enum status page_date(const struct page_rq *p, const char *name, int32_t def,
 /* A row offset parameter ("offset"), 0 when absent or bad. */
 size_t page_offset(const struct page_rq *p);
 
+/* The key (memo.h) of what a page renders from its registry and its
+ * request alone: what, the registry's head and day, today, the caller's
+ * role and scope, and the query's parameters as given. */
+void page_memo_key(const struct page_rq *p, const char *what, struct buf *key);
+
 /* Starts the page: the layout for the caller's account. */
 void page_open(struct page_rq *p, const char *title, const char *active);
 void page_open_print(struct page_rq *p, const char *title, const char *active);

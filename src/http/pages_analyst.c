@@ -216,12 +216,38 @@ static enum status visas(struct page_rq *p, struct err *e)
     struct visa_stats_chart c = { "Time to a visa decision (Kaplan-Meier)",
                                   "Ticks: cases still pending or withdrawn", 15,
                                   "15 days" };
-    char d[DATE_BUF];
-    struct buf svg, json;
+    char d[DATE_BUF], *body;
+    struct buf svg, json, key;
 
     if (visa_query_of(p, &q, e))
         return e->status;
     date_format(q.as_of, d);
+    buf_init(&key, 4096);
+    page_memo_key(p, "visas", &key);
+    body = memo_get(key.data);
+    if (!body) {
+        /* The statistics of many cases take tens of milliseconds: kept
+         * for the registry's head (memo.h). */
+        struct buf b;
+
+        visa_stats_compute(p->rq.s, &q, &st);
+        buf_init(&svg, PAGE_MAX);
+        buf_init(&json, PAGE_MAX);
+        buf_init(&b, PAGE_MAX);
+        visa_stats_render_svg(&st, q.by, &c, &svg);
+        visa_stats_render(&st, q.by, OUT_JSON, &json);
+        page_svg(&b, svg.data,
+                 "Share of applications still undecided by days since "
+                 "application, one curve per group.");
+        page_json_text(&b, json.data, "Statistics", NULL, 0);
+        body = buf_detach(&b);
+        memo_put(key.data, body);
+        buf_release(&b);
+        buf_release(&json);
+        buf_release(&svg);
+        visa_stats_release(&st);
+    }
+    buf_release(&key);
     {
         struct page_field f[] = {
             { "issuing", "Issuing state", "text", q.issuing, NULL, NULL, NULL,
@@ -233,25 +259,15 @@ static enum status visas(struct page_rq *p, struct err *e)
             { "as_of", "As of", "date", d, NULL, NULL, NULL, 0 },
         };
 
-        visa_stats_compute(p->rq.s, &q, &st);
-        buf_init(&svg, PAGE_MAX);
-        buf_init(&json, PAGE_MAX);
-        visa_stats_render_svg(&st, q.by, &c, &svg);
-        visa_stats_render(&st, q.by, OUT_JSON, &json);
         page_open(p, "Visa statistics", "/visas");
         page_filter_begin(&p->out, "/visas");
         for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
             page_field(&p->out, &f[i]);
         page_filter_end(&p->out, "Show");
     }
-    page_svg(&p->out, svg.data,
-             "Share of applications still undecided by days since "
-             "application, one curve per group.");
-    page_json_text(&p->out, json.data, "Statistics", NULL, 0);
+    page_raw(&p->out, body);
     page_close(p);
-    buf_release(&json);
-    buf_release(&svg);
-    visa_stats_release(&st);
+    free(body);
     return ST_OK;
 }
 

@@ -15,6 +15,7 @@
 #include "base/xalloc.h"
 #include "forecast/model.h"
 #include "http/assets.h"
+#include "http/memo.h"
 #include "http/pages.h"
 #include "report/forecast_render.h"
 
@@ -135,7 +136,7 @@ static void fc_form(struct page_rq *p, const char *a, const char *b,
     buf_release(&opts);
 }
 
-static void fc_show(struct page_rq *p, const struct page_fc *fc, enum fc_by by)
+static void fc_show(struct buf *b, const struct page_fc *fc, enum fc_by by)
 {
     struct fc_view v[2];
     struct buf svg, json;
@@ -148,7 +149,7 @@ static void fc_show(struct page_rq *p, const struct page_fc *fc, enum fc_by by)
         v[i].result = &fc[i].result;
     }
     if (!fc_comparable(&v[0], &v[1])) {
-        page_message(&p->out, "error",
+        page_message(b, "error",
                      "These scenarios cover different dates or sides, so "
                      "they do not compare.");
         return;
@@ -164,11 +165,11 @@ static void fc_show(struct page_rq *p, const struct page_fc *fc, enum fc_by by)
              "files with --runs %ld gives these figures; without it, every "
              "run.",
              fc[0].result.runs, fc[0].sc.runs, fc[0].result.runs);
-    page_para(&p->out, note);
-    page_svg(&p->out, svg.data,
+    page_para(b, note);
+    page_svg(b, svg.data,
              "Each series' expected staff: the baseline's median and band, "
              "and the compared scenario's drawn over it.");
-    page_json_text(&p->out, json.data, "The scenarios side by side", NULL, 0);
+    page_json_text(b, json.data, "The scenarios side by side", NULL, 0);
     buf_release(&json);
     buf_release(&svg);
 }
@@ -179,6 +180,8 @@ enum status pages_forecasts(struct page_rq *p, struct err *e)
     struct page_fc fc[2];
     const char *by = page_param(p, "by");
     const char *runs_text = page_param(p, "runs");
+    struct buf key, bad, b;
+    char *body, *why;
     enum status rc;
     long runs;
 
@@ -201,17 +204,44 @@ enum status pages_forecasts(struct page_rq *p, struct err *e)
                        by);
     if (runs_of(p, &runs, e))
         return e->status;
-    rc = fc_run_one(p->rq.s, &fc[0], runs, e);
-    if (!rc)
-        rc = fc_run_one(p->rq.s, &fc[1], runs, e);
-    if (!rc) {
+    /* The runs are repeatable (the scenarios' seeds): their rendering is
+     * kept for the registry's head (memo.h). */
+    buf_init(&key, 4096);
+    page_memo_key(p, "forecasts", &key);
+    body = memo_get(key.data);
+    rc = ST_OK;
+    /* A scenario the registry cannot run is refused as fast again. */
+    buf_init(&bad, 4096);
+    buf_addf(&bad, "%s\x1finvalid", key.data);
+    if (!body && (why = memo_get(bad.data))) {
+        rc = err_set(e, ST_INVALID, "%s", why);
+        free(why);
+    }
+    if (!body && !rc) {
+        rc = fc_run_one(p->rq.s, &fc[0], runs, e);
+        if (!rc)
+            rc = fc_run_one(p->rq.s, &fc[1], runs, e);
+        if (!rc) {
+            buf_init(&b, PAGE_MAX);
+            fc_show(&b, fc,
+                    by && !strcmp(by, "mission") ? FC_BY_MISSION : FC_BY_SIDE);
+            body = buf_detach(&b);
+            memo_put(key.data, body);
+            buf_release(&b);
+        } else if (rc == ST_INVALID) {
+            memo_put(bad.data, e->msg);
+        }
+        fc_release_one(&fc[1]);
+        fc_release_one(&fc[0]);
+    }
+    if (body) {
         page_open(p, "Forecasts compared", "/forecasts");
         fc_form(p, fc[0].name, fc[1].name, by ? by : "side", runs_text);
-        fc_show(p, fc,
-                by && !strcmp(by, "mission") ? FC_BY_MISSION : FC_BY_SIDE);
+        page_raw(&p->out, body);
         page_close(p);
+        free(body);
     }
-    fc_release_one(&fc[1]);
-    fc_release_one(&fc[0]);
+    buf_release(&bad);
+    buf_release(&key);
     return rc;
 }

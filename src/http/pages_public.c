@@ -5,6 +5,7 @@
  * view) and render through report/page_lists.h and report/page.h.
  */
 #include "base/date.h"
+#include "http/memo.h"
 #include "http/pages.h"
 #include "report/page_lists.h"
 
@@ -45,17 +46,34 @@ static enum status list_page(struct page_rq *p, enum dlist_kind kind,
         kind == DLIST_DIPLOMATIC ? "Diplomatic List" : "Consular List";
     struct page_list_view v = { NULL, NULL, 0, 0 };
     char as_of_text[DATE_BUF];
-    struct buf base;
+    struct buf base, key, b;
     struct dlist l;
     int32_t as_of;
+    char *body;
 
     memset(&l, 0, sizeof(l));
     host = host ? host : DEFAULT_HOST;
     if (page_date(p, "as_of", p->rq.today, &as_of, e))
         return e->status;
-    if (dlist_build(p->rq.s, kind, host, as_of, &l, e))
-        return e->status;
     date_format(as_of, as_of_text);
+    /* A list of a large registry takes tens of milliseconds to build:
+     * kept for the registry's head (memo.h). */
+    buf_init(&key, 4096);
+    page_memo_key(p, path, &key);
+    body = memo_get(key.data);
+    if (body) {
+        page_open_print(p, title, path);
+        list_filters(p, path, host, as_of_text);
+        page_raw(&p->out, body);
+        page_close(p);
+        free(body);
+        buf_release(&key);
+        return ST_OK;
+    }
+    if (dlist_build(p->rq.s, kind, host, as_of, &l, e)) {
+        buf_release(&key);
+        return e->status;
+    }
     buf_init(&base, 1024);
     buf_printf(&base, "%s?as_of=%s&host=", path, as_of_text);
     page_url(&base, host);
@@ -68,10 +86,17 @@ static enum status list_page(struct page_rq *p, enum dlist_kind kind,
     v.precedence = page_param(p, "part") != NULL;
     if (v.from > l.n_states)
         v.from = 0;
+    buf_init(&b, PAGE_MAX);
+    page_dlist(&b, p->rq.s, &l, &v);
+    body = buf_detach(&b);
+    memo_put(key.data, body);
     page_open_print(p, title, path);
     list_filters(p, path, host, as_of_text);
-    page_dlist(&p->out, p->rq.s, &l, &v);
+    page_raw(&p->out, body);
     page_close(p);
+    free(body);
+    buf_release(&b);
+    buf_release(&key);
     buf_release(&base);
     dlist_release(&l);
     return ST_OK;
