@@ -87,6 +87,9 @@ rank_order="CASE p.rank WHEN 'ambassador' THEN 0 WHEN 'minister' THEN 1
 
 echo "whole process, $(wc -l <"$WORK/pairs") pairs x 4 = 1,000 policies, as of $DATE;" \
     "median of 5 runs (wall, cpu), peak resident memory; the ratio is sqlite3's time over chancery's"
+# The floor every command pays (start-up and exit, no registry), beside
+# sqlite3 answering a constant.
+compare "start-up floor (chancery help)" "SELECT 1" help
 roster_sql() {
     echo "SELECT p.id, pe.family_name, pe.given_names, p.rank, p.title,
     p.category, p.arrived, (SELECT sp.family_name FROM dependents d
