@@ -219,8 +219,11 @@ static enum status match_records(struct adopter *a, const struct snapshot *s,
             else if (strcmp(l->image, image.data))
                 rc = err_set(e, ST_INVALID,
                              "%s:%zu: field 'after': %s '%s' differs from "
-                             "the registry files",
-                             a->path, l->line, ent->name, key);
+                             "%s",
+                             a->path, l->line, ent->name, key,
+                             k == ENT_STATE || k == ENT_ORGANIZATION
+                                 ? "the reference data `init` loaded here"
+                                 : "the registry files");
             else
                 l->seen = 1;
         }
