@@ -128,7 +128,7 @@ static void track(struct adopter *a, const struct log_fields *f, size_t line)
     a->last[i].seq = f->seq;
     a->last[i].line = line;
     a->last[i].seen = 0;
-    a->last[i].image = strcmp(f->op, "delete") && f->after
+    a->last[i].image = f->op && strcmp(f->op, "delete") && f->after
                            ? arena_strdup(&a->names, f->after)
                            : NULL;
 }
@@ -159,6 +159,7 @@ walk(struct adopter *a,
         unsigned char chain[HASH_BYTES], leaf[HASH_BYTES];
 
         line++;
+        memset(&f, 0, sizeof(f));
         if (!json_is_object(o))
             rc = err_set(e, ST_INVALID, "%s:%zu: not a change-log entry: %s",
                          a->path, line, o ? "not a JSON object" : je.text);
@@ -219,8 +220,11 @@ static enum status match_records(struct adopter *a, const struct snapshot *s,
             else if (strcmp(l->image, image.data))
                 rc = err_set(e, ST_INVALID,
                              "%s:%zu: field 'after': %s '%s' differs from "
-                             "the registry files",
-                             a->path, l->line, ent->name, key);
+                             "%s",
+                             a->path, l->line, ent->name, key,
+                             k == ENT_STATE || k == ENT_ORGANIZATION
+                                 ? "the reference data `init` loaded here"
+                                 : "the registry files");
             else
                 l->seen = 1;
         }

@@ -41,12 +41,13 @@ expect_exit 0 "a write after the move" person add --id PX1 --family-name Test \
     --given-names Moved --sex F --birth-date 1990-01-01 --nationality RUS
 expect_exit 0 "audit verify passes after it" audit verify
 
-# bad NAME SED WHAT: a copy of the export with changelog.jsonl edited by
-# SED must be refused into a fresh registry, naming WHAT, nothing written.
+# bad NAME SED WHAT [FILE]: a copy of the export with FILE (changelog.jsonl)
+# edited by SED must be refused into a fresh registry, naming WHAT,
+# nothing written.
 bad() {
     rm -rf "$TMP/$1"
     cp -r "$TMP/a" "$TMP/$1"
-    sed -i "$2" "$TMP/$1/changelog.jsonl"
+    sed -i "$2" "$TMP/$1/${4:-changelog.jsonl}"
     db_reset
     ch init
     expect_exit 3 "$1: refused" import "$TMP/$1"
@@ -61,6 +62,11 @@ bad chain '300s/"key":"/"key":"X/' "$TMP/chain/changelog.jsonl:300: field 'hash'
 bad field '7s/"op":"insert"/"op":7/' "$TMP/field/changelog.jsonl:7: field 'op'"
 last=$(grep -n '"entity":"person"' "$TMP/a/changelog.jsonl" | tail -n 1 | cut -d: -f1)
 bad truncated "${last},\$d" "is in no entry of the log"
+# The registry files changed, the log not: the record and its entry named.
+id=$(sed -n 2p "$TMP/a/persons.csv" | cut -d, -f1)
+line=$(grep -n "\"entity\":\"person\",\"key\":\"$id\"" "$TMP/a/changelog.jsonl" | tail -n 1 | cut -d: -f1)
+bad files '2s/^\([^,]*\),[^,]*,/\1,Forged,/' \
+    "$TMP/files/changelog.jsonl:$line: field 'after': person '$id' differs from the registry files" persons.csv
 
 # Into a registry with records of its own: the files import as before, the
 # log is not carried over, and the import says so.
