@@ -102,9 +102,11 @@ awk '{ printf "  t=%4d s  RSS %7d KiB  CPU %6.1f s\n", $1, $2, $3 }' "$WORK/samp
 grep -E "Requests/sec|Non-2xx" "$WORK/reads" | sed 's/^/  reads: /'
 grep -E "^serve writes|Non-2xx" "$WORK/writes" | sed 's/^/  /'
 echo "  notifications written: $((notes1 - notes0))"
-awk 'NR == 1 { first = $2 } { last = $2; if ($2 > max) max = $2 }
-    END { printf "RSS start %d KiB (%.0f MiB), end %d KiB (%.0f MiB), highest %d KiB; change %+d KiB (%+.1f%%)\n",
-        first, first / 1024, last, last / 1024, max, last - first, (last - first) * 100 / first }' "$WORK/samples"
+awk -v notes=$((notes1 - notes0)) 'NR == 1 { first = $2 } { last = $2; if ($2 > max) max = $2 }
+    END { printf "RSS start %d KiB (%.0f MiB), end %d KiB (%.0f MiB), highest %d KiB; change %+d KiB (%+.1f%%)",
+        first, first / 1024, last, last / 1024, max, last - first, (last - first) * 100 / first
+        if (notes) printf ", %.0f bytes per notification written", (last - first) * 1024 / notes
+        printf "\n" }' "$WORK/samples"
 # The same registry in a server started afresh, after 10 s of the same
 # reads.
 kill -TERM "$pid"
