@@ -33,6 +33,7 @@ struct pg_conn {
     unsigned gen;          /* moves each time the connection is made again */
     unsigned long commits; /* the COMMITs sent */
     char *session_sql;     /* the SETs outside transactions, to replay */
+    int copied;            /* the transaction wrote rows with COPY */
 };
 
 struct pg_param {
@@ -220,6 +221,13 @@ int pg_exec(struct pg_conn *c, const char *sql)
         res = PQexec(c->conn, sql);
         free(c->commit_sql);
         c->commit_sql = NULL;
+        /* Rows by the thousand (an import) leave the planner's statistics
+         * behind them, and the change log's tail queries (store/follow.c)
+         * would scan the whole log until autovacuum caught up: they are
+         * made now. */
+        if (c->copied && !rollback && PQresultStatus(res) == PGRES_COMMAND_OK)
+            PQclear(PQexec(c->conn, "ANALYZE"));
+        c->copied = 0;
     } else {
         res = PQexec(c->conn, sql);
     }
@@ -546,6 +554,7 @@ static int copy_rows(struct pg_stmt *q)
     }
     if (!ok && !c->error[0])
         set_error(c, NULL);
+    c->copied |= ok;
     return ok ? 0 : -1;
 }
 
