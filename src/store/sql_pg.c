@@ -8,6 +8,12 @@
  * statements, run once per row, are parsed once, while the many run only
  * once cost a single round trip. The connection keeps the last error's
  * message and SQLSTATE for db_errmsg and db_is_constraint.
+ *
+ * A connection lost (the primary failing over) is made again before the
+ * next statement outside a transaction (revive): its session's SETs are
+ * replayed and its statements prepared again, and a multi-host URL finds
+ * the new primary. A write transaction's COMMIT carries its NOTIFY for
+ * the watches (store/watch.h).
  */
 #include "store/sql_pg.h"
 
