@@ -8,6 +8,12 @@
  * statements, run once per row, are parsed once, while the many run only
  * once cost a single round trip. The connection keeps the last error's
  * message and SQLSTATE for db_errmsg and db_is_constraint.
+ *
+ * A connection lost (the primary failing over) is made again before the
+ * next statement outside a transaction (revive): its session's SETs are
+ * replayed and its statements prepared again, and a multi-host URL finds
+ * the new primary. A write transaction's COMMIT carries its NOTIFY for
+ * the watches (store/watch.h).
  */
 #include "store/sql_pg.h"
 
@@ -38,6 +44,7 @@ struct pg_conn {
     unsigned gen;          /* moves each time the connection is made again */
     unsigned long commits; /* the COMMITs sent */
     char *session_sql;     /* the SETs outside transactions, to replay */
+    int copied;            /* the transaction wrote rows with COPY */
 };
 
 struct pg_param {
@@ -384,6 +391,13 @@ int pg_exec(struct pg_conn *c, const char *sql)
         res = PQexec(c->conn, sql);
         free(c->commit_sql);
         c->commit_sql = NULL;
+        /* Rows by the thousand (an import) leave the planner's statistics
+         * behind them, and the change log's tail queries (store/follow.c)
+         * would scan the whole log until autovacuum caught up: they are
+         * made now. */
+        if (c->copied && !rollback && PQresultStatus(res) == PGRES_COMMAND_OK)
+            PQclear(PQexec(c->conn, "ANALYZE"));
+        c->copied = 0;
     } else {
         res = PQexec(c->conn, sql);
     }
@@ -735,6 +749,7 @@ static int copy_rows(struct pg_stmt *q)
     }
     if (!ok && !c->error[0])
         set_error(c, NULL);
+    c->copied |= ok;
     return ok ? 0 : -1;
 }
 
