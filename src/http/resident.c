@@ -460,8 +460,12 @@ enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
 {
     struct write_wait me = { fn, ctx, ST_OK, { ST_OK, "" }, 0, NULL };
 
+    /* me stays in the queue only until a leader takes it, which is
+     * before it is done and this returns. */
     pthread_mutex_lock(&r->q_mu);
+    /* cppcheck-suppress autoVariables */
     *r->q_tail = &me;
+    /* cppcheck-suppress autoVariables */
     r->q_tail = &me.next;
     while (!me.done) {
         struct write_wait *list;
