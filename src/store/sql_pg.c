@@ -717,6 +717,23 @@ static void batch_row(struct pg_stmt *q)
 }
 
 /* Sends q's rows with COPY. */
+/* The results after a COPY's end: ok while it was and every result says
+ * the command went through; the first failure is kept as the error. */
+static int copy_results(struct pg_conn *c, int ok)
+{
+    PGresult *res;
+
+    while ((res = PQgetResult(c->conn))) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            if (ok)
+                set_error(c, res);
+            ok = 0;
+        }
+        PQclear(res);
+    }
+    return ok;
+}
+
 static int copy_rows(struct pg_stmt *q)
 {
     struct pg_conn *c = q->c;
@@ -739,14 +756,7 @@ static int copy_rows(struct pg_stmt *q)
     }
     if (PQputCopyEnd(c->conn, ok ? NULL : "chancery: copy failed") != 1)
         ok = 0;
-    while ((res = PQgetResult(c->conn))) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            if (ok)
-                set_error(c, res);
-            ok = 0;
-        }
-        PQclear(res);
-    }
+    ok = copy_results(c, ok);
     if (!ok && !c->error[0])
         set_error(c, NULL);
     c->copied |= ok;
@@ -922,21 +932,13 @@ static int stream_begin(struct pg_stmt *q)
 static int stream_end(struct pg_stmt *q, int n)
 {
     struct pg_conn *c = q->c;
-    PGresult *res;
     int ok = n == -1;
 
     c->copying = NULL;
     q->streaming = 2;
     if (!ok)
         set_error(c, NULL);
-    while ((res = PQgetResult(c->conn))) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            if (ok)
-                set_error(c, res);
-            ok = 0;
-        }
-        PQclear(res);
-    }
+    ok = copy_results(c, ok);
     return ok ? 101 : 1;
 }
 
