@@ -136,6 +136,10 @@ void sqlgen_create_table_pg(const struct entity *ent, struct buf *b);
 
 /* Brings the schema to the newest version. */
 enum status schema_migrate(struct store *st, struct err *e);
+
+/* audit verify: the schema is exactly what the migrations create
+ * (store/verify_schema.c); else the first difference into e. */
+enum status verify_schema(struct store *st, struct err *e);
 /* Creates the newest schema in a PostgreSQL database's current schema,
  * inside the caller's transaction. */
 enum status schema_create_pg(struct store *st, struct err *e);

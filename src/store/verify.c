@@ -12,7 +12,8 @@
  * back shows in the count of rows each table should hold. The same pass
  * rebuilds the Merkle tree from the entries' leaves and compares its root
  * with the tree the log keeps (store/tlog.c), and, once, re-encodes a log
- * of encoding 1 (log_reencode, migration 6).
+ * of encoding 1 (log_reencode, migration 6). The schema check is
+ * store/verify_schema.c; the snapshot image's, store/verify_image.c.
  */
 #include <jansson.h>
 
@@ -541,153 +542,6 @@ static enum status check_reencoding(struct store *st, struct err *e)
     return rc;
 }
 
-/* The schema's objects, in an order both schemas share. */
-#define SCHEMA_SELECT                                                    \
-    "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master " \
-    "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name"
-
-static int object_cmp(struct sql_stmt *a, struct sql_stmt *b)
-{
-    int c = strcmp((const char *)sql_column_text(a, 0),
-                   (const char *)sql_column_text(b, 0));
-
-    return c ? c
-             : strcmp((const char *)sql_column_text(a, 1),
-                      (const char *)sql_column_text(b, 1));
-}
-
-/* Walks the two sorted lists of objects; the first difference into e. */
-static enum status compare_schemas(struct store *st, struct sql_stmt *have,
-                                   struct sql_stmt *want, struct err *e)
-{
-    int h = sql_step(have), w = sql_step(want);
-
-    for (;;) {
-        if ((h != SQL_ROW && h != SQL_DONE) || (w != SQL_ROW && w != SQL_DONE))
-            return err_set(e, ST_ERROR, "database '%s': schema: %s", st->path,
-                           db_errmsg(st));
-        if (h != SQL_ROW && w != SQL_ROW)
-            break;
-        int c = h != SQL_ROW ? 1 : w != SQL_ROW ? -1 : object_cmp(have, want);
-
-        if (c < 0)
-            return err_set(e, ST_INVALID,
-                           "schema: %s '%s' (on %s) is not one chancery's "
-                           "migrations create: something was added behind "
-                           "its back",
-                           sql_column_text(have, 0), sql_column_text(have, 1),
-                           sql_column_text(have, 2));
-        if (c > 0)
-            return err_set(e, ST_INVALID, "schema: %s '%s' is missing",
-                           sql_column_text(want, 0), sql_column_text(want, 1));
-        if (strcmp((const char *)sql_column_text(have, 3),
-                   (const char *)sql_column_text(want, 3)))
-            return err_set(e, ST_INVALID,
-                           "schema: %s '%s' differs from what chancery's "
-                           "migrations create",
-                           sql_column_text(have, 0), sql_column_text(have, 1));
-        h = sql_step(have);
-        w = sql_step(want);
-    }
-    return ST_OK;
-}
-
-/* PostgreSQL's catalog read as SCHEMA_SELECT reads SQLite's, for the
- * objects of schema ?1: relations with their columns, indexes,
- * constraints, triggers, rules and functions, each with its definition
- * (the schema's name taken out, so that two schemas compare). */
-#define PG_SCHEMA_SELECT                                                        \
-    "SELECT * FROM (SELECT 'relation ' || c.relkind::text AS kind, "            \
-    "c.relname::text AS name, c.relname::text, "                                \
-    "coalesce((SELECT string_agg(a.attname || ' ' || "                          \
-    "format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN "      \
-    "' not null' ELSE '' END || ' ' || a.attidentity::text || coalesce(' ' || " \
-    "pg_get_expr(d.adbin, d.adrelid), ''), ', ' ORDER BY a.attnum) FROM "       \
-    "pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND "      \
-    "d.adnum = a.attnum WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT "     \
-    "a.attisdropped), '') FROM pg_class c JOIN pg_namespace n ON n.oid = "      \
-    "c.relnamespace WHERE n.nspname = ?1 AND c.relkind <> 'i' "                 \
-    "UNION ALL SELECT 'index', c.relname::text, t.relname::text, "              \
-    "replace(pg_get_indexdef(c.oid), n.nspname || '.', '') FROM pg_index x "    \
-    "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = "       \
-    "x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "           \
-    "n.nspname = ?1 "                                                           \
-    "UNION ALL SELECT 'constraint', o.conname::text, t.relname::text, "         \
-    "replace(pg_get_constraintdef(o.oid), n.nspname || '.', '') FROM "          \
-    "pg_constraint o JOIN pg_class t ON t.oid = o.conrelid JOIN "               \
-    "pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ?1 "            \
-    "UNION ALL SELECT 'trigger', g.tgname::text, t.relname::text, "             \
-    "replace(pg_get_triggerdef(g.oid), n.nspname || '.', '') FROM pg_trigger "  \
-    "g JOIN pg_class t ON t.oid = g.tgrelid JOIN pg_namespace n ON n.oid = "    \
-    "t.relnamespace WHERE n.nspname = ?1 AND NOT g.tgisinternal "               \
-    "UNION ALL SELECT 'rule', r.rulename::text, r.tablename::text, "            \
-    "r.definition FROM pg_rules r WHERE r.schemaname = ?1 "                     \
-    "UNION ALL SELECT 'function', p.proname::text, '', p.prosrc FROM "          \
-    "pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE "            \
-    "n.nspname = ?1) o ORDER BY kind COLLATE \"C\", name COLLATE \"C\""
-
-/* The schema of a PostgreSQL registry against the one chancery makes,
- * made for the comparison in a schema of its own, inside the verifier's
- * transaction, under a savepoint that is rolled back. */
-static enum status check_schema_pg(struct store *st, struct err *e)
-{
-    struct sql_stmt *have = NULL, *want = NULL, *q = NULL;
-    char *name = NULL;
-    enum status rc = db_exec(st, "SAVEPOINT schema_check", e);
-
-    if (!rc)
-        rc = db_prepare(st, "SELECT current_schema()", &q, e);
-    if (!rc && sql_step(q) == SQL_ROW && sql_column_text(q, 0))
-        name = xstrdup(sql_column_text(q, 0));
-    if (!rc && !name)
-        rc = err_set(e, ST_ERROR, "database '%s': no current schema", st->path);
-    if (!rc)
-        rc = db_exec(st,
-                     "CREATE SCHEMA chancery_reference; SET LOCAL "
-                     "search_path = chancery_reference",
-                     e);
-    if (!rc)
-        rc = schema_create_pg(st, e);
-    if (!rc && !db_prepare(st, PG_SCHEMA_SELECT, &have, e) &&
-        !db_prepare(st, PG_SCHEMA_SELECT, &want, e)) {
-        sql_bind_text(have, 1, name, -1, SQL_STATIC);
-        sql_bind_text(want, 1, "chancery_reference", -1, SQL_STATIC);
-        rc = compare_schemas(st, have, want, e);
-    }
-    sql_finalize(q);
-    sql_finalize(have);
-    sql_finalize(want);
-    free(name);
-    db_exec(st, "ROLLBACK TO SAVEPOINT schema_check", NULL);
-    return rc;
-}
-
-/* The tables, indexes, triggers and views are exactly those the
- * migrations create, as a fresh registry in memory shows: a trigger that
- * rewrites later writes, or an extra table, is found. */
-static enum status check_schema(struct store *st, struct err *e)
-{
-    struct store *ref = NULL;
-    struct sql_stmt *have = NULL, *want = NULL;
-    enum status rc;
-
-    if (st->pg)
-        return check_schema_pg(st, e);
-    rc = store_open(":memory:", STORE_OPEN_CREATE, &ref, e);
-
-    if (!rc)
-        rc = db_prepare(st, SCHEMA_SELECT, &have, e);
-    if (!rc)
-        rc = db_prepare(ref, SCHEMA_SELECT, &want, e);
-    if (!rc)
-        rc = compare_schemas(st, have, want, e);
-    sql_finalize(have);
-    sql_finalize(want);
-    if (ref)
-        store_close(ref);
-    return rc;
-}
-
 static void verifier_init(struct verifier *v, struct store *st)
 {
     memset(v, 0, sizeof(*v));
@@ -733,7 +587,7 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
     /* One read transaction: the log and the tables as of one moment. */
     rc = db_begin(st, DB_READ, e);
     if (!rc)
-        rc = check_schema(st, e);
+        rc = verify_schema(st, e);
     if (!rc)
         rc = db_prepare(st,
                         "SELECT hash FROM tlog_nodes WHERE level = ? AND "
@@ -755,101 +609,6 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
         rc = check_reencoding(st, e);
     db_exec(st, "ROLLBACK", NULL);
     verifier_release(&v);
-    return rc;
-}
-
-/* The first field of rec (of kind k in a) that differs from the record of
- * the same key in b; -2 when b has no such record, -1 when none differs. */
-static int differing_field(const struct snapshot *a, const struct snapshot *b,
-                           int k, const void *rec, const char *key)
-{
-    const struct entity *ent = ENTITIES[k];
-    uint32_t j = snapshot_find(b, k, key);
-    char x[FIELD_BUF], y[FIELD_BUF];
-
-    if (j == IDMAP_NONE)
-        return -2;
-    for (int i = 0; i < ent->n_fields; i++) {
-        const char *p = field_text(a, &ent->fields[i], rec, x),
-                   *q =
-                       field_text(b, &ent->fields[i], snapshot_row(b, k, j), y);
-
-        if ((p == NULL) != (q == NULL) || (p && strcmp(p, q)))
-            return i;
-    }
-    return -1;
-}
-
-/* Compares the two snapshots record by record, by key. */
-static enum status compare_snapshots(const struct snapshot *tables,
-                                     const struct snapshot *image, int64_t *n,
-                                     struct err *e)
-{
-    char buf[256];
-
-    for (int k = 0; k < ENT__COUNT; k++) {
-        const struct entity *ent = ENTITIES[k];
-
-        if (snapshot_count(tables, k) != snapshot_count(image, k))
-            return err_set(e, ST_INVALID,
-                           "the snapshot image holds %zu %s records, the "
-                           "tables %zu",
-                           snapshot_count(image, k), ent->name,
-                           snapshot_count(tables, k));
-        for (uint32_t i = 0; i < snapshot_count(tables, k); i++) {
-            const void *rec = snapshot_row(tables, k, i);
-            const char *key = record_key(tables, ent, rec, buf, sizeof(buf));
-            int f = differing_field(tables, image, k, rec, key);
-
-            if (f == -2)
-                return err_set(e, ST_INVALID,
-                               "the snapshot image lacks %s '%s'", ent->name,
-                               key);
-            if (f >= 0)
-                return err_set(e, ST_INVALID,
-                               "the snapshot image differs from the tables "
-                               "at %s '%s', field '%s'",
-                               ent->name, key, ent->fields[f].name);
-            (*n)++;
-        }
-    }
-    return ST_OK;
-}
-
-enum status store_verify_image(struct store *st, int64_t *n_records,
-                               struct err *e)
-{
-    struct snapshot tables, image;
-    char hash[HASH_HEX] = "";
-    int64_t seq = 0, changes = 0;
-    enum status rc;
-
-    *n_records = st->pg ? STORE_NO_IMAGES : -1;
-    if (st->pg)
-        return ST_OK;
-    snapshot_init(&tables);
-    snapshot_init(&image);
-    rc = db_begin(st, DB_READ, e);
-    if (!rc)
-        rc = log_head(st, &seq, hash, e);
-    if (!rc)
-        rc = load_tables(st, &tables, e);
-    if (!rc && !load_image(st, seq, hash, &image, &changes)) {
-        const char *index;
-
-        *n_records = 0;
-        rc = compare_snapshots(&tables, &image, n_records, e);
-        if (!rc && (index = snapshot_index_stale(&image)))
-            rc = err_set(e, ST_INVALID,
-                         "the snapshot image's index of %s differs from "
-                         "its records",
-                         index);
-        if (rc)
-            err_prefix(e, "database '%s'", st->path);
-    }
-    db_exec(st, "ROLLBACK", NULL);
-    snapshot_release(&tables);
-    snapshot_release(&image);
     return rc;
 }
 
