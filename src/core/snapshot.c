@@ -110,12 +110,15 @@ static void *move_rows(void *rows, size_t n, size_t size, void **map,
             (void)*(volatile const char *)p;
         memcpy(dst, rows, first - at);
         memcpy(dst + (last - at), (char *)last, at + n - last);
+        /* The pages move, but their old range stays mapped
+         * (MREMAP_DONTUNMAP): a hole there would be filled by the next
+         * mapping anyone makes (malloc's, a sanitizer's), which the image's
+         * munmap at release would then take away from under its owner. A
+         * kernel without it (before 5.13, for a file's mapping) copies. */
         if (mremap((void *)first, last - first, last - first,
-                   MREMAP_MAYMOVE | MREMAP_FIXED,
-                   dst + (first - at)) == MAP_FAILED) {
-            munmap(region, *map_size);
-            return NULL;
-        }
+                   MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+                   dst + (first - at)) == MAP_FAILED)
+            memcpy(dst + (first - at), (char *)first, last - first);
     }
     *map = region;
     return dst;
