@@ -14,7 +14,7 @@ DB=$1
 SECONDS_RUN=${BENCH_SERVE_SECONDS:-20}
 export CHANCERY_DB="$DB" TZ=UTC LC_ALL=C CHANCERY_TODAY=${CHANCERY_TODAY:-2025-12-31}
 WORK=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$WORK"' EXIT
 pid=
 LOG=${BENCH_SERVE_LOG:-$WORK/access.log}
 
