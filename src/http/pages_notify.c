@@ -126,6 +126,25 @@ static enum status notification_get(struct page_rq *p, struct err *e)
     return show(p, NULL, NULL, e);
 }
 
+/* After a decision or a withdrawal through the API's route: to the
+ * notification's page, or its page again with the route's error (code,
+ * else 422). */
+static enum status after_write(struct page_rq *p, enum status rc, int code,
+                               struct err *e)
+{
+    char to[80];
+
+    if (!rc) {
+        snprintf(to, sizeof(to), "/notifications/%s", p->rq.captures[0]);
+        page_redirect(p, to);
+        return ST_OK;
+    }
+    if (rc == ST_ERROR && !code)
+        return rc;
+    p->rq.code = code ? code : 422;
+    return show(p, e->msg, "error", e);
+}
+
 static enum status decision_post(struct page_rq *p, struct err *e)
 {
     const char *decision = page_form(p, "decision");
@@ -133,7 +152,7 @@ static enum status decision_post(struct page_rq *p, struct err *e)
     json_t *body = json_object();
     struct request rq = p->rq;
     struct buf scratch;
-    char *text, to[80];
+    char *text;
     enum status rc;
 
     if (!notify_visible(p, p->rq.captures[0], e)) {
@@ -152,15 +171,7 @@ static enum status decision_post(struct page_rq *p, struct err *e)
     buf_release(&scratch);
     free(text);
     json_decref(body);
-    if (!rc) {
-        snprintf(to, sizeof(to), "/notifications/%s", p->rq.captures[0]);
-        page_redirect(p, to);
-        return ST_OK;
-    }
-    if (rc == ST_ERROR && !rq.code)
-        return rc;
-    p->rq.code = rq.code ? rq.code : 422;
-    return show(p, e->msg, "error", e);
+    return after_write(p, rc, rq.code, e);
 }
 
 /* POST /notifications/{id}/withdraw: the API's route_withdraw, so the
@@ -169,7 +180,6 @@ static enum status withdraw_post(struct page_rq *p, struct err *e)
 {
     struct request rq = p->rq;
     struct buf scratch;
-    char to[80];
     enum status rc;
 
     if (!notify_visible(p, p->rq.captures[0], e))
@@ -179,15 +189,7 @@ static enum status withdraw_post(struct page_rq *p, struct err *e)
     buf_init(&scratch, PAGE_MAX);
     rc = route_withdraw(&rq, &scratch, e);
     buf_release(&scratch);
-    if (!rc) {
-        snprintf(to, sizeof(to), "/notifications/%s", p->rq.captures[0]);
-        page_redirect(p, to);
-        return ST_OK;
-    }
-    if (rc == ST_ERROR && !rq.code)
-        return rc;
-    p->rq.code = rq.code ? rq.code : 422;
-    return show(p, e->msg, "error", e);
+    return after_write(p, rc, rq.code, e);
 }
 
 /* ---- lists and the liaison's home ---- */

@@ -1068,6 +1068,27 @@ static void expect_same_indexes(const struct snapshot *a,
  * one) and brought up to date with the change set another writer
  * committed, from the change log's after images, equals the registry
  * loaded afresh: records, keys and every index. */
+/* The fixture with enough persons that their rows fill whole pages of
+ * the image, which the first append moves rather than copies
+ * (snapshot_own), loaded into out from the image. */
+static void load_filled_image(struct fixture *fx, struct snapshot *out)
+{
+    open_new(fx);
+    write_fixture(fx);
+    for (int i = 0; i < 400; i++) {
+        char line[64];
+
+        snprintf(line, sizeof(line), "PX%d,Filler,,F,,RUS,", i);
+        add_row(&fx->s, ENT_PERSON, line);
+    }
+    insert_range(fx, ENT_PERSON, N_OF(PERSONS),
+                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
+    load(fx, NULL, out); /* from the tables; writes the image */
+    snapshot_release(out);
+    load(fx, NULL, out);
+    assert_string_equal(store_load_source(fx->st), "image+0 changes");
+}
+
 static void test_change_set_applied_like_a_load(void **state)
 {
     static const struct record_ref refs[] = {
@@ -1084,22 +1105,7 @@ static void test_change_set_applied_like_a_load(void **state)
     struct posting before;
     uint32_t t2;
 
-    open_new(fx);
-    write_fixture(fx);
-    /* Enough persons that their rows fill whole pages of the image, which
-     * the first append moves rather than copies (snapshot_own). */
-    for (int i = 0; i < 400; i++) {
-        char line[64];
-
-        snprintf(line, sizeof(line), "PX%d,Filler,,F,,RUS,", i);
-        add_row(&fx->s, ENT_PERSON, line);
-    }
-    insert_range(fx, ENT_PERSON, N_OF(PERSONS),
-                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
-    load(fx, NULL, &resident); /* from the tables; writes the image */
-    snapshot_release(&resident);
-    load(fx, NULL, &resident);
-    assert_string_equal(store_load_source(fx->st), "image+0 changes");
+    load_filled_image(fx, &resident);
 
     load(fx, NULL, &writer);
     c[0] = (struct change){
@@ -1158,20 +1164,7 @@ static void test_moved_rows_leave_no_hole(void **state)
     uintptr_t old, first;
     void *probe;
 
-    open_new(fx);
-    write_fixture(fx);
-    for (int i = 0; i < 400; i++) {
-        char line[64];
-
-        snprintf(line, sizeof(line), "PX%d,Filler,,F,,RUS,", i);
-        add_row(&fx->s, ENT_PERSON, line);
-    }
-    insert_range(fx, ENT_PERSON, N_OF(PERSONS),
-                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
-    load(fx, NULL, &s); /* from the tables; writes the image */
-    snapshot_release(&s);
-    load(fx, NULL, &s);
-    assert_string_equal(store_load_source(fx->st), "image+0 changes");
+    load_filled_image(fx, &s);
     old = (uintptr_t)s.tables[ENT_PERSON].rows;
     first = (old + page - 1) / page * page;
     snapshot_own(&s, ENT_PERSON);
