@@ -228,7 +228,7 @@ const char *field_text(const struct snapshot *s, const struct field *f,
     switch (f->type) {
     case FT_TEXT:
     case FT_HOST:
-        str = *CAT(rec, f, const char *);
+        str = *CAT(rec, f, char *);
         return str ? str : "";
     case FT_CODE:
         return CAT(rec, f, char);
@@ -269,7 +269,7 @@ int field_is_absent(const struct field *f, const void *rec)
     switch (f->type) {
     case FT_TEXT:
     case FT_HOST:
-        return *CAT(rec, f, const char *) == NULL;
+        return *CAT(rec, f, char *) == NULL;
     case FT_CODE:
         return CAT(rec, f, char)[0] == '\0';
     case FT_DATE:
