@@ -101,6 +101,7 @@ struct resident {
     pthread_mutex_t c_mu;
     pthread_cond_t c_wake;
     size_t compact_bytes;
+    int compact_bytes_set; /* by CHANCERY_SERVE_COMPACT_BYTES */
     void (*log)(const char *line, void *ctx);
     void *log_ctx;
     /* Group commit (resident.c): the writes waiting, and whether one of

@@ -73,6 +73,9 @@
  * written and each of its writes is run again alone.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <time.h>
@@ -84,8 +87,10 @@
 #include "store/watch.h"
 
 /* The bytes a registry's arena may gain after its load before it is
- * loaded afresh (compaction, above). */
-#define COMPACT_BYTES ((size_t)4 << 20)
+ * loaded afresh (compaction, above), or the image's size over
+ * COMPACT_SHARE when that is more. */
+#define COMPACT_BYTES ((size_t)1 << 20)
+#define COMPACT_SHARE 64
 /* How long a catch-up waits for the readers still on the spare before it
  * loads the registry instead. */
 #define SPARE_WAIT_MS 2000
@@ -124,7 +129,7 @@ static enum status load(struct store *st, int32_t as_known_on,
 }
 
 static enum status writer_ready(struct resident *r, struct err *e);
-static size_t compact_bytes(void);
+static size_t compact_bytes(int *set);
 static void watch(struct resident *r, const char *db_path);
 
 enum status resident_open(struct resident *r, const char *db_path,
@@ -158,7 +163,7 @@ enum status resident_open(struct resident *r, const char *db_path,
     pthread_cond_init(&r->q_done, NULL);
     pthread_mutex_init(&r->c_mu, NULL);
     pthread_cond_init(&r->c_wake, NULL);
-    r->compact_bytes = compact_bytes();
+    r->compact_bytes = compact_bytes(&r->compact_bytes_set);
     r->q_tail = &r->q_head;
     store_batch_leaves_image(r->wr);
     /* The writer's snapshot now, not at the first write (on failure,
@@ -543,49 +548,55 @@ enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
     return me.rc;
 }
 
-/* COMPACT_BYTES, or CHANCERY_SERVE_COMPACT_BYTES when it is a number (the
- * tests set 1: every change set compacts). */
-static size_t compact_bytes(void)
+/* COMPACT_BYTES, or CHANCERY_SERVE_COMPACT_BYTES when it is a number
+ * (*set 1: the tests set 1, so that every change set compacts). */
+static size_t compact_bytes(int *set)
 {
     const char *v = getenv("CHANCERY_SERVE_COMPACT_BYTES");
     char *end;
     unsigned long long n;
 
+    *set = 0;
     if (!v || !*v)
         return COMPACT_BYTES;
     errno = 0;
     n = strtoull(v, &end, 10);
-    return *end || errno || !n ? COMPACT_BYTES : (size_t)n;
+    if (*end || errno || !n)
+        return COMPACT_BYTES;
+    *set = 1;
+    return (size_t)n;
 }
 
-/* Whether an arena that held at_load bytes once loaded has gained enough
- * since to be loaded afresh. */
-static int wasteful(const struct resident *r, const struct arena *a,
-                    size_t at_load)
+/* The bytes an arena that held at_load bytes once loaded gained since,
+ * when they are enough for a registry of map_size bytes of image to be
+ * loaded afresh (the larger the image, the more a load costs, so the more
+ * it waits for); else 0. */
+static size_t gained(const struct resident *r, const struct arena *a,
+                     size_t at_load, size_t map_size)
 {
-    size_t now = arena_used(a);
+    size_t now = arena_used(a), limit = r->compact_bytes;
 
-    return now > at_load && now - at_load >= r->compact_bytes;
+    if (!r->compact_bytes_set && map_size / COMPACT_SHARE > limit)
+        limit = map_size / COMPACT_SHARE;
+    return now > at_load && now - at_load >= limit ? now - at_load : 0;
 }
 
-/* The readers' spare loaded afresh when its arena weighs: the load runs
- * on the compactor's connection with no lock held; the swap, under db_mu
- * (no catch-up runs meanwhile) and mu. Readers still on the old spare
- * keep it; the last one frees it. */
-static void compact_readers(struct resident *r)
+/* The readers' spare loaded afresh: the load runs on the compactor's
+ * connection with no lock held; the swap, under db_mu (no catch-up runs
+ * meanwhile) and mu. Readers still on the old spare keep it; the last one
+ * frees it. */
+static void compact_readers(struct resident *r, size_t dropped)
 {
     struct snap_ref *fresh, *old;
     struct err e;
-    int due;
 
-    pthread_mutex_lock(&r->db_mu);
-    due = r->spare && wasteful(r, &r->spare->s.strings, r->spare->strings);
-    pthread_mutex_unlock(&r->db_mu);
-    if (!due || load(r->cst, DATE_NONE, &fresh, &e))
+    if (load(r->cst, DATE_NONE, &fresh, &e))
         return;
     fresh->refs = 1;
-    note(r, "compaction: readers' registry loaded (%s)",
-         store_load_source(r->cst));
+    note(r,
+         "compaction: readers' registry loaded (%s), %zu bytes of strings "
+         "dropped",
+         store_load_source(r->cst), dropped);
     pthread_mutex_lock(&r->db_mu);
     pthread_mutex_lock(&r->mu);
     old = r->spare;
@@ -600,25 +611,23 @@ static void compact_readers(struct resident *r)
     }
 }
 
-/* The writer's snapshot loaded afresh when its arena weighs: loaded with
- * no lock held, then swapped in under the write lock and brought there to
- * the head (the writes made during the load). When it cannot follow, the
- * next write loads it, as after any write that leaves it not exact. */
-static void compact_writer(struct resident *r)
+/* The writer's snapshot loaded afresh: loaded with no lock held, then
+ * swapped in under the write lock and brought there to the head (the
+ * writes made during the load). When it cannot follow, the next write
+ * loads it, as after any write that leaves it not exact. */
+static void compact_writer(struct resident *r, size_t dropped)
 {
     struct snap_ref *fresh;
     struct snapshot old;
     struct err e;
     int64_t head;
-    int due;
 
-    pthread_mutex_lock(&r->wr_mu);
-    due = r->ws_ok && wasteful(r, &r->ws.strings, r->ws_strings);
-    pthread_mutex_unlock(&r->wr_mu);
-    if (!due || load(r->cst, DATE_NONE, &fresh, &e))
+    if (load(r->cst, DATE_NONE, &fresh, &e))
         return;
-    note(r, "compaction: writer's snapshot loaded (%s)",
-         store_load_source(r->cst));
+    note(r,
+         "compaction: writer's snapshot loaded (%s), %zu bytes of strings "
+         "dropped",
+         store_load_source(r->cst), dropped);
     snapshot_init(&old);
     pthread_mutex_lock(&r->wr_mu);
     if (r->ws_ok) {
@@ -633,6 +642,35 @@ static void compact_writer(struct resident *r)
     snapshot_release(&old);
     snapshot_release(&fresh->s);
     free(fresh);
+}
+
+/* One look: the registries whose arenas gained enough are loaded afresh
+ * from an image brought to the head first (so that the load folds nothing
+ * into the arena: the image holds the new records, packed), and the
+ * memory the old ones held is given back to the system. */
+static void compact(struct resident *r)
+{
+    size_t readers = 0, writer = 0;
+
+    pthread_mutex_lock(&r->db_mu);
+    if (r->spare)
+        readers = gained(r, &r->spare->s.strings, r->spare->strings,
+                         r->spare->s.map_size);
+    pthread_mutex_unlock(&r->db_mu);
+    pthread_mutex_lock(&r->wr_mu);
+    if (r->ws_ok)
+        writer = gained(r, &r->ws.strings, r->ws_strings, r->ws.map_size);
+    pthread_mutex_unlock(&r->wr_mu);
+    if (!readers && !writer)
+        return;
+    store_refresh_image(r->cst);
+    if (readers)
+        compact_readers(r, readers);
+    if (writer)
+        compact_writer(r, writer);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 /* The compactor's thread: a look every second until compact_stop. */
@@ -650,8 +688,7 @@ static void *compactor(void *arg)
         if (r->c_stop)
             break;
         pthread_mutex_unlock(&r->c_mu);
-        compact_readers(r);
-        compact_writer(r);
+        compact(r);
         pthread_mutex_lock(&r->c_mu);
     }
     pthread_mutex_unlock(&r->c_mu);
