@@ -10,7 +10,7 @@
 # the writes' top rate. Every BENCH_SOAK_EVERY seconds the server's RSS
 # is read from /proc/PID/status; prints the samples, then the RSS at the
 # start of the load, at its end and at its highest, the change, and what
-# the load did. The registry grows by two change-log entries and one
+# the load did, and the RSS in the middle of the run. The registry grows by two change-log entries and one
 # notification per pair of writes, which the resident registries hold: a
 # rise with the writes is the data, not a leak. To tell them apart, a
 # server is then started afresh on the registry the soak left and its
@@ -51,8 +51,10 @@ for u in bench-officer:officer "bench-$sending:liaison"; do
 done
 
 # BENCH_SERVE_WRAP runs the soaked server under a checker, e.g.
-# "valgrind --leak-check=full --log-file=FILE" (the fresh one runs bare).
-${BENCH_SERVE_WRAP:-} ./chancery serve --listen 127.0.0.1:0 --access-log /dev/null >"$WORK/out" 2>"$WORK/err" &
+# "valgrind --leak-check=full --log-file=FILE" (the fresh one runs bare);
+# BENCH_SERVE_LOG is its access log (default: none), where
+# CHANCERY_DEBUG_LOAD=1 adds a line per load of its registries.
+${BENCH_SERVE_WRAP:-} ./chancery serve --listen 127.0.0.1:0 --access-log "${BENCH_SERVE_LOG:-/dev/null}" >"$WORK/out" 2>"$WORK/err" &
 pid=$!
 while ! grep -q listening "$WORK/out"; do
     kill -0 "$pid" 2>/dev/null || { cat "$WORK/err" >&2; exit 1; }
@@ -102,9 +104,10 @@ awk '{ printf "  t=%4d s  RSS %7d KiB  CPU %6.1f s\n", $1, $2, $3 }' "$WORK/samp
 grep -E "Requests/sec|Non-2xx" "$WORK/reads" | sed 's/^/  reads: /'
 grep -E "^serve writes|Non-2xx" "$WORK/writes" | sed 's/^/  /'
 echo "  notifications written: $((notes1 - notes0))"
-awk -v notes=$((notes1 - notes0)) 'NR == 1 { first = $2 } { last = $2; if ($2 > max) max = $2 }
-    END { printf "RSS start %d KiB (%.0f MiB), end %d KiB (%.0f MiB), highest %d KiB; change %+d KiB (%+.1f%%)",
-        first, first / 1024, last, last / 1024, max, last - first, (last - first) * 100 / first
+awk -v notes=$((notes1 - notes0)) 'NR == 1 { first = $2 } { rss[NR] = $2; last = $2; if ($2 > max) max = $2 }
+    END { mid = rss[int((NR + 1) / 2)]
+        printf "RSS start %d KiB (%.0f MiB), middle %d KiB (%.0f MiB), end %d KiB (%.0f MiB), highest %d KiB; change %+d KiB (%+.1f%%)",
+        first, first / 1024, mid, mid / 1024, last, last / 1024, max, last - first, (last - first) * 100 / first
         if (notes) printf ", %.0f bytes per notification written", (last - first) * 1024 / notes
         printf "\n" }' "$WORK/samples"
 # The same registry in a server started afresh, after 10 s of the same

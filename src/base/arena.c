@@ -90,3 +90,13 @@ char *arena_strdup(struct arena *a, const char *s)
 {
     return arena_strndup(a, s, strlen(s));
 }
+
+size_t arena_used(const struct arena *a)
+{
+    size_t n = a->used;
+
+    for (const struct arena_block *b = a->head ? a->head->next : NULL; b;
+         b = b->next)
+        n += b->size;
+    return n;
+}

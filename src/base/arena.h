@@ -23,5 +23,8 @@ void *arena_alloc(struct arena *a, size_t size);
 /* Returns a copy of the first n bytes of s, NUL-terminated, in the arena. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+/* The bytes handed out by a so far (its blocks' sizes but for the unused
+ * end of the one it fills now): what its strings cost. */
+size_t arena_used(const struct arena *a);
 
 #endif

@@ -57,7 +57,8 @@ unsigned role_bit(const char *name);
 /* A snapshot shared by the requests that read it. */
 struct snap_ref {
     struct snapshot s;
-    int64_t seq; /* the change log's head it was loaded at */
+    int64_t seq;    /* the change log's head it was loaded at */
+    size_t strings; /* its arena's bytes once loaded (resident.c) */
     int refs;
     int resident; /* 0: a one-request snapshot (as_known_on) */
 };
@@ -88,7 +89,21 @@ struct resident {
     struct store *wr;
     struct snapshot ws;
     int ws_ok;
-    unsigned ws_writes; /* since the process started */
+    size_t ws_strings; /* ws's arena bytes once loaded */
+    /* Compaction (resident.c): a thread of its own, with a connection of
+     * its own, loads afresh a registry whose arena has gained
+     * compact_bytes since its load (strings an update replaced stay in
+     * it) and swaps it in. log (may be NULL) tells of each load of the
+     * server's registries under CHANCERY_DEBUG_LOAD. */
+    struct store *cst;
+    pthread_t compactor;
+    int compactor_on, c_stop;
+    pthread_mutex_t c_mu;
+    pthread_cond_t c_wake;
+    size_t compact_bytes;
+    int compact_bytes_set; /* by CHANCERY_SERVE_COMPACT_BYTES */
+    void (*log)(const char *line, void *ctx);
+    void *log_ctx;
     /* Group commit (resident.c): the writes waiting, and whether one of
      * their callers is writing a batch for all of them. */
     pthread_mutex_t q_mu;
@@ -107,6 +122,11 @@ struct resident {
 enum status resident_open(struct resident *r, const char *db_path,
                           struct err *e);
 void resident_close(struct resident *r);
+/* Starts compaction (resident.c) once the server is up; log as in struct
+ * resident. */
+void resident_compact_start(struct resident *r,
+                            void (*log)(const char *line, void *ctx),
+                            void *ctx);
 /* The present registry, reloaded first when the change log moved (unless
  * another request is reloading or writing: then the last loaded one), or
  * the registry as known on a date (not DATE_NONE), loaded for this

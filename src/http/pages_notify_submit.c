@@ -50,31 +50,26 @@ struct preview_job {
 };
 
 /* The warnings the notification would bring, computed on the writer's
- * snapshot as a submission computes them, without writing anything. */
+ * snapshot as a submission computes them, without writing anything: the
+ * payload applied to s to check it is taken back out (notice_preview), so
+ * the next write finds s as it was, with no reload. */
 static enum status preview_job(struct store *st, struct snapshot *s, void *ctx,
                                int *exact, struct err *e)
 {
     struct preview_job *j = ctx;
-    struct notify_draft d;
     struct findings w;
     enum status rc;
 
     (void)st;
-    *exact = 0;        /* the payload is applied to s to check it */
     free(j->warnings); /* run again when its group's commit failed */
     j->warnings = NULL;
     problems_release(j->p);
     problems_init(j->p);
-    notify_draft_init(&d);
     findings_init(&w);
-    rc = notify_prepare(s, j->a->file, j->a->text, j->a->len, j->a->today,
-                        j->a->holidays, &d, &w, j->p, e);
-    if (!rc && !j->p->n_total)
+    rc = notice_preview(s, j->a, &w, j->p, exact, e);
+    if (!rc)
         j->warnings = notify_warnings_json(&w);
-    else if (!rc)
-        rc = ST_INVALID;
     findings_release(&w);
-    notify_draft_release(&d);
     return rc;
 }
 

@@ -36,9 +36,26 @@
  * that a write may change as it goes. That snapshot is kept between
  * writes while it still matches the registry, follows another process's
  * writes the same way (store_follow), and is loaded again when a write
- * left records in it that it did not commit (a failure may), when it
- * cannot follow, and every WS_WRITES_MAX writes (each leaves strings in
- * its arena).
+ * left records in it that it did not commit (a failure may) or when it
+ * cannot follow.
+ *
+ * Compaction. Each change set applied to a registry in memory (a write,
+ * a catch-up) puts its strings in the registry's arena, and an update
+ * leaves the strings it replaced there: nothing is freed until the
+ * registry is loaded again, so a long-running server would grow by them
+ * (by some 1 KiB per notification and decision). A thread of its own
+ * (compactor) looks every second at how many bytes each registry's arena
+ * gained since its load, and past COMPACT_BYTES
+ * (CHANCERY_SERVE_COMPACT_BYTES) loads it afresh on a connection of its
+ * own, off every request's path, and swaps it in: for the readers, the
+ * new registry replaces the spare (which the next catch-up brings to the
+ * head and swaps in as cur, so the two are compacted in turn); for the
+ * writer, it replaces the writer's snapshot under the write lock, brought
+ * to the head there (store_follow, the few writes made meanwhile). A load
+ * that folds many change sets into the image rewrites the image
+ * (store/load.c), so that rewrite too runs on the compactor's thread,
+ * never on a write's: the writer no longer loads its snapshot afresh
+ * every so many writes.
  *
  * On PostgreSQL, a write that lost its connection (the primary failing
  * over) before it asked for a commit wrote nothing, and runs once more on
@@ -56,6 +73,11 @@
  * written and each of its writes is run again alone.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <stdarg.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "base/date.h"
@@ -64,11 +86,29 @@
 #include "store/store.h"
 #include "store/watch.h"
 
-/* The writes after which the writer's snapshot is loaded afresh. */
-#define WS_WRITES_MAX 65536
+/* The bytes a registry's arena may gain after its load before it is
+ * loaded afresh (compaction, above), or the image's size over
+ * COMPACT_SHARE when that is more. */
+#define COMPACT_BYTES ((size_t)1 << 20)
+#define COMPACT_SHARE 64
 /* How long a catch-up waits for the readers still on the spare before it
  * loads the registry instead. */
 #define SPARE_WAIT_MS 2000
+
+/* One line of what the resident loaded, to the log under
+ * CHANCERY_DEBUG_LOAD (the tests count the loads so). */
+static void note(struct resident *r, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+
+    if (!r->log || !getenv("CHANCERY_DEBUG_LOAD"))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    r->log(line, r->log_ctx);
+}
 
 static enum status load(struct store *st, int32_t as_known_on,
                         struct snap_ref **out, struct err *e)
@@ -83,11 +123,13 @@ static enum status load(struct store *st, int32_t as_known_on,
         return e->status ? e->status : ST_ERROR;
     }
     ref->resident = as_known_on == DATE_NONE;
+    ref->strings = arena_used(&ref->s.strings);
     *out = ref;
     return ST_OK;
 }
 
 static enum status writer_ready(struct resident *r, struct err *e);
+static size_t compact_bytes(int *set);
 static void watch(struct resident *r, const char *db_path);
 
 enum status resident_open(struct resident *r, const char *db_path,
@@ -100,7 +142,9 @@ enum status resident_open(struct resident *r, const char *db_path,
     if (store_open(db_path, STORE_OPEN_EXISTING, &r->st, e) ||
         store_open(db_path, STORE_OPEN_EXISTING, &r->side, e) ||
         store_open(db_path, STORE_OPEN_EXISTING, &r->wr, e) ||
+        store_open(db_path, STORE_OPEN_EXISTING, &r->cst, e) ||
         store_set_durable(r->wr, e) || load(r->st, DATE_NONE, &r->cur, e)) {
+        store_close(r->cst);
         store_close(r->wr);
         store_close(r->side);
         store_close(r->st);
@@ -117,6 +161,9 @@ enum status resident_open(struct resident *r, const char *db_path,
     pthread_mutex_init(&r->wr_mu, NULL);
     pthread_mutex_init(&r->q_mu, NULL);
     pthread_cond_init(&r->q_done, NULL);
+    pthread_mutex_init(&r->c_mu, NULL);
+    pthread_cond_init(&r->c_wake, NULL);
+    r->compact_bytes = compact_bytes(&r->compact_bytes_set);
     r->q_tail = &r->q_head;
     store_batch_leaves_image(r->wr);
     /* The writer's snapshot now, not at the first write (on failure,
@@ -134,16 +181,22 @@ static void unref(struct snap_ref *ref)
     }
 }
 
+static void compact_stop(struct resident *r);
+
 void resident_close(struct resident *r)
 {
+    compact_stop(r);
     store_watch_stop(r->watch);
     unref(r->cur);
     if (r->spare)
         unref(r->spare);
     snapshot_release(&r->ws);
+    store_close(r->cst);
     store_close(r->wr);
     store_close(r->side);
     store_close(r->st);
+    pthread_mutex_destroy(&r->c_mu);
+    pthread_cond_destroy(&r->c_wake);
     pthread_mutex_destroy(&r->wr_mu);
     pthread_mutex_destroy(&r->q_mu);
     pthread_cond_destroy(&r->q_done);
@@ -202,6 +255,7 @@ static enum status catch_up(struct resident *r, struct snap_ref **out,
     if (load(r->st, DATE_NONE, out, e))
         return ST_ERROR;
     (*out)->refs = 1;
+    note(r, "readers' registry loaded (%s)", store_load_source(r->st));
     return ST_OK;
 }
 
@@ -361,6 +415,8 @@ static enum status writer_ready(struct resident *r, struct err *e)
     if (store_load(r->wr, DATE_NONE, &r->ws, e))
         return e->status;
     r->ws_ok = 1;
+    r->ws_strings = arena_used(&r->ws.strings);
+    note(r, "writer's snapshot loaded (%s)", store_load_source(r->wr));
     return ST_OK;
 }
 
@@ -387,9 +443,9 @@ static void write_one(struct resident *r, struct write_wait *w)
         w->rc = writer_ready(r, &w->e);
         if (!w->rc)
             w->rc = w->fn(r->wr, &r->ws, w->ctx, &exact, &w->e);
-        /* Each write leaves its strings in the snapshot's arena: a fresh
-         * load now and then bounds it. */
-        r->ws_ok = !w->rc && exact && ++r->ws_writes % WS_WRITES_MAX;
+        /* Each write leaves its strings in the snapshot's arena:
+         * compaction loads it afresh once they weigh. */
+        r->ws_ok = !w->rc && exact;
         /* A write that lost its connection (PostgreSQL failing over)
          * before it asked for a commit wrote nothing: once more, on the
          * connection made again. */
@@ -413,8 +469,6 @@ static struct write_wait *write_batch(struct resident *r,
     for (w = list; w; w = w->next) {
         exact = 0;
         w->rc = w->fn(r->wr, &r->ws, w->ctx, &exact, &w->e);
-        if (!w->rc)
-            r->ws_writes++;
         if (w->rc || !exact) {
             exact = 0;
             stop = w->next;
@@ -428,7 +482,7 @@ static struct write_wait *write_batch(struct resident *r,
             write_one(r, w);
         return stop;
     }
-    r->ws_ok = exact && r->ws_writes % WS_WRITES_MAX;
+    r->ws_ok = exact;
     return stop;
 }
 
@@ -492,4 +546,171 @@ enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
     if (me.rc)
         *e = me.e;
     return me.rc;
+}
+
+/* COMPACT_BYTES, or CHANCERY_SERVE_COMPACT_BYTES when it is a number
+ * (*set 1: the tests set 1, so that every change set compacts). */
+static size_t compact_bytes(int *set)
+{
+    const char *v = getenv("CHANCERY_SERVE_COMPACT_BYTES");
+    char *end;
+    unsigned long long n;
+
+    *set = 0;
+    if (!v || !*v)
+        return COMPACT_BYTES;
+    errno = 0;
+    n = strtoull(v, &end, 10);
+    if (*end || errno || !n)
+        return COMPACT_BYTES;
+    *set = 1;
+    return (size_t)n;
+}
+
+/* The bytes an arena that held at_load bytes once loaded gained since,
+ * when they are enough for a registry of map_size bytes of image to be
+ * loaded afresh (the larger the image, the more a load costs, so the more
+ * it waits for); else 0. */
+static size_t gained(const struct resident *r, const struct arena *a,
+                     size_t at_load, size_t map_size)
+{
+    size_t now = arena_used(a), limit = r->compact_bytes;
+
+    if (!r->compact_bytes_set && map_size / COMPACT_SHARE > limit)
+        limit = map_size / COMPACT_SHARE;
+    return now > at_load && now - at_load >= limit ? now - at_load : 0;
+}
+
+/* The readers' spare loaded afresh: the load runs on the compactor's
+ * connection with no lock held; the swap, under db_mu (no catch-up runs
+ * meanwhile) and mu. Readers still on the old spare keep it; the last one
+ * frees it. */
+static void compact_readers(struct resident *r, size_t dropped)
+{
+    struct snap_ref *fresh, *old;
+    struct err e;
+
+    if (load(r->cst, DATE_NONE, &fresh, &e))
+        return;
+    fresh->refs = 1;
+    note(r,
+         "compaction: readers' registry loaded (%s), %zu bytes of strings "
+         "dropped",
+         store_load_source(r->cst), dropped);
+    pthread_mutex_lock(&r->db_mu);
+    pthread_mutex_lock(&r->mu);
+    old = r->spare;
+    r->spare = fresh;
+    if (old && --old->refs)
+        old = NULL; /* its readers free it */
+    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->db_mu);
+    if (old) {
+        snapshot_release(&old->s);
+        free(old);
+    }
+}
+
+/* The writer's snapshot loaded afresh: loaded with no lock held, then
+ * swapped in under the write lock and brought there to the head (the
+ * writes made during the load). When it cannot follow, the next write
+ * loads it, as after any write that leaves it not exact. */
+static void compact_writer(struct resident *r, size_t dropped)
+{
+    struct snap_ref *fresh;
+    struct snapshot old;
+    struct err e;
+    int64_t head;
+
+    if (load(r->cst, DATE_NONE, &fresh, &e))
+        return;
+    note(r,
+         "compaction: writer's snapshot loaded (%s), %zu bytes of strings "
+         "dropped",
+         store_load_source(r->cst), dropped);
+    snapshot_init(&old);
+    pthread_mutex_lock(&r->wr_mu);
+    if (r->ws_ok) {
+        old = r->ws;
+        r->ws = fresh->s;
+        snapshot_init(&fresh->s);
+        r->ws_strings = fresh->strings;
+        if (store_follow(r->wr, fresh->seq, &r->ws, &head, &e))
+            r->ws_ok = 0;
+    }
+    pthread_mutex_unlock(&r->wr_mu);
+    snapshot_release(&old);
+    snapshot_release(&fresh->s);
+    free(fresh);
+}
+
+/* One look: the registries whose arenas gained enough are loaded afresh
+ * from an image brought to the head first (so that the load folds nothing
+ * into the arena: the image holds the new records, packed), and the
+ * memory the old ones held is given back to the system. */
+static void compact(struct resident *r)
+{
+    size_t readers = 0, writer = 0;
+
+    pthread_mutex_lock(&r->db_mu);
+    if (r->spare)
+        readers = gained(r, &r->spare->s.strings, r->spare->strings,
+                         r->spare->s.map_size);
+    pthread_mutex_unlock(&r->db_mu);
+    pthread_mutex_lock(&r->wr_mu);
+    if (r->ws_ok)
+        writer = gained(r, &r->ws.strings, r->ws_strings, r->ws.map_size);
+    pthread_mutex_unlock(&r->wr_mu);
+    if (!readers && !writer)
+        return;
+    store_refresh_image(r->cst);
+    if (readers)
+        compact_readers(r, readers);
+    if (writer)
+        compact_writer(r, writer);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+/* The compactor's thread: a look every second until compact_stop. */
+static void *compactor(void *arg)
+{
+    struct resident *r = arg;
+
+    pthread_mutex_lock(&r->c_mu);
+    while (!r->c_stop) {
+        struct timespec until;
+
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec++;
+        pthread_cond_timedwait(&r->c_wake, &r->c_mu, &until);
+        if (r->c_stop)
+            break;
+        pthread_mutex_unlock(&r->c_mu);
+        compact(r);
+        pthread_mutex_lock(&r->c_mu);
+    }
+    pthread_mutex_unlock(&r->c_mu);
+    return NULL;
+}
+
+void resident_compact_start(struct resident *r,
+                            void (*log)(const char *line, void *ctx), void *ctx)
+{
+    r->log = log;
+    r->log_ctx = ctx;
+    r->compactor_on = !pthread_create(&r->compactor, NULL, compactor, r);
+}
+
+static void compact_stop(struct resident *r)
+{
+    if (!r->compactor_on)
+        return;
+    pthread_mutex_lock(&r->c_mu);
+    r->c_stop = 1;
+    pthread_cond_signal(&r->c_wake);
+    pthread_mutex_unlock(&r->c_mu);
+    pthread_join(r->compactor, NULL);
+    r->compactor_on = 0;
 }

@@ -595,6 +595,7 @@ enum status http_serve(const struct http_options *o, struct err *e)
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL); /* the pool inherits it */
     signal(SIGPIPE, SIG_IGN);
+    resident_compact_start(&sv.res, o->log, o->ctx);
     d = start(&sv, &sa,
               o->threads ? o->threads
               : cores > 0

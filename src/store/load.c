@@ -335,6 +335,11 @@ void image_refresh(struct store *st)
     snapshot_release(&s);
 }
 
+void store_refresh_image(struct store *st)
+{
+    image_refresh(st);
+}
+
 const char *store_load_source(const struct store *st)
 {
     return st->load_source;

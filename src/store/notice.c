@@ -199,6 +199,27 @@ enum status notice_submit(struct store *st, struct snapshot *s,
     return rc;
 }
 
+enum status notice_preview(struct snapshot *s, const struct notice_args *a,
+                           struct findings *w, struct problems *p,
+                           int *restored, struct err *e)
+{
+    struct notify_draft d;
+    enum status rc;
+
+    *restored = 0;
+    notify_draft_init(&d);
+    rc = notify_prepare(s, a->file, a->text, a->len, a->today, a->holidays, &d,
+                        w, p, e);
+    if (!rc)
+        rc = problems_status(p, e);
+    if (!rc) {
+        undo_draft(s, &d);
+        *restored = 1;
+    }
+    notify_draft_release(&d);
+    return rc;
+}
+
 /* A decision being written: the changes of the records, then the
  * notification's own update. */
 struct decision {

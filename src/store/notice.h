@@ -66,6 +66,18 @@ enum status notice_submit(struct store *st, struct snapshot *s,
                           const struct notice_args *a, struct problems *p,
                           struct notice_outcome *out, struct err *e);
 
+struct findings;
+
+/* The warnings a submission of a->text would bring, into w, computed on s
+ * as notice_submit computes them, writing nothing (a form's preview).
+ * The payload's records are applied to s to check it; when it has no
+ * problem they are taken back out, so that s matches the registry again
+ * (OUT: *restored 1), else s must be loaded again (*restored 0). An
+ * invalid payload is ST_INVALID with its problems in p. */
+enum status notice_preview(struct snapshot *s, const struct notice_args *a,
+                           struct findings *w, struct problems *p,
+                           int *restored, struct err *e);
+
 /* Decides notification a->id: a->state accepted, refused or returned (a
  * submitted one), or withdrawn (a submitted or returned one). Accepting
  * applies the payload again to the registry as it is now and writes its

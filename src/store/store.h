@@ -144,6 +144,11 @@ enum status store_batch_end(struct store *st, int commit, struct err *e);
  * for a writer committing small batches often (the server's group
  * commit), which would otherwise rewrite the whole image each time. */
 void store_batch_leaves_image(struct store *st);
+/* Brings the snapshot image up to the change log's head and writes it
+ * again, when it lags and can be folded (else the next load reads the
+ * tables): for a long-running reader (`serve`'s compaction) that wants
+ * its next loads to map the present registry, folding nothing. */
+void store_refresh_image(struct store *st);
 
 /* A change set written on a thread of its own while its records are
  * still being read (store/feed.c): the transaction begins here, on the

@@ -179,6 +179,31 @@ static int is_aligned(const void *p)
     return (uintptr_t)p % alignof(max_align_t) == 0;
 }
 
+/* arena_used counts what was handed out, across blocks and beside a
+ * large request's block of its own (compaction of `serve` reads it). */
+static void test_arena_used(void **state)
+{
+    struct arena a;
+    size_t before;
+
+    (void)state;
+    arena_init(&a);
+    assert_int_equal(arena_used(&a), 0);
+    arena_strdup(&a, "abc");
+    assert_int_equal(arena_used(&a), 4);
+    arena_strndup(&a, "abcdef", 2);
+    assert_int_equal(arena_used(&a), 7);
+    for (int i = 0; i < 100000; i++) /* past the first blocks */
+        arena_strdup(&a, "0123456789");
+    assert_true(arena_used(&a) >= 7 + 100000 * 11);
+    assert_true(arena_used(&a) < 7 + 100000 * 11 + (256 << 10));
+    before = arena_used(&a);
+    arena_alloc(&a, (size_t)8 << 20); /* a block of its own */
+    assert_true(arena_used(&a) >= before + ((size_t)8 << 20));
+    arena_release(&a);
+    assert_int_equal(arena_used(&a), 0);
+}
+
 static void test_arena_many_allocations(void **state)
 {
     enum { N = 200000 };
@@ -335,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_buf_max),
         cmocka_unit_test(test_buf_detach),
         cmocka_unit_test(test_buf_reset),
+        cmocka_unit_test(test_arena_used),
         cmocka_unit_test(test_arena_many_allocations),
         cmocka_unit_test(test_arena_strndup),
         cmocka_unit_test(test_arena_alignment),
