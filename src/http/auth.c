@@ -17,9 +17,18 @@
  * at the next request, and a session's expiry or idle timeout is seen at
  * most SESSION_RECHECK seconds late. Logging out forgets the token here
  * first.
+ *
+ * Reading the data version is a statement with file locks under side_mu,
+ * a good part of a kept answer's time: under load, requests share the
+ * last reading, when it began after the request arrived (so it saw every
+ * commit before then) or at most VERSION_SHARE_NS before. So another
+ * process's write is seen by the requests that arrive a millisecond
+ * after its commit, and a request under load neither queues for side_mu
+ * nor runs a statement.
  */
 #include <jansson.h>
 #include <sodium.h>
+#include <stdatomic.h>
 
 #include "base/xalloc.h"
 #include "http/http.h"
@@ -33,6 +42,7 @@
 #define FAIL_SLOTS        1024
 #define SESSION_SLOTS     1024
 #define SESSION_RECHECK   30
+#define VERSION_SHARE_NS  1000000 /* 1 ms */
 
 struct fail_slot {
     char key[160]; /* "u:NAME" or "a:ADDRESS"; "" when free */
@@ -53,6 +63,13 @@ struct session_slot {
 
 static struct session_slot sessions[SESSION_SLOTS];
 static pthread_mutex_t session_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The readings of the data version for sessions, numbered from 1: how
+ * many began; under session_mu, the last one finished: its number, what
+ * it read and when it began (CLOCK_MONOTONIC, ns). */
+static atomic_llong versions_begun;
+static long long version_done;
+static int64_t version_read, version_began;
 
 static char *dup_or_null(const char *s)
 {
@@ -75,18 +92,52 @@ static struct session_slot *session_slot(const unsigned char *hash)
     return &sessions[(hash[0] | (size_t)hash[1] << 8) % SESSION_SLOTS];
 }
 
-/* The kept account of hash into *a when still good; 0 else. */
+static int64_t monotonic_ns(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Under session_mu: the kept account of hash into *a when still good at
+ * data version version; 0 else. */
+static int kept_at(const unsigned char *hash, int64_t version, int64_t now,
+                   struct account *a)
+{
+    struct session_slot *s = session_slot(hash);
+    int hit = s->a.name && !memcmp(s->hash, hash, sizeof(s->hash)) &&
+              s->version == version && now - s->checked < SESSION_RECHECK;
+
+    if (hit)
+        account_copy(a, &s->a);
+    return hit;
+}
+
 static int session_kept(const unsigned char *hash, int64_t version, int64_t now,
                         struct account *a)
 {
-    struct session_slot *s = session_slot(hash);
     int hit;
 
     pthread_mutex_lock(&session_mu);
-    hit = s->a.name && !memcmp(s->hash, hash, sizeof(s->hash)) &&
-          s->version == version && now - s->checked < SESSION_RECHECK;
-    if (hit)
-        account_copy(a, &s->a);
+    hit = kept_at(hash, version, now, a);
+    pthread_mutex_unlock(&session_mu);
+    return hit;
+}
+
+/* The kept account of hash into *a, by the last reading of the data
+ * version when it may be shared with a request that arrived when arrived
+ * readings had begun, at arrived_ns; 0 else. */
+static int session_shared(const unsigned char *hash, long long arrived,
+                          int64_t arrived_ns, int64_t now, struct account *a)
+{
+    int hit;
+
+    pthread_mutex_lock(&session_mu);
+    hit = version_done &&
+          (version_done > arrived ||
+           arrived_ns - version_began <= VERSION_SHARE_NS) &&
+          kept_at(hash, version_read, now, a);
     pthread_mutex_unlock(&session_mu);
     return hit;
 }
@@ -299,6 +350,25 @@ enum status auth_logout(struct request *rq, struct buf *out, struct err *e)
     return rc;
 }
 
+/* Under side_mu: reads the data version, kept as the last reading. */
+static enum status read_version(struct store *side, int64_t *version,
+                                struct err *e)
+{
+    int64_t began = monotonic_ns();
+    long long n = atomic_fetch_add(&versions_begun, 1) + 1;
+
+    if (store_data_version(side, version, e))
+        return e->status;
+    pthread_mutex_lock(&session_mu);
+    if (n > version_done) {
+        version_done = n;
+        version_read = *version;
+        version_began = began;
+    }
+    pthread_mutex_unlock(&session_mu);
+    return ST_OK;
+}
+
 /* Under side_mu: the account of the session of hash, kept or found. */
 static enum status find_session(struct request *rq, const unsigned char *hash,
                                 int64_t now, int *found, struct err *e)
@@ -306,7 +376,7 @@ static enum status find_session(struct request *rq, const unsigned char *hash,
     int64_t version;
     enum status rc;
 
-    rc = store_data_version(rq->res->side, &version, e);
+    rc = read_version(rq->res->side, &version, e);
     if (!rc && !(*found = session_kept(hash, version, now, &rq->account))) {
         rc = store_session_find(rq->res->side, hash, now, SESSION_IDLE,
                                 &rq->account, found, e);
@@ -316,10 +386,26 @@ static enum status find_session(struct request *rq, const unsigned char *hash,
     return rc;
 }
 
+/* The role and scope of rq's account, found. */
+static enum status signed_in(struct request *rq)
+{
+    rq->role = role_bit(rq->account.role);
+    if (rq->role == ROLE_LIAISON) {
+        rq->scope.sending = rq->account.sending;
+        rq->scope.mission = rq->account.mission;
+        if (!rq->scope.sending && !rq->scope.mission)
+            rq->scope.mission = ""; /* no scope: nothing is its own */
+    }
+    rq->scope.withhold_personal = rq->role == ROLE_ANALYST;
+    return ST_OK;
+}
+
 enum status request_authenticate(struct request *rq, struct err *e)
 {
     unsigned char hash[32];
     int64_t now = (int64_t)time(NULL);
+    int64_t arrived_ns = monotonic_ns();
+    long long arrived = atomic_load(&versions_begun);
     enum status rc;
     int found = 0;
 
@@ -327,8 +413,12 @@ enum status request_authenticate(struct request *rq, struct err *e)
     if (!rq->token)
         return ST_OK;
     token_hash(rq->token, hash);
+    if (session_shared(hash, arrived, arrived_ns, now, &rq->account))
+        return signed_in(rq);
     pthread_mutex_lock(&rq->res->side_mu);
-    rc = find_session(rq, hash, now, &found, e);
+    rc = session_shared(hash, arrived, arrived_ns, now, &rq->account)
+             ? (found = 1, ST_OK)
+             : find_session(rq, hash, now, &found, e);
     /* The connection lost (PostgreSQL failing over): once more on the
      * connection made again, else 503, for the client to try again. */
     if (rc && store_connection_lost(rq->res->side) &&
@@ -342,13 +432,5 @@ enum status request_authenticate(struct request *rq, struct err *e)
         rq->code = 401;
         return err_set(e, ST_USAGE, "the token names no live session");
     }
-    rq->role = role_bit(rq->account.role);
-    if (rq->role == ROLE_LIAISON) {
-        rq->scope.sending = rq->account.sending;
-        rq->scope.mission = rq->account.mission;
-        if (!rq->scope.sending && !rq->scope.mission)
-            rq->scope.mission = ""; /* no scope: nothing is its own */
-    }
-    rq->scope.withhold_personal = rq->role == ROLE_ANALYST;
-    return ST_OK;
+    return signed_in(rq);
 }

@@ -7,8 +7,9 @@
  * thread and the reads polled by them would wait behind the writes, so
  * the pool is larger than the cores. Its limits turn hostile clients away
  * cleanly, each with an {"error": ...}: a body over 1 MiB is 413, a URL over
- * HTTP_URL_MAX 414, headers over HTTP_HEADERS_MAX 431 (past the connection's 64
- * KiB, libmicrohttpd answers 414 or 431 itself, with its own body), an idle
+ * HTTP_URL_MAX 414, headers over HTTP_HEADERS_MAX 431 (past the connection's 32
+ * KiB, libmicrohttpd answers 414 or 431 itself, with its own body; it zeroes
+ * those 32 KiB after every request, so they are not more), an idle
  * connection is closed after CONN_TIMEOUT seconds, and the connections are
  * capped in all and per address. Each request goes through one path:
  * route (404/405), query parameters (400), token (401), role (401/403),
@@ -38,7 +39,7 @@
 #include "http/http.h"
 
 #define BODY_MAX         ((size_t)1 << 20)
-#define CONN_MEMORY      ((size_t)64 << 10)
+#define CONN_MEMORY      ((size_t)32 << 10)
 #define CONN_TIMEOUT     10
 #define CONN_LIMIT       512
 #define THREADS_PER_CORE 8
@@ -541,7 +542,7 @@ static struct MHD_Daemon *start(struct server *sv, struct sockaddr_in *sa,
 
     return MHD_start_daemon(
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-            (secure ? MHD_USE_TLS : 0),
+            MHD_USE_TURBO | (secure ? MHD_USE_TLS : 0),
         0, NULL, NULL, on_request, sv, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
