@@ -84,6 +84,11 @@ enum status pages_home_auditor(struct page_rq *p, struct err *e);
 
 /* The analyst's "forecasts compared" page (pages_forecast.c). */
 enum status pages_forecasts(struct page_rq *p, struct err *e);
+/* The findings of q (validated as view_check does) on p's registry, into
+ * out (initialised here, released by the caller), from the findings kept
+ * per policy (pages_docket.c). */
+enum status docket_findings(struct page_rq *p, const struct check_query *q,
+                            struct findings *out, struct err *e);
 
 /* The "as of" and "as recorded on" fields of a record page (a form to
  * action), and a notice when the page shows the registry as recorded on
