@@ -308,7 +308,11 @@ static enum status un_report(struct page_rq *p, struct err *e)
     buf_init(&base, 1024);
     buf_init(&key, 1024);
     un_query_text(&q, &base);
-    buf_addf(&key, "unreport %lld %ld %zu %s", (long long)p->rq.s_seq,
+    /* Kept across writes of records it does not read (notifications,
+     * consular entries). */
+    buf_addf(&key, "unreport %lld %ld %zu %s",
+             (long long)page_relevant_seq(p, PAGE_KINDS_REGISTRY &
+                                                 ~(1u << ENT_CONSULAR)),
              (long)p->as_known_on, page_offset(p), base.data);
     kept = memo_get(key.data);
     if (!kept) {

@@ -205,9 +205,11 @@ enum status pages_forecasts(struct page_rq *p, struct err *e)
     if (runs_of(p, &runs, e))
         return e->status;
     /* The runs are repeatable (the scenarios' seeds): their rendering is
-     * kept for the registry's head (memo.h). */
+     * kept for the registry's head (memo.h), across writes of records no
+     * scenario reads (notifications). */
     buf_init(&key, 4096);
-    page_memo_key(p, "forecasts", &key);
+    page_memo_key_at(p, "forecasts", page_relevant_seq(p, PAGE_KINDS_REGISTRY),
+                     &key);
     body = memo_get(key.data);
     rc = ST_OK;
     /* A scenario the registry cannot run is refused as fast again. */
