@@ -96,19 +96,39 @@ static void touch_person(struct touched *t, const struct snapshot *s,
             touch_posting(t, s, snap_dependent(s, d)->posting);
 }
 
+/* A visa case is between its issuing state, its post's and the
+ * applicant's. */
+static void touch_visa(struct touched *t, const struct snapshot *s, uint32_t i)
+{
+    const struct visa *v = snap_visa(s, i);
+
+    touched_add(&t->states, &t->keys, v->issuing);
+    touched_add(&t->states, &t->keys, snap_person(s, v->person)->nationality);
+    touch_mission(t, s, v->post);
+}
+
 /* The record of kind named key in s, touched; a record s does not hold
- * touches everything (it cannot be placed). */
+ * touches everything (it cannot be placed). A dependent's key names its
+ * person and posting ("P1/T2"): its posting is touched. */
 static void touch_ref(struct touched *t, const struct snapshot *s,
                       enum entity_kind kind, const char *key)
 {
-    uint32_t i = snapshot_find(s, kind, key);
+    const char *slash = strchr(key, '/');
+    uint32_t i;
 
+    if (kind == ENT_DEPENDENT) {
+        kind = ENT_POSTING;
+        key = slash ? slash + 1 : key;
+    }
+    i = snapshot_find(s, kind, key);
     if (i == IDMAP_NONE)
         t->all = 1;
     else if (kind == ENT_MISSION)
         touch_mission(t, s, i);
     else if (kind == ENT_POSTING)
         touch_posting(t, s, i);
+    else if (kind == ENT_VISA)
+        touch_visa(t, s, i);
     else
         touch_person(t, s, i);
 }
@@ -150,12 +170,19 @@ static void touch_image(struct touched *t, const struct snapshot *s,
     json_decref(o);
 }
 
+/* An entry touches its record as it now stands in s (the log keeps no
+ * after image) and, when updated, as it stood before. */
 static void touch_entry(struct touched *t, const struct snapshot *s,
                         const struct change_entry *c)
 {
-    static const char *const placed[] = { "mission", "person", "posting",
-                                          "dependent", "visa" };
-    int known = 0;
+    static const struct {
+        const char *name;
+        enum entity_kind kind;
+    } placed[] = {
+        { "mission", ENT_MISSION }, { "person", ENT_PERSON },
+        { "posting", ENT_POSTING }, { "dependent", ENT_DEPENDENT },
+        { "visa", ENT_VISA },
+    };
 
     if (!strcmp(c->entity, "notification"))
         return; /* no policy reads a notification */
@@ -163,20 +190,15 @@ static void touch_entry(struct touched *t, const struct snapshot *s,
         touched_add(&t->policies, &t->keys, c->key);
         return;
     }
-    for (size_t i = 0; i < sizeof(placed) / sizeof(placed[0]); i++)
-        known |= !strcmp(c->entity, placed[i]);
-    if (!known) {
-        t->all = 1;
-        return;
+    for (size_t i = 0; i < sizeof(placed) / sizeof(placed[0]); i++) {
+        if (!strcmp(c->entity, placed[i].name)) {
+            touch_image(t, s, c->before);
+            touch_image(t, s, c->after);
+            touch_ref(t, s, placed[i].kind, c->key);
+            return;
+        }
     }
-    touch_image(t, s, c->before);
-    touch_image(t, s, c->after);
-    if (!strcmp(c->entity, "mission"))
-        touch_ref(t, s, ENT_MISSION, c->key);
-    else if (!strcmp(c->entity, "posting"))
-        touch_ref(t, s, ENT_POSTING, c->key);
-    else if (!strcmp(c->entity, "person"))
-        touch_ref(t, s, ENT_PERSON, c->key);
+    t->all = 1;
 }
 
 static void touched_init(struct touched *t, int all)

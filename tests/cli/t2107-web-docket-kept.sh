@@ -100,6 +100,11 @@ ch person add --id PK1 --family-name Kid --birth-date 2000-01-01 --nationality R
     ch dependent add --person PK1 --posting "$P" --relation child --joined 2021-01-01 ||
     not_ok "dependent add"
 same_as_check "the docket equals check's after a household member joined"
+# A household member alone (its person recorded before).
+P3=$(python3 -c 'import json,sys; print([f["subject"]["id"] for f in json.load(open(sys.argv[1]))["findings"] if f["policy"] == "usa-rus-tenure"][2])' "$TMP/check.json")
+ch dependent add --person PK1 --posting "$P3" --relation child --joined 2021-06-01 ||
+    { not_ok "dependent add alone"; cat "$TMP/err"; }
+same_as_check "the docket equals check's after a household member alone joined"
 ch posting end TF1 --on 2021-11-30 --reason tour_completed || not_ok "posting end TF1"
 same_as_check "the docket equals check's after the French diplomat left"
 curl -s -b "$TMP/jar" "$URL/check?issuer=DEU" >"$TMP/body"
