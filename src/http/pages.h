@@ -92,6 +92,10 @@ enum status pages_forecasts(struct page_rq *p, struct err *e);
  * reads only those kinds keys what it keeps by (pages_kept.c); p's own
  * head when p reads a past registry or an older one. */
 int64_t page_relevant_seq(struct page_rq *p, unsigned kinds);
+/* For page_relevant_seq: what the UN report reads (visa cases, policies,
+ * states; persons' nationality; missions at the UN, their postings and
+ * households), a narrower set than whole kinds. */
+#define PAGE_KIND_UN (1u << ENT__COUNT)
 /* The kinds every page but the inbox's may read: all but notifications. */
 #define PAGE_KINDS_REGISTRY \
     (((1u << ENT__COUNT) - 1) & ~(1u << ENT_NOTIFICATION))

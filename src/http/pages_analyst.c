@@ -309,10 +309,9 @@ static enum status un_report(struct page_rq *p, struct err *e)
     buf_init(&key, 1024);
     un_query_text(&q, &base);
     /* Kept across writes of records it does not read (notifications,
-     * consular entries). */
+     * the staff of missions elsewhere than at the UN). */
     buf_addf(&key, "unreport %lld %ld %zu %s",
-             (long long)page_relevant_seq(p, PAGE_KINDS_REGISTRY &
-                                                 ~(1u << ENT_CONSULAR)),
+             (long long)page_relevant_seq(p, PAGE_KIND_UN),
              (long)p->as_known_on, page_offset(p), base.data);
     kept = memo_get(key.data);
     if (!kept) {

@@ -4,7 +4,8 @@
 # three pages of 100, 100 and 99 rows with a pager, which together list
 # the cases of `visa report --un --format json` in its order. The page's
 # rendering is kept across a write it does not read (a notification) and
-# dropped by one it does (a visa case).
+# dropped by one it does (a visa case, a posting at the mission to the
+# UN), not by a posting elsewhere.
 . tests/cli/lib.sh
 . tests/cli/serve-lib.sh
 
@@ -73,5 +74,30 @@ report_page ""
 expect_body "a new case past its deadline is counted" "Rows 1 to 100 of 300"
 cli_ids >"$TMP/cli"
 grep -qx VNEW1 "$TMP/cli" && ok "visa report lists it too" || not_ok "visa report lists it too"
+
+# total: the report's count of cases past the deadline, on the page and
+# from `visa report`.
+total() {
+    report_page ""
+    sed -n 's/.*Rows 1 to 100 of \([0-9]*\)\..*/\1/p' "$TMP/body"
+}
+cli_total() { cli_ids | wc -l | tr -d ' '; }
+# A diplomat posted to a bilateral embassy: no case changes.
+ch person add --id PN1 --family-name Newcomer --nationality RUS &&
+    ch posting notify --id TN1 --person PN1 --mission RUS-USA-EMB \
+        --category diplomatic_agent --notified 2021-06-01 --arrived 2021-06-10 ||
+    { not_ok "posting notify at the embassy"; cat "$TMP/err"; }
+[ "$(total)" = 300 ] && [ "$(cli_total)" = 300 ] && ok "a posting at an embassy changes no figure" ||
+    not_ok "a posting at an embassy changes no figure ($(total), $(cli_total))"
+# The person of a bilateral case past its deadline posted to the mission
+# to the UN before applying: the Agreement now covers the case.
+"$CHANCERY" visa report --un --include-bilateral --issuing USA --format json >"$TMP/bil.json"
+set -- $(python3 -c 'import json, sys
+c = [c for c in json.load(open(sys.argv[1]))["over_deadline"] if c["covered_by"] == "bilateral"][0]
+print(c["person"], c["visa"])' "$TMP/bil.json")
+ch posting notify --id TUN1 --person "$1" --mission RUS-UN-PM --category diplomatic_agent \
+    --notified 2016-01-01 --arrived 2016-01-10 || { not_ok "posting notify at the UN"; cat "$TMP/err"; }
+[ "$(cli_total)" -gt 300 ] && ok "visa report counts $2 now" || not_ok "visa report counts $2 now ($(cli_total))"
+[ "$(total)" = "$(cli_total)" ] && ok "and so does the page" || not_ok "and so does the page ($(total))"
 serve_stop
 done_testing
