@@ -2,7 +2,8 @@
 # The web pages on a large registry (issue 14's targets: at most 50 ms of
 # server time and 100 KB a page, charts apart). Usage:
 #   scripts/bench-web.sh DB     (a registry holding the generated world,
-#                                as scripts/bench.sh imports it)
+#                                as scripts/bench.sh imports it; the
+#                                bench writes notifications to it)
 # scripts/bench-web-data.sh adds the policies, notifications and visa
 # cases the pages show. Starts `chancery serve` on DB, signs in one
 # account per role (made here when missing), fetches each page five times and prints, per page, the
@@ -10,6 +11,13 @@
 # request to the answer, machine load apart from the client), the time of
 # the first fetch (the pages keep what they compute for the registry's
 # head, memo.h: the first after a change computes it) and its size.
+# Then, for the pages that compute most, the first fetch after a write
+# of one record (BENCH_WEB_REPS times each, the median): after a
+# notification (which they do not read: their renderings are kept) and
+# after an accepted one (which writes a person, a posting and a
+# household: they compute again, the docket only the policies of the
+# states it touched), with the server's CPU time for that fetch (perf
+# stat when installed: the machine is shared, the wall time swings).
 set -eu
 DB=$1
 CH=${CHANCERY:-./chancery}
@@ -110,3 +118,59 @@ page bench-aud /history
 page bench-aud "/history/posting/$T"
 page bench-aud "/history/notification/$NR"
 page bench-aud /verify
+
+# after_write KIND WHO PATH: REPS times a write of KIND (notify: a
+# notification submitted; accept: a submitted one accepted), then the
+# page fetched once; the median server time and CPU time of that fetch.
+REPS=${BENCH_WEB_REPS:-5}
+tok() {
+    curl -s -X POST --data-binary "{\"user\":\"$1\",\"password\":\"$1-pw\"}" "$U/api/v1/login" |
+        sed -n 's/.*"token": *"\([0-9a-f]*\)".*/\1/p'
+}
+TL=$(tok bench-lia)
+TO=$(tok bench-off)
+write_one() {
+    if [ "$1" = accept ]; then
+        id=$(sqlite3 "$DB" "SELECT id FROM notifications WHERE state = 'submitted' ORDER BY id LIMIT 1")
+        curl -s -o /dev/null -X POST -H "Authorization: Bearer $TO" \
+            --data-binary '{"decision":"accept"}' "$U/api/v1/notifications/$id/decision"
+        return
+    fi
+    n=$(date +%s%N)
+    printf '{"kind":"appointment","mission":"%s","person":{"id":"BF%s","family_name":"Benchfirst","sex":"F","nationality":"RUS"},"posting":{"id":"BFT%s","title":"Counsellor","rank":"counselor","category":"diplomatic_agent","head_of_mission":false,"notified":"2025-06-01","arrived":"2025-06-20"},"justification":"bench"}' \
+        "$LM" "$n" "$n" >"$WORK/n.json"
+    curl -s -o /dev/null -X POST -H "Authorization: Bearer $TL" --data-binary @"$WORK/n.json" \
+        "$U/api/v1/notifications"
+}
+cpu_ms() { # the server's CPU milliseconds from /proc (10 ms steps)
+    awk -v t="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / t }' "/proc/$pid/stat"
+}
+after_write() {
+    : >"$WORK/first"
+    : >"$WORK/cpu"
+    for k in $(seq "$REPS"); do
+        write_one "$1"
+        sleep 0.3
+        : >"$WORK/log"
+        if command -v perf >/dev/null 2>&1; then
+            perf stat -e task-clock -x, -o "$WORK/pstat" -p "$pid" -- \
+                curl -s -o /dev/null -b "$WORK/jar.$2" "$U$3" 2>/dev/null
+            awk -F, '/task-clock/ { print $1 }' "$WORK/pstat" >>"$WORK/cpu"
+        else
+            c0=$(cpu_ms)
+            curl -s -o /dev/null -b "$WORK/jar.$2" "$U$3"
+            echo $(($(cpu_ms) - c0)) >>"$WORK/cpu"
+        fi
+        sleep 0.1
+        awk 'NR == 1 { print $4 / 1000 }' "$WORK/log" >>"$WORK/first"
+    done
+    med() { sort -n "$1" | awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR + 1) / 2)] }'; }
+    printf '%-8s %-36s %8s ms %8s ms CPU\n' "$1" "$3" "$(med "$WORK/first")" "$(med "$WORK/cpu")"
+}
+echo "first fetch after a write of one record (median of $REPS; load $(cut -d' ' -f1 /proc/loadavg))"
+for w in notify accept; do
+    after_write $w bench-off /check
+    after_write $w bench-ana /visas/report
+    after_write $w x "/lists/diplomatic?host=USA"
+    after_write $w bench-off /forecasts
+done

@@ -100,7 +100,13 @@ static void open_frame(struct page_rq *p, const char *title, const char *active,
 
 void page_memo_key(const struct page_rq *p, const char *what, struct buf *key)
 {
-    buf_addf(key, "%s %lld %ld %ld %u %s %s %d", what, (long long)p->rq.s_seq,
+    page_memo_key_at(p, what, p->rq.s_seq, key);
+}
+
+void page_memo_key_at(const struct page_rq *p, const char *what, int64_t seq,
+                      struct buf *key)
+{
+    buf_addf(key, "%s %lld %ld %ld %u %s %s %d", what, (long long)seq,
              (long)p->as_known_on, (long)p->rq.today, p->rq.role,
              p->rq.scope.sending ? p->rq.scope.sending : "-",
              p->rq.scope.mission ? p->rq.scope.mission : "-",

@@ -60,6 +60,9 @@ size_t page_offset(const struct page_rq *p);
  * request alone: what, the registry's head and day, today, the caller's
  * role and scope, and the query's parameters as given. */
 void page_memo_key(const struct page_rq *p, const char *what, struct buf *key);
+/* The same with the head given (page_relevant_seq). */
+void page_memo_key_at(const struct page_rq *p, const char *what, int64_t seq,
+                      struct buf *key);
 
 /* Starts the page: the layout for the caller's account. */
 void page_open(struct page_rq *p, const char *title, const char *active);
@@ -84,6 +87,24 @@ enum status pages_home_auditor(struct page_rq *p, struct err *e);
 
 /* The analyst's "forecasts compared" page (pages_forecast.c). */
 enum status pages_forecasts(struct page_rq *p, struct err *e);
+/* The registry's last change-log entry, up to p's, that changed a record
+ * of the entity kinds in kinds (bits 1u << ENT_*): the head a page that
+ * reads only those kinds keys what it keeps by (pages_kept.c); p's own
+ * head when p reads a past registry or an older one. */
+int64_t page_relevant_seq(struct page_rq *p, unsigned kinds);
+/* For page_relevant_seq: what the UN report reads (visa cases, policies,
+ * states; persons' nationality; missions at the UN, their postings and
+ * households), a narrower set than whole kinds. */
+#define PAGE_KIND_UN (1u << ENT__COUNT)
+/* The kinds every page but the inbox's may read: all but notifications. */
+#define PAGE_KINDS_REGISTRY \
+    (((1u << ENT__COUNT) - 1) & ~(1u << ENT_NOTIFICATION))
+
+/* The findings of q (validated as view_check does) on p's registry, into
+ * out (initialised here, released by the caller), from the findings kept
+ * per policy (pages_docket.c). */
+enum status docket_findings(struct page_rq *p, const struct check_query *q,
+                            struct findings *out, struct err *e);
 
 /* The "as of" and "as recorded on" fields of a record page (a form to
  * action), and a notice when the page shows the registry as recorded on

@@ -308,7 +308,10 @@ static enum status un_report(struct page_rq *p, struct err *e)
     buf_init(&base, 1024);
     buf_init(&key, 1024);
     un_query_text(&q, &base);
-    buf_addf(&key, "unreport %lld %ld %zu %s", (long long)p->rq.s_seq,
+    /* Kept across writes of records it does not read (notifications,
+     * the staff of missions elsewhere than at the UN). */
+    buf_addf(&key, "unreport %lld %ld %zu %s",
+             (long long)page_relevant_seq(p, PAGE_KIND_UN),
              (long)p->as_known_on, page_offset(p), base.data);
     kept = memo_get(key.data);
     if (!kept) {

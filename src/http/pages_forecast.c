@@ -56,11 +56,10 @@ static void scenario_options(struct buf *b)
     }
 }
 
-static enum status fc_run_one(const struct snapshot *s, struct page_fc *f,
-                              long runs, struct err *e)
+static enum status fc_parse_one(const struct snapshot *s, struct page_fc *f,
+                                struct err *e)
 {
     const struct web_asset *a = scenario_asset(f->name);
-    struct forecast_options o = { 0 };
     struct problems pr;
     size_t bad;
 
@@ -73,8 +72,15 @@ static enum status fc_run_one(const struct snapshot *s, struct page_fc *f,
     if (bad)
         err_set(e, ST_INVALID, "%s", pr.n_kept ? pr.msgs[0] : a->name);
     problems_release(&pr);
-    if (bad)
-        return e->status;
+    return bad ? e->status : ST_OK;
+}
+
+/* Models and runs a parsed scenario. */
+static enum status fc_run_one(const struct snapshot *s, struct page_fc *f,
+                              long runs, struct err *e)
+{
+    struct forecast_options o = { 0 };
+
     if (forecast_model_build(s, &f->sc, &f->model, e))
         return e->status;
     f->stage = 2;
@@ -205,9 +211,11 @@ enum status pages_forecasts(struct page_rq *p, struct err *e)
     if (runs_of(p, &runs, e))
         return e->status;
     /* The runs are repeatable (the scenarios' seeds): their rendering is
-     * kept for the registry's head (memo.h). */
+     * kept for the registry's head (memo.h), across writes of records no
+     * scenario reads (notifications). */
     buf_init(&key, 4096);
-    page_memo_key(p, "forecasts", &key);
+    page_memo_key_at(p, "forecasts", page_relevant_seq(p, PAGE_KINDS_REGISTRY),
+                     &key);
     body = memo_get(key.data);
     rc = ST_OK;
     /* A scenario the registry cannot run is refused as fast again. */
@@ -218,7 +226,13 @@ enum status pages_forecasts(struct page_rq *p, struct err *e)
         free(why);
     }
     if (!body && !rc) {
-        rc = fc_run_one(p->rq.s, &fc[0], runs, e);
+        /* Both parsed before either runs: a scenario the registry cannot
+         * run is refused without running the other. */
+        rc = fc_parse_one(p->rq.s, &fc[0], e);
+        if (!rc)
+            rc = fc_parse_one(p->rq.s, &fc[1], e);
+        if (!rc)
+            rc = fc_run_one(p->rq.s, &fc[0], runs, e);
         if (!rc)
             rc = fc_run_one(p->rq.s, &fc[1], runs, e);
         if (!rc) {

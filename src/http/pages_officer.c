@@ -305,6 +305,7 @@ static void docket_key(const struct page_rq *p, const struct check_query *q,
 static enum status run_check(struct page_rq *p, json_t **out, struct err *e)
 {
     struct check_query q;
+    struct findings f;
     struct buf json, key;
     char *kept;
     size_t n;
@@ -338,7 +339,10 @@ static enum status run_check(struct page_rq *p, json_t **out, struct err *e)
         return ST_OK;
     }
     buf_init(&json, (size_t)1 << 30);
-    rc = view_check(p->rq.s, &q, OUT_JSON, &json, &n, e);
+    rc = docket_findings(p, &q, &f, e);
+    if (!rc)
+        rc = view_check_of(p->rq.s, &q, &f, OUT_JSON, &json, &n, e);
+    findings_release(&f);
     if (!rc)
         memo_put(key.data, json.data ? json.data : "");
     *out = rc ? NULL : json_loads(json.data, 0, NULL);

@@ -38,6 +38,15 @@ static void list_filters(struct page_rq *p, const char *action,
     page_raw(&p->out, "<p><button type=\"submit\">Show</button></p></form>\n");
 }
 
+static unsigned list_kinds(enum dlist_kind kind)
+{
+    unsigned k = (1u << ENT_STATE) | (1u << ENT_ORGANIZATION) |
+                 (1u << ENT_MISSION) | (1u << ENT_PERSON) |
+                 (1u << ENT_POSTING) | (1u << ENT_DEPENDENT);
+
+    return kind == DLIST_CONSULAR ? k | (1u << ENT_CONSULAR) : k;
+}
+
 static enum status list_page(struct page_rq *p, enum dlist_kind kind,
                              const char *path, struct err *e)
 {
@@ -56,10 +65,12 @@ static enum status list_page(struct page_rq *p, enum dlist_kind kind,
     if (page_date(p, "as_of", p->rq.today, &as_of, e))
         return e->status;
     date_format(as_of, as_of_text);
-    /* A list of a large registry takes tens of milliseconds to build:
-     * kept for the registry's head (memo.h). */
+    /* A list of a large registry takes milliseconds to build: kept for
+     * the registry's head (memo.h), across writes of records no list
+     * reads (notifications, policies, visa cases; consular entries but
+     * for the consular list). */
     buf_init(&key, 4096);
-    page_memo_key(p, path, &key);
+    page_memo_key_at(p, path, page_relevant_seq(p, list_kinds(kind)), &key);
     body = memo_get(key.data);
     if (body) {
         page_open_print(p, title, path);

@@ -657,20 +657,18 @@ static enum status state_option(const struct snapshot *s, const char *option,
     return ST_OK;
 }
 
-/* view_findings, terse (rules/finding.h) when the caller shows no chain. */
-static enum status findings_of(const struct snapshot *s,
-                               const struct check_query *q, int terse,
-                               struct findings *f, struct err *e)
+/* Checks q's options against s. OUT: *kind, the finding kind asked for
+ * (-1: any). */
+static enum status check_options_valid(const struct snapshot *s,
+                                       const struct check_query *q, int *kind,
+                                       struct err *e)
 {
-    int kind = -1;
-
-    findings_init(f);
-    f->terse = terse;
+    *kind = -1;
     if (state_option(s, "--issuer", q->o.issuer, e) ||
         state_option(s, "--target", q->o.target, e))
         return ST_USAGE;
     if (q->kind &&
-        (kind = enum_from_name(&ENUM_FINDING_KIND, q->kind)) == ENUM_NONE)
+        (*kind = enum_from_name(&ENUM_FINDING_KIND, q->kind)) == ENUM_NONE)
         return err_set(e, ST_USAGE,
                        "--kind: '%s' is not over_tenure, departure_due, "
                        "over_cap, dependent_status, local_staff, "
@@ -679,6 +677,20 @@ static enum status findings_of(const struct snapshot *s,
     if (q->policy && snapshot_find(s, ENT_POLICY, q->policy) == IDMAP_NONE)
         return err_set(e, ST_INVALID, "--policy: unknown policy '%s'",
                        q->policy);
+    return ST_OK;
+}
+
+/* view_findings, terse (rules/finding.h) when the caller shows no chain. */
+static enum status findings_of(const struct snapshot *s,
+                               const struct check_query *q, int terse,
+                               struct findings *f, struct err *e)
+{
+    int kind;
+
+    findings_init(f);
+    f->terse = terse;
+    if (check_options_valid(s, q, &kind, e))
+        return e->status;
     if (rules_check(s, &q->o, f, e)) {
         findings_release(f);
         findings_init(f);
@@ -694,16 +706,49 @@ enum status view_findings(const struct snapshot *s, const struct check_query *q,
     return findings_of(s, q, 0, f, e);
 }
 
-enum status view_check(const struct snapshot *s, const struct check_query *q,
-                       enum out_format fmt, struct buf *b, size_t *n_findings,
-                       struct err *e)
+/* The docket of findings f (sorted) in fmt. */
+static void check_render(const struct check_query *q, const struct findings *f,
+                         enum out_format fmt, struct buf *b)
 {
     const struct docket_head h = {
         q->o.as_of, q->as_of_given, q->as_known_on, q->o.issuer,    q->o.target,
         q->kind,    q->policy,      q->o.assumed,   q->o.n_assumed,
     };
-    struct findings f;
     struct docket d;
+
+    docket_summarize(f, &d);
+    docket_render(b, fmt, &h, f, &d);
+    docket_release(&d);
+}
+
+enum status view_check_options(const struct snapshot *s,
+                               const struct check_query *q, struct err *e)
+{
+    int kind;
+
+    return check_options_valid(s, q, &kind, e);
+}
+
+enum status view_check_of(const struct snapshot *s, const struct check_query *q,
+                          struct findings *f, enum out_format fmt,
+                          struct buf *b, size_t *n_findings, struct err *e)
+{
+    int kind;
+
+    *n_findings = 0;
+    if (check_options_valid(s, q, &kind, e))
+        return e->status;
+    findings_keep(f, kind, q->policy);
+    check_render(q, f, fmt, b);
+    *n_findings = f->n;
+    return ST_OK;
+}
+
+enum status view_check(const struct snapshot *s, const struct check_query *q,
+                       enum out_format fmt, struct buf *b, size_t *n_findings,
+                       struct err *e)
+{
+    struct findings f;
 
     *n_findings = 0;
     /* Only JSON carries the explain chains (report/docket.h). */
@@ -711,9 +756,7 @@ enum status view_check(const struct snapshot *s, const struct check_query *q,
         findings_release(&f);
         return e->status;
     }
-    docket_summarize(&f, &d);
-    docket_render(b, fmt, &h, &f, &d);
-    docket_release(&d);
+    check_render(q, &f, fmt, b);
     *n_findings = f.n;
     findings_release(&f);
     return ST_OK;

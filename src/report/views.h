@@ -138,6 +138,18 @@ struct check_query {
 enum status view_findings(const struct snapshot *s, const struct check_query *q,
                           struct findings *f, struct err *e);
 
+/* Validates q against s as view_check does, evaluating nothing. */
+enum status view_check_options(const struct snapshot *s,
+                               const struct check_query *q, struct err *e);
+
+/* view_check of findings f already evaluated (sorted, as rules_check
+ * leaves them, for q's date, issuer and target): validates q, keeps the
+ * findings of q's kind and policy in f and renders the docket. A page
+ * that keeps findings between requests renders with it. */
+enum status view_check_of(const struct snapshot *s, const struct check_query *q,
+                          struct findings *f, enum out_format fmt,
+                          struct buf *b, size_t *n_findings, struct err *e);
+
 /* Validates q against s (an unknown state or kind is ST_USAGE, an unknown
  * policy ST_INVALID), evaluates and renders the docket. OUT: *n_findings. */
 enum status view_check(const struct snapshot *s, const struct check_query *q,

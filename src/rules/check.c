@@ -29,8 +29,7 @@ static int assumed(const struct check_options *o, const char *condition)
     return 0;
 }
 
-/* 1 when policy y binds on o's date between o's parties. */
-static int selected(const struct policy *y, const struct check_options *o)
+int rules_selected(const struct policy *y, const struct check_options *o)
 {
     if (o->issuer && strcmp(y->issuer, o->issuer))
         return 0;
@@ -43,10 +42,10 @@ static int selected(const struct policy *y, const struct check_options *o)
     return EVALUATORS[y->kind] != NULL;
 }
 
-static enum status evaluate(const struct snapshot *s, uint32_t i,
-                            const struct check_options *o,
-                            struct cap_memo *memo, struct findings *out,
-                            struct err *e)
+enum status rules_check_policy(const struct snapshot *s, uint32_t i,
+                               const struct check_options *o,
+                               struct cap_memo *memo, struct findings *out,
+                               struct err *e)
 {
     struct policy_rule r;
     struct arena a;
@@ -75,8 +74,8 @@ enum status rules_check(const struct snapshot *s, const struct check_options *o,
 
     cap_memo_init(&memo);
     for (uint32_t i = 0; !rc && i < snapshot_count(s, ENT_POLICY); i++) {
-        if (selected(snapshot_row(s, ENT_POLICY, i), o))
-            rc = evaluate(s, i, o, &memo, out, e);
+        if (rules_selected(snapshot_row(s, ENT_POLICY, i), o))
+            rc = rules_check_policy(s, i, o, &memo, out, e);
     }
     cap_memo_release(&memo);
     findings_sort(out);

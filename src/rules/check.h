@@ -12,6 +12,7 @@
 
 #include "core/holidays.h"
 #include "core/snapshot.h"
+#include "rules/cap.h"
 #include "rules/finding.h"
 
 struct check_options {
@@ -31,5 +32,19 @@ struct check_options {
  * the findings already made stay in out. */
 enum status rules_check(const struct snapshot *s, const struct check_options *o,
                         struct findings *out, struct err *e);
+
+/* 1 when policy y binds on o's date between o's parties and is not void
+ * under o's assumptions (the policies rules_check evaluates). */
+int rules_selected(const struct policy *y, const struct check_options *o);
+
+/* Appends the findings of policy i of s as rules_check makes them (the
+ * caller selected it with rules_selected), unsorted; memo (NULL: none)
+ * shares the headcounts between the policies of one registry and date.
+ * A cache of findings per policy (http/pages_docket.c) evaluates only the
+ * policies a change touched this way. */
+enum status rules_check_policy(const struct snapshot *s, uint32_t i,
+                               const struct check_options *o,
+                               struct cap_memo *memo, struct findings *out,
+                               struct err *e);
 
 #endif

@@ -124,3 +124,20 @@ const struct finding *findings_find(const struct findings *f, const char *id)
     }
     return NULL;
 }
+
+void findings_copy(struct findings *f, const struct finding *x)
+{
+    struct finding *y = findings_add(f, x->policy, x->kind, x->subject_kind,
+                                     x->subject, x->as_of);
+
+    y->id = arena_strdup(&f->strings, x->id);
+    y->deadline = x->deadline;
+    y->overdue = x->overdue;
+    y->detail = arena_strdup(&f->strings, x->detail);
+    if (f->terse || !x->n_explain)
+        return;
+    y->explain = xcalloc(x->n_explain, sizeof(*y->explain));
+    y->alloc_explain = x->n_explain;
+    for (size_t i = 0; i < x->n_explain; i++)
+        y->explain[y->n_explain++] = arena_strdup(&f->strings, x->explain[i]);
+}

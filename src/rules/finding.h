@@ -78,6 +78,10 @@ void finding_explain(struct findings *f, struct finding *x, const char *fmt,
 /* Sets the deadline, and overdue when as_of is past it. */
 void finding_deadline(struct finding *x, int32_t deadline);
 
+/* Appends a copy of x (made for another list) to f, its strings in f's
+ * arena; the explain chain is left out when f is terse. */
+void findings_copy(struct findings *f, const struct finding *x);
+
 /* Orders the findings: overdue first, then by deadline (none last), then
  * by policy and subject, so that equal inputs print in equal order. */
 void findings_sort(struct findings *f);

@@ -229,6 +229,13 @@ void change_set_list_release(struct change_set_list *l);
 enum status store_change_set(struct store *st, int64_t id, size_t limit,
                              struct change_list *list, struct err *e);
 
+/* The change-log entries with a seq in (after, upto], in sequence order,
+ * at most limit: what a registry at after lacks of one at upto (a page
+ * that keeps what it computed updates it from them). */
+enum status store_log_range(struct store *st, int64_t after, int64_t upto,
+                            size_t limit, struct change_list *list,
+                            struct err *e);
+
 /* A record named by its entity and key ("dependent", "P1/T2"). */
 struct record_ref {
     const char *entity;

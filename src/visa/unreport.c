@@ -10,6 +10,7 @@
 #include "visa/unreport.h"
 
 #include "base/date.h"
+#include "base/idmap.h"
 #include "base/xalloc.h"
 
 #define STAFF_PURPOSES \
@@ -29,6 +30,7 @@ struct builder {
     const int32_t *un_until;
     struct un_report *r;
     size_t alloc_states, alloc_cases, alloc_missed;
+    struct idmap state_at; /* sending code -> index in r->states */
 };
 
 static int at_un(const struct snapshot *s, uint32_t posting)
@@ -132,13 +134,17 @@ static int selected(const struct un_query *q, const struct visa *v)
            (!q->issuing || !strcmp(v->issuing, q->issuing));
 }
 
+/* The state of code (a person's nationality in the snapshot, which
+ * outlives the build), looked up by hash: a report counts a few hundred
+ * states over a few hundred thousand cases. */
 static struct un_state *state_of(struct builder *b, const char *code)
 {
     struct un_report *r = b->r;
+    uint32_t i = idmap_get(&b->state_at, code);
 
-    for (size_t i = 0; i < r->n_states; i++)
-        if (!strcmp(r->states[i].sending, code))
-            return &r->states[i];
+    if (i != IDMAP_NONE)
+        return &r->states[i];
+    idmap_put(&b->state_at, code, (uint32_t)r->n_states);
     XGROW(r->states, r->n_states + 1, b->alloc_states);
     memset(&r->states[r->n_states], 0, sizeof(*r->states));
     memcpy(r->states[r->n_states].sending, code, 4);
@@ -216,6 +222,12 @@ static void classify(struct builder *b, uint32_t i, enum un_cover cover)
         st->withdrawn++;
     }
     keep_case(b, &c);
+}
+
+/* bsearch's comparison of a code with a state. */
+static int code_vs_state(const void *code, const void *y)
+{
+    return strcmp(code, ((const struct un_state *)y)->sending);
 }
 
 static int by_code(const void *x, const void *y)
@@ -333,14 +345,14 @@ static void curves(struct builder *b, const uint8_t *keep)
     h.events = xcalloc(n_groups * h.n_days, sizeof(*h.events));
     h.censored = xcalloc(n_groups * h.n_days, sizeof(*h.censored));
     for (uint32_t i = 0; i < snapshot_count(b->s, ENT_VISA); i++) {
-        const struct visa *v = snap_visa(b->s, i);
-        struct un_state key = { 0 };
+        const struct visa *v;
         const struct un_state *st;
 
         if (!keep[i])
             continue;
-        memcpy(key.sending, snap_person(b->s, v->person)->nationality, 4);
-        st = bsearch(&key, r->states, r->n_states, sizeof(*r->states), by_code);
+        v = snap_visa(b->s, i);
+        st = bsearch(snap_person(b->s, v->person)->nationality, r->states,
+                     r->n_states, sizeof(*r->states), code_vs_state);
         histogram_add(&h, (size_t)(st - r->states), v, b->q->as_of);
         histogram_add(&h, r->n_states, v, b->q->as_of);
     }
@@ -368,9 +380,10 @@ void un_report_build(const struct snapshot *s, const int32_t *deadlines,
 {
     int32_t *until = un_service_until(s);
     uint8_t *keep = xcalloc(snapshot_count(s, ENT_VISA) + 1, 1);
-    struct builder b = { s, q, deadlines, until, out, 0, 0, 0 };
+    struct builder b = { s, q, deadlines, until, out, 0, 0, 0, { 0 } };
 
     memset(out, 0, sizeof(*out));
+    idmap_init(&b.state_at);
     for (uint32_t i = 0; i < snapshot_count(s, ENT_VISA); i++) {
         enum un_cover cover;
 
@@ -394,6 +407,7 @@ void un_report_build(const struct snapshot *s, const int32_t *deadlines,
     group_meetings(out);
     totals(out);
     curves(&b, keep);
+    idmap_release(&b.state_at);
     free(keep);
     free(until);
 }
