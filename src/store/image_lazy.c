@@ -8,9 +8,10 @@
  * and the touch is at the block's start (a scan) it checks and opens up to
  * RUN blocks at once. A roster of one
  * mission in a registry of a million postings so checks a few hundred
- * kilobytes, not the half gigabyte of the image. A section touched in a
- * quarter of its blocks is checked and opened whole in one pass
- * (open_whole), cheaper per block than a fault each. BLOCK (16 KiB) weighs the
+ * kilobytes, not the half gigabyte of the image. A window of WINDOW
+ * blocks (4 MiB) touched in many of its blocks is checked and opened whole
+ * in one pass (open_window), cheaper per block than a fault each. BLOCK
+ * (16 KiB) weighs the
  * roster's memory against the faults of a scan (8 KiB: 11 MiB and check
  * 255 ms of CPU on the 1M world; 16 KiB: 13 MiB, 205 ms; 32 KiB: 17 MiB,
  * 181 ms). A block that fails its checksum is never used: the process
@@ -73,11 +74,12 @@
  * checks one block, not RUN (a roster of 1,233 postings read 5,554 blocks,
  * 87 MB, before). */
 #define SCAN_ENTRY 1024
-/* A section is opened whole (open_whole) once the blocks checked in it
- * one by one pass 1/WHOLE_SHARE of its blocks, and at least WHOLE_MIN. */
-#define WHOLE_SHARE 4
-#define WHOLE_MIN   64
-/* open_whole reads this many blocks at a time. */
+/* The image is cut into windows of WINDOW blocks (4 MiB): a window is
+ * opened whole (open_window) at its WINDOW_DUE-th block checked one by
+ * one (an eighth of it). */
+#define WINDOW     256
+#define WINDOW_DUE 32
+/* open_window reads this many blocks at a time. */
 #define CHUNK 16
 /* Images below this size are checked whole at load. */
 #define LAZY_MIN (UINT64_C(4) << 20)
@@ -94,12 +96,12 @@ struct lazy_image {
     char *path;            /* the image's file */
     char **argv, **envp;   /* to start again without it */
     struct image_header h; /* its sections */
-    /* Per section: blocks checked one by one, and 1 once opened whole. */
-    atomic_uint touches[SEC_COUNT];
-    atomic_uchar whole[SEC_COUNT];
-    /* CHANCERY_SNAPSHOT_WHOLE=N: open a section whole at the N-th block
-     * touched in it (0: never), for tests and measures; else -1. */
-    long whole_at;
+    /* Per window: blocks checked one by one, and 1 once opened whole. */
+    atomic_uint *touches;
+    atomic_uchar *whole;
+    /* The blocks checked one by one at which a window is opened whole
+     * (CHANCERY_SNAPSHOT_WHOLE, 0: never; else WINDOW_DUE). */
+    unsigned long whole_at;
 };
 
 static struct lazy_image lazy;
@@ -199,20 +201,6 @@ static int lazy_check(uint64_t b, int scan)
     return 0;
 }
 
-/* The section that block b lies in (the first, when two share it), or
- * -1. */
-static int section_of(uint64_t b)
-{
-    for (int i = 0; i < SEC_COUNT; i++) {
-        const struct image_section *x = &lazy.h.sec[i];
-
-        if (x->size && b >= x->offset / BLOCK &&
-            b <= (x->offset + x->size - 1) / BLOCK)
-            return i;
-    }
-    return -1;
-}
-
 /* Opens blocks [from, to) that are not open yet, checked already: one
  * mprotect per run of them. Their pages are mapped as they are read (a
  * fault maps the 64 KiB around it: mapping them all at once,
@@ -240,30 +228,28 @@ static int open_checked(uint64_t from, uint64_t to)
     return 0;
 }
 
-/* Checks and opens every block of section i in one pass: a command that
- * has touched a good share of a section (check walks every posting, a
+/* Checks and opens every block of window w in one pass: a command that
+ * has touched many blocks of a window (check walks every posting, a
  * parity the postings of two states, scattered over them) would touch
- * most of the rest too, and one pass sums the section at memory speed
- * where a block at a time costs a fault, a read and a mprotect each
- * (about 12 microseconds on the 2-core VM: a million postings' rows are
- * 3,900 blocks). The blocks are read CHUNK at a time (pread, as one
- * block is: reading through a second mapping of the file, MAP_POPULATE,
- * cost as much). A damaged block anywhere in the section is then found
- * before the command reads on, with the same outcome as one touched
- * (lazy_damaged). 0 when every block is sound; -1 when it could not be
- * done (the caller checks the touched block alone). */
-static int open_whole(int i)
+ * most of the rest too, and one pass sums them at memory speed where a
+ * block at a time costs a fault, a read and a mprotect each (about 12
+ * microseconds on the 2-core VM, against about 3 in a pass; a million
+ * postings' rows are 3,900 blocks). The blocks are read CHUNK at a time
+ * (pread, as one block is: reading through a second mapping of the file,
+ * MAP_POPULATE, cost as much). A damaged block anywhere in the window is
+ * then found before the command reads on, with the same outcome as one
+ * touched (lazy_damaged). 0 when every block is sound; -1 when it could
+ * not be done (the caller checks the touched block alone). */
+static int open_window(uint64_t w)
 {
-    const struct image_section *x = &lazy.h.sec[i];
-    uint64_t from = x->offset / BLOCK,
-             to = (x->offset + x->size - 1) / BLOCK + 1;
+    uint64_t from = w * WINDOW, to = from + WINDOW;
     char *chunk;
     int bad = 0;
 
     if (to > lazy.data_end / BLOCK)
-        return -1;
+        to = lazy.data_end / BLOCK;
     /* A buffer of the call's own: mmap is safe in a signal handler, and
-     * two threads may open two sections at once. */
+     * two threads may open two windows at once. */
     chunk = mmap(NULL, CHUNK * BLOCK, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (chunk == MAP_FAILED)
@@ -283,30 +269,21 @@ static int open_whole(int i)
     return bad;
 }
 
-/* Whether section i is to be opened whole at its n-th block touched. */
-static int whole_due(int i, unsigned n)
-{
-    if (lazy.whole_at >= 0)
-        return lazy.whole_at > 0 && n >= (unsigned long)lazy.whole_at;
-    return n >= WHOLE_MIN && n * WHOLE_SHARE >= lazy.h.sec[i].size / BLOCK;
-}
-
-/* Checks block b (and more, see lazy_check and open_whole) for a touch;
+/* Checks block b (and more, see lazy_check and open_window) for a touch;
  * 0 when sound. */
 static int lazy_touch(uint64_t b, int scan)
 {
-    int i = section_of(b), got;
-    unsigned n;
+    uint64_t w = b / WINDOW;
+    int got;
 
     if (is_checked(b))
         return 0;
-    if (i >= 0 && !atomic_load(&lazy.whole[i])) {
-        n = atomic_fetch_add(&lazy.touches[i], 1) + 1;
-        if (whole_due(i, n) && !atomic_exchange(&lazy.whole[i], 1)) {
-            got = open_whole(i);
-            if (got >= 0)
-                return got;
-        }
+    if (lazy.whole_at && !atomic_load(&lazy.whole[w]) &&
+        atomic_fetch_add(&lazy.touches[w], 1) + 1 >= lazy.whole_at &&
+        !atomic_exchange(&lazy.whole[w], 1)) {
+        got = open_window(w);
+        if (got >= 0)
+            return got;
     }
     return lazy_check(b, scan);
 }
@@ -392,7 +369,7 @@ static void report_blocks(void)
 {
     static const char *const kinds[] = { "strings", "rows", "slots", "index" };
     char line[128];
-    uint64_t total = 0;
+    uint64_t total = 0, windows = 0;
 
     if (!lazy_on)
         return;
@@ -413,15 +390,17 @@ static void report_blocks(void)
         if (!n)
             continue;
         snprintf(line, sizeof(line),
-                 "snapshot: section %d (%s): %llu of %llu blocks checked%s\n",
-                 i, kinds[kind], (unsigned long long)n,
+                 "snapshot: section %d (%s): %llu of %llu blocks checked\n", i,
+                 kinds[kind], (unsigned long long)n,
                  (unsigned long long)((x->offset + x->size - 1) / BLOCK -
-                                      x->offset / BLOCK + 1),
-                 atomic_load(&lazy.whole[i]) ? ", opened whole" : "");
+                                      x->offset / BLOCK + 1));
         say(line);
     }
-    snprintf(line, sizeof(line), "snapshot: %llu blocks checked\n",
-             (unsigned long long)total);
+    for (uint64_t w = 0; w <= lazy.data_end / BLOCK / WINDOW; w++)
+        windows += atomic_load(&lazy.whole[w]);
+    snprintf(line, sizeof(line),
+             "snapshot: %llu blocks checked, %llu windows opened whole\n",
+             (unsigned long long)total, (unsigned long long)windows);
     say(line);
 }
 
@@ -434,19 +413,24 @@ static void lazy_unmap(void *map, size_t size)
     close(lazy.fd);
     free(lazy.sums);
     free(lazy.checked);
+    free(lazy.touches);
+    free(lazy.whole);
     free(lazy.path);
     lazy.map = NULL;
     lazy.sums = NULL;
     lazy.checked = NULL;
+    lazy.touches = NULL;
+    lazy.whole = NULL;
     lazy.path = NULL;
 }
 
-/* CHANCERY_SNAPSHOT_WHOLE, or -1 when unset. */
-static long whole_at(void)
+/* CHANCERY_SNAPSHOT_WHOLE=N (0: never), for tests and measures, else
+ * WINDOW_DUE. */
+static unsigned long whole_at(void)
 {
     const char *v = getenv("CHANCERY_SNAPSHOT_WHOLE");
 
-    return v && *v ? strtol(v, NULL, 10) : -1;
+    return v && *v ? strtoul(v, NULL, 10) : WINDOW_DUE;
 }
 
 int image_lazy_wanted(uint64_t size)
@@ -489,10 +473,9 @@ int image_lazy_load(struct store *st, int fd, const struct image_header *h,
     atomic_init(&lazy.checked[0], 1);
     lazy.path = image_path(st);
     lazy.h = *h;
-    for (int i = 0; i < SEC_COUNT; i++) {
-        atomic_init(&lazy.touches[i], 0);
-        atomic_init(&lazy.whole[i], 0);
-    }
+    lazy.touches =
+        xcalloc(h->data_end / BLOCK / WINDOW + 1, sizeof(*lazy.touches));
+    lazy.whole = xcalloc(h->data_end / BLOCK / WINDOW + 1, sizeof(*lazy.whole));
     lazy.whole_at = whole_at();
     install_handler();
     lazy_on = 1;

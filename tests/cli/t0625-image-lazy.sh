@@ -71,15 +71,17 @@ else
     if [ "$unread" -gt 0 ]; then ok "the blocks it does not read are not checked ($unread)"; else not_ok "the blocks it does not read are not checked"; fi
 fi
 
-# A section a command touches in many blocks is checked and opened whole
-# in one pass (store/image_lazy.c, open_whole: a quarter of its blocks, 64
-# at least). CHANCERY_SNAPSHOT_WHOLE=2 opens one at its second block
-# touched, so that this small registry shows it: the roster then checks
+# A window of 4 MiB that a command touches in many blocks is checked and
+# opened whole in one pass (store/image_lazy.c, open_window: at its 32nd
+# block touched). CHANCERY_SNAPSHOT_WHOLE=2 opens one at its second, so
+# that this small registry (one window) shows it: the roster then checks
 # blocks it does not read, a damaged one among them is caught as surely,
 # and the answer is still the tables'.
 cp "$TMP/good" "$img"
+CHANCERY_DEBUG_LOAD=1 ch roster M07
+expect_err "by default this roster opens no window whole" ", 0 windows opened whole"
 CHANCERY_DEBUG_LOAD=1 CHANCERY_SNAPSHOT_WHOLE=2 ch roster M07
-expect_err "a section touched twice is opened whole" "opened whole"
+expect_err "a window touched twice is opened whole" ", 1 windows opened whole"
 expect_same "and the roster answers as the tables" "$TMP/roster.tables" "$TMP/out"
 pos=$((16384 + 1000)) bad=0 again_whole=0
 while [ "$pos" -lt $((size - 4096)) ]; do
