@@ -376,7 +376,8 @@ static void report_blocks(void)
         return;
     for (int i = 0; i < SEC_COUNT; i++) {
         const struct image_section *x = &lazy.h.sec[i];
-        uint64_t n = 0;
+        uint64_t n = 0, first = x->offset / BLOCK,
+                 last = (x->offset + x->size - 1) / BLOCK, blocks;
         int kind = i == SEC_STRINGS   ? 0
                    : i < SEC_SLOTS(0) ? 1
                    : i < SEC_INDEX(0) ? 2
@@ -384,17 +385,16 @@ static void report_blocks(void)
 
         if (!x->size)
             continue;
-        for (uint64_t b = x->offset / BLOCK;
-             b <= (x->offset + x->size - 1) / BLOCK; b++)
+        for (uint64_t b = first; b <= last; b++)
             n += is_checked(b);
         total += n;
+        blocks = last - first + 1;
         if (!n)
             continue;
         snprintf(line, sizeof(line),
                  "snapshot: section %d (%s): %llu of %llu blocks checked\n", i,
                  kinds[kind], (unsigned long long)n,
-                 (unsigned long long)((x->offset + x->size - 1) / BLOCK -
-                                      x->offset / BLOCK + 1));
+                 (unsigned long long)blocks);
         say(line);
     }
     for (uint64_t w = 0; w <= lazy.data_end / BLOCK / WINDOW; w++)
