@@ -11,7 +11,7 @@
 
 #include "store/internal.h"
 
-#define IMAGE_MAGIC "CHIMG004"
+#define IMAGE_MAGIC "CHIMG005"
 #define ALIGN       64
 /* The unit checked on first touch: a multiple of the page size, small
  * enough that a command touching a few records checks little (see

@@ -10,6 +10,13 @@
  * never a part, and a mapped file never changes under its reader; it is
  * not synced: a torn image after a power cut fails its checksums and is
  * rebuilt.
+ *
+ * The strings are written one field at a time, each in the order of the
+ * records a command reads together (order_strings): a mission's postings
+ * and their persons, so that a command on one mission or one pair of
+ * states checks a few blocks of strings on first touch rather than one per
+ * record (store/image_lazy.c). The rows keep their own order: a record's
+ * number is its place in the snapshot.
  */
 #include <unistd.h>
 
@@ -38,8 +45,100 @@ static uint64_t blob_add(struct buf *blob, const char *s)
     return at;
 }
 
-/* The rows of entity k with their string pointers made offsets. */
-static char *encode_rows(const struct snapshot *s, int k, struct buf *blob)
+/* The order in which the strings of entity k's rows are written, so that
+ * the records a command reads together have their strings together: a
+ * mission's postings, their persons. */
+struct string_order {
+    uint32_t *rows[ENT__COUNT]; /* NULL: the rows' own order */
+};
+
+/* A mission's place in the order of missions. */
+struct mission_key {
+    const char *sending, *host;
+    uint32_t row;
+};
+
+/* Missions by sending state, then host, then row. */
+static int cmp_mission(const void *a, const void *b)
+{
+    const struct mission_key *x = a, *y = b;
+    int c = strcmp(x->sending, y->sending);
+
+    if (!c)
+        c = strcmp(x->host, y->host);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/* Appends row i to order (of at most n rows) unless it is there. */
+static void take(uint32_t *order, size_t *len, unsigned char *seen, uint32_t i,
+                 size_t n)
+{
+    if (i < n && !seen[i]) {
+        seen[i] = 1;
+        order[(*len)++] = i;
+    }
+}
+
+/* The rows of entity k not yet in order, in their own order. */
+static void take_rest(uint32_t *order, size_t *len, unsigned char *seen,
+                      size_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        take(order, len, seen, i, n);
+}
+
+/* Missions by (sending, host); their postings mission by mission; the
+ * persons in the order their postings first name them. s is indexed. */
+static void order_strings(const struct snapshot *s, struct string_order *o)
+{
+    size_t nm = snapshot_count(s, ENT_MISSION),
+           np = snapshot_count(s, ENT_POSTING),
+           nq = snapshot_count(s, ENT_PERSON), lp = 0, lq = 0;
+    struct mission_key *keys = xcalloc(nm + 1, sizeof(*keys));
+    uint32_t *missions = xcalloc(nm + 1, sizeof(*missions)),
+             *postings = xcalloc(np + 1, sizeof(*postings)),
+             *persons = xcalloc(nq + 1, sizeof(*persons));
+    unsigned char *seen_p = xcalloc(np + 1, 1), *seen_q = xcalloc(nq + 1, 1);
+
+    memset(o, 0, sizeof(*o));
+    for (uint32_t m = 0; m < nm; m++) {
+        const struct mission *ms = snap_mission(s, m);
+
+        keys[m] =
+            (struct mission_key){ ms->sending, ms->host ? ms->host : "", m };
+    }
+    qsort(keys, nm, sizeof(*keys), cmp_mission);
+    for (size_t i = 0; i < nm; i++)
+        missions[i] = keys[i].row;
+    free(keys);
+    for (size_t i = 0; i < nm; i++)
+        ADJ_FOR_EACH(s->postings_by_mission, missions[i], t)
+        {
+            take(postings, &lp, seen_p, t, np);
+        }
+    take_rest(postings, &lp, seen_p, np);
+    for (size_t i = 0; i < np; i++)
+        take(persons, &lq, seen_q, snap_posting(s, postings[i])->person, nq);
+    take_rest(persons, &lq, seen_q, nq);
+    o->rows[ENT_MISSION] = missions;
+    o->rows[ENT_POSTING] = postings;
+    o->rows[ENT_PERSON] = persons;
+    free(seen_p);
+    free(seen_q);
+}
+
+static void order_release(struct string_order *o)
+{
+    for (int k = 0; k < ENT__COUNT; k++)
+        free(o->rows[k]);
+}
+
+/* The rows of entity k with their string pointers made addresses: the
+ * strings of one field of every row together, in the order o gives (a
+ * command reads one field of many records more often than every field of
+ * one). */
+static char *encode_rows(const struct snapshot *s, int k,
+                         const struct string_order *o, struct buf *blob)
 {
     const struct entity *ent = ENTITIES[k];
     size_t n = snapshot_count(s, k);
@@ -47,15 +146,17 @@ static char *encode_rows(const struct snapshot *s, int k, struct buf *blob)
 
     if (n)
         memcpy(rows, s->tables[k].rows, n * ent->size);
-    for (size_t i = 0; i < n; i++) {
-        for (int j = 0; j < ent->n_fields; j++) {
-            const struct field *f = &ent->fields[j];
+    for (int j = 0; j < ent->n_fields; j++) {
+        const struct field *f = &ent->fields[j];
+
+        if (!is_pointer(f))
+            continue;
+        for (size_t r = 0; r < n; r++) {
+            size_t i = o->rows[k] ? o->rows[k][r] : r;
             char *at = rows + i * ent->size + f->offset;
             const char *p;
             uint64_t off;
 
-            if (!is_pointer(f))
-                continue;
             memcpy(&p, at, sizeof(p));
             off = p ? blob_add(blob, p) : 0;
             memcpy(at, &off, sizeof(off));
@@ -64,19 +165,55 @@ static char *encode_rows(const struct snapshot *s, int k, struct buf *blob)
     return rows;
 }
 
-static struct image_slot *encode_slots(const struct idmap *m, struct buf *blob,
+/* The field of entity ent that is its whole key, when it is one text
+ * field; else NULL. */
+static const struct field *key_field(const struct entity *ent)
+{
+    const struct field *key = NULL;
+
+    for (int j = 0; j < ent->n_fields; j++) {
+        if (!(ent->fields[j].flags & FIELD_KEY))
+            continue;
+        if (key || !is_pointer(&ent->fields[j]))
+            return NULL;
+        key = &ent->fields[j];
+    }
+    return key;
+}
+
+/* The slots of entity k's key index. A key that is its record's id
+ * points at the id the record's row points at (written by encode_rows
+ * into rows), not at a copy of its own. */
+static struct image_slot *encode_slots(const struct snapshot *s, int k,
+                                       const char *rows, struct buf *blob,
                                        size_t *n)
 {
+    const struct idmap *m = &s->tables[k].by_key;
+    const struct field *key = key_field(ENTITIES[k]);
+    size_t size = ENTITIES[k]->size;
     struct image_slot *slots;
 
     *n = m->slots ? m->mask + 1 : 0;
     slots = xcalloc_huge(*n + 1, sizeof(*slots));
     for (size_t i = 0; i < *n; i++) {
+        const char *id;
+        uint32_t v = m->slots[i].value;
+
         if (!m->slots[i].key)
             continue;
-        slots[i].key = blob_add(blob, m->slots[i].key);
         slots[i].hash = m->slots[i].hash;
-        slots[i].value = m->slots[i].value;
+        slots[i].value = v;
+        if (key && v < snapshot_count(s, k)) {
+            memcpy(&id,
+                   (const char *)s->tables[k].rows + v * size + key->offset,
+                   sizeof(id));
+            if (id && !strcmp(id, m->slots[i].key)) {
+                memcpy(&slots[i].key, rows + v * size + key->offset,
+                       sizeof(slots[i].key));
+                continue;
+            }
+        }
+        slots[i].key = blob_add(blob, m->slots[i].key);
     }
     return slots;
 }
@@ -201,6 +338,7 @@ void cache_save(struct store *st, int64_t seq, const char *hash,
     struct image_slot *slots[ENT__COUNT];
     size_t n_slots[ENT__COUNT];
     struct buf blob;
+    struct string_order order;
     uint64_t at = BLOCK;
     FILE *f;
     int bad;
@@ -213,9 +351,10 @@ void cache_save(struct store *st, int64_t seq, const char *hash,
     h.seq = seq;
     snprintf(h.hash, sizeof(h.hash), "%s", hash);
     buf_init(&blob, SIZE_MAX / 2);
+    order_strings(s, &order);
     for (int k = 0; k < ENT__COUNT; k++) {
-        rows[k] = encode_rows(s, k, &blob);
-        slots[k] = encode_slots(&s->tables[k].by_key, &blob, &n_slots[k]);
+        rows[k] = encode_rows(s, k, &order, &blob);
+        slots[k] = encode_slots(s, k, rows[k], &blob, &n_slots[k]);
         data[SEC_ROWS(k)] = rows[k];
         data[SEC_SLOTS(k)] = slots[k];
     }
@@ -241,6 +380,7 @@ void cache_save(struct store *st, int64_t seq, const char *hash,
         free(rows[k]);
         free(slots[k]);
     }
+    order_release(&order);
     buf_release(&blob);
     free(tmp);
     free(path);

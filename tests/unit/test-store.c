@@ -1231,6 +1231,87 @@ static void test_image_indexes(void **state)
     snapshot_release(&tables);
 }
 
+static int cmp_pointer(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (const char *const *)a,
+              y = (uintptr_t) * (const char *const *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Whether the n strings at p[] lie one after the other, with nothing
+ * between them (p is sorted). */
+static int adjoining(const char **p, size_t n)
+{
+    qsort(p, n, sizeof(*p), cmp_pointer);
+    for (size_t i = 0; i + 1 < n; i++)
+        if (p[i + 1] != p[i] + strlen(p[i]) + 1)
+            return 0;
+    return 1;
+}
+
+/* The image writes a mission's postings' strings together, and the
+ * persons' strings in the order of their postings, so that a command on
+ * one mission reads a few blocks of strings, not one per record (issue
+ * 11); a key index's key is its record's id, not a copy. The postings
+ * are appended alternately to two missions, so in the rows' own order
+ * each mission's strings would be interleaved with the other's. */
+static void test_image_strings_by_mission(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot image;
+    const char *ids[200], *names[200];
+    size_t n = 0;
+    uint32_t m1, first = (uint32_t)N_OF(POSTINGS);
+
+    open_new(fx);
+    write_fixture(fx);
+    for (int i = 0; i < 300; i++) {
+        char line[128];
+
+        snprintf(line, sizeof(line), "PY%d,Family%d,Given,F,,RUS,", i, i);
+        add_row(&fx->s, ENT_PERSON, line);
+        snprintf(line, sizeof(line),
+                 "TY%d,PY%d,%s,Attache,attache,diplomatic_agent,false,,"
+                 "2019-01-10,,,,",
+                 i, i, i % 2 ? "M2" : "M1");
+        add_row(&fx->s, ENT_POSTING, line);
+    }
+    insert_range(fx, ENT_PERSON, N_OF(PERSONS),
+                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
+    insert_range(fx, ENT_POSTING, first,
+                 (uint32_t)snapshot_count(&fx->s, ENT_POSTING));
+    load(fx, NULL, &image); /* from the tables; writes the image */
+    snapshot_release(&image);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "never", 1);
+    load(fx, NULL, &image);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    assert_string_equal(store_load_source(fx->st), "image+0 changes");
+    m1 = snapshot_find(&image, ENT_MISSION, "M1");
+    ADJ_FOR_EACH(image.postings_by_mission, m1, t)
+    {
+        const struct posting *p = snap_posting(&image, t);
+
+        assert_true(n < N_OF(ids));
+        ids[n] = p->id;
+        names[n++] = snap_person(&image, p->person)->family_name;
+    }
+    assert_int_equal(n, 152); /* T1, T2 and 150 of the 300 */
+    assert_true(adjoining(ids, n));
+    assert_true(adjoining(names, n));
+    {
+        const struct idmap *keys = &image.tables[ENT_POSTING].by_key;
+        size_t shared = 0;
+
+        for (size_t i = 0; i <= keys->mask; i++)
+            if (keys->slots[i].key)
+                shared += keys->slots[i].key ==
+                          snap_posting(&image, keys->slots[i].value)->id;
+        assert_int_equal(shared, snapshot_count(&image, ENT_POSTING));
+    }
+    snapshot_release(&image);
+}
+
 /* A write to a page with no access (not a null pointer, which UBSan
  * would stop at first). */
 static void raise_segv(void)
@@ -1592,6 +1673,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_verify_counts_rows, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_image_escapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_image_strings_by_mission, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_bulk_checks_references, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stale_snapshot_refused, setup,
