@@ -330,11 +330,12 @@ static enum status migrate_9(struct store *st, struct err *e)
 
 /* Migration 10, on both backends: the leaves packed (store/tlog.h). The
  * chunk of TLOG_CHUNK leaves at most; CHECKs in both dialects' words. */
-#define TLOG_LEAVES_SQL(integer, blob)                                   \
-    "CREATE TABLE tlog_leaves (\n"                                       \
-    "    chunk " integer " NOT NULL PRIMARY KEY,\n"                      \
-    "    hashes " blob " NOT NULL CHECK (length(hashes) BETWEEN 32 AND " \
-    "8192 AND length(hashes) % 32 = 0)\n"                                \
+#define TLOG_LEAVES_SQL(integer, blob)                                 \
+    "CREATE TABLE tlog_leaves (\n"                                     \
+    "    chunk " integer " NOT NULL PRIMARY KEY,\n"                    \
+    "    hashes " blob                                                 \
+    " NOT NULL CHECK (length(hashes) BETWEEN 32 AND " TLOG_CHUNK_BYTES \
+    " AND length(hashes) % 32 = 0)\n"                                  \
     ");\n"
 
 static enum status migrate_10(struct store *st, struct err *e)

@@ -2,10 +2,14 @@
  * The Merkle tree of the change log (store/tlog.h). Table tlog_leaves holds
  * the leaf hashes, TLOG_CHUNK to a row, and tlog_nodes the hash of every
  * perfect subtree of level TLOG_CHUNK_BITS and up the leaves have
- * completed: about one row per 128 entries in all, where a row per node
- * (two per entry, schema 8) made the tree the largest table of an imported
- * registry and a fifth of an import's work. A node of a lower level is
- * recomputed from the leaves of its chunk (at most 255 hashes). A change
+ * completed: about one row per eleven entries in all, where a row per
+ * node (two per entry, schema 8) made the tree the largest table of an
+ * imported registry and a fifth of an import's work. A node of a lower
+ * level is recomputed from the leaves of its chunk (at most 31 hashes).
+ * A chunk of 32 leaves is 1 KiB: fifteen fill a page of SQLite's 16 KiB,
+ * and PostgreSQL keeps it in its row, below the 2 KiB past which it would
+ * move the value to a TOAST table; 256 leaves (8 KiB) left half of every
+ * SQLite page empty. A change
  * set loads the frontier of the tree (one row per set bit of its size
  * above the chunk, and the chunk being filled), appends its entries'
  * leaves, inserts each chunk it fills and node it completes, and before
@@ -291,7 +295,8 @@ enum status tlog_pack(struct store *st, struct err *e)
     tlog_close(t);
     free(t);
     if (!rc)
-        rc = db_exec(st, "DELETE FROM tlog_nodes WHERE level < 8", e);
+        rc = db_exec(
+            st, "DELETE FROM tlog_nodes WHERE level < " TLOG_CHUNK_BITS_SQL, e);
     return rc;
 }
 

@@ -43,8 +43,10 @@ void change_hash_v1(const char *prev_hex, const struct log_fields *f,
  * the hashes of leaves c * TLOG_CHUNK to c * TLOG_CHUNK + TLOG_CHUNK - 1,
  * 32 bytes each, the last chunk only those the tree has. tlog_nodes keeps
  * the levels TLOG_CHUNK_BITS and up (schema 10; before it, every level). */
-#define TLOG_CHUNK_BITS 8
-#define TLOG_CHUNK      (1 << TLOG_CHUNK_BITS)
+#define TLOG_CHUNK_BITS     5
+#define TLOG_CHUNK_BITS_SQL "5"
+#define TLOG_CHUNK          (1 << TLOG_CHUNK_BITS)
+#define TLOG_CHUNK_BYTES    "1024" /* TLOG_CHUNK * 32, for SQL */
 
 /* A node source over the two tables that keeps the last chunk it read, so
  * that the low nodes of a proof or a frontier cost one row. */

@@ -24,12 +24,14 @@ new=$(sql "SELECT lower(hex(hash)) FROM changes WHERE seq = 284")
 if [ "$new" != c673e62b0f69057ac0064a4150107e6f6dc01e8dd1f1a19e2673fa57fad00c26 ]; then
     ok "the entries are re-hashed in encoding 2"; else
     not_ok "the entries are re-hashed in encoding 2"; fi
-# Migration 10 packs the leaves 256 to a row and keeps the nodes of level
-# 8 and up: for n = 284, two chunks (256 and 28 leaves) and one node.
+# Migration 10 packs the leaves 32 to a row and keeps the nodes of level
+# 5 and up: for n = 284, nine chunks (eight of 32 leaves, one of 28) and
+# 8 + 4 + 2 + 1 nodes.
 tree=$(sql "SELECT group_concat(chunk || ':' || length(hashes), ' ') FROM tlog_leaves; SELECT group_concat(level || '/' || idx, ' ') FROM tlog_nodes")
-if [ "$tree" = "0:8192 1:896
-8/0" ]; then ok "the tree holds 284 leaves packed, and the node above them"; else
-    echo "# $tree"; not_ok "the tree holds 284 leaves packed, and the node above them"; fi
+want="0:1024 1:1024 2:1024 3:1024 4:1024 5:1024 6:1024 7:1024 8:896
+5/0 5/1 5/2 5/3 5/4 5/5 5/6 5/7 6/0 6/1 6/2 6/3 7/0 7/1 8/0"
+if [ "$tree" = "$want" ]; then ok "the tree holds 284 leaves packed, and the nodes above them"; else
+    echo "# $tree"; not_ok "the tree holds 284 leaves packed, and the nodes above them"; fi
 
 # A log rewritten under encoding 1 (the chain recomputed would pass
 # encoding 1; here an entry's reason is edited and not even that) is
@@ -46,7 +48,7 @@ setup_small
 expect_exit 0 "a fresh registry verifies" audit verify
 n=$(sql "SELECT count(*) FROM changes")
 nodes=$(sql "SELECT count(*) || ' ' || (SELECT count(*) || ' ' || sum(length(hashes)) FROM tlog_leaves) FROM tlog_nodes")
-want=$(/usr/bin/python3 -c "print(sum($n >> l for l in range(8, 64)), ($n + 255) // 256, 32 * $n)")
+want=$(/usr/bin/python3 -c "print(sum($n >> l for l in range(5, 64)), ($n + 31) // 32, 32 * $n)")
 if [ "$nodes" = "$want" ]; then ok "each change set adds its leaves and nodes"; else
     echo "# $n entries: $nodes, not $want"; not_ok "each change set adds its leaves and nodes"; fi
 
@@ -88,11 +90,11 @@ expect_err "naming it" "(table tlog_leaves) does not match its entries: node $((
 cp "$TMP/clean.db" "$CHANCERY_DB"
 sql "INSERT INTO tlog_nodes VALUES (3, 1, zeroblob(32))"
 expect_exit 3 "a node the tree does not keep is detected" audit verify
-expect_err "by the count" "(table tlog_nodes) holds 2 nodes, not those of its $n entries"
+expect_err "by the count" "(table tlog_nodes) holds 16 nodes, not those of its $n entries"
 cp "$TMP/clean.db" "$CHANCERY_DB"
-sql "INSERT INTO tlog_leaves VALUES (9, zeroblob(32))"
+sql "INSERT INTO tlog_leaves VALUES (99, zeroblob(32))"
 expect_exit 3 "a chunk the tree does not have is detected" audit verify
-expect_err "by the count" "(table tlog_leaves) holds $((n + 1)) leaves in 3 rows"
+expect_err "by the count" "(table tlog_leaves) holds $((n + 1)) leaves in 10 rows"
 cp "$TMP/clean.db" "$CHANCERY_DB"
 
 # An update's before image edited: it is also the record's earlier entry's
