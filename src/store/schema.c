@@ -468,7 +468,7 @@ enum status schema_create_pg(struct store *st, struct err *e)
 {
     struct buf sql;
     enum status rc;
-    char bump[96];
+    char bump[128];
 
     buf_init(&sql, 1 << 20);
     for (int k = 0; k < ENT__COUNT; k++)
