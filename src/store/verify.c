@@ -173,7 +173,54 @@ static enum status reencode_entry(struct verifier *v,
     return tlog_append(v->st, &v->built, c->seq, leaf, e);
 }
 
-/* Reads every node of tlog_nodes into v's levels. */
+/* Keeps hash as node idx of level in v's levels. */
+static void keep_node(struct verifier *v, int level, size_t idx,
+                      const void *hash)
+{
+    size_t n = v->level_n[level];
+
+    if (idx >= n) {
+        size_t grown = idx * 2 + 16;
+
+        v->level_hash[level] =
+            xrealloc(v->level_hash[level], grown * HASH_BYTES);
+        v->level_have[level] = xrealloc(v->level_have[level], grown);
+        memset(v->level_have[level] + n, 0, grown - n);
+        v->level_n[level] = grown;
+    }
+    memcpy(v->level_hash[level] + idx * HASH_BYTES, hash, HASH_BYTES);
+    v->level_have[level][idx] = 1;
+}
+
+/* Reads every leaf of tlog_leaves into v's level 0. */
+static enum status read_leaves(struct verifier *v, struct err *e)
+{
+    struct sql_stmt *q;
+    int step;
+
+    if (db_prepare(v->st, "SELECT chunk, hashes FROM tlog_leaves", &q, e))
+        return ST_ERROR;
+    while ((step = sql_step(q)) == SQL_ROW) {
+        int64_t chunk = sql_column_int64(q, 0);
+        int bytes = sql_column_bytes(q, 1);
+        const unsigned char *hashes = sql_column_blob(q, 1);
+
+        if (chunk < 0 || chunk > (INT32_MAX >> TLOG_CHUNK_BITS) ||
+            bytes % HASH_BYTES || bytes > TLOG_CHUNK * HASH_BYTES)
+            continue; /* not a chunk chancery writes: it compares unequal */
+        for (int i = 0; i < bytes / HASH_BYTES; i++)
+            keep_node(v, 0, ((size_t)chunk << TLOG_CHUNK_BITS) + (size_t)i,
+                      hashes + (size_t)i * HASH_BYTES);
+    }
+    sql_finalize(q);
+    if (step != SQL_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", v->st->path,
+                       db_errmsg(v->st));
+    return ST_OK;
+}
+
+/* Reads every node of tlog_nodes and every leaf into v's levels (on
+ * PostgreSQL, where a lookup per node or chunk would be a round trip). */
 static enum status read_nodes(struct verifier *v, struct err *e)
 {
     struct sql_stmt *q;
@@ -183,31 +230,18 @@ static enum status read_nodes(struct verifier *v, struct err *e)
         return ST_ERROR;
     while ((step = sql_step(q)) == SQL_ROW) {
         int64_t level = sql_column_int64(q, 0), idx = sql_column_int64(q, 1);
-        size_t n;
 
-        if (level < 0 || level >= 64 || idx < 0 || idx > INT32_MAX ||
-            sql_column_bytes(q, 2) != HASH_BYTES)
+        if (level < TLOG_CHUNK_BITS || level >= 64 || idx < 0 ||
+            idx > INT32_MAX || sql_column_bytes(q, 2) != HASH_BYTES)
             continue; /* not a node chancery writes: it compares unequal */
-        n = v->level_n[level];
-        if ((size_t)idx >= n) {
-            size_t grown = (size_t)idx * 2 + 16;
-
-            v->level_hash[level] =
-                xrealloc(v->level_hash[level], grown * HASH_BYTES);
-            v->level_have[level] = xrealloc(v->level_have[level], grown);
-            memset(v->level_have[level] + n, 0, grown - n);
-            v->level_n[level] = grown;
-        }
-        memcpy(v->level_hash[level] + (size_t)idx * HASH_BYTES,
-               sql_column_blob(q, 2), HASH_BYTES);
-        v->level_have[level][idx] = 1;
+        keep_node(v, (int)level, (size_t)idx, sql_column_blob(q, 2));
     }
     sql_finalize(q);
     v->nodes_read = 1;
     if (step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", v->st->path,
                        db_errmsg(v->st));
-    return ST_OK;
+    return read_leaves(v, e);
 }
 
 /* Compares a node of the tree rebuilt with the one the log keeps (a
@@ -223,7 +257,7 @@ static int compare_node(void *ctx, int level, uint64_t index,
 
     if (v->bad_node_level >= 0 || (level > 0 && level < TLOG_CHUNK_BITS))
         return 0;
-    if (level && v->nodes_read)
+    if (v->nodes_read)
         same = level < 64 && index < v->level_n[level] &&
                v->level_have[level][index] &&
                !memcmp(v->level_hash[level] + index * HASH_BYTES, hash,
