@@ -258,13 +258,14 @@ static enum status pack_leaves(struct store *st, struct tlog *t,
 
     while ((step = sql_step(q)) == SQL_ROW) {
         int64_t idx = sql_column_int64(q, 0);
+        uint64_t next = t->chunk * TLOG_CHUNK + t->n;
 
-        if (idx != (int64_t)(t->chunk * TLOG_CHUNK + t->n) ||
+        if (idx < 0 || (uint64_t)idx != next ||
             sql_column_bytes(q, 1) != MERKLE_HASH)
             return err_set(e, ST_ERROR,
                            "database '%s': the change log's Merkle tree "
-                           "lacks leaf %lld (`audit verify` checks it)",
-                           st->path, (long long)(t->chunk * TLOG_CHUNK + t->n));
+                           "lacks leaf %llu (`audit verify` checks it)",
+                           st->path, (unsigned long long)next);
         if (store_node((void *[]){ t, st }, 0, (uint64_t)idx,
                        sql_column_blob(q, 1)))
             return err_set(e, ST_ERROR, "database '%s': %s", st->path,
