@@ -356,6 +356,7 @@ static enum status replace_log(struct adopter *a, struct store *st,
     memset(&o, 0, sizeof(o));
     o.st = st;
     if (db_exec(st, "DELETE FROM tlog_nodes", e) ||
+        db_exec(st, "DELETE FROM tlog_leaves", e) ||
         db_exec(st, "DELETE FROM changes", e) ||
         db_exec(st, "DELETE FROM change_sets", e) ||
         db_prepare(st,
@@ -369,6 +370,8 @@ static enum status replace_log(struct adopter *a, struct store *st,
         rc = ST_ERROR;
     else
         rc = walk(a, write_pass, &o, e);
+    if (!rc)
+        rc = tlog_flush(st, &o.tree, e);
     sql_finalize(o.set);
     sql_finalize(o.entry);
     tlog_close(&o.tree);

@@ -1,16 +1,128 @@
 /*
- * The Merkle tree of the change log, kept as its nodes (store/tlog.h):
- * table tlog_nodes holds the hash of every perfect subtree (level, index)
- * the log's leaves have completed, about two rows per entry. A change set
- * loads the frontier of the tree (one row per set bit of its size),
- * appends its entries' leaves and inserts the nodes they complete, in its
- * own transaction, so the tree is always the log's. A checkpoint then
- * reads the frontier, and a proof a row per level: O(log n), not a rehash
- * of the log.
+ * The Merkle tree of the change log (store/tlog.h). Table tlog_leaves holds
+ * the leaf hashes, TLOG_CHUNK to a row, and tlog_nodes the hash of every
+ * perfect subtree of level TLOG_CHUNK_BITS and up the leaves have
+ * completed: about one row per eleven entries in all, where a row per
+ * node (two per entry, schema 8) made the tree the largest table of an
+ * imported registry and a fifth of an import's work. A node of a lower
+ * level is recomputed from the leaves of its chunk (at most 31 hashes).
+ * A chunk of 32 leaves is 1 KiB: fifteen fill a page of SQLite's 16 KiB,
+ * and PostgreSQL keeps it in its row, below the 2 KiB past which it would
+ * move the value to a TOAST table; 256 leaves (8 KiB) left half of every
+ * SQLite page empty. A change
+ * set loads the frontier of the tree (one row per set bit of its size
+ * above the chunk, and the chunk being filled), appends its entries'
+ * leaves, inserts each chunk it fills and node it completes, and before
+ * its COMMIT stores the chunk it leaves partly filled, in its own
+ * transaction, so the tree is always the log's. A checkpoint then reads
+ * the frontier, and a proof a row per level and a chunk: O(log n), not a
+ * rehash of the log.
  */
 #include "store/tlog.h"
 
 #include <sodium.h>
+
+#include "base/xalloc.h"
+
+void tlog_reader_init(struct tlog_reader *r, struct store *st)
+{
+    r->st = st;
+    r->node = r->chunk = NULL;
+    r->at = -1;
+    r->n = 0;
+}
+
+void tlog_reader_release(struct tlog_reader *r)
+{
+    sql_finalize(r->node);
+    sql_finalize(r->chunk);
+    r->node = r->chunk = NULL;
+    r->at = -1;
+}
+
+/* Reads chunk c into r; 0, or -1 when the table has none (or a chunk
+ * chancery does not write). */
+static int read_chunk(struct tlog_reader *r, int64_t c)
+{
+    int step, n;
+
+    if (r->at == c)
+        return 0;
+    r->at = -1;
+    if (!r->chunk && db_prepare(r->st,
+                                "SELECT hashes FROM tlog_leaves "
+                                "WHERE chunk = ?",
+                                &r->chunk, NULL))
+        return -1;
+    sql_bind_int64(r->chunk, 1, c);
+    step = sql_step(r->chunk);
+    n = step == SQL_ROW ? sql_column_bytes(r->chunk, 0) : 0;
+    if (n > 0 && n <= (int)sizeof(r->leaves) && n % MERKLE_HASH == 0) {
+        memcpy(r->leaves, sql_column_blob(r->chunk, 0), (size_t)n);
+        r->n = (size_t)n / MERKLE_HASH;
+        r->at = c;
+    }
+    sql_reset(r->chunk);
+    return r->at == c ? 0 : -1;
+}
+
+/* A node below the chunk's level, from the chunk's leaves. */
+static int low_node(struct tlog_reader *r, int level, uint64_t index,
+                    unsigned char out[MERKLE_HASH])
+{
+    uint64_t first = index << level, width = (uint64_t)1 << level;
+    size_t off = (size_t)(first % TLOG_CHUNK);
+
+    if (index > (UINT64_MAX >> TLOG_CHUNK_BITS) ||
+        read_chunk(r, (int64_t)(first / TLOG_CHUNK)) || off + width > r->n)
+        return -1;
+    if (!level)
+        memcpy(out, r->leaves[off], MERKLE_HASH);
+    else
+        merkle_root((const unsigned char(*)[MERKLE_HASH])r->leaves[off], width,
+                    out);
+    return 0;
+}
+
+int tlog_reader_node(void *ctx, int level, uint64_t index,
+                     unsigned char out[MERKLE_HASH])
+{
+    struct tlog_reader *r = ctx;
+    int rc = -1;
+
+    if (level < TLOG_CHUNK_BITS)
+        return low_node(r, level, index, out);
+    if (!r->node && db_prepare(r->st,
+                               "SELECT hash FROM tlog_nodes "
+                               "WHERE level = ? AND idx = ?",
+                               &r->node, NULL))
+        return -1;
+    sql_bind_int(r->node, 1, level);
+    sql_bind_int64(r->node, 2, (int64_t)index);
+    if (sql_step(r->node) == SQL_ROW &&
+        sql_column_bytes(r->node, 0) == MERKLE_HASH) {
+        memcpy(out, sql_column_blob(r->node, 0), MERKLE_HASH);
+        rc = 0;
+    }
+    sql_reset(r->node);
+    return rc;
+}
+
+/* Stores the chunk being filled: an update of its row when it has one. */
+static int store_chunk(struct store *st, struct tlog *t)
+{
+    struct sql_stmt *q = t->chunk_stored ? t->chunk_update : t->chunk_insert;
+    int rc;
+
+    sql_bind_blob(q, 1, t->leaves, (int)(t->n * MERKLE_HASH), SQL_STATIC);
+    sql_bind_int64(q, 2, (int64_t)t->chunk);
+    rc = sql_step(q);
+    sql_reset(q);
+    if (rc != SQL_DONE || (t->chunk_stored && db_changes(st) != 1))
+        return -1;
+    t->chunk_stored = 1;
+    return 0;
+}
 
 static int store_node(void *ctx, int level, uint64_t index,
                       const unsigned char hash[MERKLE_HASH])
@@ -19,7 +131,19 @@ static int store_node(void *ctx, int level, uint64_t index,
     struct store *st = ((void **)ctx)[1];
     int rc;
 
-    (void)st;
+    if (!t->all_levels && level < TLOG_CHUNK_BITS) {
+        if (level)
+            return 0;
+        memcpy(t->leaves[t->n++], hash, MERKLE_HASH);
+        if (t->n < TLOG_CHUNK)
+            return 0;
+        if (store_chunk(st, t))
+            return -1;
+        t->chunk++;
+        t->n = 0;
+        t->chunk_stored = 0;
+        return 0;
+    }
     sql_bind_int(t->insert, 1, level);
     sql_bind_int64(t->insert, 2, (int64_t)index);
     sql_bind_blob(t->insert, 3, hash, MERKLE_HASH, SQL_STATIC);
@@ -28,66 +152,59 @@ static int store_node(void *ctx, int level, uint64_t index,
     return rc != SQL_DONE;
 }
 
-int tlog_node(void *ctx, int level, uint64_t index,
-              unsigned char out[MERKLE_HASH])
+static enum status prepare_writes(struct store *st, struct tlog *t,
+                                  struct err *e)
 {
-    struct store *st = ctx;
-    struct sql_stmt *q;
-    int rc = -1;
-
     if (db_prepare(st,
-                   "SELECT hash FROM tlog_nodes WHERE level = ? AND idx = ?",
-                   &q, NULL))
-        return -1;
-    sql_bind_int(q, 1, level);
-    sql_bind_int64(q, 2, (int64_t)index);
-    if (sql_step(q) == SQL_ROW && sql_column_bytes(q, 0) == MERKLE_HASH) {
-        memcpy(out, sql_column_blob(q, 0), MERKLE_HASH);
-        rc = 0;
-    }
-    sql_finalize(q);
-    return rc;
+                   "INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)",
+                   &t->insert, e))
+        return ST_ERROR;
+    if (t->all_levels)
+        return ST_OK;
+    /* Columns in the order of the update's parameters; the insert is one
+     * row of parameters, which PostgreSQL's bulk path sends with COPY. */
+    if (db_prepare(st, "INSERT INTO tlog_leaves (hashes, chunk) VALUES (?, ?)",
+                   &t->chunk_insert, e) ||
+        db_prepare(st, "UPDATE tlog_leaves SET hashes = ? WHERE chunk = ?",
+                   &t->chunk_update, e))
+        return ST_ERROR;
+    return ST_OK;
 }
 
-/* A node source that prepares its statement once: a proof reads one or
- * two nodes a level, and preparing the statement for each cost as much as
- * reading the node. */
-struct node_reader {
-    struct store *st;
-    struct sql_stmt *q;
-};
-
-static int read_node(void *ctx, int level, uint64_t index,
-                     unsigned char out[MERKLE_HASH])
+/* The frontier of the tree of size leaves, and the leaves of its last,
+ * partly filled chunk. */
+static int load_frontier(struct store *st, struct tlog *t, uint64_t size)
 {
-    struct node_reader *r = ctx;
-    int rc = -1;
+    struct tlog_reader *r = xmalloc(sizeof(*r));
+    struct merkle_source src = { tlog_reader_node, r };
+    int rc;
 
-    if (!r->q && db_prepare(r->st,
-                            "SELECT hash FROM tlog_nodes "
-                            "WHERE level = ? AND idx = ?",
-                            &r->q, NULL))
-        return -1;
-    sql_bind_int(r->q, 1, level);
-    sql_bind_int64(r->q, 2, (int64_t)index);
-    if (sql_step(r->q) == SQL_ROW && sql_column_bytes(r->q, 0) == MERKLE_HASH) {
-        memcpy(out, sql_column_blob(r->q, 0), MERKLE_HASH);
-        rc = 0;
+    /* Migration 8 builds its tree from the first entry. */
+    if (t->all_levels) {
+        free(r);
+        merkle_frontier_init(&t->f);
+        return size ? -1 : 0;
     }
-    sql_reset(r->q);
+    tlog_reader_init(r, st);
+    rc = merkle_frontier_load(&t->f, size, &src);
+    t->chunk = size / TLOG_CHUNK;
+    t->n = (size_t)(size % TLOG_CHUNK);
+    t->chunk_stored = t->n > 0;
+    if (!rc && t->n && (read_chunk(r, (int64_t)t->chunk) || r->n != t->n))
+        rc = -1;
+    if (!rc && t->n)
+        memcpy(t->leaves, r->leaves, t->n * MERKLE_HASH);
+    tlog_reader_release(r);
+    free(r);
     return rc;
 }
 
 static enum status tlog_load(struct store *st, struct tlog *t, uint64_t size,
                              struct err *e)
 {
-    struct merkle_source src = { tlog_node, st };
-
-    if (db_prepare(st,
-                   "INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)",
-                   &t->insert, e))
+    if (prepare_writes(st, t, e))
         return ST_ERROR;
-    if (merkle_frontier_load(&t->f, size, &src))
+    if (load_frontier(st, t, size))
         return err_set(e, ST_ERROR,
                        "database '%s': the change log's Merkle tree lacks "
                        "nodes of its %llu entries",
@@ -112,11 +229,76 @@ enum status tlog_append(struct store *st, struct tlog *t, int64_t seq,
     return ST_OK;
 }
 
+enum status tlog_flush(struct store *st, struct tlog *t, struct err *e)
+{
+    if (!t->loaded || t->all_levels || !t->n)
+        return ST_OK;
+    if (store_chunk(st, t))
+        return err_set(e, ST_ERROR,
+                       "database '%s': the change log's Merkle tree: %s",
+                       st->path, db_errmsg(st));
+    return ST_OK;
+}
+
 void tlog_close(struct tlog *t)
 {
     sql_finalize(t->insert);
-    t->insert = NULL;
+    sql_finalize(t->chunk_insert);
+    sql_finalize(t->chunk_update);
+    t->insert = t->chunk_insert = t->chunk_update = NULL;
     t->loaded = 0;
+}
+
+/* Migration 10: reads the leaves of schema 8 in order and stores them
+ * chunk by chunk. */
+static enum status pack_leaves(struct store *st, struct tlog *t,
+                               struct sql_stmt *q, struct err *e)
+{
+    int step;
+
+    while ((step = sql_step(q)) == SQL_ROW) {
+        int64_t idx = sql_column_int64(q, 0);
+        uint64_t next = t->chunk * TLOG_CHUNK + t->n;
+
+        if (idx < 0 || (uint64_t)idx != next ||
+            sql_column_bytes(q, 1) != MERKLE_HASH)
+            return err_set(e, ST_ERROR,
+                           "database '%s': the change log's Merkle tree "
+                           "lacks leaf %llu (`audit verify` checks it)",
+                           st->path, (unsigned long long)next);
+        if (store_node((void *[]){ t, st }, 0, (uint64_t)idx,
+                       sql_column_blob(q, 1)))
+            return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                           db_errmsg(st));
+    }
+    if (step != SQL_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       db_errmsg(st));
+    return tlog_flush(st, t, e);
+}
+
+enum status tlog_pack(struct store *st, struct err *e)
+{
+    struct tlog *t = xcalloc(1, sizeof(*t));
+    struct sql_stmt *q = NULL;
+    enum status rc;
+
+    rc = prepare_writes(st, t, e);
+    t->loaded = 1;
+    if (!rc)
+        rc = db_prepare(st,
+                        "SELECT idx, hash FROM tlog_nodes WHERE level = 0 "
+                        "ORDER BY idx",
+                        &q, e);
+    if (!rc)
+        rc = pack_leaves(st, t, q, e);
+    sql_finalize(q);
+    tlog_close(t);
+    free(t);
+    if (!rc)
+        rc = db_exec(
+            st, "DELETE FROM tlog_nodes WHERE level < " TLOG_CHUNK_BITS_SQL, e);
+    return rc;
 }
 
 /* The tree's size: the log's length, its head's seq. */
@@ -150,11 +332,12 @@ static enum status end_read(struct store *st, enum status rc)
 enum status store_tree_head(struct store *st, uint64_t *size,
                             unsigned char root[STORE_TREE_HASH], struct err *e)
 {
-    struct node_reader r = { st, NULL };
-    struct merkle_source src = { read_node, &r };
+    struct tlog_reader *r = xmalloc(sizeof(*r));
+    struct merkle_source src = { tlog_reader_node, r };
     struct merkle_frontier f;
     enum status rc;
 
+    tlog_reader_init(r, st);
     if (db_begin(st, DB_READ, e))
         return ST_ERROR;
     rc = tree_size(st, size, e);
@@ -162,18 +345,20 @@ enum status store_tree_head(struct store *st, uint64_t *size,
         rc = tree_error(st, e);
     if (!rc)
         merkle_frontier_root(&f, root);
-    sql_finalize(r.q);
+    tlog_reader_release(r);
+    free(r);
     return end_read(st, rc);
 }
 
 enum status store_tree_root(struct store *st, uint64_t size,
                             unsigned char root[STORE_TREE_HASH], struct err *e)
 {
-    struct node_reader r = { st, NULL };
-    struct merkle_source src = { read_node, &r };
+    struct tlog_reader *r = xmalloc(sizeof(*r));
+    struct merkle_source src = { tlog_reader_node, r };
     uint64_t now;
     enum status rc;
 
+    tlog_reader_init(r, st);
     if (db_begin(st, DB_READ, e))
         return ST_ERROR;
     rc = tree_size(st, &now, e);
@@ -183,7 +368,8 @@ enum status store_tree_root(struct store *st, uint64_t size,
                      (unsigned long long)now, (unsigned long long)size);
     if (!rc && merkle_root_from(&src, size, root))
         rc = tree_error(st, e);
-    sql_finalize(r.q);
+    tlog_reader_release(r);
+    free(r);
     return end_read(st, rc);
 }
 
@@ -207,11 +393,12 @@ enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,
                                   unsigned char proof[][STORE_TREE_HASH],
                                   size_t *n, struct err *e)
 {
-    struct node_reader r = { st, NULL };
-    struct merkle_source src = { read_node, &r };
+    struct tlog_reader *r = xmalloc(sizeof(*r));
+    struct merkle_source src = { tlog_reader_node, r };
     uint64_t now;
     enum status rc;
 
+    tlog_reader_init(r, st);
     if (db_begin(st, DB_READ, e))
         return ST_ERROR;
     rc = tree_size(st, &now, e);
@@ -224,10 +411,11 @@ enum status store_inclusion_proof(struct store *st, int64_t seq, uint64_t size,
             err_set(e, ST_NOT_FOUND, "no change %lld in a tree of %llu entries",
                     (long long)seq, (unsigned long long)size);
     if (!rc &&
-        (read_node(&r, 0, (uint64_t)seq - 1, leaf) ||
+        (tlog_reader_node(r, 0, (uint64_t)seq - 1, leaf) ||
          merkle_inclusion_proof(&src, (uint64_t)seq - 1, size, proof, n)))
         rc = tree_error(st, e);
-    sql_finalize(r.q);
+    tlog_reader_release(r);
+    free(r);
     return end_read(st, rc);
 }
 
@@ -236,11 +424,12 @@ enum status store_consistency_proof(struct store *st, uint64_t first,
                                     unsigned char proof[][STORE_TREE_HASH],
                                     size_t *n, struct err *e)
 {
-    struct node_reader r = { st, NULL };
-    struct merkle_source src = { read_node, &r };
+    struct tlog_reader *r = xmalloc(sizeof(*r));
+    struct merkle_source src = { tlog_reader_node, r };
     uint64_t now;
     enum status rc;
 
+    tlog_reader_init(r, st);
     if (db_begin(st, DB_READ, e))
         return ST_ERROR;
     rc = tree_size(st, &now, e);
@@ -252,6 +441,7 @@ enum status store_consistency_proof(struct store *st, uint64_t first,
                      (unsigned long long)now);
     if (!rc && merkle_consistency_proof(&src, first, second, proof, n))
         rc = tree_error(st, e);
-    sql_finalize(r.q);
+    tlog_reader_release(r);
+    free(r);
     return end_read(st, rc);
 }

@@ -1,9 +1,11 @@
 /*
  * The verifiable log's store side (store/entry.c, store/tlog.c): the
  * injective encoding of a change-log entry, which is both the input of the
- * hash chain and the leaf of the Merkle tree, and the tree's nodes, kept
- * in table tlog_nodes as change sets commit so that a checkpoint or a
- * proof costs O(log n) lookups.
+ * hash chain and the leaf of the Merkle tree, and the tree itself, kept as
+ * change sets commit so that a checkpoint or a proof costs O(log n)
+ * lookups: the leaf hashes packed TLOG_CHUNK to a row (table tlog_leaves)
+ * and the nodes of level TLOG_CHUNK_BITS and up (table tlog_nodes); a node
+ * below that level is recomputed from its chunk's leaves when asked for.
  */
 #ifndef STORE_TLOG_H
 #define STORE_TLOG_H
@@ -37,23 +39,57 @@ void entry_hashes(const char *prev_hex, const struct buf *enc,
 void change_hash_v1(const char *prev_hex, const struct log_fields *f,
                     unsigned char digest[HASH_BYTES]);
 
-/* The tree a change set appends to: its frontier, loaded from tlog_nodes
- * on the first append, and the statement that inserts nodes. */
+/* The leaves a row of tlog_leaves packs (2^TLOG_CHUNK_BITS): chunk c holds
+ * the hashes of leaves c * TLOG_CHUNK to c * TLOG_CHUNK + TLOG_CHUNK - 1,
+ * 32 bytes each, the last chunk only those the tree has. tlog_nodes keeps
+ * the levels TLOG_CHUNK_BITS and up (schema 10; before it, every level). */
+#define TLOG_CHUNK_BITS     5
+#define TLOG_CHUNK_BITS_SQL "5"
+#define TLOG_CHUNK          (1 << TLOG_CHUNK_BITS)
+#define TLOG_CHUNK_BYTES    "1024" /* TLOG_CHUNK * 32, for SQL */
+
+/* A node source over the two tables that keeps the last chunk it read, so
+ * that the low nodes of a proof or a frontier cost one row. */
+struct tlog_reader {
+    struct store *st;
+    struct sql_stmt *node, *chunk;
+    int64_t at; /* the chunk held, -1 for none */
+    size_t n;   /* its leaves */
+    unsigned char leaves[TLOG_CHUNK][MERKLE_HASH];
+};
+
+void tlog_reader_init(struct tlog_reader *r, struct store *st);
+/* A merkle_source node function (ctx: a struct tlog_reader). */
+int tlog_reader_node(void *ctx, int level, uint64_t index,
+                     unsigned char out[MERKLE_HASH]);
+void tlog_reader_release(struct tlog_reader *r);
+
+/* The tree a change set appends to: its frontier, loaded on the first
+ * append, the chunk of leaves being filled and the statements that store
+ * chunks and nodes. all_levels (migration 8, before schema 10) stores
+ * every node in tlog_nodes instead. */
 struct tlog {
     struct merkle_frontier f;
-    struct sql_stmt *insert;
+    struct sql_stmt *insert, *chunk_insert, *chunk_update;
     int loaded;
+    int all_levels;
+    int chunk_stored; /* the chunk being filled has its row already */
+    uint64_t chunk;   /* the chunk being filled */
+    size_t n;         /* its leaves, in leaves */
+    unsigned char leaves[TLOG_CHUNK][MERKLE_HASH];
 };
 
 /* Appends the leaf of entry seq (leaf seq - 1), storing each node it
- * completes. */
+ * completes and each chunk it fills. */
 enum status tlog_append(struct store *st, struct tlog *t, int64_t seq,
                         const unsigned char leaf[HASH_BYTES], struct err *e);
+/* Stores the chunk being filled: before the change set's COMMIT. */
+enum status tlog_flush(struct store *st, struct tlog *t, struct err *e);
 void tlog_close(struct tlog *t);
 
-/* The node source over tlog_nodes (ctx: the store). */
-int tlog_node(void *ctx, int level, uint64_t index,
-              unsigned char out[MERKLE_HASH]);
+/* Migration 10: the leaves of tlog_nodes (level 0) packed into
+ * tlog_leaves, and the levels below TLOG_CHUNK_BITS dropped. */
+enum status tlog_pack(struct store *st, struct err *e);
 
 /* Re-encodes the whole change log (migration 6): each entry's hash
  * recomputed in encoding 2 and its leaf added to the tree, after checking

@@ -44,7 +44,7 @@ struct verifier {
     char prev[HASH_HEX];
     struct buf enc;              /* the entry being checked, encoded */
     struct merkle_frontier tree; /* the tree of the entries checked */
-    struct sql_stmt *node;       /* a node the log keeps */
+    struct tlog_reader *kept;    /* the tree the log keeps */
     /* PostgreSQL: every node read at once, by level and index (a lookup
      * per node would be a round trip); level_n[l] nodes of level l, each
      * HASH_BYTES, and whether the table has it. */
@@ -173,7 +173,54 @@ static enum status reencode_entry(struct verifier *v,
     return tlog_append(v->st, &v->built, c->seq, leaf, e);
 }
 
-/* Reads every node of tlog_nodes into v's levels. */
+/* Keeps hash as node idx of level in v's levels. */
+static void keep_node(struct verifier *v, int level, size_t idx,
+                      const void *hash)
+{
+    size_t n = v->level_n[level];
+
+    if (idx >= n) {
+        size_t grown = idx * 2 + 16;
+
+        v->level_hash[level] =
+            xrealloc(v->level_hash[level], grown * HASH_BYTES);
+        v->level_have[level] = xrealloc(v->level_have[level], grown);
+        memset(v->level_have[level] + n, 0, grown - n);
+        v->level_n[level] = grown;
+    }
+    memcpy(v->level_hash[level] + idx * HASH_BYTES, hash, HASH_BYTES);
+    v->level_have[level][idx] = 1;
+}
+
+/* Reads every leaf of tlog_leaves into v's level 0. */
+static enum status read_leaves(struct verifier *v, struct err *e)
+{
+    struct sql_stmt *q;
+    int step;
+
+    if (db_prepare(v->st, "SELECT chunk, hashes FROM tlog_leaves", &q, e))
+        return ST_ERROR;
+    while ((step = sql_step(q)) == SQL_ROW) {
+        int64_t chunk = sql_column_int64(q, 0);
+        int bytes = sql_column_bytes(q, 1);
+        const unsigned char *hashes = sql_column_blob(q, 1);
+
+        if (chunk < 0 || chunk > (INT32_MAX >> TLOG_CHUNK_BITS) ||
+            bytes % HASH_BYTES || bytes > TLOG_CHUNK * HASH_BYTES)
+            continue; /* not a chunk chancery writes: it compares unequal */
+        for (int i = 0; i < bytes / HASH_BYTES; i++)
+            keep_node(v, 0, ((size_t)chunk << TLOG_CHUNK_BITS) + (size_t)i,
+                      hashes + (size_t)i * HASH_BYTES);
+    }
+    sql_finalize(q);
+    if (step != SQL_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", v->st->path,
+                       db_errmsg(v->st));
+    return ST_OK;
+}
+
+/* Reads every node of tlog_nodes and every leaf into v's levels (on
+ * PostgreSQL, where a lookup per node or chunk would be a round trip). */
 static enum status read_nodes(struct verifier *v, struct err *e)
 {
     struct sql_stmt *q;
@@ -183,60 +230,41 @@ static enum status read_nodes(struct verifier *v, struct err *e)
         return ST_ERROR;
     while ((step = sql_step(q)) == SQL_ROW) {
         int64_t level = sql_column_int64(q, 0), idx = sql_column_int64(q, 1);
-        size_t n;
 
-        if (level < 0 || level >= 64 || idx < 0 || idx > INT32_MAX ||
-            sql_column_bytes(q, 2) != HASH_BYTES)
+        if (level < TLOG_CHUNK_BITS || level >= 64 || idx < 0 ||
+            idx > INT32_MAX || sql_column_bytes(q, 2) != HASH_BYTES)
             continue; /* not a node chancery writes: it compares unequal */
-        n = v->level_n[level];
-        if ((size_t)idx >= n) {
-            size_t grown = (size_t)idx * 2 + 16;
-
-            v->level_hash[level] =
-                xrealloc(v->level_hash[level], grown * HASH_BYTES);
-            v->level_have[level] = xrealloc(v->level_have[level], grown);
-            memset(v->level_have[level] + n, 0, grown - n);
-            v->level_n[level] = grown;
-        }
-        memcpy(v->level_hash[level] + (size_t)idx * HASH_BYTES,
-               sql_column_blob(q, 2), HASH_BYTES);
-        v->level_have[level][idx] = 1;
+        keep_node(v, (int)level, (size_t)idx, sql_column_blob(q, 2));
     }
     sql_finalize(q);
     v->nodes_read = 1;
     if (step != SQL_DONE)
         return err_set(e, ST_ERROR, "database '%s': %s", v->st->path,
                        db_errmsg(v->st));
-    return ST_OK;
+    return read_leaves(v, e);
 }
 
-/* Compares a node of the tree rebuilt with the one the log keeps; notes
- * the first that differs. */
+/* Compares a node of the tree rebuilt with the one the log keeps (a
+ * leaf in tlog_leaves, a node of level TLOG_CHUNK_BITS and up in
+ * tlog_nodes; the levels between are the leaves' own); notes the first
+ * that differs. */
 static int compare_node(void *ctx, int level, uint64_t index,
                         const unsigned char hash[MERKLE_HASH])
 {
     struct verifier *v = ctx;
+    unsigned char kept[MERKLE_HASH];
     int same;
 
-    if (v->bad_node_level >= 0)
+    if (v->bad_node_level >= 0 || (level > 0 && level < TLOG_CHUNK_BITS))
         return 0;
-    if (v->nodes_read) {
-        same = level >= 0 && level < 64 && index < v->level_n[level] &&
+    if (v->nodes_read)
+        same = level < 64 && index < v->level_n[level] &&
                v->level_have[level][index] &&
                !memcmp(v->level_hash[level] + index * HASH_BYTES, hash,
                        MERKLE_HASH);
-        if (!same) {
-            v->bad_node_level = level;
-            v->bad_node_index = (int64_t)index;
-        }
-        return 0;
-    }
-    sql_bind_int(v->node, 1, level);
-    sql_bind_int64(v->node, 2, (int64_t)index);
-    same = sql_step(v->node) == SQL_ROW &&
-           sql_column_bytes(v->node, 0) == MERKLE_HASH &&
-           !memcmp(sql_column_blob(v->node, 0), hash, MERKLE_HASH);
-    sql_reset(v->node);
+    else
+        same = !tlog_reader_node(v->kept, level, index, kept) &&
+               !memcmp(kept, hash, MERKLE_HASH);
     if (!same) {
         v->bad_node_level = level;
         v->bad_node_index = (int64_t)index;
@@ -490,11 +518,32 @@ static enum status check_counts(struct verifier *v, struct err *e)
     return ST_OK;
 }
 
-/* The tree the log keeps has the root of the entries' leaves. */
-static enum status check_tree(struct verifier *v, struct err *e)
+/* The first integer columns of sql's single row into out. */
+static enum status count_row(struct store *st, const char *sql, int64_t *out,
+                             int n, struct err *e)
 {
     struct sql_stmt *q;
-    int64_t n = -1;
+    int step;
+
+    if (db_prepare(st, sql, &q, e))
+        return ST_ERROR;
+    step = sql_step(q);
+    for (int i = 0; i < n; i++)
+        out[i] = step == SQL_ROW ? sql_column_int64(q, i) : -1;
+    sql_finalize(q);
+    if (step != SQL_ROW)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       db_errmsg(st));
+    return ST_OK;
+}
+
+/* The tree the log keeps has the root of the entries' leaves, and no row
+ * more: a chunk per TLOG_CHUNK leaves begun, a node per perfect subtree
+ * of level TLOG_CHUNK_BITS and up. */
+static enum status check_tree(struct verifier *v, struct err *e)
+{
+    uint64_t size = v->tree.size;
+    int64_t nodes, leaves[2], want = 0;
 
     if (v->bad_node_level >= 0) {
         int level = (int)v->bad_node_level;
@@ -502,22 +551,34 @@ static enum status check_tree(struct verifier *v, struct err *e)
         long long width = 1LL << level;
 
         return err_set(e, ST_INVALID,
-                       "the change log's Merkle tree (table tlog_nodes) does "
+                       "the change log's Merkle tree (table %s) does "
                        "not match its entries: node %lld of level %lld "
                        "(entries %lld to %lld)",
+                       level ? "tlog_nodes" : "tlog_leaves",
                        (long long)v->bad_node_index,
                        (long long)v->bad_node_level, first + 1, first + width);
     }
-    if (db_prepare(v->st, "SELECT count(*) FROM tlog_nodes", &q, e))
+    for (int level = TLOG_CHUNK_BITS; level < 64; level++)
+        want += (int64_t)(size >> level);
+    if (count_row(v->st, "SELECT count(*) FROM tlog_nodes", &nodes, 1, e) ||
+        count_row(v->st,
+                  "SELECT count(*), coalesce(sum(length(hashes)), 0) "
+                  "FROM tlog_leaves",
+                  leaves, 2, e))
         return ST_ERROR;
-    if (sql_step(q) == SQL_ROW)
-        n = sql_column_int64(q, 0);
-    sql_finalize(q);
-    if (n != (int64_t)(2 * v->tree.size) - __builtin_popcountll(v->tree.size))
+    if (nodes != want)
         return err_set(e, ST_INVALID,
                        "the change log's Merkle tree (table tlog_nodes) "
                        "holds %lld nodes, not those of its %llu entries",
-                       (long long)n, (unsigned long long)v->tree.size);
+                       (long long)nodes, (unsigned long long)size);
+    if (leaves[0] != (int64_t)((size + TLOG_CHUNK - 1) / TLOG_CHUNK) ||
+        leaves[1] != (int64_t)size * MERKLE_HASH)
+        return err_set(e, ST_INVALID,
+                       "the change log's Merkle tree (table tlog_leaves) "
+                       "holds %lld leaves in %lld rows, not the %llu of its "
+                       "entries",
+                       (long long)(leaves[1] / MERKLE_HASH),
+                       (long long)leaves[0], (unsigned long long)size);
     return ST_OK;
 }
 
@@ -551,6 +612,8 @@ static void verifier_init(struct verifier *v, struct store *st)
     buf_init(&v->enc, BUF_MAX_DEFAULT);
     merkle_frontier_init(&v->tree);
     v->bad_node_level = -1;
+    v->kept = xmalloc(sizeof(*v->kept));
+    tlog_reader_init(v->kept, st);
     v->upto = INT64_MAX;
 }
 
@@ -558,7 +621,8 @@ static void verifier_release(struct verifier *v)
 {
     buf_release(&v->enc);
     sql_finalize(v->rehash);
-    sql_finalize(v->node);
+    tlog_reader_release(v->kept);
+    free(v->kept);
     for (int l = 0; l < 64; l++) {
         free(v->level_hash[l]);
         free(v->level_have[l]);
@@ -588,11 +652,6 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e)
     rc = db_begin(st, DB_READ, e);
     if (!rc)
         rc = verify_schema(st, e);
-    if (!rc)
-        rc = db_prepare(st,
-                        "SELECT hash FROM tlog_nodes WHERE level = ? AND "
-                        "idx = ?",
-                        &v.node, e);
     if (!rc && st->pg) {
         row_reader_whole(&v.rows);
         rc = read_nodes(&v, e);
@@ -621,6 +680,8 @@ enum status log_reencode(struct store *st, struct err *e)
 
     verifier_init(&v, st);
     v.reencode = 1;
+    /* Schema 8's tree: migration 10 packs it. */
+    v.built.all_levels = 1;
     rc = db_prepare(st, "UPDATE changes SET hash = ? WHERE seq = ?", &v.rehash,
                     e);
     if (!rc)

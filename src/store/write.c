@@ -545,7 +545,10 @@ static void save_image(struct store_txn *t)
 enum status store_commit(struct store_txn *t, struct err *e)
 {
     struct store *st = t->st;
-    enum status rc = bulk_end(st, &t->bulk, e);
+    enum status rc = tlog_flush(st, &t->w.tree, e);
+
+    if (!rc)
+        rc = bulk_end(st, &t->bulk, e);
 
     if (!rc)
         pause_before_commit();

@@ -11,7 +11,7 @@ Ed25519).
 
     merkle_check.py checkpoint DB FILE [PUB]
         FILE is chancery's checkpoint; its root must be the root of the
-        first N leaf hashes the registry DB keeps (tlog_nodes, level 0), and
+        first N leaf hashes the registry DB keeps (tlog_leaves, 32 a row), and
         with PUB (a C2SP verifier key) its signature must verify.
     merkle_check.py export DIR FILE [PUB]
         DIR is chancery's export: each entry of DIR/changelog.jsonl is
@@ -108,12 +108,13 @@ def db_leaves(db):
     import sqlite3
     con = sqlite3.connect(db)
     rows = con.execute(
-        "SELECT idx, hash FROM tlog_nodes WHERE level = 0 ORDER BY idx")
+        "SELECT chunk, hashes FROM tlog_leaves ORDER BY chunk")
     leaves = []
-    for idx, h in rows:
-        if idx != len(leaves):
+    for chunk, hashes in rows:
+        if chunk * 32 != len(leaves) or len(hashes) % 32:
             sys.exit("leaf %d missing" % len(leaves))
-        leaves.append(bytes(h))
+        hashes = bytes(hashes)
+        leaves.extend(hashes[i:i + 32] for i in range(0, len(hashes), 32))
     return leaves
 
 

@@ -24,10 +24,14 @@ new=$(sql "SELECT lower(hex(hash)) FROM changes WHERE seq = 284")
 if [ "$new" != c673e62b0f69057ac0064a4150107e6f6dc01e8dd1f1a19e2673fa57fad00c26 ]; then
     ok "the entries are re-hashed in encoding 2"; else
     not_ok "the entries are re-hashed in encoding 2"; fi
-nodes=$(sql "SELECT count(*) FROM tlog_nodes")
-# 2n - popcount(n) nodes for n = 284 (binary 100011100: 4 bits set).
-if [ "$nodes" = 564 ]; then ok "the tree holds every node of 284 leaves"; else
-    echo "# $nodes nodes"; not_ok "the tree holds every node of 284 leaves"; fi
+# Migration 10 packs the leaves 32 to a row and keeps the nodes of level
+# 5 and up: for n = 284, nine chunks (eight of 32 leaves, one of 28) and
+# 8 + 4 + 2 + 1 nodes.
+tree=$(sql "SELECT group_concat(chunk || ':' || length(hashes), ' ') FROM tlog_leaves; SELECT group_concat(level || '/' || idx, ' ') FROM tlog_nodes")
+want="0:1024 1:1024 2:1024 3:1024 4:1024 5:1024 6:1024 7:1024 8:896
+5/0 5/1 5/2 5/3 5/4 5/5 5/6 5/7 6/0 6/1 6/2 6/3 7/0 7/1 8/0"
+if [ "$tree" = "$want" ]; then ok "the tree holds 284 leaves packed, and the nodes above them"; else
+    echo "# $tree"; not_ok "the tree holds 284 leaves packed, and the nodes above them"; fi
 
 # A log rewritten under encoding 1 (the chain recomputed would pass
 # encoding 1; here an entry's reason is edited and not even that) is
@@ -43,10 +47,10 @@ rm -f "$CHANCERY_DB"
 setup_small
 expect_exit 0 "a fresh registry verifies" audit verify
 n=$(sql "SELECT count(*) FROM changes")
-nodes=$(sql "SELECT count(*) FROM tlog_nodes")
-want=$(/usr/bin/python3 -c "print(2 * $n - bin($n).count('1'))")
-if [ "$nodes" = "$want" ]; then ok "each change set adds its leaves' nodes"; else
-    echo "# $n entries, $nodes nodes"; not_ok "each change set adds its leaves' nodes"; fi
+nodes=$(sql "SELECT count(*) || ' ' || (SELECT count(*) || ' ' || sum(length(hashes)) FROM tlog_leaves) FROM tlog_nodes")
+want=$(/usr/bin/python3 -c "print(sum($n >> l for l in range(5, 64)), ($n + 31) // 32, 32 * $n)")
+if [ "$nodes" = "$want" ]; then ok "each change set adds its leaves and nodes"; else
+    echo "# $n entries: $nodes, not $want"; not_ok "each change set adds its leaves and nodes"; fi
 
 # The 0x1e trick: a NULL before image replaced by the byte 0x1e hashed the
 # same under encoding 1; encoding 2 tells them apart.
@@ -68,12 +72,29 @@ expect_err "naming the first" "change 20 (state "
 
 # The tree's nodes are checked against the entries.
 cp "$TMP/clean.db" "$CHANCERY_DB"
-sql "UPDATE tlog_nodes SET hash = zeroblob(32) WHERE level = 3 AND idx = 1"
+sql "UPDATE tlog_nodes SET hash = zeroblob(32) WHERE level = 8 AND idx = 0"
 expect_exit 3 "an edited tree node is detected" audit verify
-expect_err "naming the node" "does not match its entries: node 1 of level 3 (entries 9 to 16)"
+expect_err "naming the node" "(table tlog_nodes) does not match its entries: node 0 of level 8 (entries 1 to 256)"
 cp "$TMP/clean.db" "$CHANCERY_DB"
-sql "DELETE FROM tlog_nodes WHERE level = 0 AND idx = (SELECT max(idx) FROM tlog_nodes WHERE level = 0)"
-expect_exit 3 "a missing tree node is detected" audit verify
+# (SQLite's || makes text of blobs: the chunk is rewritten in hex, leaf 9
+# zeroed.)
+hex=$(sql "SELECT hex(hashes) FROM tlog_leaves WHERE chunk = 0")
+zero=$(printf '%064d' 0)
+sql "UPDATE tlog_leaves SET hashes = X'$(echo "$hex" | cut -c1-512)$zero$(echo "$hex" | cut -c577-)' WHERE chunk = 0"
+expect_exit 3 "an edited leaf is detected" audit verify
+expect_err "naming the leaf" "(table tlog_leaves) does not match its entries: node 8 of level 0 (entries 9 to 9)"
+cp "$TMP/clean.db" "$CHANCERY_DB"
+sql "UPDATE tlog_leaves SET hashes = substr(hashes, 1, length(hashes) - 32) WHERE chunk = (SELECT max(chunk) FROM tlog_leaves)"
+expect_exit 3 "a missing leaf is detected" audit verify
+expect_err "naming it" "(table tlog_leaves) does not match its entries: node $((n - 1)) of level 0"
+cp "$TMP/clean.db" "$CHANCERY_DB"
+sql "INSERT INTO tlog_nodes VALUES (3, 1, zeroblob(32))"
+expect_exit 3 "a node the tree does not keep is detected" audit verify
+expect_err "by the count" "(table tlog_nodes) holds 16 nodes, not those of its $n entries"
+cp "$TMP/clean.db" "$CHANCERY_DB"
+sql "INSERT INTO tlog_leaves VALUES (99, zeroblob(32))"
+expect_exit 3 "a chunk the tree does not have is detected" audit verify
+expect_err "by the count" "(table tlog_leaves) holds $((n + 1)) leaves in 10 rows"
 cp "$TMP/clean.db" "$CHANCERY_DB"
 
 # An update's before image edited: it is also the record's earlier entry's
