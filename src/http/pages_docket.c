@@ -316,6 +316,20 @@ static enum status kept_update(struct page_rq *p, const struct check_options *o,
     return rc;
 }
 
+/* 1 when the kept set's policies are s's, in s's order. */
+static int kept_matches(const struct snapshot *s)
+{
+    if (kept.n != snapshot_count(s, ENT_POLICY))
+        return 0;
+    for (size_t i = 0; i < kept.n; i++) {
+        const struct policy *y = snapshot_row(s, ENT_POLICY, (uint32_t)i);
+
+        if (strcmp(kept.items[i].id, y->id))
+            return 0;
+    }
+    return 1;
+}
+
 /* out (initialised) gets the findings of q from the kept set. */
 static enum status kept_read(struct page_rq *p, const struct check_query *q,
                              struct findings *out, struct err *e)
@@ -363,6 +377,8 @@ enum status docket_findings(struct page_rq *p, const struct check_query *q,
     if (kept.valid &&
         (kept.as_of != all.as_of || kept.holidays != all.holidays))
         kept_drop(); /* another date: start again */
+    if (kept.valid && seq == kept.seq && !kept_matches(p->rq.s))
+        kept_drop(); /* a registry loaded again in another order */
     rc = ST_OK;
     if (!kept.valid || seq != kept.seq)
         rc = kept_update(p, &all, seq, e);
