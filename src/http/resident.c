@@ -45,9 +45,10 @@
  * registry is loaded again, so a long-running server would grow by them
  * (by some 1 KiB per notification and decision). A thread of its own
  * (compactor) looks every second at how many bytes each registry's arena
- * gained since its load, and past COMPACT_BYTES
- * (CHANCERY_SERVE_COMPACT_BYTES) loads it afresh on a connection of its
- * own, off every request's path, and swaps it in: for the readers, the
+ * gained since its load, and past COMPACT_BYTES or the image's
+ * COMPACT_SHARE-th (CHANCERY_SERVE_COMPACT_BYTES sets it) writes the image
+ * again at the head and loads the registry afresh from it on a connection
+ * of its own, off every request's path, and swaps it in: for the readers, the
  * new registry replaces the spare (which the next catch-up brings to the
  * head and swaps in as cur, so the two are compacted in turn); for the
  * writer, it replaces the writer's snapshot under the write lock, brought
