@@ -43,7 +43,7 @@
  * a catch-up) puts its strings in the registry's arena, and an update
  * leaves the strings it replaced there: nothing is freed until the
  * registry is loaded again, so a long-running server would grow by them
- * (by some 1 KiB per notification and decision). A thread of its own
+ * (some 300 bytes per write in each of the three). A thread of its own
  * (compactor) looks every second at how many bytes each registry's arena
  * gained since its load, and past COMPACT_BYTES or the image's
  * COMPACT_SHARE-th (CHANCERY_SERVE_COMPACT_BYTES sets it) writes the image
