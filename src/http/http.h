@@ -102,6 +102,7 @@ struct resident {
     pthread_cond_t c_wake;
     size_t compact_bytes;
     int compact_bytes_set; /* by CHANCERY_SERVE_COMPACT_BYTES */
+    int64_t image_seq;     /* the head when compaction last wrote the image */
     void (*log)(const char *line, void *ctx);
     void *log_ctx;
     /* Group commit (resident.c): the writes waiting, and whether one of

@@ -43,11 +43,12 @@
  * a catch-up) puts its strings in the registry's arena, and an update
  * leaves the strings it replaced there: nothing is freed until the
  * registry is loaded again, so a long-running server would grow by them
- * (by some 1 KiB per notification and decision). A thread of its own
+ * (some 300 bytes per write in each of the three). A thread of its own
  * (compactor) looks every second at how many bytes each registry's arena
- * gained since its load, and past COMPACT_BYTES
- * (CHANCERY_SERVE_COMPACT_BYTES) loads it afresh on a connection of its
- * own, off every request's path, and swaps it in: for the readers, the
+ * gained since its load, and past COMPACT_BYTES or the image's
+ * COMPACT_SHARE-th (CHANCERY_SERVE_COMPACT_BYTES sets it) writes the image
+ * again at the head and loads the registry afresh from it on a connection
+ * of its own, off every request's path, and swaps it in: for the readers, the
  * new registry replaces the spare (which the next catch-up brings to the
  * head and swaps in as cur, so the two are compacted in turn); for the
  * writer, it replaces the writer's snapshot under the write lock, brought
@@ -55,7 +56,10 @@
  * that folds many change sets into the image rewrites the image
  * (store/load.c), so that rewrite too runs on the compactor's thread,
  * never on a write's: the writer no longer loads its snapshot afresh
- * every so many writes.
+ * every so many writes. The same thread checkpoints SQLite's WAL every
+ * second, which the writer's commits no longer do (a checkpoint syncs the
+ * database file, and the write that crossed the threshold, with its whole
+ * group, waited for it).
  *
  * On PostgreSQL, a write that lost its connection (the primary failing
  * over) before it asked for a commit wrote nothing, and runs once more on
@@ -91,6 +95,9 @@
  * COMPACT_SHARE when that is more. */
 #define COMPACT_BYTES ((size_t)1 << 20)
 #define COMPACT_SHARE 64
+/* The changes the image may lag behind the head before a compaction
+ * writes it again (a load folds them into the arena). */
+#define COMPACT_IMAGE_CHANGES 256
 /* How long a catch-up waits for the readers still on the spare before it
  * loads the registry instead. */
 #define SPARE_WAIT_MS 2000
@@ -143,7 +150,8 @@ enum status resident_open(struct resident *r, const char *db_path,
         store_open(db_path, STORE_OPEN_EXISTING, &r->side, e) ||
         store_open(db_path, STORE_OPEN_EXISTING, &r->wr, e) ||
         store_open(db_path, STORE_OPEN_EXISTING, &r->cst, e) ||
-        store_set_durable(r->wr, e) || load(r->st, DATE_NONE, &r->cur, e)) {
+        store_set_durable(r->wr, e) || store_checkpoint_elsewhere(r->wr, e) ||
+        load(r->st, DATE_NONE, &r->cur, e)) {
         store_close(r->cst);
         store_close(r->wr);
         store_close(r->side);
@@ -651,6 +659,8 @@ static void compact_writer(struct resident *r, size_t dropped)
 static void compact(struct resident *r)
 {
     size_t readers = 0, writer = 0;
+    struct err e;
+    int64_t head;
 
     pthread_mutex_lock(&r->db_mu);
     if (r->spare)
@@ -663,7 +673,14 @@ static void compact(struct resident *r)
     pthread_mutex_unlock(&r->wr_mu);
     if (!readers && !writer)
         return;
-    store_refresh_image(r->cst);
+    /* Both readers' registries come due one after the other (the spare
+     * is swapped in at the next write, and the old cur becomes the
+     * spare): the image is written again only when it lags enough. */
+    if (!store_log_seq(r->cst, &head, &e) &&
+        head - r->image_seq >= COMPACT_IMAGE_CHANGES) {
+        store_refresh_image(r->cst);
+        r->image_seq = head;
+    }
     if (readers)
         compact_readers(r, readers);
     if (writer)
@@ -673,10 +690,15 @@ static void compact(struct resident *r)
 #endif
 }
 
-/* The compactor's thread: a look every second until compact_stop. */
+/* The compactor's thread: every second until compact_stop, a checkpoint
+ * of the WAL (the writer's commits leave it to this thread: a checkpoint
+ * copies pages and syncs the database file, which would stall the write
+ * that crossed SQLite's threshold, and every write of its group) and a
+ * look at the registries. */
 static void *compactor(void *arg)
 {
     struct resident *r = arg;
+    struct err e;
 
     pthread_mutex_lock(&r->c_mu);
     while (!r->c_stop) {
@@ -688,6 +710,7 @@ static void *compactor(void *arg)
         if (r->c_stop)
             break;
         pthread_mutex_unlock(&r->c_mu);
+        (void)store_checkpoint(r->cst, &e);
         compact(r);
         pthread_mutex_lock(&r->c_mu);
     }

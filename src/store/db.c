@@ -422,6 +422,18 @@ enum status store_set_durable(struct store *st, struct err *e)
                    e);
 }
 
+enum status store_checkpoint_elsewhere(struct store *st, struct err *e)
+{
+    return db_exec(
+        st, DB_DIALECT(st, "PRAGMA wal_autocheckpoint = 0", "SELECT 1"), e);
+}
+
+enum status store_checkpoint(struct store *st, struct err *e)
+{
+    return db_exec(
+        st, DB_DIALECT(st, "PRAGMA wal_checkpoint(PASSIVE)", "SELECT 1"), e);
+}
+
 void store_close(struct store *st)
 {
     if (!st)

@@ -38,6 +38,14 @@ void store_close(struct store *st);
  * PostgreSQL's synchronous_commit on, its default. The server sets it on
  * its writer: a write is acknowledged only once durable. */
 enum status store_set_durable(struct store *st, struct err *e);
+/* SQLite: commits through st no longer checkpoint the WAL themselves
+ * (wal_autocheckpoint off), so that none waits for a checkpoint's copy and
+ * sync of the database file; whoever sets it calls store_checkpoint on
+ * another connection now and then. Nothing on PostgreSQL. */
+enum status store_checkpoint_elsewhere(struct store *st, struct err *e);
+/* SQLite: a passive checkpoint (the WAL's committed pages copied into the
+ * database, waiting for no reader or writer). Nothing on PostgreSQL. */
+enum status store_checkpoint(struct store *st, struct err *e);
 /* PostgreSQL: whether st's connection is lost now (its server stopped or
  * failed over); the next statement outside a transaction makes it again
  * (a multi-host URL then finds the new primary). Always 0 on SQLite. */
