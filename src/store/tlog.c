@@ -78,10 +78,78 @@ static int read_node(void *ctx, int level, uint64_t index,
     return rc;
 }
 
+/* The frontier's nodes of a tree of `size` leaves, read with one query
+ * rather than one per node: on PostgreSQL each query is a round trip,
+ * and a change set's were half of its round trips. By level; `have` has
+ * bit `level` set for each node read. */
+struct frontier_read {
+    unsigned char nodes[MERKLE_LEVELS][MERKLE_HASH];
+    uint64_t have;
+};
+
+static int frontier_node(void *ctx, int level, uint64_t index,
+                         unsigned char out[MERKLE_HASH])
+{
+    const struct frontier_read *r = ctx;
+
+    (void)index; /* the query asked for the frontier's alone */
+    if (!(r->have >> level & 1))
+        return -1;
+    memcpy(out, r->nodes[level], MERKLE_HASH);
+    return 0;
+}
+
+/* The nodes merkle_frontier_load asks for, in the order it does. */
+static enum status frontier_read(struct store *st, uint64_t size,
+                                 struct frontier_read *r, struct err *e)
+{
+    struct sql_stmt *q = NULL;
+    struct buf sql;
+    uint64_t offset = 0;
+    int n = 0, step = SQL_DONE;
+
+    r->have = 0;
+    buf_init(&sql, 1 << 14);
+    buf_addstr(&sql, "SELECT level, idx, hash FROM tlog_nodes WHERE 0 = 1");
+    for (int level = MERKLE_LEVELS - 1; level >= 0; level--)
+        if (size >> level & 1)
+            buf_addstr(&sql, " OR (level = ? AND idx = ?)");
+    if (size && db_prepare(st, sql.data, &q, e)) {
+        buf_release(&sql);
+        return ST_ERROR;
+    }
+    buf_release(&sql);
+    for (int level = MERKLE_LEVELS - 1; q && level >= 0; level--) {
+        if (!(size >> level & 1))
+            continue;
+        sql_bind_int(q, ++n, level);
+        sql_bind_int64(q, ++n, (int64_t)(offset >> level));
+        offset += (uint64_t)1 << level;
+    }
+    while (q && (step = sql_step(q)) == SQL_ROW) {
+        int level = sql_column_int(q, 0);
+
+        if (level >= 0 && level < MERKLE_LEVELS &&
+            sql_column_bytes(q, 2) == MERKLE_HASH) {
+            memcpy(r->nodes[level], sql_column_blob(q, 2), MERKLE_HASH);
+            r->have |= (uint64_t)1 << level;
+        }
+    }
+    sql_finalize(q);
+    if (step != SQL_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       db_errmsg(st));
+    return ST_OK;
+}
+
 static enum status tlog_load(struct store *st, struct tlog *t, uint64_t size,
                              struct err *e)
 {
-    struct merkle_source src = { tlog_node, st };
+    struct frontier_read r;
+    struct merkle_source src = { frontier_node, &r };
+
+    if (frontier_read(st, size, &r, e))
+        return ST_ERROR;
 
     if (db_prepare(st,
                    "INSERT INTO tlog_nodes (level, idx, hash) VALUES (?, ?, ?)",
