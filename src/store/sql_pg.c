@@ -47,6 +47,7 @@ struct pg_conn {
     char *notify_sql;       /* "NOTIFY channel" at COMMIT, or NULL */
     int in_txn;             /* between BEGIN and its COMMIT or ROLLBACK */
     char *begin_sql;        /* a BEGIN not sent yet: it goes with the next */
+    int commit_lost;        /* the last COMMIT's connection was lost */
     int piped;              /* in libpq's pipeline mode */
     int unread;             /* statements sent in it, answers not read */
     struct pg_kept *kept;   /* prepared statements finalized, kept on the */
@@ -231,7 +232,7 @@ static void keep_session_set(struct pg_conn *c, const char *sql)
 
 int pg_lost(const struct pg_conn *c)
 {
-    return PQstatus(c->conn) == CONNECTION_BAD;
+    return PQstatus(c->conn) == CONNECTION_BAD || c->commit_lost;
 }
 
 unsigned long pg_commits(const struct pg_conn *c)
@@ -650,6 +651,8 @@ static int end_txn(struct pg_conn *c, const char *sql, int rollback)
     rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
     if (rc)
         set_error(c, res);
+    if (!rollback)
+        c->commit_lost = rc && PQstatus(c->conn) == CONNECTION_BAD;
     /* Rows by the thousand (an import) leave the planner's statistics
      * behind them, and the change log's tail queries (store/follow.c)
      * would scan the whole log until autovacuum caught up: they are made
@@ -678,6 +681,7 @@ int pg_exec(struct pg_conn *c, const char *sql)
 
     if (begin || !c->in_txn)
         revive(c);
+    c->commit_lost &= !begin;
     /* A BEGIN goes with the transaction's first statement. */
     if (begin && !c->in_txn && !c->begin_sql && !strchr(sql, ';')) {
         c->begin_sql = xstrdup(sql);
