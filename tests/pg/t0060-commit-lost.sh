@@ -11,6 +11,8 @@
 #   was written"; the retry is answered 200 and writes it once.
 # - Unknown: the same, with the database refusing connections meanwhile:
 #   503, "unknown".
+# - The web form's submission lost the same way: 503 and a page that
+#   says what became of it, not 500.
 # make check-pg only.
 . tests/cli/lib.sh
 . tests/cli/serve-lib.sh
@@ -117,6 +119,24 @@ code=$(cat "$TMP/code")
 psql -d postgres -qXc "ALTER DATABASE $pg_db ALLOW_CONNECTIONS true" >/dev/null
 expect_code 503 "lost, the database unreachable: 503"
 expect_body "it says the outcome is unknown" "unknown"
+
+# The web form, lost before its COMMIT.
+pre=$(curl -s -c "$TMP/jar" "$URL/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+curl -s -b "$TMP/jar" -c "$TMP/jar" -o /dev/null -d "csrf=$pre&user=lia&password=liapw" "$URL/login"
+csrf=$(curl -s -b "$TMP/jar" "$URL/notify/termination" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+curl -s -b "$TMP/jar" -o "$TMP/page" -w '%{http_code}' \
+    -d "csrf=$csrf&mission=RUS-UN&posting=T5&ended=2021-12-31&end_reason=tour_completed" \
+    "$URL/notify/termination" >"$TMP/code" &
+bg=$!
+wait_for paused || not_ok "the form's writer pauses before its COMMIT"
+terminate "$(writer_pid)"
+rm -f "$PAUSE"
+wait "$bg"
+code=$(cat "$TMP/code")
+cp "$TMP/page" "$TMP/body"
+expect_code 503 "the form's submission lost: 503"
+expect_body "a page that says so" "nothing was written"
+expect_body "as a page" "<html"
 
 serve_stop
 if "$CHANCERY" audit verify >"$TMP/out" 2>&1; then ok "audit verify passes"; else
