@@ -970,19 +970,51 @@ void pg_bind_int64(struct pg_stmt *q, int i, int64_t v)
     pg_bind(q, i, text, -1, 0, 1);
 }
 
-/* Runs q, with what waits in the pipeline before it, in one round trip. */
+/* Sends q, with what waits in the pipeline before it, and reads the
+ * answers: one round trip. */
+static PGresult *run_once(struct pg_stmt *q)
+{
+    int failed;
+
+    if (pipe_stmt(q))
+        set_error(q->c, NULL);
+    return pipe_end(q->c, 1, &failed);
+}
+
+/* Runs q. A connection found lost by the first statement of a
+ * transaction (its BEGIN waiting) or by a read outside one is made again
+ * and the statement sent once more: nothing of it took effect, as a
+ * transaction never committed does not, and a session the server ended
+ * while it was idle (a restart, a pooler, pg_terminate_backend) then
+ * costs the request nothing. */
 static PGresult *run(struct pg_stmt *q)
 {
     struct pg_conn *c = q->c;
-    int failed;
+    char *begin = c->begin_sql ? xstrdup(c->begin_sql) : NULL;
+    int again = begin || (!c->in_txn && !strncmp(q->sql, "SELECT ", 7));
+    PGresult *res;
 
     if (c->copying)
         stream_stop(c);
     if (!c->in_txn)
         revive(c);
-    if (pipe_stmt(q))
-        set_error(c, NULL);
-    return pipe_end(c, 1, &failed);
+    res = run_once(q);
+    if (again && PQresultStatus(res) != PGRES_TUPLES_OK &&
+        PQresultStatus(res) != PGRES_COMMAND_OK &&
+        PQstatus(c->conn) == CONNECTION_BAD) {
+        revive(c);
+        if (begin && PQstatus(c->conn) == CONNECTION_OK) {
+            c->begin_sql = begin;
+            c->in_txn = 1;
+            begin = NULL;
+        }
+        if (PQstatus(c->conn) == CONNECTION_OK) {
+            PQclear(res);
+            res = run_once(q);
+        }
+    }
+    free(begin);
+    return res;
 }
 
 static void rows_add(struct pg_stmt *q, const char *data, size_t n)
