@@ -1069,10 +1069,33 @@ static void copy_value(struct pg_stmt *q, const struct pg_param *p)
     }
 }
 
+/* A test's hook: with CHANCERY_TEST_PG_DROP_ROW="TABLE KEY", a batch
+ * whose references are checked whole leaves out the row of TABLE whose
+ * first column is KEY, as if the rows' own checks (chancery's, before it
+ * writes) had let a dangling reference through: the check at COMMIT must
+ * then refuse it. */
+static int dropped_row(const struct pg_stmt *q)
+{
+    const char *hook = getenv("CHANCERY_TEST_PG_DROP_ROW"), *key, *table;
+    size_t n;
+
+    if (!hook || !q->c->unchecked || !q->n_params || !q->params[0].data ||
+        !(key = strchr(hook, ' ')))
+        return 0;
+    n = (size_t)(key - hook);
+    table = q->copy_sql + 5 + (q->copy_sql[5] == '"');
+    return !strncmp(table, hook, n) && (table[n] == ' ' || table[n] == '"') &&
+           (size_t)q->params[0].n == strlen(key + 1) &&
+           !memcmp(q->params[0].data, key + 1, strlen(key + 1));
+}
+
 /* Appends the bound row to q's rows for COPY. */
 static void batch_row(struct pg_stmt *q)
 {
     struct pg_conn *c = q->c;
+
+    if (dropped_row(q))
+        return;
 
     if (!q->n_rows_bytes) {
         XGROW(c->pending, c->n_pending + 1, c->alloc);
