@@ -382,8 +382,8 @@ static enum status check_meta(const char *actor, const char *reason,
  * the transaction wrote last there with its hash means it did (ST_OK,
  * the error cleared). Else the error says which: nothing was written (no
  * such entry), or the outcome is unknown (the database unreachable). */
-static enum status commit_lost(struct store *st, int64_t seq,
-                               const char *hash, struct err *e)
+static enum status commit_lost(struct store *st, int64_t seq, const char *hash,
+                               struct err *e)
 {
     struct sql_stmt *q = NULL;
     char found[HASH_HEX] = "";
