@@ -465,7 +465,7 @@ static void error_page(struct page_rq *p, int code, const char *msg)
         { "400", "Bad request" },       { "403", "Not allowed" },
         { "404", "Not found" },         { "405", "Method not allowed" },
         { "409", "Changed meanwhile" }, { "422", "Invalid input" },
-        { "500", "Server error" },
+        { "500", "Server error" },      { "503", "Try again" },
     };
     char num[8];
     const char *title = "Error";
@@ -586,7 +586,7 @@ static int answer(struct MHD_Connection *c, struct page_rq *p)
         return static_file(c, p);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_param, &p->rq);
     if (date_today(&p->rq.today, &e) || session(p, c, &e))
-        code = 500;
+        code = p->rq.code == 503 ? 503 : 500; /* the database unreachable */
     else if (!(r = find_route(p, store, &known)))
         code = known ? (err_set(&e, ST_USAGE, "method not allowed"), 405)
                      : (err_set(&e, ST_NOT_FOUND, "there is no page '%s'",

@@ -16,6 +16,7 @@ struct submit_job {
     struct problems *p;
     char id[32];
     int conflict;
+    int lost; /* the database's connection lost (PostgreSQL) */
 };
 
 static enum status submit_job(struct store *st, struct snapshot *s, void *ctx,
@@ -35,6 +36,7 @@ static enum status submit_job(struct store *st, struct snapshot *s, void *ctx,
      * of s, so s matches the log when nothing but this write went in. */
     *exact = !rc && store_known_head(st) - head == (int64_t)o.n_changes;
     j->conflict = o.conflict;
+    j->lost = rc == ST_ERROR && store_connection_lost(st);
     if (!rc)
         snprintf(j->id, sizeof(j->id), "%s",
                  ((const struct notification *)snapshot_row(s, ENT_NOTIFICATION,
@@ -129,6 +131,11 @@ static enum status submit(struct page_rq *p, const struct kind_form *k,
         }
         if (rc && j.conflict)
             p->rq.code = 409;
+        /* As the API's writes: 503, the page saying what became of it. */
+        if (rc == ST_ERROR && j.lost) {
+            p->rq.code = 503;
+            err_prefix(e, "the registry's database could not be reached");
+        }
     }
     if (!rc) {
         snprintf(to, sizeof(to), "/notifications/%s?sent=1", j.id);

@@ -196,11 +196,11 @@ static enum status run_job(struct request *rq, struct buf *out,
     j.a.actor = rq->account.name;
     j.a.restore = 1;
     rc = resident_write(rq->res, write_job, &j, e);
-    /* The database unreachable (PostgreSQL failing over): 503, for the
-     * client to try again. */
+    /* The database unreachable (PostgreSQL failing over): 503, the error
+     * saying whether a retry is safe (docs/api.md, "Status codes"). */
     if (rc == ST_ERROR && j.lost) {
         rq->code = 503;
-        err_prefix(e, "database unavailable, try again");
+        err_prefix(e, "database unavailable");
     }
     return rc;
 }

@@ -47,6 +47,7 @@ struct store {
      * (store/write.c, "Batches"); 1, or 2 once one of them failed. */
     int batch;
     int batch_leaves_image; /* store_batch_leaves_image */
+    char batch_hash[65];    /* HASH_HEX: the batch's last entry's, or "" */
     /* Told once per wait when another writer holds the registry. */
     void (*on_wait)(void *ctx);
     void *on_wait_ctx;

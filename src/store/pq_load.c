@@ -30,10 +30,6 @@
     X(PGresult *, PQexec, (PGconn * conn, const char *query), (conn, query))   \
     X(char *, PQresultErrorField, (const PGresult *res, int fieldcode),        \
       (res, fieldcode))                                                        \
-    X(PGresult *, PQprepare,                                                   \
-      (PGconn * conn, const char *stmtName, const char *query, int nParams,    \
-       const Oid *paramTypes),                                                 \
-      (conn, stmtName, query, nParams, paramTypes))                            \
     X(char *, PQgetvalue, (const PGresult *res, int tup_num, int field_num),   \
       (res, tup_num, field_num))                                               \
     X(unsigned char *, PQunescapeBytea,                                        \
@@ -52,12 +48,6 @@
       (res, tup_num, field_num))                                               \
     X(PGresult *, PQgetResult, (PGconn * conn), (conn))                        \
     X(Oid, PQftype, (const PGresult *res, int field_num), (res, field_num))    \
-    X(PGresult *, PQexecPrepared,                                              \
-      (PGconn * conn, const char *stmtName, int nParams,                       \
-       const char *const *paramValues, const int *paramLengths,                \
-       const int *paramFormats, int resultFormat),                             \
-      (conn, stmtName, nParams, paramValues, paramLengths, paramFormats,       \
-       resultFormat))                                                          \
     X(PGresult *, PQexecParams,                                                \
       (PGconn * conn, const char *command, int nParams, const Oid *paramTypes, \
        const char *const *paramValues, const int *paramLengths,                \
@@ -74,7 +64,28 @@
     X(const char *, PQparameterStatus,                                         \
       (const PGconn *conn, const char *paramName), (conn, paramName))          \
     X(int, PQsetnonblocking, (PGconn * conn, int arg), (conn, arg))            \
-    X(int, PQsocket, (const PGconn *conn), (conn))
+    X(int, PQsocket, (const PGconn *conn), (conn))                             \
+    X(int, PQenterPipelineMode, (PGconn * conn), (conn))                       \
+    X(int, PQexitPipelineMode, (PGconn * conn), (conn))                        \
+    X(int, PQpipelineSync, (PGconn * conn), (conn))                            \
+    X(int, PQsendQueryParams,                                                  \
+      (PGconn * conn, const char *command, int nParams, const Oid *paramTypes, \
+       const char *const *paramValues, const int *paramLengths,                \
+       const int *paramFormats, int resultFormat),                             \
+      (conn, command, nParams, paramTypes, paramValues, paramLengths,          \
+       paramFormats, resultFormat))                                            \
+    X(int, PQsendPrepare,                                                      \
+      (PGconn * conn, const char *stmtName, const char *query, int nParams,    \
+       const Oid *paramTypes),                                                 \
+      (conn, stmtName, query, nParams, paramTypes))                            \
+    X(int, PQsendQueryPrepared,                                                \
+      (PGconn * conn, const char *stmtName, int nParams,                       \
+       const char *const *paramValues, const int *paramLengths,                \
+       const int *paramFormats, int resultFormat),                             \
+      (conn, stmtName, nParams, paramValues, paramLengths, paramFormats,       \
+       resultFormat))                                                          \
+    X(PGTransactionStatusType, PQtransactionStatus, (const PGconn *conn),      \
+      (conn))
 
 /* Those that return nothing, X(name, parameters, arguments). */
 #define PQ_PROCEDURES(X)                \

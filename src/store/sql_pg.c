@@ -4,10 +4,15 @@
  * parameters (text, or binary for bytea) and, once run, its whole result,
  * which sql_step walks row by row; columns come back as text, bytea decoded
  * from its hex form on demand. A statement run a second time is prepared on
- * the server (PQprepare) and run by name from then on: the write path's
- * statements, run once per row, are parsed once, while the many run only
- * once cost a single round trip. The connection keeps the last error's
- * message and SQLSTATE for db_errmsg and db_is_constraint.
+ * the server and run by name from then on: the write path's statements,
+ * run once per row, are parsed once, while the many run only once cost a
+ * single round trip; a prepared statement finalized is kept on the server
+ * for the next statement of the same SQL. Statements go through libpq's
+ * pipeline ("Pipelines" below), so that those whose answer is not needed
+ * at once (a BEGIN, a preparation, the change log's appends) share the
+ * round trip of the next that is: a write through `serve` makes about six
+ * round trips, not a dozen. The connection keeps the last error's message
+ * and SQLSTATE for db_errmsg and db_is_constraint.
  *
  * A connection lost (the primary failing over) is made again before the
  * next statement outside a transaction (revive): its session's SETs are
@@ -39,13 +44,34 @@ struct pg_conn {
     struct pg_stmt **pending;      /* the statements with rows to COPY, */
     size_t n_pending, alloc;       /* in the order of their first row */
     size_t pending_bytes;
-    char *commit_sql;      /* "NOTIFY channel; COMMIT", or NULL */
-    int in_txn;            /* between BEGIN and its COMMIT or ROLLBACK */
+    char *notify_sql;       /* "NOTIFY channel" at COMMIT, or NULL */
+    int in_txn;             /* between BEGIN and its COMMIT or ROLLBACK */
+    char *begin_sql;        /* a BEGIN not sent yet: it goes with the next */
+    int commit_lost;        /* the last COMMIT's connection was lost */
+    int piped;              /* in libpq's pipeline mode */
+    int unread;             /* statements sent in it, answers not read */
+    struct pg_kept *kept;   /* prepared statements finalized, kept on the */
+    size_t n_kept;          /* server for the next of the same SQL */
+    struct pg_stmt **fresh; /* those whose preparation is in the pipeline */
+    size_t n_fresh, fresh_alloc;
+    FILE *trips;           /* CHANCERY_TEST_PG_TRIPS: each round trip */
+    unsigned id;           /* the connection's number in trips */
+    char last[48];         /* the last statement put in the pipeline */
     unsigned gen;          /* moves each time the connection is made again */
     unsigned long commits; /* the COMMITs sent */
     char *session_sql;     /* the SETs outside transactions, to replay */
     int copied;            /* the transaction wrote rows with COPY */
 };
+
+/* A statement prepared on the server whose pg_stmt was finalized. */
+struct pg_kept {
+    char *sql;
+    char name[24];
+    unsigned gen;
+};
+
+/* At most this many are kept; past it, a finalized one is deallocated. */
+#define PG_KEPT_MAX 64
 
 struct pg_param {
     char *data; /* owned when own */
@@ -58,6 +84,7 @@ struct pg_stmt {
     char name[24]; /* "" until prepared on the server */
     unsigned gen;  /* the connection's gen when it was */
     int runs;
+    int defer; /* a change log append: its answer is not waited for */
     int n_params;
     struct pg_param *params;
     PGresult *res;
@@ -104,12 +131,41 @@ static void set_error(struct pg_conn *c, const PGresult *res)
     snprintf(c->sqlstate, sizeof(c->sqlstate), "%s", state ? state : "");
 }
 
+/* A test's hook: with CHANCERY_TEST_PG_TRIPS=FILE each round trip to the
+ * server appends a line to FILE, the connection's number and the (last)
+ * statement it sent, so that a test counts the round trips of a write. */
+static void trip(struct pg_conn *c, const char *sql)
+{
+    if (c->trips) {
+        fprintf(c->trips, "%u %.40s\n", c->id, sql);
+        fflush(c->trips);
+    }
+}
+
+static void trips_open(struct pg_conn *c)
+{
+    static unsigned next_id;
+    const char *path = getenv("CHANCERY_TEST_PG_TRIPS");
+
+    if (path && *path)
+        c->trips = fopen(path, "a");
+    c->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
+}
+
+/* PQexec, one round trip. */
+static PGresult *exec_sql(struct pg_conn *c, const char *sql)
+{
+    trip(c, sql);
+    return PQexec(c->conn, sql);
+}
+
 enum status pg_open(const char *conninfo, struct pg_conn **out, struct err *e)
 {
     struct pg_conn *c = xcalloc(1, sizeof(*c));
     PGresult *res;
 
     c->conn = PQconnectdb(conninfo);
+    trips_open(c);
     if (PQstatus(c->conn) != CONNECTION_OK) {
         set_error(c, NULL);
         err_set(e, ST_ERROR, "cannot connect to the database: %s", c->error);
@@ -118,7 +174,7 @@ enum status pg_open(const char *conninfo, struct pg_conn **out, struct err *e)
     }
     /* Notices (a table that IF EXISTS did not find) are not for the user. */
     PQsetNoticeProcessor(c->conn, NULL, NULL);
-    res = PQexec(c->conn, "SET client_min_messages = warning");
+    res = exec_sql(c, "SET client_min_messages = warning");
     PQclear(res);
     *out = c;
     return ST_OK;
@@ -152,11 +208,15 @@ static void revive(struct pg_conn *c)
     c->lost = 0;
     forget_tables(c);
     pg_batch_discard(c);
-    free(c->commit_sql);
-    c->commit_sql = NULL;
-    PQclear(PQexec(c->conn, "SET client_min_messages = warning"));
+    free(c->notify_sql);
+    c->notify_sql = NULL;
+    free(c->begin_sql);
+    c->begin_sql = NULL;
+    c->piped = 0;
+    c->unread = 0;
+    PQclear(exec_sql(c, "SET client_min_messages = warning"));
     if (c->session_sql)
-        PQclear(PQexec(c->conn, c->session_sql));
+        PQclear(exec_sql(c, c->session_sql));
 }
 
 /* A SET outside a transaction lasts as long as the session: kept, to be
@@ -172,7 +232,7 @@ static void keep_session_set(struct pg_conn *c, const char *sql)
 
 int pg_lost(const struct pg_conn *c)
 {
-    return PQstatus(c->conn) == CONNECTION_BAD;
+    return PQstatus(c->conn) == CONNECTION_BAD || c->commit_lost;
 }
 
 unsigned long pg_commits(const struct pg_conn *c)
@@ -185,7 +245,13 @@ void pg_close(struct pg_conn *c)
     if (!c)
         return;
     PQfinish(c->conn);
-    free(c->commit_sql);
+    if (c->trips)
+        fclose(c->trips);
+    for (size_t i = 0; i < c->n_kept; i++)
+        free(c->kept[i].sql);
+    free(c->kept);
+    free(c->begin_sql);
+    free(c->notify_sql);
     free(c->session_sql);
     free(c->pending);
     forget_tables(c);
@@ -212,13 +278,193 @@ int pg_is_read_only(const struct pg_conn *c)
 
 void pg_notify_on_commit(struct pg_conn *c, const char *channel)
 {
-    free(c->commit_sql);
-    c->commit_sql = xasprintf("NOTIFY %s; COMMIT", channel);
+    free(c->notify_sql);
+    c->notify_sql = xasprintf("NOTIFY %s", channel);
 }
 
 long pg_changes(const struct pg_conn *c)
 {
     return c->changes;
+}
+
+/* Pipelines. Most of a write's statements need no answer before the next
+ * is sent: a BEGIN, the preparation of a statement before its first run
+ * by name, and the change log's appends (to changes, change_sets,
+ * tlog_nodes and tlog_leaves, whose chunk being filled is stored with an
+ * upsert: the writers' lock makes their keys unique, and a failure
+ * fails the whole transaction anyway). So they go into libpq's pipeline
+ * and reach the server with the next statement whose answer is needed,
+ * in its round trip; the answers are read then, and the first failure is
+ * that statement's (those after it did not run). A COMMIT goes into the
+ * pipeline too, its NOTIFY as a statement of its own before it. Simple
+ * queries and COPY cannot be in a pipeline: before them it is ended
+ * (pipe_flush). */
+
+static int pipe_enter(struct pg_conn *c)
+{
+    if (!c->piped && PQenterPipelineMode(c->conn) == 1)
+        c->piped = 1;
+    return c->piped ? 0 : -1;
+}
+
+/* Sends sql (one statement, no parameters) into the pipeline. */
+static int pipe_sql(struct pg_conn *c, const char *sql)
+{
+    if (pipe_enter(c) ||
+        PQsendQueryParams(c->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+        return -1;
+    if (c->trips)
+        snprintf(c->last, sizeof(c->last), "%s", sql);
+    c->unread++;
+    return 0;
+}
+
+/* The BEGIN waiting, if any, sent into the pipeline. */
+static int pipe_begin(struct pg_conn *c)
+{
+    int rc = c->begin_sql ? pipe_sql(c, c->begin_sql) : 0;
+
+    free(c->begin_sql);
+    c->begin_sql = NULL;
+    return rc;
+}
+
+/* The statements prepared in a pipeline that failed were not: they are
+ * prepared again at their next run. */
+static void forget_fresh(struct pg_conn *c, int failed)
+{
+    for (size_t i = 0; failed && i < c->n_fresh; i++) {
+        c->fresh[i]->name[0] = '\0';
+        c->fresh[i]->runs = 1;
+    }
+    c->n_fresh = 0;
+}
+
+/* Reads the answers of the n statements sent: the last's result when
+ * keep, else NULL; *bad the first failure's. */
+static PGresult *pipe_read(struct pg_conn *c, int n, int keep, PGresult **bad)
+{
+    PGresult *res, *last = NULL, *more;
+    int sync = 0;
+
+    for (int i = 0; i < n && !sync && (res = PQgetResult(c->conn)); i++) {
+        ExecStatusType s = PQresultStatus(res);
+
+        sync = s == PGRES_PIPELINE_SYNC;
+        while (!sync && (more = PQgetResult(c->conn)))
+            PQclear(more);
+        if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK && !*bad && !sync)
+            *bad = res;
+        else if (i == n - 1 && keep && !sync)
+            last = res;
+        else
+            PQclear(res);
+    }
+    while (!sync && (res = PQgetResult(c->conn))) {
+        sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+        PQclear(res);
+    }
+    return last;
+}
+
+/* Ends the pipeline: a Sync, and every answer read. With keep, the last
+ * statement's result is returned, or the first failure's; else NULL.
+ * On a failure *failed is set and its message kept. */
+static PGresult *pipe_end(struct pg_conn *c, int keep, int *failed)
+{
+    PGresult *last = NULL, *bad = NULL;
+    int n = c->unread;
+
+    *failed = 0;
+    if (!c->piped)
+        return NULL;
+    c->unread = 0;
+    trip(c, c->last);
+    if (PQpipelineSync(c->conn) == 1)
+        last = pipe_read(c, n, keep, &bad);
+    PQexitPipelineMode(c->conn);
+    c->piped = 0;
+    if (bad || (keep && !last)) {
+        set_error(c, bad);
+        *failed = 1;
+        PQclear(last);
+        last = keep ? bad : NULL;
+        if (!keep)
+            PQclear(bad);
+    }
+    forget_fresh(c, *failed);
+    return last;
+}
+
+/* Before what cannot go in a pipeline: the BEGIN waiting and the
+ * statements in the pipeline sent, their answers read. 0, or -1 when
+ * one failed. */
+static int pipe_flush(struct pg_conn *c)
+{
+    int failed = 0;
+
+    if (c->begin_sql && pipe_begin(c)) {
+        set_error(c, NULL);
+        failed = 1;
+    }
+    if (c->piped) {
+        int bad;
+
+        pipe_end(c, 0, &bad);
+        failed |= bad;
+    }
+    return failed ? -1 : 0;
+}
+
+/* Whether q is to be prepared now, at its second run (or its first on a
+ * connection made again since it was); it is named then. */
+static int to_prepare(struct pg_stmt *q)
+{
+    if (q->name[0] && q->gen != q->c->gen) {
+        q->name[0] = '\0'; /* made on a connection since lost */
+        q->runs = 1;
+    }
+    if (++q->runs != 2)
+        return 0;
+    snprintf(q->name, sizeof(q->name), "chancery_%lu", ++q->c->next_name);
+    q->gen = q->c->gen;
+    XGROW(q->c->fresh, q->c->n_fresh + 1, q->c->fresh_alloc);
+    q->c->fresh[q->c->n_fresh++] = q;
+    return 1;
+}
+
+/* Sends q with its bound parameters into the pipeline, after the BEGIN
+ * waiting, and its preparation first when it is due. */
+static int pipe_stmt(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+    const char **values = xcalloc((size_t)q->n_params + 1, sizeof(*values));
+    int *lengths = xcalloc((size_t)q->n_params + 1, sizeof(*lengths));
+    int *formats = xcalloc((size_t)q->n_params + 1, sizeof(*formats));
+    int ok = !pipe_begin(c) && !pipe_enter(c);
+
+    for (int i = 0; i < q->n_params; i++) {
+        values[i] = q->params[i].data;
+        lengths[i] = q->params[i].n;
+        formats[i] = q->params[i].binary;
+    }
+    if (ok && to_prepare(q)) {
+        ok = PQsendPrepare(c->conn, q->name, q->sql, 0, NULL) == 1;
+        c->unread += ok;
+    }
+    if (ok && q->name[0])
+        ok = PQsendQueryPrepared(c->conn, q->name, q->n_params, values, lengths,
+                                 formats, 0) == 1;
+    else if (ok)
+        ok = PQsendQueryParams(c->conn, q->sql, q->n_params, NULL, values,
+                               lengths, formats, 0) == 1;
+    c->unread += ok;
+    if (c->trips)
+        snprintf(c->last, sizeof(c->last), "%s", q->sql);
+    free(values);
+    free(lengths);
+    free(formats);
+    return ok ? 0 : -1;
 }
 
 /* Runs sql with one text parameter p1 (none when NULL): its result, or
@@ -231,6 +477,9 @@ static PGresult *query(struct pg_conn *c, const char *sql, const char *p1)
 
     if (c->copying)
         stream_stop(c);
+    if (pipe_flush(c))
+        return NULL;
+    trip(c, sql);
     res = PQexecParams(c->conn, sql, p1 ? 1 : 0, NULL, params, NULL, NULL, 0);
     s = PQresultStatus(res);
 
@@ -352,6 +601,72 @@ static int check_tables(struct pg_conn *c)
     return 0;
 }
 
+/* The COMMIT of the transaction, after the statements in the pipeline
+ * and in their round trip; the NOTIFY before it, delivered only if it
+ * succeeds. A transaction that failed there is rolled back, as a COMMIT
+ * sent alone would have been. */
+static PGresult *commit_piped(struct pg_conn *c, const char *notify,
+                              const char *sql)
+{
+    PGresult *res;
+    int failed;
+
+    if (notify)
+        pipe_sql(c, notify);
+    pipe_sql(c, sql);
+    res = pipe_end(c, 1, &failed);
+    if (failed && PQtransactionStatus(c->conn) != PQTRANS_IDLE)
+        PQclear(exec_sql(c, "ROLLBACK"));
+    return res;
+}
+
+/* COMMIT or ROLLBACK (sql): the transaction's end, whose state is
+ * forgotten whatever the outcome. 0, or -1 with the error kept. */
+static int end_txn(struct pg_conn *c, const char *sql, int rollback)
+{
+    char *notify = c->notify_sql, *both = NULL;
+    PGresult *res;
+    int rc, failed;
+
+    c->batching = 0;
+    c->lost = 0;
+    forget_tables(c);
+    c->in_txn = 0;
+    c->commits += !rollback;
+    c->notify_sql = NULL;
+    if (c->begin_sql) { /* nothing was sent since its BEGIN */
+        free(c->begin_sql);
+        c->begin_sql = NULL;
+        free(notify);
+        return 0;
+    }
+    if (rollback) {
+        pipe_end(c, 0, &failed);
+        res = exec_sql(c, sql);
+    } else if (c->piped) {
+        res = commit_piped(c, notify, sql);
+    } else {
+        both = notify ? xasprintf("%s; %s", notify, sql) : NULL;
+        res = exec_sql(c, both ? both : sql);
+    }
+    rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc)
+        set_error(c, res);
+    if (!rollback)
+        c->commit_lost = rc && PQstatus(c->conn) == CONNECTION_BAD;
+    /* Rows by the thousand (an import) leave the planner's statistics
+     * behind them, and the change log's tail queries (store/follow.c)
+     * would scan the whole log until autovacuum caught up: they are made
+     * now. */
+    if (!rc && !rollback && c->copied)
+        PQclear(exec_sql(c, "ANALYZE"));
+    c->copied = 0;
+    PQclear(res);
+    free(both);
+    free(notify);
+    return rc;
+}
+
 int pg_exec(struct pg_conn *c, const char *sql)
 {
     PGresult *res;
@@ -363,44 +678,30 @@ int pg_exec(struct pg_conn *c, const char *sql)
     int rollback =
         !strncmp(sql, "ROLLBACK", 8) && strncmp(sql, "ROLLBACK TO", 11);
     int begin = !strncmp(sql, "BEGIN", 5);
+    int commit = !strncmp(sql, "COMMIT", 6);
 
     if (begin || !c->in_txn)
         revive(c);
-
+    c->commit_lost &= !begin;
+    /* A BEGIN goes with the transaction's first statement. */
+    if (begin && !c->in_txn && !c->begin_sql && !strchr(sql, ';')) {
+        c->begin_sql = xstrdup(sql);
+        c->in_txn = 1;
+        return 0;
+    }
     /* A rollback drops the rows waiting; anything else sends them first.
      * The transaction's end ends the batch. */
     if (rollback)
         pg_batch_discard(c);
     else if (c->n_pending && pg_batch_flush(c))
         return -1;
-    if (!rollback && c->lost && !strncmp(sql, "COMMIT", 6))
+    if (commit && (c->lost || (c->unchecked && check_tables(c))))
         return -1;
-    if (!rollback && c->unchecked && !strncmp(sql, "COMMIT", 6) &&
-        check_tables(c))
+    if (rollback || commit)
+        return end_txn(c, sql, rollback);
+    if (pipe_flush(c))
         return -1;
-    if (rollback || !strncmp(sql, "COMMIT", 6)) {
-        c->batching = 0;
-        c->lost = 0;
-        forget_tables(c);
-        c->in_txn = 0;
-        c->commits += !rollback;
-        /* The notification goes with the commit, delivered only if it
-         * succeeds; one round trip for both. */
-        if (c->commit_sql && !rollback)
-            sql = c->commit_sql;
-        res = PQexec(c->conn, sql);
-        free(c->commit_sql);
-        c->commit_sql = NULL;
-        /* Rows by the thousand (an import) leave the planner's statistics
-         * behind them, and the change log's tail queries (store/follow.c)
-         * would scan the whole log until autovacuum caught up: they are
-         * made now. */
-        if (c->copied && !rollback && PQresultStatus(res) == PGRES_COMMAND_OK)
-            PQclear(PQexec(c->conn, "ANALYZE"));
-        c->copied = 0;
-    } else {
-        res = PQexec(c->conn, sql);
-    }
+    res = exec_sql(c, sql);
     s = PQresultStatus(res);
     rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
     if (rc)
@@ -475,6 +776,65 @@ static char *copy_of(const char *sql)
                      sql + 12);
 }
 
+/* The change log's appends, whose answers are not waited for (Pipelines
+ * above). */
+static const char *const APPENDS[] = {
+    "INSERT INTO changes (",
+    "INSERT INTO change_sets (",
+    "INSERT INTO tlog_nodes (",
+    "INSERT INTO tlog_leaves (",
+};
+
+/* A statement of the same SQL prepared on this connection and since
+ * finalized: q runs by its name, with no preparation. */
+static void take_kept(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+
+    for (size_t i = 0; i < c->n_kept; i++) {
+        struct pg_kept *k = &c->kept[i];
+
+        if (k->gen != c->gen || strcmp(k->sql, q->sql))
+            continue;
+        memcpy(q->name, k->name, sizeof(q->name));
+        q->gen = k->gen;
+        q->runs = 2;
+        free(k->sql);
+        *k = c->kept[--c->n_kept];
+        return;
+    }
+}
+
+/* Keeps q's prepared statement on the server for the next statement of
+ * its SQL (the store prepares the same few again and again: the Merkle
+ * tree's insert once per change set); 0 when it is to be deallocated. */
+static int keep_prepared(struct pg_stmt *q)
+{
+    struct pg_conn *c = q->c;
+    size_t i;
+
+    for (i = 0; i < c->n_fresh && c->fresh[i] != q; i++)
+        ;
+    if (i < c->n_fresh) { /* its preparation not known to have worked */
+        c->fresh[i] = c->fresh[--c->n_fresh];
+        return 1;
+    }
+    for (i = 0; i < c->n_kept; i++) /* made on a connection since lost */
+        if (c->kept[i].gen != c->gen) {
+            free(c->kept[i].sql);
+            c->kept[i--] = c->kept[--c->n_kept];
+        }
+    if (c->n_kept >= PG_KEPT_MAX)
+        return 0;
+    if (!c->kept)
+        c->kept = xcalloc(PG_KEPT_MAX, sizeof(*c->kept));
+    c->kept[c->n_kept].sql = q->sql;
+    memcpy(c->kept[c->n_kept].name, q->name, sizeof(q->name));
+    c->kept[c->n_kept++].gen = q->gen;
+    q->sql = NULL;
+    return 1;
+}
+
 struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql)
 {
     struct pg_stmt *q = xcalloc(1, sizeof(*q));
@@ -487,6 +847,9 @@ struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql)
     q->stream = !strncmp(sql, "SELECT ", 7) && !q->n_params &&
                 strlen(sql) > 16 &&
                 !strcmp(sql + strlen(sql) - 16, " ORDER BY \"_row\"");
+    for (size_t i = 0; i < sizeof(APPENDS) / sizeof(*APPENDS); i++)
+        q->defer |= !strncmp(sql, APPENDS[i], strlen(APPENDS[i]));
+    take_kept(q);
     return q;
 }
 
@@ -562,9 +925,14 @@ void pg_finalize(struct pg_stmt *q)
     free(q->lens);
     if (q->c->copying)
         stream_stop(q->c);
-    if (q->name[0] && q->gen == q->c->gen && !pg_lost(q->c)) {
+    if (q->name[0] && q->gen == q->c->gen && !pg_lost(q->c) &&
+        !keep_prepared(q)) {
+        /* What the pipeline holds fails the transaction if it fails, as
+         * no caller is told of it here. */
+        if (pipe_flush(q->c))
+            q->c->lost = 1;
         snprintf(sql, sizeof(sql), "DEALLOCATE \"%s\"", q->name);
-        PQclear(PQexec(q->c->conn, sql));
+        PQclear(exec_sql(q->c, sql));
     }
     free(q->params);
     free(q->sql);
@@ -604,45 +972,50 @@ void pg_bind_int64(struct pg_stmt *q, int i, int64_t v)
     pg_bind(q, i, text, -1, 0, 1);
 }
 
+/* Sends q, with what waits in the pipeline before it, and reads the
+ * answers: one round trip. */
+static PGresult *run_once(struct pg_stmt *q)
+{
+    int failed;
+
+    if (pipe_stmt(q))
+        set_error(q->c, NULL);
+    return pipe_end(q->c, 1, &failed);
+}
+
+/* Runs q. A connection found lost by the first statement of a
+ * transaction (its BEGIN waiting) or by a read outside one is made again
+ * and the statement sent once more: nothing of it took effect, as a
+ * transaction never committed does not, and a session the server ended
+ * while it was idle (a restart, a pooler, pg_terminate_backend) then
+ * costs the request nothing. */
 static PGresult *run(struct pg_stmt *q)
 {
-    if (q->c->copying)
-        stream_stop(q->c);
-    const char **values = xcalloc((size_t)q->n_params + 1, sizeof(*values));
-    int *lengths = xcalloc((size_t)q->n_params + 1, sizeof(*lengths));
-    int *formats = xcalloc((size_t)q->n_params + 1, sizeof(*formats));
+    struct pg_conn *c = q->c;
+    char *begin = c->begin_sql ? xstrdup(c->begin_sql) : NULL;
+    int again = begin || (!c->in_txn && !strncmp(q->sql, "SELECT ", 7));
     PGresult *res;
 
-    if (!q->c->in_txn)
-        revive(q->c);
-    if (q->name[0] && q->gen != q->c->gen) {
-        q->name[0] = '\0'; /* made on a connection since lost */
-        q->runs = 1;
+    if (c->copying)
+        stream_stop(c);
+    if (!c->in_txn)
+        revive(c);
+    res = run_once(q);
+    if (again && PQresultStatus(res) != PGRES_TUPLES_OK &&
+        PQresultStatus(res) != PGRES_COMMAND_OK &&
+        PQstatus(c->conn) == CONNECTION_BAD) {
+        revive(c);
+        if (begin && PQstatus(c->conn) == CONNECTION_OK) {
+            c->begin_sql = begin;
+            c->in_txn = 1;
+            begin = NULL;
+        }
+        if (PQstatus(c->conn) == CONNECTION_OK) {
+            PQclear(res);
+            res = run_once(q);
+        }
     }
-    for (int i = 0; i < q->n_params; i++) {
-        values[i] = q->params[i].data;
-        lengths[i] = q->params[i].n;
-        formats[i] = q->params[i].binary;
-    }
-    if (++q->runs == 2) {
-        PGresult *prep;
-
-        snprintf(q->name, sizeof(q->name), "chancery_%lu", ++q->c->next_name);
-        q->gen = q->c->gen;
-        prep = PQprepare(q->c->conn, q->name, q->sql, 0, NULL);
-        if (PQresultStatus(prep) != PGRES_COMMAND_OK)
-            q->name[0] = '\0';
-        PQclear(prep);
-    }
-    if (q->name[0])
-        res = PQexecPrepared(q->c->conn, q->name, q->n_params, values, lengths,
-                             formats, 0);
-    else
-        res = PQexecParams(q->c->conn, q->sql, q->n_params, NULL, values,
-                           lengths, formats, 0);
-    free(values);
-    free(lengths);
-    free(formats);
+    free(begin);
     return res;
 }
 
@@ -698,10 +1071,33 @@ static void copy_value(struct pg_stmt *q, const struct pg_param *p)
     }
 }
 
+/* A test's hook: with CHANCERY_TEST_PG_DROP_ROW="TABLE KEY", a batch
+ * whose references are checked whole leaves out the row of TABLE whose
+ * first column is KEY, as if the rows' own checks (chancery's, before it
+ * writes) had let a dangling reference through: the check at COMMIT must
+ * then refuse it. */
+static int dropped_row(const struct pg_stmt *q)
+{
+    const char *hook = getenv("CHANCERY_TEST_PG_DROP_ROW"), *key, *table;
+    size_t n;
+
+    if (!hook || !q->c->unchecked || !q->n_params || !q->params[0].data ||
+        !(key = strchr(hook, ' ')))
+        return 0;
+    n = (size_t)(key - hook);
+    table = q->copy_sql + 5 + (q->copy_sql[5] == '"');
+    return !strncmp(table, hook, n) && (table[n] == ' ' || table[n] == '"') &&
+           (size_t)q->params[0].n == strlen(key + 1) &&
+           !memcmp(q->params[0].data, key + 1, strlen(key + 1));
+}
+
 /* Appends the bound row to q's rows for COPY. */
 static void batch_row(struct pg_stmt *q)
 {
     struct pg_conn *c = q->c;
+
+    if (dropped_row(q))
+        return;
 
     if (!q->n_rows_bytes) {
         XGROW(c->pending, c->n_pending + 1, c->alloc);
@@ -742,9 +1138,9 @@ static int copy_rows(struct pg_stmt *q)
 
     if (c->copying)
         stream_stop(c);
-    if (c->unchecked && uncheck_table(c, q->copy_sql))
+    if (pipe_flush(c) || (c->unchecked && uncheck_table(c, q->copy_sql)))
         return -1;
-    res = PQexec(c->conn, q->copy_sql);
+    res = exec_sql(c, q->copy_sql);
     ok = PQresultStatus(res) == PGRES_COPY_IN;
 
     PQclear(res);
@@ -754,6 +1150,7 @@ static int copy_rows(struct pg_stmt *q)
 
         ok = PQputCopyData(c->conn, q->rows + at, (int)n) == 1;
     }
+    trip(c, "COPY's end");
     if (PQputCopyEnd(c->conn, ok ? NULL : "chancery: copy failed") != 1)
         ok = 0;
     ok = copy_results(c, ok);
@@ -915,7 +1312,11 @@ static int stream_begin(struct pg_stmt *q)
 
     if (c->copying)
         stream_stop(c);
-    res = PQexec(c->conn, sql);
+    if (pipe_flush(c)) {
+        free(sql);
+        return -1;
+    }
+    res = exec_sql(c, sql);
     free(sql);
     ok = PQresultStatus(res) == PGRES_COPY_OUT;
     if (!ok)
@@ -994,6 +1395,16 @@ int pg_step(struct pg_stmt *q)
     /* Anything else runs after the rows waiting, which it may read. */
     if (q->c->n_pending && pg_batch_flush(q->c))
         return 1;
+    if (q->defer && q->c->in_txn && !q->res) {
+        if (q->c->copying)
+            stream_stop(q->c);
+        if (pipe_stmt(q)) {
+            set_error(q->c, NULL);
+            return 1;
+        }
+        q->c->changes = 1;
+        return 101;
+    }
     if (!q->res) {
         ExecStatusType s;
 

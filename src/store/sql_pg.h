@@ -46,7 +46,8 @@ int pg_is_constraint(const struct pg_conn *c);
 /* Whether the last error was a write refused by a read-only standby. */
 int pg_is_read_only(const struct pg_conn *c);
 /* Whether the connection is lost now (its server gone): it is made
- * again before the next statement outside a transaction. */
+ * again before the next statement outside a transaction. A COMMIT that
+ * lost it counts as lost until the next BEGIN, made again or not. */
 int pg_lost(const struct pg_conn *c);
 /* How many COMMITs were sent on c (whatever their outcome). */
 unsigned long pg_commits(const struct pg_conn *c);

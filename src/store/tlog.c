@@ -108,7 +108,8 @@ int tlog_reader_node(void *ctx, int level, uint64_t index,
     return rc;
 }
 
-/* Stores the chunk being filled: an update of its row when it has one. */
+/* Stores the chunk being filled: an upsert of its row when it has one
+ * (which on PostgreSQL waits for no answer, store/sql_pg.c). */
 static int store_chunk(struct store *st, struct tlog *t)
 {
     struct sql_stmt *q = t->chunk_stored ? t->chunk_update : t->chunk_insert;
@@ -165,28 +166,119 @@ static enum status prepare_writes(struct store *st, struct tlog *t,
      * row of parameters, which PostgreSQL's bulk path sends with COPY. */
     if (db_prepare(st, "INSERT INTO tlog_leaves (hashes, chunk) VALUES (?, ?)",
                    &t->chunk_insert, e) ||
-        db_prepare(st, "UPDATE tlog_leaves SET hashes = ? WHERE chunk = ?",
+        db_prepare(st,
+                   "INSERT INTO tlog_leaves (hashes, chunk) VALUES (?, ?) "
+                   "ON CONFLICT (chunk) DO UPDATE SET hashes = excluded.hashes",
                    &t->chunk_update, e))
         return ST_ERROR;
     return ST_OK;
 }
 
+/* On PostgreSQL each query is a round trip, and reading the frontier a
+ * node at a time was half of a change set's: there the frontier's stored
+ * nodes (levels TLOG_CHUNK_BITS and up) and the chunk being filled come
+ * with one query, before merkle_frontier_load asks for them. SQLite
+ * reads a node at a time: its plan for the one query (an OR of terms)
+ * made `serve`'s writes a hundredth as fast. */
+struct frontier_read {
+    struct tlog_reader *r; /* holds the chunk being filled */
+    unsigned char nodes[MERKLE_LEVELS][MERKLE_HASH];
+    uint64_t have; /* bit level set: nodes[level] was read */
+};
+
+static int frontier_node(void *ctx, int level, uint64_t index,
+                         unsigned char out[MERKLE_HASH])
+{
+    struct frontier_read *f = ctx;
+
+    if (level < TLOG_CHUNK_BITS)
+        return tlog_reader_node(f->r, level, index, out);
+    if (!(f->have >> level & 1))
+        return -1; /* the query asked for the frontier's nodes alone */
+    memcpy(out, f->nodes[level], MERKLE_HASH);
+    return 0;
+}
+
+/* Takes one row of frontier_read's answer: a stored node, or (level -1)
+ * the chunk being filled. */
+static void frontier_row(struct frontier_read *f, struct sql_stmt *q)
+{
+    int level = sql_column_int(q, 0), n = sql_column_bytes(q, 2);
+
+    if (level == -1 && n > 0 && n <= (int)sizeof(f->r->leaves) &&
+        n % MERKLE_HASH == 0) {
+        memcpy(f->r->leaves, sql_column_blob(q, 2), (size_t)n);
+        f->r->n = (size_t)n / MERKLE_HASH;
+        f->r->at = sql_column_int64(q, 1);
+    } else if (level >= TLOG_CHUNK_BITS && level < MERKLE_LEVELS &&
+               n == MERKLE_HASH) {
+        memcpy(f->nodes[level], sql_column_blob(q, 2), MERKLE_HASH);
+        f->have |= (uint64_t)1 << level;
+    }
+}
+
+/* The frontier of a tree of size leaves, in one query: 0, or -1 when the
+ * database failed. */
+static int frontier_read(struct store *st, uint64_t size,
+                         struct frontier_read *f)
+{
+    struct sql_stmt *q = NULL;
+    struct buf sql;
+    uint64_t offset = 0;
+    int n = 0, step;
+
+    f->have = 0;
+    buf_init(&sql, 1 << 12);
+    buf_addstr(&sql, "SELECT level, idx, hash FROM tlog_nodes WHERE level < 0");
+    for (int level = MERKLE_LEVELS - 1; level >= TLOG_CHUNK_BITS; level--)
+        if (size >> level & 1)
+            buf_addstr(&sql, " OR (level = ? AND idx = ?)");
+    buf_addstr(&sql, " UNION ALL SELECT -1, chunk, hashes FROM tlog_leaves "
+                     "WHERE chunk = ?");
+    if (db_prepare(st, sql.data, &q, NULL)) {
+        buf_release(&sql);
+        return -1;
+    }
+    buf_release(&sql);
+    for (int level = MERKLE_LEVELS - 1; level >= TLOG_CHUNK_BITS; level--) {
+        if (!(size >> level & 1))
+            continue;
+        sql_bind_int(q, ++n, level);
+        sql_bind_int64(q, ++n, (int64_t)(offset >> level));
+        offset += (uint64_t)1 << level;
+    }
+    sql_bind_int64(q, ++n, (int64_t)(size / TLOG_CHUNK));
+    while ((step = sql_step(q)) == SQL_ROW)
+        frontier_row(f, q);
+    sql_finalize(q);
+    return step == SQL_DONE ? 0 : -1;
+}
+
 /* The frontier of the tree of size leaves, and the leaves of its last,
- * partly filled chunk. */
+ * partly filled chunk: 0, -1 when the tree lacks some, -2 when the
+ * database failed. */
 static int load_frontier(struct store *st, struct tlog *t, uint64_t size)
 {
+    struct frontier_read *f = xmalloc(sizeof(*f));
     struct tlog_reader *r = xmalloc(sizeof(*r));
     struct merkle_source src = { tlog_reader_node, r };
-    int rc;
+    int rc = 0;
 
     /* Migration 8 builds its tree from the first entry. */
     if (t->all_levels) {
+        free(f);
         free(r);
         merkle_frontier_init(&t->f);
         return size ? -1 : 0;
     }
     tlog_reader_init(r, st);
-    rc = merkle_frontier_load(&t->f, size, &src);
+    f->r = r;
+    if (st->pg) {
+        src = (struct merkle_source){ frontier_node, f };
+        rc = frontier_read(st, size, f) ? -2 : 0;
+    }
+    if (!rc)
+        rc = merkle_frontier_load(&t->f, size, &src);
     t->chunk = size / TLOG_CHUNK;
     t->n = (size_t)(size % TLOG_CHUNK);
     t->chunk_stored = t->n > 0;
@@ -196,15 +288,22 @@ static int load_frontier(struct store *st, struct tlog *t, uint64_t size)
         memcpy(t->leaves, r->leaves, t->n * MERKLE_HASH);
     tlog_reader_release(r);
     free(r);
+    free(f);
     return rc;
 }
 
 static enum status tlog_load(struct store *st, struct tlog *t, uint64_t size,
                              struct err *e)
 {
+    int rc;
+
     if (prepare_writes(st, t, e))
         return ST_ERROR;
-    if (load_frontier(st, t, size))
+    rc = load_frontier(st, t, size);
+    if (rc == -2)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       db_errmsg(st));
+    if (rc)
         return err_set(e, ST_ERROR,
                        "database '%s': the change log's Merkle tree lacks "
                        "nodes of its %llu entries",

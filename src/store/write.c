@@ -377,6 +377,38 @@ static enum status check_meta(const char *actor, const char *reason,
     return ST_OK;
 }
 
+/* PostgreSQL: a COMMIT whose connection was lost may have committed or
+ * not. On the connection made again the change log tells: the entry seq
+ * the transaction wrote last there with its hash means it did (ST_OK,
+ * the error cleared). Else the error says which: nothing was written (no
+ * such entry), or the outcome is unknown (the database unreachable). */
+static enum status commit_lost(struct store *st, int64_t seq, const char *hash,
+                               struct err *e)
+{
+    struct sql_stmt *q = NULL;
+    char found[HASH_HEX] = "";
+    int step = 0;
+
+    if (!st->pg || !store_connection_lost(st) || seq <= 0)
+        return e->status;
+    if (!db_prepare(st, "SELECT hash FROM changes WHERE seq = ?", &q, NULL)) {
+        sql_bind_int64(q, 1, seq);
+        step = sql_step(q);
+        if (step == SQL_ROW && sql_column_bytes(q, 0) == HASH_BYTES)
+            hash_to_hex(sql_column_blob(q, 0), found);
+        sql_finalize(q);
+    }
+    if (*found && !strcmp(found, hash)) {
+        err_clear(e);
+        return ST_OK;
+    }
+    return err_set(e, ST_ERROR,
+                   "the connection to the database was lost at COMMIT: %s",
+                   step == SQL_ROW || step == SQL_DONE
+                       ? "nothing was written"
+                       : "whether it was written is unknown");
+}
+
 /* Batches. The demo replays thousands of change sets of a few rows
  * each; as transactions of their own, each commit writes every page it
  * touched to the WAL again (some 17 pages of 16 KiB for a handful of rows)
@@ -410,8 +442,9 @@ enum status store_batch_end(struct store *st, int commit, struct err *e)
                      "a change set of the batch failed: "
                      "nothing was written");
     st->batch = 0;
-    if (commit && !rc)
-        rc = db_exec(st, "COMMIT", e);
+    if (commit && !rc && (rc = db_exec(st, "COMMIT", e)) && st->batch_hash[0])
+        rc = commit_lost(st, st->known_head, st->batch_hash, e);
+    st->batch_hash[0] = '\0';
     if (!commit || rc) {
         db_exec(st, "ROLLBACK", NULL);
         st->known_head = -1;
@@ -553,8 +586,10 @@ enum status store_commit(struct store_txn *t, struct err *e)
     if (!rc)
         pause_before_commit();
 
-    if (!rc)
-        rc = end_change_set(st, 1, e);
+    if (!rc && (rc = end_change_set(st, 1, e)) && t->w.set_id && !st->batch)
+        rc = commit_lost(st, t->w.f.seq, t->w.prev, e);
+    if (!rc && st->batch)
+        snprintf(st->batch_hash, sizeof(st->batch_hash), "%s", t->w.prev);
     if (rc)
         end_change_set(st, 0, NULL);
     else
