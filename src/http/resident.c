@@ -690,8 +690,9 @@ static void compact(struct resident *r)
 #endif
 }
 
-/* The compactor's thread: every second until compact_stop, a checkpoint
- * of the WAL (the writer's commits leave it to this thread: a checkpoint
+/* The compactor's thread: every second until compact_stop, the rest of
+ * the image checked and opened (store_image_open_rest), a checkpoint of
+ * the WAL (the writer's commits leave it to this thread: a checkpoint
  * copies pages and syncs the database file, which would stall the write
  * that crossed SQLite's threshold, and every write of its group) and a
  * look at the registries. */
@@ -704,6 +705,11 @@ static void *compactor(void *arg)
     while (!r->c_stop) {
         struct timespec until;
 
+        /* First, so that no request pays for a first touch of the image
+         * (a load since the last turn maps a new one). */
+        pthread_mutex_unlock(&r->c_mu);
+        store_image_open_rest();
+        pthread_mutex_lock(&r->c_mu);
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec++;
         pthread_cond_timedwait(&r->c_wake, &r->c_mu, &until);

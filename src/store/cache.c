@@ -231,3 +231,8 @@ int cache_load(struct store *st, struct snapshot *s, struct image_info *info)
     close(fd);
     return bad;
 }
+
+void store_image_open_rest(void)
+{
+    image_lazy_open_rest();
+}

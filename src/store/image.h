@@ -93,5 +93,14 @@ int image_lazy_wanted(uint64_t data_end);
  * attaches s to it; 0 on success, when it keeps fd and sums. */
 int image_lazy_load(struct store *st, int fd, const struct image_header *h,
                     uint64_t *sums, size_t size, struct snapshot *s);
+/* Checks and opens, window by window, every block of the image mapped
+ * for checking on touch that is not open yet (none: returns at once); a
+ * damaged one ends as a touched one would. For a long-running process,
+ * so that no request pays for a first touch. Safe while another thread
+ * releases the snapshot. */
+void image_lazy_open_rest(void);
+/* The blocks of the image mapped for checking on touch that are open, and
+ * all its blocks but the header's (0 and 0 when none is mapped). */
+void image_lazy_count(uint64_t *open, uint64_t *blocks);
 
 #endif

@@ -61,6 +61,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <unistd.h>
@@ -107,6 +108,10 @@ struct lazy_image {
 
 static struct lazy_image lazy;
 static volatile sig_atomic_t lazy_on, lazy_writing;
+/* Held by image_lazy_open_rest between its windows and by lazy_unmap:
+ * the one may run on a thread that holds no reference to the snapshot
+ * the other releases. */
+static pthread_mutex_t rest_mu = PTHREAD_MUTEX_INITIALIZER;
 /* The SIGSEGV handler found when this one was installed. */
 static struct sigaction previous_segv;
 
@@ -409,6 +414,7 @@ static void lazy_unmap(void *map, size_t size)
 {
     if (getenv("CHANCERY_DEBUG_LOAD"))
         report_blocks();
+    pthread_mutex_lock(&rest_mu);
     lazy_on = 0;
     munmap(map, size);
     close(lazy.fd);
@@ -423,6 +429,37 @@ static void lazy_unmap(void *map, size_t size)
     lazy.touches = NULL;
     lazy.whole = NULL;
     lazy.path = NULL;
+    pthread_mutex_unlock(&rest_mu);
+}
+
+void image_lazy_open_rest(void)
+{
+    for (uint64_t w = 0;; w++) {
+        int bad = 0, done;
+
+        pthread_mutex_lock(&rest_mu);
+        done = !lazy_on || w * WINDOW >= lazy.data_end / BLOCK;
+        if (!done && !atomic_load(&lazy.whole[w]) &&
+            !atomic_exchange(&lazy.whole[w], 1))
+            bad = open_window(w) > 0;
+        pthread_mutex_unlock(&rest_mu);
+        if (bad)
+            lazy_damaged();
+        if (done)
+            return;
+    }
+}
+
+void image_lazy_count(uint64_t *open, uint64_t *blocks)
+{
+    *open = *blocks = 0;
+    pthread_mutex_lock(&rest_mu);
+    if (lazy_on) {
+        *blocks = lazy.data_end / BLOCK - 1;
+        for (uint64_t b = 1; b <= *blocks; b++)
+            *open += is_checked(b);
+    }
+    pthread_mutex_unlock(&rest_mu);
 }
 
 /* CHANCERY_SNAPSHOT_WHOLE=N (0: never), for tests and measures, else

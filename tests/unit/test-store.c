@@ -40,6 +40,7 @@
 #include "core/holidays.h"
 #include "core/presence.h"
 #include "core/snapshot.h"
+#include "store/image.h"
 #include "store/internal.h"
 #include "store/notice.h"
 #include "store/store.h"
@@ -1434,6 +1435,96 @@ static void test_image_read_by_threads(void **state)
     snapshot_release(&warm);
 }
 
+/* Adds enough persons to the fixture for an image of many blocks. */
+static void add_many_persons(struct fixture *fx)
+{
+    for (int i = 0; i < 4000; i++) {
+        char line[128];
+
+        snprintf(line, sizeof(line),
+                 "X%d,Family name %d,Given names %d,F,1980-01-01,RUS,", i, i,
+                 i);
+        add_row(&fx->s, ENT_PERSON, line);
+    }
+    insert_range(fx, ENT_PERSON, (uint32_t)N_OF(PERSONS),
+                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
+}
+
+/* `serve`'s compactor opens the rest of a lazily mapped image, so that no
+ * request pays for a first touch: afterwards every block is open, and
+ * the records read the same. */
+static void test_image_opened_rest(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot warm, image;
+    struct reader want = { 0 }, got = { 0 };
+    uint64_t open, blocks;
+
+    open_new(fx);
+    write_fixture(fx);
+    add_many_persons(fx);
+    load(fx, NULL, &warm); /* writes the image */
+    want.s = &warm;
+    read_all(&want);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "always", 1);
+    load(fx, NULL, &image);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    image_lazy_count(&open, &blocks);
+    assert_true(blocks > 16);
+    assert_true(open < blocks);
+    store_image_open_rest();
+    image_lazy_count(&open, &blocks);
+    assert_int_equal(open, blocks);
+    got.s = &image;
+    read_all(&got);
+    assert_true(got.sum == want.sum);
+    snapshot_release(&image);
+    image_lazy_count(&open, &blocks);
+    assert_int_equal(blocks, 0);
+    snapshot_release(&warm);
+}
+
+/* A damaged block that no read touched is found by opening the rest, with
+ * the outcome of a touched one (here, having begun to write: exit 1). */
+static void test_image_opened_rest_finds_damage(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot warm, image;
+    char *path;
+    FILE *f;
+    pid_t pid;
+    int status, c;
+
+    open_new(fx);
+    write_fixture(fx);
+    add_many_persons(fx);
+    load(fx, NULL, &warm); /* writes the image */
+    snapshot_release(&warm);
+    path = xasprintf("%s.snapshot", fx->path);
+    f = fopen(path, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 2 * 16384 + 8000, SEEK_SET), 0);
+    c = fgetc(f);
+    assert_int_equal(fseek(f, 2 * 16384 + 8000, SEEK_SET), 0);
+    fputc(c ^ 0x40, f);
+    assert_int_equal(fclose(f), 0);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "always", 1);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        load(fx, NULL, &image);
+        cache_writing(); /* a damaged block: exit 1, no new start */
+        store_image_open_rest();
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1);
+    assert_true(access(path, F_OK) != 0); /* removed, to be rebuilt */
+    free(path);
+}
+
 /* Splits an untouched anonymous region into mappings of one page until
  * the process may have no more (vm.max_map_count). */
 static void use_up_mappings(void)
@@ -1463,17 +1554,7 @@ static void test_image_past_the_mapping_limit(void **state)
 
     open_new(fx);
     write_fixture(fx);
-    /* Enough persons for an image of many blocks. */
-    for (int i = 0; i < 4000; i++) {
-        char line[128];
-
-        snprintf(line, sizeof(line),
-                 "X%d,Family name %d,Given names %d,F,1980-01-01,RUS,", i, i,
-                 i);
-        add_row(&fx->s, ENT_PERSON, line);
-    }
-    insert_range(fx, ENT_PERSON, (uint32_t)N_OF(PERSONS),
-                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
+    add_many_persons(fx);  /* an image of many blocks */
     load(fx, NULL, &warm); /* writes the image */
     want.s = &warm;
     read_all(&want);
@@ -1731,6 +1812,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_image_read_by_threads, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_image_opened_rest, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_image_opened_rest_finds_damage,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_image_past_the_mapping_limit,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_recorded_at, setup, teardown),
