@@ -63,7 +63,6 @@ enum status store_change_set(struct store *st, int64_t id, size_t limit,
                              struct change_list *list, struct err *e)
 {
     struct sql_stmt *q;
-    int step;
 
     if (db_prepare(st,
                    LOG_SELECT "WHERE c.change_set = ? ORDER BY c.seq LIMIT ?",
@@ -71,15 +70,7 @@ enum status store_change_set(struct store *st, int64_t id, size_t limit,
         return ST_ERROR;
     sql_bind_int64(q, 1, id);
     sql_bind_int64(q, 2, (int64_t)limit);
-    while ((step = sql_step(q)) == SQL_ROW) {
-        XGROW(list->items, list->n + 1, list->alloc);
-        log_read_entry(q, &list->items[list->n++]);
-    }
-    sql_finalize(q);
-    if (step != SQL_DONE)
-        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       db_errmsg(st));
-    return ST_OK;
+    return log_read_list(st, q, list, e);
 }
 
 enum status store_log_range(struct store *st, int64_t after, int64_t upto,
@@ -87,7 +78,6 @@ enum status store_log_range(struct store *st, int64_t after, int64_t upto,
                             struct err *e)
 {
     struct sql_stmt *q;
-    int step;
 
     if (db_prepare(st,
                    LOG_SELECT
@@ -97,13 +87,5 @@ enum status store_log_range(struct store *st, int64_t after, int64_t upto,
     sql_bind_int64(q, 1, after);
     sql_bind_int64(q, 2, upto);
     sql_bind_int64(q, 3, (int64_t)limit);
-    while ((step = sql_step(q)) == SQL_ROW) {
-        XGROW(list->items, list->n + 1, list->alloc);
-        log_read_entry(q, &list->items[list->n++]);
-    }
-    sql_finalize(q);
-    if (step != SQL_DONE)
-        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       db_errmsg(st));
-    return ST_OK;
+    return log_read_list(st, q, list, e);
 }

@@ -239,6 +239,10 @@ enum status txn_adopt_log(struct store_txn *t, const struct snapshot *s,
     "c.after, s.reason, c.hash FROM changes c "                            \
     "JOIN change_sets s ON s.id = c.change_set "
 void log_read_entry(struct sql_stmt *q, struct change_entry *c);
+/* Appends every row of q (a LOG_SELECT, bound) to list, then finalizes
+ * q. */
+enum status log_read_list(struct store *st, struct sql_stmt *q,
+                          struct change_list *list, struct err *e);
 void log_entry_release(struct change_entry *c);
 
 /* Binds a record key as record_key writes it (the fields of a compound key

@@ -41,6 +41,22 @@ void log_read_entry(struct sql_stmt *q, struct change_entry *c)
     }
 }
 
+enum status log_read_list(struct store *st, struct sql_stmt *q,
+                          struct change_list *list, struct err *e)
+{
+    int step;
+
+    while ((step = sql_step(q)) == SQL_ROW) {
+        XGROW(list->items, list->n + 1, list->alloc);
+        log_read_entry(q, &list->items[list->n++]);
+    }
+    sql_finalize(q);
+    if (step != SQL_DONE)
+        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
+                       db_errmsg(st));
+    return ST_OK;
+}
+
 void log_entry_release(struct change_entry *c)
 {
     free(c->recorded);
@@ -255,7 +271,6 @@ enum status store_history(struct store *st, const char *entity, const char *key,
 {
     const struct entity *ent = entity_by_name(entity);
     struct sql_stmt *q;
-    int step;
 
     if (!ent)
         return err_set(e, ST_USAGE, "unknown entity '%s'", entity);
@@ -265,14 +280,8 @@ enum status store_history(struct store *st, const char *entity, const char *key,
         return ST_ERROR;
     db_bind_text(q, 1, entity);
     db_bind_text(q, 2, key);
-    while ((step = sql_step(q)) == SQL_ROW) {
-        XGROW(list->items, list->n + 1, list->alloc);
-        log_read_entry(q, &list->items[list->n++]);
-    }
-    sql_finalize(q);
-    if (step != SQL_DONE)
-        return err_set(e, ST_ERROR, "database '%s': %s", st->path,
-                       db_errmsg(st));
+    if (log_read_list(st, q, list, e))
+        return ST_ERROR;
     return derive_afters(st, ent, list, e);
 }
 
