@@ -36,7 +36,9 @@ static enum status submit_job(struct store *st, struct snapshot *s, void *ctx,
      * of s, so s matches the log when nothing but this write went in. */
     *exact = !rc && store_known_head(st) - head == (int64_t)o.n_changes;
     j->conflict = o.conflict;
-    j->lost = rc == ST_ERROR && store_connection_lost(st);
+    /* An error after a success here is its group's commit lost, its
+     * outcome unknown (resident.c): answered as the connection lost. */
+    j->lost = rc ? rc == ST_ERROR && store_connection_lost(st) : 1;
     if (!rc)
         snprintf(j->id, sizeof(j->id), "%s",
                  ((const struct notification *)snapshot_row(s, ENT_NOTIFICATION,

@@ -74,7 +74,10 @@
  * snapshot not matching the registry, ends its batch: the writes before
  * it are committed, the rest go into the next. When the batch's commit
  * fails (another process wrote meanwhile, or the disk), nothing of it is
- * written and each of its writes is run again alone.
+ * written and each of its writes is run again alone; but when it lost its
+ * connection and the change log could not tell whether it was written
+ * (store_commit_unknown), none is run again (it would be written twice):
+ * each is answered that its outcome is unknown.
  */
 #include <errno.h>
 #ifdef __GLIBC__
@@ -484,8 +487,18 @@ static struct write_wait *write_batch(struct resident *r,
         }
     }
     if (store_batch_end(r->wr, 1, &e)) {
-        /* Nothing of the batch was written: each write again, alone. */
         r->ws_ok = 0;
+        /* Its COMMIT lost, the batch may have been written: run again,
+         * its writes would be written twice. Each is answered so (503,
+         * "whether it was written is unknown"). */
+        if (store_commit_unknown(r->wr)) {
+            for (w = list; w != stop; w = w->next) {
+                w->rc = ST_ERROR;
+                w->e = e;
+            }
+            return stop;
+        }
+        /* Nothing of the batch was written: each write again, alone. */
         for (w = list; w != stop; w = w->next)
             write_one(r, w);
         return stop;

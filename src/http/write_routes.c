@@ -168,7 +168,9 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
         problems_error(&p, e);
     if (rc && o.conflict)
         j->rq->code = 409;
-    j->lost = rc == ST_ERROR && store_connection_lost(st);
+    /* An error after a success here is its group's commit lost, its
+     * outcome unknown (resident.c): answered as the connection lost. */
+    j->lost = rc ? rc == ST_ERROR && store_connection_lost(st) : 1;
     if (!rc)
         notification_render(j->out, OUT_JSON, s,
                             snapshot_row(s, ENT_NOTIFICATION, o.index), NULL,

@@ -43,6 +43,11 @@ int store_connection_lost(const struct store *st)
     return st->pg && pg_lost(st->pg);
 }
 
+int store_commit_unknown(const struct store *st)
+{
+    return st->commit_unknown;
+}
+
 unsigned long store_commits(const struct store *st)
 {
     return st->pg ? pg_commits(st->pg) : 0;

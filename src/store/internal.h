@@ -48,6 +48,9 @@ struct store {
     int batch;
     int batch_leaves_image; /* store_batch_leaves_image */
     char batch_hash[65];    /* HASH_HEX: the batch's last entry's, or "" */
+    /* PostgreSQL: the last COMMIT that lost its connection may have
+     * committed; the change log could not tell (store_commit_unknown). */
+    int commit_unknown;
     /* Told once per wait when another writer holds the registry. */
     void (*on_wait)(void *ctx);
     void *on_wait_ctx;

@@ -54,6 +54,11 @@ int store_connection_lost(const struct store *st);
  * a write that failed with its connection lost and asked for none wrote
  * nothing, and may be run again. */
 unsigned long store_commits(const struct store *st);
+/* PostgreSQL: 1 when the last commit through st (a change set's or a
+ * batch's) lost its connection and the change log could not be read on
+ * a connection made again: it may have been written or not, so it must
+ * not be written again unasked (store/write.c, commit_lost). */
+int store_commit_unknown(const struct store *st);
 
 /* A write waits for another writer (up to STORE_WAIT_MAX_MS) rather than
  * failing; fn(ctx) is called once when such a wait begins, so that the

@@ -377,6 +377,17 @@ static enum status check_meta(const char *actor, const char *reason,
     return ST_OK;
 }
 
+/* A test's hook: with CHANCERY_TEST_COMMIT_UNKNOWN=FILE, while FILE
+ * exists, commit_lost cannot read the change log (as if the database
+ * were still out of reach), so that a test can make a commit that did
+ * happen "unknown" and see that nothing writes it again. */
+static int lookup_fails(void)
+{
+    const char *path = getenv("CHANCERY_TEST_COMMIT_UNKNOWN");
+
+    return path && *path && !access(path, F_OK);
+}
+
 /* PostgreSQL: a COMMIT whose connection was lost may have committed or
  * not. On the connection made again the change log tells: the entry seq
  * the transaction wrote last there with its hash means it did (ST_OK,
@@ -389,9 +400,11 @@ static enum status commit_lost(struct store *st, int64_t seq, const char *hash,
     char found[HASH_HEX] = "";
     int step = 0;
 
+    st->commit_unknown = 0;
     if (!st->pg || !store_connection_lost(st) || seq <= 0)
         return e->status;
-    if (!db_prepare(st, "SELECT hash FROM changes WHERE seq = ?", &q, NULL)) {
+    if (!lookup_fails() &&
+        !db_prepare(st, "SELECT hash FROM changes WHERE seq = ?", &q, NULL)) {
         sql_bind_int64(q, 1, seq);
         step = sql_step(q);
         if (step == SQL_ROW && sql_column_bytes(q, 0) == HASH_BYTES)
@@ -402,6 +415,7 @@ static enum status commit_lost(struct store *st, int64_t seq, const char *hash,
         err_clear(e);
         return ST_OK;
     }
+    st->commit_unknown = step != SQL_ROW && step != SQL_DONE;
     return err_set(e, ST_ERROR,
                    "the connection to the database was lost at COMMIT: %s",
                    step == SQL_ROW || step == SQL_DONE
