@@ -194,6 +194,11 @@ struct request {
     int32_t today;
     const struct holidays *holidays;
     int code; /* the HTTP status a handler may set beyond its status */
+    /* A write's Idempotency-Key header ("" without one; checked by
+     * admit), and whether its answer is the one recorded for it before
+     * (write_routes.c): sent with Idempotent-Replayed: true. */
+    char idem_key[65];
+    int replayed;
 };
 
 /* The value of query parameter name, or NULL. */

@@ -37,6 +37,7 @@
 #include "base/xalloc.h"
 #include "http/cache.h"
 #include "http/http.h"
+#include "store/idempotency.h"
 
 #define BODY_MAX         ((size_t)1 << 20)
 #define CONN_MEMORY      ((size_t)32 << 10)
@@ -103,6 +104,25 @@ static enum MHD_Result send_typed(struct MHD_Connection *c, int code,
     enum MHD_Result rc;
 
     MHD_add_response_header(r, "Content-Type", type);
+    rc = MHD_queue_response(c, (unsigned)code, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+/* A handler's answer; a write's replayed answer says so in a header. */
+static enum MHD_Result send_answer(struct MHD_Connection *c, int code,
+                                   const struct buf *b,
+                                   const struct request *rq)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(b->len, b->data, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result rc;
+
+    MHD_add_response_header(r, "Content-Type",
+                            rq->content_type ? rq->content_type
+                                             : "application/json");
+    if (rq->replayed)
+        MHD_add_response_header(r, "Idempotent-Replayed", "true");
     rc = MHD_queue_response(c, (unsigned)code, r);
     MHD_destroy_response(r);
     return rc;
@@ -199,6 +219,22 @@ static void client_address(struct MHD_Connection *c, char *out, size_t size)
                   (socklen_t)size);
 }
 
+/* A write's Idempotency-Key header into rq (docs/api.md); ST_USAGE for
+ * a bad one. */
+static enum status idempotency_key(struct MHD_Connection *c, struct request *rq,
+                                   struct err *e)
+{
+    const char *key =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+
+    if (!key)
+        return ST_OK;
+    if (idem_key_check(key, e))
+        return e->status;
+    snprintf(rq->idem_key, sizeof(rq->idem_key), "%s", key);
+    return ST_OK;
+}
+
 /* The checks before a handler runs; 0 when it may run, else the HTTP code
  * of the error in e. */
 static int admit(struct server *sv, struct MHD_Connection *c,
@@ -217,6 +253,8 @@ static int admit(struct server *sv, struct MHD_Connection *c,
         return err_set(e, ST_USAGE, "Authorization must be 'Bearer TOKEN'"),
                401;
     rq->token = auth ? auth + 7 : NULL;
+    if (route_writes(route) && idempotency_key(c, rq, e))
+        return 400;
     rq->res = &sv->res;
     if (request_authenticate(rq, e))
         return rq->code ? rq->code : http_code(e->status);
@@ -345,10 +383,7 @@ static enum MHD_Result answer_write(struct MHD_Connection *c,
     if (w->code >= 400)
         rc = send_error(c, x, w->code, w->e.msg);
     else
-        rc = (x->code = w->code,
-              send_typed(c, w->code, &w->out,
-                         w->rq.content_type ? w->rq.content_type
-                                            : "application/json"));
+        rc = (x->code = w->code, send_answer(c, w->code, &w->out, &w->rq));
     buf_release(&w->out);
     free(w);
     return rc;
@@ -432,9 +467,7 @@ static enum MHD_Result dispatch(struct server *sv, struct MHD_Connection *c,
     else if (code >= 400)
         rc = send_error(c, x, code, e.msg);
     else
-        rc = (x->code = code, send_typed(c, code, &out,
-                                         rq.content_type ? rq.content_type
-                                                         : "application/json"));
+        rc = (x->code = code, send_answer(c, code, &out, &rq));
     buf_release(&out);
     return rc;
 }

@@ -16,12 +16,14 @@
  */
 #include <jansson.h>
 
+#include "base/clock.h"
 #include "base/date.h"
 #include "core/enums.h"
 #include "http/http.h"
 #include "publish/dlist.h"
 #include "report/dlist.h"
 #include "report/notification.h"
+#include "store/idempotency.h"
 #include "store/notice.h"
 #include "store/store.h"
 
@@ -110,7 +112,12 @@ struct job {
     struct notice_args a;
     int decide; /* 0: a submission (new or again) */
     int lost;   /* the database's connection was lost (or the job never ran) */
+    char route[300]; /* "METHOD PATH", for the Idempotency-Key's record */
+    int64_t now;     /* seconds, for the Idempotency-Key's record */
 };
+
+static enum status write_run(struct store *st, struct snapshot *s,
+                             struct job *j, int *exact, struct err *e);
 
 /* ST_INVALID, naming the field as the payload's own check would, when
  * the payload names a mission outside rq's scope (for a liaison, another
@@ -143,11 +150,69 @@ static enum status problems_error(const struct problems *p, struct err *e)
                    p->n_total, p->n_total == 1 ? "" : "s");
 }
 
+/* Under the write lock, for a request with an Idempotency-Key: the
+ * answer recorded for the key, when there is one (ST_OK, *done 1;
+ * ST_INVALID when the key was used for another request). */
+static enum status replay(struct job *j, struct store *st, int *done,
+                          struct err *e)
+{
+    struct request *rq = j->rq;
+    struct idem_hit hit;
+
+    *done = 0;
+    if (idem_lookup(st, rq->account.name, rq->idem_key, j->route, rq->body,
+                    rq->body_len, j->now, &hit, j->out, e))
+        return e->status;
+    if (!hit.found)
+        return ST_OK;
+    *done = 1;
+    if (!hit.same)
+        return err_set(e, ST_INVALID,
+                       "Idempotency-Key '%s' was used for another request "
+                       "(another route or body): nothing was written",
+                       rq->idem_key);
+    rq->code = hit.status;
+    rq->replayed = 1;
+    return ST_OK;
+}
+
 /* Under the write lock: checks scope, submits or decides, renders. */
 static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
                              int *exact, struct err *e)
 {
     struct job *j = ctx;
+    enum status rc;
+    int done, own;
+
+    *exact = 1;
+    if (!j->rq->idem_key[0])
+        return write_run(st, s, j, exact, e);
+    buf_reset(j->out);
+    j->rq->code = 0;
+    j->rq->replayed = 0;
+    rc = replay(j, st, &done, e);
+    if (!rc && !done && !(rc = idem_begin(st, &own, e))) {
+        /* The write and its key's record in one transaction. */
+        rc = write_run(st, s, j, exact, e);
+        if (!rc)
+            rc =
+                idem_record(st, j->rq->account.name, j->rq->idem_key, j->route,
+                            j->rq->body, j->rq->body_len,
+                            j->rq->code ? j->rq->code : 200, j->out, j->now, e);
+        if (idem_end(st, own, !rc, rc ? NULL : e) && !rc) {
+            rc = e->status;
+            *exact = 0;
+        }
+    }
+    /* As in write_run: after a success, an error is its group's. */
+    j->lost = rc ? rc == ST_ERROR && store_connection_lost(st) : 1;
+    return rc;
+}
+
+/* Checks scope, submits or decides, renders. */
+static enum status write_run(struct store *st, struct snapshot *s,
+                             struct job *j, int *exact, struct err *e)
+{
     struct notice_outcome o = { 0, 0, 0 };
     int64_t head = store_known_head(st);
     struct problems p;
@@ -187,12 +252,17 @@ static enum status write_job(struct store *st, struct snapshot *s, void *ctx,
 static enum status run_job(struct request *rq, struct buf *out,
                            struct notice_args *a, int decide, struct err *e)
 {
-    struct job j = { rq, out, *a, decide, 1 };
+    struct job j = { rq, out, *a, decide, 1, "", 0 };
     enum status rc;
+    uint64_t now;
 
     /* The body's nesting and string lengths, before any parser sees it. */
     if (rq->body_len && http_json_check(rq->body, rq->body_len, e))
         return e->status;
+    if (clock_seconds(&now, e))
+        return e->status;
+    j.now = (int64_t)now;
+    snprintf(j.route, sizeof(j.route), "%s %s", rq->method, rq->path);
     j.a.today = rq->today;
     j.a.holidays = rq->holidays;
     j.a.actor = rq->account.name;

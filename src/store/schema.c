@@ -21,7 +21,9 @@
  * log_encodings; migration 9 the accounts and sessions of `chancery serve`,
  * outside the change log (docs/api.md); migration 10 packs the tree's
  * leaves TLOG_CHUNK to a row (tlog_leaves) and drops the nodes below that
- * level, which a proof recomputes from the leaves (store/tlog.c). A table is
+ * level, which a proof recomputes from the leaves (store/tlog.c);
+ * migration 11 the idempotency keys of the server's writes
+ * (store/idempotency.c), outside the change log. A table is
  * created with the columns it first had: a column added later (FIELD_ADDED)
  * comes with its own migration. A migration names the entities it creates, so
  * that a later entity never changes what an earlier migration did.
@@ -29,7 +31,7 @@
 #include "base/xalloc.h"
 #include "store/tlog.h"
 
-#define SCHEMA_VERSION 10
+#define SCHEMA_VERSION 11
 
 static const char CHANGE_LOG_SQL[] =
     "CREATE TABLE changes (\n"
@@ -348,10 +350,33 @@ static enum status migrate_10(struct store *st, struct err *e)
     return tlog_pack(st, e);
 }
 
+/* Migration 11, on both backends: the idempotency keys of `chancery
+ * serve`'s writes (store/idempotency.c), outside the change log. */
+#define IDEMPOTENCY_SQL(integer)          \
+    "CREATE TABLE idempotency (\n"        \
+    "    account TEXT NOT NULL,\n"        \
+    "    key TEXT NOT NULL,\n"            \
+    "    route TEXT NOT NULL,\n"          \
+    "    request TEXT NOT NULL,\n"        \
+    "    status INTEGER NOT NULL,\n"      \
+    "    response TEXT NOT NULL,\n"       \
+    "    created " integer " NOT NULL,\n" \
+    "    PRIMARY KEY (account, key)\n"    \
+    ");\n"                                \
+    "CREATE INDEX idempotency_created ON idempotency(created);\n"
+
+static enum status migrate_11(struct store *st, struct err *e)
+{
+    return db_exec(
+        st,
+        DB_DIALECT(st, IDEMPOTENCY_SQL("INTEGER"), IDEMPOTENCY_SQL("BIGINT")),
+        e);
+}
+
 static enum status (*const MIGRATIONS[SCHEMA_VERSION])(struct store *,
                                                        struct err *) = {
-    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5,
-    migrate_6, migrate_7, migrate_8, migrate_9, migrate_10,
+    migrate_1, migrate_2, migrate_3, migrate_4,  migrate_5,  migrate_6,
+    migrate_7, migrate_8, migrate_9, migrate_10, migrate_11,
 };
 
 static enum status user_version(struct store *st, int *out, struct err *e)
@@ -401,7 +426,7 @@ enum status schema_migrate(struct store *st, struct err *e)
  * on" a date may defer, and an identity column "_row" in each entity's
  * table for the insertion order SQLite's rowid gives. The version is kept
  * in chancery_schema; migrations after SCHEMA_VERSION_PG run on both. */
-#define SCHEMA_VERSION_PG 10
+#define SCHEMA_VERSION_PG 11
 
 static const char PG_LOG_SQL[] =
     "CREATE TABLE change_sets (\n"
@@ -462,7 +487,7 @@ static const char PG_LOG_SQL[] =
                  "    last_used BIGINT NOT NULL,\n"
                  "    expires BIGINT NOT NULL,\n"
                  "    revoked INTEGER NOT NULL DEFAULT 0\n"
-                 ");\n";
+                 ");\n" IDEMPOTENCY_SQL("BIGINT");
 
 enum status schema_create_pg(struct store *st, struct err *e)
 {
