@@ -11,6 +11,10 @@
 # is terminated with CHANCERY_TEST_COMMIT_UNKNOWN's file present (the
 # change log then cannot be read: the store/write.c hook), and the
 # standby requirement lifted, so that anything run again would commit.
+# Their clients retry with their Idempotency-Keys and get the answer of
+# the write that was made. Then a write that was not written (lost before
+# its COMMIT, the database refusing connections): its retry with its key
+# writes it once.
 # make check-pg only.
 . tests/cli/lib.sh
 . tests/cli/serve-lib.sh
@@ -42,14 +46,17 @@ wait_for() {
         sleep 0.05
     done
 }
-# submit POSTING MISSION NAME: a termination in the background; its code
-# in $TMP/NAME.code, its body in $TMP/NAME.body, its pid in $bg_NAME.
+# submit POSTING MISSION NAME: a termination in the background, with
+# Idempotency-Key key-NAME; its code in $TMP/NAME.code, its body in
+# $TMP/NAME.body, its headers in $TMP/NAME.head, its pid in $bg_NAME.
 submit() {
-    curl -s -o "$TMP/$3.body" -w '%{http_code}' -X POST -H "Authorization: Bearer $T_lia" \
+    curl -s -D "$TMP/$3.head" -o "$TMP/$3.body" -w '%{http_code}' -X POST -H "Authorization: Bearer $T_lia" \
+        -H "Idempotency-Key: key-$3" \
         --data-binary "{\"kind\":\"termination\",\"mission\":\"$2\",\"posting\":\"$1\",\"ended\":\"2021-12-31\",\"end_reason\":\"tour_completed\"}" \
         "$URL/api/v1/notifications" >"$TMP/$3.code" &
     eval "bg_$3=\$!"
 }
+replayed() { grep -qi '^Idempotent-Replayed: true' "$TMP/$1.head"; }
 count() {
     db_sql "SELECT count(*) FROM notifications WHERE payload LIKE '%\"$1\"%'"
 }
@@ -98,6 +105,67 @@ if [ "$(count T5)" = 1 ]; then ok "write c was written once"; else not_ok "write
 groups=$(db_sql "SELECT count(DISTINCT xmin::text) FROM notifications WHERE payload LIKE '%\"T2\"%' OR payload LIKE '%\"T5\"%'")
 if [ "$groups" = 1 ]; then ok "the two were one group (one transaction)"; else
     not_ok "the two were one group (one transaction: $groups)"; fi
+
+# The clients retry with their keys once the database answers again:
+# each gets the answer of the write that was made, and nothing more is
+# written.
+for n in b c; do
+    case $n in b) submit T2 RUS-WAS b ;; c) submit T5 RUS-UN c ;; esac
+    eval "wait \$bg_$n"
+    code=$(cat "$TMP/$n.code")
+    cp "$TMP/$n.body" "$TMP/body"
+    expect_code 200 "write $n again with its key: 200"
+    if replayed $n; then ok "write $n: a replay"; else not_ok "write $n: a replay"; fi
+done
+if [ "$(count T2)" = 1 ] && [ "$(count T5)" = 1 ]; then ok "still written once each"; else
+    not_ok "still written once each ($(count T2), $(count T5))"; fi
+kill "$pid"; wait "$pid" 2>/dev/null
+
+# Not written: the writer held before its COMMIT, its backend terminated
+# with the database refusing connections (the write with its key's record
+# fails before its COMMIT; run once more, it cannot connect). The retry
+# with the key, the database back, writes it once; once more, a replay.
+PAUSE=$TMP/pause
+export CHANCERY_TEST_PAUSE_COMMIT=$PAUSE
+serve_start || { not_ok "serve starts again"; exit 1; }
+T_lia=$(login lia liapw)
+paused() { [ -f "$PAUSE" ]; }
+APP='{"kind":"appointment","mission":"RUS-WAS",
+ "person":{"id":"P20","family_name":"Lestari","given_names":"Dewi","sex":"F","birth_date":"1980-08-08","nationality":"RUS","passport":"B1000010"},
+ "posting":{"id":"T20","title":"Counsellor","rank":"counselor","category":"diplomatic_agent","head_of_mission":false,"notified":"2021-06-01"}}'
+app() {
+    curl -s -D "$TMP/d.head" -o "$TMP/d.body" -w '%{http_code}' -X POST -H "Authorization: Bearer $T_lia" \
+        -H "Idempotency-Key: key-d" --data-binary "$APP" "$URL/api/v1/notifications" >"$TMP/d.code" &
+    bg_d=$!
+}
+app
+wait_for paused || not_ok "the writer pauses before its COMMIT"
+w=$(psql -d "$pg_db" -qAtXc "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted LIMIT 1")
+psql -d postgres -qXc "ALTER DATABASE $pg_db ALLOW_CONNECTIONS false" >/dev/null
+terminate "$w"
+rm -f "$PAUSE"
+wait "$bg_d"
+psql -d postgres -qXc "ALTER DATABASE $pg_db ALLOW_CONNECTIONS true" >/dev/null
+code=$(cat "$TMP/d.code")
+cp "$TMP/d.body" "$TMP/body"
+expect_code 503 "lost before its COMMIT, the database unreachable: 503"
+expect_body "the database unavailable" "database unavailable"
+if [ "$(count T20)" = 0 ]; then ok "it was not written"; else not_ok "it was not written ($(count T20))"; fi
+( wait_for paused && rm -f "$PAUSE" ) &
+app
+wait "$bg_d"
+code=$(cat "$TMP/d.code")
+cp "$TMP/d.body" "$TMP/body"
+expect_code 200 "the retry with its key: 200"
+if replayed d; then not_ok "the retry writes (no replay)"; else ok "the retry writes (no replay)"; fi
+if [ "$(count T20)" = 1 ]; then ok "written once"; else not_ok "written once ($(count T20))"; fi
+( wait_for paused && rm -f "$PAUSE" ) &
+app
+wait "$bg_d"
+code=$(cat "$TMP/d.code")
+expect_code 200 "once more: 200"
+if replayed d; then ok "a replay"; else not_ok "a replay"; fi
+if [ "$(count T20)" = 1 ]; then ok "still written once"; else not_ok "still written once ($(count T20))"; fi
 
 serve_stop
 if "$CHANCERY" audit verify >"$TMP/out" 2>&1; then ok "audit verify passes"; else
