@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "http/http.h"
+#include "store/idempotency.h"
 
 static const char LOGIN_BODY[] =
     "{\"type\": \"object\", \"required\": [\"user\", \"password\"], "
@@ -107,6 +108,9 @@ static const char *const ERRORS[][2] = {
 };
 static const char *const FORBIDDEN = "the route is not for the caller's role";
 static const char *const TOO_MANY = "too many failed logins";
+static const char *const UNAVAILABLE =
+    "database unavailable (PostgreSQL failing over): the error says "
+    "whether nothing was written or whether it was written is unknown";
 static const char *const CONFLICT =
     "the notification's state forbids the step, or another write came first";
 
@@ -128,6 +132,19 @@ static json_t *parameter(const char *entry, const char *in)
     return p;
 }
 
+/* The Idempotency-Key header of a write (docs/api.md). */
+static json_t *idempotency_key(void)
+{
+    return json_pack("{s:s, s:s, s:b, s:s, s:{s:s, s:i, s:i, s:s}}", "name",
+                     "Idempotency-Key", "in", "header", "required", 0,
+                     "description",
+                     "the client's name for this write: sent again with "
+                     "the same body, the recorded answer is replayed and "
+                     "nothing is written (24 hours)",
+                     "schema", "type", "string", "minLength", 1, "maxLength",
+                     IDEM_KEY_MAX, "pattern", "^[A-Za-z0-9._:-]+$");
+}
+
 static json_t *error_response(const char *text)
 {
     return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", text, "content",
@@ -146,6 +163,16 @@ static json_t *responses(const struct route *r, const struct route_doc *d)
                   d->answer ? schema(r, d->answer) : json_object()));
     for (size_t i = 0; i < sizeof(ERRORS) / sizeof(*ERRORS); i++)
         json_object_set_new(all, ERRORS[i][0], error_response(ERRORS[i][1]));
+    if (route_writes(r)) {
+        json_object_set_new(
+            json_object_get(all, "200"), "headers",
+            json_pack("{s:{s:s, s:{s:[s]}}}", "Idempotent-Replayed",
+                      "description",
+                      "the answer recorded for the Idempotency-Key, "
+                      "replayed: nothing was written",
+                      "schema", "enum", "true"));
+        json_object_set_new(all, "503", error_response(UNAVAILABLE));
+    }
     if (!(r->roles & ROLE_PUBLIC))
         json_object_set_new(all, "403", error_response(FORBIDDEN));
     if (r->handler == auth_login)
@@ -200,6 +227,8 @@ static json_t *operation(const struct route *r)
     }
     for (int i = 0; r->params[i]; i++)
         json_array_append_new(params, parameter(r->params[i], "query"));
+    if (route_writes(r))
+        json_array_append_new(params, idempotency_key());
     op = json_pack("{s:o, s:s, s:o, s:o, s:o}", "operationId", operation_id(r),
                    "summary", r->summary, "parameters", params, "responses",
                    responses(r, d), "x-roles", roles(r->roles));

@@ -100,6 +100,11 @@ expect_code 200 "a day later the key is free"
 if [ "$(db_sql "SELECT count(*) FROM idempotency WHERE key = 'k-1' AND account = 'lia'")" = 1 ]; then
     ok "the old record was removed"; else not_ok "the old record was removed"; fi
 
+# --- /openapi.json lists the header on each of the four writes ---
+req GET /openapi.json
+if [ "$(grep -c '"name": "Idempotency-Key"' "$TMP/body")" = 4 ] && grep -q '"Idempotent-Replayed"' "$TMP/body"; then
+    ok "/openapi.json lists the header and the replay's"; else not_ok "/openapi.json lists the header and the replay's"; fi
+
 serve_stop
 if "$CHANCERY" audit verify >"$TMP/out" 2>&1; then ok "audit verify passes"; else
     sed 's/^/# /' "$TMP/out"; not_ok "audit verify passes"; fi
