@@ -77,9 +77,14 @@ if wait_for syncrep; then ok "the first write waits for its standby"; else
 first=$w
 submit T2 RUS-WAS b
 submit T5 RUS-UN c
-# Time for both to reach the writers' queue behind the first (they are
-# on loopback; nothing is asserted on it: the check below says whether
+# Time for both to reach the writers' queue behind the first: their
+# connections open (the first's is, too), then a second for the requests
+# (on loopback; nothing is asserted on it: the check below says whether
 # they were one group).
+conns() {
+    [ "$(ss -Htn state established "( dport = :$port )" | wc -l)" -ge 3 ]
+}
+wait_for conns || echo "# the two writes did not connect within 10 s"
 sleep 1
 terminate "$first"
 wait "$bg_a"
