@@ -422,11 +422,45 @@ static void render_tallies(const struct headcount_args *a, struct tallies *t,
  * code is printable ASCII above the space; otherwise, or for another
  * format, the general path runs.
  */
+/* Codes of up to three capital letters (ISO 3166's, most organizations')
+ * are numbered through a direct table, base 27, no hashing; others
+ * through the idmap. */
+#define SHORT_CODES (27 * 27 * 27)
+
 struct codes {
     struct idmap map;
+    uint32_t *short_code; /* SHORT_CODES slots: number + 1, 0 when none */
     const char **names;
     size_t n, alloc;
 };
+
+/* x's slot in short_code, or -1 when it is not a short code. */
+static int short_slot(const char *x)
+{
+    int slot = 0, k = 0;
+
+    for (; k < 3 && x[k]; k++) {
+        if (x[k] < 'A' || x[k] > 'Z')
+            return -1;
+        slot = slot * 27 + (x[k] - 'A' + 1);
+    }
+    for (; k < 3; k++)
+        slot *= 27;
+    return x[k] ? -1 : slot;
+}
+
+static uint32_t code_new(struct codes *c, const char *x, int slot)
+{
+    uint32_t i = (uint32_t)c->n++;
+
+    XGROW(c->names, c->n, c->alloc);
+    c->names[i] = x;
+    if (slot >= 0)
+        c->short_code[slot] = i + 1;
+    else
+        idmap_put(&c->map, x, i);
+    return i;
+}
 
 /* The number of code x, *last caching the string met last; IDMAP_NONE
  * when x cannot be printed as is. */
@@ -434,19 +468,19 @@ static uint32_t code_of(struct codes *c, const char *x, const char **last,
                         uint32_t *last_i)
 {
     uint32_t i;
+    int slot;
 
     if (x == *last)
         return *last_i;
     if (!x)
         return IDMAP_NONE;
-    if ((i = idmap_get(&c->map, x)) == IDMAP_NONE) {
+    slot = short_slot(x);
+    i = slot >= 0 ? c->short_code[slot] - 1 : idmap_get(&c->map, x);
+    if (i == IDMAP_NONE) {
         for (const char *p = x; *p; p++)
             if ((unsigned char)*p <= ' ' || (unsigned char)*p > '~')
                 return IDMAP_NONE;
-        i = (uint32_t)c->n++;
-        XGROW(c->names, c->n, c->alloc);
-        c->names[i] = x;
-        idmap_put(&c->map, x, i);
+        i = code_new(c, x, slot);
     }
     *last = x;
     *last_i = i;
@@ -465,25 +499,6 @@ static int by_name(const void *x, const void *y)
                   rank_names[*(const uint32_t *)y]);
 }
 
-static void add_padded(struct buf *b, const char *s, size_t n, size_t w,
-                       int right)
-{
-    static const char spaces[] = "                                ";
-    size_t fill = n < w ? w - n : 0;
-
-    if (!right && buf_add(b, s, n))
-        BUG("output too large");
-    while (fill) {
-        size_t k = fill < sizeof(spaces) - 1 ? fill : sizeof(spaces) - 1;
-
-        if (buf_add(b, spaces, k))
-            BUG("output too large");
-        fill -= k;
-    }
-    if (right && buf_add(b, s, n))
-        BUG("output too large");
-}
-
 static size_t digits(uint32_t v)
 {
     size_t d = 1;
@@ -495,17 +510,37 @@ static size_t digits(uint32_t v)
     return d;
 }
 
+/* Appends s (n bytes) to line at *at, padded to w with spaces on the left
+ * (right) or on the right. */
+static void put(char *line, size_t *at, const char *s, size_t n, size_t w,
+                int right)
+{
+    size_t fill = n < w ? w - n : 0;
+
+    if (right) {
+        memset(line + *at, ' ', fill);
+        *at += fill;
+    }
+    memcpy(line + *at, s, n);
+    *at += n;
+    if (!right) {
+        memset(line + *at, ' ', fill);
+        *at += fill;
+    }
+}
+
 /* Prints the pairs' counts: n[si * k + pi], seen[] marking the pairs a
- * mission is in, in the codes' order; the columns as wide as a grid's. */
+ * mission is in, in the codes' order; the columns as wide as a grid's.
+ * Each line is put together apart and added to b at once. */
 static void print_pairs(const struct headcount_args *a, const struct codes *c,
                         const uint32_t *n, const unsigned char *seen,
                         struct buf *b)
 {
-    size_t k = c->n, *len = xcalloc(k + 1, sizeof(*len));
+    size_t k = c->n, *len = xcalloc(k + 1, sizeof(*len)), at;
     const char *place = a->scope.country ? "country" : "host";
     size_t w0 = strlen("sending"), w1 = strlen(place), wn = strlen("present");
     uint32_t *order = xcalloc(k + 1, sizeof(*order));
-    char num[16];
+    char num[16], *line;
 
     for (size_t i = 0; i < k; i++) {
         order[i] = (uint32_t)i;
@@ -520,29 +555,36 @@ static void print_pairs(const struct headcount_args *a, const struct codes *c,
     }
     rank_names = c->names;
     qsort(order, k, sizeof(*order), by_name);
-    add_padded(b, "sending", 7, w0, 0);
-    add_padded(b, "  ", 2, 2, 0);
-    add_padded(b, place, strlen(place), w1, 0);
-    add_padded(b, "  ", 2, 2, 0);
-    add_padded(b, "present\n", 8, wn + 1, 1);
+    line = xmalloc(w0 + w1 + wn + 8);
+    at = 0;
+    put(line, &at, "sending  ", 9, w0 + 2, 0);
+    put(line, &at, place, strlen(place), w1, 0);
+    put(line, &at, "  ", 2, 2, 0);
+    put(line, &at, "present\n", 8, wn + 1, 1);
+    if (buf_add(b, line, at))
+        BUG("output too large");
     for (size_t x = 0; x < k; x++)
         for (size_t y = 0; y < k; y++) {
-            size_t at = order[x] * k + order[y];
+            size_t i = order[x] * k + order[y];
             char *end = num + sizeof(num) - 1;
-            uint32_t v = n[at];
+            uint32_t v = n[i];
 
-            if (!seen[at])
+            if (!seen[i])
                 continue;
             *end = '\n';
             do
                 *--end = (char)('0' + v % 10);
             while (v /= 10);
-            add_padded(b, c->names[order[x]], len[order[x]], w0, 0);
-            add_padded(b, "  ", 2, 2, 0);
-            add_padded(b, c->names[order[y]], len[order[y]], w1, 0);
-            add_padded(b, "  ", 2, 2, 0);
-            add_padded(b, end, (size_t)(num + sizeof(num) - end), wn + 1, 1);
+            at = 0;
+            put(line, &at, c->names[order[x]], len[order[x]], w0, 0);
+            put(line, &at, "  ", 2, 2, 0);
+            put(line, &at, c->names[order[y]], len[order[y]], w1, 0);
+            put(line, &at, "  ", 2, 2, 0);
+            put(line, &at, end, (size_t)(num + sizeof(num) - end), wn + 1, 1);
+            if (buf_add(b, line, at))
+                BUG("output too large");
         }
+    free(line);
     free(order);
     free(len);
 }
@@ -557,12 +599,13 @@ static int pairs_table(const struct snapshot *s, const struct headcount_args *a,
     uint32_t *count = xcalloc(sent.n + 1, sizeof(*count));
     const char *last[2] = { NULL, NULL };
     uint32_t last_i[2] = { 0, 0 };
-    struct codes c = { { NULL, 0, 0 }, NULL, 0, 0 };
+    struct codes c = { { NULL, 0, 0 }, NULL, NULL, 0, 0 };
     unsigned char *seen;
     size_t used = 0;
     int rc = 0;
 
     idmap_init(&c.map);
+    c.short_code = xcalloc(SHORT_CODES, sizeof(*c.short_code));
     for (size_t k = 0; k < sent.n && !rc; k++) {
         uint32_t m = mission_list_at(&sent, k);
         const struct mission *ms = snap_mission(s, m);
@@ -589,6 +632,7 @@ static int pairs_table(const struct snapshot *s, const struct headcount_args *a,
         free(seen);
     }
     idmap_release(&c.map);
+    free(c.short_code);
     free(c.names);
     free(pair);
     free(count);
