@@ -470,10 +470,10 @@ static uint32_t code_of(struct codes *c, const char *x, const char **last,
     uint32_t i;
     int slot;
 
-    if (x == *last)
-        return *last_i;
     if (!x)
         return IDMAP_NONE;
+    if (x == *last)
+        return *last_i;
     slot = short_slot(x);
     i = slot >= 0 ? c->short_code[slot] - 1 : idmap_get(&c->map, x);
     if (i == IDMAP_NONE) {
