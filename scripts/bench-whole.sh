@@ -15,11 +15,17 @@
 # (GNU time's %M). chancery runs with a current image.
 # Targets (issue 11): the roster at most 10 ms and 30 MiB; headcount,
 # check and parity at most 50 ms and 8 times faster than sqlite3.
+# CHANCERY names the binary measured (./chancery); BASELINE, another
+# (an earlier build), timed on the same image in the same run, so that a
+# change is measured before and after under the same load (a line
+# "baseline" follows each question's).
 set -eu
 DB=$1
 PEER=$2
 BUILD=${BUILD:-build}
 DATE=${BENCH_DATE:-2025-12-31}
+CH=${CHANCERY:-./chancery}
+BASELINE=${BASELINE:-}
 export CHANCERY_DB="$DB" TZ=UTC LC_ALL=C CHANCERY_TODAY=$DATE
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -49,7 +55,7 @@ function pol(i, t,   id, f) {
 # (Run again on the same copies, the policies are there already.)
 for d in "$DB" "$PEER"; do
     if [ "$(sqlite3 "$d" "SELECT count(*) FROM policies")" -lt 1000 ]; then
-        CHANCERY_DB="$d" ./chancery import "$WORK/pol" >/dev/null
+        CHANCERY_DB="$d" "$CH" import "$WORK/pol" >/dev/null
     fi
 done
 sqlite3 "$PEER" "CREATE INDEX IF NOT EXISTS bench_postings_mission ON postings(mission);
@@ -58,7 +64,7 @@ sqlite3 "$PEER" "CREATE INDEX IF NOT EXISTS bench_postings_mission ON postings(m
     ANALYZE;"
 # A current image: the next read loads the tables and writes it.
 rm -f "$DB.snapshot"
-./chancery roster "$mission" >/dev/null
+"$CH" roster "$mission" >/dev/null
 
 # timed CMD...: "WALL-MS CPU-MS MIB", medians of five runs (bench/run-whole).
 timed() {
@@ -69,11 +75,15 @@ timed() {
 compare() {
     what=$1 sql=$2
     shift 2
-    c=$(timed ./chancery "$@")
+    c=$(timed "$CH" "$@")
     s=$(timed sqlite3 "$PEER" "$sql")
     echo "$c $s" | awk -v w="$what" '{
         printf "%-36s %7.1f ms (cpu %6.1f) %4d MiB | sqlite3 %7.1f ms (cpu %6.1f) %4d MiB | %5.1fx wall, %5.1fx cpu\n",
             w, $1, $2, $3, $4, $5, $6, $4 / ($1 > 0 ? $1 : 0.1), $5 / ($2 > 0 ? $2 : 0.1) }'
+    if [ -n "$BASELINE" ]; then
+        timed "$BASELINE" "$@" | awk '{
+            printf "  %-34s %7.1f ms (cpu %6.1f) %4d MiB\n", "baseline", $1, $2, $3 }'
+    fi
 }
 
 present="p.arrived <= '$DATE' AND (p.ended IS NULL OR p.ended > '$DATE')
@@ -101,7 +111,7 @@ roster_sql() {
     ORDER BY p.head_of_mission = 'true' DESC, $rank_order, p.arrived, p.id"
 }
 staff() {
-    ./chancery roster "$1" --as-of "$DATE" | tail -n +2 | wc -l
+    "$CH" roster "$1" --as-of "$DATE" | tail -n +2 | wc -l
 }
 compare "roster $mission ($(staff "$mission") staff)" "$(roster_sql "$mission")" \
     roster "$mission" --as-of "$DATE"

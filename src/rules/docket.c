@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/idmap.h"
 #include "base/xalloc.h"
 
 void findings_keep(struct findings *f, int kind, const char *policy)
@@ -29,15 +30,19 @@ void findings_keep(struct findings *f, int kind, const char *policy)
     f->n = kept;
 }
 
+/* x's policy's totals, found through by (policy id -> index): a
+ * thousand policies' findings were a linear search each. */
 static struct docket_policy *policy_of(struct docket *d, size_t *alloc,
+                                       struct idmap *by,
                                        const struct finding *x)
 {
     struct docket_policy *p;
+    uint32_t i = idmap_get(by, x->policy);
 
-    for (size_t i = 0; i < d->n_policies; i++)
-        if (!strcmp(d->policies[i].policy, x->policy))
-            return &d->policies[i];
+    if (i != IDMAP_NONE)
+        return &d->policies[i];
     XGROW(d->policies, d->n_policies + 1, *alloc);
+    idmap_put(by, x->policy, (uint32_t)d->n_policies);
     p = &d->policies[d->n_policies++];
     memset(p, 0, sizeof(*p));
     p->policy = x->policy;
@@ -83,11 +88,13 @@ static int by_policy(const void *a, const void *b)
 void docket_summarize(const struct findings *f, struct docket *out)
 {
     size_t alloc = 0;
+    struct idmap by;
 
     memset(out, 0, sizeof(*out));
+    idmap_init(&by);
     for (size_t i = 0; i < f->n; i++) {
         const struct finding *x = &f->items[i];
-        struct docket_policy *p = policy_of(out, &alloc, x);
+        struct docket_policy *p = policy_of(out, &alloc, &by, x);
 
         out->n++;
         out->overdue += x->overdue != 0;
@@ -97,6 +104,7 @@ void docket_summarize(const struct findings *f, struct docket *out)
         p->overdue += x->overdue != 0;
         add_wave(p, x);
     }
+    idmap_release(&by);
     for (size_t i = 0; i < out->n_policies; i++) {
         struct docket_policy *p = &out->policies[i];
 

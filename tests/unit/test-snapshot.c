@@ -31,6 +31,7 @@
 #include "core/entity.h"
 #include "core/presence.h"
 #include "core/snapshot.h"
+#include "report/views.h"
 #include "rules/notify.h"
 
 /* Room for a record of any entity. */
@@ -601,6 +602,47 @@ static void test_count_scopes(void **state)
     assert_int_equal(count_on(s, all, "1999-12-31"), 0);
 }
 
+/* The table of every pair's headcount (report/views.c prints it apart
+ * from the grid): rows in the order of "SENDING PLACE" (UN before UNESCO
+ * before USA), each column as wide as its longest value, a pair with no
+ * one present kept with 0, and by country the mission to an organization
+ * counted where it sits. */
+static void expect_pairs(const struct snapshot *s, const char *country,
+                         const char *want)
+{
+    struct headcount_args a = { { 0 }, day_of("2021-03-01"), BY_PLACE };
+    struct buf b;
+
+    if (country)
+        a.scope.country = country;
+    buf_init(&b, BUF_MAX_DEFAULT);
+    view_headcount(s, &a, OUT_TABLE, &b);
+    assert_true(buf_addch(&b, '\0') == ST_OK);
+    assert_string_equal(b.data, want);
+    buf_release(&b);
+}
+
+static void test_headcount_table(void **state)
+{
+    struct snapshot *s = *state;
+
+    add_row(s, ENT_ORGANIZATION, "UNESCO,UNESCO,CHE");
+    add_row(s, ENT_MISSION,
+            "M7,Delegation of Russia to UNESCO,RUS,UNESCO,CHE,Paris,"
+            "permanent_mission,1992-01-01,");
+    snapshot_index(s);
+    expect_pairs(s, NULL,
+                 "sending  host    present\n"
+                 "RUS      UN            1\n"
+                 "RUS      UNESCO        0\n"
+                 "RUS      USA           3\n"
+                 "RUS      WTO           1\n"
+                 "USA      RUS           1\n");
+    expect_pairs(s, "USA",
+                 "sending  country  present\n"
+                 "RUS      USA            4\n");
+}
+
 static void test_record_key(void **state)
 {
     struct snapshot *s = *state;
@@ -1124,6 +1166,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_mission_and_dependent, setup,
                                         teardown),
         cmocka_unit_test(test_host_survives_more_states),
+        cmocka_unit_test_setup_teardown(test_headcount_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notify_next_id, setup, teardown),
     };
 
