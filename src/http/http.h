@@ -105,6 +105,11 @@ struct resident {
     int64_t image_seq;     /* the head when compaction last wrote the image */
     void (*log)(const char *line, void *ctx);
     void *log_ctx;
+    /* Called by the compactor's thread once a second (may be NULL): the
+     * server flushes its access log and, under CHANCERY_DEBUG_LOAD,
+     * logs its memory there. */
+    void (*tick)(void *ctx);
+    void *tick_ctx;
     /* Group commit (resident.c): the writes waiting, and whether one of
      * their callers is writing a batch for all of them. */
     pthread_mutex_t q_mu;

@@ -718,6 +718,8 @@ static void *compactor(void *arg)
         pthread_mutex_unlock(&r->c_mu);
         (void)store_checkpoint(r->cst, &e);
         compact(r);
+        if (r->tick)
+            r->tick(r->tick_ctx);
         pthread_mutex_lock(&r->c_mu);
     }
     pthread_mutex_unlock(&r->c_mu);

@@ -27,6 +27,9 @@
  * thread never wait behind a write.
  */
 #include <arpa/inet.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <jansson.h>
 #include <microhttpd.h>
 #include <signal.h>
@@ -45,6 +48,7 @@
 #define THREADS_PER_CORE 8
 #define CONN_PER_ADDRESS 128
 #define WRITE_WORKERS    64
+#define MEMORY_EVERY     10 /* seconds between memory lines */
 
 struct exchange;
 
@@ -59,6 +63,7 @@ struct server {
     int wq_stop;
     pthread_t workers[WRITE_WORKERS];
     int n_workers;
+    unsigned ticks; /* the compactor's seconds (tick) */
 };
 
 /* A write handed to a worker (its connection suspended meanwhile). */
@@ -265,7 +270,7 @@ static int run(struct server *sv, struct MHD_Connection *c, struct request *rq,
         st = route->handler(rq, out, e);
         code = rq->code ? rq->code : http_code(st);
         if (keep && code == 200)
-            cache_put(&sv->cache, key.data, out,
+            cache_put(&sv->cache, key.data, ref->seq, out,
                       rq->content_type ? rq->content_type : "application/json");
     }
     buf_release(&key);
@@ -570,6 +575,87 @@ static void drain(struct MHD_Daemon *d)
     MHD_stop_daemon(d);
 }
 
+#ifdef __GLIBC__
+/* glibc's arenas from malloc_info's XML, appended to line: for each,
+ * the bytes it holds from the system and the free bytes among them. */
+static void arenas(struct buf *line)
+{
+    char *xml = NULL, *p;
+    size_t len = 0;
+    FILE *f = open_memstream(&xml, &len);
+
+    if (!f)
+        return;
+    malloc_info(0, f);
+    fclose(f);
+    for (p = xml; p && (p = strstr(p, "<heap nr=\"")); p++) {
+        char *end = strstr(p, "</heap>");
+        unsigned long long sys = 0, fast = 0, rest = 0;
+        char *q;
+
+        if (!end)
+            break;
+        *end = '\0';
+        if ((q = strstr(p, "<total type=\"fast\"")))
+            sscanf(q, "<total type=\"fast\" count=\"%*u\" size=\"%llu\"",
+                   &fast);
+        if ((q = strstr(p, "<total type=\"rest\"")))
+            sscanf(q, "<total type=\"rest\" count=\"%*u\" size=\"%llu\"",
+                   &rest);
+        if ((q = strstr(p, "<system type=\"current\"")))
+            sscanf(q, "<system type=\"current\" size=\"%llu\"", &sys);
+        buf_printf(line, " %llu/%llu", sys >> 10, (fast + rest) >> 10);
+        p = end;
+    }
+    free(xml);
+}
+#endif
+
+/* The memory the server holds, a line to the log: the answer cache's
+ * answers and bytes, the process's resident KiB, malloc's bytes in use,
+ * free and mapped, and each arena's KiB from the system / free. */
+static void log_memory(struct server *sv)
+{
+    struct buf line;
+    size_t n, bytes;
+    long pages = 0, rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+            rss = 0;
+        fclose(f);
+    }
+    cache_stats(&sv->cache, &n, &bytes);
+    buf_init(&line, BUF_MAX_DEFAULT);
+    buf_printf(&line, "memory: rss %ld KiB; cache %zu answers %zu KiB",
+               rss * (sysconf(_SC_PAGESIZE) >> 10), n, bytes >> 10);
+#ifdef __GLIBC__
+    {
+        struct mallinfo2 mi = mallinfo2();
+
+        buf_printf(&line,
+                   "; malloc in use %zu KiB, free %zu KiB, mmapped %zu KiB; "
+                   "arenas KiB (system/free):",
+                   mi.uordblks >> 10, mi.fordblks >> 10, mi.hblkhd >> 10);
+        arenas(&line);
+    }
+#endif
+    sv->o->log(line.data, sv->o->ctx);
+    buf_release(&line);
+}
+
+/* The compactor's second (resident.h): under CHANCERY_DEBUG_LOAD, every
+ * MEMORY_EVERY seconds, the memory line. */
+static void tick(void *ctx)
+{
+    struct server *sv = ctx;
+
+    if (sv->o->log && getenv("CHANCERY_DEBUG_LOAD") &&
+        ++sv->ticks % MEMORY_EVERY == 0)
+        log_memory(sv);
+}
+
 enum status http_serve(const struct http_options *o, struct err *e)
 {
     struct server sv;
@@ -596,6 +682,8 @@ enum status http_serve(const struct http_options *o, struct err *e)
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL); /* the pool inherits it */
     signal(SIGPIPE, SIG_IGN);
+    sv.res.tick = tick;
+    sv.res.tick_ctx = &sv;
     resident_compact_start(&sv.res, o->log, o->ctx);
     d = start(&sv, &sa,
               o->threads ? o->threads
