@@ -32,6 +32,9 @@ struct http_options {
     void *ctx;
     /* PEM text of the certificate (chain) and its key; NULL: plain HTTP. */
     const char *tls_cert, *tls_key;
+    /* Writes out the log lines the caller keeps (may be NULL): called
+     * once a second and once the requests in flight have finished. */
+    void (*flush)(void *ctx);
 };
 
 /* Serves until SIGTERM or SIGINT, then lets the requests in flight finish

@@ -645,8 +645,10 @@ static void log_memory(struct server *sv)
     buf_release(&line);
 }
 
-/* The compactor's second (resident.h): under CHANCERY_DEBUG_LOAD, every
- * MEMORY_EVERY seconds, the memory line. */
+/* The compactor's second (resident.h): the log written out (the access
+ * log's lines leave the request's thread, which never waits for the
+ * disk), and under CHANCERY_DEBUG_LOAD, every MEMORY_EVERY seconds, the
+ * memory line. */
 static void tick(void *ctx)
 {
     struct server *sv = ctx;
@@ -654,6 +656,8 @@ static void tick(void *ctx)
     if (sv->o->log && getenv("CHANCERY_DEBUG_LOAD") &&
         ++sv->ticks % MEMORY_EVERY == 0)
         log_memory(sv);
+    if (sv->o->flush)
+        sv->o->flush(sv->o->ctx);
 }
 
 enum status http_serve(const struct http_options *o, struct err *e)
@@ -706,5 +710,7 @@ enum status http_serve(const struct http_options *o, struct err *e)
     workers_stop(&sv);
     cache_release(&sv.cache);
     resident_close(&sv.res);
+    if (o->flush) /* the last lines, every request's answered */
+        o->flush(o->ctx);
     return ST_OK;
 }
