@@ -48,11 +48,19 @@
  * gained since its load, and past COMPACT_BYTES or the image's
  * COMPACT_SHARE-th (CHANCERY_SERVE_COMPACT_BYTES sets it) writes the image
  * again at the head and loads the registry afresh from it on a connection
- * of its own, off every request's path, and swaps it in: for the readers, the
- * new registry replaces the spare (which the next catch-up brings to the
- * head and swaps in as cur, so the two are compacted in turn); for the
- * writer, it replaces the writer's snapshot under the write lock, brought
- * to the head there (store_follow, the few writes made meanwhile). A load
+ * of its own, off every read's path: for the readers, the spare is
+ * released (once its last readers let it go) and the new registry loaded
+ * in its place (the next catch-up brings it to the head and swaps it in
+ * as cur, so the two are compacted in turn); for the writer, its snapshot
+ * is released and loaded again under the write lock, brought to the head
+ * there (store_follow). Released first, then loaded: never a fourth copy,
+ * and the new one takes the old one's place, the image's own address
+ * among them (a copy mapped elsewhere has every pointer rewritten, some
+ * 38 MiB of private pages on the 100k world: a server that loaded first
+ * lost that address at its first compaction and held a registry's worth
+ * more from then on). A write waits for the load that holds its lock
+ * (its catch-up for the readers', itself for the writer's), some tenths
+ * of a second a minute under load; reads never do. A load
  * that folds many change sets into the image rewrites the image
  * (store/load.c), so that rewrite too runs on the compactor's thread,
  * never on a write's: the writer no longer loads its snapshot afresh
@@ -589,67 +597,66 @@ static size_t gained(const struct resident *r, const struct arena *a,
     return now > at_load && now - at_load >= limit ? now - at_load : 0;
 }
 
-/* The readers' spare loaded afresh: the load runs on the compactor's
- * connection with no lock held; the swap, under db_mu (no catch-up runs
- * meanwhile) and mu. Readers still on the old spare keep it; the last one
- * frees it. */
+/* The readers' spare loaded afresh, once freed: under db_mu (no catch-up
+ * runs meanwhile: a write's waits for the load, reads go on with cur),
+ * the spare is taken once its readers let it go, released, and only then
+ * is the new one loaded, so that two copies never live at once beside
+ * cur: the peak is a registry lower, and the new copy is mapped where
+ * the old one was (the image's own address, IMAGE_BASE, when the old one
+ * held it: a copy mapped elsewhere has its pointers rewritten, tens of
+ * megabytes of private pages more, so a server that loaded the new copy
+ * first lost that address for good). When readers keep the spare past
+ * SPARE_WAIT_MS it is left to them (the last one frees it). */
 static void compact_readers(struct resident *r, size_t dropped)
 {
-    struct snap_ref *fresh, *old;
+    struct snap_ref *fresh = NULL, *old;
     struct err e;
 
-    if (load(r->cst, DATE_NONE, &fresh, &e))
-        return;
-    fresh->refs = 1;
-    note(r,
-         "compaction: readers' registry loaded (%s), %zu bytes of strings "
-         "dropped",
-         store_load_source(r->cst), dropped);
     pthread_mutex_lock(&r->db_mu);
+    old = take_spare(r);
+    if (old)
+        unref(old);
+    if (!load(r->cst, DATE_NONE, &fresh, &e))
+        fresh->refs = 1;
     pthread_mutex_lock(&r->mu);
-    old = r->spare;
-    r->spare = fresh;
-    if (old && --old->refs)
-        old = NULL; /* its readers free it */
+    r->spare = fresh; /* NULL: the next catch-up loads */
     pthread_mutex_unlock(&r->mu);
     pthread_mutex_unlock(&r->db_mu);
-    if (old) {
-        snapshot_release(&old->s);
-        free(old);
-    }
+    if (fresh)
+        note(r,
+             "compaction: readers' registry loaded (%s), %zu bytes of "
+             "strings dropped",
+             store_load_source(r->cst), dropped);
 }
 
-/* The writer's snapshot loaded afresh: loaded with no lock held, then
- * swapped in under the write lock and brought there to the head (the
- * writes made during the load). When it cannot follow, the next write
- * loads it, as after any write that leaves it not exact. */
+/* The writer's snapshot loaded afresh under the write lock (writes wait
+ * for the load), released first for the reason compact_readers gives,
+ * and brought to the head (the writes made since the load's look). When
+ * the load fails or it cannot follow, the next write loads it, as after
+ * any write that leaves it not exact. */
 static void compact_writer(struct resident *r, size_t dropped)
 {
     struct snap_ref *fresh;
-    struct snapshot old;
     struct err e;
     int64_t head;
 
-    if (load(r->cst, DATE_NONE, &fresh, &e))
-        return;
-    note(r,
-         "compaction: writer's snapshot loaded (%s), %zu bytes of strings "
-         "dropped",
-         store_load_source(r->cst), dropped);
-    snapshot_init(&old);
     pthread_mutex_lock(&r->wr_mu);
     if (r->ws_ok) {
-        old = r->ws;
-        r->ws = fresh->s;
-        snapshot_init(&fresh->s);
-        r->ws_strings = fresh->strings;
-        if (store_follow(r->wr, fresh->seq, &r->ws, &head, &e))
-            r->ws_ok = 0;
+        snapshot_release(&r->ws);
+        snapshot_init(&r->ws);
+        r->ws_ok = 0;
+        if (!load(r->cst, DATE_NONE, &fresh, &e)) {
+            r->ws = fresh->s;
+            r->ws_strings = fresh->strings;
+            r->ws_ok = !store_follow(r->wr, fresh->seq, &r->ws, &head, &e);
+            free(fresh);
+            note(r,
+                 "compaction: writer's snapshot loaded (%s), %zu bytes of "
+                 "strings dropped",
+                 store_load_source(r->cst), dropped);
+        }
     }
     pthread_mutex_unlock(&r->wr_mu);
-    snapshot_release(&old);
-    snapshot_release(&fresh->s);
-    free(fresh);
 }
 
 /* One look: the registries whose arenas gained enough are loaded afresh
