@@ -672,6 +672,13 @@ enum status http_serve(const struct http_options *o, struct err *e)
 
     memset(&sv, 0, sizeof(sv));
     sv.o = o;
+#ifdef __GLIBC__
+    /* glibc gives each of the pool's many threads an arena of its own, up
+     * to eight per core, each keeping its freed memory apart: as many as
+     * the cores can run at once are enough (the memory line under
+     * CHANCERY_DEBUG_LOAD shows them). */
+    mallopt(M_ARENA_MAX, cores > 2 ? (int)cores : 2);
+#endif
     if (parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, e))
         return e->status;
     if (sodium_init() < 0)
