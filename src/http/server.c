@@ -578,6 +578,15 @@ static void drain(struct MHD_Daemon *d)
 #ifdef __GLIBC__
 /* glibc's arenas from malloc_info's XML, appended to line: for each,
  * the bytes it holds from the system and the free bytes among them. */
+/* The size="N" of the first element of p that begins with tag; 0. */
+static unsigned long long xml_size(const char *p, const char *tag)
+{
+    const char *q = strstr(p, tag);
+
+    q = q ? strstr(q, "size=\"") : NULL;
+    return q ? strtoull(q + 6, NULL, 10) : 0;
+}
+
 static void arenas(struct buf *line)
 {
     char *xml = NULL, *p;
@@ -590,21 +599,15 @@ static void arenas(struct buf *line)
     fclose(f);
     for (p = xml; p && (p = strstr(p, "<heap nr=\"")); p++) {
         char *end = strstr(p, "</heap>");
-        unsigned long long sys = 0, fast = 0, rest = 0;
-        char *q;
 
         if (!end)
             break;
         *end = '\0';
-        if ((q = strstr(p, "<total type=\"fast\"")))
-            sscanf(q, "<total type=\"fast\" count=\"%*u\" size=\"%llu\"",
-                   &fast);
-        if ((q = strstr(p, "<total type=\"rest\"")))
-            sscanf(q, "<total type=\"rest\" count=\"%*u\" size=\"%llu\"",
-                   &rest);
-        if ((q = strstr(p, "<system type=\"current\"")))
-            sscanf(q, "<system type=\"current\" size=\"%llu\"", &sys);
-        buf_printf(line, " %llu/%llu", sys >> 10, (fast + rest) >> 10);
+        buf_printf(line, " %llu/%llu",
+                   xml_size(p, "<system type=\"current\"") >> 10,
+                   (xml_size(p, "<total type=\"fast\"") +
+                    xml_size(p, "<total type=\"rest\"")) >>
+                       10);
         p = end;
     }
     free(xml);
@@ -618,12 +621,17 @@ static void log_memory(struct server *sv)
 {
     struct buf line;
     size_t n, bytes;
-    long pages = 0, rss = 0;
+    long rss = 0;
+    char statm[128];
     FILE *f = fopen("/proc/self/statm", "r");
 
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-            rss = 0;
+    if (f) { /* "SIZE RESIDENT ...", in pages */
+        if (fgets(statm, sizeof(statm), f)) {
+            char *end;
+
+            (void)strtol(statm, &end, 10);
+            rss = strtol(end, NULL, 10);
+        }
         fclose(f);
     }
     cache_stats(&sv->cache, &n, &bytes);
