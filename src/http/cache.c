@@ -4,7 +4,11 @@
  * connections at once, so a hit queues the kept response itself, with no
  * copy, under the table's lock (queueing only takes a reference). A key
  * that lands on a taken slot replaces its answer: the table forgets, it
- * never grows past CACHE_SLOTS answers or CACHE_BYTES_MAX bytes.
+ * never grows past CACHE_SLOTS answers or CACHE_BYTES_MAX bytes. It holds
+ * the answers of one change-log head: an answer of a newer one empties it
+ * first (a scan of the slots, once per head: cheaper than the memory of
+ * thousands of answers no one asks for again, which a direct-mapped
+ * table would keep until another key lands on their slots).
  */
 #include "http/cache.h"
 
@@ -15,6 +19,8 @@ void cache_init(struct answer_cache *c)
     pthread_mutex_init(&c->mu, NULL);
     c->slots = xcalloc(CACHE_SLOTS, sizeof(*c->slots));
     c->bytes = 0;
+    c->count = 0;
+    c->head = 0;
 }
 
 static void slot_clear(struct answer_cache *c, struct cache_slot *s)
@@ -23,6 +29,7 @@ static void slot_clear(struct answer_cache *c, struct cache_slot *s)
         MHD_destroy_response(s->answer);
     free(s->key);
     c->bytes -= s->bytes;
+    c->count -= s->key != NULL;
     memset(s, 0, sizeof(*s));
 }
 
@@ -86,8 +93,16 @@ int cache_answer(struct answer_cache *c, const char *key,
     return hit;
 }
 
-void cache_put(struct answer_cache *c, const char *key, const struct buf *body,
-               const char *type)
+/* Under mu: every answer freed. */
+static void clear_all(struct answer_cache *c)
+{
+    for (size_t i = 0; i < CACHE_SLOTS && c->count; i++)
+        if (c->slots[i].key)
+            slot_clear(c, &c->slots[i]);
+}
+
+void cache_put(struct answer_cache *c, const char *key, int64_t seq,
+               const struct buf *body, const char *type)
 {
     struct cache_slot *s = &c->slots[slot_of(key)];
     struct MHD_Response *r;
@@ -100,6 +115,15 @@ void cache_put(struct answer_cache *c, const char *key, const struct buf *body,
         return;
     MHD_add_response_header(r, "Content-Type", type);
     pthread_mutex_lock(&c->mu);
+    if (seq > c->head) {
+        clear_all(c);
+        c->head = seq;
+    }
+    if (seq < c->head) { /* an older registry's: not kept */
+        pthread_mutex_unlock(&c->mu);
+        MHD_destroy_response(r);
+        return;
+    }
     slot_clear(c, s);
     if (c->bytes + body->len > CACHE_BYTES_MAX) {
         MHD_destroy_response(r);
@@ -108,6 +132,15 @@ void cache_put(struct answer_cache *c, const char *key, const struct buf *body,
         s->answer = r;
         s->bytes = body->len;
         c->bytes += body->len;
+        c->count++;
     }
+    pthread_mutex_unlock(&c->mu);
+}
+
+void cache_stats(struct answer_cache *c, size_t *count, size_t *bytes)
+{
+    pthread_mutex_lock(&c->mu);
+    *count = c->count;
+    *bytes = c->bytes;
     pthread_mutex_unlock(&c->mu);
 }

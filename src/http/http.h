@@ -32,6 +32,9 @@ struct http_options {
     void *ctx;
     /* PEM text of the certificate (chain) and its key; NULL: plain HTTP. */
     const char *tls_cert, *tls_key;
+    /* Writes out the log lines the caller keeps (may be NULL): called
+     * once a second and once the requests in flight have finished. */
+    void (*flush)(void *ctx);
 };
 
 /* Serves until SIGTERM or SIGINT, then lets the requests in flight finish
@@ -105,6 +108,11 @@ struct resident {
     int64_t image_seq;     /* the head when compaction last wrote the image */
     void (*log)(const char *line, void *ctx);
     void *log_ctx;
+    /* Called by the compactor's thread once a second (may be NULL): the
+     * server flushes its access log and, under CHANCERY_DEBUG_LOAD,
+     * logs its memory there. */
+    void (*tick)(void *ctx);
+    void *tick_ctx;
     /* Group commit (resident.c): the writes waiting, and whether one of
      * their callers is writing a batch for all of them. */
     pthread_mutex_t q_mu;
@@ -122,8 +130,22 @@ struct resident {
 
 enum status resident_open(struct resident *r, const char *db_path,
                           struct err *e);
+/* Shared by resident.c and compact.c: a line of what was loaded, to the
+ * log under CHANCERY_DEBUG_LOAD; the registry loaded at the change log's
+ * head (refs 0); a reference dropped (the last frees the registry); the
+ * spare taken once no reader holds it (under db_mu; NULL: none, or left
+ * to its readers); and compaction's threshold (*set: from
+ * CHANCERY_SERVE_COMPACT_BYTES) and its stop. */
+void resident_note(struct resident *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+enum status resident_load(struct store *st, int32_t as_known_on,
+                          struct snap_ref **out, struct err *e);
+void resident_unref(struct snap_ref *ref);
+struct snap_ref *resident_take_spare(struct resident *r);
+size_t compact_bytes(int *set);
+void compact_stop(struct resident *r);
 void resident_close(struct resident *r);
-/* Starts compaction (resident.c) once the server is up; log as in struct
+/* Starts compaction (compact.c) once the server is up; log as in struct
  * resident. */
 void resident_compact_start(struct resident *r,
                             void (*log)(const char *line, void *ctx),

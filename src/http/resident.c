@@ -39,27 +39,8 @@
  * left records in it that it did not commit (a failure may) or when it
  * cannot follow.
  *
- * Compaction. Each change set applied to a registry in memory (a write,
- * a catch-up) puts its strings in the registry's arena, and an update
- * leaves the strings it replaced there: nothing is freed until the
- * registry is loaded again, so a long-running server would grow by them
- * (some 300 bytes per write in each of the three). A thread of its own
- * (compactor) looks every second at how many bytes each registry's arena
- * gained since its load, and past COMPACT_BYTES or the image's
- * COMPACT_SHARE-th (CHANCERY_SERVE_COMPACT_BYTES sets it) writes the image
- * again at the head and loads the registry afresh from it on a connection
- * of its own, off every request's path, and swaps it in: for the readers, the
- * new registry replaces the spare (which the next catch-up brings to the
- * head and swaps in as cur, so the two are compacted in turn); for the
- * writer, it replaces the writer's snapshot under the write lock, brought
- * to the head there (store_follow, the few writes made meanwhile). A load
- * that folds many change sets into the image rewrites the image
- * (store/load.c), so that rewrite too runs on the compactor's thread,
- * never on a write's: the writer no longer loads its snapshot afresh
- * every so many writes. The same thread checkpoints SQLite's WAL every
- * second, which the writer's commits no longer do (a checkpoint syncs the
- * database file, and the write that crossed the threshold, with its whole
- * group, waited for it).
+ * Compaction, which loads each registry afresh once its arena has grown,
+ * runs on a thread of its own: http/compact.c.
  *
  * On PostgreSQL, a write that lost its connection (the primary failing
  * over) before it asked for a commit wrote nothing, and runs once more on
@@ -80,9 +61,6 @@
  * each is answered that its outcome is unknown.
  */
 #include <errno.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <time.h>
@@ -93,21 +71,13 @@
 #include "store/store.h"
 #include "store/watch.h"
 
-/* The bytes a registry's arena may gain after its load before it is
- * loaded afresh (compaction, above), or the image's size over
- * COMPACT_SHARE when that is more. */
-#define COMPACT_BYTES ((size_t)1 << 20)
-#define COMPACT_SHARE 64
-/* The changes the image may lag behind the head before a compaction
- * writes it again (a load folds them into the arena). */
-#define COMPACT_IMAGE_CHANGES 256
 /* How long a catch-up waits for the readers still on the spare before it
  * loads the registry instead. */
 #define SPARE_WAIT_MS 2000
 
 /* One line of what the resident loaded, to the log under
  * CHANCERY_DEBUG_LOAD (the tests count the loads so). */
-static void note(struct resident *r, const char *fmt, ...)
+void resident_note(struct resident *r, const char *fmt, ...)
 {
     char line[256];
     va_list ap;
@@ -120,8 +90,8 @@ static void note(struct resident *r, const char *fmt, ...)
     r->log(line, r->log_ctx);
 }
 
-static enum status load(struct store *st, int32_t as_known_on,
-                        struct snap_ref **out, struct err *e)
+enum status resident_load(struct store *st, int32_t as_known_on,
+                          struct snap_ref **out, struct err *e)
 {
     struct snap_ref *ref = xcalloc(1, sizeof(*ref));
 
@@ -139,7 +109,6 @@ static enum status load(struct store *st, int32_t as_known_on,
 }
 
 static enum status writer_ready(struct resident *r, struct err *e);
-static size_t compact_bytes(int *set);
 static void watch(struct resident *r, const char *db_path);
 
 enum status resident_open(struct resident *r, const char *db_path,
@@ -154,7 +123,7 @@ enum status resident_open(struct resident *r, const char *db_path,
         store_open(db_path, STORE_OPEN_EXISTING, &r->wr, e) ||
         store_open(db_path, STORE_OPEN_EXISTING, &r->cst, e) ||
         store_set_durable(r->wr, e) || store_checkpoint_elsewhere(r->wr, e) ||
-        load(r->st, DATE_NONE, &r->cur, e)) {
+        resident_load(r->st, DATE_NONE, &r->cur, e)) {
         store_close(r->cst);
         store_close(r->wr);
         store_close(r->side);
@@ -163,7 +132,7 @@ enum status resident_open(struct resident *r, const char *db_path,
     }
     r->cur->refs = 1; /* the resident's own reference */
     /* The twin: without it the first catch-up would load. */
-    if (!load(r->st, DATE_NONE, &r->spare, e))
+    if (!resident_load(r->st, DATE_NONE, &r->spare, e))
         r->spare->refs = 1;
     pthread_cond_init(&r->freed, NULL);
     pthread_mutex_init(&r->mu, NULL);
@@ -184,7 +153,7 @@ enum status resident_open(struct resident *r, const char *db_path,
     return ST_OK;
 }
 
-static void unref(struct snap_ref *ref)
+void resident_unref(struct snap_ref *ref)
 {
     if (--ref->refs == 0) {
         snapshot_release(&ref->s);
@@ -192,15 +161,13 @@ static void unref(struct snap_ref *ref)
     }
 }
 
-static void compact_stop(struct resident *r);
-
 void resident_close(struct resident *r)
 {
     compact_stop(r);
     store_watch_stop(r->watch);
-    unref(r->cur);
+    resident_unref(r->cur);
     if (r->spare)
-        unref(r->spare);
+        resident_unref(r->spare);
     snapshot_release(&r->ws);
     store_close(r->cst);
     store_close(r->wr);
@@ -220,7 +187,7 @@ void resident_close(struct resident *r)
 /* Under db_mu: takes the spare (r->spare becomes NULL) once no reader
  * holds it, or NULL when there is none or readers kept it past
  * SPARE_WAIT_MS: it is then left to them (the last one frees it). */
-static struct snap_ref *take_spare(struct resident *r)
+struct snap_ref *resident_take_spare(struct resident *r)
 {
     struct snap_ref *b;
     struct timespec until;
@@ -239,7 +206,7 @@ static struct snap_ref *take_spare(struct resident *r)
     b = r->spare;
     r->spare = NULL;
     if (b && b->refs > 1) {
-        unref(b);
+        resident_unref(b);
         b = NULL;
     }
     pthread_mutex_unlock(&r->mu);
@@ -252,7 +219,7 @@ static struct snap_ref *take_spare(struct resident *r)
 static enum status catch_up(struct resident *r, struct snap_ref **out,
                             struct err *e)
 {
-    struct snap_ref *b = take_spare(r);
+    struct snap_ref *b = resident_take_spare(r);
     int64_t head;
 
     if (b) {
@@ -261,12 +228,12 @@ static enum status catch_up(struct resident *r, struct snap_ref **out,
             *out = b;
             return ST_OK;
         }
-        unref(b); /* part-applied: dropped */
+        resident_unref(b); /* part-applied: dropped */
     }
-    if (load(r->st, DATE_NONE, out, e))
+    if (resident_load(r->st, DATE_NONE, out, e))
         return ST_ERROR;
     (*out)->refs = 1;
-    note(r, "readers' registry loaded (%s)", store_load_source(r->st));
+    resident_note(r, "readers' registry loaded (%s)", store_load_source(r->st));
     return ST_OK;
 }
 
@@ -288,7 +255,7 @@ static void refresh(struct resident *r)
         return; /* the last loaded registry serves on */
     pthread_mutex_lock(&r->mu);
     if (r->spare) /* a load while the spare was caught up elsewhere */
-        unref(r->spare);
+        resident_unref(r->spare);
     r->spare = r->cur; /* keeps the resident's reference */
     r->cur = fresh;
     pthread_mutex_unlock(&r->mu);
@@ -342,7 +309,7 @@ enum status resident_acquire_own(struct resident *r, int32_t as_known_on,
     enum status rc;
 
     pthread_mutex_lock(&r->db_mu);
-    if (!(rc = load(r->st, as_known_on, out, e))) {
+    if (!(rc = resident_load(r->st, as_known_on, out, e))) {
         (*out)->refs = 1;
         (*out)->resident = 0;
     }
@@ -368,7 +335,7 @@ enum status resident_acquire(struct resident *r, int32_t as_known_on,
 
     if (as_known_on != DATE_NONE) {
         pthread_mutex_lock(&r->db_mu);
-        if (!(rc = load(r->st, as_known_on, out, e)))
+        if (!(rc = resident_load(r->st, as_known_on, out, e)))
             (*out)->refs = 1;
         pthread_mutex_unlock(&r->db_mu);
         return rc;
@@ -396,11 +363,11 @@ enum status resident_acquire(struct resident *r, int32_t as_known_on,
 void resident_release(struct resident *r, struct snap_ref *ref)
 {
     if (!ref->resident) {
-        unref(ref);
+        resident_unref(ref);
         return;
     }
     pthread_mutex_lock(&r->mu);
-    unref(ref);
+    resident_unref(ref);
     /* The spare keeps the resident's reference: never freed here. */
     if (r->spare && r->spare->refs == 1)
         pthread_cond_broadcast(&r->freed);
@@ -427,7 +394,7 @@ static enum status writer_ready(struct resident *r, struct err *e)
         return e->status;
     r->ws_ok = 1;
     r->ws_strings = arena_used(&r->ws.strings);
-    note(r, "writer's snapshot loaded (%s)", store_load_source(r->wr));
+    resident_note(r, "writer's snapshot loaded (%s)", store_load_source(r->wr));
     return ST_OK;
 }
 
@@ -567,192 +534,4 @@ enum status resident_write(struct resident *r, resident_write_fn fn, void *ctx,
     if (me.rc)
         *e = me.e;
     return me.rc;
-}
-
-/* COMPACT_BYTES, or CHANCERY_SERVE_COMPACT_BYTES when it is a number
- * (*set 1: the tests set 1, so that every change set compacts). */
-static size_t compact_bytes(int *set)
-{
-    const char *v = getenv("CHANCERY_SERVE_COMPACT_BYTES");
-    char *end;
-    unsigned long long n;
-
-    *set = 0;
-    if (!v || !*v)
-        return COMPACT_BYTES;
-    errno = 0;
-    n = strtoull(v, &end, 10);
-    if (*end || errno || !n)
-        return COMPACT_BYTES;
-    *set = 1;
-    return (size_t)n;
-}
-
-/* The bytes an arena that held at_load bytes once loaded gained since,
- * when they are enough for a registry of map_size bytes of image to be
- * loaded afresh (the larger the image, the more a load costs, so the more
- * it waits for); else 0. */
-static size_t gained(const struct resident *r, const struct arena *a,
-                     size_t at_load, size_t map_size)
-{
-    size_t now = arena_used(a), limit = r->compact_bytes;
-
-    if (!r->compact_bytes_set && map_size / COMPACT_SHARE > limit)
-        limit = map_size / COMPACT_SHARE;
-    return now > at_load && now - at_load >= limit ? now - at_load : 0;
-}
-
-/* The readers' spare loaded afresh: the load runs on the compactor's
- * connection with no lock held; the swap, under db_mu (no catch-up runs
- * meanwhile) and mu. Readers still on the old spare keep it; the last one
- * frees it. */
-static void compact_readers(struct resident *r, size_t dropped)
-{
-    struct snap_ref *fresh, *old;
-    struct err e;
-
-    if (load(r->cst, DATE_NONE, &fresh, &e))
-        return;
-    fresh->refs = 1;
-    note(r,
-         "compaction: readers' registry loaded (%s), %zu bytes of strings "
-         "dropped",
-         store_load_source(r->cst), dropped);
-    pthread_mutex_lock(&r->db_mu);
-    pthread_mutex_lock(&r->mu);
-    old = r->spare;
-    r->spare = fresh;
-    if (old && --old->refs)
-        old = NULL; /* its readers free it */
-    pthread_mutex_unlock(&r->mu);
-    pthread_mutex_unlock(&r->db_mu);
-    if (old) {
-        snapshot_release(&old->s);
-        free(old);
-    }
-}
-
-/* The writer's snapshot loaded afresh: loaded with no lock held, then
- * swapped in under the write lock and brought there to the head (the
- * writes made during the load). When it cannot follow, the next write
- * loads it, as after any write that leaves it not exact. */
-static void compact_writer(struct resident *r, size_t dropped)
-{
-    struct snap_ref *fresh;
-    struct snapshot old;
-    struct err e;
-    int64_t head;
-
-    if (load(r->cst, DATE_NONE, &fresh, &e))
-        return;
-    note(r,
-         "compaction: writer's snapshot loaded (%s), %zu bytes of strings "
-         "dropped",
-         store_load_source(r->cst), dropped);
-    snapshot_init(&old);
-    pthread_mutex_lock(&r->wr_mu);
-    if (r->ws_ok) {
-        old = r->ws;
-        r->ws = fresh->s;
-        snapshot_init(&fresh->s);
-        r->ws_strings = fresh->strings;
-        if (store_follow(r->wr, fresh->seq, &r->ws, &head, &e))
-            r->ws_ok = 0;
-    }
-    pthread_mutex_unlock(&r->wr_mu);
-    snapshot_release(&old);
-    snapshot_release(&fresh->s);
-    free(fresh);
-}
-
-/* One look: the registries whose arenas gained enough are loaded afresh
- * from an image brought to the head first (so that the load folds nothing
- * into the arena: the image holds the new records, packed), and the
- * memory the old ones held is given back to the system. */
-static void compact(struct resident *r)
-{
-    size_t readers = 0, writer = 0;
-    struct err e;
-    int64_t head;
-
-    pthread_mutex_lock(&r->db_mu);
-    if (r->spare)
-        readers = gained(r, &r->spare->s.strings, r->spare->strings,
-                         r->spare->s.map_size);
-    pthread_mutex_unlock(&r->db_mu);
-    pthread_mutex_lock(&r->wr_mu);
-    if (r->ws_ok)
-        writer = gained(r, &r->ws.strings, r->ws_strings, r->ws.map_size);
-    pthread_mutex_unlock(&r->wr_mu);
-    if (!readers && !writer)
-        return;
-    /* Both readers' registries come due one after the other (the spare
-     * is swapped in at the next write, and the old cur becomes the
-     * spare): the image is written again only when it lags enough. */
-    if (!store_log_seq(r->cst, &head, &e) &&
-        head - r->image_seq >= COMPACT_IMAGE_CHANGES) {
-        store_refresh_image(r->cst);
-        r->image_seq = head;
-    }
-    if (readers)
-        compact_readers(r, readers);
-    if (writer)
-        compact_writer(r, writer);
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
-}
-
-/* The compactor's thread: every second until compact_stop, the rest of
- * the image checked and opened (store_image_open_rest), a checkpoint of
- * the WAL (the writer's commits leave it to this thread: a checkpoint
- * copies pages and syncs the database file, which would stall the write
- * that crossed SQLite's threshold, and every write of its group) and a
- * look at the registries. */
-static void *compactor(void *arg)
-{
-    struct resident *r = arg;
-    struct err e;
-
-    pthread_mutex_lock(&r->c_mu);
-    while (!r->c_stop) {
-        struct timespec until;
-
-        /* First, so that no request pays for a first touch of the image
-         * (a load since the last turn maps a new one). */
-        pthread_mutex_unlock(&r->c_mu);
-        store_image_open_rest();
-        pthread_mutex_lock(&r->c_mu);
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec++;
-        pthread_cond_timedwait(&r->c_wake, &r->c_mu, &until);
-        if (r->c_stop)
-            break;
-        pthread_mutex_unlock(&r->c_mu);
-        (void)store_checkpoint(r->cst, &e);
-        compact(r);
-        pthread_mutex_lock(&r->c_mu);
-    }
-    pthread_mutex_unlock(&r->c_mu);
-    return NULL;
-}
-
-void resident_compact_start(struct resident *r,
-                            void (*log)(const char *line, void *ctx), void *ctx)
-{
-    r->log = log;
-    r->log_ctx = ctx;
-    r->compactor_on = !pthread_create(&r->compactor, NULL, compactor, r);
-}
-
-static void compact_stop(struct resident *r)
-{
-    if (!r->compactor_on)
-        return;
-    pthread_mutex_lock(&r->c_mu);
-    r->c_stop = 1;
-    pthread_cond_signal(&r->c_wake);
-    pthread_mutex_unlock(&r->c_mu);
-    pthread_join(r->compactor, NULL);
-    r->compactor_on = 0;
 }

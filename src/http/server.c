@@ -27,6 +27,9 @@
  * thread never wait behind a write.
  */
 #include <arpa/inet.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <jansson.h>
 #include <microhttpd.h>
 #include <signal.h>
@@ -46,6 +49,7 @@
 #define THREADS_PER_CORE 8
 #define CONN_PER_ADDRESS 128
 #define WRITE_WORKERS    64
+#define MEMORY_EVERY     10 /* seconds between memory lines */
 
 struct exchange;
 
@@ -60,6 +64,7 @@ struct server {
     int wq_stop;
     pthread_t workers[WRITE_WORKERS];
     int n_workers;
+    unsigned ticks; /* the compactor's seconds (tick) */
 };
 
 /* A write handed to a worker (its connection suspended meanwhile). */
@@ -303,7 +308,7 @@ static int run(struct server *sv, struct MHD_Connection *c, struct request *rq,
         st = route->handler(rq, out, e);
         code = rq->code ? rq->code : http_code(st);
         if (keep && code == 200)
-            cache_put(&sv->cache, key.data, out,
+            cache_put(&sv->cache, key.data, ref->seq, out,
                       rq->content_type ? rq->content_type : "application/json");
     }
     buf_release(&key);
@@ -603,6 +608,99 @@ static void drain(struct MHD_Daemon *d)
     MHD_stop_daemon(d);
 }
 
+#ifdef __GLIBC__
+/* glibc's arenas from malloc_info's XML, appended to line: for each,
+ * the bytes it holds from the system and the free bytes among them. */
+/* The size="N" of the first element of p that begins with tag; 0. */
+static unsigned long long xml_size(const char *p, const char *tag)
+{
+    const char *q = strstr(p, tag);
+
+    q = q ? strstr(q, "size=\"") : NULL;
+    return q ? strtoull(q + 6, NULL, 10) : 0;
+}
+
+static void arenas(struct buf *line)
+{
+    char *xml = NULL, *p;
+    size_t len = 0;
+    FILE *f = open_memstream(&xml, &len);
+
+    if (!f)
+        return;
+    malloc_info(0, f);
+    fclose(f);
+    for (p = xml; p && (p = strstr(p, "<heap nr=\"")); p++) {
+        char *end = strstr(p, "</heap>");
+
+        if (!end)
+            break;
+        *end = '\0';
+        buf_printf(line, " %llu/%llu",
+                   xml_size(p, "<system type=\"current\"") >> 10,
+                   (xml_size(p, "<total type=\"fast\"") +
+                    xml_size(p, "<total type=\"rest\"")) >>
+                       10);
+        p = end;
+    }
+    free(xml);
+}
+#endif
+
+/* The memory the server holds, a line to the log: the answer cache's
+ * answers and bytes, the process's resident KiB, malloc's bytes in use,
+ * free and mapped, and each arena's KiB from the system / free. */
+static void log_memory(struct server *sv)
+{
+    struct buf line;
+    size_t n, bytes;
+    long rss = 0;
+    char statm[128];
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (f) { /* "SIZE RESIDENT ...", in pages */
+        if (fgets(statm, sizeof(statm), f)) {
+            char *end;
+
+            (void)strtol(statm, &end, 10);
+            rss = strtol(end, NULL, 10);
+        }
+        fclose(f);
+    }
+    cache_stats(&sv->cache, &n, &bytes);
+    buf_init(&line, BUF_MAX_DEFAULT);
+    buf_printf(&line, "memory: rss %ld KiB; cache %zu answers %zu KiB",
+               rss * (sysconf(_SC_PAGESIZE) >> 10), n, bytes >> 10);
+#ifdef __GLIBC__
+    {
+        struct mallinfo2 mi = mallinfo2();
+
+        buf_printf(&line,
+                   "; malloc in use %zu KiB, free %zu KiB, mmapped %zu KiB; "
+                   "arenas KiB (system/free):",
+                   mi.uordblks >> 10, mi.fordblks >> 10, mi.hblkhd >> 10);
+        arenas(&line);
+    }
+#endif
+    sv->o->log(line.data, sv->o->ctx);
+    buf_release(&line);
+}
+
+/* The compactor's second (resident.h): the log written out (the access
+ * log's lines leave the request's thread, which never waits for the
+ * disk), and under CHANCERY_DEBUG_LOAD, every MEMORY_EVERY seconds, the
+ * memory line. */
+static void tick(void *ctx)
+{
+    struct server *sv = ctx;
+
+    if (sv->o->log && getenv("CHANCERY_DEBUG_LOAD") &&
+        ++sv->ticks % MEMORY_EVERY == 0)
+        log_memory(sv);
+    if (sv->o->flush)
+        sv->o->flush(sv->o->ctx);
+}
+
 enum status http_serve(const struct http_options *o, struct err *e)
 {
     struct server sv;
@@ -615,6 +713,13 @@ enum status http_serve(const struct http_options *o, struct err *e)
 
     memset(&sv, 0, sizeof(sv));
     sv.o = o;
+#ifdef __GLIBC__
+    /* glibc gives each of the pool's many threads an arena of its own, up
+     * to eight per core, each keeping its freed memory apart: as many as
+     * the cores can run at once are enough (the memory line under
+     * CHANCERY_DEBUG_LOAD shows them). */
+    mallopt(M_ARENA_MAX, cores > 2 ? (int)cores : 2);
+#endif
     if (parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, e))
         return e->status;
     if (sodium_init() < 0)
@@ -629,6 +734,8 @@ enum status http_serve(const struct http_options *o, struct err *e)
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL); /* the pool inherits it */
     signal(SIGPIPE, SIG_IGN);
+    sv.res.tick = tick;
+    sv.res.tick_ctx = &sv;
     resident_compact_start(&sv.res, o->log, o->ctx);
     d = start(&sv, &sa,
               o->threads ? o->threads
@@ -651,5 +758,7 @@ enum status http_serve(const struct http_options *o, struct err *e)
     workers_stop(&sv);
     cache_release(&sv.cache);
     resident_close(&sv.res);
+    if (o->flush) /* the last lines, every request's answered */
+        o->flush(o->ctx);
     return ST_OK;
 }

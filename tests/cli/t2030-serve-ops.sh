@@ -17,7 +17,11 @@ req GET /api/v1/missions/NOPE "$T"
 expect_code 404 "an unknown record"
 req GET /api/v1/missions
 expect_code 401 "no token"
-sleep 0.2 # the log line is written once the answer has gone
+# The lines are kept and written out, whole, once a second: wait for them.
+for _ in $(seq 100); do
+    [ -s "$TMP/access.log" ] && [ "$(wc -l <"$TMP/access.log")" -ge 4 ] && break
+    sleep 0.1
+done
 if grep -Eq '^GET /api/v1/missions 200 [0-9]+ off$' "$TMP/access.log"; then ok "the log names method, path, status, microseconds, account"; else
     not_ok "the log names method, path, status, microseconds, account"; sed 's/^/# /' "$TMP/access.log"; fi
 if grep -Eq '^GET /api/v1/missions/NOPE 404 [0-9]+ off$' "$TMP/access.log"; then ok "an error is logged with its code"; else not_ok "an error is logged with its code"; fi
@@ -53,6 +57,18 @@ wait "$pid"
 rc=$?
 if [ $rc -eq 0 ]; then ok "then exit 0"; else not_ok "then exit 0 ($rc)"; fi
 if curl -s -o /dev/null "$URL/openapi.json"; then not_ok "nothing listens after"; else ok "nothing listens after"; fi
+
+# The lines kept when SIGTERM comes are written out before the exit, each
+# whole: every request of a burst just before it has its line.
+: >"$TMP/burst.log"
+if serve_start --access-log "$TMP/burst.log"; then ok "serve starts again"; else
+    not_ok "serve starts again"; cat "$TMP/serve.err"; exit 1; fi
+for i in $(seq 30); do req GET "/api/v1/missions?n=$i"; done
+serve_stop
+if [ "$serve_rc" -eq 0 ]; then ok "SIGTERM after a burst: exit 0"; else not_ok "SIGTERM after a burst: exit 0 ($serve_rc)"; fi
+n=$(grep -Ec '^GET /api/v1/missions 400 [0-9]+ -$' "$TMP/burst.log")
+if [ "$n" -eq 30 ] && [ "$(wc -l <"$TMP/burst.log")" -eq 30 ]; then ok "every line of the burst is in the log, whole, after the exit"; else
+    not_ok "every line of the burst is in the log, whole, after the exit ($n)"; sed 's/^/# /' "$TMP/burst.log" | tail -5; fi
 
 # HTTPS.
 expect_exit 2 "--tls-cert alone is a usage error" serve --listen 127.0.0.1:0 --tls-cert "$TMP/none.pem"
