@@ -235,12 +235,21 @@ static int fold_changes(struct store *st, int64_t from, struct snapshot *s)
     int bad = 0, step;
 
     /* op is that of the record's first change in the gap: SQLite takes a
-     * bare column from the row that min() picks. */
-    if (db_prepare(st,
-                   "SELECT entity, key, sum(op = 'delete'), op, min(seq) AS "
-                   "first FROM changes WHERE seq > ? GROUP BY entity, key "
-                   "ORDER BY first",
-                   &q, NULL))
+     * bare column from the row that min() picks; PostgreSQL has none, and
+     * joins the group's first entry (as store/follow.c). */
+    if (db_prepare(
+            st,
+            DB_DIALECT(st,
+                       "SELECT entity, key, sum(op = 'delete'), op, min(seq) "
+                       "AS first FROM changes WHERE seq > ? GROUP BY entity, "
+                       "key ORDER BY first",
+                       "SELECT c.entity, c.key, g.deletes, c.op, g.first "
+                       "FROM (SELECT entity, key, min(seq) AS first, "
+                       "sum(CASE WHEN op = 'delete' THEN 1 ELSE 0 END) AS "
+                       "deletes FROM changes WHERE seq > ? GROUP BY entity, "
+                       "key) AS g JOIN changes AS c ON c.seq = g.first "
+                       "ORDER BY g.first"),
+            &q, NULL))
         return 1;
     sql_bind_int64(q, 1, from);
     while (!bad && (step = sql_step(q)) == SQL_ROW) {
@@ -303,7 +312,7 @@ static enum status load_present(struct store *st, struct snapshot *s,
     } else if (!rc) {
         rc = load_tables(st, s, e);
         snprintf(st->load_source, sizeof(st->load_source), "tables");
-        rewrite = images_kept(st);
+        rewrite = images_kept(st) && (!st->pg || pg_image_keep(st, seq));
     }
     db_exec(st, "COMMIT", NULL);
     if (rc)
