@@ -1,7 +1,8 @@
 #!/bin/sh
 # `serve` on a PostgreSQL registry with its snapshot image (store/
-# pg_image.c), under make check-pg only: its compaction (src/http/resident.c; CHANCERY_SERVE_COMPACT_BYTES=1
-# compacts after every change set) loads the registry afresh from the
+# pg_image.c), under make check-pg only: its compaction (src/http/
+# resident.c; CHANCERY_SERVE_COMPACT_BYTES=1 compacts after every change
+# set) loads the registry afresh from the
 # image brought to the head with the log's tail, not from the tables;
 # what it then answers is what a fresh load answers.
 . tests/cli/lib.sh
