@@ -61,6 +61,7 @@ struct store {
      * (store/pg_image.c). */
     char *image_file;
     int pg_standby;
+    int pg_image_readonly; /* the cache folder cannot be written */
 };
 
 /* The statements of entity kind, prepared at their first use; NULL on
@@ -310,8 +311,9 @@ int cache_wanted(void);
  * (image_file), or leaves it NULL when no image can be kept. */
 void pg_image_locate(struct store *st);
 /* Whether a load from the tables at the log's head seq may replace the
- * image there: not on a standby whose image is ahead of it (its primary's
- * readers wrote it, and would only write it again). */
+ * image there: not when the cache folder cannot be written, nor on a
+ * standby whose image is ahead of it (its primary's readers wrote it, and
+ * would only write it again). */
 int pg_image_keep(struct store *st, int64_t seq);
 /* 0 when images are not to be read (=never, or =rebuild: a process started
  * again after a damaged block reads the tables and writes a new image). */
