@@ -1,7 +1,8 @@
 /*
  * The snapshot image: a binary image of a snapshot kept beside the
- * database as PATH.snapshot, mapped into memory (mmap, private) and used in
- * place, so that a read neither runs SQL over the tables nor parses or
+ * database as PATH.snapshot (a PostgreSQL registry's, in this machine's
+ * cache folder: store/pg_image.c), mapped into memory (mmap, private) and used
+ * in place, so that a read neither runs SQL over the tables nor parses or
  * copies the records: the rows, the strings, the key indexes and the
  * derived indexes (postings by mission and by person, dependents by
  * posting, missions by sending state, presence) are used where they lie.
@@ -102,6 +103,10 @@ uint64_t image_sum(const void *data, size_t n)
 
 char *image_path(const struct store *st)
 {
+    if (st->pg && !st->image_file)
+        BUG("a PostgreSQL registry with no image file");
+    if (st->pg)
+        return xstrdup(st->image_file);
     return xasprintf("%s.snapshot", st->path);
 }
 
@@ -229,6 +234,28 @@ int cache_load(struct store *st, struct snapshot *s, struct image_info *info)
         bad = eager_load(fd, size, s, info);
     }
     close(fd);
+    return bad;
+}
+
+int cache_head(struct store *st, struct image_info *info)
+{
+    char *path = image_path(st);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct image_header h;
+    struct stat sb;
+    int bad;
+
+    free(path);
+    if (fd < 0)
+        return 1;
+    bad = fstat(fd, &sb) || !S_ISREG(sb.st_mode) ||
+          pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+          image_check_header(&h, (uint64_t)sb.st_size);
+    close(fd);
+    if (!bad) {
+        info->seq = h.seq;
+        snprintf(info->hash, sizeof(info->hash), "%s", h.hash);
+    }
     return bad;
 }
 

@@ -202,6 +202,9 @@ static enum status pg_begin_write(struct store *st, struct err *e)
             return ST_ERROR;
         }
     }
+    /* A damaged block of a mapped image now stops the process rather
+     * than starting it again (store/image_lazy.c). */
+    cache_writing();
     /* Its commit tells the watches (store/watch.h). */
     st->pg_writing = 1;
     pg_notify_on_commit(st->pg, STORE_WATCH_CHANNEL);
@@ -364,6 +367,7 @@ static enum status open_pg(const char *url, int mode, struct store **out,
         store_close(st);
         return ST_ERROR;
     }
+    pg_image_locate(st);
     *out = st;
     return ST_OK;
 }
@@ -459,5 +463,6 @@ void store_close(struct store *st)
         sqlite3_close(st->db);
     free(st->path);
     free(st->actor);
+    free(st->image_file);
     free(st);
 }

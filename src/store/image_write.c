@@ -343,6 +343,10 @@ void cache_save(struct store *st, int64_t seq, const char *hash,
     FILE *f;
     int bad;
 
+    if (st->pg && st->pg_image_readonly) { /* store/pg_image.c */
+        free(path);
+        return;
+    }
     snapshot_index(s);
     memset(&h, 0, sizeof(h));
     memcpy(h.magic, IMAGE_MAGIC, sizeof(h.magic));

@@ -59,6 +59,12 @@ struct store {
      * notifies the watches (store/watch.h); the one attached, if any. */
     int pg_writing;
     struct store_watch *watch;
+    /* PostgreSQL: the snapshot image's file in the cache folder, NULL
+     * when none is kept, and whether the server is a standby
+     * (store/pg_image.c). */
+    char *image_file;
+    int pg_standby;
+    int pg_image_readonly; /* the cache folder cannot be written */
 };
 
 /* The statements of entity kind, prepared at their first use; NULL on
@@ -299,11 +305,19 @@ struct image_info {
 
 /* 0 when images are kept (CHANCERY_SNAPSHOT_CACHE=never turns them off). */
 int cache_wanted(void);
-/* Whether st keeps an image: an SQLite registry's PATH.snapshot, when
- * cache_wanted. A PostgreSQL registry loads from its tables: many
- * machines share it, and a file beside one of them would be a cache of
- * that machine alone (store/db.c). */
-#define images_kept(st) (!(st)->pg && cache_wanted())
+/* Whether st keeps an image, when cache_wanted: an SQLite registry's
+ * PATH.snapshot; a PostgreSQL registry's in this machine's cache folder,
+ * when it has one (store/pg_image.c). */
+#define images_kept(st) \
+    (((st)->pg ? (st)->image_file != NULL : 1) && cache_wanted())
+/* PostgreSQL, at open: names st's image file in the cache folder
+ * (image_file), or leaves it NULL when no image can be kept. */
+void pg_image_locate(struct store *st);
+/* Whether a load from the tables at the log's head seq may replace the
+ * image there: not when the cache folder cannot be written, nor on a
+ * standby whose image is ahead of it (its primary's readers wrote it, and
+ * would only write it again). */
+int pg_image_keep(struct store *st, int64_t seq);
 /* 0 when images are not to be read (=never, or =rebuild: a process started
  * again after a damaged block reads the tables and writes a new image). */
 int cache_readable(void);
@@ -316,6 +330,9 @@ void cache_writing(void);
  * left empty. A large image is checked block by block as it is touched
  * (store/image_lazy.c). */
 int cache_load(struct store *st, struct snapshot *s, struct image_info *info);
+/* The head the image names in its header, when the header is sound; 0
+ * and *info, else 1. */
+int cache_head(struct store *st, struct image_info *info);
 /* Writes s (indexed first if need be) as the image of the log head (seq,
  * hash); a failure to write leaves no image, never a partial one. */
 void cache_save(struct store *st, int64_t seq, const char *hash,

@@ -171,6 +171,14 @@ static size_t total_records(const struct snapshot *s)
  * the tables is as fast). A fold of at least IMAGE_REWRITE_CHANGES
  * changes, or of a sixteenth of the registry, rewrites the image. */
 #define FOLD_MAX_CHANGES 2000000
+/* On PostgreSQL each record folded is a round trip to the server (some
+ * 0.6 ms on a loaded machine: 10,000 changes took as long as loading the
+ * 100,000-posting world's tables), so a fold stops sooner, and one of
+ * PG_REWRITE_CHANGES changes or more rewrites the image (at a million
+ * postings a rewrite costs a few seconds once; such a fold, a second at
+ * every read). */
+#define PG_FOLD_MAX_CHANGES 50000
+#define PG_REWRITE_CHANGES  1024
 
 /* Whether the log's entry seq has the hash the image names: the image was
  * made from this registry's log, not from another's. */
@@ -235,12 +243,21 @@ static int fold_changes(struct store *st, int64_t from, struct snapshot *s)
     int bad = 0, step;
 
     /* op is that of the record's first change in the gap: SQLite takes a
-     * bare column from the row that min() picks. */
-    if (db_prepare(st,
-                   "SELECT entity, key, sum(op = 'delete'), op, min(seq) AS "
-                   "first FROM changes WHERE seq > ? GROUP BY entity, key "
-                   "ORDER BY first",
-                   &q, NULL))
+     * bare column from the row that min() picks; PostgreSQL has none, and
+     * joins the group's first entry (as store/follow.c). */
+    if (db_prepare(
+            st,
+            DB_DIALECT(st,
+                       "SELECT entity, key, sum(op = 'delete'), op, min(seq) "
+                       "AS first FROM changes WHERE seq > ? GROUP BY entity, "
+                       "key ORDER BY first",
+                       "SELECT c.entity, c.key, g.deletes, c.op, g.first "
+                       "FROM (SELECT entity, key, min(seq) AS first, "
+                       "sum(CASE WHEN op = 'delete' THEN 1 ELSE 0 END) AS "
+                       "deletes FROM changes WHERE seq > ? GROUP BY entity, "
+                       "key) AS g JOIN changes AS c ON c.seq = g.first "
+                       "ORDER BY g.first"),
+            &q, NULL))
         return 1;
     sql_bind_int64(q, 1, from);
     while (!bad && (step = sql_step(q)) == SQL_ROW) {
@@ -272,7 +289,7 @@ int load_image(struct store *st, int64_t seq, const char *hash,
     *changes = gap;
     if (gap == 0 && !strcmp(info.hash, hash))
         return 0;
-    if (gap > 0 && gap <= FOLD_MAX_CHANGES &&
+    if (gap > 0 && gap <= (st->pg ? PG_FOLD_MAX_CHANGES : FOLD_MAX_CHANGES) &&
         (size_t)gap <= total_records(s) / 4 + IMAGE_REWRITE_CHANGES &&
         log_has(st, &info) && !fold_changes(st, info.seq, s))
         return 0;
@@ -298,12 +315,13 @@ static enum status load_present(struct store *st, struct snapshot *s,
     if (!rc && !load_image(st, seq, hash, s, &changes)) {
         snprintf(st->load_source, sizeof(st->load_source), "image+%lld changes",
                  (long long)changes);
-        rewrite = changes >= IMAGE_REWRITE_CHANGES ||
-                  (changes > 0 && (size_t)changes * 16 >= total_records(s));
+        rewrite =
+            changes >= (st->pg ? PG_REWRITE_CHANGES : IMAGE_REWRITE_CHANGES) ||
+            (changes > 0 && (size_t)changes * 16 >= total_records(s));
     } else if (!rc) {
         rc = load_tables(st, s, e);
         snprintf(st->load_source, sizeof(st->load_source), "tables");
-        rewrite = images_kept(st);
+        rewrite = images_kept(st) && (!st->pg || pg_image_keep(st, seq));
     }
     db_exec(st, "COMMIT", NULL);
     if (rc)

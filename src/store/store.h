@@ -282,7 +282,7 @@ enum status store_verify(struct store *st, int64_t *n_checked, struct err *e);
  * field by field, once the image is brought up to the log's head as a
  * read would. OUT: *n_records compared, or -1 when there is no usable
  * image (none, damaged or from another registry: reads ignore it), or
- * STORE_NO_IMAGES when the backend keeps none (PostgreSQL). A
+ * STORE_NO_IMAGES when none is kept (PostgreSQL with no cache folder). A
  * difference is ST_INVALID naming the first record that differs. */
 #define STORE_NO_IMAGES (-2)
 enum status store_verify_image(struct store *st, int64_t *n_records,

@@ -5,7 +5,8 @@
  * image is a cache that commands trust to skip the tables, so a damaged or
  * stale one must be found by the audit as surely as a damaged log; a
  * field-by-field comparison through the field codec names the first
- * record and field that differ. PostgreSQL keeps no image.
+ * record and field that differ. A PostgreSQL registry's image, in this
+ * machine's cache folder (store/pg_image.c), is checked the same way.
  */
 #include <string.h>
 
@@ -78,8 +79,9 @@ enum status store_verify_image(struct store *st, int64_t *n_records,
     int64_t seq = 0, changes = 0;
     enum status rc;
 
-    *n_records = st->pg ? STORE_NO_IMAGES : -1;
-    if (st->pg)
+    /* A PostgreSQL registry with no cache folder keeps none. */
+    *n_records = st->pg && !images_kept(st) ? STORE_NO_IMAGES : -1;
+    if (*n_records == STORE_NO_IMAGES)
         return ST_OK;
     snapshot_init(&tables);
     snapshot_init(&image);

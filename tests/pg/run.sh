@@ -4,6 +4,7 @@
 # CHANCERY_PG=1, so that tests/cli/lib.sh gives each a fresh database on
 # it, and removes the cluster after. Tests named in tests/pg/skip (one per
 # line: the test's file name, then why) are reported as skipped, not run.
+# The snapshot images are kept in the cluster's folder, removed with it.
 # Ends with one line "N passed, N failed" as make check does; the
 # arguments, when given, are the tests to run instead of all.
 set -u
@@ -11,6 +12,8 @@ export CHANCERY=${CHANCERY:-$PWD/chancery}
 export TZ=UTC LC_ALL=C CHANCERY_PG=1
 . tests/pg/cluster.sh
 pg_start || { echo "check-pg: cannot start a PostgreSQL cluster"; exit 1; }
+# The registries' snapshot images (store/pg_image.c) go with the cluster.
+export CHANCERY_CACHE_DIR="$PG_DIR/cache"
 trap 'pg_stop' EXIT
 log=$(mktemp)
 trap 'pg_stop; rm -f "$log" "$log.out"' EXIT

@@ -7,7 +7,7 @@
 
 setup_small
 expect_exit 0 "a fresh registry verifies" audit verify
-expect_out "without a snapshot image" "no snapshot image: reads load from the tables"
+expect_out "and its snapshot image (store/pg_image.c)" "the snapshot image matches the tables"
 db_sql "CREATE FUNCTION quiet() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'; CREATE TRIGGER quiet BEFORE INSERT ON postings FOR EACH ROW EXECUTE FUNCTION quiet()"
 expect_exit 3 "a trigger added behind its back" audit verify
 expect_err "is named" "schema: function 'quiet'"
