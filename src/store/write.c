@@ -247,16 +247,117 @@ static enum status check_conflict(struct conflicts *c, const struct snapshot *s,
                    hit_ent, hit);
 }
 
+/* The references of a bulk set, checked in memory (store/bulk.c). The
+ * feed tells which records of its snapshot were loaded from the registry
+ * the transaction holds (the first base[k] of each kind); every other
+ * record a written row refers to must be one the set inserts. A set that
+ * keeps to that needs no foreign_key_check; any other (an insert of a
+ * loaded record, a reference to a record never written) runs it. */
+struct ref_guard {
+    int on;
+    int broken; /* the check in memory cannot vouch for the set */
+    uint32_t base[ENT__COUNT];
+    unsigned char *written[ENT__COUNT]; /* bit i: record base + i inserted */
+    size_t bytes[ENT__COUNT];
+};
+
+static int guard_written(const struct ref_guard *g, enum entity_kind k,
+                         uint32_t i)
+{
+    size_t j = i - g->base[k];
+
+    if (i < g->base[k])
+        return 1;
+    return j / 8 < g->bytes[k] && (g->written[k][j / 8] >> (j % 8) & 1);
+}
+
+static void guard_note(struct ref_guard *g, const struct change *c)
+{
+    size_t j, n;
+
+    if (!g->on || g->broken)
+        return;
+    if (c->op != OP_INSERT || c->index < g->base[c->entity]) {
+        g->broken = 1;
+        return;
+    }
+    j = c->index - g->base[c->entity];
+    if (j / 8 >= g->bytes[c->entity]) {
+        n = g->bytes[c->entity] ? g->bytes[c->entity] : 4096;
+        while (n <= j / 8)
+            n *= 2;
+        g->written[c->entity] = xrealloc(g->written[c->entity], n);
+        memset(g->written[c->entity] + g->bytes[c->entity], 0,
+               n - g->bytes[c->entity]);
+        g->bytes[c->entity] = n;
+    }
+    g->written[c->entity][j / 8] |= (unsigned char)(1u << (j % 8));
+}
+
+/* 1 when every reference of row i of ent is to a loaded or written
+ * record. */
+static int guard_row(const struct ref_guard *g, const struct snapshot *s,
+                     const struct entity *ent, uint32_t i)
+{
+    const void *rec = snapshot_row(s, ent->kind, i);
+    char buf[FIELD_BUF];
+
+    for (int k = 0; k < ent->n_fields; k++) {
+        const struct field *f = &ent->fields[k];
+        uint32_t ref = IDMAP_NONE;
+        const char *code;
+
+        if (f->type == FT_REF)
+            ref = field_ref(f, rec);
+        else if (f->type == FT_CODE && f->ref == ENT_STATE) {
+            code = field_text(s, f, rec, buf);
+            if (!*code)
+                continue;
+            if ((ref = snapshot_find(s, ENT_STATE, code)) == IDMAP_NONE)
+                return 0;
+        }
+        if (ref != IDMAP_NONE && !guard_written(g, f->ref, ref))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when the set's references are vouched for in memory. */
+static int guard_holds(const struct ref_guard *g, const struct snapshot *s)
+{
+    if (!g->on || g->broken || !s)
+        return 0;
+    for (int k = 0; k < ENT__COUNT; k++)
+        for (size_t j = 0; j < 8 * g->bytes[k]; j++) {
+            if (!g->written[k][j / 8]) {
+                j += 7;
+                continue;
+            }
+            if ((g->written[k][j / 8] >> (j % 8) & 1) &&
+                !guard_row(g, s, ENTITIES[k], g->base[k] + (uint32_t)j))
+                return 0;
+        }
+    return 1;
+}
+
+static void guard_release(struct ref_guard *g)
+{
+    for (int k = 0; k < ENT__COUNT; k++)
+        free(g->written[k]);
+}
+
 /* Writes the n changes as entries of w's change set, the chain going on
  * from w's last entry. */
 static enum status write_entries(struct store *st, const struct snapshot *s,
                                  const struct change *changes, size_t n,
                                  struct log_writer *w, struct conflicts *c,
-                                 struct err *e)
+                                 struct ref_guard *g, struct err *e)
 {
     struct preparer p;
     enum status rc = ST_OK;
 
+    for (size_t i = 0; i < n; i++)
+        guard_note(g, &changes[i]);
     preparer_start(&p, s, changes, n, &w->f, w->prev);
     for (size_t i = 0; i < n && !rc; i++) {
         const struct prepared_entry *x = preparer_next(&p);
@@ -476,6 +577,7 @@ struct store_txn {
     struct log_writer w;
     struct bulk bulk;
     struct conflicts conflicts;
+    struct ref_guard guard;
 };
 
 static void txn_free(struct store_txn *t)
@@ -484,6 +586,7 @@ static void txn_free(struct store_txn *t)
     idmap_release(&t->conflicts.changed);
     arena_release(&t->conflicts.ids);
     tlog_close(&t->w.tree);
+    guard_release(&t->guard);
     free(t);
 }
 
@@ -535,10 +638,13 @@ enum status store_write(struct store_txn *t, const struct snapshot *s,
         return ST_OK;
     if (!t->w.set_id && add_change_set(t->st, &t->w, e))
         return ST_ERROR;
+    if (t->s && t->s != s)
+        t->guard.broken = 1;
     t->s = s;
     if (bulk_note(t->st, &t->bulk, changes, n, e))
         return e->status;
-    return write_entries(t->st, s, changes, n, &t->w, &t->conflicts, e);
+    return write_entries(t->st, s, changes, n, &t->w, &t->conflicts, &t->guard,
+                         e);
 }
 
 /* A test's hook: with CHANCERY_TEST_PAUSE_COMMIT=FILE a writer creates
@@ -581,7 +687,10 @@ enum status store_commit(struct store_txn *t, struct err *e)
     enum status rc = tlog_flush(st, &t->w.tree, e);
 
     if (!rc)
-        rc = bulk_end(st, &t->bulk, e);
+        rc = bulk_end(st, &t->bulk,
+                      st->known_head >= 0 && !t->conflicts.on &&
+                          guard_holds(&t->guard, t->s),
+                      e);
 
     if (!rc)
         pause_before_commit();
@@ -615,6 +724,13 @@ enum status txn_adopt_log(struct store_txn *t, const struct snapshot *s,
         t->s = s;
     }
     return rc;
+}
+
+void txn_loaded(struct store_txn *t, const struct snapshot *s)
+{
+    t->guard.on = t->bulk.on;
+    for (int k = 0; k < ENT__COUNT; k++)
+        t->guard.base[k] = (uint32_t)snapshot_count(s, k);
 }
 
 enum status store_begin(struct store *st, const struct change_meta *meta,
