@@ -325,6 +325,14 @@ int cache_load(struct store *st, struct snapshot *s, struct image_info *info);
  * hash); a failure to write leaves no image, never a partial one. */
 void cache_save(struct store *st, int64_t seq, const char *hash,
                 struct snapshot *s);
+/* cache_save in two steps, so that a writer can make the image of the head
+ * it is about to commit while it commits (store/write.c): the image
+ * written beside the registry under a name of its own (NULL when it could
+ * not be written), then put in place (keep 1) or removed; frees tmp.
+ * cache_save_tmp reads no more of st than its path. */
+char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
+                     struct snapshot *s);
+void cache_publish(struct store *st, char *tmp, int keep);
 /* The checks and decoding of a whole image of size bytes at data
  * (writable, 64-byte aligned), for cache_load and the fuzzer: every block's
  * checksum, then every value; 0 when sound, the rows and indexes of s then

@@ -9,6 +9,7 @@
  * set; this file binds and steps.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -670,6 +671,58 @@ static void pause_before_commit(void)
  * cases, folding them into the old image would cost as much as reading
  * the tables, and the first read after the import would pay for it.
  * Otherwise the image is refreshed from the old one, when it can be. */
+/* The image written while the set commits: a large set written from the
+ * registry the transaction holds (save_image's first case) has its image
+ * made on a thread of its own during the index rebuild and COMMIT, which
+ * take the other core for as long (measured on the world's import: 2.9 s
+ * of image beside 2.1 s of indexes and COMMIT). It is put in place only
+ * once COMMIT succeeded, so no reader ever finds the image of a head the
+ * log does not have; on failure it is removed. The thread reads only the
+ * snapshot, which nothing else touches until store_commit returns. */
+struct early_image {
+    struct store *st;
+    struct snapshot *s;
+    int64_t seq;
+    char hash[HASH_HEX];
+    char *tmp;
+    pthread_t thread;
+    int started;
+};
+
+static void *early_image_run(void *arg)
+{
+    struct early_image *x = arg;
+
+    x->tmp = cache_save_tmp(x->st, x->seq, x->hash, x->s);
+    return NULL;
+}
+
+/* Starts the early image when the commit would end with cache_save. */
+static void early_image_start(struct store_txn *t, struct early_image *x)
+{
+    memset(x, 0, sizeof(*x));
+    if (t->st->batch || !t->w.set_id ||
+        t->w.f.seq - t->w.set_id + 1 < IMAGE_REWRITE_CHANGES ||
+        t->conflicts.on || !t->s || !images_kept(t->st))
+        return;
+    x->st = t->st;
+    x->s = (struct snapshot *)t->s;
+    x->seq = t->w.f.seq;
+    snprintf(x->hash, sizeof(x->hash), "%s", t->w.prev);
+    x->started = !pthread_create(&x->thread, NULL, early_image_run, x);
+}
+
+/* Waits for the early image; puts it in place when keep. 1 when there was
+ * one. */
+static int early_image_end(struct early_image *x, int keep)
+{
+    if (!x->started)
+        return 0;
+    pthread_join(x->thread, NULL);
+    cache_publish(x->st, x->tmp, keep);
+    return 1;
+}
+
 static void save_image(struct store_txn *t)
 {
     /* The image keeps the derived indexes, which cache_save builds when
@@ -684,13 +737,15 @@ static void save_image(struct store_txn *t)
 enum status store_commit(struct store_txn *t, struct err *e)
 {
     struct store *st = t->st;
+    struct early_image image = { 0 };
     enum status rc = tlog_flush(st, &t->w.tree, e);
+    int current = !rc && st->known_head >= 0 && !t->conflicts.on &&
+                  guard_holds(&t->guard, t->s);
 
+    if (!rc && t->bulk.on)
+        early_image_start(t, &image);
     if (!rc)
-        rc = bulk_end(st, &t->bulk,
-                      st->known_head >= 0 && !t->conflicts.on &&
-                          guard_holds(&t->guard, t->s),
-                      e);
+        rc = bulk_end(st, &t->bulk, current, e);
 
     if (!rc)
         pause_before_commit();
@@ -703,7 +758,7 @@ enum status store_commit(struct store_txn *t, struct err *e)
         end_change_set(st, 0, NULL);
     else
         st->known_head = t->w.f.seq;
-    if (!rc && !st->batch && t->w.set_id &&
+    if (!early_image_end(&image, !rc) && !rc && !st->batch && t->w.set_id &&
         t->w.f.seq - t->w.set_id + 1 >= IMAGE_REWRITE_CHANGES)
         save_image(t);
     txn_free(t);
