@@ -69,6 +69,22 @@ struct log_writer {
     int64_t set_id;
     char prev[HASH_HEX];
     struct tlog tree;
+    struct log_batch *batch; /* a bulk set's inserts, LOG_ROWS at a time */
+};
+
+/* A bulk set's entries of insertions go into the change log LOG_ROWS rows
+ * to a statement: SQLite's work per statement (opening the table, the
+ * statement's transaction, halting, resetting) is then shared by as many
+ * rows. The rows are the same as one at a time. */
+#define LOG_ROWS 32
+
+struct log_batch {
+    struct sql_stmt *q; /* INSERT of LOG_ROWS rows, prepared once */
+    size_t n;
+    int64_t seq[LOG_ROWS];
+    const char *entity[LOG_ROWS];
+    char key[LOG_ROWS][KEY_MAX];
+    unsigned char hash[LOG_ROWS][HASH_BYTES];
 };
 
 static enum status add_change_set(struct store *st, struct log_writer *w,
@@ -144,6 +160,81 @@ static enum status log_append(struct store *st, const struct log_writer *w,
     db_bind_static(q, 6, x->change->op == OP_INSERT ? NULL : x->before.data);
     sql_bind_blob(q, 7, x->hash, HASH_BYTES, SQL_STATIC);
     return db_step_done(st, q, e);
+}
+
+static enum status batch_prepare(struct store *st, struct log_batch *b,
+                                 struct err *e)
+{
+    struct buf sql;
+    enum status rc;
+
+    buf_init(&sql, SIZE_MAX / 2);
+    buf_addf(&sql, "INSERT INTO changes (seq, change_set, op, entity, key, "
+                   "hash) VALUES ");
+    for (int i = 0; i < LOG_ROWS; i++)
+        buf_addf(&sql, "%s(?, ?, 'insert', ?, ?, ?)", i ? ", " : "");
+    rc = db_prepare(st, sql.data, &b->q, e);
+    buf_release(&sql);
+    return rc;
+}
+
+/* Writes the batched entries: a full batch as one statement, the rest of
+ * one (at the end of a chunk) a row at a time. */
+static enum status batch_flush(struct store *st, const struct log_writer *w,
+                               struct err *e)
+{
+    struct log_batch *b = w->batch;
+    struct sql_stmt *q = st->log_insert;
+    size_t n = b->n;
+
+    b->n = 0;
+    if (n == LOG_ROWS) {
+        if (!b->q && batch_prepare(st, b, e))
+            return ST_ERROR;
+        for (size_t i = 0; i < n; i++) {
+            int at = (int)i * 5;
+
+            sql_bind_int64(b->q, at + 1, b->seq[i]);
+            sql_bind_int64(b->q, at + 2, w->set_id);
+            db_bind_static(b->q, at + 3, b->entity[i]);
+            db_bind_static(b->q, at + 4, b->key[i]);
+            sql_bind_blob(b->q, at + 5, b->hash[i], HASH_BYTES, SQL_STATIC);
+        }
+        return db_step_done(st, b->q, e);
+    }
+    for (size_t i = 0; i < n; i++) {
+        sql_bind_int64(q, 1, b->seq[i]);
+        sql_bind_int64(q, 2, w->set_id);
+        db_bind_static(q, 3, change_op_name(OP_INSERT));
+        db_bind_static(q, 4, b->entity[i]);
+        db_bind_static(q, 5, b->key[i]);
+        sql_bind_null(q, 6);
+        sql_bind_blob(q, 7, b->hash[i], HASH_BYTES, SQL_STATIC);
+        if (db_step_done(st, q, e))
+            return ST_ERROR;
+    }
+    return ST_OK;
+}
+
+/* log_append, or into the batch when there is one and x inserts. */
+static enum status log_add(struct store *st, const struct log_writer *w,
+                           int64_t seq, const struct prepared_entry *x,
+                           struct err *e)
+{
+    struct log_batch *b = w->batch;
+
+    if (!b || x->change->op != OP_INSERT) {
+        if (b && b->n && batch_flush(st, w, e))
+            return ST_ERROR;
+        return log_append(st, w, seq, x, e);
+    }
+    b->seq[b->n] = seq;
+    b->entity[b->n] = x->ent->name;
+    memcpy(b->key[b->n], x->key, sizeof(b->key[0]));
+    memcpy(b->hash[b->n], x->hash, HASH_BYTES);
+    if (++b->n == LOG_ROWS)
+        return batch_flush(st, w, e);
+    return ST_OK;
 }
 
 /* Conflicts. A writer validates its change set against the snapshot it
@@ -369,11 +460,13 @@ static enum status write_entries(struct store *st, const struct snapshot *s,
         if (rc)
             err_prefix(e, "%s '%s'", x->ent->name, x->key);
         else
-            rc = log_append(st, w, w->f.seq + 1 + (int64_t)i, x, e);
+            rc = log_add(st, w, w->f.seq + 1 + (int64_t)i, x, e);
         if (!rc)
             rc = tlog_append(st, &w->tree, w->f.seq + 1 + (int64_t)i, x->leaf,
                              e);
     }
+    if (!rc && w->batch && w->batch->n)
+        rc = batch_flush(st, w, e);
     preparer_stop(&p, &w->f.seq, w->prev);
     return rc;
 }
@@ -588,6 +681,9 @@ static void txn_free(struct store_txn *t)
     arena_release(&t->conflicts.ids);
     tlog_close(&t->w.tree);
     guard_release(&t->guard);
+    if (t->w.batch)
+        sql_finalize(t->w.batch->q);
+    free(t->w.batch);
     free(t);
 }
 
@@ -611,6 +707,8 @@ enum status store_begin_at(struct store *st, const struct change_meta *meta,
         rc = clock_timestamp(t->recorded, e);
     if (!rc && !st->batch)
         rc = bulk_open(st, &t->bulk, expected, e);
+    if (!rc && t->bulk.on)
+        t->w.batch = xcalloc(1, sizeof(*t->w.batch));
     if (!rc && st->batch > 1)
         rc = err_set(e, ST_ERROR, "a change set of the batch failed");
     if (!rc && (st->batch || !(rc = db_begin(st, DB_WRITE, e)))) {
