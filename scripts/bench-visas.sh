@@ -39,44 +39,49 @@ rm -f "$DIR/visa-base.db"*
 cp "$WORLD" "$DIR/visa-base.db"
 CHANCERY_DB="$DIR/visa-base.db" ./chancery import "$DIR/visa-world/people" >/dev/null
 
-# seconds CMD...: runs CMD, prints its wall time in seconds.
+# seconds CMD...: runs CMD, prints its wall time and its CPU time (user +
+# system, all threads) in seconds: other work on this 2-core VM stretches
+# the first, hardly the second.
 seconds() {
-    start=$(date +%s.%N)
-    "$@" >/dev/null
-    end=$(date +%s.%N)
-    echo "$start $end" | awk '{ printf "%.2f\n", $2 - $1 }'
+    /usr/bin/time -f "%e %U %S" -o "$WORK/import-time" "$@" >/dev/null
+    awk '{ printf "%.2f %.1f\n", $1, $2 + $3 }' "$WORK/import-time"
 }
 
 # import_rate CSV COUNT: imports CSV into fresh copies of the base
-# registry RUNS times; prints the median rate (cases/s) and the runs.
+# registry RUNS times; prints the median rate (cases/s), the median wall
+# time, then each run as WALL/CPU.
 import_rate() {
     runs=""
     for i in $(seq "$RUNS"); do
         rm -f "$DIR/visa.db"*
         cp "$DIR/visa-base.db" "$DIR/visa.db"
-        runs="$runs $(CHANCERY_DB="$DIR/visa.db" seconds ./chancery import "$1")"
+        runs="$runs $(CHANCERY_DB="$DIR/visa.db" seconds ./chancery import "$1" | tr ' ' /)"
     done
-    median=$(printf '%s\n' $runs | sort -n | sed -n "$(((RUNS + 1) / 2))p")
+    median=$(printf '%s\n' $runs | sort -n | sed -n "$(((RUNS + 1) / 2))p" | cut -d/ -f1)
     echo "$median $2" | awk -v runs="$runs" '{ printf "%.0f %.1f%s\n", $2 / $1, $1, runs }'
 }
 
 # plain_rate CSV COUNT: sqlite3 .import of CSV into an empty database.
 plain_rate() {
     rm -f "$DIR/plain-visa.db"
-    s=$(seconds sh -c "printf '.mode csv\n.import %s visas\n' '$1' | sqlite3 '$DIR/plain-visa.db'")
-    echo "$s $2" | awk '{ printf "%.0f %.1f\n", $2 / $1, $1 }'
+    set -- "$1" "$2" $(seconds sh -c "printf '.mode csv\n.import %s visas\n' '$1' | sqlite3 '$DIR/plain-visa.db'")
+    echo "$3 $2 $4" | awk '{ printf "%.0f %.1f %.1f\n", $2 / $1, $1, $3 }'
+}
+
+load() {
+    cut -d' ' -f1-3 /proc/loadavg
 }
 
 set -- $(import_rate "$DIR/visa-world/small/visas.csv" "$SMALL")
 small_rate=$1
-echo "chancery import of $SMALL cases into the world's registry: $2 s = $1 cases/s (median of $RUNS:$(shift 2; echo " $*") s)"
+echo "chancery import of $SMALL cases into the world's registry: $2 s = $1 cases/s (median of $RUNS, wall/CPU s:$(shift 2; echo " $*"); load $(load))"
 set -- $(plain_rate "$DIR/visa-world/small/visas.csv" "$SMALL")
-echo "sqlite3 .import of the same $SMALL cases, no validation: $2 s = $1 cases/s; chancery/sqlite3 = $(echo "$small_rate $1" | awk '{ printf "%.2f", $1 / $2 }')x"
+echo "sqlite3 .import of the same $SMALL cases, no validation: $2 s (CPU $3 s) = $1 cases/s; chancery/sqlite3 = $(echo "$small_rate $1" | awk '{ printf "%.2f", $1 / $2 }')x"
 set -- $(import_rate "$DIR/visa-world/cases/visas.csv" "$N")
 big_rate=$1
-echo "chancery import of $N cases into the world's registry: $2 s = $1 cases/s (median of $RUNS:$(shift 2; echo " $*") s); rate at $N / rate at $SMALL = $(echo "$big_rate $small_rate" | awk '{ printf "%.2f", $1 / $2 }')"
+echo "chancery import of $N cases into the world's registry: $2 s = $1 cases/s (median of $RUNS, wall/CPU s:$(shift 2; echo " $*"); load $(load)); rate at $N / rate at $SMALL = $(echo "$big_rate $small_rate" | awk '{ printf "%.2f", $1 / $2 }')"
 set -- $(plain_rate "$DIR/visa-world/cases/visas.csv" "$N")
-echo "sqlite3 .import of the same $N cases, no validation: $2 s = $1 cases/s; chancery/sqlite3 = $(echo "$big_rate $1" | awk '{ printf "%.2f", $1 / $2 }')x"
+echo "sqlite3 .import of the same $N cases, no validation: $2 s (CPU $3 s) = $1 cases/s; chancery/sqlite3 = $(echo "$big_rate $1" | awk '{ printf "%.2f", $1 / $2 }')x"
 
 # one CMD...: "SECONDS KIB CPU-SECONDS" of one whole-process run.
 one() {

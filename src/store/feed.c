@@ -97,6 +97,7 @@ enum status store_feed_start(struct store *st, const struct snapshot *s,
         free(f);
         return e->status;
     }
+    txn_loaded(f->txn, s);
     pthread_mutex_init(&f->lock, NULL);
     pthread_cond_init(&f->moved, NULL);
     if (pthread_create(&f->thread, NULL, run, f)) {

@@ -328,8 +328,8 @@ static int write_image(FILE *f, struct image_header *h, const void *const *data)
     return w.bad;
 }
 
-void cache_save(struct store *st, int64_t seq, const char *hash,
-                struct snapshot *s)
+char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
+                     struct snapshot *s)
 {
     struct image_header h;
     const void *data[SEC_COUNT];
@@ -345,7 +345,7 @@ void cache_save(struct store *st, int64_t seq, const char *hash,
 
     if (st->pg && st->pg_image_readonly) { /* store/pg_image.c */
         free(path);
-        return;
+        return NULL;
     }
     snapshot_index(s);
     memset(&h, 0, sizeof(h));
@@ -378,14 +378,36 @@ void cache_save(struct store *st, int64_t seq, const char *hash,
     bad = !f || write_image(f, &h, data);
     if (f && fclose(f))
         bad = 1;
-    if (bad || rename(tmp, path))
+    if (bad) {
         remove(tmp);
+        free(tmp);
+        tmp = NULL;
+    }
     for (int k = 0; k < ENT__COUNT; k++) {
         free(rows[k]);
         free(slots[k]);
     }
     order_release(&order);
     buf_release(&blob);
-    free(tmp);
     free(path);
+    return tmp;
+}
+
+void cache_publish(struct store *st, char *tmp, int keep)
+{
+    char *path;
+
+    if (!tmp)
+        return;
+    path = image_path(st);
+    if (!keep || rename(tmp, path))
+        remove(tmp);
+    free(path);
+    free(tmp);
+}
+
+void cache_save(struct store *st, int64_t seq, const char *hash,
+                struct snapshot *s)
+{
+    cache_publish(st, cache_save_tmp(st, seq, hash, s), 1);
 }

@@ -224,9 +224,12 @@ enum status bulk_open(struct store *st, struct bulk *b, size_t expected,
  * they touch and drops the indexes worth rebuilding. */
 enum status bulk_note(struct store *st, struct bulk *b,
                       const struct change *changes, size_t n, struct err *e);
-/* Inside the transaction, before COMMIT: rebuilds the indexes and checks
- * every reference of the tables written; a dangling one is ST_INVALID. */
-enum status bulk_end(struct store *st, struct bulk *b, struct err *e);
+/* Inside the transaction, before COMMIT: rebuilds the indexes and, unless
+ * the set only inserts records validated against the registry the
+ * transaction holds (current), checks every reference of the tables
+ * written; a dangling one is ST_INVALID. */
+enum status bulk_end(struct store *st, struct bulk *b, int current,
+                     struct err *e);
 /* After COMMIT or ROLLBACK: foreign keys back on, memory freed. */
 void bulk_close(struct store *st, struct bulk *b);
 
@@ -238,6 +241,11 @@ enum status log_adopt(struct store *st, const struct snapshot *s,
                       int64_t own_head, const char *path, int64_t *seq,
                       char prev[HASH_HEX], int *adopted, struct err *e);
 /* The same for a change set being written (store/write.c). */
+/* Says that s, from which the set's records come, was loaded from the
+ * registry at the head the transaction began on, before any of them was
+ * added: the records it held then need no reference check (store/write.c,
+ * ref_guard). */
+void txn_loaded(struct store_txn *t, const struct snapshot *s);
 enum status txn_adopt_log(struct store_txn *t, const struct snapshot *s,
                           const char *path, int *adopted, struct err *e);
 
@@ -337,6 +345,14 @@ int cache_head(struct store *st, struct image_info *info);
  * hash); a failure to write leaves no image, never a partial one. */
 void cache_save(struct store *st, int64_t seq, const char *hash,
                 struct snapshot *s);
+/* cache_save in two steps, so that a writer can make the image of the head
+ * it is about to commit while it commits (store/write.c): the image
+ * written beside the registry under a name of its own (NULL when it could
+ * not be written), then put in place (keep 1) or removed; frees tmp.
+ * cache_save_tmp reads no more of st than its path. */
+char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
+                     struct snapshot *s);
+void cache_publish(struct store *st, char *tmp, int keep);
 /* The checks and decoding of a whole image of size bytes at data
  * (writable, 64-byte aligned), for cache_load and the fuzzer: every block's
  * checksum, then every value; 0 when sound, the rows and indexes of s then

@@ -9,6 +9,7 @@
  * set; this file binds and steps.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -68,6 +69,22 @@ struct log_writer {
     int64_t set_id;
     char prev[HASH_HEX];
     struct tlog tree;
+    struct log_batch *batch; /* a bulk set's inserts, LOG_ROWS at a time */
+};
+
+/* A bulk set's entries of insertions go into the change log LOG_ROWS rows
+ * to a statement: SQLite's work per statement (opening the table, the
+ * statement's transaction, halting, resetting) is then shared by as many
+ * rows. The rows are the same as one at a time. */
+#define LOG_ROWS 32
+
+struct log_batch {
+    struct sql_stmt *q; /* INSERT of LOG_ROWS rows, prepared once */
+    size_t n;
+    int64_t seq[LOG_ROWS];
+    const char *entity[LOG_ROWS];
+    char key[LOG_ROWS][KEY_MAX];
+    unsigned char hash[LOG_ROWS][HASH_BYTES];
 };
 
 static enum status add_change_set(struct store *st, struct log_writer *w,
@@ -143,6 +160,81 @@ static enum status log_append(struct store *st, const struct log_writer *w,
     db_bind_static(q, 6, x->change->op == OP_INSERT ? NULL : x->before.data);
     sql_bind_blob(q, 7, x->hash, HASH_BYTES, SQL_STATIC);
     return db_step_done(st, q, e);
+}
+
+static enum status batch_prepare(struct store *st, struct log_batch *b,
+                                 struct err *e)
+{
+    struct buf sql;
+    enum status rc;
+
+    buf_init(&sql, SIZE_MAX / 2);
+    buf_addf(&sql, "INSERT INTO changes (seq, change_set, op, entity, key, "
+                   "hash) VALUES ");
+    for (int i = 0; i < LOG_ROWS; i++)
+        buf_addf(&sql, "%s(?, ?, 'insert', ?, ?, ?)", i ? ", " : "");
+    rc = db_prepare(st, sql.data, &b->q, e);
+    buf_release(&sql);
+    return rc;
+}
+
+/* Writes the batched entries: a full batch as one statement, the rest of
+ * one (at the end of a chunk) a row at a time. */
+static enum status batch_flush(struct store *st, const struct log_writer *w,
+                               struct err *e)
+{
+    struct log_batch *b = w->batch;
+    struct sql_stmt *q = st->log_insert;
+    size_t n = b->n;
+
+    b->n = 0;
+    if (n == LOG_ROWS) {
+        if (!b->q && batch_prepare(st, b, e))
+            return ST_ERROR;
+        for (size_t i = 0; i < n; i++) {
+            int at = (int)i * 5;
+
+            sql_bind_int64(b->q, at + 1, b->seq[i]);
+            sql_bind_int64(b->q, at + 2, w->set_id);
+            db_bind_static(b->q, at + 3, b->entity[i]);
+            db_bind_static(b->q, at + 4, b->key[i]);
+            sql_bind_blob(b->q, at + 5, b->hash[i], HASH_BYTES, SQL_STATIC);
+        }
+        return db_step_done(st, b->q, e);
+    }
+    for (size_t i = 0; i < n; i++) {
+        sql_bind_int64(q, 1, b->seq[i]);
+        sql_bind_int64(q, 2, w->set_id);
+        db_bind_static(q, 3, change_op_name(OP_INSERT));
+        db_bind_static(q, 4, b->entity[i]);
+        db_bind_static(q, 5, b->key[i]);
+        sql_bind_null(q, 6);
+        sql_bind_blob(q, 7, b->hash[i], HASH_BYTES, SQL_STATIC);
+        if (db_step_done(st, q, e))
+            return ST_ERROR;
+    }
+    return ST_OK;
+}
+
+/* log_append, or into the batch when there is one and x inserts. */
+static enum status log_add(struct store *st, const struct log_writer *w,
+                           int64_t seq, const struct prepared_entry *x,
+                           struct err *e)
+{
+    struct log_batch *b = w->batch;
+
+    if (!b || x->change->op != OP_INSERT) {
+        if (b && b->n && batch_flush(st, w, e))
+            return ST_ERROR;
+        return log_append(st, w, seq, x, e);
+    }
+    b->seq[b->n] = seq;
+    b->entity[b->n] = x->ent->name;
+    memcpy(b->key[b->n], x->key, sizeof(b->key[0]));
+    memcpy(b->hash[b->n], x->hash, HASH_BYTES);
+    if (++b->n == LOG_ROWS)
+        return batch_flush(st, w, e);
+    return ST_OK;
 }
 
 /* Conflicts. A writer validates its change set against the snapshot it
@@ -247,16 +339,117 @@ static enum status check_conflict(struct conflicts *c, const struct snapshot *s,
                    hit_ent, hit);
 }
 
+/* The references of a bulk set, checked in memory (store/bulk.c). The
+ * feed tells which records of its snapshot were loaded from the registry
+ * the transaction holds (the first base[k] of each kind); every other
+ * record a written row refers to must be one the set inserts. A set that
+ * keeps to that needs no foreign_key_check; any other (an insert of a
+ * loaded record, a reference to a record never written) runs it. */
+struct ref_guard {
+    int on;
+    int broken; /* the check in memory cannot vouch for the set */
+    uint32_t base[ENT__COUNT];
+    unsigned char *written[ENT__COUNT]; /* bit i: record base + i inserted */
+    size_t bytes[ENT__COUNT];
+};
+
+static int guard_written(const struct ref_guard *g, enum entity_kind k,
+                         uint32_t i)
+{
+    size_t j = i - g->base[k];
+
+    if (i < g->base[k])
+        return 1;
+    return j / 8 < g->bytes[k] && (g->written[k][j / 8] >> (j % 8) & 1);
+}
+
+static void guard_note(struct ref_guard *g, const struct change *c)
+{
+    size_t j, n;
+
+    if (!g->on || g->broken)
+        return;
+    if (c->op != OP_INSERT || c->index < g->base[c->entity]) {
+        g->broken = 1;
+        return;
+    }
+    j = c->index - g->base[c->entity];
+    if (j / 8 >= g->bytes[c->entity]) {
+        n = g->bytes[c->entity] ? g->bytes[c->entity] : 4096;
+        while (n <= j / 8)
+            n *= 2;
+        g->written[c->entity] = xrealloc(g->written[c->entity], n);
+        memset(g->written[c->entity] + g->bytes[c->entity], 0,
+               n - g->bytes[c->entity]);
+        g->bytes[c->entity] = n;
+    }
+    g->written[c->entity][j / 8] |= (unsigned char)(1u << (j % 8));
+}
+
+/* 1 when every reference of row i of ent is to a loaded or written
+ * record. */
+static int guard_row(const struct ref_guard *g, const struct snapshot *s,
+                     const struct entity *ent, uint32_t i)
+{
+    const void *rec = snapshot_row(s, ent->kind, i);
+    char buf[FIELD_BUF];
+
+    for (int k = 0; k < ent->n_fields; k++) {
+        const struct field *f = &ent->fields[k];
+        uint32_t ref = IDMAP_NONE;
+        const char *code;
+
+        if (f->type == FT_REF)
+            ref = field_ref(f, rec);
+        else if (f->type == FT_CODE && f->ref == ENT_STATE) {
+            code = field_text(s, f, rec, buf);
+            if (!*code)
+                continue;
+            if ((ref = snapshot_find(s, ENT_STATE, code)) == IDMAP_NONE)
+                return 0;
+        }
+        if (ref != IDMAP_NONE && !guard_written(g, f->ref, ref))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when the set's references are vouched for in memory. */
+static int guard_holds(const struct ref_guard *g, const struct snapshot *s)
+{
+    if (!g->on || g->broken || !s)
+        return 0;
+    for (int k = 0; k < ENT__COUNT; k++)
+        for (size_t j = 0; j < 8 * g->bytes[k]; j++) {
+            if (!g->written[k][j / 8]) {
+                j += 7;
+                continue;
+            }
+            if ((g->written[k][j / 8] >> (j % 8) & 1) &&
+                !guard_row(g, s, ENTITIES[k], g->base[k] + (uint32_t)j))
+                return 0;
+        }
+    return 1;
+}
+
+static void guard_release(struct ref_guard *g)
+{
+    for (int k = 0; k < ENT__COUNT; k++)
+        free(g->written[k]);
+}
+
 /* Writes the n changes as entries of w's change set, the chain going on
  * from w's last entry. */
 static enum status write_entries(struct store *st, const struct snapshot *s,
                                  const struct change *changes, size_t n,
                                  struct log_writer *w, struct conflicts *c,
-                                 struct err *e)
+                                 struct ref_guard *g, struct err *e)
 {
     struct preparer p;
     enum status rc = ST_OK;
 
+    for (size_t i = 0; i < n; i++)
+        guard_note(g, &changes[i]);
     preparer_start(&p, s, changes, n, &w->f, w->prev);
     for (size_t i = 0; i < n && !rc; i++) {
         const struct prepared_entry *x = preparer_next(&p);
@@ -267,11 +460,13 @@ static enum status write_entries(struct store *st, const struct snapshot *s,
         if (rc)
             err_prefix(e, "%s '%s'", x->ent->name, x->key);
         else
-            rc = log_append(st, w, w->f.seq + 1 + (int64_t)i, x, e);
+            rc = log_add(st, w, w->f.seq + 1 + (int64_t)i, x, e);
         if (!rc)
             rc = tlog_append(st, &w->tree, w->f.seq + 1 + (int64_t)i, x->leaf,
                              e);
     }
+    if (!rc && w->batch && w->batch->n)
+        rc = batch_flush(st, w, e);
     preparer_stop(&p, &w->f.seq, w->prev);
     return rc;
 }
@@ -490,6 +685,7 @@ struct store_txn {
     struct log_writer w;
     struct bulk bulk;
     struct conflicts conflicts;
+    struct ref_guard guard;
 };
 
 static void txn_free(struct store_txn *t)
@@ -498,6 +694,10 @@ static void txn_free(struct store_txn *t)
     idmap_release(&t->conflicts.changed);
     arena_release(&t->conflicts.ids);
     tlog_close(&t->w.tree);
+    guard_release(&t->guard);
+    if (t->w.batch)
+        sql_finalize(t->w.batch->q);
+    free(t->w.batch);
     free(t);
 }
 
@@ -521,6 +721,8 @@ enum status store_begin_at(struct store *st, const struct change_meta *meta,
         rc = clock_timestamp(t->recorded, e);
     if (!rc && !st->batch)
         rc = bulk_open(st, &t->bulk, expected, e);
+    if (!rc && t->bulk.on)
+        t->w.batch = xcalloc(1, sizeof(*t->w.batch));
     if (!rc && st->batch > 1)
         rc = err_set(e, ST_ERROR, "a change set of the batch failed");
     if (!rc && (st->batch || !(rc = db_begin(st, DB_WRITE, e)))) {
@@ -549,10 +751,13 @@ enum status store_write(struct store_txn *t, const struct snapshot *s,
         return ST_OK;
     if (!t->w.set_id && add_change_set(t->st, &t->w, e))
         return ST_ERROR;
+    if (t->s && t->s != s)
+        t->guard.broken = 1;
     t->s = s;
     if (bulk_note(t->st, &t->bulk, changes, n, e))
         return e->status;
-    return write_entries(t->st, s, changes, n, &t->w, &t->conflicts, e);
+    return write_entries(t->st, s, changes, n, &t->w, &t->conflicts, &t->guard,
+                         e);
 }
 
 /* A test's hook: with CHANCERY_TEST_PAUSE_COMMIT=FILE a writer creates
@@ -578,6 +783,58 @@ static void pause_before_commit(void)
  * cases, folding them into the old image would cost as much as reading
  * the tables, and the first read after the import would pay for it.
  * Otherwise the image is refreshed from the old one, when it can be. */
+/* The image written while the set commits: a large set written from the
+ * registry the transaction holds (save_image's first case) has its image
+ * made on a thread of its own during the index rebuild and COMMIT, which
+ * take the other core for as long (measured on the world's import: 2.9 s
+ * of image beside 2.1 s of indexes and COMMIT). It is put in place only
+ * once COMMIT succeeded, so no reader ever finds the image of a head the
+ * log does not have; on failure it is removed. The thread reads only the
+ * snapshot, which nothing else touches until store_commit returns. */
+struct early_image {
+    struct store *st;
+    struct snapshot *s;
+    int64_t seq;
+    char hash[HASH_HEX];
+    char *tmp;
+    pthread_t thread;
+    int started;
+};
+
+static void *early_image_run(void *arg)
+{
+    struct early_image *x = arg;
+
+    x->tmp = cache_save_tmp(x->st, x->seq, x->hash, x->s);
+    return NULL;
+}
+
+/* Starts the early image when the commit would end with cache_save. */
+static void early_image_start(struct store_txn *t, struct early_image *x)
+{
+    memset(x, 0, sizeof(*x));
+    if (t->st->batch || !t->w.set_id ||
+        t->w.f.seq - t->w.set_id + 1 < IMAGE_REWRITE_CHANGES ||
+        t->conflicts.on || !t->s || !images_kept(t->st))
+        return;
+    x->st = t->st;
+    x->s = (struct snapshot *)t->s;
+    x->seq = t->w.f.seq;
+    snprintf(x->hash, sizeof(x->hash), "%s", t->w.prev);
+    x->started = !pthread_create(&x->thread, NULL, early_image_run, x);
+}
+
+/* Waits for the early image; puts it in place when keep. 1 when there was
+ * one. */
+static int early_image_end(struct early_image *x, int keep)
+{
+    if (!x->started)
+        return 0;
+    pthread_join(x->thread, NULL);
+    cache_publish(x->st, x->tmp, keep);
+    return 1;
+}
+
 static void save_image(struct store_txn *t)
 {
     /* The image keeps the derived indexes, which cache_save builds when
@@ -592,10 +849,15 @@ static void save_image(struct store_txn *t)
 enum status store_commit(struct store_txn *t, struct err *e)
 {
     struct store *st = t->st;
+    struct early_image image = { 0 };
     enum status rc = tlog_flush(st, &t->w.tree, e);
+    int current = !rc && st->known_head >= 0 && !t->conflicts.on &&
+                  guard_holds(&t->guard, t->s);
 
+    if (!rc && t->bulk.on)
+        early_image_start(t, &image);
     if (!rc)
-        rc = bulk_end(st, &t->bulk, e);
+        rc = bulk_end(st, &t->bulk, current, e);
 
     if (!rc)
         pause_before_commit();
@@ -608,7 +870,7 @@ enum status store_commit(struct store_txn *t, struct err *e)
         end_change_set(st, 0, NULL);
     else
         st->known_head = t->w.f.seq;
-    if (!rc && !st->batch && t->w.set_id &&
+    if (!early_image_end(&image, !rc) && !rc && !st->batch && t->w.set_id &&
         t->w.f.seq - t->w.set_id + 1 >= IMAGE_REWRITE_CHANGES)
         save_image(t);
     txn_free(t);
@@ -629,6 +891,13 @@ enum status txn_adopt_log(struct store_txn *t, const struct snapshot *s,
         t->s = s;
     }
     return rc;
+}
+
+void txn_loaded(struct store_txn *t, const struct snapshot *s)
+{
+    t->guard.on = t->bulk.on;
+    for (int k = 0; k < ENT__COUNT; k++)
+        t->guard.base[k] = (uint32_t)snapshot_count(s, k);
 }
 
 enum status store_begin(struct store *st, const struct change_meta *meta,
