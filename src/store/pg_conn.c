@@ -108,6 +108,7 @@ void pg_revive(struct pg_conn *c)
     c->batching = 0;
     c->lost = 0;
     pg_forget_tables(c);
+    pg_analyze_copied(c, 0);
     pg_batch_discard(c);
     free(c->notify_sql);
     c->notify_sql = NULL;
@@ -156,7 +157,10 @@ void pg_close(struct pg_conn *c)
     free(c->session_sql);
     free(c->pending);
     pg_forget_tables(c);
+    pg_analyze_copied(c, 0);
     free(c->tables);
+    free(c->rebuild);
+    free(c->analyze);
     free(c);
 }
 

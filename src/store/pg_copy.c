@@ -16,12 +16,58 @@
 #include "base/xalloc.h"
 #include "store/pg_private.h"
 
+/* Frees the n strings of list; n becomes 0. */
+static void free_names(char **list, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free(list[i]);
+    *n = 0;
+}
+
+/* Whether name is one of the n of list. */
+static int has_name(char *const *list, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i], name))
+            return 1;
+    return 0;
+}
+
 void pg_forget_tables(struct pg_conn *c)
 {
-    for (size_t i = 0; i < c->n_tables; i++)
-        free(c->tables[i]);
-    c->n_tables = 0;
+    free_names(c->tables, &c->n_tables);
+    free_names(c->rebuild, &c->n_rebuild);
     c->unchecked = 0;
+}
+
+/* Statistics made again after an import, with this target (the default
+ * is 100): the next reads (the change log's tail, store/follow.c) need
+ * to know the tables' size and the range of their keys, not a fine
+ * histogram, and a sample of 3,000 rows rather than 30,000 is what made
+ * ANALYZE cost a fifth of a 100,000-posting import. Autovacuum analyzes
+ * the tables again, fully, once it notices them. */
+#define PG_IMPORT_STATISTICS "10"
+
+void pg_analyze_copied(struct pg_conn *c, int run)
+{
+    char *sql = xstrdup(
+        "BEGIN; SET LOCAL default_statistics_target = " PG_IMPORT_STATISTICS
+        "; ANALYZE ");
+
+    for (size_t i = 0; i < c->n_analyze; i++) {
+        char *more = xasprintf("%s%s%s", sql, i ? ", " : "", c->analyze[i]);
+
+        free(sql);
+        sql = more;
+    }
+    if (run && c->n_analyze) {
+        char *all = xasprintf("%s; COMMIT", sql);
+
+        PQclear(pg_exec_sql(c, all));
+        free(all);
+    }
+    free(sql);
+    free_names(c->analyze, &c->n_analyze);
 }
 
 /* The table a COPY statement names ("COPY t (cols) FROM STDIN"). */
@@ -59,6 +105,49 @@ static int switch_checks(struct pg_conn *c, const char *table, int on)
     return rc;
 }
 
+/* A whole batch's first COPY into a table holding fewer rows than this
+ * (an import into a new registry: `init` wrote a few hundred changes)
+ * drops the table's plain indexes and makes them again before COMMIT:
+ * one sort instead of a B-tree insertion per row, which made COPY into
+ * the change log (its index by key) three times slower. Unique indexes
+ * stay: they back the keys that references and duplicates need. DROP
+ * INDEX locks the table against readers until COMMIT, hence the bound:
+ * a registry in use, with a long change log, keeps its indexes. */
+#define PG_REBUILD_MAX_ROWS "50000"
+
+/* The plain indexes of table (%s, twice) with their definitions, when
+ * it holds fewer than PG_REBUILD_MAX_ROWS rows. */
+#define PLAIN_INDEXES                                                        \
+    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "    \
+    "FROM pg_index i WHERE i.indrelid = '%s'::regclass AND NOT "             \
+    "i.indisunique AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE "     \
+    "k.conindid = i.indexrelid) AND (SELECT count(*) FROM (SELECT 1 FROM %s" \
+    " LIMIT " PG_REBUILD_MAX_ROWS ") s) < " PG_REBUILD_MAX_ROWS
+
+/* Drops table's plain indexes, to make again before COMMIT, when it is
+ * nearly empty (PG_REBUILD_MAX_ROWS). */
+static int drop_indexes(struct pg_conn *c, const char *table)
+{
+    char *sql = xasprintf(PLAIN_INDEXES, table, table);
+    PGresult *res = pg_query(c, sql, NULL);
+    int rc = res ? 0 : -1;
+
+    free(sql);
+    for (int i = 0; res && !rc && i < PQntuples(res); i++) {
+        PGresult *done;
+
+        sql = xasprintf("DROP INDEX %s", PQgetvalue(res, i, 0));
+        done = pg_query(c, sql, NULL);
+        rc = done ? 0 : -1;
+        PQclear(done);
+        free(sql);
+        XGROW(c->rebuild, c->n_rebuild + 1, c->rebuild_alloc);
+        c->rebuild[c->n_rebuild++] = xstrdup(PQgetvalue(res, i, 1));
+    }
+    PQclear(res);
+    return rc;
+}
+
 /* Before the first COPY into table in a transaction whose references are
  * checked whole: its row-by-row checks off. */
 static int uncheck_table(struct pg_conn *c, const char *copy_sql)
@@ -73,7 +162,7 @@ static int uncheck_table(struct pg_conn *c, const char *copy_sql)
     }
     XGROW(c->tables, c->n_tables + 1, c->tables_alloc);
     c->tables[c->n_tables++] = table;
-    return switch_checks(c, table, 0);
+    return switch_checks(c, table, 0) || drop_indexes(c, table);
 }
 
 /* One query per reference of table: the first row this transaction wrote
@@ -129,6 +218,11 @@ int pg_check_tables(struct pg_conn *c)
     if (!res)
         return -1;
     PQclear(res);
+    for (size_t i = 0; i < c->n_rebuild; i++) {
+        if (!(res = pg_query(c, c->rebuild[i], NULL)))
+            return -1;
+        PQclear(res);
+    }
     for (size_t i = 0; i < c->n_tables; i++)
         if (switch_checks(c, c->tables[i], 1) || check_table(c, c->tables[i]))
             return -1;
@@ -177,56 +271,42 @@ void pg_unpend(struct pg_stmt *q)
     q->n_rows_bytes = 0;
 }
 
-static void rows_add(struct pg_stmt *q, const char *data, size_t n)
-{
-    if (q->n_rows_bytes + n > q->rows_alloc) {
-        q->rows_alloc = (q->n_rows_bytes + n) * 2 + 4096;
-        q->rows = xrealloc(q->rows, q->rows_alloc);
-    }
-    memcpy(q->rows + q->n_rows_bytes, data, n);
-    q->n_rows_bytes += n;
-    q->c->pending_bytes += n;
-}
-
-/* One value in COPY's text format: \N for NULL, text with backslash,
- * tab and line ends escaped, bytea as \\x and hex digits. */
-static void copy_value(struct pg_stmt *q, const struct pg_param *p)
+/* One value in COPY's text format at o, which has room for 3 + 2 * n
+ * bytes: \N for NULL, text with backslash, tab and line ends escaped,
+ * bytea as \\x and hex digits. The end of what was written. A loop of
+ * bytes, not a call per piece: the import writes millions of values. */
+static char *copy_value(char *o, const struct pg_param *p)
 {
     static const char hex[] = "0123456789abcdef";
-    char two[2];
+    const unsigned char *d = (const unsigned char *)p->data;
 
-    if (!p->data) {
-        rows_add(q, "\\N", 2);
-        return;
+    if (!d) {
+        *o++ = '\\';
+        *o++ = 'N';
+        return o;
     }
     if (p->binary) {
-        rows_add(q, "\\\\x", 3);
+        *o++ = '\\';
+        *o++ = '\\';
+        *o++ = 'x';
         for (int i = 0; i < p->n; i++) {
-            two[0] = hex[(unsigned char)p->data[i] >> 4];
-            two[1] = hex[(unsigned char)p->data[i] & 15];
-            rows_add(q, two, 2);
+            *o++ = hex[d[i] >> 4];
+            *o++ = hex[d[i] & 15];
         }
-        return;
+        return o;
     }
-    for (int i = 0, from = 0; i <= p->n; i++) {
-        const char *esc = NULL;
+    for (int i = 0; i < p->n; i++) {
+        unsigned char ch = d[i];
 
-        if (i < p->n) {
-            char ch = p->data[i];
-
-            esc = ch == '\\'   ? "\\\\"
-                  : ch == '\t' ? "\\t"
-                  : ch == '\n' ? "\\n"
-                  : ch == '\r' ? "\\r"
-                               : NULL;
-            if (!esc)
-                continue;
+        if (ch > '\\' ||
+            (ch != '\\' && ch != '\t' && ch != '\n' && ch != '\r')) {
+            *o++ = (char)ch;
+            continue;
         }
-        rows_add(q, p->data + from, (size_t)(i - from));
-        if (esc)
-            rows_add(q, esc, 2);
-        from = i + 1;
+        *o++ = '\\';
+        *o++ = ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : '\\';
     }
+    return o;
 }
 
 /* A test's hook: with CHANCERY_TEST_PG_DROP_ROW="TABLE KEY", a batch
@@ -236,7 +316,7 @@ static void copy_value(struct pg_stmt *q, const struct pg_param *p)
  * then refuse it. */
 static int dropped_row(const struct pg_stmt *q)
 {
-    const char *hook = getenv("CHANCERY_TEST_PG_DROP_ROW"), *key, *table;
+    const char *hook = q->c->drop_hook, *key, *table;
     size_t n;
 
     if (!hook || !q->c->unchecked || !q->n_params || !q->params[0].data ||
@@ -249,24 +329,35 @@ static int dropped_row(const struct pg_stmt *q)
            !memcmp(q->params[0].data, key + 1, strlen(key + 1));
 }
 
-/* Appends the bound row to q's rows for COPY. */
+/* Appends the bound row to q's rows for COPY, the room for it at its
+ * longest made first. */
 void pg_batch_row(struct pg_stmt *q)
 {
     struct pg_conn *c = q->c;
+    size_t most = 1;
+    char *o;
 
-    if (dropped_row(q))
+    if (c->drop_hook && dropped_row(q))
         return;
-
     if (!q->n_rows_bytes) {
         XGROW(c->pending, c->n_pending + 1, c->alloc);
         c->pending[c->n_pending++] = q;
     }
+    for (int i = 0; i < q->n_params; i++)
+        most += 4 + 2 * (size_t)q->params[i].n;
+    if (q->n_rows_bytes + most > q->rows_alloc) {
+        q->rows_alloc = (q->n_rows_bytes + most) * 2 + 4096;
+        q->rows = xrealloc(q->rows, q->rows_alloc);
+    }
+    o = q->rows + q->n_rows_bytes;
     for (int i = 0; i < q->n_params; i++) {
         if (i)
-            rows_add(q, "\t", 1);
-        copy_value(q, &q->params[i]);
+            *o++ = '\t';
+        o = copy_value(o, &q->params[i]);
     }
-    rows_add(q, "\n", 1);
+    *o++ = '\n';
+    c->pending_bytes += (size_t)(o - (q->rows + q->n_rows_bytes));
+    q->n_rows_bytes = (size_t)(o - q->rows);
     c->changes = 1;
 }
 
@@ -315,6 +406,16 @@ static int copy_rows(struct pg_stmt *q)
     if (!ok && !c->error[0])
         pg_set_error(c, NULL);
     c->copied |= ok;
+    if (ok) {
+        char *table = copy_table(q->copy_sql);
+
+        if (has_name(c->analyze, c->n_analyze, table)) {
+            free(table);
+        } else {
+            XGROW(c->analyze, c->n_analyze + 1, c->analyze_alloc);
+            c->analyze[c->n_analyze++] = table;
+        }
+    }
     return ok ? 0 : -1;
 }
 
@@ -347,6 +448,7 @@ int pg_batch_begin(struct pg_conn *c, int whole)
     if (pg_exec(c, "SET CONSTRAINTS ALL DEFERRED"))
         return -1;
     c->batching = 1;
+    c->drop_hook = getenv("CHANCERY_TEST_PG_DROP_ROW");
     /* Turning a reference's own triggers off is a superuser's right. */
     c->unchecked = whole && super && !strcmp(super, "on");
     return 0;

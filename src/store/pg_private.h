@@ -49,6 +49,11 @@ struct pg_conn {
     unsigned long commits; /* the COMMITs sent */
     char *session_sql;     /* the SETs outside transactions, to replay */
     int copied;            /* the transaction wrote rows with COPY */
+    const char *drop_hook; /* CHANCERY_TEST_PG_DROP_ROW (store/pg_copy.c) */
+    char **rebuild;        /* CREATE INDEX of the indexes dropped for a */
+    size_t n_rebuild, rebuild_alloc; /* whole batch, made before COMMIT */
+    char **analyze;                  /* the tables COPY wrote, analyzed */
+    size_t n_analyze, analyze_alloc; /* after COMMIT */
 };
 
 /* A statement prepared on the server whose pg_stmt was finalized. */
@@ -127,8 +132,13 @@ int pg_keep_prepared(struct pg_stmt *q);
 
 /* store/pg_copy.c */
 
-/* Forgets the tables whose row-by-row reference checks are off. */
+/* Forgets the tables whose row-by-row reference checks are off and the
+ * indexes to make again. */
 void pg_forget_tables(struct pg_conn *c);
+/* After the COMMIT of a transaction that wrote with COPY (run): the
+ * statistics of the tables it wrote made again (light ones). Either way
+ * the tables are forgotten. */
+void pg_analyze_copied(struct pg_conn *c, int run);
 /* Before COMMIT: the references of the rows written checked. */
 int pg_check_tables(struct pg_conn *c);
 /* The COPY of sql when it inserts one row of `?`s, else NULL. */

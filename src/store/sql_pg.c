@@ -105,10 +105,9 @@ static int end_txn(struct pg_conn *c, const char *sql, int rollback)
         c->commit_lost = rc && PQstatus(c->conn) == CONNECTION_BAD;
     /* Rows by the thousand (an import) leave the planner's statistics
      * behind them, and the change log's tail queries (store/follow.c)
-     * would scan the whole log until autovacuum caught up: they are made
-     * now. */
-    if (!rc && !rollback && c->copied)
-        PQclear(pg_exec_sql(c, "ANALYZE"));
+     * would scan the whole log until autovacuum caught up: those of the
+     * tables written are made now (store/pg_copy.c). */
+    pg_analyze_copied(c, !rc && !rollback && c->copied);
     c->copied = 0;
     PQclear(res);
     free(both);
