@@ -24,39 +24,61 @@ pg_start
 trap 'pg_stop' EXIT
 
 now() { date +%s.%N; }
-rate() { echo "$2 $3 $4" | awk -v what="$1" '{ printf "%s: %d rows in %.2f s = %.0f rows/s\n", what, $3, $2 - $1, $3 / ($2 - $1) }'; }
-
-psql -d postgres -qXc "CREATE DATABASE chancery_bench"
-pg="postgresql:///chancery_bench"
-CHANCERY_DB="$pg" "$BUILD/chancery" init >/dev/null
-t0=$(now)
-CHANCERY_DB="$pg" "$BUILD/chancery" import "$DIR/world" >/dev/null
-t1=$(now)
-rate "chancery import into PostgreSQL" "$t0" "$t1" "$rows"
-pg_import_s=$(echo "$t0 $t1" | awk '{ print $2 - $1 }')
-
+# CPU seconds (user + system) of the children of process $1 that ended:
+# for the postmaster, its backends (autovacuum's workers too).
+ticks=$(getconf CLK_TCK)
+child_cpu() { awk -v t="$ticks" '{ printf "%.2f", ($16 + $17) / t }' "/proc/$1/stat"; }
+postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+# run_timed WHAT COMMAND...: wall, the command's CPU (with its children)
+# and the server's; sets last_s to the wall time.
+run_timed() {
+    what=$1
+    shift
+    s0=$(child_cpu "$postmaster") c0=$(child_cpu $$) t0=$(now)
+    "$@" >/dev/null
+    t1=$(now) c1=$(child_cpu $$)
+    sleep 0.5 # for the postmaster to collect its backend
+    s1=$(child_cpu "$postmaster")
+    last_s=$(echo "$t0 $t1" | awk '{ print $2 - $1 }')
+    echo "$t0 $t1 $rows $c0 $c1 $s0 $s1" | awk -v what="$what" '{ printf "%s: %d rows in %.2f s = %.0f rows/s (CPU: client %.2f s, server %.2f s)\n", what, $3, $2 - $1, $3 / ($2 - $1), $5 - $4, $7 - $6 }'
+}
+plain_copy() {
+    for f in missions persons postings dependents; do
+        psql -d "$1" -qXc "\\copy $f FROM '$DIR/world/$f.csv' WITH (FORMAT csv, HEADER true)"
+    done
+}
 # The same files into tables of the same columns, all text, no keys.
-psql -d postgres -qXc "CREATE DATABASE plain_bench"
-for f in missions persons postings dependents; do
-    cols=$(head -n 1 "$DIR/world/$f.csv" | sed 's/,/ text, /g; s/$/ text/; s/\([a-z_]*\) text/"\1" text/g')
-    psql -d plain_bench -qXc "CREATE TABLE $f ($cols)"
+plain_tables() {
+    psql -d postgres -qXc "CREATE DATABASE $1"
+    for f in missions persons postings dependents; do
+        cols=$(head -n 1 "$DIR/world/$f.csv" | sed 's/,/ text, /g; s/$/ text/; s/\([a-z_]*\) text/"\1" text/g')
+        psql -d "$1" -qXc "CREATE TABLE $f ($cols)"
+    done
+}
+
+# BENCH_RUNS (2) runs of each, alternating; the first run's registry is
+# the one the reads below use.
+pg="postgresql:///chancery_bench"
+for run in $(seq "${BENCH_RUNS:-2}"); do
+    db=chancery_bench plain=plain_bench
+    if [ "$run" -gt 1 ]; then db=chancery_bench_$run plain=plain_bench_$run; fi
+    psql -d postgres -qXc "CREATE DATABASE $db"
+    CHANCERY_DB="postgresql:///$db" "$BUILD/chancery" init >/dev/null
+    run_timed "chancery import into PostgreSQL" env CHANCERY_DB="postgresql:///$db" "$BUILD/chancery" import "$DIR/world"
+    pg_import_s=$last_s
+    plain_tables "$plain"
+    run_timed "psql \\copy, no validation" plain_copy "$plain"
+    plain_s=$last_s
+    echo "$pg_import_s $plain_s" | awk '{ printf "chancery import into PostgreSQL / psql \\copy: %.2fx the rate (issue 15: at least 0.5x)\n", $2 / $1 }'
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    if [ "$run" -gt 1 ]; then
+        psql -d postgres -qXc "DROP DATABASE $db" -c "DROP DATABASE $plain"
+    fi
 done
-t0=$(now)
-for f in missions persons postings dependents; do
-    psql -d plain_bench -qXc "\\copy $f FROM '$DIR/world/$f.csv' WITH (FORMAT csv, HEADER true)"
-done
-t1=$(now)
-rate "psql \\copy, no validation" "$t0" "$t1" "$rows"
-plain_s=$(echo "$t0 $t1" | awk '{ print $2 - $1 }')
 
 rm -f "$DIR/sqlite.db"*
 CHANCERY_DB="$DIR/sqlite.db" "$BUILD/chancery" init >/dev/null
-t0=$(now)
-CHANCERY_DB="$DIR/sqlite.db" "$BUILD/chancery" import "$DIR/world" >/dev/null
-t1=$(now)
-rate "chancery import into SQLite" "$t0" "$t1" "$rows"
-
-echo "$pg_import_s $plain_s" | awk '{ printf "chancery import into PostgreSQL / psql \\copy: %.2fx the rate (issue 15: at least 0.5x)\n", $2 / $1 }'
+run_timed "chancery import into SQLite" env CHANCERY_DB="$DIR/sqlite.db" "$BUILD/chancery" import "$DIR/world"
 
 # Reads, each beside SQLite's of the same run: whole processes (the
 # median of three runs of wall time) that load the registry from the

@@ -38,7 +38,28 @@ if [ "$n" = "$before" ]; then ok "nothing was written"; else not_ok "nothing was
 off=$(db_sql "SELECT count(*) FROM pg_trigger WHERE NOT tgenabled = 'O' AND tgrelid IN ('postings'::regclass, 'persons'::regclass, 'missions'::regclass, 'dependents'::regclass)")
 if [ "$off" = 0 ]; then ok "the reference triggers are on again"; else not_ok "the reference triggers are on again ($off off)"; fi
 
+# The change log's index by key, dropped for the load of a nearly empty
+# table and made again before COMMIT, is back after the refusal too.
+keyidx() {
+    db_sql "SELECT pg_get_indexdef('changes_key'::regclass)"
+}
+if [ "$(keyidx)" = "CREATE INDEX changes_key ON public.changes USING btree (key)" ]; then
+    ok "the change log's index is there after the refusal"
+else
+    not_ok "the change log's index is there after the refusal ($(keyidx))"
+fi
+
 # The same import without the hook goes through whole.
 if ch import "$TMP/world"; then ok "the import goes through"; else not_ok "the import goes through"; fi
+if [ "$(keyidx)" = "CREATE INDEX changes_key ON public.changes USING btree (key)" ]; then
+    ok "the change log's index is made again"
+else
+    not_ok "the change log's index is made again ($(keyidx))"
+fi
+n=$(db_sql "SELECT count(*) FROM changes WHERE key = '$person'")
+m=$(db_sql "SET enable_seqscan = off; SELECT count(*) FROM changes WHERE key = '$person'")
+if [ "$n" -ge 1 ] && [ "$n" = "$m" ]; then ok "the index finds the person's changes"; else not_ok "the index finds the person's changes ($n, $m)"; fi
+a=$(db_sql "SELECT count(*) FROM pg_stats WHERE tablename IN ('changes', 'persons', 'postings') AND attname IN ('seq', 'id')")
+if [ "$a" = 3 ]; then ok "the tables written have statistics"; else not_ok "the tables written have statistics ($a)"; fi
 if ch audit verify; then ok "audit verify passes"; else not_ok "audit verify passes"; fi
 done_testing
