@@ -37,6 +37,9 @@ ch posting show T4
 expect_out "the second write is in" "recalled"
 
 # Two writers to one record: one succeeds, the other is refused cleanly.
+# The second is refused because the record changed while it ran; on a
+# loaded machine it may instead read the registry only after the first
+# committed, and then the posting has ended: a clean refusal too.
 CHANCERY_TEST_PAUSE_COMMIT="$pause" "$CHANCERY" posting end T5 --on 2021-12-04 --reason recalled >"$TMP/w1.out" 2>"$TMP/w1.err" &
 w1=$!
 wait_for "$pause" || not_ok "the first writer reaches its commit"
@@ -46,7 +49,7 @@ wait_for "$TMP/w2.err" "waiting for another writer"
 rm -f "$pause"
 wait $w1; rc1=$?
 wait $w2; rc2=$?
-if [ $rc1 -eq 0 ] && [ $rc2 -ne 0 ] && grep -qF "changed while this command ran" "$TMP/w2.err"; then
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 3 ] && grep -qE "changed while this command ran|already ended on 2021-12-04" "$TMP/w2.err"; then
     ok "two writes to one record: one clean refusal"; else
     echo "# exits $rc1 $rc2"; cat "$TMP/w2.err" | sed 's/^/# /'; not_ok "two writes to one record: one clean refusal"; fi
 ch posting show T5
