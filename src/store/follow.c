@@ -13,10 +13,7 @@
  * rename cannot be applied to a snapshot (records are never removed from
  * one): then, and for a gap past FOLLOW_MAX_CHANGES, the caller loads.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/xalloc.h"
 #include "core/apply.h"
@@ -111,25 +108,6 @@ static enum status gap_read(struct store *st, int64_t from,
     return rc;
 }
 
-/* A test's hook: with CHANCERY_TEST_FOLLOW_PAUSE=FILE, a follow that
- * finds FILE once it has read the log's head takes it (renames it to
- * FILE.held, so that one follow pauses per FILE made) and waits while
- * FILE.held exists, 60 s at most, so that a test can commit a change set
- * between the head's read and the rows'. */
-static void pause_after_head(void)
-{
-    const char *path = getenv("CHANCERY_TEST_FOLLOW_PAUSE");
-    char held[4096];
-
-    if (!path || !*path)
-        return;
-    snprintf(held, sizeof(held), "%s.held", path);
-    if (rename(path, held))
-        return;
-    for (int i = 0; i < 6000 && !access(held, F_OK); i++)
-        db_sleep_ms(10);
-}
-
 enum status store_follow(struct store *st, int64_t from, struct snapshot *s,
                          int64_t *head, struct err *e)
 {
@@ -138,12 +116,10 @@ enum status store_follow(struct store *st, int64_t from, struct snapshot *s,
     enum status rc;
     int64_t seq = 0;
 
-    /* One snapshot for the head and the rows (on PostgreSQL a plain
-     * BEGIN gives each statement its own). */
     if (db_exec(st, "BEGIN", e))
         return ST_ERROR;
     rc = log_head(st, &seq, hash, e);
-    pause_after_head();
+    db_test_read_pause();
     if (!rc && seq < from)
         rc = err_set(e, ST_ERROR, "change log: head %lld before %lld",
                      (long long)seq, (long long)from);

@@ -726,6 +726,7 @@ enum status log_walk(struct store *st, int64_t upto,
     rc = db_exec(st, "BEGIN", e);
     if (!rc)
         rc = read_images(&v, e);
+    db_test_read_pause();
     if (!rc)
         rc = check_chain(&v, &n, e);
     if (!rc && n != upto)

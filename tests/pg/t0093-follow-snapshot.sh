@@ -7,7 +7,7 @@
 # each statement a snapshot of its own; db_begin's DB_READ one).
 # A termination is submitted by a command (head N+1); the server's
 # catch-up to it is held after its read of the head
-# (CHANCERY_TEST_FOLLOW_PAUSE) while a command accepts it (head N+2: the
+# (CHANCERY_TEST_READ_PAUSE) while a command accepts it (head N+2: the
 # notification accepted and its posting ended, in one change set). The
 # next catch-up, to N+2, is held the same way, and meanwhile the server
 # answers from its registry at N+1: exactly what the commands answered at
@@ -29,9 +29,9 @@ cleanup() {
     psql -d postgres -qXc "DROP DATABASE $pg_db WITH (FORCE)" >/dev/null 2>&1
 }
 trap cleanup EXIT
-export CHANCERY_TEST_FOLLOW_PAUSE=$PAUSE CHANCERY_TEST_NO_WATCH=1
+export CHANCERY_TEST_READ_PAUSE=$PAUSE CHANCERY_TEST_NO_WATCH=1
 if serve_start; then ok "serve starts"; else not_ok "serve starts"; exit 1; fi
-unset CHANCERY_TEST_FOLLOW_PAUSE CHANCERY_TEST_NO_WATCH
+unset CHANCERY_TEST_READ_PAUSE CHANCERY_TEST_NO_WATCH
 T_officer=$(login off offpw)
 req GET /api/v1/postings/T1 "$T_officer"
 expect_code 200 "the server reads"
