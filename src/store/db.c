@@ -60,6 +60,20 @@ void db_sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
+void db_test_read_pause(void)
+{
+    const char *path = getenv("CHANCERY_TEST_READ_PAUSE");
+    char held[4096];
+
+    if (!path || !*path)
+        return;
+    snprintf(held, sizeof(held), "%s.held", path);
+    if (rename(path, held))
+        return;
+    for (int i = 0; i < 6000 && !access(held, F_OK); i++)
+        db_sleep_ms(10);
+}
+
 /* A write refused by a PostgreSQL standby says so plainly. */
 static enum status db_fail(struct store *st, struct err *e)
 {

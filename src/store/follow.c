@@ -116,9 +116,12 @@ enum status store_follow(struct store *st, int64_t from, struct snapshot *s,
     enum status rc;
     int64_t seq = 0;
 
-    if (db_exec(st, "BEGIN", e))
+    /* One snapshot for the head and the rows: on PostgreSQL a plain BEGIN
+     * (READ COMMITTED) gives each statement its own. */
+    if (db_begin(st, DB_READ, e))
         return ST_ERROR;
     rc = log_head(st, &seq, hash, e);
+    db_test_read_pause();
     if (!rc && seq < from)
         rc = err_set(e, ST_ERROR, "change log: head %lld before %lld",
                      (long long)seq, (long long)from);

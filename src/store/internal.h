@@ -87,6 +87,12 @@ void db_notify(struct store *st);
 /* The rows the last statement run on st changed. */
 long db_changes(struct store *st);
 void db_sleep_ms(int ms);
+/* A test's hook, in a read transaction after its first read (the log's
+ * head or entries) and before the rows': with CHANCERY_TEST_READ_PAUSE=
+ * FILE, a read that finds FILE takes it (renames it FILE.held: one read
+ * pauses per FILE made) and waits while FILE.held exists, 60 s at most,
+ * so that a test can commit a change set between the two reads. */
+void db_test_read_pause(void);
 
 /* The text of a statement that differs between the backends. */
 #define DB_DIALECT(st, sqlite, postgresql) ((st)->pg ? (postgresql) : (sqlite))

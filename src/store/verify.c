@@ -722,10 +722,12 @@ enum status log_walk(struct store *st, int64_t upto,
     v.emit_ctx = ctx;
     v.upto = upto;
     /* One read transaction: the entries and the rows their last after
-     * images come from, as of one moment. */
-    rc = db_exec(st, "BEGIN", e);
+     * images come from, as of one moment (on PostgreSQL a plain BEGIN
+     * gives each statement its own snapshot). */
+    rc = db_begin(st, DB_READ, e);
     if (!rc)
         rc = read_images(&v, e);
+    db_test_read_pause();
     if (!rc)
         rc = check_chain(&v, &n, e);
     if (!rc && n != upto)
