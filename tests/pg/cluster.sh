@@ -55,3 +55,23 @@ pg_stop() {
     rm -rf "$PG_DIR"
     PG_DIR=
 }
+
+# A streaming standby of the harness's cluster (pg_basebackup -R) in a
+# folder of its own, for the tests that read from one: sets sdir, sport
+# and standby (its URL); stop_standby stops and removes it. Non-zero when
+# it could not start, with pg_basebackup's output in $TMP/bb.log and the
+# standby's in $sdir/log.
+stop_standby() {
+    pg_as "$(pg_bin pg_ctl)" -D "$sdir/data" -m immediate -w stop >/dev/null 2>&1
+    rm -rf "$sdir"
+}
+standby_start() {
+    sdir=$(mktemp -d "${TMPDIR:-/tmp}/chancery-standby.XXXXXX")
+    [ "$(id -u)" -eq 0 ] && chown postgres "$sdir"
+    sport=$(pg_free_port)
+    standby="postgresql:///$pg_db?host=$sdir&port=$sport"
+    pg_as "$(pg_bin pg_basebackup)" -D "$sdir/data" -R -X stream \
+        -h "$PGHOST" -p "$PGPORT" -U chancery >"$TMP/bb.log" 2>&1 &&
+        pg_as "$(pg_bin pg_ctl)" -D "$sdir/data" -l "$sdir/log" -w \
+            -o "-p $sport -k $sdir -c listen_addresses='' -c max_connections=200" start >/dev/null 2>&1
+}

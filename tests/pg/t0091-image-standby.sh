@@ -15,22 +15,11 @@ pg_only || { echo "1..0 # SKIP PostgreSQL only (make check-pg)"; exit 0; }
 export CHANCERY_CACHE_DIR="$TMP/cache"
 
 setup_small
-sdir=$(mktemp -d "${TMPDIR:-/tmp}/chancery-standby.XXXXXX")
-[ "$(id -u)" -eq 0 ] && chown postgres "$sdir"
-sport=$(pg_free_port)
-stop_standby() {
-    pg_as "$(pg_bin pg_ctl)" -D "$sdir/data" -m immediate -w stop >/dev/null 2>&1
-    rm -rf "$sdir"
-}
-if pg_as "$(pg_bin pg_basebackup)" -D "$sdir/data" -R -X stream \
-        -h "$PGHOST" -p "$PGPORT" -U chancery >"$TMP/bb.log" 2>&1 &&
-    pg_as "$(pg_bin pg_ctl)" -D "$sdir/data" -l "$sdir/log" -w \
-        -o "-p $sport -k $sdir -c listen_addresses='' -c max_connections=200" start >/dev/null 2>&1; then
+if standby_start; then
     ok "a standby follows the primary"
 else
     sed "s/^/# /" "$TMP/bb.log" "$sdir/log" 2>/dev/null; not_ok "a standby follows the primary"; stop_standby; done_testing; exit 0
 fi
-standby="postgresql:///$pg_db?host=$sdir&port=$sport"
 on_standby() { psql -d "$standby" -AtqX -c "$1"; }
 # wait_standby ID: until the standby shows person ID.
 wait_standby() {
