@@ -146,6 +146,7 @@ void pg_close(struct pg_conn *c)
 {
     if (!c)
         return;
+    (void)pg_copy_wait(c);
     PQfinish(c->conn);
     if (c->trips)
         fclose(c->trips);
@@ -156,6 +157,7 @@ void pg_close(struct pg_conn *c)
     free(c->notify_sql);
     free(c->session_sql);
     free(c->pending);
+    free(c->job);
     pg_forget_tables(c);
     pg_analyze_copied(c, 0);
     free(c->tables);

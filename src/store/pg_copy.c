@@ -10,6 +10,7 @@
  * transaction wrote. Apart from the statements (store/sql_pg.c) because
  * the import's speed is decided here.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -312,7 +313,6 @@ void pg_batch_row(struct pg_stmt *q)
     c->changes = 1;
 }
 
-/* Sends q's rows with COPY. */
 /* The results after a COPY's end: ok while it was and every result says
  * the command went through; the first failure is kept as the error. */
 int pg_copy_results(struct pg_conn *c, int ok)
@@ -330,25 +330,25 @@ int pg_copy_results(struct pg_conn *c, int ok)
     return ok;
 }
 
-static int copy_rows(struct pg_stmt *q)
+/* Sends n bytes of rows with copy_sql, one COPY. */
+static int copy_rows(struct pg_conn *c, const char *copy_sql, const char *rows,
+                     size_t n_bytes)
 {
-    struct pg_conn *c = q->c;
     PGresult *res;
     int ok;
 
     if (c->copying)
         pg_stream_stop(c);
-    if (pg_pipe_flush(c) || (c->unchecked && uncheck_table(c, q->copy_sql)))
+    if (pg_pipe_flush(c) || (c->unchecked && uncheck_table(c, copy_sql)))
         return -1;
-    res = pg_exec_sql(c, q->copy_sql);
+    res = pg_exec_sql(c, copy_sql);
     ok = PQresultStatus(res) == PGRES_COPY_IN;
 
     PQclear(res);
-    for (size_t at = 0; ok && at < q->n_rows_bytes; at += 1 << 20) {
-        size_t n =
-            q->n_rows_bytes - at < (1u << 20) ? q->n_rows_bytes - at : 1u << 20;
+    for (size_t at = 0; ok && at < n_bytes; at += 1 << 20) {
+        size_t n = n_bytes - at < (1u << 20) ? n_bytes - at : 1u << 20;
 
-        ok = PQputCopyData(c->conn, q->rows + at, (int)n) == 1;
+        ok = PQputCopyData(c->conn, rows + at, (int)n) == 1;
     }
     pg_trip(c, "COPY's end");
     if (PQputCopyEnd(c->conn, ok ? NULL : "chancery: copy failed") != 1)
@@ -358,7 +358,7 @@ static int copy_rows(struct pg_stmt *q)
         pg_set_error(c, NULL);
     c->copied |= ok;
     if (ok) {
-        char *table = copy_table(q->copy_sql);
+        char *table = copy_table(copy_sql);
 
         if (has_name(c->analyze, c->n_analyze, table)) {
             free(table);
@@ -370,13 +370,82 @@ static int copy_rows(struct pg_stmt *q)
     return ok ? 0 : -1;
 }
 
-int pg_batch_flush(struct pg_conn *c)
+/* The sender thread: the rows of the job, a COPY per statement. The
+ * connection is its own until pg_copy_wait joins it. */
+static void *send_job(void *arg)
 {
+    struct pg_conn *c = arg;
     int rc = 0;
 
-    for (size_t i = 0; i < c->n_pending && !rc; i++) {
+    for (size_t i = 0; i < c->n_job && !rc; i++) {
+        struct pg_stmt *q = c->job[i];
+
         c->error[0] = '\0';
-        rc = copy_rows(c->pending[i]);
+        rc = copy_rows(c, q->copy_sql, q->sent, q->n_sent);
+        q->n_sent = 0;
+    }
+    c->n_job = 0;
+    c->sent_rc = rc;
+    return NULL;
+}
+
+int pg_copy_wait(struct pg_conn *c)
+{
+    if (!c->sending)
+        return 0;
+    pthread_join(c->sender, NULL);
+    c->sending = 0;
+    return c->sent_rc;
+}
+
+/* Streaming: the server takes in one batch of rows (checks, keys,
+ * indexes, WAL) while chancery reads, validates, hashes and formats the
+ * next, where a flush that waited for its COPYs left one side idle while
+ * the other worked. The statements' rows are swapped with their `sent`
+ * buffers, which the thread sends, so neither moves under the other. */
+int pg_batch_send(struct pg_conn *c)
+{
+    if (pg_copy_wait(c)) {
+        pg_batch_discard(c);
+        return -1;
+    }
+    /* A COPY TO running, or statements in the pipeline, are the
+     * caller's to end: then the rows go now, as any flush. */
+    if (c->copying || c->piped || c->begin_sql)
+        return pg_batch_flush(c);
+    for (size_t i = 0; i < c->n_pending; i++) {
+        struct pg_stmt *q = c->pending[i];
+        char *rows = q->sent;
+        size_t alloc = q->sent_alloc;
+
+        q->sent = q->rows;
+        q->sent_alloc = q->rows_alloc;
+        q->n_sent = q->n_rows_bytes;
+        q->rows = rows;
+        q->rows_alloc = alloc;
+        q->n_rows_bytes = 0;
+        XGROW(c->job, c->n_job + 1, c->job_alloc);
+        c->job[c->n_job++] = q;
+    }
+    c->n_pending = 0;
+    c->pending_bytes = 0;
+    if (pthread_create(&c->sender, NULL, send_job, c)) {
+        send_job(c);
+        return c->sent_rc;
+    }
+    c->sending = 1;
+    return 0;
+}
+
+int pg_batch_flush(struct pg_conn *c)
+{
+    int rc = pg_copy_wait(c);
+
+    for (size_t i = 0; i < c->n_pending && !rc; i++) {
+        struct pg_stmt *q = c->pending[i];
+
+        c->error[0] = '\0';
+        rc = copy_rows(c, q->copy_sql, q->rows, q->n_rows_bytes);
     }
     pg_batch_discard(c);
     return rc;
@@ -384,6 +453,7 @@ int pg_batch_flush(struct pg_conn *c)
 
 void pg_batch_discard(struct pg_conn *c)
 {
+    (void)pg_copy_wait(c);
     for (size_t i = 0; i < c->n_pending; i++)
         c->pending[i]->n_rows_bytes = 0;
     c->n_pending = 0;

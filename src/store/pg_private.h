@@ -13,6 +13,7 @@
 #define STORE_PG_PRIVATE_H
 
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include "store/sql_pg.h"
@@ -52,6 +53,11 @@ struct pg_conn {
     const char *drop_hook; /* CHANCERY_TEST_PG_DROP_ROW (store/pg_copy.c) */
     char **analyze;        /* the tables COPY wrote, analyzed */
     size_t n_analyze, analyze_alloc; /* after COMMIT */
+    pthread_t sender;     /* sends the rows of a flush (store/pg_copy.c) */
+    int sending;          /* while it runs: nothing else uses conn */
+    int sent_rc;          /* its outcome, the error kept when -1 */
+    struct pg_stmt **job; /* the statements whose `sent` rows it sends */
+    size_t n_job, job_alloc;
 };
 
 /* A statement prepared on the server whose pg_stmt was finalized. */
@@ -86,6 +92,8 @@ struct pg_stmt {
     char *copy_sql; /* an INSERT of one row of `?`s: its COPY, else NULL */
     char *rows;     /* rows waiting for it, in COPY's text format */
     size_t n_rows_bytes, rows_alloc;
+    char *sent; /* rows handed to the sender, which swaps them with rows */
+    size_t n_sent, sent_alloc;
     int stream;    /* a whole table in order: read with COPY TO */
     int streaming; /* its COPY runs: 1, has ended: 2, was cut off: 3 */
     char *line;    /* the current row as COPY sent it, decoded in place */
@@ -93,8 +101,9 @@ struct pg_stmt {
     int *lens, n_vals, alloc_vals;
 };
 
-/* While batching, a flush once this much waits. */
-#define PG_BATCH_BYTES (32u << 20)
+/* While batching, once this much waits, it goes to the server on a
+ * thread of its own while the next rows are made (store/pg_copy.c). */
+#define PG_BATCH_BYTES (4u << 20)
 
 /* store/pg_conn.c */
 
@@ -146,6 +155,17 @@ void pg_unpend(struct pg_stmt *q);
 void pg_batch_row(struct pg_stmt *q);
 /* The results after a COPY's end: ok, or 0 with the first error kept. */
 int pg_copy_results(struct pg_conn *c, int ok);
+/* Hands the rows waiting to the sender thread, which COPYs them while
+ * the caller goes on: 0, or -1 when the rows sent before failed. */
+int pg_batch_send(struct pg_conn *c);
+/* Waits until the sender is done: 0, or -1 with its error kept. Whatever
+ * else uses the connection calls it first. */
+int pg_copy_wait(struct pg_conn *c);
+/* Whether rows wait to be written, or are being sent. */
+static inline int pg_batch_waits(const struct pg_conn *c)
+{
+    return c->n_pending || c->sending;
+}
 
 /* store/pg_stream.c */
 

@@ -121,13 +121,17 @@ int pg_exec(struct pg_conn *c, const char *sql)
     ExecStatusType s;
     int rc;
 
-    if (c->copying)
-        pg_stream_stop(c);
     int rollback =
         !strncmp(sql, "ROLLBACK", 8) && strncmp(sql, "ROLLBACK TO", 11);
     int begin = !strncmp(sql, "BEGIN", 5);
     int commit = !strncmp(sql, "COMMIT", 6);
 
+    /* The rows being sent first, whatever comes: the connection is the
+     * sender's until then; a ROLLBACK goes on after its failure. */
+    if (pg_copy_wait(c) && !rollback)
+        return -1;
+    if (c->copying)
+        pg_stream_stop(c);
     if (begin || !c->in_txn)
         pg_revive(c);
     c->commit_lost &= !begin;
@@ -141,7 +145,7 @@ int pg_exec(struct pg_conn *c, const char *sql)
      * The transaction's end ends the batch. */
     if (rollback)
         pg_batch_discard(c);
-    else if (c->n_pending && pg_batch_flush(c))
+    else if (pg_batch_waits(c) && pg_batch_flush(c))
         return -1;
     if (commit && (c->lost || (c->unchecked && pg_check_tables(c))))
         return -1;
@@ -270,10 +274,11 @@ void pg_finalize(struct pg_stmt *q)
 
     /* Its rows waiting are written, not dropped: the transaction goes on
      * without the statement; if they fail, so does its COMMIT. */
-    if (q->n_rows_bytes && pg_batch_flush(q->c))
+    if ((q->n_rows_bytes || q->c->sending) && pg_batch_flush(q->c))
         q->c->lost = 1;
     pg_unpend(q);
     free(q->rows);
+    free(q->sent);
     free(q->copy_sql);
     pg_reset(q);
     pg_clear_bindings(q);
@@ -378,18 +383,18 @@ static PGresult *run(struct pg_stmt *q)
 int pg_step(struct pg_stmt *q)
 {
     if (q->stream) {
-        if (q->c->n_pending && pg_batch_flush(q->c))
+        if (pg_batch_waits(q->c) && pg_batch_flush(q->c))
             return 1;
         return pg_stream_step(q);
     }
     if (q->c->batching && q->copy_sql && !q->res) {
         pg_batch_row(q);
-        if (q->c->pending_bytes >= PG_BATCH_BYTES && pg_batch_flush(q->c))
+        if (q->c->pending_bytes >= PG_BATCH_BYTES && pg_batch_send(q->c))
             return 1;
         return 101;
     }
     /* Anything else runs after the rows waiting, which it may read. */
-    if (q->c->n_pending && pg_batch_flush(q->c))
+    if (pg_batch_waits(q->c) && pg_batch_flush(q->c))
         return 1;
     if (q->defer && q->c->in_txn && !q->res) {
         if (q->c->copying)
