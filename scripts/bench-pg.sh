@@ -1,12 +1,15 @@
 #!/bin/sh
 # make bench-pg: chancery's import into PostgreSQL (validation, change log
 # and Merkle tree included, COPY underneath) beside psql's \copy of the
-# same files into bare tables with no validation, and beside chancery's
-# import into SQLite, in one run on this machine; then a whole-registry
-# load from the tables (a headcount) on each backend. The cluster is made
-# and removed as make check-pg does (tests/pg/cluster.sh); the world is
-# bench/gen-world's (BENCH_POSTINGS, default 100,000 here: the million of
-# make bench takes long on a shared 2-core machine), in $BENCH_DIR.
+# same files into bare tables with no validation (issue 15's figure), and
+# into the tables `chancery init` makes (their keys, checks and references:
+# what the database's own constraints cost, without the change log), and
+# beside chancery's import into SQLite, in one run on this machine; then a
+# whole-registry load from the tables (a headcount) on each backend. The
+# cluster is made and removed as make check-pg does (tests/pg/cluster.sh);
+# the world is bench/gen-world's (BENCH_POSTINGS, default 100,000 here:
+# the million of make bench takes long on a shared 2-core machine), in
+# $BENCH_DIR.
 set -eu
 BUILD=${BUILD:-build}
 DIR=${BENCH_DIR:-$BUILD/bench-pg}
@@ -47,6 +50,20 @@ plain_copy() {
         psql -d "$1" -qXc "\\copy $f FROM '$DIR/world/$f.csv' WITH (FORMAT csv, HEADER true)"
     done
 }
+# The same into chancery's tables (after `chancery init`), in one
+# transaction with the references checked at its COMMIT, the columns named
+# from each file's header (the identity column _row is left to fill).
+keyed_copy() {
+    {
+        echo "BEGIN;"
+        echo "SET CONSTRAINTS ALL DEFERRED;"
+        for f in missions persons postings dependents; do
+            cols=$(head -n 1 "$DIR/world/$f.csv" | sed 's/[a-z_]*/"&"/g')
+            echo "\\copy $f ($cols) FROM '$DIR/world/$f.csv' WITH (FORMAT csv, HEADER true)"
+        done
+        echo "COMMIT;"
+    } | psql -d "$1" -qX -v ON_ERROR_STOP=1
+}
 # The same files into tables of the same columns, all text, no keys.
 plain_tables() {
     psql -d postgres -qXc "CREATE DATABASE $1"
@@ -69,7 +86,13 @@ for run in $(seq "${BENCH_RUNS:-2}"); do
     plain_tables "$plain"
     run_timed "psql \\copy, no validation" plain_copy "$plain"
     plain_s=$last_s
+    psql -d postgres -qXc "CREATE DATABASE ${db}_keyed"
+    CHANCERY_DB="postgresql:///${db}_keyed" "$BUILD/chancery" init >/dev/null
+    run_timed "psql \\copy into chancery's tables (keys, checks, references)" keyed_copy "${db}_keyed"
+    keyed_s=$last_s
+    psql -d postgres -qXc "DROP DATABASE ${db}_keyed"
     echo "$pg_import_s $plain_s" | awk '{ printf "chancery import into PostgreSQL / psql \\copy: %.2fx the rate (issue 15: at least 0.5x)\n", $2 / $1 }'
+    echo "$pg_import_s $keyed_s" | awk '{ printf "chancery import into PostgreSQL / psql \\copy into its tables: %.2fx the rate\n", $2 / $1 }'
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     if [ "$run" -gt 1 ]; then
         psql -d postgres -qXc "DROP DATABASE $db" -c "DROP DATABASE $plain"
