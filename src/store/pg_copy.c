@@ -4,7 +4,10 @@
  * step of an INSERT of one row of `?`s appends the row, in COPY's text
  * format, to its statement's rows, and the rows go to the server with
  * COPY FROM STDIN, table by table, before any other statement runs or
- * when many wait: a round trip per table, not per row. With `whole`, the
+ * when 4 MiB wait: a round trip per table, not per row. Those 4 MiB go on
+ * a thread of its own (pg_batch_send), so that the server takes them in
+ * while the import reads, checks, hashes and formats the next rows; the
+ * caller's next statement waits for it first. With `whole`, the
  * tables' row-by-row reference checks are off while COPY writes and each
  * reference is checked at COMMIT with one query over the rows the
  * transaction wrote. Apart from the statements (store/sql_pg.c) because

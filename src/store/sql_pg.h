@@ -23,9 +23,11 @@ struct pg_stmt *pg_prepare(struct pg_conn *c, const char *sql);
 /* Batching, for a large change set: from pg_batch_begin to the end of
  * the transaction, each step of an INSERT of one row is kept, and the
  * rows go to the server with COPY, table by table, before any other
- * statement runs (pg_exec, or a step of another statement) or when many
- * wait. References are deferred to COMMIT meanwhile. A failure of a row
- * shows at that flush. pg_batch_flush: 0, or -1 with the error kept.
+ * statement runs (pg_exec, or a step of another statement) or, on a
+ * thread of their own while the next rows are kept, when 4 MiB wait.
+ * References are deferred to COMMIT meanwhile. A failure of a row shows
+ * at that flush or the next. pg_batch_flush: 0, or -1 with the error
+ * kept.
  * With `whole` (a change set of very many rows), when the user is a
  * superuser, the row-by-row reference checks of each table COPY writes
  * are turned off (ALTER TABLE ... DISABLE TRIGGER, which readers do not
