@@ -59,7 +59,7 @@ keyed_copy() {
         echo "SET CONSTRAINTS ALL DEFERRED;"
         for f in missions persons postings dependents; do
             cols=$(head -n 1 "$DIR/world/$f.csv" | sed 's/[a-z_]*/"&"/g')
-            echo "\\copy $f ($cols) FROM '$DIR/world/$f.csv' WITH (FORMAT csv, HEADER true)"
+            printf '%s\n' "\\copy $f ($cols) FROM '$DIR/world/$f.csv' WITH (FORMAT csv, HEADER true)"
         done
         echo "COMMIT;"
     } | psql -d "$1" -qX -v ON_ERROR_STOP=1
