@@ -162,6 +162,7 @@ void pg_close(struct pg_conn *c)
     pg_analyze_copied(c, 0);
     free(c->tables);
     free(c->analyze);
+    free(c->copied_rows);
     free(c);
 }
 

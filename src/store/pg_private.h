@@ -53,6 +53,8 @@ struct pg_conn {
     const char *drop_hook; /* CHANCERY_TEST_PG_DROP_ROW (store/pg_copy.c) */
     char **analyze;        /* the tables COPY wrote, analyzed */
     size_t n_analyze, analyze_alloc; /* after COMMIT */
+    size_t *copied_rows;             /* the rows COPY wrote, by table of */
+    size_t copied_alloc;             /* analyze */
     pthread_t sender;     /* sends the rows of a flush (store/pg_copy.c) */
     int sending;          /* while it runs: nothing else uses conn */
     int sent_rc;          /* its outcome, the error kept when -1 */
