@@ -155,20 +155,31 @@ static int uncheck_table(struct pg_conn *c, const char *copy_sql)
  * hashing the whole referred table. */
 #define HASH_CHECK_RATIO 4
 
-/* Before one reference's check: the nested loops off when a hash join
- * is the better, on otherwise (written: the rows of the referring table,
- * referred: the planner's count of the referred one's). */
-static int plan_check(struct pg_conn *c, size_t written, const char *referred)
+/* One reference's check, sql, with the nested loops off when a hash
+ * join is the better (written: the rows of the referring table,
+ * referred: the planner's count of the referred one's), and on again
+ * after it, for the catalog's queries. Its result, or NULL. */
+static PGresult *run_check(struct pg_conn *c, const char *sql, size_t written,
+                           const char *referred)
 {
-    int hash =
-        strtoll(referred, NULL, 10) <= (long long)written * HASH_CHECK_RATIO;
-    PGresult *res = pg_query(c,
-                             hash ? "SET LOCAL enable_nestloop = off"
-                                  : "SET LOCAL enable_nestloop = on",
-                             NULL);
+    PGresult *res;
 
+    if (strtoll(referred, NULL, 10) > (long long)written * HASH_CHECK_RATIO)
+        return pg_query(c, sql, NULL);
+    if (!(res = pg_query(c, "SET LOCAL enable_nestloop = off", NULL)))
+        return NULL;
     PQclear(res);
-    return res ? 0 : -1;
+    res = pg_query(c, sql, NULL);
+    if (res) {
+        PGresult *on = pg_query(c, "SET LOCAL enable_nestloop = on", NULL);
+
+        if (!on) {
+            PQclear(res);
+            return NULL;
+        }
+        PQclear(on);
+    }
+    return res;
 }
 
 /* Checks every reference of table's rows written in this transaction
@@ -182,9 +193,8 @@ static int check_table(struct pg_conn *c, const char *table)
     int rc = res ? 0 : -1;
 
     for (int i = 0; res && !rc && i < PQntuples(res); i++) {
-        PGresult *bad = plan_check(c, written, PQgetvalue(res, i, 3))
-                            ? NULL
-                            : pg_query(c, PQgetvalue(res, i, 0), NULL);
+        PGresult *bad =
+            run_check(c, PQgetvalue(res, i, 0), written, PQgetvalue(res, i, 3));
 
         if (!bad) {
             rc = -1;
