@@ -44,19 +44,28 @@ enum status entry_encode(const struct log_fields *f, struct buf *b)
     return rc;
 }
 
-void entry_hashes(const char *prev_hex, const struct buf *enc,
-                  unsigned char chain[HASH_BYTES],
-                  unsigned char leaf[HASH_BYTES])
+void entry_hashes_raw(const unsigned char *prev, const struct buf *enc,
+                      unsigned char chain[HASH_BYTES],
+                      unsigned char leaf[HASH_BYTES])
 {
     crypto_generichash_state h;
-    unsigned char prev[HASH_BYTES];
 
     crypto_generichash_init(&h, NULL, 0, HASH_BYTES);
-    if (prev_hex && *prev_hex && !hash_from_hex(prev_hex, prev))
+    if (prev)
         crypto_generichash_update(&h, prev, HASH_BYTES);
     crypto_generichash_update(&h, (const unsigned char *)enc->data, enc->len);
     crypto_generichash_final(&h, chain, HASH_BYTES);
     merkle_leaf_hash(enc->data, enc->len, leaf);
+}
+
+void entry_hashes(const char *prev_hex, const struct buf *enc,
+                  unsigned char chain[HASH_BYTES],
+                  unsigned char leaf[HASH_BYTES])
+{
+    unsigned char prev[HASH_BYTES];
+    int has_prev = prev_hex && *prev_hex && !hash_from_hex(prev_hex, prev);
+
+    entry_hashes_raw(has_prev ? prev : NULL, enc, chain, leaf);
 }
 
 void change_hash(const char *prev_hex, const struct log_fields *f,

@@ -63,8 +63,9 @@ static void prepare_entry(struct preparer *p, struct prepared_entry *x,
     }
     if (entry_encode(&p->f, &p->enc))
         BUG("change %lld does not encode", (long long)p->f.seq);
-    entry_hashes(p->prev, &p->enc, x->hash, x->leaf);
-    hash_to_hex(x->hash, p->prev);
+    entry_hashes_raw(p->has_prev ? p->prev : NULL, &p->enc, x->hash, x->leaf);
+    memcpy(p->prev, x->hash, HASH_BYTES);
+    p->has_prev = 1;
 }
 
 static void publish_produced(struct preparer *p, size_t produced)
@@ -116,7 +117,9 @@ void preparer_start(struct preparer *p, const struct snapshot *s,
     p->changes = changes;
     p->n = n;
     p->f = *f;
-    memcpy(p->prev, prev, HASH_HEX);
+    p->start_seq = f->seq;
+    memcpy(p->prev_hex, prev, HASH_HEX);
+    p->has_prev = *prev && !hash_from_hex(prev, p->prev);
     buf_init(&p->after, BUF_MAX_DEFAULT);
     buf_init(&p->enc, BUF_MAX_DEFAULT);
     p->threaded = n >= THREAD_MIN_CHANGES;
@@ -167,8 +170,11 @@ void preparer_stop(struct preparer *p, int64_t *seq, char prev[HASH_HEX])
         pthread_mutex_destroy(&p->lock);
         pthread_cond_destroy(&p->moved);
     }
+    if (p->f.seq != p->start_seq)
+        hash_to_hex(p->prev, prev);
+    else
+        memcpy(prev, p->prev_hex, HASH_HEX);
     *seq = p->f.seq;
-    memcpy(prev, p->prev, HASH_HEX);
     for (size_t i = 0; i < p->n_slots; i++)
         buf_release(&p->slots[i].before);
     free(p->slots);

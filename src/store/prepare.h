@@ -34,9 +34,15 @@ struct preparer {
     const struct change *changes;
     size_t n;
     struct log_fields f; /* the change set's fields; seq of the last entry */
-    char prev[HASH_HEX]; /* the hash of the last entry prepared */
-    struct buf after;    /* the after image being hashed */
-    struct buf enc;      /* the entry's encoding being hashed */
+    /* The hash of the last entry prepared, in bytes (has_prev: there is
+     * one), so that no entry pays for hex both ways; prev_hex is the one
+     * the set started from, given back when nothing was prepared. */
+    unsigned char prev[HASH_BYTES];
+    int has_prev;
+    char prev_hex[HASH_HEX];
+    int64_t start_seq; /* f.seq before the first entry */
+    struct buf after;  /* the after image being hashed */
+    struct buf enc;    /* the entry's encoding being hashed */
     struct prepared_entry *slots;
     size_t n_slots;
     size_t next;          /* the writer's next entry */
