@@ -123,7 +123,7 @@ void preparer_start(struct preparer *p, const struct snapshot *s,
     buf_init(&p->after, BUF_MAX_DEFAULT);
     buf_init(&p->enc, BUF_MAX_DEFAULT);
     p->threaded = n >= THREAD_MIN_CHANGES;
-    p->n_slots = p->threaded ? RING_SLOTS : 1;
+    p->n_slots = p->threaded ? RING_SLOTS : PREPARER_HOLD;
     p->slots = xcalloc(p->n_slots, sizeof(*p->slots));
     for (size_t i = 0; i < p->n_slots; i++)
         buf_init(&p->slots[i].before, BUF_MAX_DEFAULT);
@@ -144,12 +144,13 @@ const struct prepared_entry *preparer_next(struct preparer *p)
     size_t i = p->next++;
 
     if (!p->threaded) {
-        prepare_entry(p, &p->slots[0], &p->changes[i]);
-        return &p->slots[0];
+        prepare_entry(p, &p->slots[i % p->n_slots], &p->changes[i]);
+        return &p->slots[i % p->n_slots];
     }
     if (i >= p->seen_produced || i % BATCH == 0) {
         pthread_mutex_lock(&p->lock);
-        p->consumed = i; /* every slot before i is free again */
+        /* every slot before the PREPARER_HOLD the writer may hold is free */
+        p->consumed = i + 1 >= PREPARER_HOLD ? i + 1 - PREPARER_HOLD : 0;
         pthread_cond_broadcast(&p->moved);
         while (p->produced <= i)
             pthread_cond_wait(&p->moved, &p->lock);

@@ -64,8 +64,13 @@ const char *change_op_name(enum change_op op);
 void preparer_start(struct preparer *p, const struct snapshot *s,
                     const struct change *changes, size_t n,
                     const struct log_fields *f, const char prev[HASH_HEX]);
+/* The entries the writer may hold on to: an entry stays valid until
+ * PREPARER_HOLD more were taken after it, so that a writer can gather
+ * rows for one statement (store/write.c). */
+#define PREPARER_HOLD 33
+
 /* The next entry, in order, waiting for it if need be; it stays valid
- * until the next call. */
+ * while the next PREPARER_HOLD - 1 are taken. */
 const struct prepared_entry *preparer_next(struct preparer *p);
 /* Stops the preparing thread (the writer may stop early, on an error)
  * and frees everything. OUT: *seq and prev, the seq and hash of the last
