@@ -6,9 +6,22 @@
  * verifies with). Encoding 1, the chain before schema 6, is kept only for
  * migration 6 to check the old chain before re-encoding it.
  */
+#include <pthread.h>
 #include <sodium.h>
 
 #include "store/tlog.h"
+
+/* libsodium picks its fastest BLAKE2b (AVX2, SSE4.1...) in sodium_init;
+ * until then it runs the portable one, a third slower on an import. */
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+
+static void sodium_start(void)
+{
+    /* Fails only without a source of randomness, which hashing needs not:
+     * the portable BLAKE2b then gives the same hashes. */
+    if (sodium_init() < 0)
+        return;
+}
 
 static void put_u32(struct buf *b, uint32_t v)
 {
@@ -50,6 +63,7 @@ void entry_hashes_raw(const unsigned char *prev, const struct buf *enc,
 {
     crypto_generichash_state h;
 
+    pthread_once(&sodium_once, sodium_start);
     crypto_generichash_init(&h, NULL, 0, HASH_BYTES);
     if (prev)
         crypto_generichash_update(&h, prev, HASH_BYTES);
