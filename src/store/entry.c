@@ -6,9 +6,22 @@
  * verifies with). Encoding 1, the chain before schema 6, is kept only for
  * migration 6 to check the old chain before re-encoding it.
  */
+#include <pthread.h>
 #include <sodium.h>
 
 #include "store/tlog.h"
+
+/* libsodium picks its fastest BLAKE2b (AVX2, SSE4.1...) in sodium_init;
+ * until then it runs the portable one, a third slower on an import. */
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+
+static void sodium_start(void)
+{
+    /* Fails only without a source of randomness, which hashing needs not:
+     * the portable BLAKE2b then gives the same hashes. */
+    if (sodium_init() < 0)
+        return;
+}
 
 static void put_u32(struct buf *b, uint32_t v)
 {
@@ -44,19 +57,29 @@ enum status entry_encode(const struct log_fields *f, struct buf *b)
     return rc;
 }
 
-void entry_hashes(const char *prev_hex, const struct buf *enc,
-                  unsigned char chain[HASH_BYTES],
-                  unsigned char leaf[HASH_BYTES])
+void entry_hashes_raw(const unsigned char *prev, const struct buf *enc,
+                      unsigned char chain[HASH_BYTES],
+                      unsigned char leaf[HASH_BYTES])
 {
     crypto_generichash_state h;
-    unsigned char prev[HASH_BYTES];
 
+    pthread_once(&sodium_once, sodium_start);
     crypto_generichash_init(&h, NULL, 0, HASH_BYTES);
-    if (prev_hex && *prev_hex && !hash_from_hex(prev_hex, prev))
+    if (prev)
         crypto_generichash_update(&h, prev, HASH_BYTES);
     crypto_generichash_update(&h, (const unsigned char *)enc->data, enc->len);
     crypto_generichash_final(&h, chain, HASH_BYTES);
     merkle_leaf_hash(enc->data, enc->len, leaf);
+}
+
+void entry_hashes(const char *prev_hex, const struct buf *enc,
+                  unsigned char chain[HASH_BYTES],
+                  unsigned char leaf[HASH_BYTES])
+{
+    unsigned char prev[HASH_BYTES];
+    int has_prev = prev_hex && *prev_hex && !hash_from_hex(prev_hex, prev);
+
+    entry_hashes_raw(has_prev ? prev : NULL, enc, chain, leaf);
 }
 
 void change_hash(const char *prev_hex, const struct log_fields *f,

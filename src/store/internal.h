@@ -139,6 +139,8 @@ void sqlgen_add_column(const struct entity *ent, const struct field *f,
                        struct buf *b);
 void sqlgen_select_key(const struct entity *ent, struct buf *b);
 void sqlgen_insert(const struct entity *ent, struct buf *b);
+/* One INSERT of rows rows (a bulk set's, store/write.c). */
+void sqlgen_insert_rows(const struct entity *ent, int rows, struct buf *b);
 void sqlgen_update(const struct entity *ent, struct buf *b);
 void sqlgen_update_in_place(const struct entity *ent, struct buf *b);
 void sqlgen_delete(const struct entity *ent, struct buf *b);

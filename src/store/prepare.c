@@ -27,9 +27,14 @@ static void key_into(const struct snapshot *s, const struct entity *ent,
                      const void *rec, char buf[KEY_MAX])
 {
     const char *key = record_key(s, ent, rec, buf, KEY_MAX);
+    size_t n;
 
-    if (key != buf)
-        snprintf(buf, KEY_MAX, "%s", key);
+    if (key == buf)
+        return;
+    /* As snprintf "%s" would, without parsing a format once per entry. */
+    n = strnlen(key, KEY_MAX - 1);
+    memcpy(buf, key, n);
+    buf[n] = '\0';
 }
 
 static void prepare_entry(struct preparer *p, struct prepared_entry *x,
@@ -63,8 +68,9 @@ static void prepare_entry(struct preparer *p, struct prepared_entry *x,
     }
     if (entry_encode(&p->f, &p->enc))
         BUG("change %lld does not encode", (long long)p->f.seq);
-    entry_hashes(p->prev, &p->enc, x->hash, x->leaf);
-    hash_to_hex(x->hash, p->prev);
+    entry_hashes_raw(p->has_prev ? p->prev : NULL, &p->enc, x->hash, x->leaf);
+    memcpy(p->prev, x->hash, HASH_BYTES);
+    p->has_prev = 1;
 }
 
 static void publish_produced(struct preparer *p, size_t produced)
@@ -116,11 +122,13 @@ void preparer_start(struct preparer *p, const struct snapshot *s,
     p->changes = changes;
     p->n = n;
     p->f = *f;
-    memcpy(p->prev, prev, HASH_HEX);
+    p->start_seq = f->seq;
+    memcpy(p->prev_hex, prev, HASH_HEX);
+    p->has_prev = *prev && !hash_from_hex(prev, p->prev);
     buf_init(&p->after, BUF_MAX_DEFAULT);
     buf_init(&p->enc, BUF_MAX_DEFAULT);
     p->threaded = n >= THREAD_MIN_CHANGES;
-    p->n_slots = p->threaded ? RING_SLOTS : 1;
+    p->n_slots = p->threaded ? RING_SLOTS : PREPARER_HOLD;
     p->slots = xcalloc(p->n_slots, sizeof(*p->slots));
     for (size_t i = 0; i < p->n_slots; i++)
         buf_init(&p->slots[i].before, BUF_MAX_DEFAULT);
@@ -141,12 +149,13 @@ const struct prepared_entry *preparer_next(struct preparer *p)
     size_t i = p->next++;
 
     if (!p->threaded) {
-        prepare_entry(p, &p->slots[0], &p->changes[i]);
-        return &p->slots[0];
+        prepare_entry(p, &p->slots[i % p->n_slots], &p->changes[i]);
+        return &p->slots[i % p->n_slots];
     }
     if (i >= p->seen_produced || i % BATCH == 0) {
         pthread_mutex_lock(&p->lock);
-        p->consumed = i; /* every slot before i is free again */
+        /* every slot before the PREPARER_HOLD the writer may hold is free */
+        p->consumed = i + 1 >= PREPARER_HOLD ? i + 1 - PREPARER_HOLD : 0;
         pthread_cond_broadcast(&p->moved);
         while (p->produced <= i)
             pthread_cond_wait(&p->moved, &p->lock);
@@ -167,8 +176,11 @@ void preparer_stop(struct preparer *p, int64_t *seq, char prev[HASH_HEX])
         pthread_mutex_destroy(&p->lock);
         pthread_cond_destroy(&p->moved);
     }
+    if (p->f.seq != p->start_seq)
+        hash_to_hex(p->prev, prev);
+    else
+        memcpy(prev, p->prev_hex, HASH_HEX);
     *seq = p->f.seq;
-    memcpy(prev, p->prev, HASH_HEX);
     for (size_t i = 0; i < p->n_slots; i++)
         buf_release(&p->slots[i].before);
     free(p->slots);

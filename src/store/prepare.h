@@ -34,9 +34,15 @@ struct preparer {
     const struct change *changes;
     size_t n;
     struct log_fields f; /* the change set's fields; seq of the last entry */
-    char prev[HASH_HEX]; /* the hash of the last entry prepared */
-    struct buf after;    /* the after image being hashed */
-    struct buf enc;      /* the entry's encoding being hashed */
+    /* The hash of the last entry prepared, in bytes (has_prev: there is
+     * one), so that no entry pays for hex both ways; prev_hex is the one
+     * the set started from, given back when nothing was prepared. */
+    unsigned char prev[HASH_BYTES];
+    int has_prev;
+    char prev_hex[HASH_HEX];
+    int64_t start_seq; /* f.seq before the first entry */
+    struct buf after;  /* the after image being hashed */
+    struct buf enc;    /* the entry's encoding being hashed */
     struct prepared_entry *slots;
     size_t n_slots;
     size_t next;          /* the writer's next entry */
@@ -58,8 +64,13 @@ const char *change_op_name(enum change_op op);
 void preparer_start(struct preparer *p, const struct snapshot *s,
                     const struct change *changes, size_t n,
                     const struct log_fields *f, const char prev[HASH_HEX]);
+/* The entries the writer may hold on to: an entry stays valid until
+ * PREPARER_HOLD more were taken after it, so that a writer can gather
+ * rows for one statement (store/write.c). */
+#define PREPARER_HOLD 33
+
 /* The next entry, in order, waiting for it if need be; it stays valid
- * until the next call. */
+ * while the next PREPARER_HOLD - 1 are taken. */
 const struct prepared_entry *preparer_next(struct preparer *p);
 /* Stops the preparing thread (the writer may stop early, on an error)
  * and frees everything. OUT: *seq and prev, the seq and hash of the last

@@ -123,15 +123,23 @@ void sqlgen_add_column(const struct entity *ent, const struct field *f,
     add(b, ";\n");
 }
 
-void sqlgen_insert(const struct entity *ent, struct buf *b)
+void sqlgen_insert_rows(const struct entity *ent, int rows, struct buf *b)
 {
     add(b, "INSERT INTO \"%s\" (", ent->table);
     for (int i = 0; i < ent->n_fields; i++)
         add(b, "%s\"%s\"", i ? ", " : "", ent->fields[i].name);
-    add(b, ") VALUES (");
-    for (int i = 0; i < ent->n_fields; i++)
-        add(b, "%s?", i ? ", " : "");
-    add(b, ")");
+    add(b, ") VALUES ");
+    for (int r = 0; r < rows; r++) {
+        add(b, "%s(", r ? ", " : "");
+        for (int i = 0; i < ent->n_fields; i++)
+            add(b, "%s?", i ? ", " : "");
+        add(b, ")");
+    }
+}
+
+void sqlgen_insert(const struct entity *ent, struct buf *b)
+{
+    sqlgen_insert_rows(ent, 1, b);
 }
 
 void sqlgen_update(const struct entity *ent, struct buf *b)

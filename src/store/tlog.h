@@ -32,6 +32,11 @@ enum status entry_encode(const struct log_fields *f, struct buf *b);
 void entry_hashes(const char *prev_hex, const struct buf *enc,
                   unsigned char chain[HASH_BYTES],
                   unsigned char leaf[HASH_BYTES]);
+/* entry_hashes with the previous hash in bytes (NULL: none), as a writer
+ * keeps it from one entry to the next. */
+void entry_hashes_raw(const unsigned char *prev, const struct buf *enc,
+                      unsigned char chain[HASH_BYTES],
+                      unsigned char leaf[HASH_BYTES]);
 /* The chain hash of encoding 1 (before schema 6): BLAKE2b-256 over the
  * previous hash in hex, then the seq and each field, each preceded by
  * 0x1F, an absent field a lone 0x1E. Not injective; kept to check the old

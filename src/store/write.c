@@ -70,6 +70,7 @@ struct log_writer {
     char prev[HASH_HEX];
     struct tlog tree;
     struct log_batch *batch; /* a bulk set's inserts, LOG_ROWS at a time */
+    struct row_batch *rows;  /* and their rows, ROW_BATCH at a time */
 };
 
 /* A bulk set's entries of insertions go into the change log LOG_ROWS rows
@@ -112,6 +113,20 @@ static void bind_values(struct sql_stmt *q, const struct entity *ent,
     }
 }
 
+/* A bulk set's insertions go into their tables ROW_BATCH rows of one
+ * entity to a statement, as the change log's do (LOG_ROWS below): SQLite's
+ * work per statement is then shared by as many rows. The entries wait in
+ * the preparer's slots (PREPARER_HOLD). A statement that fails is undone
+ * by SQLite and its rows are written again one at a time, so that the
+ * error names the record, as without batches. */
+#define ROW_BATCH 32
+
+struct row_batch {
+    struct sql_stmt *q[ENT__COUNT]; /* INSERT of ROW_BATCH rows, each kind */
+    size_t n;
+    const struct prepared_entry *x[ROW_BATCH]; /* of one entity */
+};
+
 /* Runs the entity statement of one entry. */
 static enum status write_row(struct store *st, const struct prepared_entry *x,
                              struct err *e)
@@ -141,6 +156,75 @@ static enum status write_row(struct store *st, const struct prepared_entry *x,
     if (db_is_constraint(st))
         e->status = ST_INVALID;
     return e->status;
+}
+
+static enum status rows_prepare(struct store *st, const struct entity *ent,
+                                struct sql_stmt **q, struct err *e)
+{
+    struct buf sql;
+    enum status rc;
+
+    buf_init(&sql, SIZE_MAX / 2);
+    sqlgen_insert_rows(ent, ROW_BATCH, &sql);
+    rc = db_prepare(st, sql.data, q, e);
+    buf_release(&sql);
+    return rc;
+}
+
+/* Writes the rows gathered: a full batch as one statement, else (or when
+ * that statement fails) a row at a time. */
+static enum status rows_flush(struct store *st, struct row_batch *b,
+                              struct err *e)
+{
+    size_t n = b->n;
+    const struct entity *ent;
+    struct sql_stmt **q;
+
+    b->n = 0;
+    if (!n)
+        return ST_OK;
+    ent = b->x[0]->ent;
+    q = &b->q[ent->kind];
+    if (n == ROW_BATCH && (*q || !rows_prepare(st, ent, q, e))) {
+        for (size_t i = 0; i < n; i++) {
+            const struct record_text *row = &b->x[i]->row;
+            int at = (int)i * ent->n_fields;
+
+            for (int k = 0; k < ent->n_fields; k++) {
+                if (row->values[k])
+                    sql_bind_text(*q, at + k + 1, row->values[k],
+                                  row->lengths[k], SQL_STATIC);
+                else
+                    sql_bind_null(*q, at + k + 1);
+            }
+        }
+        if (!db_step_done(st, *q, e))
+            return ST_OK;
+        err_clear(e); /* SQLite undid the statement: find the row */
+    }
+    for (size_t i = 0; i < n; i++)
+        if (write_row(st, b->x[i], e)) {
+            err_prefix(e, "%s '%s'", ent->name, b->x[i]->key);
+            return e->status;
+        }
+    return ST_OK;
+}
+
+/* write_row, or into the batch when there is one and x inserts. */
+static enum status row_add(struct store *st, struct row_batch *b,
+                           const struct prepared_entry *x, struct err *e)
+{
+    if (b && b->n && (x->change->op != OP_INSERT || b->x[0]->ent != x->ent) &&
+        rows_flush(st, b, e))
+        return e->status;
+    if (!b || x->change->op != OP_INSERT) {
+        if (!write_row(st, x, e))
+            return ST_OK;
+        err_prefix(e, "%s '%s'", x->ent->name, x->key);
+        return e->status;
+    }
+    b->x[b->n++] = x;
+    return b->n == ROW_BATCH ? rows_flush(st, b, e) : ST_OK;
 }
 
 /* Appends the entry. Its after image is hashed but not stored: the next
@@ -455,11 +539,11 @@ static enum status write_entries(struct store *st, const struct snapshot *s,
         const struct prepared_entry *x = preparer_next(&p);
 
         rc = check_conflict(c, s, x, e);
-        if (!rc)
-            rc = write_row(st, x, e);
         if (rc)
             err_prefix(e, "%s '%s'", x->ent->name, x->key);
         else
+            rc = row_add(st, w->rows, x, e);
+        if (!rc)
             rc = log_add(st, w, w->f.seq + 1 + (int64_t)i, x, e);
         if (!rc)
             rc = tlog_append(st, &w->tree, w->f.seq + 1 + (int64_t)i, x->leaf,
@@ -467,6 +551,8 @@ static enum status write_entries(struct store *st, const struct snapshot *s,
     }
     if (!rc && w->batch && w->batch->n)
         rc = batch_flush(st, w, e);
+    if (!rc && w->rows)
+        rc = rows_flush(st, w->rows, e);
     preparer_stop(&p, &w->f.seq, w->prev);
     return rc;
 }
@@ -698,6 +784,9 @@ static void txn_free(struct store_txn *t)
     if (t->w.batch)
         sql_finalize(t->w.batch->q);
     free(t->w.batch);
+    for (int k = 0; t->w.rows && k < ENT__COUNT; k++)
+        sql_finalize(t->w.rows->q[k]);
+    free(t->w.rows);
     free(t);
 }
 
@@ -721,8 +810,10 @@ enum status store_begin_at(struct store *st, const struct change_meta *meta,
         rc = clock_timestamp(t->recorded, e);
     if (!rc && !st->batch)
         rc = bulk_open(st, &t->bulk, expected, e);
-    if (!rc && t->bulk.on)
+    if (!rc && t->bulk.on) {
         t->w.batch = xcalloc(1, sizeof(*t->w.batch));
+        t->w.rows = xcalloc(1, sizeof(*t->w.rows));
+    }
     if (!rc && st->batch > 1)
         rc = err_set(e, ST_ERROR, "a change set of the batch failed");
     if (!rc && (st->batch || !(rc = db_begin(st, DB_WRITE, e)))) {
