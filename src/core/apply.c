@@ -259,6 +259,11 @@ void snapshot_reindex(struct snapshot *s, const struct snapshot_change *changes,
     /* The lists grow: a mapped image's are copied first (xrealloc cannot
      * take them). */
     snapshot_own_indexes(s);
+    /* A posting or mission changed (perhaps written in place by its
+     * reader): the copy of the postings in mission order is stale. */
+    for (size_t i = 0; i < n; i++)
+        if (changes[i].kind == ENT_POSTING || changes[i].kind == ENT_MISSION)
+            snapshot_unclustered(s);
     /* The groups first: a new posting may belong to a new mission. */
     adj_grow(&s->postings_by_mission, s->n_indexed[ENT_MISSION],
              snapshot_count(s, ENT_MISSION));

@@ -34,6 +34,7 @@ static void adjacency_release(struct adjacency *a)
 
 static void release_indexes(struct snapshot *s)
 {
+    s->mission_postings = NULL;
     if (s->indexes_mapped) {
         struct adjacency none = { NULL, NULL };
 
@@ -130,6 +131,8 @@ void snapshot_own(struct snapshot *s, enum entity_kind kind)
     size_t size = ENTITIES[kind]->size, alloc = t->n + t->n / 8 + 64;
     void *rows;
 
+    if (kind == ENT_POSTING || kind == ENT_MISSION)
+        s->mission_postings = NULL;
     if (!t->mapped)
         return;
     rows = move_rows(t->rows, t->n * size, alloc * size, &t->rows_map,
@@ -307,10 +310,14 @@ struct mission_list snapshot_missions_sent(const struct snapshot *s,
 void snapshot_index(struct snapshot *s)
 {
     size_t n_postings = snapshot_count(s, ENT_POSTING);
+    /* Kept unless a posting or mission changed (which drops it): the
+     * rebuilt postings by mission are then those it follows. */
+    const struct posting *by_mission = s->mission_postings;
 
     if (s->indexed)
         return;
     release_indexes(s);
+    s->mission_postings = by_mission;
     build_adjacency(&s->postings_by_mission, snapshot_count(s, ENT_MISSION),
                     n_postings, s, posting_mission);
     build_adjacency(&s->postings_by_person, snapshot_count(s, ENT_PERSON),
@@ -351,15 +358,23 @@ void snapshot_own_indexes(struct snapshot *s)
     s->indexes_mapped = 0;
 }
 
+void snapshot_unclustered(struct snapshot *s)
+{
+    s->mission_postings = NULL;
+}
+
 void snapshot_touch(struct snapshot *s)
 {
     s->indexed = 0;
+    s->mission_postings = NULL;
 }
 
 void snapshot_touch_kind(struct snapshot *s, enum entity_kind kind)
 {
-    if (kind == ENT_POSTING || kind == ENT_DEPENDENT || kind == ENT_MISSION)
+    if (kind == ENT_POSTING || kind == ENT_DEPENDENT || kind == ENT_MISSION) {
         s->indexed = 0;
+        s->mission_postings = NULL;
+    }
 }
 
 static int same_adjacency(const struct adjacency *a, const struct adjacency *b,

@@ -58,6 +58,13 @@ struct snapshot {
     /* The derived indexes above lie in the mapped image (not to be freed):
      * the image keeps them, so a load maps them instead of building them. */
     int indexes_mapped;
+    /* The posting rows in postings_by_mission's order, when the image
+     * holds them (store/image_write.c): mission_postings[k] is a copy of
+     * posting postings_by_mission.items[k], so that the postings of one
+     * mission lie together. NULL when none; dropped (snapshot_unclustered)
+     * whenever a posting, a mission or the indexes change. Read it through
+     * snap_mission_posting. */
+    const struct posting *mission_postings;
     /* The image the records lie in when they were mapped from one
      * (store/cache.c); snapshot_release unmaps it with unmap (munmap when
      * NULL), which also forgets what the image's loader kept of it. */
@@ -114,6 +121,9 @@ const char *snapshot_index_stale(struct snapshot *s);
  * their own, so that they can grow (core/apply.c edits them); the
  * presence index copies its arrays itself when it must grow. */
 void snapshot_own_indexes(struct snapshot *s);
+/* Drops the copy of the posting rows in mission order (a posting was
+ * written in place): readers then read the rows themselves. */
+void snapshot_unclustered(struct snapshot *s);
 /* Marks the derived indexes stale after records changed. */
 void snapshot_touch(struct snapshot *s);
 /* The same after a record of kind changed in place: only postings,
@@ -182,6 +192,27 @@ static inline uint32_t mission_list_at(const struct mission_list *l, size_t i)
 {
     return l->items ? l->items[i] : (uint32_t)i;
 }
+
+/* The posting at place k of postings_by_mission's items: the same record
+ * as snap_posting(s, postings_by_mission.items[k]), read from the copy in
+ * mission order when the snapshot has one (a mission's postings then lie
+ * together in memory). */
+static inline const struct posting *
+snap_mission_posting(const struct snapshot *s, uint32_t k)
+{
+    return s->mission_postings
+               ? &s->mission_postings[k]
+               : snap_posting(s, s->postings_by_mission.items[k]);
+}
+
+/* Iterates the postings of mission m: ti, each one's index, and t (a const
+ * struct posting * the caller declares), its record. */
+#define MISSION_POSTINGS_FOR_EACH(s, m, ti, t)                   \
+    for (uint32_t mp_k_ = (s)->postings_by_mission.start[m], ti; \
+         mp_k_ < (s)->postings_by_mission.start[(m) + 1] &&      \
+         ((ti = (s)->postings_by_mission.items[mp_k_]),          \
+          (t = snap_mission_posting((s), mp_k_)), 1);            \
+         mp_k_++)
 
 /* Iterates the members of group g of an adjacency list. */
 #define ADJ_FOR_EACH(adj, g, var)                                           \

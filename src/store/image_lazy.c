@@ -373,7 +373,8 @@ static void prepare_restart(void)
  * had checked (a block two sections share counts for both). */
 static void report_blocks(void)
 {
-    static const char *const kinds[] = { "strings", "rows", "slots", "index" };
+    static const char *const kinds[] = { "strings", "rows", "slots", "index",
+                                         "postings by mission" };
     char line[128];
     uint64_t total = 0, windows = 0;
 
@@ -383,10 +384,11 @@ static void report_blocks(void)
         const struct image_section *x = &lazy.h.sec[i];
         uint64_t n = 0, first = x->offset / BLOCK,
                  last = (x->offset + x->size - 1) / BLOCK, blocks;
-        int kind = i == SEC_STRINGS   ? 0
-                   : i < SEC_SLOTS(0) ? 1
-                   : i < SEC_INDEX(0) ? 2
-                                      : 3;
+        int kind = i == SEC_STRINGS           ? 0
+                   : i < SEC_SLOTS(0)         ? 1
+                   : i < SEC_INDEX(0)         ? 2
+                   : i < SEC_MISSION_POSTINGS ? 3
+                                              : 4;
 
         if (!x->size)
             continue;

@@ -16,7 +16,11 @@
  * and their persons, so that a command on one mission or one pair of
  * states checks a few blocks of strings on first touch rather than one per
  * record (store/image_lazy.c). The rows keep their own order: a record's
- * number is its place in the snapshot.
+ * number is its place in the snapshot. The posting rows are written a
+ * second time, last, in postings_by_mission's order (mission_rows), so
+ * that the postings of one mission lie in a few blocks: a command reading
+ * a pair's or a mission's postings reads those, not blocks all over the
+ * rows.
  */
 #include <unistd.h>
 
@@ -254,6 +258,21 @@ static void index_arrays(const struct snapshot *s, const void **data,
     count[IX_PRES_ARRIVALS] = count[IX_PRES_STOPS] = start[n_missions];
 }
 
+/* The posting rows, encoded (rows), in postings_by_mission's order: row
+ * items[k] at place k. s is indexed. */
+static char *mission_rows(const struct snapshot *s, const char *rows, size_t *n)
+{
+    const struct adjacency *a = &s->postings_by_mission;
+    size_t size = sizeof(struct posting);
+    char *out;
+
+    *n = a->start[snapshot_count(s, ENT_MISSION)];
+    out = xmalloc_huge(*n * size + 1);
+    for (size_t k = 0; k < *n; k++)
+        memcpy(out + k * size, rows + (size_t)a->items[k] * size, size);
+    return out;
+}
+
 /* Places section i of count elements after the previous ones. */
 static void place(struct image_header *h, int i, uint64_t *at, uint64_t count)
 {
@@ -334,9 +353,9 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
     struct image_header h;
     const void *data[SEC_COUNT];
     uint64_t count[IX__COUNT];
-    char *rows[ENT__COUNT], *path = image_path(st), *tmp;
+    char *rows[ENT__COUNT], *path = image_path(st), *tmp, *by_mission;
     struct image_slot *slots[ENT__COUNT];
-    size_t n_slots[ENT__COUNT];
+    size_t n_slots[ENT__COUNT], n_mission_rows;
     struct buf blob;
     struct string_order order;
     uint64_t at = BLOCK;
@@ -363,6 +382,8 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
         data[SEC_SLOTS(k)] = slots[k];
     }
     index_arrays(s, data + SEC_INDEX(0), count);
+    by_mission = mission_rows(s, rows[ENT_POSTING], &n_mission_rows);
+    data[SEC_MISSION_POSTINGS] = by_mission;
     data[SEC_STRINGS] = blob.data ? blob.data : "";
     place(&h, SEC_STRINGS, &at, blob.len);
     for (int k = 0; k < ENT__COUNT; k++)
@@ -371,6 +392,7 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
         place(&h, SEC_SLOTS(k), &at, n_slots[k]);
     for (int j = 0; j < IX__COUNT; j++)
         place(&h, SEC_INDEX(j), &at, count[j]);
+    place(&h, SEC_MISSION_POSTINGS, &at, n_mission_rows);
     h.data_end = align_up(at, BLOCK);
     h.file_size = h.data_end + h.data_end / BLOCK * sizeof(uint64_t);
     tmp = xasprintf("%s.%ld", path, (long)getpid());
@@ -387,6 +409,7 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
         free(rows[k]);
         free(slots[k]);
     }
+    free(by_mission);
     order_release(&order);
     buf_release(&blob);
     free(path);
