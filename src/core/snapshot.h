@@ -207,11 +207,11 @@ snap_mission_posting(const struct snapshot *s, uint32_t k)
 
 /* Iterates the postings of mission m: ti, each one's index, and t (a const
  * struct posting * the caller declares), its record. */
-#define MISSION_POSTINGS_FOR_EACH(s, m, ti, t)                   \
-    for (uint32_t mp_k_ = (s)->postings_by_mission.start[m], ti; \
-         mp_k_ < (s)->postings_by_mission.start[(m) + 1] &&      \
-         ((ti = (s)->postings_by_mission.items[mp_k_]),          \
-          (t = snap_mission_posting((s), mp_k_)), 1);            \
+#define MISSION_POSTINGS_FOR_EACH(s, m, ti, t)                    \
+    for (uint32_t mp_k_ = (s)->postings_by_mission.start[m], ti;  \
+         mp_k_ < (s)->postings_by_mission.start[(m) + 1] &&       \
+         ((ti = (s)->postings_by_mission.items[mp_k_]), (void)ti, \
+          (t = snap_mission_posting((s), mp_k_)), 1);             \
          mp_k_++)
 
 /* Iterates the members of group g of an adjacency list. */

@@ -341,10 +341,10 @@ static void count_categories(const struct snapshot *s, uint32_t m,
 {
     uint32_t per[CAT__COUNT] = { 0 };
 
-    ADJ_FOR_EACH(s->postings_by_mission, m, i)
-    {
-        const struct posting *p = snap_posting(s, i);
+    const struct posting *p;
 
+    MISSION_POSTINGS_FOR_EACH(s, m, i, p)
+    {
         if (scope_has_posting(&a->scope, p) && posting_present(p, a->date))
             per[p->category]++;
     }
