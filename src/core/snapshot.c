@@ -313,11 +313,13 @@ void snapshot_index(struct snapshot *s)
     /* Kept unless a posting or mission changed (which drops it): the
      * rebuilt postings by mission are then those it follows. */
     const struct posting *by_mission = s->mission_postings;
+    const uint32_t *at = s->mission_postings_at;
 
     if (s->indexed)
         return;
     release_indexes(s);
     s->mission_postings = by_mission;
+    s->mission_postings_at = at;
     build_adjacency(&s->postings_by_mission, snapshot_count(s, ENT_MISSION),
                     n_postings, s, posting_mission);
     build_adjacency(&s->postings_by_person, snapshot_count(s, ENT_PERSON),

@@ -176,23 +176,34 @@ static int decode_indexes(const struct image_view *v)
            check_sorted(start, groups, section(v, SEC_INDEX(IX_PRES_STOPS)));
 }
 
-/* Whether the posting rows in mission order (decoded like the rows) are
- * each the row that postings by mission names at their place; 0 when
- * so. The indexes are checked already. */
+/* Whether the posting rows grouped by mission (decoded like the rows)
+ * are, for each mission, inside the copies and each the row that postings
+ * by mission names at its place; 0 when so. The indexes are checked
+ * already. */
 static int decode_mission_postings(const struct image_view *v)
 {
     const struct entity *ent = ENTITIES[ENT_POSTING];
     const char *rows = section(v, SEC_ROWS(ENT_POSTING));
     char *copy = section(v, SEC_MISSION_POSTINGS);
-    const uint32_t *items = section(v, SEC_INDEX(IX_ADJ + 1));
-    uint64_t n = v->h->sec[SEC_MISSION_POSTINGS].count;
+    const uint32_t *start = section(v, SEC_INDEX(IX_ADJ)),
+                   *items = section(v, SEC_INDEX(IX_ADJ + 1)),
+                   *at = section(v, SEC_MISSION_AT);
+    uint64_t n = v->h->sec[SEC_MISSION_POSTINGS].count,
+             groups = v->h->sec[SEC_MISSION_AT].count;
 
     if (decode_rows(ent, copy, n, v))
         return 1;
-    for (uint64_t k = 0; k < n; k++)
-        if (memcmp(copy + k * ent->size, rows + (size_t)items[k] * ent->size,
-                   ent->size))
+    for (uint64_t m = 0; m < groups; m++) {
+        uint64_t len = start[m + 1] - start[m];
+
+        if (at[m] > n || len > n - at[m])
             return 1;
+        for (uint64_t j = 0; j < len; j++)
+            if (memcmp(copy + (at[m] + j) * ent->size,
+                       rows + (size_t)items[start[m] + j] * ent->size,
+                       ent->size))
+                return 1;
+    }
     return 0;
 }
 
@@ -210,6 +221,8 @@ static uint64_t expected_count(const struct image_header *h, int i)
         return h->sec[SEC_ROWS(ENT_MISSION)].count + 1;
     if (j == IX_PRES_STOPS)
         return h->sec[SEC_INDEX(IX_PRES_ARRIVALS)].count;
+    if (i == SEC_MISSION_AT)
+        return h->sec[SEC_ROWS(ENT_MISSION)].count;
     if (i == SEC_MISSION_POSTINGS) /* one per item of postings by mission */
         return h->sec[SEC_INDEX(IX_ADJ + 1)].count;
     return UINT64_MAX;
@@ -307,6 +320,8 @@ void image_attach(char *base, const struct image_header *h, struct snapshot *s)
         h->sec[SEC_MISSION_POSTINGS].count
             ? (const void *)(base + h->sec[SEC_MISSION_POSTINGS].offset)
             : NULL;
+    s->mission_postings_at =
+        (const void *)(base + h->sec[SEC_MISSION_AT].offset);
     /* The indexes cover every record (core/apply.h edits them from here). */
     for (int k = 0; k < ENT__COUNT; k++)
         s->n_indexed[k] = s->tables[k].n;

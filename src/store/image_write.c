@@ -17,10 +17,10 @@
  * states checks a few blocks of strings on first touch rather than one per
  * record (store/image_lazy.c). The rows keep their own order: a record's
  * number is its place in the snapshot. The posting rows are written a
- * second time, last, in postings_by_mission's order (mission_rows), so
- * that the postings of one mission lie in a few blocks: a command reading
- * a pair's or a mission's postings reads those, not blocks all over the
- * rows.
+ * second time, last, grouped by mission, the missions in the strings'
+ * order (mission_rows), so that the postings of one mission, or of one
+ * pair of states, lie in a few blocks: a command reading them reads
+ * those, in order, not blocks all over the rows.
  */
 #include <unistd.h>
 
@@ -258,18 +258,28 @@ static void index_arrays(const struct snapshot *s, const void **data,
     count[IX_PRES_ARRIVALS] = count[IX_PRES_STOPS] = start[n_missions];
 }
 
-/* The posting rows, encoded (rows), in postings_by_mission's order: row
- * items[k] at place k. s is indexed. */
-static char *mission_rows(const struct snapshot *s, const char *rows, size_t *n)
+/* The posting rows, encoded (rows), grouped by mission: the missions in
+ * the order o gives, each one's postings in postings_by_mission's order
+ * from (*at)[m] on. s is indexed. */
+static char *mission_rows(const struct snapshot *s, const char *rows,
+                          const struct string_order *o, uint32_t **at,
+                          size_t *n)
 {
     const struct adjacency *a = &s->postings_by_mission;
-    size_t size = sizeof(struct posting);
+    size_t size = sizeof(struct posting), nm = snapshot_count(s, ENT_MISSION),
+           k = 0;
     char *out;
 
-    *n = a->start[snapshot_count(s, ENT_MISSION)];
+    *n = a->start[nm];
     out = xmalloc_huge(*n * size + 1);
-    for (size_t k = 0; k < *n; k++)
-        memcpy(out + k * size, rows + (size_t)a->items[k] * size, size);
+    *at = xcalloc(nm + 1, sizeof(**at));
+    for (size_t i = 0; i < nm; i++) {
+        uint32_t m = o->rows[ENT_MISSION][i];
+
+        (*at)[m] = (uint32_t)k;
+        for (uint32_t j = a->start[m]; j < a->start[m + 1]; j++, k++)
+            memcpy(out + k * size, rows + (size_t)a->items[j] * size, size);
+    }
     return out;
 }
 
@@ -356,6 +366,7 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
     char *rows[ENT__COUNT], *path = image_path(st), *tmp, *by_mission;
     struct image_slot *slots[ENT__COUNT];
     size_t n_slots[ENT__COUNT], n_mission_rows;
+    uint32_t *at_mission;
     struct buf blob;
     struct string_order order;
     uint64_t at = BLOCK;
@@ -382,7 +393,9 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
         data[SEC_SLOTS(k)] = slots[k];
     }
     index_arrays(s, data + SEC_INDEX(0), count);
-    by_mission = mission_rows(s, rows[ENT_POSTING], &n_mission_rows);
+    by_mission = mission_rows(s, rows[ENT_POSTING], &order, &at_mission,
+                              &n_mission_rows);
+    data[SEC_MISSION_AT] = at_mission;
     data[SEC_MISSION_POSTINGS] = by_mission;
     data[SEC_STRINGS] = blob.data ? blob.data : "";
     place(&h, SEC_STRINGS, &at, blob.len);
@@ -392,6 +405,7 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
         place(&h, SEC_SLOTS(k), &at, n_slots[k]);
     for (int j = 0; j < IX__COUNT; j++)
         place(&h, SEC_INDEX(j), &at, count[j]);
+    place(&h, SEC_MISSION_AT, &at, snapshot_count(s, ENT_MISSION));
     place(&h, SEC_MISSION_POSTINGS, &at, n_mission_rows);
     h.data_end = align_up(at, BLOCK);
     h.file_size = h.data_end + h.data_end / BLOCK * sizeof(uint64_t);
@@ -410,6 +424,7 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
         free(slots[k]);
     }
     free(by_mission);
+    free(at_mission);
     order_release(&order);
     buf_release(&blob);
     free(path);

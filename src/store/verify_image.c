@@ -47,14 +47,20 @@ static enum status compare_mission_postings(const struct snapshot *image,
     if (!image->mission_postings || !image->indexed || !a->start)
         return ST_OK;
     n = a->start[snapshot_count(image, ENT_MISSION)];
-    for (size_t k = 0; k < n; k++) {
-        const struct posting *t = snap_posting(image, a->items[k]);
+    for (uint32_t m = 0; m < snapshot_count(image, ENT_MISSION); m++) {
+        size_t at = image->mission_postings_at[m];
 
-        if (memcmp(&image->mission_postings[k], t, sizeof(*t)))
-            return err_set(e, ST_INVALID,
-                           "the snapshot image's postings by mission differ "
-                           "from its posting rows at posting '%s'",
-                           t->id ? t->id : "");
+        for (uint32_t k = a->start[m]; k < a->start[m + 1]; k++) {
+            const struct posting *t = snap_posting(image, a->items[k]);
+            size_t j = k - a->start[m];
+
+            if (at > n || j >= n - at ||
+                memcmp(&image->mission_postings[at + j], t, sizeof(*t)))
+                return err_set(e, ST_INVALID,
+                               "the snapshot image's postings by mission "
+                               "differ from its posting rows at posting '%s'",
+                               t->id ? t->id : "");
+        }
     }
     return ST_OK;
 }

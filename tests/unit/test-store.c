@@ -1415,7 +1415,7 @@ static void test_image_mission_postings(void **state)
     static const char *const modes[] = { "always", "never" };
     struct fixture *fx = *state;
     struct snapshot image;
-    uint32_t m1, k;
+    uint32_t m1, m2, k;
     const struct posting *t;
 
     open_new(fx);
@@ -1431,13 +1431,18 @@ static void test_image_mission_postings(void **state)
         assert_non_null(image.mission_postings);
         expect_mission_postings(&image);
         m1 = snapshot_find(&image, ENT_MISSION, "M1");
-        k = image.postings_by_mission.start[m1];
+        k = image.mission_postings_at[m1];
         MISSION_POSTINGS_FOR_EACH(&image, m1, ti, t)
         {
             (void)ti;
             assert_ptr_equal(t, &image.mission_postings[k++]); /* together */
         }
-        assert_int_equal(k - image.postings_by_mission.start[m1], 152);
+        assert_int_equal(k - image.mission_postings_at[m1], 152);
+        /* M1 (RUS in USA) after M2 (RUS in UN): the missions in the order
+         * of sending state and host */
+        m2 = snapshot_find(&image, ENT_MISSION, "M2");
+        assert_int_equal(image.mission_postings_at[m2], 0);
+        assert_int_equal(image.mission_postings_at[m1], 150);
         snapshot_release(&image);
     }
 
@@ -1516,6 +1521,7 @@ static void test_image_mission_postings_damaged(void **state)
     struct snapshot image;
     const struct image_header *h;
     struct posting *t;
+    uint32_t *at;
     int64_t records = 0;
     size_t n;
     char *data = read_image(fx, &n);
@@ -1548,6 +1554,18 @@ static void test_image_mission_postings_damaged(void **state)
     assert_int_equal(store_verify_image(fx->st, &records, &fx->e), ST_INVALID);
     assert_non_null(strstr(fx->e.msg, "postings by mission differ from its "
                                       "posting rows at posting"));
+
+    /* A mission's group placed past the copies, sums resealed: refused. */
+    t->arrived--;
+    at = (uint32_t *)(void *)(data + h->sec[SEC_MISSION_AT].offset);
+    at[0] = (uint32_t)h->sec[SEC_MISSION_POSTINGS].count - 1;
+    image_seal(data, n);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "never", 1);
+    write_image(fx, data, n);
+    load(fx, NULL, &image);
+    assert_string_equal(store_load_source(fx->st), "tables");
+    expect_mission_postings(&image);
+    snapshot_release(&image);
     unsetenv("CHANCERY_SNAPSHOT_LAZY");
     free(data);
 }
