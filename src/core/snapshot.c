@@ -312,7 +312,7 @@ void snapshot_index(struct snapshot *s)
     size_t n_postings = snapshot_count(s, ENT_POSTING);
     /* Kept unless a posting or mission changed (which drops it): the
      * rebuilt postings by mission are then those it follows. */
-    const struct posting *by_mission = s->mission_postings;
+    struct posting *by_mission = s->mission_postings;
     const uint32_t *at = s->mission_postings_at;
 
     if (s->indexed)
@@ -365,6 +365,38 @@ void snapshot_unclustered(struct snapshot *s)
     s->mission_postings = NULL;
 }
 
+void snapshot_posting_written(struct snapshot *s, uint32_t ti,
+                              uint32_t was_mission)
+{
+    const struct adjacency *a = &s->postings_by_mission;
+    const struct posting *t = snap_posting(s, ti);
+    uint32_t m = t->mission, lo, hi;
+
+    if (!s->mission_postings)
+        return;
+    if (m != was_mission || m >= s->n_indexed[ENT_MISSION] ||
+        ti >= s->n_indexed[ENT_POSTING] || !a->start) {
+        s->mission_postings = NULL;
+        return;
+    }
+    /* A group's items are in ascending order. */
+    lo = a->start[m];
+    hi = a->start[m + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+
+        if (a->items[mid] < ti)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == a->start[m + 1] || a->items[lo] != ti) {
+        s->mission_postings = NULL;
+        return;
+    }
+    s->mission_postings[s->mission_postings_at[m] + (lo - a->start[m])] = *t;
+}
+
 void snapshot_touch(struct snapshot *s)
 {
     s->indexed = 0;
@@ -373,10 +405,8 @@ void snapshot_touch(struct snapshot *s)
 
 void snapshot_touch_kind(struct snapshot *s, enum entity_kind kind)
 {
-    if (kind == ENT_POSTING || kind == ENT_DEPENDENT || kind == ENT_MISSION) {
+    if (kind == ENT_POSTING || kind == ENT_DEPENDENT || kind == ENT_MISSION)
         s->indexed = 0;
-        s->mission_postings = NULL;
-    }
 }
 
 static int same_adjacency(const struct adjacency *a, const struct adjacency *b,

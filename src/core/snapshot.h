@@ -63,9 +63,11 @@ struct snapshot {
      * postings_by_mission's order, are copied at mission_postings
      * [mission_postings_at[m]] on, the missions by sending state and host,
      * so that a mission's or a pair's postings lie together. NULL when
-     * none; dropped (snapshot_unclustered) whenever a posting or a mission
-     * changes. Read it through MISSION_POSTINGS_FOR_EACH. */
-    const struct posting *mission_postings;
+     * none. A posting changed in place on its mission is copied again
+     * (snapshot_posting_written); one that changes mission, or a posting
+     * or mission appended, drops the copies (snapshot_unclustered). Read
+     * them through MISSION_POSTINGS_FOR_EACH. */
+    struct posting *mission_postings;
     const uint32_t *mission_postings_at;
     /* The image the records lie in when they were mapped from one
      * (store/cache.c); snapshot_release unmaps it with unmap (munmap when
@@ -123,9 +125,14 @@ const char *snapshot_index_stale(struct snapshot *s);
  * their own, so that they can grow (core/apply.c edits them); the
  * presence index copies its arrays itself when it must grow. */
 void snapshot_own_indexes(struct snapshot *s);
-/* Drops the copy of the posting rows in mission order (a posting was
+/* Drops the copies of the posting rows grouped by mission (a posting was
  * written in place): readers then read the rows themselves. */
 void snapshot_unclustered(struct snapshot *s);
+/* Posting ti (indexed, on mission was_mission before) was written in
+ * place: its copy grouped by mission is written again when it stays on
+ * its mission, else the copies are dropped. */
+void snapshot_posting_written(struct snapshot *s, uint32_t ti,
+                              uint32_t was_mission);
 /* Marks the derived indexes stale after records changed. */
 void snapshot_touch(struct snapshot *s);
 /* The same after a record of kind changed in place: only postings,

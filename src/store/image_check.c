@@ -318,7 +318,7 @@ void image_attach(char *base, const struct image_header *h, struct snapshot *s)
         h->sec[SEC_INDEX(IX_PRES_ARRIVALS)].count);
     s->mission_postings =
         h->sec[SEC_MISSION_POSTINGS].count
-            ? (const void *)(base + h->sec[SEC_MISSION_POSTINGS].offset)
+            ? (void *)(base + h->sec[SEC_MISSION_POSTINGS].offset)
             : NULL;
     s->mission_postings_at =
         (const void *)(base + h->sec[SEC_MISSION_AT].offset);

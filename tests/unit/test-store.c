@@ -1456,6 +1456,37 @@ static void test_image_mission_postings(void **state)
     expect_mission_postings(&image);
     snapshot_release(&image);
 
+    /* A posting ended: its copy is written again, the copies kept. */
+    end_t2(fx);
+    load(fx, NULL, &image);
+    assert_string_equal(store_load_source(fx->st), "image+2 changes");
+    assert_non_null(image.mission_postings);
+    expect_mission_postings(&image);
+    assert_int_equal(
+        snap_posting(&image, snapshot_find(&image, ENT_POSTING, "T2"))->ended,
+        day_of("2021-06-30"));
+    snapshot_release(&image);
+    /* The same change applied to a snapshot in memory (a resident one). */
+    load(fx, NULL, &image);
+    {
+        uint32_t i = snapshot_find(&image, ENT_POSTING, "T1");
+        struct posting before = *snap_posting(&image, i);
+        struct snapshot_change c = { ENT_POSTING, i, &before };
+
+        snap_posting(&image, i)->ended = day_of("2021-07-01");
+        snapshot_reindex(&image, &c, 1);
+        assert_non_null(image.mission_postings);
+        expect_mission_postings(&image);
+        /* moved to another mission: the copies are dropped */
+        before = *snap_posting(&image, i);
+        snap_posting(&image, i)->mission =
+            snapshot_find(&image, ENT_MISSION, "M2");
+        snapshot_reindex(&image, &c, 1);
+        assert_null(image.mission_postings);
+        expect_mission_postings(&image);
+    }
+    snapshot_release(&image);
+
     add_row(
         &fx->s, ENT_POSTING,
         "TZ1,PZ1,M1,Attache,attache,diplomatic_agent,false,,2020-01-01,,,,");
@@ -1463,8 +1494,8 @@ static void test_image_mission_postings(void **state)
                  (uint32_t)snapshot_count(&fx->s, ENT_POSTING) - 1,
                  (uint32_t)snapshot_count(&fx->s, ENT_POSTING));
     load(fx, NULL, &image);
-    assert_string_equal(store_load_source(fx->st), "image+2 changes");
-    assert_null(image.mission_postings); /* a posting changed: dropped */
+    assert_string_equal(store_load_source(fx->st), "image+3 changes");
+    assert_null(image.mission_postings); /* a posting appended: dropped */
     m1 = snapshot_find(&image, ENT_MISSION, "M1");
     assert_int_equal(image.postings_by_mission.start[m1 + 1] -
                          image.postings_by_mission.start[m1],
