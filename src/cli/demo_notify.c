@@ -75,6 +75,7 @@ static void set_posting(struct snapshot *s, uint32_t ti,
 
     presence_remove(s->presence, t);
     *t = *to;
+    snapshot_unclustered(s);
     presence_insert(s->presence, t);
 }
 

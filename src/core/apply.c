@@ -52,11 +52,16 @@ static enum status apply_texts(struct snapshot *s, enum entity_kind kind,
         if (at == IDMAP_NONE) {
             rc = snapshot_add(s, kind, rec, &at, e);
         } else {
+            uint32_t was =
+                kind == ENT_POSTING ? snap_posting(s, at)->mission : IDMAP_NONE;
+
             if (before) {
                 *before = xmalloc(ent->size);
                 memcpy(*before, snapshot_row(s, kind, at), ent->size);
             }
             memcpy(snapshot_row(s, kind, at), rec, ent->size);
+            if (kind == ENT_POSTING)
+                snapshot_posting_written(s, at, was);
             snapshot_touch_kind(s, kind);
         }
         if (!rc && index)
@@ -259,6 +264,16 @@ void snapshot_reindex(struct snapshot *s, const struct snapshot_change *changes,
     /* The lists grow: a mapped image's are copied first (xrealloc cannot
      * take them). */
     snapshot_own_indexes(s);
+    /* A posting changed in place (perhaps by its reader, not through
+     * apply_texts): its copy grouped by mission is written again, or the
+     * copies dropped when it changed mission. Appended records dropped
+     * them already (snapshot_own). */
+    for (size_t i = 0; i < n; i++)
+        if (changes[i].kind == ENT_POSTING &&
+            changes[i].index < s->n_indexed[ENT_POSTING] && changes[i].before)
+            snapshot_posting_written(
+                s, changes[i].index,
+                ((const struct posting *)changes[i].before)->mission);
     /* The groups first: a new posting may belong to a new mission. */
     adj_grow(&s->postings_by_mission, s->n_indexed[ENT_MISSION],
              snapshot_count(s, ENT_MISSION));

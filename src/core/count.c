@@ -32,10 +32,10 @@ uint32_t count_mission(const struct snapshot *s, uint32_t m,
 
     if (!c->categories)
         return presence_count(s->presence, m, date);
-    ADJ_FOR_EACH(s->postings_by_mission, m, i)
-    {
-        const struct posting *t = snap_posting(s, i);
+    const struct posting *t;
 
+    MISSION_POSTINGS_FOR_EACH(s, m, i, t)
+    {
         n += scope_has_posting(c, t) && posting_present(t, date);
     }
     return n;

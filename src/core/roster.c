@@ -12,10 +12,8 @@
 
 static _Thread_local const struct snapshot *sorting;
 
-static int precedence(const void *a, const void *b)
+static int precede(const struct posting *x, const struct posting *y)
 {
-    const struct posting *x = snap_posting(sorting, *(const uint32_t *)a);
-    const struct posting *y = snap_posting(sorting, *(const uint32_t *)b);
     int rx = x->rank == ENUM_NONE ? RANK__COUNT : x->rank;
     int ry = y->rank == ENUM_NONE ? RANK__COUNT : y->rank;
 
@@ -26,6 +24,18 @@ static int precedence(const void *a, const void *b)
     if (x->arrived != y->arrived)
         return x->arrived < y->arrived ? -1 : 1;
     return strcmp(x->id, y->id);
+}
+
+static int precedence(const void *a, const void *b)
+{
+    return precede(snap_posting(sorting, *(const uint32_t *)a),
+                   snap_posting(sorting, *(const uint32_t *)b));
+}
+
+static int entry_precedence(const void *a, const void *b)
+{
+    return precede(((const struct roster_entry *)a)->t,
+                   ((const struct roster_entry *)b)->t);
 }
 
 size_t roster_capacity(const struct snapshot *s, uint32_t m)
@@ -47,5 +57,20 @@ size_t roster_build(const struct snapshot *s, uint32_t m, int32_t date,
     sorting = s;
     qsort(out, n, sizeof(*out), precedence);
     sorting = NULL;
+    return n;
+}
+
+size_t roster_entries(const struct snapshot *s, uint32_t m, int32_t date,
+                      struct roster_entry *out)
+{
+    const struct posting *t;
+    size_t n = 0;
+
+    MISSION_POSTINGS_FOR_EACH(s, m, ti, t)
+    {
+        if (posting_present(t, date))
+            out[n++] = (struct roster_entry){ t, ti };
+    }
+    qsort(out, n, sizeof(*out), entry_precedence);
     return n;
 }

@@ -34,6 +34,7 @@ static void adjacency_release(struct adjacency *a)
 
 static void release_indexes(struct snapshot *s)
 {
+    s->mission_postings = NULL;
     if (s->indexes_mapped) {
         struct adjacency none = { NULL, NULL };
 
@@ -130,6 +131,8 @@ void snapshot_own(struct snapshot *s, enum entity_kind kind)
     size_t size = ENTITIES[kind]->size, alloc = t->n + t->n / 8 + 64;
     void *rows;
 
+    if (kind == ENT_POSTING || kind == ENT_MISSION)
+        s->mission_postings = NULL;
     if (!t->mapped)
         return;
     rows = move_rows(t->rows, t->n * size, alloc * size, &t->rows_map,
@@ -307,10 +310,16 @@ struct mission_list snapshot_missions_sent(const struct snapshot *s,
 void snapshot_index(struct snapshot *s)
 {
     size_t n_postings = snapshot_count(s, ENT_POSTING);
+    /* Kept unless a posting or mission changed (which drops it): the
+     * rebuilt postings by mission are then those it follows. */
+    struct posting *by_mission = s->mission_postings;
+    const uint32_t *at = s->mission_postings_at;
 
     if (s->indexed)
         return;
     release_indexes(s);
+    s->mission_postings = by_mission;
+    s->mission_postings_at = at;
     build_adjacency(&s->postings_by_mission, snapshot_count(s, ENT_MISSION),
                     n_postings, s, posting_mission);
     build_adjacency(&s->postings_by_person, snapshot_count(s, ENT_PERSON),
@@ -351,9 +360,47 @@ void snapshot_own_indexes(struct snapshot *s)
     s->indexes_mapped = 0;
 }
 
+void snapshot_unclustered(struct snapshot *s)
+{
+    s->mission_postings = NULL;
+}
+
+void snapshot_posting_written(struct snapshot *s, uint32_t ti,
+                              uint32_t was_mission)
+{
+    const struct adjacency *a = &s->postings_by_mission;
+    const struct posting *t = snap_posting(s, ti);
+    uint32_t m = t->mission, lo, hi;
+
+    if (!s->mission_postings)
+        return;
+    if (m != was_mission || m >= s->n_indexed[ENT_MISSION] ||
+        ti >= s->n_indexed[ENT_POSTING] || !a->start) {
+        s->mission_postings = NULL;
+        return;
+    }
+    /* A group's items are in ascending order. */
+    lo = a->start[m];
+    hi = a->start[m + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+
+        if (a->items[mid] < ti)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == a->start[m + 1] || a->items[lo] != ti) {
+        s->mission_postings = NULL;
+        return;
+    }
+    s->mission_postings[s->mission_postings_at[m] + (lo - a->start[m])] = *t;
+}
+
 void snapshot_touch(struct snapshot *s)
 {
     s->indexed = 0;
+    s->mission_postings = NULL;
 }
 
 void snapshot_touch_kind(struct snapshot *s, enum entity_kind kind)

@@ -58,6 +58,17 @@ struct snapshot {
     /* The derived indexes above lie in the mapped image (not to be freed):
      * the image keeps them, so a load maps them instead of building them. */
     int indexes_mapped;
+    /* The posting rows grouped by mission, when the image holds them
+     * (store/image_write.c): the postings of mission m, in
+     * postings_by_mission's order, are copied at mission_postings
+     * [mission_postings_at[m]] on, the missions by sending state and host,
+     * so that a mission's or a pair's postings lie together. NULL when
+     * none. A posting changed in place on its mission is copied again
+     * (snapshot_posting_written); one that changes mission, or a posting
+     * or mission appended, drops the copies (snapshot_unclustered). Read
+     * them through MISSION_POSTINGS_FOR_EACH. */
+    struct posting *mission_postings;
+    const uint32_t *mission_postings_at;
     /* The image the records lie in when they were mapped from one
      * (store/cache.c); snapshot_release unmaps it with unmap (munmap when
      * NULL), which also forgets what the image's loader kept of it. */
@@ -114,6 +125,14 @@ const char *snapshot_index_stale(struct snapshot *s);
  * their own, so that they can grow (core/apply.c edits them); the
  * presence index copies its arrays itself when it must grow. */
 void snapshot_own_indexes(struct snapshot *s);
+/* Drops the copies of the posting rows grouped by mission (a posting was
+ * written in place): readers then read the rows themselves. */
+void snapshot_unclustered(struct snapshot *s);
+/* Posting ti (indexed, on mission was_mission before) was written in
+ * place: its copy grouped by mission is written again when it stays on
+ * its mission, else the copies are dropped. */
+void snapshot_posting_written(struct snapshot *s, uint32_t ti,
+                              uint32_t was_mission);
 /* Marks the derived indexes stale after records changed. */
 void snapshot_touch(struct snapshot *s);
 /* The same after a record of kind changed in place: only postings,
@@ -182,6 +201,37 @@ static inline uint32_t mission_list_at(const struct mission_list *l, size_t i)
 {
     return l->items ? l->items[i] : (uint32_t)i;
 }
+
+/* What to add to a place k of mission m's postings in postings_by_mission
+ * to find its copy in mission_postings (modulo 2^32). */
+static inline uint32_t snap_mission_shift(const struct snapshot *s, uint32_t m)
+{
+    return s->mission_postings
+               ? s->mission_postings_at[m] - s->postings_by_mission.start[m]
+               : 0;
+}
+
+/* The posting at place k of postings_by_mission's items, of a mission
+ * whose shift is shift: the same record as snap_posting(s,
+ * postings_by_mission.items[k]), read from the copy grouped by mission
+ * when the snapshot has one (a mission's postings then lie together). */
+static inline const struct posting *
+snap_mission_posting(const struct snapshot *s, uint32_t k, uint32_t shift)
+{
+    return s->mission_postings
+               ? &s->mission_postings[(uint32_t)(k + shift)]
+               : snap_posting(s, s->postings_by_mission.items[k]);
+}
+
+/* Iterates the postings of mission m: ti, each one's index, and t (a const
+ * struct posting * the caller declares), its record. */
+#define MISSION_POSTINGS_FOR_EACH(s, m, ti, t)                    \
+    for (uint32_t mp_k_ = (s)->postings_by_mission.start[m],      \
+                  mp_shift_ = snap_mission_shift((s), (m)), ti;   \
+         mp_k_ < (s)->postings_by_mission.start[(m) + 1] &&       \
+         ((ti = (s)->postings_by_mission.items[mp_k_]), (void)ti, \
+          (t = snap_mission_posting((s), mp_k_, mp_shift_)), 1);  \
+         mp_k_++)
 
 /* Iterates the members of group g of an adjacency list. */
 #define ADJ_FOR_EACH(adj, g, var)                                           \

@@ -64,6 +64,15 @@ static int escape(const char *s, size_t k, char out[8])
                     utf8_code_point(s, k));
 }
 
+/* Whether a hidden character (utf8_hidden) may start at byte c: a C0
+ * control but tab, DEL, or the first byte of C1 controls, the BOM and the
+ * bidirectional controls. Most bytes are none, and skip the call. */
+static int may_hide(unsigned char c)
+{
+    return (c < 0x20 && c != '\t') || c == 0x7F || c == 0xC2 || c == 0xE2 ||
+           c == 0xEF;
+}
+
 /* Display width: the number of UTF-8 code points, a hidden character
  * counting as its escape. */
 static size_t width(const char *s)
@@ -72,7 +81,7 @@ static size_t width(const char *s)
     char esc[8];
 
     while (*s) {
-        if ((k = utf8_hidden(s))) {
+        if (may_hide((unsigned char)*s) && (k = utf8_hidden(s))) {
             n += (size_t)escape(s, k, esc);
             s += k;
         } else {
@@ -98,7 +107,7 @@ static void add_shown(struct buf *b, const char *s)
     char esc[8];
 
     for (; *s && !st; s++) {
-        if (!(k = utf8_hidden(s)))
+        if (!may_hide((unsigned char)*s) || !(k = utf8_hidden(s)))
             continue;
         escape(s, k, esc);
         st = buf_add(b, run, (size_t)(s - run)) | buf_addstr(b, esc);
@@ -109,14 +118,21 @@ static void add_shown(struct buf *b, const char *s)
         BUG("output too large");
 }
 
-static void pad(struct buf *b, const char *s, size_t w, int right)
+/* Appends s, of width n, padded with spaces to width w. */
+static void pad(struct buf *b, const char *s, size_t n, size_t w, int right)
 {
-    size_t n = width(s);
+    static const char spaces[] = "                                "
+                                 "                                ";
 
     if (!right)
         add_shown(b, s);
-    for (; n < w; n++)
-        add(b, " ");
+    while (n < w) {
+        size_t k = w - n < sizeof(spaces) - 1 ? w - n : sizeof(spaces) - 1;
+
+        if (buf_add(b, spaces, k))
+            BUG("output too large");
+        n += k;
+    }
     if (right)
         add_shown(b, s);
 }
@@ -124,23 +140,32 @@ static void pad(struct buf *b, const char *s, size_t w, int right)
 static void render_table(const struct grid *g, struct buf *b)
 {
     size_t *w = xcalloc(g->n_cols, sizeof(*w));
+    /* Each cell's width, measured once: the header's row, then the
+     * cells'. */
+    size_t *cw = xcalloc((g->n_rows + 1) * g->n_cols + 1, sizeof(*cw));
 
     for (size_t c = 0; c < g->n_cols; c++) {
-        w[c] = width(g->names[c]);
-        for (size_t r = 0; r < g->n_rows; r++)
-            if (width(cell(g, r, c)) > w[c])
-                w[c] = width(cell(g, r, c));
+        w[c] = cw[c] = width(g->names[c]);
+        for (size_t r = 0; r < g->n_rows; r++) {
+            size_t n = width(cell(g, r, c));
+
+            cw[(r + 1) * g->n_cols + c] = n;
+            if (n > w[c])
+                w[c] = n;
+        }
     }
     for (size_t r = 0; r <= g->n_rows; r++) {
         for (size_t c = 0; c < g->n_cols; c++) {
             const char *s = r ? cell(g, r - 1, c) : g->names[c];
             int last = c + 1 == g->n_cols;
 
-            pad(b, s, last && g->types[c] != COL_NUMBER ? 0 : w[c],
+            pad(b, s, cw[r * g->n_cols + c],
+                last && g->types[c] != COL_NUMBER ? 0 : w[c],
                 g->types[c] == COL_NUMBER);
             add(b, last ? "\n" : "  ");
         }
     }
+    free(cw);
     free(w);
 }
 
@@ -228,7 +253,7 @@ void grid_render_record(const struct grid *g, size_t row,
             if (width(g->names[c]) > w)
                 w = width(g->names[c]);
         for (size_t c = 0; c < g->n_cols; c++) {
-            pad(b, g->names[c], w, 0);
+            pad(b, g->names[c], width(g->names[c]), w, 0);
             add(b, "  ");
             add_shown(b, cell(g, row, c));
             add(b, "\n");

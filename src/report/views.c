@@ -182,8 +182,10 @@ static const char *spouse(const struct snapshot *s, uint32_t ti, int32_t date)
     return "";
 }
 
+/* Posting ti, t, on mission m's roster on date. */
 static void add_row(struct grid *g, const struct snapshot *s,
-                    const struct posting *t, int32_t date, int with_mission)
+                    const struct posting *t, uint32_t ti, int32_t date,
+                    int with_mission)
 {
     const struct person *p = snap_person(s, t->person);
     char arrived[DATE_BUF];
@@ -199,7 +201,7 @@ static void add_row(struct grid *g, const struct snapshot *s,
     cells[4] = t->title ? t->title : "";
     cells[5] = enum_name(&ENUM_STAFF_CATEGORY, t->category);
     cells[6] = arrived;
-    cells[7] = spouse(s, (uint32_t)(t - snap_posting(s, 0)), date);
+    cells[7] = spouse(s, ti, date);
     grid_add_row(g, row);
 }
 
@@ -212,11 +214,12 @@ static const char *const COLUMNS[] = {
 static void add_mission(struct grid *g, const struct snapshot *s, uint32_t m,
                         int32_t date, int with_mission)
 {
-    uint32_t *list = xmalloc((roster_capacity(s, m) + 1) * sizeof(*list));
-    size_t n = roster_build(s, m, date, list);
+    struct roster_entry *list =
+        xmalloc((roster_capacity(s, m) + 1) * sizeof(*list));
+    size_t n = roster_entries(s, m, date, list);
 
     for (size_t i = 0; i < n; i++)
-        add_row(g, s, snap_posting(s, list[i]), date, with_mission);
+        add_row(g, s, list[i].t, list[i].ti, date, with_mission);
     free(list);
 }
 
@@ -341,10 +344,10 @@ static void count_categories(const struct snapshot *s, uint32_t m,
 {
     uint32_t per[CAT__COUNT] = { 0 };
 
-    ADJ_FOR_EACH(s->postings_by_mission, m, i)
-    {
-        const struct posting *p = snap_posting(s, i);
+    const struct posting *p;
 
+    MISSION_POSTINGS_FOR_EACH(s, m, i, p)
+    {
         if (scope_has_posting(&a->scope, p) && posting_present(p, a->date))
             per[p->category]++;
     }

@@ -67,10 +67,10 @@ static uint32_t dependents(const struct snapshot *s, uint32_t m,
 {
     uint32_t n = 0;
 
-    ADJ_FOR_EACH(s->postings_by_mission, m, ti)
-    {
-        const struct posting *t = snap_posting(s, ti);
+    const struct posting *t;
 
+    MISSION_POSTINGS_FOR_EACH(s, m, ti, t)
+    {
         if (scope_has_posting(cs, t) && posting_present(t, date))
             n += cap_household(s, ti, date);
     }

@@ -117,10 +117,10 @@ static void selected(const struct eval *ev)
         if (!eval_has_mission(ev, &ev->r->scope, m) ||
             !eval_has_mission(ev, &d->select, m))
             continue;
-        ADJ_FOR_EACH(ev->s->postings_by_mission, m, ti)
-        {
-            const struct posting *t = snap_posting(ev->s, ti);
+        const struct posting *t;
 
+        MISSION_POSTINGS_FOR_EACH(ev->s, m, ti, t)
+        {
             if (!selects(ev, t))
                 continue;
             date_format(t->arrived, arrived);

@@ -181,10 +181,10 @@ void eval_family(const struct eval *ev)
 
         if (!eval_has_mission(ev, &ev->r->scope, m))
             continue;
-        ADJ_FOR_EACH(ev->s->postings_by_mission, m, ti)
-        {
-            const struct posting *t = snap_posting(ev->s, ti);
+        const struct posting *t;
 
+        MISSION_POSTINGS_FOR_EACH(ev->s, m, ti, t)
+        {
             if (posting_present(t, ev->as_of) &&
                 eval_has_category(&ev->r->scope, t->category))
                 household(&fe, ti);

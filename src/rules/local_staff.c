@@ -69,10 +69,10 @@ void eval_local_staff(const struct eval *ev)
 
         if (!eval_has_mission(ev, &ev->r->scope, m))
             continue;
-        ADJ_FOR_EACH(ev->s->postings_by_mission, m, ti)
-        {
-            const struct posting *t = snap_posting(ev->s, ti);
+        const struct posting *t;
 
+        MISSION_POSTINGS_FOR_EACH(ev->s, m, ti, t)
+        {
             if (t->category == CAT_LOCAL_STAFF &&
                 posting_present(t, ev->as_of) &&
                 banned(ev, snap_person(ev->s, t->person)->nationality, sending))

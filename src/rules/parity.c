@@ -126,10 +126,10 @@ static void tally_sides(struct work *w, int32_t *last)
                 continue;
             later(last, snap_mission(w->s, m)->opened);
             later(last, snap_mission(w->s, m)->closed);
-            ADJ_FOR_EACH(w->s->postings_by_mission, m, ti)
-            {
-                const struct posting *t = snap_posting(w->s, ti);
+            const struct posting *t;
 
+            MISSION_POSTINGS_FOR_EACH(w->s, m, ti, t)
+            {
                 add_posting(&w->staff[side][t->category], t);
                 recorded(last, t);
             }
@@ -170,10 +170,10 @@ static void tally_cap(const struct snapshot *s, const struct policy_rule *r,
 
         if (!cap_counts_mission(s, r, sending, place, m))
             continue;
-        ADJ_FOR_EACH(s->postings_by_mission, m, ti)
-        {
-            const struct posting *p = snap_posting(s, ti);
+        const struct posting *p;
 
+        MISSION_POSTINGS_FOR_EACH(s, m, ti, p)
+        {
             if (!cap_counts_category(r, p->category))
                 continue;
             add_posting(t, p);

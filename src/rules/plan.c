@@ -78,6 +78,7 @@ static void set_end(struct snapshot *s, uint32_t ti, int32_t ended, int reason)
 
     t->ended = ended;
     t->end_reason = reason;
+    snapshot_unclustered(s);
     presence_move_stop(s->presence, t->mission, old, posting_stop(t));
 }
 

@@ -194,10 +194,10 @@ static void explain_tour(const struct eval *ev, struct finding *x, uint32_t ti,
         explain_after(ev, x, o);
 }
 
-static void report(const struct eval *ev, uint32_t ti, const struct outcome *o,
-                   const char *note)
+/* Posting ti is t (its row, or its copy in mission order). */
+static void report(const struct eval *ev, uint32_t ti, const struct posting *t,
+                   const struct outcome *o, const char *note)
 {
-    const struct posting *t = snap_posting(ev->s, ti);
     struct finding *x = eval_finding(ev, FK_OVER_TENURE, ENT_POSTING, t->id);
     char a[DATE_BUF], c[DATE_BUF], d[DATE_BUF];
 
@@ -237,9 +237,9 @@ static void reading(const struct eval *ev, struct finding *x, const char *how,
 }
 
 static void ambiguous(const struct eval *ev, uint32_t ti,
-                      const struct outcome *down, const struct outcome *up)
+                      const struct posting *t, const struct outcome *down,
+                      const struct outcome *up)
 {
-    const struct posting *t = snap_posting(ev->s, ti);
     struct finding *x = eval_finding(ev, FK_AMBIGUOUS, ENT_POSTING, t->id);
     char words[1024] = "", a[DATE_BUF], lo[DATE_BUF], hi[DATE_BUF];
 
@@ -265,9 +265,8 @@ static void ambiguous(const struct eval *ev, uint32_t ti,
                    a, lo, hi);
 }
 
-static void tour(const struct eval *ev, uint32_t ti)
+static void tour(const struct eval *ev, uint32_t ti, const struct posting *t)
 {
-    const struct posting *t = snap_posting(ev->s, ti);
     struct outcome o, up;
     const char *note = NULL;
 
@@ -279,7 +278,7 @@ static void tour(const struct eval *ev, uint32_t ti)
         outcome(ev, t->arrived, ROUND_DOWN, &o);
         outcome(ev, t->arrived, ROUND_UP, &up);
         if (o.binds != up.binds || (o.binds && o.deadline != up.deadline)) {
-            ambiguous(ev, ti, &o, &up);
+            ambiguous(ev, ti, t, &o, &up);
             return;
         }
         note = "The rule's rounding is abort and the cap date needs "
@@ -287,21 +286,22 @@ static void tour(const struct eval *ev, uint32_t ti)
                "nothing is guessed.";
     }
     if (o.binds)
-        report(ev, ti, &o, note);
+        report(ev, ti, t, &o, note);
 }
 
 void eval_tenure(const struct eval *ev)
 {
     struct mission_list ml = snapshot_missions_sent(ev->s, ev->sending);
+    const struct posting *t;
 
     for (size_t i = 0; i < ml.n; i++) {
         uint32_t m = mission_list_at(&ml, i);
 
         if (!eval_has_mission(ev, &ev->r->scope, m))
             continue;
-        ADJ_FOR_EACH(ev->s->postings_by_mission, m, ti)
+        MISSION_POSTINGS_FOR_EACH(ev->s, m, ti, t)
         {
-            tour(ev, ti);
+            tour(ev, ti, t);
         }
     }
 }

@@ -157,6 +157,8 @@ size_t image_elem_size(int i)
         return ENTITIES[i - SEC_ROWS(0)]->size;
     if (i < SEC_INDEX(0))
         return sizeof(struct image_slot);
+    if (i == SEC_MISSION_POSTINGS)
+        return sizeof(struct posting);
     return sizeof(uint32_t);
 }
 

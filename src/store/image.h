@@ -11,7 +11,7 @@
 
 #include "store/internal.h"
 
-#define IMAGE_MAGIC "CHIMG005"
+#define IMAGE_MAGIC "CHIMG006"
 #define ALIGN       64
 /* The unit checked on first touch: a multiple of the page size, small
  * enough that a command touching a few records checks little (see
@@ -49,7 +49,12 @@ extern const int ADJ_ITEMS[4];
 #define SEC_ROWS(k)  (1 + (k))
 #define SEC_SLOTS(k) (1 + ENT__COUNT + (k))
 #define SEC_INDEX(j) (1 + 2 * ENT__COUNT + (j))
-#define SEC_COUNT    (1 + 2 * ENT__COUNT + IX__COUNT)
+/* The posting rows again, grouped by mission (core/snapshot.h
+ * mission_postings), last: where each mission's group starts, then the
+ * copies. */
+#define SEC_MISSION_AT       (1 + 2 * ENT__COUNT + IX__COUNT)
+#define SEC_MISSION_POSTINGS (SEC_MISSION_AT + 1)
+#define SEC_COUNT            (SEC_MISSION_POSTINGS + 1)
 
 struct image_section {
     uint64_t offset, size, count;

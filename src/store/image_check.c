@@ -3,7 +3,8 @@
  * format): the header and the sections' places, every block against its
  * sum, then every value (string offsets inside the strings, references
  * below their table's count, enumerations, dates, index slots, adjacency
- * lists and presence dates in order). A small image (below a few
+ * lists and presence dates in order, the copy of the posting rows in
+ * mission order equal to the rows it copies). A small image (below a few
  * megabytes), or one that cannot be mapped at IMAGE_BASE, is checked so at
  * load; mapped elsewhere, its pointers are relocated in place. The fuzzer
  * (tests/fuzz/fuzz-image.c) drives image_decode with the sums recomputed
@@ -175,6 +176,37 @@ static int decode_indexes(const struct image_view *v)
            check_sorted(start, groups, section(v, SEC_INDEX(IX_PRES_STOPS)));
 }
 
+/* Whether the posting rows grouped by mission (decoded like the rows)
+ * are, for each mission, inside the copies and each the row that postings
+ * by mission names at its place; 0 when so. The indexes are checked
+ * already. */
+static int decode_mission_postings(const struct image_view *v)
+{
+    const struct entity *ent = ENTITIES[ENT_POSTING];
+    const char *rows = section(v, SEC_ROWS(ENT_POSTING));
+    char *copy = section(v, SEC_MISSION_POSTINGS);
+    const uint32_t *start = section(v, SEC_INDEX(IX_ADJ)),
+                   *items = section(v, SEC_INDEX(IX_ADJ + 1)),
+                   *at = section(v, SEC_MISSION_AT);
+    uint64_t n = v->h->sec[SEC_MISSION_POSTINGS].count,
+             groups = v->h->sec[SEC_MISSION_AT].count;
+
+    if (decode_rows(ent, copy, n, v))
+        return 1;
+    for (uint64_t m = 0; m < groups; m++) {
+        uint64_t len = start[m + 1] - start[m];
+
+        if (at[m] > n || len > n - at[m])
+            return 1;
+        for (uint64_t j = 0; j < len; j++)
+            if (memcmp(copy + (at[m] + j) * ent->size,
+                       rows + (size_t)items[start[m] + j] * ent->size,
+                       ent->size))
+                return 1;
+    }
+    return 0;
+}
+
 /* The count section i must have, given the rows' counts; UINT64_MAX when
  * it is free (strings, rows, slots: checked otherwise). */
 static uint64_t expected_count(const struct image_header *h, int i)
@@ -189,6 +221,10 @@ static uint64_t expected_count(const struct image_header *h, int i)
         return h->sec[SEC_ROWS(ENT_MISSION)].count + 1;
     if (j == IX_PRES_STOPS)
         return h->sec[SEC_INDEX(IX_PRES_ARRIVALS)].count;
+    if (i == SEC_MISSION_AT)
+        return h->sec[SEC_ROWS(ENT_MISSION)].count;
+    if (i == SEC_MISSION_POSTINGS) /* one per item of postings by mission */
+        return h->sec[SEC_INDEX(IX_ADJ + 1)].count;
     return UINT64_MAX;
 }
 
@@ -280,6 +316,12 @@ void image_attach(char *base, const struct image_header *h, struct snapshot *s)
         (int32_t *)(void *)(base + h->sec[SEC_INDEX(IX_PRES_STOPS)].offset),
         h->sec[SEC_ROWS(ENT_MISSION)].count,
         h->sec[SEC_INDEX(IX_PRES_ARRIVALS)].count);
+    s->mission_postings =
+        h->sec[SEC_MISSION_POSTINGS].count
+            ? (void *)(base + h->sec[SEC_MISSION_POSTINGS].offset)
+            : NULL;
+    s->mission_postings_at =
+        (const void *)(base + h->sec[SEC_MISSION_AT].offset);
     /* The indexes cover every record (core/apply.h edits them from here). */
     for (int k = 0; k < ENT__COUNT; k++)
         s->n_indexed[k] = s->tables[k].n;
@@ -317,7 +359,7 @@ int image_decode(void *data, size_t size, struct snapshot *s,
               decode_slots(section(&v, SEC_SLOTS(k)),
                            v.h->sec[SEC_SLOTS(k)].count,
                            v.h->sec[SEC_ROWS(k)].count, &v);
-    if (bad || decode_indexes(&v))
+    if (bad || decode_indexes(&v) || decode_mission_postings(&v))
         return 1;
     image_attach(v.base, v.h, s);
     info->seq = v.h->seq;

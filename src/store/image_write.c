@@ -16,7 +16,11 @@
  * and their persons, so that a command on one mission or one pair of
  * states checks a few blocks of strings on first touch rather than one per
  * record (store/image_lazy.c). The rows keep their own order: a record's
- * number is its place in the snapshot.
+ * number is its place in the snapshot. The posting rows are written a
+ * second time, last, grouped by mission, the missions in the strings'
+ * order (mission_rows), so that the postings of one mission, or of one
+ * pair of states, lie in a few blocks: a command reading them reads
+ * those, in order, not blocks all over the rows.
  */
 #include <unistd.h>
 
@@ -254,6 +258,31 @@ static void index_arrays(const struct snapshot *s, const void **data,
     count[IX_PRES_ARRIVALS] = count[IX_PRES_STOPS] = start[n_missions];
 }
 
+/* The posting rows, encoded (rows), grouped by mission: the missions in
+ * the order o gives, each one's postings in postings_by_mission's order
+ * from (*at)[m] on. s is indexed. */
+static char *mission_rows(const struct snapshot *s, const char *rows,
+                          const struct string_order *o, uint32_t **at,
+                          size_t *n)
+{
+    const struct adjacency *a = &s->postings_by_mission;
+    size_t size = sizeof(struct posting), nm = snapshot_count(s, ENT_MISSION),
+           k = 0;
+    char *out;
+
+    *n = a->start[nm];
+    out = xmalloc_huge(*n * size + 1);
+    *at = xcalloc(nm + 1, sizeof(**at));
+    for (size_t i = 0; i < nm; i++) {
+        uint32_t m = o->rows[ENT_MISSION][i];
+
+        (*at)[m] = (uint32_t)k;
+        for (uint32_t j = a->start[m]; j < a->start[m + 1]; j++, k++)
+            memcpy(out + k * size, rows + (size_t)a->items[j] * size, size);
+    }
+    return out;
+}
+
 /* Places section i of count elements after the previous ones. */
 static void place(struct image_header *h, int i, uint64_t *at, uint64_t count)
 {
@@ -334,9 +363,10 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
     struct image_header h;
     const void *data[SEC_COUNT];
     uint64_t count[IX__COUNT];
-    char *rows[ENT__COUNT], *path = image_path(st), *tmp;
+    char *rows[ENT__COUNT], *path = image_path(st), *tmp, *by_mission;
     struct image_slot *slots[ENT__COUNT];
-    size_t n_slots[ENT__COUNT];
+    size_t n_slots[ENT__COUNT], n_mission_rows;
+    uint32_t *at_mission;
     struct buf blob;
     struct string_order order;
     uint64_t at = BLOCK;
@@ -363,6 +393,10 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
         data[SEC_SLOTS(k)] = slots[k];
     }
     index_arrays(s, data + SEC_INDEX(0), count);
+    by_mission = mission_rows(s, rows[ENT_POSTING], &order, &at_mission,
+                              &n_mission_rows);
+    data[SEC_MISSION_AT] = at_mission;
+    data[SEC_MISSION_POSTINGS] = by_mission;
     data[SEC_STRINGS] = blob.data ? blob.data : "";
     place(&h, SEC_STRINGS, &at, blob.len);
     for (int k = 0; k < ENT__COUNT; k++)
@@ -371,6 +405,8 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
         place(&h, SEC_SLOTS(k), &at, n_slots[k]);
     for (int j = 0; j < IX__COUNT; j++)
         place(&h, SEC_INDEX(j), &at, count[j]);
+    place(&h, SEC_MISSION_AT, &at, snapshot_count(s, ENT_MISSION));
+    place(&h, SEC_MISSION_POSTINGS, &at, n_mission_rows);
     h.data_end = align_up(at, BLOCK);
     h.file_size = h.data_end + h.data_end / BLOCK * sizeof(uint64_t);
     tmp = xasprintf("%s.%ld", path, (long)getpid());
@@ -387,6 +423,8 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
         free(rows[k]);
         free(slots[k]);
     }
+    free(by_mission);
+    free(at_mission);
     order_release(&order);
     buf_release(&blob);
     free(path);

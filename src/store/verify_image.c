@@ -1,7 +1,8 @@
 /*
  * `audit verify`'s image check: the snapshot image (store/cache.c) loaded
  * and compared record by record, by key, with the records loaded from the
- * tables, and its derived indexes with those rebuilt from its records. The
+ * tables, its copy of the posting rows in mission order with the rows,
+ * and its derived indexes with those rebuilt from its records. The
  * image is a cache that commands trust to skip the tables, so a damaged or
  * stale one must be found by the audit as surely as a damaged log; a
  * field-by-field comparison through the field codec names the first
@@ -33,6 +34,35 @@ static int differing_field(const struct snapshot *a, const struct snapshot *b,
             return i;
     }
     return -1;
+}
+
+/* Compares the image's copy of the posting rows in mission order (when
+ * it has one, and no fold dropped it) with the rows it copies. */
+static enum status compare_mission_postings(const struct snapshot *image,
+                                            struct err *e)
+{
+    const struct adjacency *a = &image->postings_by_mission;
+    size_t n;
+
+    if (!image->mission_postings || !image->indexed || !a->start)
+        return ST_OK;
+    n = a->start[snapshot_count(image, ENT_MISSION)];
+    for (uint32_t m = 0; m < snapshot_count(image, ENT_MISSION); m++) {
+        size_t at = image->mission_postings_at[m];
+
+        for (uint32_t k = a->start[m]; k < a->start[m + 1]; k++) {
+            const struct posting *t = snap_posting(image, a->items[k]);
+            size_t j = k - a->start[m];
+
+            if (at > n || j >= n - at ||
+                memcmp(&image->mission_postings[at + j], t, sizeof(*t)))
+                return err_set(e, ST_INVALID,
+                               "the snapshot image's postings by mission "
+                               "differ from its posting rows at posting '%s'",
+                               t->id ? t->id : "");
+        }
+    }
+    return ST_OK;
 }
 
 /* Compares the two snapshots record by record, by key. */
@@ -95,6 +125,8 @@ enum status store_verify_image(struct store *st, int64_t *n_records,
 
         *n_records = 0;
         rc = compare_snapshots(&tables, &image, n_records, e);
+        if (!rc)
+            rc = compare_mission_postings(&image, e);
         if (!rc && (index = snapshot_index_stale(&image)))
             rc = err_set(e, ST_INVALID,
                          "the snapshot image's index of %s differs from "

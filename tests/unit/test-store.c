@@ -1369,6 +1369,238 @@ static void test_image_strings_by_mission(void **state)
     snapshot_release(&image);
 }
 
+/* Appends 300 persons and their postings, alternately to M1 and M2, so
+ * that in the rows' own order the two missions' postings interleave. */
+static void add_interleaved_postings(struct fixture *fx)
+{
+    uint32_t first = (uint32_t)N_OF(POSTINGS);
+
+    for (int i = 0; i < 300; i++) {
+        char line[128];
+
+        snprintf(line, sizeof(line), "PY%d,Family%d,Given,F,,RUS,", i, i);
+        add_row(&fx->s, ENT_PERSON, line);
+        snprintf(line, sizeof(line),
+                 "TY%d,PY%d,%s,Attache,attache,diplomatic_agent,false,,"
+                 "2019-01-%02d,,,,",
+                 i, i, i % 2 ? "M2" : "M1", 1 + i % 28);
+        add_row(&fx->s, ENT_POSTING, line);
+    }
+    insert_range(fx, ENT_PERSON, N_OF(PERSONS),
+                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
+    insert_range(fx, ENT_POSTING, first,
+                 (uint32_t)snapshot_count(&fx->s, ENT_POSTING));
+}
+
+/* Whether every posting read in mission order is the row it copies. */
+static void expect_mission_postings(const struct snapshot *s)
+{
+    for (uint32_t m = 0; m < snapshot_count(s, ENT_MISSION); m++) {
+        const struct posting *t;
+
+        MISSION_POSTINGS_FOR_EACH(s, m, ti, t)
+        {
+            assert_memory_equal(t, snap_posting(s, ti), sizeof(*t));
+            assert_int_equal(t->mission, m);
+        }
+    }
+}
+
+/* The image holds the posting rows a second time, in postings_by_mission's
+ * order (CHIMG006), so that a mission's postings lie together (issue 11):
+ * loaded either way, the copy is each posting's row; a fold that changes
+ * a posting drops it, one that changes only persons keeps it. */
+static void test_image_mission_postings(void **state)
+{
+    static const char *const modes[] = { "always", "never" };
+    struct fixture *fx = *state;
+    struct snapshot image;
+    uint32_t m1, m2, k;
+    const struct posting *t;
+
+    open_new(fx);
+    write_fixture(fx);
+    add_interleaved_postings(fx);
+    load(fx, NULL, &image); /* from the tables; writes the image */
+    assert_null(image.mission_postings);
+    snapshot_release(&image);
+    for (int i = 0; i < 2; i++) {
+        setenv("CHANCERY_SNAPSHOT_LAZY", modes[i], 1);
+        load(fx, NULL, &image);
+        assert_string_equal(store_load_source(fx->st), "image+0 changes");
+        assert_non_null(image.mission_postings);
+        expect_mission_postings(&image);
+        m1 = snapshot_find(&image, ENT_MISSION, "M1");
+        k = image.mission_postings_at[m1];
+        MISSION_POSTINGS_FOR_EACH(&image, m1, ti, t)
+        {
+            (void)ti;
+            assert_ptr_equal(t, &image.mission_postings[k++]); /* together */
+        }
+        assert_int_equal(k - image.mission_postings_at[m1], 152);
+        /* M1 (RUS in USA) after M2 (RUS in UN): the missions in the order
+         * of sending state and host */
+        m2 = snapshot_find(&image, ENT_MISSION, "M2");
+        assert_int_equal(image.mission_postings_at[m2], 0);
+        assert_int_equal(image.mission_postings_at[m1], 150);
+        snapshot_release(&image);
+    }
+
+    add_row(&fx->s, ENT_PERSON, "PZ1,Zeta,Given,F,,RUS,");
+    insert_range(fx, ENT_PERSON,
+                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON) - 1,
+                 (uint32_t)snapshot_count(&fx->s, ENT_PERSON));
+    load(fx, NULL, &image);
+    assert_string_equal(store_load_source(fx->st), "image+1 changes");
+    assert_non_null(image.mission_postings); /* no posting changed */
+    expect_mission_postings(&image);
+    snapshot_release(&image);
+
+    /* A posting ended: its copy is written again, the copies kept. */
+    end_t2(fx);
+    load(fx, NULL, &image);
+    assert_string_equal(store_load_source(fx->st), "image+2 changes");
+    assert_non_null(image.mission_postings);
+    expect_mission_postings(&image);
+    assert_int_equal(
+        snap_posting(&image, snapshot_find(&image, ENT_POSTING, "T2"))->ended,
+        day_of("2021-06-30"));
+    snapshot_release(&image);
+    /* The same change applied to a snapshot in memory (a resident one). */
+    load(fx, NULL, &image);
+    {
+        uint32_t i = snapshot_find(&image, ENT_POSTING, "T1");
+        struct posting before = *snap_posting(&image, i);
+        struct snapshot_change c = { ENT_POSTING, i, &before };
+
+        snap_posting(&image, i)->ended = day_of("2021-07-01");
+        snapshot_reindex(&image, &c, 1);
+        assert_non_null(image.mission_postings);
+        expect_mission_postings(&image);
+        /* moved to another mission: the copies are dropped */
+        before = *snap_posting(&image, i);
+        snap_posting(&image, i)->mission =
+            snapshot_find(&image, ENT_MISSION, "M2");
+        snapshot_reindex(&image, &c, 1);
+        assert_null(image.mission_postings);
+        expect_mission_postings(&image);
+    }
+    snapshot_release(&image);
+
+    add_row(
+        &fx->s, ENT_POSTING,
+        "TZ1,PZ1,M1,Attache,attache,diplomatic_agent,false,,2020-01-01,,,,");
+    insert_range(fx, ENT_POSTING,
+                 (uint32_t)snapshot_count(&fx->s, ENT_POSTING) - 1,
+                 (uint32_t)snapshot_count(&fx->s, ENT_POSTING));
+    load(fx, NULL, &image);
+    assert_string_equal(store_load_source(fx->st), "image+3 changes");
+    assert_null(image.mission_postings); /* a posting appended: dropped */
+    m1 = snapshot_find(&image, ENT_MISSION, "M1");
+    assert_int_equal(image.postings_by_mission.start[m1 + 1] -
+                         image.postings_by_mission.start[m1],
+                     153);
+    expect_mission_postings(&image);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    snapshot_release(&image);
+}
+
+/* The image of the fixture's registry with interleaved postings, read
+ * whole into *data (*n bytes). */
+static char *read_image(struct fixture *fx, size_t *n)
+{
+    struct snapshot s;
+    char *path = xasprintf("%s.snapshot", fx->path), *data;
+    FILE *f;
+
+    open_new(fx);
+    write_fixture(fx);
+    add_interleaved_postings(fx);
+    load(fx, NULL, &s);
+    snapshot_release(&s);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    rewind(f);
+    data = xmalloc(*n);
+    assert_int_equal(fread(data, 1, *n, f), *n);
+    fclose(f);
+    free(path);
+    return data;
+}
+
+static void write_image(struct fixture *fx, const char *data, size_t n)
+{
+    char *path = xasprintf("%s.snapshot", fx->path);
+    FILE *f = fopen(path, "wb");
+
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+    free(path);
+}
+
+/* A copy of the posting rows in mission order that differs from the rows
+ * is never trusted: with its checksums left as they were, the image is
+ * ignored (the tables answer); resealed (a forgery), the whole check
+ * refuses it, and `audit verify` names it when the image is checked on
+ * touch, by its sums only. */
+static void test_image_mission_postings_damaged(void **state)
+{
+    struct fixture *fx = *state;
+    struct snapshot image;
+    const struct image_header *h;
+    struct posting *t;
+    uint32_t *at;
+    int64_t records = 0;
+    size_t n;
+    char *data = read_image(fx, &n);
+
+    h = (const void *)data;
+    assert_memory_equal(h->magic, "CHIMG006", 8);
+    assert_int_equal(h->sec[SEC_MISSION_POSTINGS].count,
+                     snapshot_count(&fx->s, ENT_POSTING));
+    /* the last posting of the copy: a date a day later */
+    t = (struct posting *)(void *)(data + h->sec[SEC_MISSION_POSTINGS].offset) +
+        (h->sec[SEC_MISSION_POSTINGS].count - 1);
+    t->arrived++;
+
+    setenv("CHANCERY_SNAPSHOT_LAZY", "never", 1);
+    write_image(fx, data, n);
+    load(fx, NULL, &image);
+    assert_string_equal(store_load_source(fx->st), "tables");
+    expect_mission_postings(&image);
+    snapshot_release(&image);
+
+    image_seal(data, n);
+    write_image(fx, data, n);
+    load(fx, NULL, &image);
+    assert_string_equal(store_load_source(fx->st), "tables");
+    assert_null(image.mission_postings);
+    snapshot_release(&image);
+
+    setenv("CHANCERY_SNAPSHOT_LAZY", "always", 1);
+    write_image(fx, data, n);
+    assert_int_equal(store_verify_image(fx->st, &records, &fx->e), ST_INVALID);
+    assert_non_null(strstr(fx->e.msg, "postings by mission differ from its "
+                                      "posting rows at posting"));
+
+    /* A mission's group placed past the copies, sums resealed: refused. */
+    t->arrived--;
+    at = (uint32_t *)(void *)(data + h->sec[SEC_MISSION_AT].offset);
+    at[0] = (uint32_t)h->sec[SEC_MISSION_POSTINGS].count - 1;
+    image_seal(data, n);
+    setenv("CHANCERY_SNAPSHOT_LAZY", "never", 1);
+    write_image(fx, data, n);
+    load(fx, NULL, &image);
+    assert_string_equal(store_load_source(fx->st), "tables");
+    expect_mission_postings(&image);
+    snapshot_release(&image);
+    unsetenv("CHANCERY_SNAPSHOT_LAZY");
+    free(data);
+}
+
 /* A write to a page with no access (not a null pointer, which UBSan
  * would stop at first). */
 static void raise_segv(void)
@@ -1896,6 +2128,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rename_not_folded, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_image_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_image_mission_postings, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_image_mission_postings_damaged,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_tree_chunks, setup, teardown),
     };
 
