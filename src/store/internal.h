@@ -332,6 +332,11 @@ void pg_image_locate(struct store *st);
  * standby whose image is ahead of it (its primary's readers wrote it, and
  * would only write it again). */
 int pg_image_keep(struct store *st, int64_t seq);
+/* A new file, of a unique name beside path, for an image about to be
+ * written there (the caller owns the name; NULL when none can be made).
+ * PostgreSQL's cache first sweeps its folder: our temporary files older
+ * than a day and images unused for 30 days go (store/pg_image.c). */
+char *image_tmp_name(struct store *st, const char *path);
 /* 0 when images are not to be read (=never, or =rebuild: a process started
  * again after a damaged block reads the tables and writes a new image). */
 int cache_readable(void);
