@@ -65,6 +65,8 @@ struct store {
     char *image_file;
     int pg_standby;
     int pg_image_readonly; /* the cache folder cannot be written */
+    /* store_verify found a standby and left the schema to the primary. */
+    int schema_unchecked;
 };
 
 /* The statements of entity kind, prepared at their first use; NULL on
