@@ -59,6 +59,7 @@ struct store {
      * notifies the watches (store/watch.h); the one attached, if any. */
     int pg_writing;
     struct store_watch *watch;
+    int watch_pid; /* the backend whose notifications it ignores (db.c) */
     /* PostgreSQL: the snapshot image's file in the cache folder, NULL
      * when none is kept, and whether the server is a standby
      * (store/pg_image.c). */
