@@ -235,6 +235,9 @@ static int verify(struct cli *cli, int argc, char **argv)
     } else {
         printf("verified %lld changes: the hash chain is intact\n",
                (long long)n);
+        if (store_verify_schema_skipped(st))
+            printf("schema: not checked on a standby (its catalog is the "
+                   "primary's: audit verify there checks it)\n");
         if (store_verify_image(st, &n, &e))
             rc = cli_fail(&e);
         else if (n == STORE_NO_IMAGES)

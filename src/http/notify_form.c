@@ -220,6 +220,7 @@ void notify_render_form(struct page_rq *p, const struct kind_form *k,
     if (warnings)
         page_warnings(&p->out, warnings);
     page_form_begin(&p->out, action, p->csrf);
+    page_idem_field(p);
     page_field(&p->out, &fm);
     page_fieldset_begin(&p->out, k->title);
     fields(p, k->fields, "", fs);

@@ -23,6 +23,7 @@
 #include "base/date.h"
 #include "base/xalloc.h"
 #include "http/assets.h"
+#include "store/idempotency.h"
 
 #define COOKIE     "chancery_session"
 #define PRE_COOKIE "chancery_signin"
@@ -49,6 +50,32 @@ const char *page_form(const struct page_rq *p, const char *name)
         if (!strcmp(p->form[i].name, name))
             return p->form[i].value;
     return NULL;
+}
+
+void page_idem_field(struct page_rq *p)
+{
+    unsigned char raw[16];
+    char hex[2 * sizeof(raw) + 1];
+
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+    page_fmt(&p->out,
+             "<input type=\"hidden\" name=\"idem\" value=\"form-%s\">\n", hex);
+}
+
+enum status page_idem_key(const struct page_rq *p, char *key, struct err *e)
+{
+    const char *v = page_form(p, "idem");
+
+    key[0] = '\0';
+    if (!v)
+        return ST_OK;
+    if (idem_key_check(v, e)) {
+        err_prefix(e, "form: idem");
+        return e->status;
+    }
+    snprintf(key, IDEM_KEY_MAX + 1, "%s", v);
+    return ST_OK;
 }
 
 enum status page_date(const struct page_rq *p, const char *name, int32_t def,

@@ -64,6 +64,16 @@ void page_memo_key(const struct page_rq *p, const char *what, struct buf *key);
 void page_memo_key_at(const struct page_rq *p, const char *what, int64_t seq,
                       struct buf *key);
 
+/* A write form's one-time key (docs/api.md, "Idempotency-Key"): a hidden
+ * field `idem`, random, drawn again each time a form is rendered, which
+ * the form's handler uses as the write's Idempotency-Key, so that the
+ * same form sent twice (a double click, a browser's re-POST) writes once
+ * and answers the second as the first. */
+void page_idem_field(struct page_rq *p);
+/* The form's key into key (IDEM_KEY_MAX + 1 bytes; "" when the form has
+ * none: a page drawn before keys); ST_USAGE, naming it, when malformed. */
+enum status page_idem_key(const struct page_rq *p, char *key, struct err *e);
+
 /* Starts the page: the layout for the caller's account. */
 void page_open(struct page_rq *p, const char *title, const char *active);
 void page_open_print(struct page_rq *p, const char *title, const char *active);

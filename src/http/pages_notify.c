@@ -6,7 +6,8 @@
  * and the route table of them all (the forms to send one are drawn by
  * notify_form.c and sent by pages_notify_submit.c).
  * The decisions and withdrawals run the API's own routes, so the scope,
- * the states allowed and the change set are the API's.
+ * the states allowed and the change set are the API's, and so is the
+ * form's one-time key (page_idem_field): the write's Idempotency-Key.
  */
 #include <jansson.h>
 
@@ -58,6 +59,7 @@ static void decision_form(struct page_rq *p, const struct notification *n)
     snprintf(action, sizeof(action), "/notifications/%s/decision", n->id);
     page_heading(&p->out, 2, "Decision");
     page_form_begin(&p->out, action, p->csrf);
+    page_idem_field(p);
     page_field(&p->out, &fd);
     page_field(&p->out, &fg);
     page_form_end(&p->out, "Record the decision");
@@ -73,6 +75,7 @@ static void withdraw_form(struct page_rq *p, const struct notification *n)
     page_para(&p->out, "The office will not decide a withdrawn "
                        "notification; it cannot be submitted again.");
     page_form_begin(&p->out, action, p->csrf);
+    page_idem_field(p);
     page_form_end(&p->out, "Withdraw the notification");
 }
 
@@ -155,7 +158,8 @@ static enum status decision_post(struct page_rq *p, struct err *e)
     char *text;
     enum status rc;
 
-    if (!notify_visible(p, p->rq.captures[0], e)) {
+    if (!notify_visible(p, p->rq.captures[0], e) ||
+        page_idem_key(p, rq.idem_key, e)) {
         json_decref(body);
         return e->status;
     }
@@ -182,7 +186,8 @@ static enum status withdraw_post(struct page_rq *p, struct err *e)
     struct buf scratch;
     enum status rc;
 
-    if (!notify_visible(p, p->rq.captures[0], e))
+    if (!notify_visible(p, p->rq.captures[0], e) ||
+        page_idem_key(p, rq.idem_key, e))
         return e->status;
     rq.body = "{}";
     rq.body_len = 2;

@@ -4,11 +4,16 @@
  * rules would give), and a returned one corrected and submitted again.
  * The writes run store/notice.h through resident_write, as the API's
  * write routes do, with the signed-in account as the actor; a check's
- * problems draw the form again, kept as it was filled (422).
+ * problems draw the form again, kept as it was filled (422). The form's
+ * one-time key (page_idem_field) is the submission's Idempotency-Key,
+ * recorded with the notification's id in the write's transaction, so the
+ * same form sent again goes to the same notification and writes nothing.
  */
+#include "base/clock.h"
 #include "base/xalloc.h"
 #include "http/notify_form.h"
 #include "rules/notify.h"
+#include "store/idempotency.h"
 #include "store/notice.h"
 
 struct submit_job {
@@ -16,7 +21,10 @@ struct submit_job {
     struct problems *p;
     char id[32];
     int conflict;
-    int lost; /* the database's connection lost (PostgreSQL) */
+    int lost;          /* the database's connection lost (PostgreSQL) */
+    const char *key;   /* the form's one-time key, "" for none */
+    const char *route; /* "METHOD PATH", for the key's record */
+    int64_t now;       /* seconds, for the key's record */
 };
 
 static enum status submit_job(struct store *st, struct snapshot *s, void *ctx,
@@ -44,6 +52,69 @@ static enum status submit_job(struct store *st, struct snapshot *s, void *ctx,
                  ((const struct notification *)snapshot_row(s, ENT_NOTIFICATION,
                                                             o.index))
                      ->id);
+    return rc;
+}
+
+/* The submission answered before under j's key, when there is one
+ * (*done 1: j->id is its notification); ST_INVALID when the key was used
+ * for another form's fields. Under the write lock. */
+static enum status submitted_before(struct store *st, struct submit_job *j,
+                                    int *done, struct err *e)
+{
+    struct idem_hit hit;
+    struct buf id;
+    enum status rc;
+
+    *done = 0;
+    buf_init(&id, sizeof(j->id));
+    rc = idem_lookup(st, j->a.actor, j->key, j->route, j->a.text, j->a.len,
+                     j->now, &hit, &id, e);
+    if (!rc && hit.found) {
+        *done = 1;
+        if (!hit.same)
+            rc = err_set(e, ST_INVALID,
+                         "this form was sent already, with other values: "
+                         "nothing was written (open the form again to send "
+                         "another notification)");
+        else
+            snprintf(j->id, sizeof(j->id), "%s", id.data ? id.data : "");
+    }
+    buf_release(&id);
+    return rc;
+}
+
+/* submit_job under the form's key: the write and the key's record (the
+ * notification's id) in one transaction, as the API's write_job. */
+static enum status keyed_submit_job(struct store *st, struct snapshot *s,
+                                    void *ctx, int *exact, struct err *e)
+{
+    struct submit_job *j = ctx;
+    struct buf id;
+    enum status rc;
+    int done, own;
+
+    *exact = 1;
+    if (!j->key[0])
+        return submit_job(st, s, ctx, exact, e);
+    problems_release(j->p);
+    problems_init(j->p);
+    j->conflict = 0;
+    rc = submitted_before(st, j, &done, e);
+    if (!rc && !done && !(rc = idem_begin(st, &own, e))) {
+        rc = submit_job(st, s, ctx, exact, e);
+        buf_init(&id, sizeof(j->id));
+        if (!rc && buf_addstr(&id, j->id))
+            rc = err_set(e, ST_ERROR, "notification id '%s' too long", j->id);
+        if (!rc)
+            rc = idem_record(st, j->a.actor, j->key, j->route, j->a.text,
+                             j->a.len, 200, &id, j->now, e);
+        buf_release(&id);
+        if (idem_end(st, own, !rc, rc ? NULL : e) && !rc) {
+            rc = e->status;
+            *exact = 0;
+        }
+    }
+    j->lost = rc ? rc == ST_ERROR && store_connection_lost(st) : 1;
     return rc;
 }
 
@@ -86,13 +157,18 @@ static enum status submit(struct page_rq *p, const struct kind_form *k,
     struct problems probs;
     struct submit_job j;
     uint32_t m;
-    char *text, to[80];
+    char *text, to[80], key[IDEM_KEY_MAX + 1], route[300];
+    uint64_t now = 0;
     enum status rc;
 
+    if (page_idem_key(p, key, e) || clock_seconds(&now, e))
+        return e->status;
+    snprintf(route, sizeof(route), "%s %s", p->rq.method, p->rq.path);
     memset(&fs, 0, sizeof(fs));
     for (int i = 0; i < p->n_form; i++)
         if (strcmp(p->form[i].name, "csrf") &&
-            strcmp(p->form[i].name, "preview"))
+            strcmp(p->form[i].name, "preview") &&
+            strcmp(p->form[i].name, "idem"))
             form_set(&fs, p->form[i].name, p->form[i].value);
     m = form_value(&fs, "mission")
             ? snapshot_find(p->rq.s, ENT_MISSION, form_value(&fs, "mission"))
@@ -113,6 +189,9 @@ static enum status submit(struct page_rq *p, const struct kind_form *k,
                                     .actor = p->rq.account.name,
                                     .restore = 1 };
         j.p = &probs;
+        j.key = key;
+        j.route = route;
+        j.now = (int64_t)now;
         if (page_form(p, "preview")) {
             struct preview_job pj = { &j.a, &probs, NULL };
 
@@ -128,7 +207,7 @@ static enum status submit(struct page_rq *p, const struct kind_form *k,
                 return ST_OK;
             }
         } else {
-            rc = resident_write(p->rq.res, submit_job, &j, e);
+            rc = resident_write(p->rq.res, keyed_submit_job, &j, e);
             free(text);
         }
         if (rc && j.conflict)

@@ -237,19 +237,21 @@ static enum status catch_up(struct resident *r, struct snap_ref **out,
     return ST_OK;
 }
 
-/* Under db_mu: follows the change log when it moved on. */
-static void refresh(struct resident *r)
+/* Under db_mu: follows the change log when it moved on. After this
+ * server's own write (wrote) it did: the catch-up reads the log's head in
+ * its transaction, with no read of it before. */
+static void refresh(struct resident *r, int wrote)
 {
     struct snap_ref *fresh = NULL;
     struct err e;
-    int64_t seq, version;
+    int64_t seq = 0, version;
 
     if (store_data_version(r->st, &version, &e) || version == r->version)
         return;
-    if (store_log_seq(r->st, &seq, &e))
+    if (!wrote && store_log_seq(r->st, &seq, &e))
         return;
     r->version = version;
-    if (seq == r->cur->seq)
+    if (!wrote && seq == r->cur->seq)
         return;
     if (catch_up(r, &fresh, &e) || !fresh)
         return; /* the last loaded registry serves on */
@@ -272,7 +274,7 @@ static void watched(void *ctx)
     r->watch_busy = 1;
     pthread_mutex_unlock(&r->mu);
     pthread_mutex_lock(&r->db_mu);
-    refresh(r);
+    refresh(r, 0);
     pthread_mutex_unlock(&r->db_mu);
     pthread_mutex_lock(&r->mu);
     r->watch_busy = 0;
@@ -344,7 +346,7 @@ enum status resident_acquire(struct resident *r, int32_t as_known_on,
      * writes (after their commit, before their answers): a read leaves
      * that catch-up to it rather than run it on the read's time. */
     if (!writing(r) && !pthread_mutex_trylock(&r->db_mu)) {
-        refresh(r);
+        refresh(r, 0);
         pthread_mutex_unlock(&r->db_mu);
     } else if (watch_busy(r)) {
         /* The watch brings in another process's write (O(change)): a
@@ -492,7 +494,7 @@ static void write_all(struct resident *r, struct write_wait *list)
     pthread_mutex_unlock(&r->wr_mu);
     if (wrote) {
         pthread_mutex_lock(&r->db_mu);
-        refresh(r);
+        refresh(r, 1);
         pthread_mutex_unlock(&r->db_mu);
     }
 }

@@ -87,6 +87,22 @@ static enum status db_fail(struct store *st, struct err *e)
 
 /* A write transaction's commit tells the attached watch at once (the
  * others hear its NOTIFY): a read after it sees the write. */
+/* PostgreSQL with a watch: the backend of st's commits, whose
+ * notifications the watch ignores (the commit touched it already), kept
+ * after a commit (or a NOTIFY) that went through; dropped when the commit
+ * failed (it may have committed: its notification must count) or the
+ * connection's backend changed (its pid may serve another client). */
+static void own_backend(struct store *st, int committed)
+{
+    int pid = committed ? pg_backend_pid(st->pg) : 0;
+
+    if (st->watch_pid && st->watch_pid != pid)
+        store_watch_own(st->watch, st->watch_pid, 0);
+    if (pid && pid != st->watch_pid)
+        store_watch_own(st->watch, pid, 1);
+    st->watch_pid = pid;
+}
+
 static enum status exec_pg(struct store *st, const char *sql, struct err *e)
 {
     int commit = !strncmp(sql, "COMMIT", 6);
@@ -95,11 +111,16 @@ static enum status exec_pg(struct store *st, const char *sql, struct err *e)
     if (commit || !strncmp(sql, "ROLLBACK", 8))
         st->pg_writing = 0;
     if (pg_exec(st->pg, sql)) {
+        /* It may have committed: its notification counts again. */
+        if (write && st->watch)
+            own_backend(st, 0);
         db_fail(st, e);
         return ST_ERROR;
     }
-    if (write && st->watch)
+    if (write && st->watch) {
+        own_backend(st, 1);
         store_watch_touch(st->watch);
+    }
     return ST_OK;
 }
 
@@ -107,9 +128,12 @@ void db_notify(struct store *st)
 {
     if (!st->pg)
         return;
-    (void)pg_exec(st->pg, "NOTIFY " STORE_WATCH_CHANNEL);
-    if (st->watch)
-        store_watch_touch(st->watch);
+    if (!st->watch) {
+        (void)pg_exec(st->pg, "NOTIFY " STORE_WATCH_CHANNEL);
+        return;
+    }
+    own_backend(st, !pg_exec(st->pg, "NOTIFY " STORE_WATCH_CHANNEL));
+    store_watch_touch(st->watch);
 }
 
 enum status db_exec(struct store *st, const char *sql, struct err *e)

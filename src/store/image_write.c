@@ -409,12 +409,12 @@ char *cache_save_tmp(struct store *st, int64_t seq, const char *hash,
     place(&h, SEC_MISSION_POSTINGS, &at, n_mission_rows);
     h.data_end = align_up(at, BLOCK);
     h.file_size = h.data_end + h.data_end / BLOCK * sizeof(uint64_t);
-    tmp = xasprintf("%s.%ld", path, (long)getpid());
-    f = fopen(tmp, "wb");
+    tmp = image_tmp_name(st, path);
+    f = tmp ? fopen(tmp, "wb") : NULL;
     bad = !f || write_image(f, &h, data);
     if (f && fclose(f))
         bad = 1;
-    if (bad) {
+    if (bad && tmp) {
         remove(tmp);
         free(tmp);
         tmp = NULL;

@@ -59,12 +59,15 @@ struct store {
      * notifies the watches (store/watch.h); the one attached, if any. */
     int pg_writing;
     struct store_watch *watch;
+    int watch_pid; /* the backend whose notifications it ignores (db.c) */
     /* PostgreSQL: the snapshot image's file in the cache folder, NULL
      * when none is kept, and whether the server is a standby
      * (store/pg_image.c). */
     char *image_file;
     int pg_standby;
     int pg_image_readonly; /* the cache folder cannot be written */
+    /* store_verify found a standby and left the schema to the primary. */
+    int schema_unchecked;
 };
 
 /* The statements of entity kind, prepared at their first use; NULL on
@@ -334,6 +337,11 @@ void pg_image_locate(struct store *st);
  * standby whose image is ahead of it (its primary's readers wrote it, and
  * would only write it again). */
 int pg_image_keep(struct store *st, int64_t seq);
+/* A new file, of a unique name beside path, for an image about to be
+ * written there (the caller owns the name; NULL when none can be made).
+ * PostgreSQL's cache first sweeps its folder: our temporary files older
+ * than a day and images unused for 30 days go (store/pg_image.c). */
+char *image_tmp_name(struct store *st, const char *path);
 /* 0 when images are not to be read (=never, or =rebuild: a process started
  * again after a damaged block reads the tables and writes a new image). */
 int cache_readable(void);

@@ -37,6 +37,9 @@
 #define WATCH_REFUSED_MS 5000
 #define WATCH_VERSION0   ((int64_t)1 << 62)
 
+/* The backend pids of our committers a watch keeps (store_watch_own). */
+#define WATCH_OWN 8
+
 struct store_watch {
     char *url;
     void (*changed)(void *ctx);
@@ -46,6 +49,7 @@ struct store_watch {
     atomic_int stop;
     int wake[2]; /* a pipe: written to by stop */
     pthread_t thread;
+    atomic_int own[WATCH_OWN]; /* backend pids of our committers, 0: free */
 };
 
 int store_watch_listening(struct store_watch *w)
@@ -61,6 +65,36 @@ int64_t store_watch_version(struct store_watch *w)
 void store_watch_touch(struct store_watch *w)
 {
     atomic_fetch_add(&w->version, 1);
+}
+
+void store_watch_own(struct store_watch *w, int pid, int own)
+{
+    int i;
+
+    if (pid <= 0)
+        return;
+    for (i = 0; i < WATCH_OWN && atomic_load(&w->own[i]) != pid; i++)
+        ;
+    if (i < WATCH_OWN) {
+        if (!own)
+            atomic_store(&w->own[i], 0);
+        return;
+    }
+    for (i = 0; own && i < WATCH_OWN; i++) {
+        int free_slot = 0;
+
+        if (atomic_compare_exchange_strong(&w->own[i], &free_slot, pid))
+            return;
+    }
+}
+
+/* Whether pid is one of our committers' backends. */
+static int watch_own(struct store_watch *w, int pid)
+{
+    for (int i = 0; i < WATCH_OWN; i++)
+        if (atomic_load(&w->own[i]) == pid)
+            return 1;
+    return 0;
 }
 
 void store_watch_attach(struct store *st, struct store_watch *w)
@@ -120,7 +154,7 @@ static void watch_listen(struct store_watch *w, PGconn *c)
         if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK)
             return;
         while ((n = PQnotifies(c))) {
-            got = 1;
+            got |= !watch_own(w, n->be_pid);
             PQfreemem(n);
         }
         if (got) {

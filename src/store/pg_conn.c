@@ -142,6 +142,11 @@ unsigned long pg_commits(const struct pg_conn *c)
     return c->commits;
 }
 
+int pg_backend_pid(const struct pg_conn *c)
+{
+    return c->conn ? PQbackendPID(c->conn) : 0;
+}
+
 void pg_close(struct pg_conn *c)
 {
     if (!c)

@@ -31,11 +31,26 @@
  * with no error; a folder that is the user's but not writable keeps
  * whatever image is there usable and writes none (nor encodes one: at a
  * million postings that is seconds of work thrown away).
+ *
+ * An image is written to a temporary file of a unique name in the folder
+ * (mkstemp: PATH.XXXXXX), then renamed into place: two machines sharing
+ * a home over NFS could both have a process of one PID. Writing one also
+ * bounds the folder: our temporary files (pg-*.snapshot.*, of this user)
+ * older than a day are left by a process killed while writing (one being
+ * written is younger), and images (pg-*.snapshot) whose access and
+ * modification times are both over 30 days old are not used any more,
+ * so both are removed, never the image being written. Since mounts may
+ * not record reads (noatime, NFS), opening a registry sets its image's
+ * access time when it is over an hour old.
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
+#include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/xalloc.h"
@@ -43,6 +58,12 @@
 
 /* The image's name: this many bytes of the identity's hash, in hex. */
 #define NAME_BYTES 16
+/* A temporary file this old was left by a process killed while writing. */
+#define STALE_TMP_SECONDS (24 * 3600)
+/* An image not used for this long is removed when another is written. */
+#define UNUSED_IMAGE_SECONDS (30 * 24 * 3600)
+/* Opening a registry sets its image's access time when older than this. */
+#define MARK_USED_SECONDS 3600
 
 /* Makes path (and, with parents, its missing parents) as directories of
  * mode 0700; 0 when it exists as a directory after. */
@@ -113,6 +134,78 @@ static char *identity(struct store *st, int *standby)
     return id;
 }
 
+/* Sets file's access time to now when it is over MARK_USED_SECONDS old:
+ * the image is in use, whatever the mount records of reads. */
+static void mark_used(const char *file)
+{
+    struct timespec times[2] = { { 0, UTIME_NOW }, { 0, UTIME_OMIT } };
+    struct stat sb;
+
+    if (!stat(file, &sb) && sb.st_atime < time(NULL) - MARK_USED_SECONDS)
+        utimensat(AT_FDCWD, file, times, 0);
+}
+
+/* Whether name, a file of the cache folder, is one to remove when keep
+ * (the image being written, by its name in the folder) is written. */
+static int sweepable(const char *name, const char *keep, const struct stat *sb,
+                     time_t now)
+{
+    const char *dot = strstr(name, ".snapshot");
+    time_t used = sb->st_atime > sb->st_mtime ? sb->st_atime : sb->st_mtime;
+
+    if (strncmp(name, "pg-", 3) || !dot || !S_ISREG(sb->st_mode) ||
+        sb->st_uid != geteuid() || !strcmp(name, keep))
+        return 0;
+    if (dot[9] == '.') /* a temporary file */
+        return sb->st_mtime < now - STALE_TMP_SECONDS;
+    return !dot[9] && used < now - UNUSED_IMAGE_SECONDS;
+}
+
+/* Removes the cache folder's stale temporary files and unused images. */
+static void sweep(const char *path)
+{
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+    const char *keep = slash ? slash + 1 : path;
+    time_t now = time(NULL);
+    struct dirent *de;
+    DIR *d;
+
+    if (!slash) {
+        free(dir);
+        return;
+    }
+    *slash = '\0';
+    d = opendir(dir);
+    while (d && (de = readdir(d))) {
+        struct stat sb;
+
+        if (!fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) &&
+            sweepable(de->d_name, keep, &sb, now))
+            unlinkat(dirfd(d), de->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
+char *image_tmp_name(struct store *st, const char *path)
+{
+    char *tmp;
+    int fd;
+
+    if (!st->pg)
+        return xasprintf("%s.%ld", path, (long)getpid());
+    sweep(path);
+    tmp = xasprintf("%s.XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        free(tmp);
+        return NULL;
+    }
+    close(fd);
+    return tmp;
+}
+
 void pg_image_locate(struct store *st)
 {
     unsigned char sum[NAME_BYTES];
@@ -129,6 +222,7 @@ void pg_image_locate(struct store *st)
         st->image_file = xasprintf("%s/pg-%s.snapshot", dir, hex);
         st->pg_standby = standby;
         st->pg_image_readonly = access(dir, W_OK) != 0;
+        mark_used(st->image_file);
     }
     free(dir);
     free(id);

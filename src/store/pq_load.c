@@ -65,6 +65,7 @@
       (const PGconn *conn, const char *paramName), (conn, paramName))          \
     X(int, PQsetnonblocking, (PGconn * conn, int arg), (conn, arg))            \
     X(int, PQsocket, (const PGconn *conn), (conn))                             \
+    X(int, PQbackendPID, (const PGconn *conn), (conn))                         \
     X(int, PQenterPipelineMode, (PGconn * conn), (conn))                       \
     X(int, PQexitPipelineMode, (PGconn * conn), (conn))                        \
     X(int, PQpipelineSync, (PGconn * conn), (conn))                            \

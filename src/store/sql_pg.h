@@ -53,6 +53,8 @@ int pg_is_read_only(const struct pg_conn *c);
 int pg_lost(const struct pg_conn *c);
 /* How many COMMITs were sent on c (whatever their outcome). */
 unsigned long pg_commits(const struct pg_conn *c);
+/* The process id of c's server backend (0 when not connected). */
+int pg_backend_pid(const struct pg_conn *c);
 /* The rows the last statement run changed. */
 long pg_changes(const struct pg_conn *c);
 

@@ -277,6 +277,10 @@ enum status store_log_head(struct store *st, int32_t as_known_on, int64_t *seq,
 /* Recomputes the hash chain of the whole change log. OUT: *n_checked; on a
  * broken link ST_INVALID naming the first entry that does not match. */
 enum status store_verify(struct store *st, int64_t *n_checked, struct err *e);
+/* After store_verify: 1 when it ran on a PostgreSQL standby, which cannot
+ * make the reference schema its check needs (a write); its catalog is
+ * the primary's, copied, and `audit verify` there checks it. */
+int store_verify_schema_skipped(const struct store *st);
 
 /* Checks the snapshot image against the tables: every record of each,
  * field by field, once the image is brought up to the log's head as a

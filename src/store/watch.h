@@ -38,5 +38,12 @@ void store_watch_attach(struct store *st, struct store_watch *w);
 int store_watch_listening(struct store_watch *w);
 int64_t store_watch_version(struct store_watch *w);
 void store_watch_touch(struct store_watch *w);
+/* The server backend pid of one of this process's connections, whose
+ * commits touch w themselves (own 1; 0 once one may have committed
+ * without: its commit failed). w then takes that backend's notifications
+ * for its own and ignores them: the process knows of those writes
+ * already, and a server need not read the log's head again for them
+ * (docs/registry.md, "PostgreSQL"). A few pids are kept; others count. */
+void store_watch_own(struct store_watch *w, int pid, int own);
 
 #endif

@@ -318,10 +318,25 @@ async function journey(browser, base) {
     await lia.locator("main").textContent());
   ok(await lia.locator('[name="dependents[0].person.family_name"]').inputValue() === "Sokolova", "with the form kept");
   await check(lia, "liaison-appointment-warnings");
+  // The form as the browser sends it, to send it again after (a re-POST).
+  const sent = await lia.locator('form:has([name="idem"])').evaluate((f) => {
+    const d = {};
+    new FormData(f).forEach((v, k) => { d[k] = v; });
+    return d;
+  });
+  ok(/^form-[0-9a-f]{32}$/.test(sent.idem || ""), "the form carries a one-time key", sent.idem);
   await Promise.all([lia.waitForNavigation(), lia.getByRole("button", { name: "Submit the notification" }).click()]);
   const m = lia.url().match(/\/notifications\/(N\d+)/);
   ok(m, "the appointment is submitted", lia.url());
   const id = m ? m[1] : "N000000";
+  const ids = async () => new Set(((await (await lia.request.get(base + "/notifications")).text())
+    .match(/N\d{6}/g) || [])).size;
+  const before = await ids();
+  const resent = await lia.request.post(base + "/notify/appointment", { form: sent, maxRedirects: 0 });
+  const where = resent.headers()["location"] || "";
+  ok(resent.status() === 303 && where.includes(`/notifications/${id}`),
+    "the same form sent again answers as the first", `${resent.status()} ${where}`);
+  ok(await ids() === before, "and writes no second notification");
   ok((await lia.locator(".state").first().textContent()) === "submitted", "it shows as submitted");
   const warn = await lia.locator(".message.warning").count();
   ok(warn === 1, "the rules' warning is shown with its explanation");
