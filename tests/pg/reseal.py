@@ -9,7 +9,7 @@ import sys
 M = (1 << 64) - 1
 P1, P2 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F
 BLOCK = 16384
-SUM_AT = 896  # offsetof(struct image_header, sum) on x86-64
+SUM_AT = 944  # offsetof(struct image_header, sum) on x86-64, CHIMG006
 
 
 def rotl(x, r):
