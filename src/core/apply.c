@@ -78,6 +78,22 @@ enum status snapshot_apply_texts(struct snapshot *s, enum entity_kind kind,
     return apply_texts(s, kind, texts, index, NULL, e);
 }
 
+enum status snapshot_apply_texts_change(struct snapshot *s,
+                                        enum entity_kind kind,
+                                        const char *const *texts,
+                                        struct snapshot_change *change,
+                                        struct err *e)
+{
+    void *before = NULL;
+    enum status rc;
+
+    change->kind = kind;
+    change->index = IDMAP_NONE;
+    rc = apply_texts(s, kind, texts, &change->index, &before, e);
+    change->before = before;
+    return rc;
+}
+
 /* snapshot_apply_image's work, with apply_texts's before. */
 static enum status apply_image(struct snapshot *s, enum entity_kind kind,
                                const char *image, uint32_t *index,

@@ -200,13 +200,21 @@ static int log_has(struct store *st, const struct image_info *info)
     return step == SQL_ROW && !strcmp(hex, info->hash);
 }
 
-/* Applies the present row of ent under key to s; 1 when it cannot be (no
- * such row: deleted or renamed), else 0. A record whose first change in
- * the gap is not its insert must be in s already: if not, an update gave
- * it this key (a rename), and its old record would be left behind. */
+/* The changes a fold applied, to bring the derived indexes up to date
+ * for those records only (core/apply.h, snapshot_reindex). */
+struct fold {
+    struct snapshot_change *changes;
+    size_t n, alloc;
+};
+
+/* Applies the present row of ent under key to s, noting it in f; 1 when
+ * it cannot be (no such row: deleted or renamed), else 0. A record whose
+ * first change in the gap is not its insert must be in s already: if not,
+ * an update gave it this key (a rename), and its old record would be left
+ * behind. */
 static int fold_record(struct store *st, struct sql_stmt **by_key,
                        const struct entity *ent, const char *key, int inserted,
-                       struct snapshot *s)
+                       struct snapshot *s, struct fold *f)
 {
     const char *texts[BIND_MAX_FIELDS];
     struct buf sql;
@@ -227,10 +235,32 @@ static int fold_record(struct store *st, struct sql_stmt **by_key,
     bad = step != SQL_ROW || ent->n_fields > BIND_MAX_FIELDS;
     for (int i = 0; !bad && i < ent->n_fields; i++)
         texts[i] = (const char *)sql_column_text(by_key[ent->kind], i);
-    if (!bad)
-        bad = snapshot_apply_texts(s, ent->kind, texts, NULL, NULL) != ST_OK;
+    if (!bad) {
+        XGROW(f->changes, f->n + 1, f->alloc);
+        bad = snapshot_apply_texts_change(s, ent->kind, texts,
+                                          &f->changes[f->n], NULL) != ST_OK;
+        if (!bad)
+            f->n++;
+    }
     sql_reset(by_key[ent->kind]);
     return bad;
+}
+
+/* A fold of at most a 1/FOLD_REINDEX_SHARE of the registry's records
+ * edits the derived indexes where its records sit (snapshot_reindex);
+ * a larger one rebuilds them (snapshot_index), which is then as fast:
+ * each record appended moves the arrays after its group. */
+#define FOLD_REINDEX_SHARE 4096
+
+/* Brings s's indexes up to date after a fold of f, when they matched the
+ * image's records before it (indexed); else leaves them to be rebuilt. */
+static void fold_reindex(struct snapshot *s, struct fold *f, int indexed)
+{
+    if (indexed && f->n * FOLD_REINDEX_SHARE <= total_records(s)) {
+        snapshot_reindex(s, f->changes, f->n);
+    } else {
+        snapshot_touch(s);
+    }
 }
 
 /* Applies the records the log changed after seq `from`, each once, in the
@@ -240,7 +270,8 @@ static int fold_record(struct store *st, struct sql_stmt **by_key,
 static int fold_changes(struct store *st, int64_t from, struct snapshot *s)
 {
     struct sql_stmt *q, *by_key[ENT__COUNT] = { NULL };
-    int bad = 0, step;
+    struct fold f = { NULL, 0, 0 };
+    int bad = 0, step, indexed = s->indexed;
 
     /* op is that of the record's first change in the gap: SQLite takes a
      * bare column from the row that min() picks; PostgreSQL has none, and
@@ -267,13 +298,18 @@ static int fold_changes(struct store *st, int64_t from, struct snapshot *s)
                    *op = (const char *)sql_column_text(q, 3);
 
         bad = !ent || !key || !op || sql_column_int(q, 2) ||
-              fold_record(st, by_key, ent, key, !strcmp(op, "insert"), s);
+              fold_record(st, by_key, ent, key, !strcmp(op, "insert"), s, &f);
     }
     if (!bad && step != SQL_DONE)
         bad = 1;
     sql_finalize(q);
     for (int k = 0; k < ENT__COUNT; k++)
         sql_finalize(by_key[k]);
+    if (!bad)
+        fold_reindex(s, &f, indexed);
+    for (size_t i = 0; i < f.n; i++)
+        free((void *)f.changes[i].before);
+    free(f.changes);
     return bad;
 }
 
