@@ -78,6 +78,22 @@ enum status snapshot_apply_texts(struct snapshot *s, enum entity_kind kind,
     return apply_texts(s, kind, texts, index, NULL, e);
 }
 
+enum status snapshot_apply_texts_change(struct snapshot *s,
+                                        enum entity_kind kind,
+                                        const char *const *texts,
+                                        struct snapshot_change *change,
+                                        struct err *e)
+{
+    void *before = NULL;
+    enum status rc;
+
+    change->kind = kind;
+    change->index = IDMAP_NONE;
+    rc = apply_texts(s, kind, texts, &change->index, &before, e);
+    change->before = before;
+    return rc;
+}
+
 /* snapshot_apply_image's work, with apply_texts's before. */
 static enum status apply_image(struct snapshot *s, enum entity_kind kind,
                                const char *image, uint32_t *index,
@@ -234,6 +250,55 @@ static void reindex_record(struct snapshot *s, enum entity_kind kind,
     }
 }
 
+/* Whether the changes reshape an adjacency list: a record of a kind the
+ * lists count appended, or one moved to another group. Only then are the
+ * lists written, and a mapped image's copied first; a posting changed in
+ * its own mission and person (ended, say) leaves them as they are. */
+static int changes_shape(const struct snapshot *s,
+                         const struct snapshot_change *changes, size_t n)
+{
+    static const enum entity_kind counted[] = { ENT_STATE, ENT_MISSION,
+                                                ENT_PERSON, ENT_POSTING,
+                                                ENT_DEPENDENT };
+    const struct posting *tb;
+    const struct dependent *db;
+    const struct mission *mb;
+
+    for (size_t j = 0; j < sizeof(counted) / sizeof(counted[0]); j++)
+        if (s->n_indexed[counted[j]] < snapshot_count(s, counted[j]))
+            return 1;
+    for (size_t i = 0; i < n; i++) {
+        const struct snapshot_change *c = &changes[i];
+
+        if (c->index >= s->n_indexed[c->kind])
+            continue;
+        if (!c->before)
+            return 1; /* snapshot_reindex finds it wanting */
+        switch (c->kind) {
+        case ENT_POSTING:
+            tb = c->before;
+            if (tb->mission != snap_posting(s, c->index)->mission ||
+                tb->person != snap_posting(s, c->index)->person)
+                return 1;
+            break;
+        case ENT_DEPENDENT:
+            db = c->before;
+            if (db->posting != snap_dependent(s, c->index)->posting)
+                return 1;
+            break;
+        case ENT_MISSION:
+            mb = c->before;
+            if (sending_group(s, mb) !=
+                sending_group(s, snap_mission(s, c->index)))
+                return 1;
+            break;
+        default:
+            break;
+        }
+    }
+    return 0;
+}
+
 /* Orders changes by record, then by their place in the change set. */
 struct ordered_change {
     const struct snapshot_change *c;
@@ -261,9 +326,10 @@ void snapshot_reindex(struct snapshot *s, const struct snapshot_change *changes,
         snapshot_index(s);
         return;
     }
-    /* The lists grow: a mapped image's are copied first (xrealloc cannot
-     * take them). */
-    snapshot_own_indexes(s);
+    /* The lists change shape: a mapped image's are copied first (xrealloc
+     * cannot take them). */
+    if (changes_shape(s, changes, n))
+        snapshot_own_indexes(s);
     /* A posting changed in place (perhaps by its reader, not through
      * apply_texts): its copy grouped by mission is written again, or the
      * copies dropped when it changed mission. Appended records dropped

@@ -16,6 +16,8 @@
 #include "base/status.h"
 #include "core/snapshot.h"
 
+struct snapshot_change;
+
 /* Inserts or updates the record of kind whose field texts are texts[0..
  * n_fields), in descriptor order, NULL or "" when absent; each goes through
  * the field codec, as on load. The derived indexes are marked stale when
@@ -25,6 +27,15 @@
 enum status snapshot_apply_texts(struct snapshot *s, enum entity_kind kind,
                                  const char *const *texts, uint32_t *index,
                                  struct err *e);
+
+/* snapshot_apply_texts, also saying what the record was, for
+ * snapshot_reindex: OUT: *change, its kind, index and before (a malloc'd
+ * copy of the record as it was, NULL when appended; the caller frees it). */
+enum status snapshot_apply_texts_change(struct snapshot *s,
+                                        enum entity_kind kind,
+                                        const char *const *texts,
+                                        struct snapshot_change *change,
+                                        struct err *e);
 
 /* The same from a change log's after image: a JSON object of column names
  * to strings, booleans or null (store/record.c writes them). */

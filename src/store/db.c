@@ -136,15 +136,33 @@ void db_notify(struct store *st)
     store_watch_touch(st->watch);
 }
 
+/* Whether sql, run by db_exec on SQLite, may write the registry, after
+ * which a damaged image block stops the process rather than starting it
+ * again (store/image_lazy.c). A transaction's bounds, a savepoint's and a
+ * pragma write nothing themselves (BEGIN IMMEDIATE, a write transaction,
+ * counts), and neither does anything run on an in-memory database (the
+ * schema check's reference registry, store/verify_schema.c): nothing a
+ * restart would do twice. */
+static int exec_writes(struct store *st, const char *sql)
+{
+    const char *file;
+
+    if (!strcmp(sql, "BEGIN") || !strcmp(sql, "COMMIT") ||
+        !strcmp(sql, "ROLLBACK") || !strncmp(sql, "PRAGMA", 6) ||
+        !strncmp(sql, "SAVEPOINT ", 10) || !strncmp(sql, "RELEASE ", 8) ||
+        !strncmp(sql, "ROLLBACK TO ", 12))
+        return 0;
+    file = sqlite3_db_filename(st->db, "main");
+    return file && *file;
+}
+
 enum status db_exec(struct store *st, const char *sql, struct err *e)
 {
     char *msg = NULL;
 
     if (st->pg)
         return exec_pg(st, sql, e);
-    /* Anything but a read transaction may write (store/image_lazy.c). */
-    if (strcmp(sql, "BEGIN") && strcmp(sql, "COMMIT") &&
-        strcmp(sql, "ROLLBACK") && strncmp(sql, "PRAGMA", 6))
+    if (exec_writes(st, sql))
         cache_writing();
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         err_set(e, ST_ERROR, "database '%s': %s", st->path,

@@ -201,13 +201,34 @@ static int log_has(struct store *st, const struct image_info *info)
     return step == SQL_ROW && !strcmp(hex, info->hash);
 }
 
-/* Applies the present row of ent under key to s; 1 when it cannot be (no
- * such row: deleted or renamed), else 0. A record whose first change in
- * the gap is not its insert must be in s already: if not, an update gave
- * it this key (a rename), and its old record would be left behind. */
+/* The changes a fold applied, to bring the derived indexes up to date
+ * for those records only (core/apply.h, snapshot_reindex). */
+struct fold {
+    struct snapshot_change *changes;
+    size_t n, alloc;
+};
+
+/* Applies a record's present texts to s, noting what it was in f; 1 when
+ * it cannot be. */
+static int fold_apply(struct snapshot *s, const struct entity *ent,
+                      const char *const *texts, struct fold *f)
+{
+    XGROW(f->changes, f->n + 1, f->alloc);
+    if (snapshot_apply_texts_change(s, ent->kind, texts, &f->changes[f->n],
+                                    NULL) != ST_OK)
+        return 1;
+    f->n++;
+    return 0;
+}
+
+/* Applies the present row of ent under key to s, noting it in f; 1 when
+ * it cannot be (no such row: deleted or renamed), else 0. A record whose
+ * first change in the gap is not its insert must be in s already: if not,
+ * an update gave it this key (a rename), and its old record would be left
+ * behind. */
 static int fold_record(struct store *st, struct sql_stmt **by_key,
                        const struct entity *ent, const char *key, int inserted,
-                       struct snapshot *s)
+                       struct snapshot *s, struct fold *f)
 {
     const char *texts[BIND_MAX_FIELDS];
     struct buf sql;
@@ -229,8 +250,44 @@ static int fold_record(struct store *st, struct sql_stmt **by_key,
     for (int i = 0; !bad && i < ent->n_fields; i++)
         texts[i] = (const char *)sql_column_text(by_key[ent->kind], i);
     if (!bad)
-        bad = snapshot_apply_texts(s, ent->kind, texts, NULL, NULL) != ST_OK;
+        bad = fold_apply(s, ent, texts, f);
     sql_reset(by_key[ent->kind]);
+    return bad;
+}
+
+/* A fold whose records of the kinds the adjacency lists group (postings,
+ * dependents, missions) number at most a 1/FOLD_REINDEX_SHARE of the
+ * registry's records edits the derived indexes where its records sit
+ * (snapshot_reindex); a larger one rebuilds them (snapshot_index). Each
+ * such record appended moves the arrays after its group, some 1 ms at a
+ * million postings, and a rebuild costs some 200 ms there: the two meet
+ * near this share. Records of other kinds cost nothing to index. */
+#define FOLD_REINDEX_SHARE 16384
+
+/* Brings s's indexes up to date after a fold of f, when they matched the
+ * image's records before it (indexed); else leaves them to be rebuilt
+ * (applying a record they read marked them stale). */
+static void fold_reindex(struct snapshot *s, struct fold *f, int indexed)
+{
+    size_t grouped = 0;
+
+    for (size_t i = 0; i < f->n; i++)
+        grouped += f->changes[i].kind == ENT_POSTING ||
+                   f->changes[i].kind == ENT_DEPENDENT ||
+                   f->changes[i].kind == ENT_MISSION;
+    if (indexed && grouped * FOLD_REINDEX_SHARE <= total_records(s))
+        snapshot_reindex(s, f->changes, f->n);
+}
+
+/* Ends a fold of f: the indexes brought up to date unless it failed
+ * (bad), what it noted freed. Returns bad. */
+static int fold_end(struct snapshot *s, struct fold *f, int indexed, int bad)
+{
+    if (!bad)
+        fold_reindex(s, f, indexed);
+    for (size_t i = 0; i < f->n; i++)
+        free((void *)f->changes[i].before);
+    free(f->changes);
     return bad;
 }
 
@@ -241,7 +298,8 @@ static int fold_record(struct store *st, struct sql_stmt **by_key,
 static int fold_changes(struct store *st, int64_t from, struct snapshot *s)
 {
     struct sql_stmt *q, *by_key[ENT__COUNT] = { NULL };
-    int bad = 0, step;
+    struct fold f = { NULL, 0, 0 };
+    int bad = 0, step, indexed = s->indexed;
 
     /* op is that of the record's first change in the gap: SQLite takes a
      * bare column from the row that min() picks; PostgreSQL has none, and
@@ -268,14 +326,14 @@ static int fold_changes(struct store *st, int64_t from, struct snapshot *s)
                    *op = (const char *)sql_column_text(q, 3);
 
         bad = !ent || !key || !op || sql_column_int(q, 2) ||
-              fold_record(st, by_key, ent, key, !strcmp(op, "insert"), s);
+              fold_record(st, by_key, ent, key, !strcmp(op, "insert"), s, &f);
     }
     if (!bad && step != SQL_DONE)
         bad = 1;
     sql_finalize(q);
     for (int k = 0; k < ENT__COUNT; k++)
         sql_finalize(by_key[k]);
-    return bad;
+    return fold_end(s, &f, indexed, bad);
 }
 
 /* PostgreSQL: the SQL reading the rows ent's records have now, for the
@@ -324,10 +382,10 @@ static void fold_sql_pg(const struct entity *ent, struct buf *b)
     buf_addstr(b, " ORDER BY g.first");
 }
 
-/* Applies the row q holds (fold_sql_pg's columns) to s; 1 when it cannot
- * be, as fold_record. */
+/* Applies the row q holds (fold_sql_pg's columns) to s, noting it in f;
+ * 1 when it cannot be, as fold_record. */
 static int fold_row(struct sql_stmt *q, const struct entity *ent,
-                    struct snapshot *s)
+                    struct snapshot *s, struct fold *f)
 {
     const char *texts[BIND_MAX_FIELDS];
     int n = ent->n_fields;
@@ -341,7 +399,7 @@ static int fold_row(struct sql_stmt *q, const struct entity *ent,
         return 1;
     for (int i = 0; i < n; i++)
         texts[i] = (const char *)sql_column_text(q, i);
-    return snapshot_apply_texts(s, ent->kind, texts, NULL, NULL) != ST_OK;
+    return fold_apply(s, ent, texts, f);
 }
 
 /* fold_changes on PostgreSQL: one query per table (fold_sql_pg), their
@@ -350,7 +408,8 @@ static int fold_row(struct sql_stmt *q, const struct entity *ent,
 static int fold_changes_pg(struct store *st, int64_t from, struct snapshot *s)
 {
     struct sql_stmt *q[ENT__COUNT] = { NULL };
-    int step[ENT__COUNT] = { 0 }, bad = 0;
+    int step[ENT__COUNT] = { 0 }, bad = 0, indexed = s->indexed;
+    struct fold f = { NULL, 0, 0 };
     struct buf sql;
 
     buf_init(&sql, 1 << 16);
@@ -377,13 +436,13 @@ static int fold_changes_pg(struct store *st, int64_t from, struct snapshot *s)
                 next = k;
         if (next < 0)
             break;
-        bad = fold_row(q[next], ENTITIES[next], s);
+        bad = fold_row(q[next], ENTITIES[next], s, &f);
         step[next] = sql_step(q[next]);
         bad = bad || (step[next] != SQL_ROW && step[next] != SQL_DONE);
     }
     for (int k = 0; k < ENT__COUNT; k++)
         sql_finalize(q[k]);
-    return bad;
+    return fold_end(s, &f, indexed, bad);
 }
 
 int load_image(struct store *st, int64_t seq, const char *hash,
