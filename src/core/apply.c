@@ -137,21 +137,12 @@ enum status snapshot_apply_image(struct snapshot *s, enum entity_kind kind,
 static void adj_insert(struct adjacency *a, size_t n_groups, uint32_t g,
                        uint32_t item)
 {
-    uint32_t total, lo, hi;
+    uint32_t total, lo;
 
     if (g >= n_groups)
         return;
     total = a->start[n_groups];
-    lo = a->start[g];
-    hi = a->start[g + 1];
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-
-        if (a->items[mid] < item)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    lo = adj_place(a, g, item);
     a->items = xrealloc(a->items, (total + 2) * sizeof(*a->items));
     memmove(a->items + lo + 1, a->items + lo, (total - lo) * sizeof(*a->items));
     a->items[lo] = item;
@@ -168,9 +159,8 @@ static void adj_remove(struct adjacency *a, size_t n_groups, uint32_t g,
     if (g >= n_groups)
         return;
     total = a->start[n_groups];
-    for (at = a->start[g]; at < a->start[g + 1] && a->items[at] != item; at++)
-        ;
-    if (at == a->start[g + 1])
+    at = adj_place(a, g, item);
+    if (at == a->start[g + 1] || a->items[at] != item)
         BUG("item %u not in group %u", item, g);
     memmove(a->items + at, a->items + at + 1,
             (total - at - 1) * sizeof(*a->items));

@@ -365,12 +365,27 @@ void snapshot_unclustered(struct snapshot *s)
     s->mission_postings = NULL;
 }
 
+uint32_t adj_place(const struct adjacency *a, uint32_t g, uint32_t item)
+{
+    uint32_t lo = a->start[g], hi = a->start[g + 1];
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+
+        if (a->items[mid] < item)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 void snapshot_posting_written(struct snapshot *s, uint32_t ti,
                               uint32_t was_mission)
 {
     const struct adjacency *a = &s->postings_by_mission;
     const struct posting *t = snap_posting(s, ti);
-    uint32_t m = t->mission, lo, hi;
+    uint32_t m = t->mission, at;
 
     if (!s->mission_postings)
         return;
@@ -379,22 +394,12 @@ void snapshot_posting_written(struct snapshot *s, uint32_t ti,
         s->mission_postings = NULL;
         return;
     }
-    /* A group's items are in ascending order. */
-    lo = a->start[m];
-    hi = a->start[m + 1];
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-
-        if (a->items[mid] < ti)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == a->start[m + 1] || a->items[lo] != ti) {
+    at = adj_place(a, m, ti);
+    if (at == a->start[m + 1] || a->items[at] != ti) {
         s->mission_postings = NULL;
         return;
     }
-    s->mission_postings[s->mission_postings_at[m] + (lo - a->start[m])] = *t;
+    s->mission_postings[s->mission_postings_at[m] + (at - a->start[m])] = *t;
 }
 
 void snapshot_touch(struct snapshot *s)

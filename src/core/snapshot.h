@@ -43,6 +43,10 @@ struct adjacency {
     uint32_t *items;
 };
 
+/* The place in a's items where item is, or would go, among group g's
+ * (whose items are in ascending order, as snapshot_index builds them). */
+uint32_t adj_place(const struct adjacency *a, uint32_t g, uint32_t item);
+
 struct snapshot {
     struct arena strings;
     struct record_table tables[ENT__COUNT];
